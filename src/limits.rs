@@ -1,0 +1,16 @@
+//! Explicit limits and defaults shared by every protocol and the C boundary.
+
+/// Default timeout in seconds (WLangage `EmailChangeTimeOut` default).
+pub const DEFAULT_TIMEOUT_SECS: u32 = 600;
+/// Longest reply or response line accepted from a server, in bytes (CRLF included).
+pub const MAX_LINE: usize = 64 * 1024;
+/// Largest message accepted from a server or built locally, in bytes.
+pub const MAX_MESSAGE: usize = 512 * 1024 * 1024;
+/// Largest IMAP literal accepted, in bytes.
+pub const MAX_LITERAL: usize = MAX_MESSAGE;
+/// Largest byte buffer accepted across the C boundary, in bytes.
+pub const MAX_FFI_BYTES: usize = 1024 * 1024 * 1024;
+/// Most lines in one multi-line reply (SMTP EHLO, POP3 CAPA).
+pub const MAX_REPLY_LINES: usize = 10_000;
+/// Short timeout used for QUIT/LOGOUT when a session is dropped, in seconds.
+pub const CLOSE_TIMEOUT_SECS: u64 = 5;

@@ -1,0 +1,1 @@
+//! MIME building (RFC 5322 / MIME) from the model.

@@ -1,0 +1,75 @@
+//! Our `Email` type: every field the WLangage `Email` structure exposes, in decoded UTF-8.
+
+/// One attachment (or inline part) of a message, with its decoded content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name (decoded from RFC 2047 / RFC 2231).
+    pub name: String,
+    /// MIME type, e.g. `application/pdf` (no parameters).
+    pub content_type: String,
+    /// Content-ID without angle brackets; empty when none. Non-empty means an inline part.
+    pub content_id: String,
+    /// Decoded bytes.
+    pub data: Vec<u8>,
+}
+
+/// A message. Addresses are stored as `Name <addr@host>` or `addr@host`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Email {
+    pub sender: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub reply_to: String,
+    pub subject: String,
+    /// Text body.
+    pub message: String,
+    /// HTML body.
+    pub html: String,
+    /// RFC 3339 date; empty means "now" when building.
+    pub date: String,
+    /// Message-ID without angle brackets; generated when building if empty.
+    pub message_id: String,
+    /// Priority: 1 high, 3 normal, 5 low (X-Priority); 0 means unset.
+    pub priority: i32,
+    /// Address to which a read receipt is requested (Disposition-Notification-To).
+    pub disposition_notification: String,
+    pub attachments: Vec<Attachment>,
+    /// Extra headers (name, value) added by the user or kept from an imported message
+    /// (every header of an imported message, in order, decoded).
+    pub headers: Vec<(String, String)>,
+    /// POP3 UIDL or IMAP UID.
+    pub uid: String,
+    /// Message number in the mailbox (1-based), 0 when not read from a server.
+    pub number: i32,
+    /// Size in bytes on the server (or of the source).
+    pub size: i64,
+    /// IMAP \Seen flag.
+    pub seen: bool,
+    /// 1 when a read function found no message (WLangage `Email.EnDehors`).
+    pub out: bool,
+    /// Asynchronous send identifier (for `EmailEtat`), 0 when none.
+    pub mail_id: i64,
+    /// Recipients refused at the last send, each `addr: server reply`.
+    pub refused: Vec<String>,
+    /// Raw RFC 5322 source (built or received).
+    pub source: Vec<u8>,
+    /// True when only the headers were fetched (body completed on demand by the reader).
+    pub header_only: bool,
+}
+
+impl Email {
+    pub fn new() -> Email {
+        Email::default()
+    }
+
+    /// Clears every field (`EmailRAZ`).
+    pub fn reset(&mut self) {
+        *self = Email::default();
+    }
+}
+
+/// True when `s` holds a CR or LF (refused in headers and addresses: no header injection).
+pub fn has_line_break(s: &str) -> bool {
+    s.bytes().any(|b| b == b'\r' || b == b'\n')
+}

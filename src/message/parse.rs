@@ -1,0 +1,1 @@
+//! MIME parsing into the model.
