@@ -6,6 +6,7 @@
 pub mod error;
 pub mod limits;
 pub mod message;
+pub mod trace;
 
 #[allow(unsafe_code)]
 pub mod ffi;
