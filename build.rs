@@ -1,1 +1,51 @@
-fn main(){}
+//! Regenerates include/wd300com.h from src/ffi with cbindgen, writing it only when changed.
+
+use std::path::PathBuf;
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=src/error.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
+    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").unwrap_or_default();
+    let patch = std::env::var("CARGO_PKG_VERSION_PATCH").unwrap_or_default();
+    config.after_includes = Some(format!(
+        "\n#define WD300COM_VERSION_MAJOR {major}\n#define WD300COM_VERSION_MINOR {minor}\n\
+         #define WD300COM_VERSION_PATCH {patch}\n\
+         /* Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */\n\
+         #define WD300COM_VERSION_NUMBER ({major} * 10000 + {minor} * 100 + {patch})\n\
+         #define WD300COM_VERSION_STRING \"{major}.{minor}.{patch}\"\n\n\
+         #if defined(__GNUC__) || defined(__clang__)\n\
+         #define DEPRECATED_FUNC(note) __attribute__((deprecated(note)))\n\
+         #elif defined(_MSC_VER)\n\
+         #define DEPRECATED_FUNC(note) __declspec(deprecated(note))\n\
+         #else\n\
+         #define DEPRECATED_FUNC(note)\n\
+         #endif\n"
+    ));
+
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/ffi/mod.rs"))
+        .with_src(root.join("src/error.rs"))
+        .generate();
+    let bindings = match bindings {
+        Ok(b) => b,
+        Err(e) => {
+            println!("cargo:warning=cbindgen failed: {e}");
+            return;
+        }
+    };
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    let path = root.join("include/wd300com.h");
+    let old = std::fs::read(&path).unwrap_or_default();
+    if old != out {
+        std::fs::create_dir_all(root.join("include")).expect("include dir");
+        std::fs::write(&path, out).expect("write include/wd300com.h");
+    }
+}

@@ -1,1 +1,14 @@
-//! The C boundary.
+//! The C boundary: every `extern "C"` function of the library lives under this module.
+//! No protocol logic here: each export decodes its arguments, calls the safe core and
+//! encodes the result, inside `ffi_guard!`.
+
+#[macro_use]
+pub mod guard;
+#[macro_use]
+pub mod args;
+pub mod errstate;
+pub mod handles;
+pub mod message;
+pub mod settings;
+pub mod strings;
+pub mod types;

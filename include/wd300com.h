@@ -1,0 +1,720 @@
+/*
+ * wd300com: email client library (SMTP, POP3, IMAP, MIME) with the WLangage Email API.
+ *
+ * Conventions (see README.md):
+ *  - Strings are NUL-terminated UTF-8. Booleans are int32_t: 1 = true, 0 = false.
+ *  - Every function except ErreurDetectee/ErreurInfo/ErreurCode/EmailVersion clears the
+ *    calling thread's error state on entry and records an error on failure. The error
+ *    must be read on the thread that made the failing call.
+ *  - Returned pointers are owned by the library; never free them.
+ *  - Every function may be called from any thread.
+ */
+
+#ifndef WD300COM_H
+#define WD300COM_H
+
+/* Generated from the Rust sources by build.rs (cbindgen). Do not edit by hand. */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define WD300COM_VERSION_MAJOR 0
+#define WD300COM_VERSION_MINOR 1
+#define WD300COM_VERSION_PATCH 0
+/* Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define WD300COM_VERSION_NUMBER (0 * 10000 + 1 * 100 + 0)
+#define WD300COM_VERSION_STRING "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DEPRECATED_FUNC(note) __attribute__((deprecated(note)))
+#elif defined(_MSC_VER)
+#define DEPRECATED_FUNC(note) __declspec(deprecated(note))
+#else
+#define DEPRECATED_FUNC(note)
+#endif
+
+
+/*
+ `ErreurInfo` selector: the one-line message.
+ */
+#define WD_ERR_MESSAGE 1
+
+/*
+ `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
+ */
+#define WD_ERR_CODE 2
+
+/*
+ `ErreurInfo` selector: the server's last reply or the OS error text.
+ */
+#define WD_ERR_SYSTEM_MESSAGE 3
+
+/*
+ `ErreurInfo` selector: all of the above on several lines.
+ */
+#define WD_ERR_FULL_DETAILS 4
+
+/*
+ Sender address (`Email.Expediteur`).
+ */
+#define WD_EMAIL_SENDER 1
+
+/*
+ Array: To recipients (`Email.Destinataire`).
+ */
+#define WD_EMAIL_RECIPIENT 2
+
+/*
+ Array: Cc recipients (`Email.Cc`).
+ */
+#define WD_EMAIL_CC 3
+
+/*
+ Array: Bcc recipients (`Email.Cci`).
+ */
+#define WD_EMAIL_BCC 4
+
+/*
+ Reply-To address (`Email.AdresseRéponse`).
+ */
+#define WD_EMAIL_REPLY_TO 5
+
+/*
+ Subject (`Email.Sujet`).
+ */
+#define WD_EMAIL_SUBJECT 6
+
+/*
+ Text body (`Email.Message`).
+ */
+#define WD_EMAIL_MESSAGE 7
+
+/*
+ HTML body (`Email.HTML`).
+ */
+#define WD_EMAIL_HTML 8
+
+/*
+ Date, RFC 3339 (`Email.Date`).
+ */
+#define WD_EMAIL_DATE 9
+
+/*
+ Message-ID without angle brackets (`Email.MessageID`).
+ */
+#define WD_EMAIL_MESSAGE_ID 10
+
+/*
+ Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
+ */
+#define WD_EMAIL_PRIORITY 11
+
+/*
+ Read-receipt address (`Email.ConfirmationLecture`).
+ */
+#define WD_EMAIL_DISPOSITION_NOTIFICATION 12
+
+/*
+ Array: attachment file names (`Email.Attache[i].Nom`).
+ */
+#define WD_EMAIL_ATTACHMENT_NAME 13
+
+/*
+ Array: attachment MIME types (`Email.Attache[i].Type`).
+ */
+#define WD_EMAIL_ATTACHMENT_TYPE 14
+
+/*
+ Array: attachment Content-IDs, empty for non-inline parts (`Email.Attache[i].Identifiant`).
+ */
+#define WD_EMAIL_ATTACHMENT_CONTENT_ID 15
+
+/*
+ POP3 UIDL or IMAP UID (`Email.Identifiant`), read-only.
+ */
+#define WD_EMAIL_UID 16
+
+/*
+ Message number in the mailbox, 1-based (`Email.Numéro`), read-only.
+ */
+#define WD_EMAIL_NUMBER 17
+
+/*
+ Size in bytes (`Email.Taille`), read-only.
+ */
+#define WD_EMAIL_SIZE 18
+
+/*
+ IMAP \Seen flag, "1" or "0" (`Email.Lu`).
+ */
+#define WD_EMAIL_SEEN 19
+
+/*
+ "1" when a read function found no message (`Email.EnDehors`), read-only.
+ */
+#define WD_EMAIL_OUT 20
+
+/*
+ Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
+ */
+#define WD_EMAIL_MAIL_ID 21
+
+/*
+ Array: recipients refused at the last send, `addr: server reply`, read-only.
+ */
+#define WD_EMAIL_REFUSED 22
+
+/*
+ Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
+ */
+#define WD_BUILD_ENCODE_HEADER 1
+
+/*
+ Write the Bcc header into the source (it is left out by default).
+ */
+#define WD_BUILD_HEADER_BCC 2
+
+/*
+ `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
+ */
+#define WD_PARAM_MODE 1
+
+/*
+ Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
+
+ Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
+ 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
+ 9xx internal.
+ */
+enum WD_E
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /*
+   No error.
+   */
+  WD_E_NONE = 0,
+  /*
+   An argument is NULL, not UTF-8, out of range or holds a forbidden character.
+   */
+  WD_E_INVALID_ARGUMENT = 101,
+  /*
+   A handle is 0 where not allowed, stale, already freed, or of the wrong kind.
+   */
+  WD_E_INVALID_HANDLE = 102,
+  /*
+   No session of that name is open or declared.
+   */
+  WD_E_UNKNOWN_SESSION = 103,
+  /*
+   A session of that name already holds a connection of that direction.
+   */
+  WD_E_SESSION_EXISTS = 104,
+  /*
+   The feature or option is not supported (see the README).
+   */
+  WD_E_NOT_SUPPORTED = 105,
+  /*
+   A call from inside a library callback into the same object.
+   */
+  WD_E_RECURSIVE_CALL = 106,
+  /*
+   Cannot connect (DNS failure, refused, unreachable).
+   */
+  WD_E_CONNECT = 201,
+  /*
+   The server did not answer within the timeout.
+   */
+  WD_E_TIMEOUT = 202,
+  /*
+   The server closed the connection or said BYE.
+   */
+  WD_E_CONNECTION_LOST = 203,
+  /*
+   TLS handshake, certificate or STARTTLS failure.
+   */
+  WD_E_TLS = 301,
+  /*
+   Authentication refused or no usable mechanism.
+   */
+  WD_E_AUTH = 401,
+  /*
+   The server refused a command (its reply is in the system message).
+   */
+  WD_E_PROTOCOL = 501,
+  /*
+   Every recipient was refused by the server.
+   */
+  WD_E_RECIPIENT_REFUSED = 502,
+  /*
+   A message cannot be built or parsed.
+   */
+  WD_E_MESSAGE = 601,
+  /*
+   Local file error (attachments, spool, trace).
+   */
+  WD_E_IO = 701,
+  /*
+   Internal error: a caught panic or a broken invariant.
+   */
+  WD_E_INTERNAL = 901,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum WD_E WD_E;
+#else
+typedef int32_t WD_E;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ A message handle (`Email` variable). 0 is the calling thread's legacy `Email` structure.
+ */
+typedef int32_t WdEmail;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/*
+ Tells whether the last call made on this thread failed.
+
+ Returns 1 when the previous library call on the calling thread failed, else 0.
+ Does not change the error state. Thread-safe; the state is per thread.
+ */
+int32_t ErreurDetectee(void);
+
+/*
+ English name of `ErreurDetectee`.
+ */
+int32_t ErrorOccurred(void);
+
+/*
+ Describes the last error of the calling thread.
+
+ `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
+ code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
+ `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+ Never returns NULL; "" (or "0" for the code) when there is no error.
+ Ownership: the string belongs to the library and stays valid until the next failing
+ call on this thread. Does not change the error state.
+ */
+const char *ErreurInfo(int32_t info);
+
+/*
+ English name of `ErreurInfo`.
+ */
+const char *ErrorInfo(int32_t info);
+
+/*
+ Returns the `WD_E_*` code of the last error of the calling thread (`WD_E_NONE` = 0 when
+ the last call succeeded). Does not change the error state.
+ */
+WD_E ErreurCode(void);
+
+/*
+ English name of `ErreurCode`.
+ */
+WD_E ErrorCode(void);
+
+/*
+ Static description of an error code, e.g. "timeout" for `WD_E_TIMEOUT`
+ (`curl_easy_strerror`). Unknown codes give "unknown error code". Never NULL; the
+ string is static. Does not change the error state.
+ */
+const char *ErreurCodeTexte(int32_t code);
+
+/*
+ English name of `ErreurCodeTexte`.
+ */
+const char *ErrorCodeText(int32_t code);
+
+/*
+ Creates an empty message (`EmailCree`).
+
+ Returns a new message handle (> 0), or 0 on failure (too many live messages). Free it
+ with `EmailLibere`. Thread-safe.
+ */
+WdEmail EmailCree(void);
+
+/*
+ English name of `EmailCree`.
+ */
+WdEmail EmailCreate(void);
+
+/*
+ Frees a message or a message list (`EmailLibere`); freeing a list frees its messages.
+
+ Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale, already freed or unknown
+ handle. Pointers obtained from the object become invalid. Thread-safe.
+ */
+int32_t EmailLibere(WdEmail email);
+
+/*
+ English name of `EmailLibere`.
+ */
+int32_t EmailFree(WdEmail email);
+
+/*
+ Clears every field of a message (`EmailRAZ`); 0 clears the legacy structure.
+
+ Returns 1, or 0 with `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailRAZ(WdEmail email);
+
+/*
+ English name of `EmailRAZ`.
+ */
+int32_t EmailReset(WdEmail email);
+
+/*
+ Reads a property of a message (`EmailPropriete`), e.g. `WD_EMAIL_SUBJECT`.
+
+ `email`: a message handle, 0 = the legacy structure. `index`: element of an array
+ property (0-based), else 0. Numbers and flags come back as decimal text.
+ Returns a UTF-8 string owned by the message, valid until the message is changed or
+ freed; NULL on error (`WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for an unknown
+ property or an index out of range). Thread-safe.
+ */
+const char *EmailPropriete(WdEmail email, int32_t property, int32_t index);
+
+/*
+ English name of `EmailPropriete`.
+ */
+const char *EmailGetProperty(WdEmail email, int32_t property, int32_t index);
+
+/*
+ Changes a property of a message (`EmailModifiePropriete`).
+
+ `value`: UTF-8 text (numbers as decimal text); NULL clears a field, or removes the
+ element `index` of an array. For arrays, `index` equal to the count appends.
+ Addresses and header fields holding CR or LF are refused (`WD_E_INVALID_ARGUMENT`);
+ read-only properties (UID, NUMBER, SIZE, OUT, MAIL_ID, REFUSED) too.
+ Returns 1 or 0. Invalidates strings obtained from this message. Thread-safe.
+
+ # Safety
+ `value` is NULL or a NUL-terminated string.
+ */
+int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, const char *value);
+
+/*
+ English name of `EmailModifiePropriete`.
+
+ # Safety
+ As `EmailModifiePropriete`.
+ */
+int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const char *value);
+
+/*
+ Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
+ `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+
+ `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
+ or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+
+ # Safety
+ `value` is NULL or a NUL-terminated string.
+ */
+int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
+
+/*
+ English name of `EmailAjoute`.
+
+ # Safety
+ As `EmailAjoute`.
+ */
+int32_t EmailAdd(WdEmail email, int32_t property, const char *value);
+
+/*
+ Counts the elements of an array property (`EmailNb`): recipients, Cc, Bcc, refused
+ recipients, or attachments (any of the `WD_EMAIL_ATTACHMENT_*` properties).
+
+ Returns the count, or -1 with `WD_E_INVALID_ARGUMENT` / `WD_E_INVALID_HANDLE`.
+ Thread-safe.
+ */
+int32_t EmailNb(WdEmail email, int32_t property);
+
+/*
+ English name of `EmailNb`.
+ */
+int32_t EmailCount(WdEmail email, int32_t property);
+
+/*
+ Reads the `index`-th (0-based) header named `header_name` (case-insensitive), decoded
+ to UTF-8 (`EmailEntete`). Looks in the headers of an imported or received message, and
+ in the extra headers added with `EmailAjouteEntete`; for a built message, in its source.
+
+ Returns a string owned by the message (valid until it changes or is freed), or NULL:
+ with `WD_E_INVALID_ARGUMENT` when there is no such header, `WD_E_INVALID_HANDLE`.
+ Thread-safe.
+
+ # Safety
+ `header_name` is NULL or a NUL-terminated string.
+ */
+const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
+
+/*
+ English name of `EmailEntete`.
+
+ # Safety
+ As `EmailEntete`.
+ */
+const char *EmailHeader(WdEmail email, const char *header_name, int32_t index);
+
+/*
+ Adds a header to the message (`EmailAjouteEntete`), written when the source is built.
+
+ `header_name`: printable ASCII without ':' or space; `value`: UTF-8 without CR/LF
+ (non-ASCII is encoded on build). Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
+ (header injection is refused) or `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `header_name` and `value` are NULL or NUL-terminated strings.
+ */
+int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *value);
+
+/*
+ English name of `EmailAjouteEntete`.
+
+ # Safety
+ As `EmailAjouteEntete`.
+ */
+int32_t EmailAddHeader(WdEmail email, const char *header_name, const char *value);
+
+/*
+ Attaches a file from disk (`EmailAjouteFichierAttache`). The file is read now; its
+ name is the attachment name and its MIME type is guessed from the extension.
+
+ Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, the OS error in
+ `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `path` is NULL or a NUL-terminated string.
+ */
+int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
+
+/*
+ English name of `EmailAjouteFichierAttache`.
+
+ # Safety
+ As `EmailAjouteFichierAttache`.
+ */
+int32_t EmailAddAttachment(WdEmail email, const char *path);
+
+/*
+ Attaches bytes from memory (`EmailAjouteFichierAttacheMemoire`).
+
+ `name`: attachment file name (UTF-8, no CR/LF). `data`/`len`: the content (any bytes;
+ NULL allowed when `len` is 0). `content_type`: MIME type, NULL = guessed from `name`.
+ The bytes are copied. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` /
+ `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `name`/`content_type` are NULL or NUL-terminated; `data` is valid for `len` bytes.
+ */
+int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
+                                         const char *name,
+                                         const uint8_t *data,
+                                         size_t len,
+                                         const char *content_type);
+
+/*
+ English name of `EmailAjouteFichierAttacheMemoire`.
+
+ # Safety
+ As `EmailAjouteFichierAttacheMemoire`.
+ */
+int32_t EmailAddAttachmentData(WdEmail email,
+                               const char *name,
+                               const uint8_t *data,
+                               size_t len,
+                               const char *content_type);
+
+/*
+ Returns the decoded bytes of attachment `index` (0-based) (`EmailFichierAttacheContenu`).
+
+ `out_len` (required) receives the length, written only on success. The bytes belong
+ to the message and stay valid until it is changed or freed. Returns NULL on error
+ (`WD_E_INVALID_ARGUMENT` for a NULL `out_len` or an index out of range,
+ `WD_E_INVALID_HANDLE`). Thread-safe.
+
+ # Safety
+ `out_len` is NULL or valid for one write.
+ */
+const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *out_len);
+
+/*
+ English name of `EmailFichierAttacheContenu`.
+
+ # Safety
+ As `EmailFichierAttacheContenu`.
+ */
+const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_len);
+
+/*
+ Saves attachment `index` (0-based) to the file `path` (`EmailSauveFichierAttache`),
+ replacing it if it exists.
+
+ Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`),
+ `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `path` is NULL or a NUL-terminated string.
+ */
+int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path);
+
+/*
+ English name of `EmailSauveFichierAttache`.
+
+ # Safety
+ As `EmailSauveFichierAttache`.
+ */
+int32_t EmailSaveAttachment(WdEmail email, int32_t index, const char *path);
+
+/*
+ Builds the RFC 5322 / MIME source of the message from its fields (`EmailConstruitSource`).
+
+ `options`: 0, or a sum of `WD_BUILD_ENCODE_HEADER` (always done) and
+ `WD_BUILD_HEADER_BCC` (keep the Bcc header; left out by default). Date and Message-ID
+ are generated when empty and written back into the fields. Returns 1, or 0 with
+ `WD_E_MESSAGE` (e.g. an unparseable date), `WD_E_INVALID_ARGUMENT`,
+ `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailConstruitSource(WdEmail email, int32_t options);
+
+/*
+ English name of `EmailConstruitSource`.
+ */
+int32_t EmailBuildSource(WdEmail email, int32_t options);
+
+/*
+ Returns the raw source of the message (`EmailSource`): built by `EmailConstruitSource`,
+ imported, or received. Empty (length 0) when there is none yet.
+
+ `out_len` (required) receives the length, written only on success. The bytes belong to
+ the message and stay valid until it is changed or freed. NULL on error. Thread-safe.
+
+ # Safety
+ `out_len` is NULL or valid for one write.
+ */
+const uint8_t *EmailSource(WdEmail email, size_t *out_len);
+
+/*
+ English name of `EmailSource`.
+
+ # Safety
+ As `EmailSource`.
+ */
+const uint8_t *EmailGetSource(WdEmail email, size_t *out_len);
+
+/*
+ Parses a raw RFC 5322 message into the fields (`EmailImporteSource`), replacing every
+ field: addresses, subject, bodies, date, attachments (decoded), all headers (decoded).
+
+ `data`/`len`: the raw bytes (copied). Returns 1, or 0 with `WD_E_MESSAGE`,
+ `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `data` is valid for `len` bytes (NULL allowed when `len` is 0).
+ */
+int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
+
+/*
+ English name of `EmailImporteSource`.
+
+ # Safety
+ As `EmailImporteSource`.
+ */
+int32_t EmailImportSource(WdEmail email, const uint8_t *data, size_t len);
+
+/*
+ Sets the HTML body from `html` (`EmailImporteHTML`); images referenced with local paths
+ (relative to `images_dir`, NULL = the current directory) become inline parts and their
+ `src` is rewritten to `cid:`. The text body is filled from the HTML when empty.
+
+ Returns 1, or 0 with `WD_E_IO` (an image file is missing), `WD_E_INVALID_ARGUMENT`,
+ `WD_E_INVALID_HANDLE`. Thread-safe.
+
+ # Safety
+ `html` and `images_dir` are NULL or NUL-terminated strings.
+ */
+int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ English name of `EmailImporteHTML`.
+
+ # Safety
+ As `EmailImporteHTML`.
+ */
+int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ Sets the global timeout (`EmailChangeTimeOut`), in seconds.
+
+ `seconds`: 1 .. 86400. Bounds every connection attempt and every wait for a reply of
+ sessions opened afterwards (and of open sessions that did not set their own).
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for a value out of range. Thread-safe.
+ */
+int32_t EmailChangeTimeOut(int32_t seconds);
+
+/*
+ English name of `EmailChangeTimeOut`.
+ */
+int32_t EmailSetTimeOut(int32_t seconds);
+
+/*
+ Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
+ */
+int32_t EmailLitTimeOut(void);
+
+/*
+ English name of `EmailLitTimeOut`.
+ */
+int32_t EmailGetTimeOut(void);
+
+/*
+ Sets a global parameter (`EmailParametre`).
+
+ `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+ */
+int32_t EmailParametre(int32_t parameter, int32_t value);
+
+/*
+ English name of `EmailParametre`.
+ */
+int32_t EmailConfigure(int32_t parameter, int32_t value);
+
+/*
+ Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
+
+ Commands and replies are written one per line, prefixed by the protocol and `C:` /
+ `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
+ transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+ `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
+
+ # Safety
+ `path` is NULL or a NUL-terminated string.
+ */
+int32_t EmailTrace(const char *path);
+
+/*
+ English name of `EmailTrace`.
+
+ # Safety
+ As `EmailTrace`.
+ */
+int32_t EmailSetTrace(const char *path);
+
+/*
+ Returns the library version, e.g. "0.1.0" (static string, never NULL, never freed).
+ Does not change the error state. Thread-safe.
+ */
+const char *EmailVersion(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* WD300COM_H */

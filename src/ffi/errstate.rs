@@ -1,0 +1,176 @@
+//! Thread-local last-error state (libgit2 style) and the error query functions.
+
+use crate::error::{Error, WD_E};
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+
+/// `ErreurInfo` selector: the one-line message.
+pub const WD_ERR_MESSAGE: i32 = 1;
+/// `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
+pub const WD_ERR_CODE: i32 = 2;
+/// `ErreurInfo` selector: the server's last reply or the OS error text.
+pub const WD_ERR_SYSTEM_MESSAGE: i32 = 3;
+/// `ErreurInfo` selector: all of the above on several lines.
+pub const WD_ERR_FULL_DETAILS: i32 = 4;
+
+struct LastError {
+    code: WD_E,
+    message: CString,
+    code_text: CString,
+    system: CString,
+    full: CString,
+}
+
+impl LastError {
+    fn none() -> LastError {
+        LastError {
+            code: WD_E::None,
+            message: CString::default(),
+            code_text: c"0".to_owned(),
+            system: CString::default(),
+            full: CString::default(),
+        }
+    }
+}
+
+thread_local! {
+    static LAST: RefCell<LastError> = RefCell::new(LastError::none());
+}
+
+fn to_c(s: &str) -> CString {
+    CString::new(s.replace('\0', " ")).unwrap_or_default()
+}
+
+/// Clears the calling thread's error state.
+pub fn clear() {
+    let _ = LAST.try_with(|l| {
+        let mut l = l.borrow_mut();
+        if l.code != WD_E::None {
+            *l = LastError::none();
+        }
+    });
+}
+
+/// Records `e` as the calling thread's last error.
+pub fn set(e: &Error) {
+    let message = e.message.lines().next().unwrap_or("").to_string();
+    let system = e.system.clone().unwrap_or_default();
+    let mut full = format!(
+        "Error {} ({})\nMessage: {}",
+        e.code as i32,
+        e.code.describe(),
+        e.message
+    );
+    if !system.is_empty() {
+        full.push_str("\nSystem: ");
+        full.push_str(system.trim_end());
+    }
+    let _ = LAST.try_with(|l| {
+        *l.borrow_mut() = LastError {
+            code: e.code,
+            message: to_c(&message),
+            code_text: to_c(&(e.code as i32).to_string()),
+            system: to_c(&system),
+            full: to_c(&full),
+        };
+    });
+}
+
+/// Records a caught panic in function `name`.
+pub fn set_panic(name: &str, payload: Box<dyn std::any::Any + Send>) {
+    let what = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    };
+    set(&Error::internal(format!("internal error in {name}: {what}")));
+}
+
+/// Current error code of the calling thread.
+pub fn code() -> WD_E {
+    LAST.try_with(|l| l.borrow().code).unwrap_or(WD_E::None)
+}
+
+fn info_ptr(info: i32) -> *const c_char {
+    LAST.try_with(|l| {
+        let l = l.borrow();
+        let s = match info {
+            WD_ERR_MESSAGE => &l.message,
+            WD_ERR_CODE => &l.code_text,
+            WD_ERR_SYSTEM_MESSAGE => &l.system,
+            WD_ERR_FULL_DETAILS => &l.full,
+            _ => return c"".as_ptr(),
+        };
+        // The CString lives in the thread-local until the next failing call replaces it.
+        s.as_ptr()
+    })
+    .unwrap_or(c"".as_ptr())
+}
+
+/// Tells whether the last call made on this thread failed.
+///
+/// Returns 1 when the previous library call on the calling thread failed, else 0.
+/// Does not change the error state. Thread-safe; the state is per thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErreurDetectee() -> i32 {
+    ffi_query_guard!(0, { (code() != WD_E::None) as i32 })
+}
+
+/// English name of `ErreurDetectee`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErrorOccurred() -> i32 {
+    ErreurDetectee()
+}
+
+/// Describes the last error of the calling thread.
+///
+/// `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
+/// code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
+/// `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+/// Never returns NULL; "" (or "0" for the code) when there is no error.
+/// Ownership: the string belongs to the library and stays valid until the next failing
+/// call on this thread. Does not change the error state.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErreurInfo(info: i32) -> *const c_char {
+    ffi_query_guard!(c"".as_ptr(), { info_ptr(info) })
+}
+
+/// English name of `ErreurInfo`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErrorInfo(info: i32) -> *const c_char {
+    ErreurInfo(info)
+}
+
+/// Returns the `WD_E_*` code of the last error of the calling thread (`WD_E_NONE` = 0 when
+/// the last call succeeded). Does not change the error state.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErreurCode() -> WD_E {
+    ffi_query_guard!(WD_E::Internal, { code() })
+}
+
+/// English name of `ErreurCode`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErrorCode() -> WD_E {
+    ErreurCode()
+}
+
+/// Static description of an error code, e.g. "timeout" for `WD_E_TIMEOUT`
+/// (`curl_easy_strerror`). Unknown codes give "unknown error code". Never NULL; the
+/// string is static. Does not change the error state.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErreurCodeTexte(code: i32) -> *const c_char {
+    ffi_query_guard!(c"".as_ptr(), {
+        match WD_E::from_i32(code) {
+            Some(c) => crate::ffi::strings::static_cstr(c.describe()),
+            None => c"unknown error code".as_ptr(),
+        }
+    })
+}
+
+/// English name of `ErreurCodeTexte`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ErrorCodeText(code: i32) -> *const c_char {
+    ErreurCodeTexte(code)
+}

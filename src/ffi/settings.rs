@@ -1,0 +1,113 @@
+//! Global settings: timeout, EmailParametre, transcript file, version.
+
+use crate::error::Error;
+use crate::ffi::args;
+use crate::ffi::types::WD_PARAM_MODE;
+use std::ffi::c_char;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
+
+/// The global timeout in seconds, used by sessions that do not set `WD_PROP_TIMEOUT`.
+pub fn timeout_secs() -> u32 {
+    TIMEOUT.load(Ordering::Relaxed)
+}
+
+/// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
+///
+/// `seconds`: 1 .. 86400. Bounds every connection attempt and every wait for a reply of
+/// sessions opened afterwards (and of open sessions that did not set their own).
+/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for a value out of range. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailChangeTimeOut(seconds: i32) -> i32 {
+    ffi_guard!("EmailChangeTimeOut", 0, {
+        if !(1..=86_400).contains(&seconds) {
+            return Err(Error::invalid_arg(format!(
+                "timeout {seconds} is out of range (1 to 86400 seconds)"
+            )));
+        }
+        TIMEOUT.store(seconds as u32, Ordering::Relaxed);
+        Ok(1)
+    })
+}
+
+/// English name of `EmailChangeTimeOut`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailSetTimeOut(seconds: i32) -> i32 {
+    EmailChangeTimeOut(seconds)
+}
+
+/// Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailLitTimeOut() -> i32 {
+    ffi_guard!("EmailLitTimeOut", -1, { Ok(timeout_secs() as i32) })
+}
+
+/// English name of `EmailLitTimeOut`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailGetTimeOut() -> i32 {
+    EmailLitTimeOut()
+}
+
+/// Sets a global parameter (`EmailParametre`).
+///
+/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
+/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailParametre(parameter: i32, value: i32) -> i32 {
+    ffi_guard!("EmailParametre", 0, {
+        match parameter {
+            WD_PARAM_MODE => Ok(1),
+            // Test hook: proves that a panic inside an export is caught (see c-tests).
+            9999 if std::env::var_os("WD300COM_TEST_PANIC").is_some() => {
+                panic!("test panic requested with value {value}")
+            }
+            _ => Err(Error::invalid_arg(format!("unknown parameter {parameter}"))),
+        }
+    })
+}
+
+/// English name of `EmailParametre`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailConfigure(parameter: i32, value: i32) -> i32 {
+    EmailParametre(parameter, value)
+}
+
+/// Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
+///
+/// Commands and replies are written one per line, prefixed by the protocol and `C:` /
+/// `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
+/// transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+/// `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
+///
+/// # Safety
+/// `path` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailTrace(path: *const c_char) -> i32 {
+    ffi_guard!("EmailTrace", 0, {
+        // SAFETY: caller contract.
+        let path = unsafe { args::opt_cstr(path, "path") }?;
+        crate::trace::set_file(path)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailTrace`.
+///
+/// # Safety
+/// As `EmailTrace`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSetTrace(path: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailTrace(path) }
+}
+
+/// Returns the library version, e.g. "0.1.0" (static string, never NULL, never freed).
+/// Does not change the error state. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailVersion() -> *const c_char {
+    ffi_query_guard!(c"".as_ptr(), {
+        const V: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+        V.as_ptr() as *const c_char
+    })
+}

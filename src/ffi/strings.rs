@@ -1,0 +1,51 @@
+//! Library-owned return values.
+//!
+//! Rule (a) of the README: strings returned by non-object functions live in a
+//! thread-local slot and stay valid until the next library call on the same thread.
+//! Strings returned by object getters live in the object (see `message.rs`).
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ffi::{CStr, CString, c_char};
+
+thread_local! {
+    static SLOT: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Converts `s` to a C string, replacing interior NULs with spaces.
+pub fn to_cstring(s: &str) -> CString {
+    match CString::new(s) {
+        Ok(c) => c,
+        Err(_) => CString::new(s.replace('\0', " ")).unwrap_or_default(),
+    }
+}
+
+/// Stores `s` in the calling thread's return slot and returns a pointer to it, valid until
+/// the next library call on this thread.
+pub fn ret_thread(s: &str) -> *const c_char {
+    SLOT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        *slot = to_cstring(s);
+        slot.as_ptr()
+    })
+}
+
+static STATICS: Lazy<Mutex<HashMap<&'static str, &'static CStr>>> =
+    Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// A NUL-terminated copy of a static string, made once and kept for the process lifetime.
+pub fn static_cstr(s: &'static str) -> *const c_char {
+    let mut map = STATICS.lock();
+    let c = map
+        .entry(s)
+        .or_insert_with(|| Box::leak(to_cstring(s).into_boxed_c_str()));
+    c.as_ptr()
+}
+
+/// An always-valid pointer for an empty byte buffer.
+pub fn empty_bytes() -> *const u8 {
+    static EMPTY: [u8; 1] = [0];
+    EMPTY.as_ptr()
+}
