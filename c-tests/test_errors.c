@@ -1,0 +1,76 @@
+/* Error state is per thread: 8 threads create, fill, build and free messages while
+ * provoking errors, and each sees only its own. A panic inside an export becomes
+ * WD_E_INTERNAL. */
+#include "common.h"
+#include <pthread.h>
+#include <stdint.h>
+
+#define THREADS 8
+#define ROUNDS 200
+
+static int thread_failures[THREADS];
+
+static void *worker(void *arg) {
+    int id = (int)(intptr_t)arg;
+    int r, fails = 0;
+    char subject[64], addr[64];
+    for (r = 0; r < ROUNDS; r++) {
+        WdEmail e = EmailCree();
+        size_t len = 0;
+        const uint8_t *src;
+        if (e <= 0) { fails++; continue; }
+        snprintf(subject, sizeof subject, "thread %d round %d é", id, r);
+        snprintf(addr, sizeof addr, "t%d@example.org", id);
+        if (EmailModifiePropriete(e, WD_EMAIL_SUBJECT, 0, subject) != 1) fails++;
+        if (EmailModifiePropriete(e, WD_EMAIL_SENDER, 0, addr) != 1) fails++;
+        if (EmailAjoute(e, WD_EMAIL_RECIPIENT, "dest@example.org") != 1) fails++;
+        if (id % 2 == 0) {
+            /* Even threads provoke an error and check it is theirs. */
+            if (EmailModifiePropriete(e, WD_EMAIL_PRIORITY, 0, "77") != 0) fails++;
+            if (ErreurCode() != WD_E_INVALID_ARGUMENT) fails++;
+        }
+        if (EmailConstruitSource(e, 0) != 1) fails++;
+        if (id % 2 == 1 && ErreurDetectee() != 0) fails++;
+        src = EmailSource(e, &len);
+        if (!src || len == 0) fails++;
+        if (strcmp(EmailPropriete(e, WD_EMAIL_SUBJECT, 0), subject) != 0) fails++;
+        /* Legacy structure is per thread. */
+        if (EmailModifiePropriete(0, WD_EMAIL_SUBJECT, 0, subject) != 1) fails++;
+        if (strcmp(EmailPropriete(0, WD_EMAIL_SUBJECT, 0), subject) != 0) fails++;
+        if (id % 2 == 0) {
+            if (EmailLibere(-5) != 0) fails++;
+            if (ErreurCode() != WD_E_INVALID_HANDLE) fails++;
+        } else if (ErreurDetectee() != 0) {
+            fails++;
+        }
+        if (EmailLibere(e) != 1) fails++;
+    }
+    thread_failures[id] = fails;
+    return NULL;
+}
+
+int main(void) {
+    pthread_t th[THREADS];
+    int i;
+    for (i = 0; i < THREADS; i++) CHECK(pthread_create(&th[i], NULL, worker, (void *)(intptr_t)i) == 0);
+    for (i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(thread_failures[i] == 0);
+    }
+    /* The main thread saw none of the workers' errors. */
+    CHECK(ErreurDetectee() == 0);
+
+    /* The test hook panics inside a guarded export: the caller sees WD_E_INTERNAL. */
+    if (getenv("WD300COM_TEST_PANIC")) {
+        CHECK(EmailParametre(9999, 1) == 0);
+        CHECK_ERR(WD_E_INTERNAL);
+        CHECK(strstr(ErreurInfo(WD_ERR_MESSAGE), "EmailParametre") != NULL);
+        /* The library still works afterwards. */
+        CHECK(EmailParametre(WD_PARAM_MODE, 0) == 1);
+        CHECK_OK();
+    } else {
+        fprintf(stderr, "test_errors: WD300COM_TEST_PANIC not set, panic case not run\n");
+        wd_failed++;
+    }
+    return wd_finish("test_errors");
+}
