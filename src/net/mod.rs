@@ -181,7 +181,9 @@ impl Connection {
     }
 
     /// Upgrades the connection to TLS in place, after the protocol's STARTTLS/STLS
-    /// command got its positive reply. Pending output is flushed first.
+    /// command got its positive reply. Pending output is flushed first. The server is
+    /// identified by the host name used to connect; `cfg` supplies
+    /// `accept_invalid_certs` and `ca_file`.
     ///
     /// Fails with [`WD_E::Tls`] "server sent data before TLS handshake" when bytes
     /// follow the server's reply (a STARTTLS command injection attack), "TLS already
@@ -382,7 +384,8 @@ impl Connection {
 
     /// Reads exactly `n` bytes (an IMAP literal). Memory grows as data arrives, so an
     /// announced size that never comes does not allocate it; callers check `n` against
-    /// their limits first. EOF gives [`WD_E::ConnectionLost`].
+    /// their limits first. EOF gives [`WD_E::ConnectionLost`]; after an error (timeout
+    /// included) the bytes already read are lost, so the connection must be dropped.
     pub fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(n.min(EXACT_STEP));
         let take = n.min(self.rend - self.rpos);
@@ -428,7 +431,7 @@ impl Connection {
     ///
     /// Errors: [`WD_E::Protocol`] when the content exceeds `max` bytes,
     /// [`WD_E::ConnectionLost`] "multi-line response cut short" at EOF before the dot,
-    /// [`WD_E::Timeout`].
+    /// [`WD_E::Timeout`]. After an error the connection must be dropped.
     pub fn read_until_dot(&mut self, max: usize) -> Result<Vec<u8>> {
         let mut out: Vec<u8> = Vec::with_capacity(8192);
         let mut at_line_start = true;
@@ -617,5 +620,22 @@ impl Connection {
             &format!("closing connection to {}", host_port(&self.host, self.port)),
         );
         self.close_now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_is_send() {
+        fn is_send<T: Send>() {}
+        is_send::<Connection>();
+        is_send::<ConnectConfig>();
+    }
+
+    #[test]
+    fn buffer_holds_a_full_line_and_a_read() {
+        const { assert!(RBUF_SIZE >= MAX_LINE + READ_CHUNK) };
     }
 }
