@@ -3,9 +3,11 @@
 //! message modules; `ffi` is the only place with `extern "C"` and `unsafe`.
 #![deny(unsafe_code)]
 
+pub mod auth;
 pub mod error;
 pub mod limits;
 pub mod message;
+pub mod net;
 pub mod trace;
 
 #[allow(unsafe_code)]
