@@ -55,6 +55,146 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /*
+ Session type for `EmailSessionCree`: POP3.
+ */
+#define WD_SESSION_POP3 1
+
+/*
+ Session type for `EmailSessionCree`: SMTP.
+ */
+#define WD_SESSION_SMTP 2
+
+/*
+ Session type for `EmailSessionCree`: IMAP.
+ */
+#define WD_SESSION_IMAP 3
+
+/*
+ `WD_PROP_OPTION` value: plain TCP.
+ */
+#define WD_OPTION_NONE 0
+
+/*
+ `WD_PROP_OPTION` value: implicit TLS (SSL) from the first byte.
+ */
+#define WD_OPTION_SSL 1
+
+/*
+ `WD_PROP_OPTION` value: STARTTLS required (an error if the server does not offer it).
+ */
+#define WD_OPTION_SECURED_TLS 2
+
+/*
+ Session property: server host name or address.
+ */
+#define WD_PROP_SERVER_ADDRESS 1
+
+/*
+ Session property: port (0 = the default of the protocol and security option).
+ */
+#define WD_PROP_PORT 2
+
+/*
+ Session property: login.
+ */
+#define WD_PROP_USER 3
+
+/*
+ Session property: password (reads back as "").
+ */
+#define WD_PROP_PASSWORD 4
+
+/*
+ Session property: `WD_OPTION_*`.
+ */
+#define WD_PROP_OPTION 5
+
+/*
+ Session property: OAuth2 access token for XOAUTH2/OAUTHBEARER (reads back as "").
+ */
+#define WD_PROP_AUTH_TOKEN 6
+
+/*
+ Session property: `WD_AUTH_*`.
+ */
+#define WD_PROP_AUTH_METHOD 7
+
+/*
+ Session property: 1 = accept invalid/expired/self-signed certificates and name mismatch.
+ */
+#define WD_PROP_IGNORE_ERROR 8
+
+/*
+ Session property: path of an extra trusted CA certificate (PEM).
+ */
+#define WD_PROP_CA_FILE 9
+
+/*
+ Session property: timeout in seconds (0 = the global timeout).
+ */
+#define WD_PROP_TIMEOUT 10
+
+/*
+ Session property: 1 = asynchronous sending (SMTP).
+ */
+#define WD_PROP_ASYNCHRONOUS 11
+
+/*
+ Session property: name sent in EHLO (default "localhost").
+ */
+#define WD_PROP_CLIENT_NAME 12
+
+/*
+ Session property: IMAP folder selected at open (default "INBOX").
+ */
+#define WD_PROP_FOLDER 13
+
+/*
+ Session property: directory of the on-disk asynchronous queue (SMTP).
+ */
+#define WD_PROP_SPOOL_DIR 14
+
+/*
+ `WD_PROP_AUTH_METHOD`: the strongest both sides support.
+ */
+#define WD_AUTH_AUTO 0
+
+/*
+ SASL PLAIN.
+ */
+#define WD_AUTH_PLAIN 1
+
+/*
+ SASL LOGIN.
+ */
+#define WD_AUTH_LOGIN 2
+
+/*
+ SASL CRAM-MD5.
+ */
+#define WD_AUTH_CRAM_MD5 3
+
+/*
+ SASL XOAUTH2 (token in `WD_PROP_AUTH_TOKEN`).
+ */
+#define WD_AUTH_XOAUTH2 4
+
+/*
+ SASL OAUTHBEARER (token in `WD_PROP_AUTH_TOKEN`).
+ */
+#define WD_AUTH_OAUTHBEARER 5
+
+/*
+ POP3 APOP.
+ */
+#define WD_AUTH_APOP 6
+
+/*
+ POP3 USER/PASS, IMAP LOGIN.
+ */
+#define WD_AUTH_USER_PASS 7
+
+/*
  Sender address (`Email.Expediteur`).
  */
 #define WD_EMAIL_SENDER 1
@@ -648,6 +788,144 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
  As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or
+ `WD_SESSION_IMAP` (`EmailSessionCree`; the WLangage `emailSessionIMAP` variable).
+
+ Set its properties with `EmailSessionModifie`, then open it with
+ `EmailOuvreSessionDeclaree`. Returns 1, or 0 with `WD_E_SESSION_EXISTS` (the name is
+ already declared), `WD_E_INVALID_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `name` is NULL or a NUL-terminated string.
+ */
+int32_t EmailSessionCree(const char *name, int32_t session_type);
+
+/*
+ English name of `EmailSessionCree`.
+
+ # Safety
+ As `EmailSessionCree`.
+ */
+int32_t EmailSessionCreate(const char *name, int32_t session_type);
+
+/*
+ Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
+ as decimal text); NULL or "" clears it. Takes effect at the next open.
+
+ Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
+ value out of range, CR/LF in a name). Thread-safe.
+
+ # Safety
+ `name`/`value` are NULL or NUL-terminated strings.
+ */
+int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);
+
+/*
+ English name of `EmailSessionModifie`.
+
+ # Safety
+ As `EmailSessionModifie`.
+ */
+int32_t EmailSessionSet(const char *name, int32_t property, const char *value);
+
+/*
+ Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
+ decimal text, the password and the token as "".
+
+ Returns a thread-local string valid until the next library call on this thread, or
+ NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
+
+ # Safety
+ `name` is NULL or a NUL-terminated string.
+ */
+const char *EmailSessionPropriete(const char *name, int32_t property);
+
+/*
+ English name of `EmailSessionPropriete`.
+
+ # Safety
+ As `EmailSessionPropriete`.
+ */
+const char *EmailSessionGet(const char *name, int32_t property);
+
+/*
+ Lotus Notes sessions drive a local Notes client, which this platform does not have
+ (`EmailOuvreSessionNotes`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
+
+ # Safety
+ Arguments are not read.
+ */
+int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
+
+/*
+ English name of `EmailOuvreSessionNotes`.
+
+ # Safety
+ Arguments are not read.
+ */
+int32_t EmailStartNotesSession(const char *profile, const char *password);
+
+/*
+ Outlook sessions drive a local Outlook client through MAPI, which this platform does not
+ have (`EmailOuvreSessionOutlook`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
+
+ # Safety
+ Arguments are not read.
+ */
+int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
+
+/*
+ English name of `EmailOuvreSessionOutlook`.
+
+ # Safety
+ Arguments are not read.
+ */
+int32_t EmailStartOutlookSession(const char *profile, const char *password);
+
+/*
+ Opens a session declared with `EmailSessionCree` (`EmailOuvreSessionDeclaree`):
+ connects, secures (TLS / STARTTLS as `WD_PROP_OPTION` says) and authenticates.
+
+ Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (not declared), `WD_E_SESSION_EXISTS`
+ (already open), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `name` is NULL or a NUL-terminated string.
+ */
+int32_t EmailOuvreSessionDeclaree(const char *name);
+
+/*
+ English name of `EmailOuvreSessionDeclaree`.
+
+ # Safety
+ As `EmailOuvreSessionDeclaree`.
+ */
+int32_t EmailStartDeclaredSession(const char *name);
+
+/*
+ Closes a session (`EmailFermeSession`): waits for its asynchronous queue (bounded by
+ the timeout), sends QUIT / LOGOUT (POP3 deletions happen here) and frees the name. A
+ declared session keeps its declaration and can be opened again.
+
+ Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, or the error of a failed QUIT/LOGOUT or of
+ a queue that could not be flushed in time (the name is freed all the same).
+ Thread-safe.
+
+ # Safety
+ `name` is NULL or a NUL-terminated string.
+ */
+int32_t EmailFermeSession(const char *name);
+
+/*
+ English name of `EmailFermeSession`.
+
+ # Safety
+ As `EmailFermeSession`.
+ */
+int32_t EmailCloseSession(const char *name);
 
 /*
  Sets the global timeout (`EmailChangeTimeOut`), in seconds.

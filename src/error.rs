@@ -109,7 +109,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: WD_E, message: impl Into<String>) -> Error {
-        Error { code, message: message.into(), system: None }
+        Error {
+            code,
+            message: message.into(),
+            system: None,
+        }
     }
 
     /// Adds the server's reply or OS error text.
@@ -137,7 +141,11 @@ impl Error {
     /// A refused command: `what` says what was attempted, `reply` is the server's reply.
     pub fn protocol(what: impl Into<String>, reply: impl Into<String>) -> Error {
         let reply = reply.into();
-        Error::new(WD_E::Protocol, format!("{}: {}", what.into(), reply.trim_end())).with_system(reply)
+        Error::new(
+            WD_E::Protocol,
+            format!("{}: {}", what.into(), reply.trim_end()),
+        )
+        .with_system(reply)
     }
 
     /// A local file error; `path` and the OS error are included.

@@ -5,9 +5,13 @@
 
 pub mod auth;
 pub mod error;
+pub mod imap;
 pub mod limits;
 pub mod message;
 pub mod net;
+pub mod pop3;
+pub mod session;
+pub mod smtp;
 pub mod trace;
 
 #[allow(unsafe_code)]

@@ -85,7 +85,9 @@ pub fn set_panic(name: &str, payload: Box<dyn std::any::Any + Send>) {
     } else {
         "unknown panic".to_string()
     };
-    set(&Error::internal(format!("internal error in {name}: {what}")));
+    set(&Error::internal(format!(
+        "internal error in {name}: {what}"
+    )));
 }
 
 /// Current error code of the calling thread.

@@ -62,7 +62,11 @@ impl<T> HandleTable<T> {
     pub const fn new(kind: u32) -> HandleTable<T> {
         HandleTable {
             kind,
-            inner: Mutex::new(Inner { slots: Vec::new(), free: VecDeque::new(), live: 0 }),
+            inner: Mutex::new(Inner {
+                slots: Vec::new(),
+                free: VecDeque::new(),
+                live: 0,
+            }),
         }
     }
 
@@ -87,7 +91,10 @@ impl<T> HandleTable<T> {
                 }
             }
         } else {
-            inner.slots.push(Slot { generation: 0, value: None });
+            inner.slots.push(Slot {
+                generation: 0,
+                value: None,
+            });
             (inner.slots.len() - 1) as u32
         };
         let slot = &mut inner.slots[index as usize];
@@ -122,7 +129,10 @@ impl<T> HandleTable<T> {
     fn stale(&self, h: i32) -> Error {
         Error::new(
             crate::error::WD_E::InvalidHandle,
-            format!("{} handle {h} is stale or already freed", kind_name(self.kind)),
+            format!(
+                "{} handle {h} is stale or already freed",
+                kind_name(self.kind)
+            ),
         )
     }
 

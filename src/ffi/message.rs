@@ -28,7 +28,11 @@ pub struct EmailObj {
 
 impl EmailObj {
     pub fn new(email: Email, built: bool) -> EmailObj {
-        EmailObj { email, built, ..Default::default() }
+        EmailObj {
+            email,
+            built,
+            ..Default::default()
+        }
     }
 
     /// Marks the object changed: pointers handed out before are released.
@@ -85,7 +89,9 @@ pub fn new_handle(obj: EmailObj) -> Result<i32> {
 
 fn check_line(value: &str, what: &str) -> Result<()> {
     if has_line_break(value) {
-        Err(Error::invalid_arg(format!("{what} holds a CR or LF character")))
+        Err(Error::invalid_arg(format!(
+            "{what} holds a CR or LF character"
+        )))
     } else {
         Ok(())
     }
@@ -174,7 +180,9 @@ pub fn get_prop(e: &Email, prop: i32, index: usize) -> Result<String> {
                 WD_EMAIL_BCC => &e.bcc,
                 _ => &e.refused,
             };
-            v.get(index).cloned().ok_or_else(|| index_error(prop, index, v.len()))
+            v.get(index)
+                .cloned()
+                .ok_or_else(|| index_error(prop, index, v.len()))
         }
         WD_EMAIL_ATTACHMENT_NAME | WD_EMAIL_ATTACHMENT_TYPE | WD_EMAIL_ATTACHMENT_CONTENT_ID => e
             .attachments
@@ -209,7 +217,11 @@ pub fn set_prop(e: &mut Email, prop: i32, index: usize, value: Option<&str>) -> 
         }
         WD_EMAIL_MESSAGE_ID => {
             line(v)?;
-            e.message_id = v.trim().trim_start_matches('<').trim_end_matches('>').to_string();
+            e.message_id = v
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string();
         }
         WD_EMAIL_DATE => {
             line(v)?;
@@ -257,7 +269,10 @@ pub fn set_prop(e: &mut Email, prop: i32, index: usize, value: Option<&str>) -> 
         WD_EMAIL_ATTACHMENT_NAME | WD_EMAIL_ATTACHMENT_TYPE | WD_EMAIL_ATTACHMENT_CONTENT_ID => {
             line(v)?;
             let count = e.attachments.len();
-            let a = e.attachments.get_mut(index).ok_or_else(|| index_error(prop, index, count))?;
+            let a = e
+                .attachments
+                .get_mut(index)
+                .ok_or_else(|| index_error(prop, index, count))?;
             let v = v.trim().to_string();
             match prop {
                 WD_EMAIL_ATTACHMENT_NAME => a.name = v,
@@ -299,9 +314,7 @@ pub fn count_prop(e: &Email, prop: i32) -> Result<i32> {
 }
 
 fn check_header_name(name: &str) -> Result<()> {
-    if name.is_empty()
-        || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
-    {
+    if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::invalid_arg(format!(
             "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
         )));
@@ -319,7 +332,9 @@ fn index_arg(index: i32) -> Result<usize> {
 /// with `EmailLibere`. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailCree() -> WdEmail {
-    WdEmail(ffi_guard!("EmailCree", 0, { new_handle(EmailObj::default()) }))
+    WdEmail(ffi_guard!("EmailCree", 0, {
+        new_handle(EmailObj::default())
+    }))
 }
 
 /// English name of `EmailCree`.
@@ -478,7 +493,9 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
         o.touch();
-        array_mut(&mut o.email, property).expect("array").push(value.trim().to_string());
+        array_mut(&mut o.email, property)
+            .expect("array")
+            .push(value.trim().to_string());
         Ok(1)
     })
 }
@@ -542,7 +559,9 @@ pub unsafe extern "C" fn EmailEntete(
             }
         }
         let value = found.ok_or_else(|| {
-            Error::invalid_arg(format!("the message has no header {name:?} at index {index}"))
+            Error::invalid_arg(format!(
+                "the message has no header {name:?} at index {index}"
+            ))
         })?;
         let key = (name.to_ascii_lowercase(), index);
         let c = o.header_cache.entry(key).or_default();
@@ -727,7 +746,11 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
             .attachments
             .get(index)
             .ok_or_else(|| index_error(WD_EMAIL_ATTACHMENT_NAME, index, count))?;
-        let p = if a.data.is_empty() { empty_bytes() } else { a.data.as_ptr() };
+        let p = if a.data.is_empty() {
+            empty_bytes()
+        } else {
+            a.data.as_ptr()
+        };
         // SAFETY: checked non-NULL above; caller contract.
         unsafe { *out_len = a.data.len() };
         Ok(p)
@@ -804,7 +827,9 @@ pub unsafe extern "C" fn EmailSaveAttachment(
 pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
     ffi_guard!("EmailConstruitSource", 0, {
         if options & !(WD_BUILD_ENCODE_HEADER | WD_BUILD_HEADER_BCC) != 0 {
-            return Err(Error::invalid_arg(format!("unknown build options {options}")));
+            return Err(Error::invalid_arg(format!(
+                "unknown build options {options}"
+            )));
         }
         let opts = BuildOptions {
             header_bcc: options & WD_BUILD_HEADER_BCC != 0,
@@ -842,7 +867,11 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
         let obj = resolve(email.0)?;
         let o = obj.lock();
         let src = &o.email.source;
-        let p = if src.is_empty() { empty_bytes() } else { src.as_ptr() };
+        let p = if src.is_empty() {
+            empty_bytes()
+        } else {
+            src.as_ptr()
+        };
         // SAFETY: checked non-NULL; caller contract.
         unsafe { *out_len = src.len() };
         Ok(p)

@@ -73,3 +73,8 @@ impl Email {
 pub fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
 }
+impl Email {
+    pub fn header(&self, _n: &str, _i: usize) -> Option<&str> {
+        None
+    }
+}

@@ -1,1 +1,5 @@
-//! MIME parsing into the model.
+use super::Email;
+use crate::error::Result;
+pub fn parse(_b: &[u8]) -> Result<Email> {
+    todo!()
+}

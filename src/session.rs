@@ -1,0 +1,262 @@
+//! Session settings shared by the three protocols (the WLangage `emailSession…` types).
+
+use crate::error::{Error, Result};
+
+/// Protocol of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Pop3,
+    Smtp,
+    Imap,
+}
+
+impl SessionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SessionKind::Pop3 => "POP3",
+            SessionKind::Smtp => "SMTP",
+            SessionKind::Imap => "IMAP",
+        }
+    }
+
+    /// True for the reading protocols (the "incoming" connection of a session name).
+    pub fn incoming(self) -> bool {
+        !matches!(self, SessionKind::Smtp)
+    }
+}
+
+/// Transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// Plain TCP (`WD_OPTION_NONE`).
+    #[default]
+    None,
+    /// Implicit TLS from the first byte (`WD_OPTION_SSL`).
+    Implicit,
+    /// STARTTLS / STLS required (`WD_OPTION_SECURED_TLS`).
+    StartTls,
+}
+
+/// Authentication method requested (`WD_PROP_AUTH_METHOD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMethod {
+    #[default]
+    Auto,
+    Plain,
+    Login,
+    CramMd5,
+    XOAuth2,
+    OAuthBearer,
+    Apop,
+    UserPass,
+}
+
+/// Everything needed to open one connection.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub kind: SessionKind,
+    pub host: String,
+    /// 0 = the protocol's default for the security mode.
+    pub port: u16,
+    pub user: String,
+    pub password: Option<String>,
+    pub security: Security,
+    pub auth_token: Option<String>,
+    pub auth_method: AuthMethod,
+    /// Accept invalid, expired, self-signed certificates and host name mismatch.
+    pub ignore_cert_errors: bool,
+    pub ca_file: Option<String>,
+    /// Seconds; `None` = the global timeout.
+    pub timeout: Option<u32>,
+    pub asynchronous: bool,
+    /// EHLO name; `None` = "localhost".
+    pub client_name: Option<String>,
+    /// IMAP folder selected when the session opens.
+    pub folder: String,
+    /// Directory of the on-disk async queue.
+    pub spool_dir: Option<String>,
+}
+
+impl SessionConfig {
+    pub fn new(kind: SessionKind) -> SessionConfig {
+        SessionConfig {
+            kind,
+            host: String::new(),
+            port: 0,
+            user: String::new(),
+            password: None,
+            security: Security::None,
+            auth_token: None,
+            auth_method: AuthMethod::Auto,
+            ignore_cert_errors: false,
+            ca_file: None,
+            timeout: None,
+            asynchronous: false,
+            client_name: None,
+            folder: "INBOX".to_string(),
+            spool_dir: None,
+        }
+    }
+
+    /// The port to connect to: the configured one, else the protocol default.
+    pub fn effective_port(&self) -> u16 {
+        if self.port != 0 {
+            return self.port;
+        }
+        match (self.kind, self.security) {
+            (SessionKind::Pop3, Security::Implicit) => 995,
+            (SessionKind::Pop3, _) => 110,
+            (SessionKind::Imap, Security::Implicit) => 993,
+            (SessionKind::Imap, _) => 143,
+            (SessionKind::Smtp, Security::Implicit) => 465,
+            (SessionKind::Smtp, Security::StartTls) => 587,
+            (SessionKind::Smtp, Security::None) => 25,
+        }
+    }
+
+    /// Checks the settings needed to connect.
+    pub fn validate(&self) -> Result<()> {
+        if self.host.trim().is_empty() {
+            return Err(Error::invalid_arg("server address is empty"));
+        }
+        Ok(())
+    }
+}
+
+impl SessionConfig {
+    /// The network settings of this session; `global_timeout` applies when the session
+    /// sets none.
+    pub fn connect_config(&self, global_timeout: u32) -> crate::net::ConnectConfig {
+        crate::net::ConnectConfig {
+            host: self.host.trim().to_string(),
+            port: self.effective_port(),
+            tls: match self.security {
+                Security::None => crate::net::TlsMode::None,
+                Security::Implicit => crate::net::TlsMode::Implicit,
+                Security::StartTls => crate::net::TlsMode::StartTls,
+            },
+            accept_invalid_certs: self.ignore_cert_errors,
+            ca_file: self.ca_file.clone(),
+            timeout: std::time::Duration::from_secs(u64::from(
+                self.timeout.unwrap_or(global_timeout),
+            )),
+        }
+    }
+}
+
+/// A message handed to an outgoing connection.
+#[derive(Debug, Clone, Default)]
+pub struct OutgoingMessage {
+    /// Envelope sender (bare address).
+    pub from: String,
+    /// Envelope recipients (bare addresses): To + Cc + Bcc.
+    pub recipients: Vec<String>,
+    /// The RFC 5322 source.
+    pub data: Vec<u8>,
+}
+
+/// What happened to a message given to [`Outgoing::send`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Sent synchronously. `accepted` recipients took it; `refused` are
+    /// `(address, server reply)`. `accepted == 0` means nothing was sent.
+    Sent {
+        accepted: usize,
+        refused: Vec<(String, String)>,
+    },
+    /// Queued for asynchronous sending; follow it with the mail id.
+    Queued { mail_id: i64 },
+}
+
+/// Result of probing one address with RCPT TO.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecipientCheck {
+    Accepted,
+    /// The server refused it; its reply.
+    Refused(String),
+}
+
+/// An open outgoing (SMTP) connection of a session, synchronous or asynchronous.
+pub trait Outgoing: Send {
+    /// Sends the message (or queues it for an asynchronous session).
+    fn send(&mut self, msg: OutgoingMessage) -> Result<SendOutcome>;
+    /// Probes one address with MAIL FROM / RCPT TO / RSET.
+    fn check_recipient(&mut self, address: &str) -> Result<RecipientCheck>;
+    /// Waits for the queue (bounded by `timeout`), sends QUIT and closes.
+    fn close(&mut self, timeout: std::time::Duration) -> Result<()>;
+}
+
+/// Reading options (`WD_READ_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// Only unseen messages (IMAP).
+    pub unread_only: bool,
+    /// Headers only.
+    pub header_only: bool,
+    /// Do not set \Seen when reading (IMAP).
+    pub keep_unseen: bool,
+}
+
+/// One message of a mailbox listing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MessageRef {
+    /// Message number (POP3) or sequence number (IMAP), 1-based.
+    pub number: u32,
+    /// POP3 UIDL or IMAP UID (decimal).
+    pub uid: String,
+    pub size: u64,
+    pub seen: bool,
+}
+
+/// An open incoming (POP3 or IMAP) connection: the shared reading API runs on this.
+/// Folder operations default to `WD_E_NOT_SUPPORTED` (POP3 has one mailbox).
+pub trait Mailbox: Send {
+    /// "POP3" or "IMAP".
+    fn protocol(&self) -> &'static str;
+    /// The messages of the mailbox (or selected folder) in order, filtered by `opts`.
+    fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>>;
+    /// Fetches messages (whole, or headers only), batched/pipelined; results in the same
+    /// order as `refs`. Each `Email` has uid/number/size/seen filled and `header_only` set
+    /// when only the headers were fetched.
+    fn fetch(
+        &mut self,
+        refs: &[MessageRef],
+        opts: ReadOptions,
+    ) -> Result<Vec<crate::message::Email>>;
+    /// Deletes a message (POP3: marked, removed at QUIT; IMAP: \Deleted + expunge).
+    fn delete(&mut self, msg: &MessageRef) -> Result<()>;
+    /// Ends the session cleanly (QUIT / LOGOUT).
+    fn close(&mut self) -> Result<()>;
+
+    fn list_folders(&mut self) -> Result<Vec<String>> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    fn select_folder(&mut self, _folder: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    fn create_folder(&mut self, _folder: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    fn delete_folder(&mut self, _folder: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    fn rename_folder(&mut self, _from: &str, _to: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    fn copy_message(&mut self, _msg: &MessageRef, _folder: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "copying messages"))
+    }
+    fn move_message(&mut self, _msg: &MessageRef, _folder: &str) -> Result<()> {
+        Err(not_imap(self.protocol(), "moving messages"))
+    }
+    fn set_seen(&mut self, _msg: &MessageRef, _seen: bool) -> Result<()> {
+        Err(not_imap(self.protocol(), "seen flags"))
+    }
+    fn append(&mut self, _folder: &str, _data: &[u8], _seen: bool) -> Result<()> {
+        Err(not_imap(self.protocol(), "appending messages"))
+    }
+}
+
+fn not_imap(proto: &str, what: &str) -> Error {
+    Error::not_supported(format!("{proto} has no {what}: use an IMAP session"))
+}
