@@ -24,6 +24,17 @@ pub struct EmailObj {
     pub built: bool,
     cache: HashMap<(i32, usize), CString>,
     header_cache: HashMap<(String, usize), CString>,
+    /// Where a message read with headers only came from, to complete it on first access
+    /// of a body field: (session name, message reference).
+    pub origin: Option<Origin>,
+}
+
+/// Where a message read from a server came from (for completing a headers-only read).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub session: String,
+    pub msg: crate::session::MessageRef,
+    pub opts: crate::session::ReadOptions,
 }
 
 impl EmailObj {
@@ -38,6 +49,7 @@ impl EmailObj {
     /// Marks the object changed: pointers handed out before are released.
     pub fn touch(&mut self) {
         self.built = false;
+        self.origin = None;
         self.cache.clear();
         self.header_cache.clear();
     }
@@ -47,6 +59,13 @@ impl EmailObj {
         self.touch();
         self.email = email;
         self.built = built;
+    }
+
+    /// Clears the strings handed out without marking the source stale (for fields that
+    /// are not part of the source: refused recipients, mail id, flags).
+    pub fn release_strings(&mut self) {
+        self.cache.clear();
+        self.header_cache.clear();
     }
 
     /// Builds the source unless it is already up to date.
