@@ -164,6 +164,25 @@ fn send_expect_and_lines() {
 }
 
 #[test]
+fn send_bytes_and_script_composition() {
+    let greeting = Script::new().send_bytes(b"+OK \xff\x00 raw\r\n");
+    let script = greeting.then(Script::new().expect("QUIT").send("+OK\r\n"));
+    assert_eq!(script.len(), 3);
+    let server = FakeServer::start(script);
+    let mut c = Client::connect(&server);
+    let mut raw = Vec::new();
+    while !raw.ends_with(b"\n") {
+        assert!(c.fill().unwrap() > 0);
+        raw = c.buf.clone();
+    }
+    assert_eq!(raw, b"+OK \xff\x00 raw\r\n");
+    c.buf.clear();
+    c.send("QUIT\r\n");
+    assert_eq!(c.line(), "+OK");
+    server.join().assert_ok();
+}
+
+#[test]
 fn expect_mismatch_is_a_failure() {
     let server = FakeServer::start(
         Script::new()
