@@ -817,6 +817,192 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
 
 /*
+ Reads the first message of the mailbox (or selected IMAP folder) into `email`
+ (`EmailLitPremier`), taking a new listing of the mailbox.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPremier`.
+
+ # Safety
+ As `EmailLitPremier`.
+ */
+int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the message after the last one read (`EmailLitSuivant`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitSuivant`.
+
+ # Safety
+ As `EmailLitSuivant`.
+ */
+int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the message before the last one read (`EmailLitPrecedent`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPrecedent`.
+
+ # Safety
+ As `EmailLitPrecedent`.
+ */
+int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitDernier`.
+
+ # Safety
+ As `EmailLitDernier`.
+ */
+int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
+ fetched on first access of a body field.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPremierEntete`.
+
+ # Safety
+ As `EmailLitPremierEntete`.
+ */
+int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the next message (`EmailLitSuivantEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitSuivantEntete`.
+
+ # Safety
+ As `EmailLitSuivantEntete`.
+ */
+int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the previous message (`EmailLitPrecedentEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPrecedentEntete`.
+
+ # Safety
+ As `EmailLitPrecedentEntete`.
+ */
+int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the last message (`EmailLitDernierEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitDernierEntete`.
+
+ # Safety
+ As `EmailLitDernierEntete`.
+ */
+int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options);
+
+/*
  Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
 
  `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
@@ -933,6 +1119,67 @@ const char *EmailListeDossier(const char *session);
  As `EmailListeDossier`.
  */
 const char *EmailListFolder(const char *session);
+
+/*
+ Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
+ it.
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailChangeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailChangeDossier`.
+
+ # Safety
+ As `EmailChangeDossier`.
+ */
+int32_t EmailChangeFolder(const char *session, const char *folder);
+
+/*
+ Creates an IMAP folder (`EmailCreeDossier`).
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailCreeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailCreeDossier`.
+
+ # Safety
+ As `EmailCreeDossier`.
+ */
+int32_t EmailCreateFolder(const char *session, const char *folder);
+
+/*
+ Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailSupprimeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailSupprimeDossier`.
+
+ # Safety
+ As `EmailSupprimeDossier`.
+ */
+int32_t EmailDeleteFolder(const char *session, const char *folder);
 
 /*
  Renames an IMAP folder (`EmailRenommeDossier`).

@@ -144,6 +144,18 @@ fn prop_name(prop: i32) -> &'static str {
     }
 }
 
+/// Properties that need the body of a message read with headers only.
+fn is_body_prop(prop: i32) -> bool {
+    matches!(
+        prop,
+        WD_EMAIL_MESSAGE
+            | WD_EMAIL_HTML
+            | WD_EMAIL_ATTACHMENT_NAME
+            | WD_EMAIL_ATTACHMENT_TYPE
+            | WD_EMAIL_ATTACHMENT_CONTENT_ID
+    )
+}
+
 fn unknown_prop(prop: i32) -> Error {
     Error::invalid_arg(format!("unknown message property {prop}"))
 }
@@ -428,6 +440,9 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        if is_body_prop(property) {
+            crate::ffi::read::complete(&obj)?;
+        }
         let mut o = obj.lock();
         let value = get_prop(&o.email, property, index)?;
         let c = o.cache.entry((property, index)).or_default();
@@ -538,6 +553,9 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
+        if is_body_prop(property) {
+            crate::ffi::read::complete(&obj)?;
+        }
         let o = obj.lock();
         count_prop(&o.email, property)
     })
@@ -758,6 +776,7 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
         let out_len = args::out_ptr(out_len, "out_len")?;
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let count = o.email.attachments.len();
         let a = o
@@ -809,6 +828,7 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let count = o.email.attachments.len();
         let a = o
@@ -884,6 +904,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
     ffi_guard!("EmailSource", std::ptr::null(), {
         let out_len = args::out_ptr(out_len, "out_len")?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let src = &o.email.source;
         let p = if src.is_empty() {

@@ -32,7 +32,9 @@ pub struct WdEmailList(pub i32);
 fn read_options(options: i32) -> Result<ReadOptions> {
     let known = WD_READ_ALL | WD_READ_UNREAD | WD_READ_HEADER | WD_READ_KEEP_UNSEEN;
     if options & !known != 0 || options < 0 {
-        return Err(Error::invalid_arg(format!("unknown reading options {options}")));
+        return Err(Error::invalid_arg(format!(
+            "unknown reading options {options}"
+        )));
     }
     Ok(ReadOptions {
         unread_only: options & WD_READ_UNREAD != 0,
@@ -57,14 +59,24 @@ fn with_incoming<T>(name: &str, f: impl FnOnce(&mut Incoming) -> Result<T>) -> R
 }
 
 /// Stores a read message into handle `h` (0 = legacy structure).
-fn store(h: i32, session: &str, email: Email, r: Option<&MessageRef>, opts: ReadOptions) -> Result<()> {
+fn store(
+    h: i32,
+    session: &str,
+    email: Email,
+    r: Option<&MessageRef>,
+    opts: ReadOptions,
+) -> Result<()> {
     let obj = resolve(h)?;
     let mut o = obj.lock();
     let header_only = email.header_only;
     o.replace(email, true);
     if header_only {
         if let Some(r) = r {
-            o.origin = Some(Origin { session: session.to_string(), msg: r.clone(), opts });
+            o.origin = Some(Origin {
+                session: session.to_string(),
+                msg: r.clone(),
+                opts,
+            });
         }
     }
     Ok(())
@@ -74,7 +86,13 @@ fn store(h: i32, session: &str, email: Email, r: Option<&MessageRef>, opts: Read
 fn store_out(h: i32) -> Result<()> {
     let obj = resolve(h)?;
     let mut o = obj.lock();
-    o.replace(Email { out: true, ..Email::default() }, false);
+    o.replace(
+        Email {
+            out: true,
+            ..Email::default()
+        },
+        false,
+    );
     Ok(())
 }
 
@@ -91,13 +109,26 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
             None => return Ok(()),
         }
     };
-    let opts = ReadOptions { header_only: false, ..origin.opts };
-    let mut full = with_incoming(&origin.session, |inc| inc.mailbox.fetch(&[origin.msg.clone()], opts))
-        .map_err(|e| {
-            Error::new(e.code, format!("cannot complete the message read with headers only: {}", e.message))
-                .with_system(e.system.clone().unwrap_or_default())
-        })?;
-    let full = full.pop().ok_or_else(|| Error::internal("server returned no message"))?;
+    let opts = ReadOptions {
+        header_only: false,
+        ..origin.opts
+    };
+    let mut full = with_incoming(&origin.session, |inc| {
+        inc.mailbox.fetch(&[origin.msg.clone()], opts)
+    })
+    .map_err(|e| {
+        Error::new(
+            e.code,
+            format!(
+                "cannot complete the message read with headers only: {}",
+                e.message
+            ),
+        )
+        .with_system(e.system.clone().unwrap_or_default())
+    })?;
+    let full = full
+        .pop()
+        .ok_or_else(|| Error::internal("server returned no message"))?;
     let mut o = obj.lock();
     if o.email.header_only {
         o.replace(full, true);
@@ -116,7 +147,9 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
     let opts = read_options(options)?;
     resolve(h)?; // validate the handle before any network traffic
     let fetched = with_incoming(name, |inc| {
-        let relist = matches!(step, Step::First | Step::Last) || !inc.listed || inc.listing_opts.unread_only != opts.unread_only;
+        let relist = matches!(step, Step::First | Step::Last)
+            || !inc.listed
+            || inc.listing_opts.unread_only != opts.unread_only;
         if relist {
             inc.listing = inc.mailbox.list(opts)?;
             inc.listing_opts = opts;
@@ -144,7 +177,9 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
         }
         let r = inc.listing[pos as usize].clone();
         let mut v = inc.mailbox.fetch(std::slice::from_ref(&r), opts)?;
-        let email = v.pop().ok_or_else(|| Error::internal("server returned no message"))?;
+        let email = v
+            .pop()
+            .ok_or_else(|| Error::internal("server returned no message"))?;
         Ok(Some((email, r)))
     })?;
     match fetched {
@@ -154,75 +189,311 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
     Ok(1)
 }
 
-macro_rules! reader {
-    ($(#[$doc:meta])* $fr:ident, $en:ident, $step:expr, $extra:expr) => {
-        $(#[$doc])*
-        ///
-        /// `session`: the session name. `email`: the message handle to fill (0 = the
-        /// legacy structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-        /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty
-        /// mailbox) returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error:
-        /// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
-        /// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on
-        /// one session serialize.
-        ///
-        /// # Safety
-        /// `session` is NULL or a NUL-terminated string.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $fr(session: *const c_char, email: WdEmail, options: i32) -> i32 {
-            ffi_guard!(stringify!($fr), 0, {
-                // SAFETY: caller contract.
-                let name = unsafe { args::cstr(session, "session") }?;
-                read_step(name, email.0, options | $extra, $step)
-            })
-        }
-
-        #[doc = concat!("English name of `", stringify!($fr), "`.")]
-        ///
-        /// # Safety
-        /// As the French function.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $en(session: *const c_char, email: WdEmail, options: i32) -> i32 {
-            // SAFETY: forwarded contract.
-            unsafe { $fr(session, email, options) }
-        }
-    };
+/// Reads the first message of the mailbox (or selected IMAP folder) into `email`
+/// (`EmailLitPremier`), taking a new listing of the mailbox.
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitPremier(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitPremier", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | 0, Step::First)
+    })
 }
 
-reader!(
-    /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
-    /// (`EmailLitPremier`), taking a new listing of the mailbox.
-    EmailLitPremier, EmailReadFirst, Step::First, 0
-);
-reader!(
-    /// Reads the message after the last one read (`EmailLitSuivant`).
-    EmailLitSuivant, EmailReadNext, Step::Next, 0
-);
-reader!(
-    /// Reads the message before the last one read (`EmailLitPrecedent`).
-    EmailLitPrecedent, EmailReadPrevious, Step::Previous, 0
-);
-reader!(
-    /// Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
-    EmailLitDernier, EmailReadLast, Step::Last, 0
-);
-reader!(
-    /// Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
-    /// fetched on first access of a body field.
-    EmailLitPremierEntete, EmailReadFirstHeader, Step::First, WD_READ_HEADER
-);
-reader!(
-    /// Reads the headers of the next message (`EmailLitSuivantEntete`).
-    EmailLitSuivantEntete, EmailReadNextHeader, Step::Next, WD_READ_HEADER
-);
-reader!(
-    /// Reads the headers of the previous message (`EmailLitPrecedentEntete`).
-    EmailLitPrecedentEntete, EmailReadPreviousHeader, Step::Previous, WD_READ_HEADER
-);
-reader!(
-    /// Reads the headers of the last message (`EmailLitDernierEntete`).
-    EmailLitDernierEntete, EmailReadLastHeader, Step::Last, WD_READ_HEADER
-);
+/// English name of `EmailLitPremier`.
+///
+/// # Safety
+/// As `EmailLitPremier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadFirst(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitPremier(session, email, options) }
+}
+
+/// Reads the message after the last one read (`EmailLitSuivant`).
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitSuivant(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitSuivant", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | 0, Step::Next)
+    })
+}
+
+/// English name of `EmailLitSuivant`.
+///
+/// # Safety
+/// As `EmailLitSuivant`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadNext(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitSuivant(session, email, options) }
+}
+
+/// Reads the message before the last one read (`EmailLitPrecedent`).
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitPrecedent(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitPrecedent", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | 0, Step::Previous)
+    })
+}
+
+/// English name of `EmailLitPrecedent`.
+///
+/// # Safety
+/// As `EmailLitPrecedent`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadPrevious(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitPrecedent(session, email, options) }
+}
+
+/// Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitDernier(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitDernier", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | 0, Step::Last)
+    })
+}
+
+/// English name of `EmailLitDernier`.
+///
+/// # Safety
+/// As `EmailLitDernier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadLast(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitDernier(session, email, options) }
+}
+
+/// Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
+/// fetched on first access of a body field.
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitPremierEntete(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitPremierEntete", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | WD_READ_HEADER, Step::First)
+    })
+}
+
+/// English name of `EmailLitPremierEntete`.
+///
+/// # Safety
+/// As `EmailLitPremierEntete`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadFirstHeader(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitPremierEntete(session, email, options) }
+}
+
+/// Reads the headers of the next message (`EmailLitSuivantEntete`).
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitSuivantEntete(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitSuivantEntete", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | WD_READ_HEADER, Step::Next)
+    })
+}
+
+/// English name of `EmailLitSuivantEntete`.
+///
+/// # Safety
+/// As `EmailLitSuivantEntete`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadNextHeader(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitSuivantEntete(session, email, options) }
+}
+
+/// Reads the headers of the previous message (`EmailLitPrecedentEntete`).
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitPrecedentEntete(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitPrecedentEntete", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | WD_READ_HEADER, Step::Previous)
+    })
+}
+
+/// English name of `EmailLitPrecedentEntete`.
+///
+/// # Safety
+/// As `EmailLitPrecedentEntete`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadPreviousHeader(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitPrecedentEntete(session, email, options) }
+}
+
+/// Reads the headers of the last message (`EmailLitDernierEntete`).
+///
+/// `session`: the session name. `email`: the message handle to fill (0 = the legacy
+/// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+/// protocol errors. Thread-safe; calls on one session serialize.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitDernierEntete(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailLitDernierEntete", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        read_step(name, email.0, options | WD_READ_HEADER, Step::Last)
+    })
+}
+
+/// English name of `EmailLitDernierEntete`.
+///
+/// # Safety
+/// As `EmailLitDernierEntete`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadLastHeader(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitDernierEntete(session, email, options) }
+}
 
 /// Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
 ///
@@ -252,12 +523,18 @@ pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) ->
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailLitMessage(session: *const c_char, email: WdEmail, number: i32) -> i32 {
+pub unsafe extern "C" fn EmailLitMessage(
+    session: *const c_char,
+    email: WdEmail,
+    number: i32,
+) -> i32 {
     ffi_guard!("EmailLitMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
         if number < 1 {
-            return Err(Error::invalid_arg(format!("message number {number} is not 1 or more")));
+            return Err(Error::invalid_arg(format!(
+                "message number {number} is not 1 or more"
+            )));
         }
         resolve(email.0)?;
         let opts = ReadOptions::default();
@@ -287,7 +564,11 @@ pub unsafe extern "C" fn EmailLitMessage(session: *const c_char, email: WdEmail,
 /// # Safety
 /// As `EmailLitMessage`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadMessage(session: *const c_char, email: WdEmail, number: i32) -> i32 {
+pub unsafe extern "C" fn EmailReadMessage(
+    session: *const c_char,
+    email: WdEmail,
+    number: i32,
+) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailLitMessage(session, email, number) }
 }
@@ -320,7 +601,11 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
             let header_only = email.header_only;
             let mut obj = EmailObj::new(email, true);
             if header_only {
-                obj.origin = Some(Origin { session: name.to_string(), msg: r.clone(), opts });
+                obj.origin = Some(Origin {
+                    session: name.to_string(),
+                    msg: r.clone(),
+                    opts,
+                });
             }
             match MESSAGES.insert(obj) {
                 Ok(h) => items.push(h),
@@ -401,7 +686,13 @@ fn message_ref(inc: &mut Incoming, email: &Email) -> Result<MessageRef> {
     }
     let find = |list: &[MessageRef]| {
         list.iter()
-            .find(|r| if email.uid.is_empty() { r.number == email.number as u32 } else { r.uid == email.uid })
+            .find(|r| {
+                if email.uid.is_empty() {
+                    r.number == email.number as u32
+                } else {
+                    r.uid == email.uid
+                }
+            })
             .cloned()
     };
     if let Some(r) = find(&inc.listing) {
@@ -411,7 +702,14 @@ fn message_ref(inc: &mut Incoming, email: &Email) -> Result<MessageRef> {
     find(&all).ok_or_else(|| {
         Error::new(
             WD_E::Protocol,
-            format!("message {} is no longer on the server", if email.uid.is_empty() { email.number.to_string() } else { email.uid.clone() }),
+            format!(
+                "message {} is no longer on the server",
+                if email.uid.is_empty() {
+                    email.number.to_string()
+                } else {
+                    email.uid.clone()
+                }
+            ),
         )
     })
 }
@@ -490,63 +788,115 @@ pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_cha
     unsafe { EmailListeDossier(session) }
 }
 
-macro_rules! folder_fn {
-    ($(#[$doc:meta])* $fr:ident, $en:ident, $name:literal, |$inc:ident, $folder:ident| $body:expr) => {
-        $(#[$doc])*
-        ///
-        /// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1,
-        /// or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`,
-        /// `WD_E_INVALID_ARGUMENT`, `WD_E_PROTOCOL` (the server's reply in
-        /// `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-        ///
-        /// # Safety
-        /// `session` and `folder` are NULL or NUL-terminated strings.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $fr(session: *const c_char, folder: *const c_char) -> i32 {
-            ffi_guard!($name, 0, {
-                // SAFETY: caller contract.
-                let name = unsafe { args::cstr(session, "session") }?;
-                // SAFETY: caller contract.
-                let $folder = unsafe { args::cstr(folder, "folder") }?;
-                if $folder.is_empty() || $folder.contains(['\r', '\n']) {
-                    return Err(Error::invalid_arg("folder name is empty or holds CR/LF"));
-                }
-                with_incoming(name, |$inc| $body)?;
-                Ok(1)
-            })
-        }
-
-        #[doc = concat!("English name of `", $name, "`.")]
-        ///
-        /// # Safety
-        /// As the French function.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $en(session: *const c_char, folder: *const c_char) -> i32 {
-            // SAFETY: forwarded contract.
-            unsafe { $fr(session, folder) }
-        }
-    };
+fn check_folder(folder: &str) -> Result<()> {
+    if folder.is_empty() || folder.contains(['\r', '\n']) {
+        return Err(Error::invalid_arg("folder name is empty or holds CR/LF"));
+    }
+    Ok(())
 }
 
-folder_fn!(
-    /// Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
-    /// it.
-    EmailChangeDossier, EmailChangeFolder, "EmailChangeDossier", |inc, folder| {
-        inc.mailbox.select_folder(folder)?;
-        inc.listing.clear();
-        inc.listed = false;
-        inc.cursor = -1;
-        Ok(())
-    }
-);
-folder_fn!(
-    /// Creates an IMAP folder (`EmailCreeDossier`).
-    EmailCreeDossier, EmailCreateFolder, "EmailCreeDossier", |inc, folder| inc.mailbox.create_folder(folder)
-);
-folder_fn!(
-    /// Deletes an IMAP folder (`EmailSupprimeDossier`).
-    EmailSupprimeDossier, EmailDeleteFolder, "EmailSupprimeDossier", |inc, folder| inc.mailbox.delete_folder(folder)
-);
+/// Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
+/// it.
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *const c_char) -> i32 {
+    ffi_guard!("EmailChangeDossier", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        // SAFETY: caller contract.
+        let folder = unsafe { args::cstr(folder, "folder") }?;
+        check_folder(folder)?;
+        with_incoming(name, |inc| {
+            inc.mailbox.select_folder(folder)?;
+            inc.listing.clear();
+            inc.listed = false;
+            inc.cursor = -1;
+            Ok(())
+        })?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailChangeDossier`.
+///
+/// # Safety
+/// As `EmailChangeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailChangeFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailChangeDossier(session, folder) }
+}
+
+/// Creates an IMAP folder (`EmailCreeDossier`).
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const c_char) -> i32 {
+    ffi_guard!("EmailCreeDossier", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        // SAFETY: caller contract.
+        let folder = unsafe { args::cstr(folder, "folder") }?;
+        check_folder(folder)?;
+        with_incoming(name, |inc| inc.mailbox.create_folder(folder))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailCreeDossier`.
+///
+/// # Safety
+/// As `EmailCreeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCreateFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailCreeDossier(session, folder) }
+}
+
+/// Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSupprimeDossier(
+    session: *const c_char,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailSupprimeDossier", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        // SAFETY: caller contract.
+        let folder = unsafe { args::cstr(folder, "folder") }?;
+        check_folder(folder)?;
+        with_incoming(name, |inc| inc.mailbox.delete_folder(folder))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailSupprimeDossier`.
+///
+/// # Safety
+/// As `EmailSupprimeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDeleteFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailSupprimeDossier(session, folder) }
+}
 
 /// Renames an IMAP folder (`EmailRenommeDossier`).
 ///
@@ -568,9 +918,8 @@ pub unsafe extern "C" fn EmailRenommeDossier(
         let from = unsafe { args::cstr(folder, "folder") }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        if from.is_empty() || to.is_empty() || from.contains(['\r', '\n']) || to.contains(['\r', '\n']) {
-            return Err(Error::invalid_arg("folder name is empty or holds CR/LF"));
-        }
+        check_folder(from)?;
+        check_folder(to)?;
         with_incoming(name, |inc| inc.mailbox.rename_folder(from, to))?;
         Ok(1)
     })
@@ -590,7 +939,12 @@ pub unsafe extern "C" fn EmailRenameFolder(
     unsafe { EmailRenommeDossier(session, folder, new_name) }
 }
 
-fn copy_or_move(session: *const c_char, email: WdEmail, folder: *const c_char, mv: bool) -> Result<i32> {
+fn copy_or_move(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+    mv: bool,
+) -> Result<i32> {
     // SAFETY: caller contract of the exported functions.
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract of the exported functions.
@@ -622,8 +976,14 @@ fn copy_or_move(session: *const c_char, email: WdEmail, folder: *const c_char, m
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCopieMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32 {
-    ffi_guard!("EmailCopieMessage", 0, { copy_or_move(session, email, folder, false) })
+pub unsafe extern "C" fn EmailCopieMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailCopieMessage", 0, {
+        copy_or_move(session, email, folder, false)
+    })
 }
 
 /// English name of `EmailCopieMessage`.
@@ -631,7 +991,11 @@ pub unsafe extern "C" fn EmailCopieMessage(session: *const c_char, email: WdEmai
 /// # Safety
 /// As `EmailCopieMessage`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCopyMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32 {
+pub unsafe extern "C" fn EmailCopyMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailCopieMessage(session, email, folder) }
 }
@@ -645,8 +1009,14 @@ pub unsafe extern "C" fn EmailCopyMessage(session: *const c_char, email: WdEmail
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailDeplaceMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32 {
-    ffi_guard!("EmailDeplaceMessage", 0, { copy_or_move(session, email, folder, true) })
+pub unsafe extern "C" fn EmailDeplaceMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailDeplaceMessage", 0, {
+        copy_or_move(session, email, folder, true)
+    })
 }
 
 /// English name of `EmailDeplaceMessage`.
@@ -654,7 +1024,11 @@ pub unsafe extern "C" fn EmailDeplaceMessage(session: *const c_char, email: WdEm
 /// # Safety
 /// As `EmailDeplaceMessage`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailMoveMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32 {
+pub unsafe extern "C" fn EmailMoveMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailDeplaceMessage(session, email, folder) }
 }
@@ -703,7 +1077,11 @@ pub unsafe extern "C" fn EmailUpdate(session: *const c_char, email: WdEmail) -> 
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAjouteMessage(session: *const c_char, folder: *const c_char, email: WdEmail) -> i32 {
+pub unsafe extern "C" fn EmailAjouteMessage(
+    session: *const c_char,
+    folder: *const c_char,
+    email: WdEmail,
+) -> i32 {
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
@@ -725,7 +1103,11 @@ pub unsafe extern "C" fn EmailAjouteMessage(session: *const c_char, folder: *con
 /// # Safety
 /// As `EmailAjouteMessage`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAppendMessage(session: *const c_char, folder: *const c_char, email: WdEmail) -> i32 {
+pub unsafe extern "C" fn EmailAppendMessage(
+    session: *const c_char,
+    folder: *const c_char,
+    email: WdEmail,
+) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailAjouteMessage(session, folder, email) }
 }
