@@ -225,3 +225,53 @@ fn redirect_port_in_use_is_a_clear_error() {
     assert_eq!(e.code, WD_E::Connect);
     assert!(e.message.contains("cannot listen"), "{}", e.message);
 }
+
+/// The C ABI end to end: parameters, AuthIdentifie with the browser taken from
+/// `WD300COM_BROWSER` (the only test here that uses the environment), token getters,
+/// refresh, freeing.
+#[test]
+fn c_abi_flow_with_browser_from_environment() {
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::oauth2::*;
+    let server = AuthServer::start(Behavior::default());
+    // SAFETY: no other test of this binary reads or writes the environment.
+    unsafe { std::env::set_var(oauth2::BROWSER_ENV, CURL) };
+    let p = OAuth2ParametresCree();
+    let set = |prop: i32, v: &str| {
+        let c = CString::new(v).unwrap();
+        // SAFETY: valid handle and NUL-terminated string.
+        assert_eq!(unsafe { OAuth2ParametresModifie(p, prop, c.as_ptr()) }, 1);
+    };
+    set(WD_OAUTH_CLIENT_ID, "wd-client");
+    set(WD_OAUTH_CLIENT_SECRET, "s3cret");
+    set(WD_OAUTH_AUTH_URL, &server.auth_url());
+    set(WD_OAUTH_TOKEN_URL, &server.token_url());
+    set(WD_OAUTH_SCOPE, "mail");
+    set(WD_OAUTH_REDIRECT_URL, "http://localhost:0");
+    let get = |t: WdAuthToken, prop: i32| -> String {
+        let ptr = AuthTokenPropriete(t, prop);
+        assert!(!ptr.is_null());
+        // SAFETY: the library returns a NUL-terminated string owned by the token.
+        unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_string()
+    };
+    let t = AuthIdentifie(p);
+    assert!(t.0 > 0, "AuthIdentifie failed");
+    let value = get(t, WD_TOKEN_VALUE);
+    assert!(value.starts_with("wdtok-flow-"));
+    let ptr_before = AuthTokenPropriete(t, WD_TOKEN_VALUE);
+    assert!(get(t, WD_TOKEN_REFRESH).starts_with("refresh-"));
+    assert_eq!(get(t, WD_TOKEN_EXPIRATION).len(), 20);
+    assert_eq!(get(t, WD_TOKEN_VALID), "1");
+    // Object-owned strings stay put across calls.
+    assert_eq!(AuthTokenPropriete(t, WD_TOKEN_VALUE), ptr_before);
+    let t2 = AuthRafraichitToken(t, p);
+    assert!(t2.0 > 0, "AuthRafraichitToken failed");
+    assert_ne!(get(t2, WD_TOKEN_VALUE), value);
+    assert_eq!(get(t2, WD_TOKEN_REFRESH), get(t, WD_TOKEN_REFRESH));
+    assert_eq!(OAuth2Libere(t.0), 1);
+    assert_eq!(OAuth2Libere(t2.0), 1);
+    assert_eq!(OAuth2Libere(t.0), 0);
+    assert_eq!(OAuth2Libere(p.0), 1);
+    // SAFETY: as above.
+    unsafe { std::env::remove_var(oauth2::BROWSER_ENV) };
+}
