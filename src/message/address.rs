@@ -27,7 +27,9 @@ pub fn is_valid_syntax(addr: &str) -> bool {
 }
 
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (!c.is_ascii() && !c.is_control())
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (!c.is_ascii() && !c.is_control())
 }
 
 fn valid_local(local: &str) -> bool {
@@ -54,7 +56,9 @@ fn valid_local(local: &str) -> bool {
         }
         return true;
     }
-    local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+    local
+        .split('.')
+        .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
 }
 
 fn valid_domain(domain: &str) -> bool {
@@ -65,7 +69,10 @@ fn valid_domain(domain: &str) -> bool {
         let Some(lit) = lit.strip_suffix(']') else {
             return false;
         };
-        if let Some(v6) = lit.strip_prefix("IPv6:").or_else(|| lit.strip_prefix("ipv6:")) {
+        if let Some(v6) = lit
+            .strip_prefix("IPv6:")
+            .or_else(|| lit.strip_prefix("ipv6:"))
+        {
             return v6.parse::<std::net::Ipv6Addr>().is_ok();
         }
         return lit.parse::<std::net::Ipv4Addr>().is_ok();
@@ -75,9 +82,9 @@ fn valid_domain(domain: &str) -> bool {
             && label.len() <= MAX_LABEL
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric()))
+            && label.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
+            })
     })
 }
 
@@ -280,8 +287,14 @@ mod tests {
         assert_eq!(bare("  x@y  "), "x@y");
         assert_eq!(bare("\"a <b>\" <x@y>"), "x@y");
         assert_eq!(bare("<x@y>"), "x@y");
-        assert_eq!(split_mailbox("\"Doe, J\" <c@d>"), ("Doe, J".into(), "c@d".into()));
-        assert_eq!(split_mailbox("\"say \\\"hi\\\"\" <c@d>"), ("say \"hi\"".into(), "c@d".into()));
+        assert_eq!(
+            split_mailbox("\"Doe, J\" <c@d>"),
+            ("Doe, J".into(), "c@d".into())
+        );
+        assert_eq!(
+            split_mailbox("\"say \\\"hi\\\"\" <c@d>"),
+            ("say \"hi\"".into(), "c@d".into())
+        );
         assert_eq!(split_mailbox("c@d"), ("".into(), "c@d".into()));
     }
 
@@ -296,13 +309,22 @@ mod tests {
 
     #[test]
     fn split_lists() {
-        assert_eq!(split_list("A <a@b>, \"Doe, J\" <c@d>"), vec!["A <a@b>", "\"Doe, J\" <c@d>"]);
+        assert_eq!(
+            split_list("A <a@b>, \"Doe, J\" <c@d>"),
+            vec!["A <a@b>", "\"Doe, J\" <c@d>"]
+        );
         assert_eq!(split_list("a@b;c@d ; ,e@f"), vec!["a@b", "c@d", "e@f"]);
-        assert_eq!(split_list("Team: a@b, c@d;, e@f"), vec!["a@b", "c@d", "e@f"]);
+        assert_eq!(
+            split_list("Team: a@b, c@d;, e@f"),
+            vec!["a@b", "c@d", "e@f"]
+        );
         assert_eq!(split_list("Undisclosed recipients:;"), Vec::<String>::new());
         assert_eq!(split_list("x (Smith, J) <x@y>"), vec!["x (Smith, J) <x@y>"]);
         assert_eq!(split_list("<a,b@c>, d@e"), vec!["<a,b@c>", "d@e"]);
-        assert_eq!(split_list("\"a\\\"b, c\" <x@y>"), vec!["\"a\\\"b, c\" <x@y>"]);
+        assert_eq!(
+            split_list("\"a\\\"b, c\" <x@y>"),
+            vec!["\"a\\\"b, c\" <x@y>"]
+        );
         assert_eq!(split_list("u@[1.2.3.4]"), vec!["u@[1.2.3.4]"]);
         assert_eq!(split_list(""), Vec::<String>::new());
     }

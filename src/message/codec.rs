@@ -33,10 +33,18 @@ pub fn utf8_or_cp1252(bytes: &[u8]) -> String {
 /// Decodes `bytes` declared in `charset` (None when undeclared). UTF-8, US-ASCII, unknown
 /// and undeclared charsets are read as UTF-8 when valid, else as Windows-1252.
 pub fn decode_charset(bytes: &[u8], charset: Option<&str>) -> String {
-    let cs = charset.map(|c| c.trim().to_ascii_lowercase()).unwrap_or_default();
+    let cs = charset
+        .map(|c| c.trim().to_ascii_lowercase())
+        .unwrap_or_default();
     let utf8_like = matches!(
         cs.as_str(),
-        "" | "utf-8" | "utf8" | "us-ascii" | "ascii" | "ansi_x3.4-1968" | "unknown-8bit" | "x-unknown"
+        "" | "utf-8"
+            | "utf8"
+            | "us-ascii"
+            | "ascii"
+            | "ansi_x3.4-1968"
+            | "unknown-8bit"
+            | "x-unknown"
     );
     if !utf8_like
         && let Some(decoder) = mail_parser::decoders::charsets::map::charset_decoder(cs.as_bytes())
@@ -191,7 +199,11 @@ pub fn encode_qp(text: &[u8]) -> Vec<u8> {
     let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
     let count = lines.len();
     for (n, raw_line) in lines.into_iter().enumerate() {
-        let line = if n + 1 < count { raw_line.strip_suffix(b"\r").unwrap_or(raw_line) } else { raw_line };
+        let line = if n + 1 < count {
+            raw_line.strip_suffix(b"\r").unwrap_or(raw_line)
+        } else {
+            raw_line
+        };
         let mut col = 0usize;
         for (i, &b) in line.iter().enumerate() {
             let last = i + 1 == line.len();
@@ -248,7 +260,11 @@ pub fn encoded_words(text: &str) -> Vec<String> {
     let mut buf = [0u8; 4];
     for c in text.chars() {
         let bytes = c.encode_utf8(&mut buf).as_bytes();
-        let piece = if use_q { q_encode(bytes) } else { String::new() };
+        let piece = if use_q {
+            q_encode(bytes)
+        } else {
+            String::new()
+        };
         let len_after = if use_q {
             cur.len() + piece.len()
         } else {
@@ -399,7 +415,10 @@ impl DateTime {
             }
             _ => return None,
         };
-        let dt = DateTime { offset_minutes: offset, ..dt };
+        let dt = DateTime {
+            offset_minutes: offset,
+            ..dt
+        };
         dt.is_valid().then_some(dt)
     }
 
@@ -432,11 +451,14 @@ impl DateTime {
     /// `Fri, 01 Mar 2024 10:20:30 +0100` (RFC 5322 §3.3).
     pub fn to_rfc5322(&self) -> String {
         const DOW: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MON: [&str; 12] =
-            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const MON: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         let days = days_from_civil(self.year, self.month, self.day);
         let dow = DOW[days.rem_euclid(7) as usize];
-        let mon = MON.get(self.month.saturating_sub(1) as usize).unwrap_or(&"Jan");
+        let mon = MON
+            .get(self.month.saturating_sub(1) as usize)
+            .unwrap_or(&"Jan");
         let (sign, oh, om) = self.offset_parts();
         format!(
             "{dow}, {:02} {mon} {:04} {:02}:{:02}:{:02} {sign}{oh:02}{om:02}",
@@ -475,7 +497,10 @@ mod tests {
 
     #[test]
     fn qp() {
-        assert_eq!(decode_qp(b"caf=C3=A9 =\r\nsuite  \r\nfin"), "café suite\r\nfin".as_bytes());
+        assert_eq!(
+            decode_qp(b"caf=C3=A9 =\r\nsuite  \r\nfin"),
+            "café suite\r\nfin".as_bytes()
+        );
         assert_eq!(decode_qp(b"a=\nb\nc"), b"ab\r\nc");
         assert_eq!(decode_qp(b"bad =ZZ end="), b"bad =ZZ end");
         let text = "é".repeat(60) + "\r\n.start\r\nend with space \r\n" + &"x".repeat(200);
@@ -507,7 +532,10 @@ mod tests {
         let long = "日本語".repeat(30);
         let w = encoded_words(&long);
         assert!(w.len() > 1);
-        assert!(w.iter().all(|x| x.len() <= 75 && x.starts_with("=?utf-8?B?")));
+        assert!(
+            w.iter()
+                .all(|x| x.len() <= 75 && x.starts_with("=?utf-8?B?"))
+        );
     }
 
     #[test]
