@@ -422,7 +422,7 @@ impl DateTime {
         dt.is_valid().then_some(dt)
     }
 
-    pub fn is_valid(&self) -> bool {
+    pub fn is_valid(self) -> bool {
         (1..=9999).contains(&self.year)
             && (1..=12).contains(&self.month)
             && self.day >= 1
@@ -433,14 +433,14 @@ impl DateTime {
             && self.offset_minutes.abs() < 24 * 60
     }
 
-    fn offset_parts(&self) -> (char, i32, i32) {
+    fn offset_parts(self) -> (char, i32, i32) {
         let sign = if self.offset_minutes < 0 { '-' } else { '+' };
         let a = self.offset_minutes.abs();
         (sign, a / 60, a % 60)
     }
 
     /// `2024-03-01T10:20:30+01:00` (the offset is always written as ±HH:MM).
-    pub fn to_rfc3339(&self) -> String {
+    pub fn to_rfc3339(self) -> String {
         let (sign, oh, om) = self.offset_parts();
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{oh:02}:{om:02}",
@@ -449,7 +449,7 @@ impl DateTime {
     }
 
     /// `Fri, 01 Mar 2024 10:20:30 +0100` (RFC 5322 §3.3).
-    pub fn to_rfc5322(&self) -> String {
+    pub fn to_rfc5322(self) -> String {
         const DOW: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
         const MON: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
