@@ -452,3 +452,141 @@ fn imported_message_rebuilds() {
         1
     );
 }
+
+/// xorshift64* for the seeded property loop.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    /// Random text from a pool mixing ASCII specials, Latin-1, CJK, emoji and near-encoded
+    /// word sequences; single spaces only, no leading or trailing space.
+    fn text(&mut self, max_words: usize) -> String {
+        const POOL: &[&str] = &[
+            "a",
+            "Zz",
+            "hello",
+            "=?",
+            "?=",
+            "=?utf-8?Q?x?=",
+            "\"",
+            "\\",
+            ",",
+            ";",
+            ":",
+            "<",
+            ">",
+            "@",
+            "(",
+            ")",
+            "é",
+            "ÿ",
+            "€",
+            "日本",
+            "🎉",
+            "_",
+            "=",
+            "%",
+            "'",
+            "O'Neil",
+            "x.y",
+            "tab\tin",
+            "\u{a0}",
+            "ß",
+            "Ωμέγα",
+        ];
+        let n = 1 + self.below(max_words);
+        (0..n)
+            .map(|_| {
+                let k = 1 + self.below(3);
+                (0..k)
+                    .map(|_| POOL[self.below(POOL.len())])
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[test]
+fn random_fields_round_trip() {
+    // WD_FUZZ_ROUNDS / WD_FUZZ_SEED run a longer exploration locally.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let mut rng = Rng(env("WD_FUZZ_SEED").unwrap_or(0xC0FF_EE12_3456_789B) | 1);
+    for round in 0..env("WD_FUZZ_ROUNDS").unwrap_or(300) {
+        let mut e = base();
+        e.subject = rng.text(30);
+        e.sender = format!(
+            "\"{}\" <s{round}@example.com>",
+            rng.text(4).replace(['"', '\\'], "")
+        );
+        e.to = (0..1 + rng.below(4))
+            .map(|i| {
+                let name = rng.text(3).replace(['"', '\\'], "");
+                format!("\"{name}\" <t{i}@example.com>")
+            })
+            .collect();
+        e.message = (0..rng.below(5))
+            .map(|_| rng.text(40))
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        e.html = if rng.below(2) == 0 {
+            format!("<p>{}</p>", rng.text(20))
+        } else {
+            String::new()
+        };
+        e.headers = vec![("X-Random".into(), rng.text(20))];
+        e.attachments = (0..rng.below(3))
+            .map(|i| Attachment {
+                name: format!("{}.{i}.bin", rng.text(5)),
+                content_type: "application/octet-stream".into(),
+                content_id: if rng.below(3) == 0 {
+                    format!("c{i}@x")
+                } else {
+                    String::new()
+                },
+                data: (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
+            })
+            .collect();
+        let opts = BuildOptions {
+            encode_headers: rng.below(2) == 0,
+            header_bcc: false,
+        };
+        let p = build_parse(&mut e, opts);
+        let w = format!("round {round}");
+        assert_eq!(p.subject, e.subject, "{w}");
+        // Names come back unquoted, quoted again only when they hold specials.
+        let expect = |s: &str| {
+            let (n, a) = wd300com::message::address::split_mailbox(s);
+            wd300com::message::address::format_mailbox(&n, &a)
+        };
+        assert_eq!(p.sender, expect(&e.sender), "{w}");
+        assert_eq!(
+            p.to,
+            e.to.iter().map(|t| expect(t)).collect::<Vec<_>>(),
+            "{w}"
+        );
+        assert_eq!(p.message, e.message, "{w}");
+        assert_eq!(p.html, e.html, "{w}");
+        assert_eq!(p.header("X-Random", 0), e.header("X-Random", 0), "{w}");
+        // With no HTML, inline parts are plain attachments and keep their Content-ID.
+        // With HTML, inline parts come first (inside multipart/related).
+        let mut expected: Vec<&Attachment> = e.attachments.iter().collect();
+        if !e.html.is_empty() {
+            expected.sort_by_key(|a| a.content_id.is_empty());
+        }
+        assert_eq!(p.attachments.len(), expected.len(), "{w}");
+        for (a, b) in p.attachments.iter().zip(expected) {
+            assert_eq!(a.name, b.name, "{w}");
+            assert_eq!(a.data, b.data, "{w}");
+            assert_eq!(a.content_id, b.content_id, "{w}");
+        }
+    }
+}

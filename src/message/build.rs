@@ -388,14 +388,20 @@ fn text_part(text: &str, subtype: &str) -> Part {
 
 /// RFC 2231 `key*0*=utf-8''…` parameters (one per line) for a non-ASCII or long value.
 fn rfc2231_params(key: &str, value: &str) -> Vec<String> {
+    // Chunks never split a character: mail-parser 0.11 decodes each continuation on its
+    // own, so a split UTF-8 sequence would come back as U+FFFD.
     let mut chunks: Vec<String> = vec![String::new()];
-    for &b in value.as_bytes() {
-        let piece = if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            (b as char).to_string()
-        } else {
-            format!("%{b:02X}")
-        };
-        if chunks.last().is_some_and(|c| c.len() + piece.len() > 60) {
+    let mut buf = [0u8; 4];
+    for c in value.chars() {
+        let mut piece = String::new();
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                piece.push(b as char);
+            } else {
+                piece.push_str(&format!("%{b:02X}"));
+            }
+        }
+        if chunks.last().is_some_and(|c| !c.is_empty() && c.len() + piece.len() > 60) {
             chunks.push(String::new());
         }
         if let Some(c) = chunks.last_mut() {

@@ -73,11 +73,16 @@ fn value_text(value: &[u8]) -> String {
     s
 }
 
+/// Trims ASCII white space only (a leading no-break space is content).
+fn ascii_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
 /// Unstructured decoding: unfolds and decodes RFC 2047 words.
 fn unstructured(text: &str) -> String {
     match MessageStream::new(text.as_bytes()).parse_unstructured() {
-        HeaderValue::Text(t) => t.trim().to_string(),
-        HeaderValue::TextList(l) => l.join(" ").trim().to_string(),
+        HeaderValue::Text(t) => ascii_trim(&t).to_string(),
+        HeaderValue::TextList(l) => ascii_trim(&l.join(" ")).to_string(),
         _ => String::new(),
     }
 }
@@ -90,7 +95,7 @@ fn addresses(text: &str) -> Vec<String> {
     };
     let mut out = Vec::new();
     let mut push = |a: &mail_parser::Addr<'_>| {
-        let name = a.name.as_deref().unwrap_or("").trim();
+        let name = ascii_trim(a.name.as_deref().unwrap_or(""));
         let address = a.address.as_deref().unwrap_or("").trim();
         if !name.is_empty() || !address.is_empty() {
             out.push(format_mailbox(name, address));
@@ -242,7 +247,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>) {
         .unwrap_or_default();
     let filename = part
         .attachment_name()
-        .map(|n| n.trim().to_string())
+        .map(|n| ascii_trim(n).to_string())
         .filter(|n| !n.is_empty());
     let content_id = part.content_id().map(clean_id).unwrap_or_default();
     let full_type = if subtype.is_empty() {
