@@ -38,8 +38,20 @@ pub fn parse(bytes: &[u8]) -> Result<Email> {
         return Ok(email);
     };
     read_headers(&mut email, bytes, root);
+    // The boundary enclosing each part, to cut bodies that mail-parser let run past it.
+    let mut boundaries: Vec<Option<String>> = vec![None; msg.parts.len()];
     for part in &msg.parts {
-        read_part(&mut email, bytes, part);
+        if let PartType::Multipart(children) = &part.body {
+            let b = part.content_type().and_then(|c| c.attribute("boundary"));
+            for &c in children {
+                if let (Some(slot), Some(b)) = (boundaries.get_mut(c as usize), b) {
+                    *slot = Some(b.to_string());
+                }
+            }
+        }
+    }
+    for (part, boundary) in msg.parts.iter().zip(&boundaries) {
+        read_part(&mut email, bytes, part, boundary.as_deref());
     }
     Ok(email)
 }
@@ -199,10 +211,19 @@ fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
 /// Content-Transfer-Encoding (mail-parser drops the encoding of a part whose closing
 /// boundary is missing). When the part runs to the end of the message, the final line end
 /// (which ends the message, not the body) is dropped, as a boundary drops it in a multipart.
-fn part_bytes(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
+fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec<u8> {
     let (start, end) = (part.offset_body as usize, part.offset_end as usize);
     let mut body = raw.get(start..end.max(start)).unwrap_or_default();
-    if end >= raw.len() {
+    let mut cut = false;
+    if let Some(b) = boundary.filter(|b| !b.is_empty()) {
+        let delimiter = format!("\n--{b}");
+        if let Some(p) = find_bytes(body, delimiter.as_bytes()) {
+            body = &body[..p];
+            body = body.strip_suffix(b"\r").unwrap_or(body);
+            cut = true;
+        }
+    }
+    if end >= raw.len() && !cut {
         body = body.strip_suffix(b"\n").unwrap_or(body);
         body = body.strip_suffix(b"\r").unwrap_or(body);
     }
@@ -217,6 +238,10 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
     codec::decode_transfer(body, encoding)
 }
 
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 fn clean_id(id: &str) -> String {
     id.trim()
         .trim_start_matches('<')
@@ -225,7 +250,7 @@ fn clean_id(id: &str) -> String {
         .to_string()
 }
 
-fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>) {
+fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) {
     if matches!(part.body, PartType::Multipart(_)) {
         return;
     }
@@ -265,7 +290,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>) {
             email.message.is_empty()
         };
         if slot_free {
-            let bytes = part_bytes(raw, part);
+            let bytes = part_bytes(raw, part, boundary);
             let charset = ct.and_then(|c| c.attribute("charset"));
             let text = codec::normalize_crlf(&codec::decode_charset(&bytes, charset));
             if subtype == "html" {
@@ -283,7 +308,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>) {
 
     let data = match &part.body {
         PartType::Binary(b) | PartType::InlineBinary(b) if !is_message => b.to_vec(),
-        _ => part_bytes(raw, part),
+        _ => part_bytes(raw, part, boundary),
     };
     let content_type = if is_message {
         "message/rfc822".to_string()
@@ -319,6 +344,28 @@ mod tests {
         assert_eq!(e.size, 39);
         assert_eq!(e.header("SUBJECT", 0), Some("hi"));
         assert!(parse(b"").is_err());
+    }
+
+    #[test]
+    fn message_part_without_headers_stops_at_the_boundary() {
+        let m = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+                  Content-Type: message/rfc822\r\n\r\nnot a header\r\n--b--\r\n";
+        let e = parse(m).unwrap();
+        assert_eq!(e.attachments.len(), 1);
+        assert_eq!(e.attachments[0].data, b"not a header");
+    }
+
+    #[test]
+    fn base64_attached_message() {
+        let m = b"Subject: outer\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+                  Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+                  U3ViamVjdDogaW5uZXINCg0KaGk=\r\n--b--\r\n";
+        let e = parse(m).unwrap();
+        assert_eq!(e.subject, "outer");
+        assert_eq!(e.message, "");
+        assert_eq!(e.attachments[0].content_type, "message/rfc822");
+        assert_eq!(e.attachments[0].name, "message1.eml");
+        assert_eq!(e.attachments[0].data, b"Subject: inner\r\n\r\nhi");
     }
 
     #[test]
