@@ -401,7 +401,10 @@ fn rfc2231_params(key: &str, value: &str) -> Vec<String> {
                 piece.push_str(&format!("%{b:02X}"));
             }
         }
-        if chunks.last().is_some_and(|c| !c.is_empty() && c.len() + piece.len() > 60) {
+        if chunks
+            .last()
+            .is_some_and(|c| !c.is_empty() && c.len() + piece.len() > 60)
+        {
             chunks.push(String::new());
         }
         if let Some(c) = chunks.last_mut() {
