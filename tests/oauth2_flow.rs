@@ -52,8 +52,10 @@ fn full_flow_issues_token_with_refresh_and_expiry() {
 
 #[test]
 fn localhost_redirect_on_a_fixed_port_without_secret() {
-    let mut b = Behavior::default();
-    b.client_secret = String::new();
+    let b = Behavior {
+        client_secret: String::new(),
+        ..Default::default()
+    };
     let server = AuthServer::start(b);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -70,8 +72,10 @@ fn localhost_redirect_on_a_fixed_port_without_secret() {
 
 #[test]
 fn chunked_token_reply() {
-    let mut b = Behavior::default();
-    b.token = TokenMode::Chunked;
+    let b = Behavior {
+        token: TokenMode::Chunked,
+        ..Default::default()
+    };
     let server = AuthServer::start(b);
     let t = oauth2::authorize(&params(&server), &options(CURL, 20)).expect("flow");
     assert!(t.access_token.starts_with("wdtok-flow-"));
@@ -79,8 +83,10 @@ fn chunked_token_reply() {
 
 #[test]
 fn wrong_state_is_refused() {
-    let mut b = Behavior::default();
-    b.authorize = AuthorizeMode::WrongState;
+    let b = Behavior {
+        authorize: AuthorizeMode::WrongState,
+        ..Default::default()
+    };
     let server = AuthServer::start(b);
     let e = oauth2::authorize(&params(&server), &options(CURL, 20)).unwrap_err();
     assert_eq!(e.code, WD_E::Auth);
@@ -91,8 +97,10 @@ fn wrong_state_is_refused() {
 
 #[test]
 fn access_denied_redirect() {
-    let mut b = Behavior::default();
-    b.authorize = AuthorizeMode::Deny;
+    let b = Behavior {
+        authorize: AuthorizeMode::Deny,
+        ..Default::default()
+    };
     let server = AuthServer::start(b);
     let e = oauth2::authorize(&params(&server), &options(CURL, 20)).unwrap_err();
     assert_eq!(e.code, WD_E::Auth);
@@ -104,8 +112,10 @@ fn access_denied_redirect() {
 }
 
 fn token_error(mode: TokenMode) -> wd300com::error::Error {
-    let mut b = Behavior::default();
-    b.token = mode;
+    let b = Behavior {
+        token: mode,
+        ..Default::default()
+    };
     let server = AuthServer::start(b);
     oauth2::authorize(&params(&server), &options(CURL, 20)).unwrap_err()
 }

@@ -353,8 +353,10 @@ fn open_browser(browser: &Browser, url_text: &str) -> Result<()> {
 /// Checks the redirect's parameters and returns the authorization code.
 pub fn check_redirect(q: &[(String, String)], state: &str) -> Result<String> {
     let got_state = url::get(q, "state");
-    if let Some(err) = url::get(q, "error") {
-        if got_state.is_none_or(|s| s == state) {
+    if let Some(err) = url::get(q, "error")
+        && got_state.is_none_or(|s| s == state)
+    {
+        {
             let desc = url::get(q, "error_description").unwrap_or("");
             let text = if desc.is_empty() {
                 err.to_string()

@@ -177,9 +177,10 @@ fn reply(conn: &mut TcpStream, status: &str, ctype: &str, extra: &str, body: &st
     let _ = conn.write_all(msg.as_bytes());
 }
 
-fn json_error(conn: &mut TcpStream, err: &str, desc: &str) {
+fn json_error(conn: &mut TcpStream, err: &str, desc: &str) -> std::io::Result<()> {
     let body = format!(r#"{{"error":"{err}","error_description":"{desc}"}}"#);
     reply(conn, "400 Bad Request", "application/json", "", &body);
+    Ok(())
 }
 
 fn handle(mut conn: TcpStream, b: &Mutex<Behavior>, s: &Mutex<State>) -> std::io::Result<()> {
@@ -263,11 +264,7 @@ fn handle(mut conn: TcpStream, b: &Mutex<Behavior>, s: &Mutex<State>) -> std::io
             s.lock().unwrap().log.push(format!("POST /token {grant}"));
             match behavior.token {
                 TokenMode::Error400 => {
-                    return Ok(json_error(
-                        &mut conn,
-                        "invalid_grant",
-                        "The code has expired",
-                    ));
+                    return json_error(&mut conn, "invalid_grant", "The code has expired");
                 }
                 TokenMode::Error500 => {
                     reply(
@@ -296,59 +293,42 @@ fn handle(mut conn: TcpStream, b: &Mutex<Behavior>, s: &Mutex<State>) -> std::io
             if f.get("client_id") != Some(&behavior.client_id)
                 || f.get("client_secret").cloned() != want_secret
             {
-                return Ok(json_error(
-                    &mut conn,
-                    "invalid_client",
-                    "bad client credentials",
-                ));
+                return json_error(&mut conn, "invalid_client", "bad client credentials");
             }
             let mut st = s.lock().unwrap();
-            let refresh_new;
-            match grant.as_str() {
+            let refresh_new = match grant.as_str() {
                 "authorization_code" => {
                     let code = f.get("code").cloned().unwrap_or_default();
                     let Some((challenge, redirect)) = st.codes.remove(&code) else {
                         drop(st);
-                        return Ok(json_error(&mut conn, "invalid_grant", "unknown code"));
+                        return json_error(&mut conn, "invalid_grant", "unknown code");
                     };
                     let verifier = f.get("code_verifier").cloned().unwrap_or_default();
                     let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
                         .encode(Sha256::digest(verifier.as_bytes()));
                     if computed != challenge || verifier.len() < 43 {
                         drop(st);
-                        return Ok(json_error(
-                            &mut conn,
-                            "invalid_grant",
-                            "PKCE verification failed",
-                        ));
+                        return json_error(&mut conn, "invalid_grant", "PKCE verification failed");
                     }
                     if f.get("redirect_uri") != Some(&redirect) {
                         drop(st);
-                        return Ok(json_error(
-                            &mut conn,
-                            "invalid_grant",
-                            "redirect_uri mismatch",
-                        ));
+                        return json_error(&mut conn, "invalid_grant", "redirect_uri mismatch");
                     }
-                    refresh_new = true;
+                    true
                 }
                 "refresh_token" => {
                     let rt = f.get("refresh_token").cloned().unwrap_or_default();
                     if !st.refresh.contains_key(&rt) {
                         drop(st);
-                        return Ok(json_error(
-                            &mut conn,
-                            "invalid_grant",
-                            "unknown refresh token",
-                        ));
+                        return json_error(&mut conn, "invalid_grant", "unknown refresh token");
                     }
-                    refresh_new = false;
+                    false
                 }
                 _ => {
                     drop(st);
-                    return Ok(json_error(&mut conn, "unsupported_grant_type", &grant));
+                    return json_error(&mut conn, "unsupported_grant_type", &grant);
                 }
-            }
+            };
             st.counter += 1;
             let n = st.counter;
             let access = format!("wdtok-flow-{n}-{}-{}", now(), std::process::id());
