@@ -10,6 +10,7 @@ pub mod errstate;
 pub mod handles;
 pub mod imap;
 pub mod message;
+pub mod read;
 pub mod session;
 pub mod settings;
 pub mod strings;
