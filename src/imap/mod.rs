@@ -556,7 +556,7 @@ impl ImapClient {
                         None => format!("authentication refused ({}): {reply}", mech.name()),
                     };
                     let system = match server_error {
-                        Some(json) => format!("{reply}\n{json}"),
+                        Some(json) => format!("{reply} {json}"),
                         None => reply,
                     };
                     return Err(Error::new(WD_E::Auth, msg).with_system(system));
