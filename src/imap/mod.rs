@@ -664,20 +664,32 @@ impl Mailbox for ImapClient {
                 format!("UID FETCH {set} (UID FLAGS RFC822.SIZE {item})"),
             )?;
             for u in data {
-                if let Untagged::Fetch { seq, data } = u {
-                    if let Some(uid) = data.uid {
-                        let e = by_uid
-                            .entry(uid)
-                            .or_insert_with(|| (seq, FetchData::default()));
-                        e.0 = seq;
-                        e.1.merge(data);
-                    }
+                if let Untagged::Fetch { seq, data } = u
+                    && let Some(uid) = data.uid
+                {
+                    let e = by_uid
+                        .entry(uid)
+                        .or_insert_with(|| (seq, FetchData::default()));
+                    e.0 = seq;
+                    e.1.merge(data);
                 }
             }
         }
+        // How many times each UID is still wanted: the last use takes the data.
+        let mut remaining: HashMap<u32, usize> = HashMap::new();
+        for &u in &uids {
+            *remaining.entry(u).or_default() += 1;
+        }
         let mut out = Vec::with_capacity(refs.len());
         for (r, uid) in refs.iter().zip(uids) {
-            let (seq, mut d) = by_uid.get(&uid).cloned().ok_or_else(|| {
+            let left = remaining.entry(uid).or_default();
+            *left = left.saturating_sub(1);
+            let found = if *left == 0 {
+                by_uid.remove(&uid)
+            } else {
+                by_uid.get(&uid).cloned()
+            };
+            let (seq, mut d) = found.ok_or_else(|| {
                 Error::new(
                     WD_E::Protocol,
                     format!("message UID {uid} no longer exists in {}", self.folder),
