@@ -401,3 +401,84 @@ fn append_then_read_back_byte_exact() {
     cl.delete_folder(&f).unwrap();
     cl.close().unwrap();
 }
+
+#[test]
+fn transcript_masks_credentials() {
+    if !servers() {
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("imap-trace-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    wd300com::trace::set_file(Some(path.to_str().unwrap())).unwrap();
+    let pass3 = var("WD_TEST_PASS3");
+    for m in [AuthMethod::UserPass, AuthMethod::Plain, AuthMethod::Login] {
+        let mut c = cfg(&var("WD_TEST_USER3"), &pass3, Security::None);
+        c.auth_method = m;
+        open(&c).close().unwrap();
+    }
+    let mut c = alice();
+    c.password = None;
+    c.auth_token = Some(var("WD_TEST_TOKEN1"));
+    c.auth_method = AuthMethod::XOAuth2;
+    open(&c).close().unwrap();
+    wd300com::trace::set_file(None).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        text.contains("IMAP C: A0001 LOGIN \"carol@wd.test\""),
+        "{text}"
+    );
+    assert!(text.contains("AUTHENTICATE PLAIN ****"), "{text}");
+    assert!(!text.contains("wörd"), "{text}");
+    assert!(!text.contains(&var("WD_TEST_TOKEN1")));
+    assert!(!text.contains(&wd300com::auth::plain("", &var("WD_TEST_USER3"), &pass3)));
+    assert!(!text.contains(&wd300com::auth::login_pass(&pass3)));
+}
+
+#[test]
+fn legacy_opener_from_the_c_api() {
+    if !servers() {
+        return;
+    }
+    use std::ffi::CString;
+    use wd300com::ffi::imap::EmailOuvreSessionIMAP;
+    use wd300com::ffi::session::EmailFermeSession;
+    let user = CString::new(var("WD_TEST_USER2")).unwrap();
+    let pass = CString::new(var("WD_TEST_PASS2")).unwrap();
+    let host = CString::new(var("WD_TEST_HOST")).unwrap();
+    let p = i32::from(port("WD_TEST_IMAP_PORT"));
+    // SAFETY: valid NUL-terminated strings.
+    unsafe {
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 0),
+            1
+        );
+        // A second incoming connection under the same name is refused.
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 0),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::SessionExists);
+        assert_eq!(EmailFermeSession(user.as_ptr()), 1);
+        let bad = CString::new("wrong").unwrap();
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), bad.as_ptr(), host.as_ptr(), p, 0),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Auth);
+        // STARTTLS with a certificate from the bench CA, unknown to the system store.
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 2),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Tls);
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 7),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::InvalidArgument);
+        // The failed opens left no session behind.
+        assert_eq!(EmailFermeSession(user.as_ptr()), 0);
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::UnknownSession);
+    }
+}
