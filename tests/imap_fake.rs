@@ -473,3 +473,29 @@ fn sasl_login_and_append_with_sync_literal() {
     want.extend_from_slice(msg);
     assert!(cmd.starts_with(&want), "{}", String::from_utf8_lossy(cmd));
 }
+
+#[test]
+fn move_falls_back_without_move_and_uidplus() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
+            .expect("A0001 LOGIN")
+            .send("A0001 OK [CAPABILITY IMAP4rev1] ok\r\n")
+            .expect("A0002 SELECT")
+            .send("* 2 EXISTS\r\nA0002 OK done\r\n")
+            .expect("A0003 UID COPY 4 \"&ZeVnLA-\"")
+            .send("A0003 OK copied\r\n")
+            .expect("A0004 UID STORE 4 +FLAGS.SILENT (\\Deleted)")
+            .send("A0004 OK stored\r\n")
+            .expect("A0005 EXPUNGE")
+            .send("* 1 EXPUNGE\r\nA0005 OK expunged\r\n")
+            .expect("A0006 LOGOUT")
+            .send("* BYE bye\r\nA0006 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    c.move_message(&msg_ref(1, 4), "日本").unwrap();
+    assert_eq!(c.exists(), 1);
+    c.close().unwrap();
+    s.join().assert_ok();
+}
