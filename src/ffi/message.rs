@@ -590,10 +590,12 @@ pub unsafe extern "C" fn EmailEntete(
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
         let mut found = o.email.header(name, index).map(|s| s.to_string());
-        if found.is_none() && o.built && !o.email.source.is_empty() {
-            if let Ok(parsed) = parse::parse(&o.email.source) {
-                found = parsed.header(name, index).map(|s| s.to_string());
-            }
+        if found.is_none()
+            && o.built
+            && !o.email.source.is_empty()
+            && let Ok(parsed) = parse::parse(&o.email.source)
+        {
+            found = parsed.header(name, index).map(|s| s.to_string());
         }
         let value = found.ok_or_else(|| {
             Error::invalid_arg(format!(
@@ -872,7 +874,7 @@ pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
         }
         let opts = BuildOptions {
             header_bcc: options & WD_BUILD_HEADER_BCC != 0,
-            encode_headers: true,
+            encode_headers: options & WD_BUILD_ENCODE_HEADER != 0,
         };
         let obj = resolve(email.0)?;
         let mut o = obj.lock();

@@ -10,6 +10,7 @@ pub mod errstate;
 pub mod handles;
 pub mod imap;
 pub mod message;
+pub mod pop3;
 pub mod read;
 pub mod session;
 pub mod settings;
