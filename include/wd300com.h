@@ -564,6 +564,38 @@ const char *ErreurCodeTexte(int32_t code);
 const char *ErrorCodeText(int32_t code);
 
 /*
+ Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to
+ `server:port` (port 0: 143, or 993 with `WD_OPTION_SSL`), secures the connection as
+ `option` says (`WD_OPTION_NONE`, `WD_OPTION_SSL` implicit TLS, `WD_OPTION_SECURED_TLS`
+ STARTTLS required), logs in with `user` / `password` and selects INBOX.
+
+ `user`, `password` and `server` must not be NULL. Returns 1, or 0 with
+ `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ `WD_E_TLS`, `WD_E_AUTH` or `WD_E_PROTOCOL` (the server's reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Close it with `EmailFermeSession(user)`. Thread-safe.
+
+ # Safety
+ Each pointer is NULL or a NUL-terminated string.
+ */
+int32_t EmailOuvreSessionIMAP(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionIMAP`.
+
+ # Safety
+ As `EmailOuvreSessionIMAP`.
+ */
+int32_t EmailStartIMAPSession(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
  Creates an empty message (`EmailCree`).
 
  Returns a new message handle (> 0), or 0 on failure (too many live messages). Free it

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod args;
 pub mod errstate;
 pub mod handles;
+pub mod imap;
 pub mod message;
 pub mod oauth2;
 pub mod pop3;
