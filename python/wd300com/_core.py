@@ -89,11 +89,20 @@ def _raw(name):
     return fn
 
 
+def _invoke(fn, name, args):
+    try:
+        return fn(*args)
+    except ctypes.ArgumentError as e:
+        # A Python value that cannot cross (NUL inside a string, wrong type): refused
+        # before reaching the library, reported like the library's own argument errors.
+        raise WdError(B.WD_E_INVALID_ARGUMENT, str(e), None, name) from None
+
+
 def call(name, *args):
     """Calls C function `name` with raw ctypes arguments; raises WdError when it failed.
     The error is read on this thread right after the call."""
     _drain()
-    result = _raw(name)(*args)
+    result = _invoke(_raw(name), name, args)
     if lib.ErreurDetectee():
         raise last_error(name)
     return result
@@ -108,7 +117,7 @@ def call_bytes(name, *args):
     """As call() for a `const uint8_t*` result with a trailing `size_t* out_len`: bytes."""
     _drain()
     n = ctypes.c_size_t(0)
-    ptr = _raw(name)(*args, ctypes.byref(n))
+    ptr = _invoke(_raw(name), name, args + (ctypes.byref(n),))
     if lib.ErreurDetectee():
         raise last_error(name)
     if not ptr or n.value == 0:

@@ -246,15 +246,21 @@ class MailboxSession(Session):
     def __len__(self):
         return self.count()
 
-    def messages(self, options=0):
-        """Generator of Message, one per message of the mailbox (or selected folder).
-        options: WD_READ_ALL, WD_READ_UNREAD (IMAP), WD_READ_HEADER, WD_READ_KEEP_UNSEEN."""
+    def messages(self, options=0, reverse=False):
+        """Generator of Message, one per message of the mailbox (or selected folder):
+        EmailLitPremier then EmailLitSuivant until WD_EMAIL_OUT (reverse: EmailLitDernier
+        then EmailLitPrecedent). options: WD_READ_ALL, WD_READ_UNREAD (IMAP),
+        WD_READ_HEADER (bodies fetched on first access), WD_READ_KEEP_UNSEEN (IMAP)."""
+        first, step = ("EmailLitDernier", "EmailLitPrecedent") if reverse else (
+            "EmailLitPremier",
+            "EmailLitSuivant",
+        )
         msg = Message()
-        call("EmailLitPremier", self.name, msg.handle, options)
+        call(first, self.name, msg.handle, options)
         while not msg.out:
             yield msg
             msg = Message()
-            call("EmailLitSuivant", self.name, msg.handle, options)
+            call(step, self.name, msg.handle, options)
         msg.close()
 
     def __iter__(self):
