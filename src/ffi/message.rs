@@ -872,7 +872,7 @@ pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
         }
         let opts = BuildOptions {
             header_bcc: options & WD_BUILD_HEADER_BCC != 0,
-            encode_headers: true,
+            encode_headers: options & WD_BUILD_ENCODE_HEADER != 0,
         };
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
