@@ -223,7 +223,7 @@ class SmtpSession(Session):
         asynchronous session, else None. Refused recipients: message.refused."""
         call("EmailEnvoieMessage", self.name, message.handle, options)
         mail_id = message.mail_id
-        return mail_id or None
+        return mail_id if mail_id not in (None, "", "0") else None
 
     def check_address(self, address):
         """EmailVerifieAdresse: a WD_ADDRESS_* value."""
