@@ -817,6 +817,85 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
 
 /*
+ Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
+ `server:port`, secures the connection as `option` says and logs in as `user`.
+
+ - `user`: login, also the session name used by the reading functions. Required.
+ - `password`: NULL = empty password.
+ - `server`: host name or address. Required.
+ - `port`: 0 = 110, or 995 with `WD_OPTION_SSL`.
+ - `option`: `WD_OPTION_NONE` (plain), `WD_OPTION_SSL` (implicit TLS),
+   `WD_OPTION_SECURED_TLS` (STLS required: `WD_E_TLS` when the server does not offer it).
+
+ Authentication is automatic: the best SASL mechanism the server offers (CRAM-MD5
+ first), else APOP when the greeting has a timestamp, else USER/PASS. Messages deleted
+ in the session are removed only by `EmailFermeSession`.
+
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (the server's reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `user`, `password`, `server` are NULL or NUL-terminated strings.
+ */
+int32_t EmailOuvreSessionPOP3(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionPOP3`.
+
+ # Safety
+ As `EmailOuvreSessionPOP3`.
+ */
+int32_t EmailStartPOP3Session(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
+ WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
+
+ - `user`, `password`: POP3 login (`password` NULL = empty); `user` is the session name.
+ - `pop3_server`: required. `smtp_server`: NULL = the POP3 host.
+ - `pop3_port`: 0 = 110. `smtp_port`: 0 = 25.
+ - `asynchronous`: 1 = messages are queued and sent in the background.
+
+ If either connection fails, nothing stays open under the name.
+
+ Returns 1, or 0 with the error of the failing half (`WD_E_CONNECT`, `WD_E_AUTH`, …,
+ `WD_E_SESSION_EXISTS`, `WD_E_INVALID_ARGUMENT`). Thread-safe.
+
+ # Safety
+ The string arguments are NULL or NUL-terminated strings.
+ */
+int32_t EmailOuvreSession(const char *user,
+                          const char *password,
+                          const char *pop3_server,
+                          const char *smtp_server,
+                          int32_t pop3_port,
+                          int32_t smtp_port,
+                          int32_t asynchronous);
+
+/*
+ English name of `EmailOuvreSession`.
+
+ # Safety
+ As `EmailOuvreSession`.
+ */
+int32_t EmailStartSession(const char *user,
+                          const char *password,
+                          const char *pop3_server,
+                          const char *smtp_server,
+                          int32_t pop3_port,
+                          int32_t smtp_port,
+                          int32_t asynchronous);
+
+/*
  Reads the first message of the mailbox (or selected IMAP folder) into `email`
  (`EmailLitPremier`), taking a new listing of the mailbox.
 
