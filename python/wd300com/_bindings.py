@@ -390,6 +390,26 @@ FUNCTIONS = {
         (('email', 'i32'), ('html', 'str'), ('images_dir', 'str'), ),
         'int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);',
     ),
+    'EmailOuvreSessionPOP3': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailOuvreSessionPOP3(const char *user, const char *password, const char *server, int32_t port, int32_t option);',
+    ),
+    'EmailStartPOP3Session': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailStartPOP3Session(const char *user, const char *password, const char *server, int32_t port, int32_t option);',
+    ),
+    'EmailOuvreSession': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('pop3_server', 'str'), ('smtp_server', 'str'), ('pop3_port', 'i32'), ('smtp_port', 'i32'), ('asynchronous', 'i32'), ),
+        'int32_t EmailOuvreSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);',
+    ),
+    'EmailStartSession': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('pop3_server', 'str'), ('smtp_server', 'str'), ('pop3_port', 'i32'), ('smtp_port', 'i32'), ('asynchronous', 'i32'), ),
+        'int32_t EmailStartSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);',
+    ),
     'EmailLitPremier': (
         'i32',
         (('session', 'str'), ('email', 'i32'), ('options', 'i32'), ),
