@@ -187,3 +187,64 @@ def test_refused_recipient(env):
             s.send(m)
         assert ei.value.code == wd.WD_E_RECIPIENT_REFUSED
         assert "550" in (ei.value.server_reply or "") + " ".join(m.refused)
+
+
+def deliver_with_smtplib(env, source, rcpt):
+    """Delivers raw bytes with the standard library (independent of our SMTP client)."""
+    import smtplib
+    import ssl
+
+    ctx = ssl.create_default_context(cafile=env["WD_TEST_CA"])
+    u, p = user(env, 1)
+    with smtplib.SMTP(env["WD_TEST_HOST"], port(env, "SMTP"), timeout=30) as s:
+        s.starttls(context=ctx)
+        s.login(u, p)
+        s.sendmail(u, [rcpt], source)
+
+
+def test_pop3_reads_what_we_built(env):
+    tag = uuid.uuid4().hex[:12]
+    with new_message(env, tag) as msg:
+        subject = msg.subject
+        deliver_with_smtplib(env, msg.build(), user(env, 2)[0])
+    session, m = find(lambda: pop3(env), subject)
+    with session:
+        check_arrived(m, subject, env)
+        assert m.size > 0 and m.uid
+        n = session.count()
+        assert n >= 1
+        by_number = session.read(m.number)
+        assert by_number.subject == subject
+        session.delete(m)
+
+
+def test_pop3_legacy_opener_and_flat_reading(env):
+    tag = uuid.uuid4().hex[:12]
+    with new_message(env, tag) as msg:
+        subject = msg.subject
+        deliver_with_smtplib(env, msg.build(), user(env, 2)[0])
+    u, p = user(env, 2)
+    deadline = time.time() + DELIVERY_TIMEOUT
+    while True:
+        # EmailOuvreSessionPOP3 names the session after the user; plain POP3 here.
+        assert wd.EmailOuvreSessionPOP3(u, p, env["WD_TEST_HOST"], port(env, "POP3"), 0) == 1, (
+            wd.ErreurInfo(wd.WD_ERR_FULL_DETAILS)
+        )
+        try:
+            assert wd.EmailLitDernier(u, 0, wd.WD_READ_HEADER) == 1
+            found = False
+            while wd.EmailPropriete(0, wd.WD_EMAIL_OUT, 0) == "0":
+                if wd.EmailPropriete(0, wd.WD_EMAIL_SUBJECT, 0) == subject:
+                    found = True
+                    break
+                assert wd.EmailLitPrecedent(u, 0, wd.WD_READ_HEADER) == 1
+            if found:
+                legacy = Message.legacy()
+                assert legacy.attachments[0].content == PAYLOAD
+                assert wd.EmailSupprimeMessage(u, 0) == 1
+                return
+        finally:
+            assert wd.EmailFermeSession(u) == 1
+        if time.time() > deadline:
+            pytest.fail("not delivered")
+        time.sleep(0.3)
