@@ -150,14 +150,15 @@ def test_imap_iteration_get_all_and_folders(env):
             s.delete_folder(folder)
 
 
-def test_declared_session_and_bad_password(env):
+@pytest.mark.parametrize("kind", ["pop3", "imap"])
+def test_declared_session_and_bad_password(env, kind):
     name = "py-declared-%s" % uuid.uuid4().hex[:8]
     s = Session.declare(
-        name, "imap", server=env["WD_TEST_HOST"], port=port(env, "IMAP"),
+        name, kind, server=env["WD_TEST_HOST"], port=port(env, kind.upper()),
         user=user(env, 1)[0], password="wrong password", security="starttls",
         ca_file=env["WD_TEST_CA"], timeout=30,
     )
-    assert isinstance(s, ImapSession)
+    assert isinstance(s, {"pop3": Pop3Session, "imap": ImapSession}[kind])
     with pytest.raises(WdError) as ei:
         s.open()
     assert ei.value.code == wd.WD_E_AUTH
@@ -165,6 +166,10 @@ def test_declared_session_and_bad_password(env):
     assert ei.value.server_reply
     s.set("password", user(env, 1)[1])
     with s:
+        assert s.is_open
+        assert s.count() >= 0
+    assert not s.is_open
+    with s:  # the declaration survives close: open again
         assert s.count() >= 0
 
 
