@@ -5,7 +5,7 @@ by python/gen_bindings.py. Do not edit by hand: rerun the generator.
 # fmt: off
 
 # int32_t typedefs of the header.
-INT32_TYPEDEFS = ('WD_E', 'WdEmail', 'WdEmailList', )
+INT32_TYPEDEFS = ('WD_E', 'WdAuthToken', 'WdEmail', 'WdEmailList', 'WdOAuth2Params', )
 
 # WD_* #defines and WD_E enum values, in header order.
 WD300COM_VERSION_MAJOR = 0
@@ -17,6 +17,17 @@ WD_ERR_MESSAGE = 1
 WD_ERR_CODE = 2
 WD_ERR_SYSTEM_MESSAGE = 3
 WD_ERR_FULL_DETAILS = 4
+WD_OAUTH_CLIENT_ID = 1
+WD_OAUTH_CLIENT_SECRET = 2
+WD_OAUTH_AUTH_URL = 3
+WD_OAUTH_TOKEN_URL = 4
+WD_OAUTH_SCOPE = 5
+WD_OAUTH_REDIRECT_URL = 6
+WD_OAUTH_RESPONSE_TYPE = 7
+WD_TOKEN_VALUE = 1
+WD_TOKEN_REFRESH = 2
+WD_TOKEN_EXPIRATION = 3
+WD_TOKEN_VALID = 4
 WD_READ_ALL = 8
 WD_READ_UNREAD = 1
 WD_READ_HEADER = 2
@@ -102,6 +113,17 @@ CONSTANTS = {
     'WD_ERR_CODE': WD_ERR_CODE,
     'WD_ERR_SYSTEM_MESSAGE': WD_ERR_SYSTEM_MESSAGE,
     'WD_ERR_FULL_DETAILS': WD_ERR_FULL_DETAILS,
+    'WD_OAUTH_CLIENT_ID': WD_OAUTH_CLIENT_ID,
+    'WD_OAUTH_CLIENT_SECRET': WD_OAUTH_CLIENT_SECRET,
+    'WD_OAUTH_AUTH_URL': WD_OAUTH_AUTH_URL,
+    'WD_OAUTH_TOKEN_URL': WD_OAUTH_TOKEN_URL,
+    'WD_OAUTH_SCOPE': WD_OAUTH_SCOPE,
+    'WD_OAUTH_REDIRECT_URL': WD_OAUTH_REDIRECT_URL,
+    'WD_OAUTH_RESPONSE_TYPE': WD_OAUTH_RESPONSE_TYPE,
+    'WD_TOKEN_VALUE': WD_TOKEN_VALUE,
+    'WD_TOKEN_REFRESH': WD_TOKEN_REFRESH,
+    'WD_TOKEN_EXPIRATION': WD_TOKEN_EXPIRATION,
+    'WD_TOKEN_VALID': WD_TOKEN_VALID,
     'WD_READ_ALL': WD_READ_ALL,
     'WD_READ_UNREAD': WD_READ_UNREAD,
     'WD_READ_HEADER': WD_READ_HEADER,
@@ -219,6 +241,16 @@ FUNCTIONS = {
         'str',
         (('code', 'i32'), ),
         'const char *ErrorCodeText(int32_t code);',
+    ),
+    'EmailOuvreSessionIMAP': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailOuvreSessionIMAP(const char *user, const char *password, const char *server, int32_t port, int32_t option);',
+    ),
+    'EmailStartIMAPSession': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailStartIMAPSession(const char *user, const char *password, const char *server, int32_t port, int32_t option);',
     ),
     'EmailCree': (
         'i32',
@@ -389,6 +421,76 @@ FUNCTIONS = {
         'i32',
         (('email', 'i32'), ('html', 'str'), ('images_dir', 'str'), ),
         'int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);',
+    ),
+    'OAuth2ParametresCree': (
+        'i32',
+        (),
+        'WdOAuth2Params OAuth2ParametresCree(void);',
+    ),
+    'OAuth2ParametersCreate': (
+        'i32',
+        (),
+        'WdOAuth2Params OAuth2ParametersCreate(void);',
+    ),
+    'OAuth2ParametresModifie': (
+        'i32',
+        (('params', 'i32'), ('property', 'i32'), ('value', 'str'), ),
+        'int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);',
+    ),
+    'OAuth2ParametersSet': (
+        'i32',
+        (('params', 'i32'), ('property', 'i32'), ('value', 'str'), ),
+        'int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);',
+    ),
+    'OAuth2ParametresPropriete': (
+        'str',
+        (('params', 'i32'), ('property', 'i32'), ),
+        'const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);',
+    ),
+    'OAuth2ParametersGet': (
+        'str',
+        (('params', 'i32'), ('property', 'i32'), ),
+        'const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);',
+    ),
+    'AuthIdentifie': (
+        'i32',
+        (('params', 'i32'), ),
+        'WdAuthToken AuthIdentifie(WdOAuth2Params params);',
+    ),
+    'AuthIdentify': (
+        'i32',
+        (('params', 'i32'), ),
+        'WdAuthToken AuthIdentify(WdOAuth2Params params);',
+    ),
+    'AuthTokenPropriete': (
+        'str',
+        (('token', 'i32'), ('property', 'i32'), ),
+        'const char *AuthTokenPropriete(WdAuthToken token, int32_t property);',
+    ),
+    'AuthTokenGet': (
+        'str',
+        (('token', 'i32'), ('property', 'i32'), ),
+        'const char *AuthTokenGet(WdAuthToken token, int32_t property);',
+    ),
+    'AuthRafraichitToken': (
+        'i32',
+        (('token', 'i32'), ('params', 'i32'), ),
+        'WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);',
+    ),
+    'AuthRefreshToken': (
+        'i32',
+        (('token', 'i32'), ('params', 'i32'), ),
+        'WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);',
+    ),
+    'OAuth2Libere': (
+        'i32',
+        (('handle', 'i32'), ),
+        'int32_t OAuth2Libere(int32_t handle);',
+    ),
+    'OAuth2Free': (
+        'i32',
+        (('handle', 'i32'), ),
+        'int32_t OAuth2Free(int32_t handle);',
     ),
     'EmailOuvreSessionPOP3': (
         'i32',
