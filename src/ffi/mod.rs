@@ -11,5 +11,6 @@ pub mod handles;
 pub mod message;
 pub mod session;
 pub mod settings;
+pub mod smtp;
 pub mod strings;
 pub mod types;
