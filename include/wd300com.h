@@ -55,6 +55,28 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /*
+ Reading option: every message, whole (the default; 0 has the same meaning for the
+ `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
+ instead of headers completed on first access.
+ */
+#define WD_READ_ALL 8
+
+/*
+ Reading option: unseen messages only (IMAP only; POP3 fails with WD_E_NOT_SUPPORTED).
+ */
+#define WD_READ_UNREAD 1
+
+/*
+ Reading option: headers only (bodies are fetched on first access of a body field).
+ */
+#define WD_READ_HEADER 2
+
+/*
+ Reading option: do not set the \Seen flag (IMAP).
+ */
+#define WD_READ_KEEP_UNSEEN 4
+
+/*
  Session type for `EmailSessionCree`: POP3.
  */
 #define WD_SESSION_POP3 1
@@ -449,6 +471,11 @@ typedef int32_t WD_E;
  */
 typedef int32_t WdEmail;
 
+/*
+ A message list handle returned by `EmailRecupereTout`.
+ */
+typedef int32_t WdEmailList;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -824,6 +851,468 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
  As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ Reads the first message of the mailbox (or selected IMAP folder) into `email`
+ (`EmailLitPremier`), taking a new listing of the mailbox.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPremier`.
+
+ # Safety
+ As `EmailLitPremier`.
+ */
+int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the message after the last one read (`EmailLitSuivant`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitSuivant`.
+
+ # Safety
+ As `EmailLitSuivant`.
+ */
+int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the message before the last one read (`EmailLitPrecedent`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPrecedent`.
+
+ # Safety
+ As `EmailLitPrecedent`.
+ */
+int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitDernier`.
+
+ # Safety
+ As `EmailLitDernier`.
+ */
+int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
+ fetched on first access of a body field.
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPremierEntete`.
+
+ # Safety
+ As `EmailLitPremierEntete`.
+ */
+int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the next message (`EmailLitSuivantEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitSuivantEntete`.
+
+ # Safety
+ As `EmailLitSuivantEntete`.
+ */
+int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the previous message (`EmailLitPrecedentEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitPrecedentEntete`.
+
+ # Safety
+ As `EmailLitPrecedentEntete`.
+ */
+int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Reads the headers of the last message (`EmailLitDernierEntete`).
+
+ `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ protocol errors. Thread-safe; calls on one session serialize.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailLitDernierEntete`.
+
+ # Safety
+ As `EmailLitDernierEntete`.
+ */
+int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options);
+
+/*
+ Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
+
+ `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
+ POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
+ (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailNbMessage(const char *session, int32_t options);
+
+/*
+ Reads message number `number` (1-based, as listed by the server) into `email`
+ (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
+
+ Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
+ Thread-safe.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
+
+/*
+ English name of `EmailLitMessage`.
+
+ # Safety
+ As `EmailLitMessage`.
+ */
+int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
+
+/*
+ Fetches every message of the mailbox or selected folder in batched round trips
+ (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
+ body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
+ messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
+
+ Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
+ `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+WdEmailList EmailRecupereTout(const char *session, int32_t options);
+
+/*
+ English name of `EmailRecupereTout`.
+
+ # Safety
+ As `EmailRecupereTout`.
+ */
+WdEmailList EmailGetAll(const char *session, int32_t options);
+
+/*
+ Number of messages in a list returned by `EmailRecupereTout` (`EmailListeNb`).
+ Returns the count, or -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailListeNb(WdEmailList list);
+
+/*
+ English name of `EmailListeNb`.
+ */
+int32_t EmailListCount(WdEmailList list);
+
+/*
+ The `index`-th (0-based) message handle of a list (`EmailListeElement`). The message
+ is owned by the list: `EmailLibere(list)` frees it. Returns 0 with
+ `WD_E_INVALID_HANDLE` or `WD_E_INVALID_ARGUMENT` (index out of range). Thread-safe.
+ */
+WdEmail EmailListeElement(WdEmailList list, int32_t index);
+
+/*
+ English name of `EmailListeElement`.
+ */
+WdEmail EmailListItem(WdEmailList list, int32_t index);
+
+/*
+ Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
+ the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
+ sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
+ `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailSupprimeMessage(const char *session, WdEmail email);
+
+/*
+ English name of `EmailSupprimeMessage`.
+
+ # Safety
+ As `EmailSupprimeMessage`.
+ */
+int32_t EmailDeleteMessage(const char *session, WdEmail email);
+
+/*
+ Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
+ line ("\n"), hierarchy levels separated by the server's separator.
+
+ Returns a thread-local string valid until the next library call on this thread, or
+ NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+const char *EmailListeDossier(const char *session);
+
+/*
+ English name of `EmailListeDossier`.
+
+ # Safety
+ As `EmailListeDossier`.
+ */
+const char *EmailListFolder(const char *session);
+
+/*
+ Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
+ it.
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailChangeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailChangeDossier`.
+
+ # Safety
+ As `EmailChangeDossier`.
+ */
+int32_t EmailChangeFolder(const char *session, const char *folder);
+
+/*
+ Creates an IMAP folder (`EmailCreeDossier`).
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailCreeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailCreeDossier`.
+
+ # Safety
+ As `EmailCreeDossier`.
+ */
+int32_t EmailCreateFolder(const char *session, const char *folder);
+
+/*
+ Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
+
+ `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `session` and `folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailSupprimeDossier(const char *session, const char *folder);
+
+/*
+ English name of `EmailSupprimeDossier`.
+
+ # Safety
+ As `EmailSupprimeDossier`.
+ */
+int32_t EmailDeleteFolder(const char *session, const char *folder);
+
+/*
+ Renames an IMAP folder (`EmailRenommeDossier`).
+
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`,
+ `WD_E_INVALID_ARGUMENT`, `WD_E_PROTOCOL`. Thread-safe.
+
+ # Safety
+ The strings are NULL or NUL-terminated.
+ */
+int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);
+
+/*
+ English name of `EmailRenommeDossier`.
+
+ # Safety
+ As `EmailRenommeDossier`.
+ */
+int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);
+
+/*
+ Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
+
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
+ `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+
+ # Safety
+ `session`/`folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);
+
+/*
+ English name of `EmailCopieMessage`.
+
+ # Safety
+ As `EmailCopieMessage`.
+ */
+int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);
+
+/*
+ Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
+ MOVE when the server offers it, else COPY + \Deleted + expunge.
+
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
+ `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+
+ # Safety
+ `session`/`folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);
+
+/*
+ English name of `EmailDeplaceMessage`.
+
+ # Safety
+ As `EmailDeplaceMessage`.
+ */
+int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);
+
+/*
+ Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
+ `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailMiseAJour(const char *session, WdEmail email);
+
+/*
+ English name of `EmailMiseAJour`.
+
+ # Safety
+ As `EmailMiseAJour`.
+ */
+int32_t EmailUpdate(const char *session, WdEmail email);
+
+/*
+ Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
+ built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
+
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_MESSAGE`,
+ `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+
+ # Safety
+ `session`/`folder` are NULL or NUL-terminated strings.
+ */
+int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);
+
+/*
+ English name of `EmailAjouteMessage`.
+
+ # Safety
+ As `EmailAjouteMessage`.
+ */
+int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);
 
 /*
  Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or

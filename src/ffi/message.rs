@@ -24,6 +24,17 @@ pub struct EmailObj {
     pub built: bool,
     cache: HashMap<(i32, usize), CString>,
     header_cache: HashMap<(String, usize), CString>,
+    /// Where a message read with headers only came from, to complete it on first access
+    /// of a body field: (session name, message reference).
+    pub origin: Option<Origin>,
+}
+
+/// Where a message read from a server came from (for completing a headers-only read).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub session: String,
+    pub msg: crate::session::MessageRef,
+    pub opts: crate::session::ReadOptions,
 }
 
 impl EmailObj {
@@ -38,6 +49,7 @@ impl EmailObj {
     /// Marks the object changed: pointers handed out before are released.
     pub fn touch(&mut self) {
         self.built = false;
+        self.origin = None;
         self.cache.clear();
         self.header_cache.clear();
     }
@@ -54,6 +66,13 @@ impl EmailObj {
         self.touch();
         self.email = email;
         self.built = built;
+    }
+
+    /// Clears the strings handed out without marking the source stale (for fields that
+    /// are not part of the source: refused recipients, mail id, flags).
+    pub fn release_strings(&mut self) {
+        self.cache.clear();
+        self.header_cache.clear();
     }
 
     /// Builds the source unless it is already up to date.
@@ -130,6 +149,18 @@ fn prop_name(prop: i32) -> &'static str {
         WD_EMAIL_REFUSED => "REFUSED",
         _ => "?",
     }
+}
+
+/// Properties that need the body of a message read with headers only.
+fn is_body_prop(prop: i32) -> bool {
+    matches!(
+        prop,
+        WD_EMAIL_MESSAGE
+            | WD_EMAIL_HTML
+            | WD_EMAIL_ATTACHMENT_NAME
+            | WD_EMAIL_ATTACHMENT_TYPE
+            | WD_EMAIL_ATTACHMENT_CONTENT_ID
+    )
 }
 
 fn unknown_prop(prop: i32) -> Error {
@@ -416,6 +447,9 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        if is_body_prop(property) {
+            crate::ffi::read::complete(&obj)?;
+        }
         let mut o = obj.lock();
         let value = get_prop(&o.email, property, index)?;
         let c = o.cache.entry((property, index)).or_default();
@@ -526,6 +560,9 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
+        if is_body_prop(property) {
+            crate::ffi::read::complete(&obj)?;
+        }
         let o = obj.lock();
         count_prop(&o.email, property)
     })
@@ -746,6 +783,7 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
         let out_len = args::out_ptr(out_len, "out_len")?;
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let count = o.email.attachments.len();
         let a = o
@@ -797,6 +835,7 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let count = o.email.attachments.len();
         let a = o
@@ -840,7 +879,7 @@ pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
         }
         let opts = BuildOptions {
             header_bcc: options & WD_BUILD_HEADER_BCC != 0,
-            encode_headers: true,
+            encode_headers: options & WD_BUILD_ENCODE_HEADER != 0,
         };
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
@@ -872,6 +911,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
     ffi_guard!("EmailSource", std::ptr::null(), {
         let out_len = args::out_ptr(out_len, "out_len")?;
         let obj = resolve(email.0)?;
+        crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let src = &o.email.source;
         let p = if src.is_empty() {

@@ -9,6 +9,7 @@ pub mod args;
 pub mod errstate;
 pub mod handles;
 pub mod message;
+pub mod read;
 pub mod session;
 pub mod settings;
 pub mod smtp;

@@ -7,7 +7,6 @@
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char};
 
 thread_local! {
@@ -32,15 +31,19 @@ pub fn ret_thread(s: &str) -> *const c_char {
     })
 }
 
-static STATICS: Lazy<Mutex<HashMap<&'static str, &'static CStr>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
+/// Static strings already converted (a small, bounded set: error descriptions).
+/// A `Vec` rather than a hash map so memory checkers see plain reachable blocks.
+static STATICS: Lazy<Mutex<Vec<(&'static str, &'static CStr)>>> =
+    Lazy::new(|| Mutex::new(Vec::new()));
 
 /// A NUL-terminated copy of a static string, made once and kept for the process lifetime.
 pub fn static_cstr(s: &'static str) -> *const c_char {
-    let mut map = STATICS.lock();
-    let c = map
-        .entry(s)
-        .or_insert_with(|| Box::leak(to_cstring(s).into_boxed_c_str()));
+    let mut v = STATICS.lock();
+    if let Some((_, c)) = v.iter().find(|(k, _)| *k == s) {
+        return c.as_ptr();
+    }
+    let c: &'static CStr = Box::leak(to_cstring(s).into_boxed_c_str());
+    v.push((s, c));
     c.as_ptr()
 }
 

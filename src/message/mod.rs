@@ -1,7 +1,9 @@
 //! The message model (the WLangage `Email` type), MIME parsing and building.
 
+pub mod address;
 pub mod attachments;
 pub mod build;
+pub(crate) mod codec;
 pub mod html;
 pub mod model;
 pub mod parse;

@@ -67,14 +67,19 @@ impl Email {
     pub fn reset(&mut self) {
         *self = Email::default();
     }
+
+    /// The `index`-th (0-based) value of the header `name` in `headers`, compared without
+    /// regard to case (`EmailEntete`). `None` when there are not that many.
+    pub fn header(&self, name: &str, index: usize) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .nth(index)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// True when `s` holds a CR or LF (refused in headers and addresses: no header injection).
 pub fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
-}
-impl Email {
-    pub fn header(&self, _n: &str, _i: usize) -> Option<&str> {
-        None
-    }
 }

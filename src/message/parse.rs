@@ -1,5 +1,376 @@
-use super::Email;
-use crate::error::Result;
-pub fn parse(_b: &[u8]) -> Result<Email> {
-    todo!()
+//! Parsing a raw RFC 5322 / MIME message into an `Email` (wraps mail-parser 0.11).
+//!
+//! mail-parser gives the part structure, the transfer encodings and the address, date and
+//! id parsers. Header values and text bodies are decoded here from the raw bytes so that
+//! undeclared 8-bit data falls back to Windows-1252 instead of U+FFFD.
+
+use mail_parser::parsers::MessageStream;
+use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_MESSAGE;
+use crate::message::address::format_mailbox;
+use crate::message::attachments::extension_for;
+use crate::message::codec::{self, DateTime};
+use crate::message::model::{Attachment, Email};
+
+/// Parses a raw message (CRLF or LF line ends) into a new `Email`.
+///
+/// Every field is filled (see `API.md` §3); `source` is the input and `size` its length.
+/// Text bodies have CRLF line ends. Errors: `Message` when the input holds no header at all
+/// or is larger than `MAX_MESSAGE`. Never panics.
+pub fn parse(bytes: &[u8]) -> Result<Email> {
+    if bytes.len() > MAX_MESSAGE {
+        return Err(Error::message(format!(
+            "message too large ({} bytes, limit {MAX_MESSAGE})",
+            bytes.len()
+        )));
+    }
+    let msg = MessageParser::default()
+        .parse(bytes)
+        .ok_or_else(|| Error::message("not an RFC 5322 message: no header found"))?;
+    let mut email = Email {
+        source: bytes.to_vec(),
+        size: bytes.len() as i64,
+        ..Email::default()
+    };
+    let Some(root) = msg.parts.first() else {
+        return Ok(email);
+    };
+    read_headers(&mut email, bytes, root);
+    // The boundary enclosing each part, to cut bodies that mail-parser let run past it.
+    let mut boundaries: Vec<Option<String>> = vec![None; msg.parts.len()];
+    for part in &msg.parts {
+        if let PartType::Multipart(children) = &part.body {
+            let b = part.content_type().and_then(|c| c.attribute("boundary"));
+            for &c in children {
+                if let (Some(slot), Some(b)) = (boundaries.get_mut(c as usize), b) {
+                    *slot = Some(b.to_string());
+                }
+            }
+        }
+    }
+    for (part, boundary) in msg.parts.iter().zip(&boundaries) {
+        read_part(&mut email, bytes, part, boundary.as_deref());
+    }
+    Ok(email)
+}
+
+/// The raw name (as written) and raw value bytes of a header.
+fn raw_header<'a>(raw: &'a [u8], h: &mail_parser::Header<'_>) -> (String, &'a [u8]) {
+    let (field, start, end) = (
+        h.offset_field as usize,
+        h.offset_start as usize,
+        h.offset_end as usize,
+    );
+    let name = raw
+        .get(field..start)
+        .map(|n| {
+            String::from_utf8_lossy(n)
+                .trim_end_matches(':')
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_else(|| h.name.as_str().to_string());
+    (name, raw.get(start..end).unwrap_or_default())
+}
+
+/// A raw header value as UTF-8 text (Windows-1252 fallback), ending with a line end as the
+/// mail-parser field parsers expect.
+fn value_text(value: &[u8]) -> String {
+    let mut s = codec::utf8_or_cp1252(value);
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+/// Trims ASCII white space only (a leading no-break space is content).
+fn ascii_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
+/// Unstructured decoding: unfolds and decodes RFC 2047 words.
+fn unstructured(text: &str) -> String {
+    match MessageStream::new(text.as_bytes()).parse_unstructured() {
+        HeaderValue::Text(t) => ascii_trim(&t).to_string(),
+        HeaderValue::TextList(l) => ascii_trim(&l.join(" ")).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Every mailbox of an address header, groups flattened, as `Name <addr>` or `addr`.
+fn addresses(text: &str) -> Vec<String> {
+    let value = MessageStream::new(text.as_bytes()).parse_address();
+    let Some(addr) = value.as_address() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |a: &mail_parser::Addr<'_>| {
+        let name = ascii_trim(a.name.as_deref().unwrap_or(""));
+        let address = a.address.as_deref().unwrap_or("").trim();
+        if !name.is_empty() || !address.is_empty() {
+            out.push(format_mailbox(name, address));
+        }
+    };
+    match addr {
+        Address::List(list) => list.iter().for_each(&mut push),
+        Address::Group(groups) => groups
+            .iter()
+            .flat_map(|g| g.addresses.iter())
+            .for_each(&mut push),
+    }
+    out
+}
+
+fn priority_from(name: &str, value: &str) -> i32 {
+    let v = value.trim().to_ascii_lowercase();
+    match name {
+        "x-priority" => match v.chars().find(|c| !c.is_whitespace()) {
+            Some(c @ '1'..='5') => c as i32 - '0' as i32,
+            _ => 0,
+        },
+        _ => {
+            if v.starts_with("high") || v.starts_with("urgent") {
+                1
+            } else if v.starts_with("normal") {
+                3
+            } else if v.starts_with("low") || v.starts_with("non-urgent") {
+                5
+            } else {
+                0
+            }
+        }
+    }
+}
+
+fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
+    let (mut have_subject, mut have_date, mut have_id, mut have_from, mut have_dnt) =
+        (false, false, false, false, false);
+    let mut reply_to: Vec<String> = Vec::new();
+    let mut x_priority = 0;
+    let mut other_priority = 0;
+    for h in &root.headers {
+        let (name, value) = raw_header(raw, h);
+        let text = value_text(value);
+        let decoded = unstructured(&text);
+        let lname = name.to_ascii_lowercase();
+        match lname.as_str() {
+            "from" if !have_from => {
+                have_from = true;
+                email.sender = addresses(&text).into_iter().next().unwrap_or_default();
+            }
+            "to" => email.to.extend(addresses(&text)),
+            "cc" => email.cc.extend(addresses(&text)),
+            "bcc" => email.bcc.extend(addresses(&text)),
+            "reply-to" => reply_to.extend(addresses(&text)),
+            "disposition-notification-to" if !have_dnt => {
+                have_dnt = true;
+                email.disposition_notification =
+                    addresses(&text).into_iter().next().unwrap_or_default();
+            }
+            "subject" if !have_subject => {
+                have_subject = true;
+                email.subject = decoded.clone();
+            }
+            "date" if !have_date => {
+                have_date = true;
+                if let HeaderValue::DateTime(d) = MessageStream::new(text.as_bytes()).parse_date() {
+                    email.date = DateTime::from_parsed(&d)
+                        .map(|d| d.to_rfc3339())
+                        .unwrap_or_default();
+                }
+            }
+            "message-id" if !have_id => {
+                have_id = true;
+                email.message_id = match MessageStream::new(text.as_bytes()).parse_id() {
+                    HeaderValue::Text(t) => t.to_string(),
+                    HeaderValue::TextList(l) => {
+                        l.first().map(|t| t.to_string()).unwrap_or_default()
+                    }
+                    _ => decoded.trim_matches(|c| c == '<' || c == '>').to_string(),
+                };
+            }
+            "x-priority" if x_priority == 0 => x_priority = priority_from(&lname, &decoded),
+            "importance" | "priority" | "x-msmail-priority" if other_priority == 0 => {
+                other_priority = priority_from(&lname, &decoded)
+            }
+            _ => {}
+        }
+        email.headers.push((name, decoded));
+    }
+    email.reply_to = reply_to.join(", ");
+    email.priority = if x_priority != 0 {
+        x_priority
+    } else {
+        other_priority
+    };
+}
+
+/// The transfer-decoded bytes of a part, read from the raw message with its declared
+/// Content-Transfer-Encoding (mail-parser drops the encoding of a part whose closing
+/// boundary is missing). When the part runs to the end of the message, the final line end
+/// (which ends the message, not the body) is dropped, as a boundary drops it in a multipart.
+fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec<u8> {
+    let (start, end) = (part.offset_body as usize, part.offset_end as usize);
+    let mut body = raw.get(start..end.max(start)).unwrap_or_default();
+    let mut cut = false;
+    if let Some(b) = boundary.filter(|b| !b.is_empty()) {
+        let delimiter = format!("\n--{b}");
+        if let Some(p) = find_bytes(body, delimiter.as_bytes()) {
+            body = &body[..p];
+            body = body.strip_suffix(b"\r").unwrap_or(body);
+            cut = true;
+        }
+    }
+    if end >= raw.len() && !cut {
+        body = body.strip_suffix(b"\n").unwrap_or(body);
+        body = body.strip_suffix(b"\r").unwrap_or(body);
+    }
+    let encoding = match part
+        .content_transfer_encoding()
+        .map(|e| e.trim().to_ascii_lowercase())
+    {
+        Some(e) if e == "base64" => mail_parser::Encoding::Base64,
+        Some(e) if e == "quoted-printable" => mail_parser::Encoding::QuotedPrintable,
+        _ => mail_parser::Encoding::None,
+    };
+    codec::decode_transfer(body, encoding)
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn clean_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) {
+    if matches!(part.body, PartType::Multipart(_)) {
+        return;
+    }
+    let ct = part.content_type();
+    let (ctype, subtype) = match ct {
+        Some(ct) => (
+            ct.ctype().trim().to_ascii_lowercase(),
+            ct.subtype().unwrap_or("").trim().to_ascii_lowercase(),
+        ),
+        None => ("text".to_string(), "plain".to_string()),
+    };
+    if ctype == "multipart" {
+        // A multipart without a usable boundary: mail-parser keeps it as text. Ignore it.
+        return;
+    }
+    let disposition = part
+        .content_disposition()
+        .map(|d| d.ctype().trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let filename = part
+        .attachment_name()
+        .map(|n| ascii_trim(n).to_string())
+        .filter(|n| !n.is_empty());
+    let content_id = part.content_id().map(clean_id).unwrap_or_default();
+    let full_type = if subtype.is_empty() {
+        ctype.clone()
+    } else {
+        format!("{ctype}/{subtype}")
+    };
+
+    let is_message = full_type == "message/rfc822" || matches!(part.body, PartType::Message(_));
+    let is_body_type = !is_message && ctype == "text" && (subtype == "plain" || subtype == "html");
+    if is_body_type && filename.is_none() && disposition != "attachment" {
+        let slot_free = if subtype == "html" {
+            email.html.is_empty()
+        } else {
+            email.message.is_empty()
+        };
+        if slot_free {
+            let bytes = part_bytes(raw, part, boundary);
+            let charset = ct.and_then(|c| c.attribute("charset"));
+            let text = codec::normalize_crlf(&codec::decode_charset(&bytes, charset));
+            if subtype == "html" {
+                email.html = text;
+            } else {
+                email.message = text;
+            }
+            return;
+        }
+        if content_id.is_empty() {
+            // A further inline text part without a name: not an attachment.
+            return;
+        }
+    }
+
+    let data = match &part.body {
+        PartType::Binary(b) | PartType::InlineBinary(b) if !is_message => b.to_vec(),
+        _ => part_bytes(raw, part, boundary),
+    };
+    let content_type = if is_message {
+        "message/rfc822".to_string()
+    } else {
+        full_type
+    };
+    let name = filename.unwrap_or_else(|| {
+        let n = email.attachments.len() + 1;
+        if is_message {
+            format!("message{n}.eml")
+        } else {
+            format!("part{n}.{}", extension_for(&content_type))
+        }
+    });
+    email.attachments.push(Attachment {
+        name,
+        content_type,
+        content_id,
+        data,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal() {
+        let e = parse(b"Subject: hi\r\nFrom: A <a@b.c>\r\n\r\nHello\r\n").unwrap();
+        assert_eq!(e.subject, "hi");
+        assert_eq!(e.sender, "A <a@b.c>");
+        assert_eq!(e.message, "Hello");
+        assert_eq!(e.size, 39);
+        assert_eq!(e.header("SUBJECT", 0), Some("hi"));
+        assert!(parse(b"").is_err());
+    }
+
+    #[test]
+    fn message_part_without_headers_stops_at_the_boundary() {
+        let m = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+                  Content-Type: message/rfc822\r\n\r\nnot a header\r\n--b--\r\n";
+        let e = parse(m).unwrap();
+        assert_eq!(e.attachments.len(), 1);
+        assert_eq!(e.attachments[0].data, b"not a header");
+    }
+
+    #[test]
+    fn base64_attached_message() {
+        let m = b"Subject: outer\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+                  Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+                  U3ViamVjdDogaW5uZXINCg0KaGk=\r\n--b--\r\n";
+        let e = parse(m).unwrap();
+        assert_eq!(e.subject, "outer");
+        assert_eq!(e.message, "");
+        assert_eq!(e.attachments[0].content_type, "message/rfc822");
+        assert_eq!(e.attachments[0].name, "message1.eml");
+        assert_eq!(e.attachments[0].data, b"Subject: inner\r\n\r\nhi");
+    }
+
+    #[test]
+    fn eight_bit_header() {
+        let e = parse(b"Subject: caf\xe9 =?utf-8?Q?cr=C3=A8me?=\r\n\r\nx").unwrap();
+        assert_eq!(e.subject, "café crème");
+    }
 }

@@ -1,0 +1,11 @@
+//! Shared helpers for integration tests.
+//!
+//! Include from an integration test with:
+//!
+//! ```ignore
+//! mod support;
+//! use support::fake_server::*;
+//! ```
+#![allow(dead_code)]
+
+pub mod fake_server;
