@@ -9,8 +9,8 @@ use crate::ffi::args;
 use crate::ffi::message::resolve;
 use crate::ffi::session;
 use crate::ffi::types::WdEmail;
+use crate::message::address::{bare, is_valid_syntax, split_list};
 use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig, SessionKind};
-use crate::smtp::command::{bare, check_envelope_address};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
 
@@ -82,7 +82,14 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
         let password = unsafe { args::opt_cstr(password, "password") }?;
         // SAFETY: caller contract.
         let server = unsafe { args::cstr(server, "server") }?;
-        open_smtp(user, password, server, port, args::flag(asynchronous), option)?;
+        open_smtp(
+            user,
+            password,
+            server,
+            port,
+            args::flag(asynchronous),
+            option,
+        )?;
         Ok(1)
     })
 }
@@ -116,14 +123,14 @@ fn outgoing_of(email: i32) -> Result<OutgoingMessage> {
             "the message has no sender (WD_EMAIL_SENDER)",
         ));
     }
-    let recipients: Vec<String> = e
-        .to
-        .iter()
-        .chain(&e.cc)
-        .chain(&e.bcc)
-        .map(|a| bare(a))
-        .filter(|a| !a.is_empty())
-        .collect();
+    let recipients: Vec<String> =
+        e.to.iter()
+            .chain(&e.cc)
+            .chain(&e.bcc)
+            .flat_map(|a| split_list(a))
+            .map(|a| bare(&a))
+            .filter(|a| !a.is_empty())
+            .collect();
     if recipients.is_empty() {
         return Err(Error::invalid_arg(
             "the message has no recipient (To, Cc or Bcc)",
@@ -255,7 +262,7 @@ pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
 /// Safe part of `EmailVerifieAdresse`.
 fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
     let addr = bare(address);
-    if address.contains(['\r', '\n']) || check_envelope_address(&addr, "address").is_err() {
+    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
         return Ok(WD_ADDRESS_INCORRECT_SYNTAX);
     }
     let Some(name) = name else {
@@ -304,10 +311,7 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
 /// # Safety
 /// As `EmailVerifieAdresse`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCheckAddress(
-    address: *const c_char,
-    session: *const c_char,
-) -> i32 {
+pub unsafe extern "C" fn EmailCheckAddress(address: *const c_char, session: *const c_char) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailVerifieAdresse(address, session) }
 }
