@@ -143,18 +143,23 @@ fn outgoing_of(email: i32) -> Result<OutgoingMessage> {
     })
 }
 
+fn no_smtp(name: &str) -> Error {
+    Error::new(
+        WD_E::UnknownSession,
+        format!("session {name:?} has no open SMTP connection"),
+    )
+}
+
 /// Safe part of `EmailEnvoieMessage`.
 fn send_message(name: &str, email: i32) -> Result<()> {
     let entry = session::find(name)?;
+    if entry.outgoing.lock().is_none() {
+        return Err(no_smtp(name));
+    }
     let msg = outgoing_of(email)?;
     let outcome = {
         let mut slot = entry.outgoing.lock();
-        let out = slot.as_mut().ok_or_else(|| {
-            Error::new(
-                WD_E::UnknownSession,
-                format!("session {name:?} has no open SMTP connection"),
-            )
-        })?;
+        let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
         out.send(msg)?
     };
     let obj = resolve(email)?;
@@ -270,12 +275,7 @@ fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
     };
     let entry = session::find(name)?;
     let mut slot = entry.outgoing.lock();
-    let out = slot.as_mut().ok_or_else(|| {
-        Error::new(
-            WD_E::UnknownSession,
-            format!("session {name:?} has no open SMTP connection"),
-        )
-    })?;
+    let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
     Ok(match out.check_recipient(&addr)? {
         RecipientCheck::Accepted => WD_ADDRESS_VALID,
         RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
