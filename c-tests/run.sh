@@ -12,7 +12,7 @@ MODES=${1:-all}
 [ "$MODES" = all ] && MODES="plain asan valgrind"
 CFLAGS_COMMON="-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -pedantic -g -I$ROOT/include -I$ROOT/c-tests"
 LDFLAGS_COMMON="-L$LIBDIR -Wl,-rpath,$LIBDIR -lwd300com -lpthread"
-VALGRIND=${VALGRIND:-valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet}
+VALGRIND=${VALGRIND:-valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --quiet}
 export WD300COM_TEST_PANIC=1
 mkdir -p "$BUILD"
 

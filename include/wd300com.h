@@ -55,6 +55,62 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /*
+ OAuth2 parameter: client identifier given by the authorization server.
+ */
+#define WD_OAUTH_CLIENT_ID 1
+
+/*
+ OAuth2 parameter: client secret (empty for a public client; reads back as "").
+ */
+#define WD_OAUTH_CLIENT_SECRET 2
+
+/*
+ OAuth2 parameter: authorization endpoint URL (opened in the browser).
+ */
+#define WD_OAUTH_AUTH_URL 3
+
+/*
+ OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
+ */
+#define WD_OAUTH_TOKEN_URL 4
+
+/*
+ OAuth2 parameter: requested scopes, separated by spaces.
+ */
+#define WD_OAUTH_SCOPE 5
+
+/*
+ OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
+ free port, the redirect URI then names the port actually used).
+ */
+#define WD_OAUTH_REDIRECT_URL 6
+
+/*
+ OAuth2 parameter: response type; only `code` (the default) is supported.
+ */
+#define WD_OAUTH_RESPONSE_TYPE 7
+
+/*
+ Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
+ */
+#define WD_TOKEN_VALUE 1
+
+/*
+ Token property: the refresh token ("" when none was granted).
+ */
+#define WD_TOKEN_REFRESH 2
+
+/*
+ Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
+ */
+#define WD_TOKEN_EXPIRATION 3
+
+/*
+ Token property: "1" while the token has not expired, "0" after.
+ */
+#define WD_TOKEN_VALID 4
+
+/*
  Reading option: every message, whole (the default; 0 has the same meaning for the
  `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
  instead of headers completed on first access.
@@ -472,6 +528,16 @@ typedef int32_t WD_E;
 typedef int32_t WdEmail;
 
 /*
+ An OAuth2 parameters handle (`OAuth2Paramètres` variable).
+ */
+typedef int32_t WdOAuth2Params;
+
+/*
+ An OAuth2 token handle (`AuthToken` variable).
+ */
+typedef int32_t WdAuthToken;
+
+/*
  A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
@@ -851,6 +917,204 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
  As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
+
+ Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when
+ too many objects are alive). Thread-safe.
+ */
+WdOAuth2Params OAuth2ParametresCree(void);
+
+/*
+ English name of `OAuth2ParametresCree`.
+ */
+WdOAuth2Params OAuth2ParametersCreate(void);
+
+/*
+ Sets a property of an OAuth2 parameters object (`WD_OAUTH_*`).
+
+ `value` NULL or "" clears the property. Returns 1, or 0 with `WD_E_INVALID_HANDLE`
+ (stale, freed or wrong-kind handle) or `WD_E_INVALID_ARGUMENT` (unknown property,
+ invalid UTF-8, CR/LF in the value). URLs are checked by `AuthIdentifie`. Thread-safe.
+
+ # Safety
+ `value` is NULL or a NUL-terminated string.
+ */
+int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);
+
+/*
+ English name of `OAuth2ParametresModifie`.
+
+ # Safety
+ As `OAuth2ParametresModifie`.
+ */
+int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);
+
+/*
+ Reads a property of an OAuth2 parameters object; the client secret reads back as "".
+
+ Returns a thread-local string valid until the next library call on this thread, or
+ NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown property).
+ Thread-safe.
+ */
+const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
+
+/*
+ English name of `OAuth2ParametresPropriete`.
+ */
+const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
+
+/*
+ Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
+ authorization URL in the browser (the command in the environment variable
+ `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
+ (`EmailChangeTimeOut`). Blocks the calling thread.
+
+ Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
+ `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
+ not a loopback http URL, token URL plain http on a non-loopback host);
+ `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
+ in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
+ `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
+ endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
+ non-JSON reply); `WD_E_TLS`. Thread-safe.
+ */
+WdAuthToken AuthIdentifie(WdOAuth2Params params);
+
+/*
+ English name of `AuthIdentifie`.
+ */
+WdAuthToken AuthIdentify(WdOAuth2Params params);
+
+/*
+ Reads a property of a token (`WD_TOKEN_*`).
+
+ Returns a string owned by the token object, valid until the token is freed with
+ `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
+ */
+const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
+
+/*
+ English name of `AuthTokenPropriete`.
+ */
+const char *AuthTokenGet(WdAuthToken token, int32_t property);
+
+/*
+ Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
+ at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
+ stays valid as an object; the new one keeps its refresh token when the server sends
+ none.
+
+ Returns a new token handle (free it with `OAuth2Libere`) or 0 with
+ `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
+ URL missing), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_AUTH` (refused, e.g.
+ `invalid_grant`), `WD_E_PROTOCOL`, `WD_E_TLS`. Thread-safe.
+ */
+WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
+
+/*
+ English name of `AuthRafraichitToken`.
+ */
+WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
+
+/*
+ Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
+ obtained from it become invalid.
+
+ `handle`: a handle from `OAuth2ParametresCree`, `AuthIdentifie` or
+ `AuthRafraichitToken`. Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale or
+ already freed handle, or a handle of another kind (a message). Thread-safe.
+ */
+int32_t OAuth2Libere(int32_t handle);
+
+/*
+ English name of `OAuth2Libere`.
+ */
+int32_t OAuth2Free(int32_t handle);
+
+/*
+ Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
+ `server:port`, secures the connection as `option` says and logs in as `user`.
+
+ - `user`: login, also the session name used by the reading functions. Required.
+ - `password`: NULL = empty password.
+ - `server`: host name or address. Required.
+ - `port`: 0 = 110, or 995 with `WD_OPTION_SSL`.
+ - `option`: `WD_OPTION_NONE` (plain), `WD_OPTION_SSL` (implicit TLS),
+   `WD_OPTION_SECURED_TLS` (STLS required: `WD_E_TLS` when the server does not offer it).
+
+ Authentication is automatic: the best SASL mechanism the server offers (CRAM-MD5
+ first), else APOP when the greeting has a timestamp, else USER/PASS. Messages deleted
+ in the session are removed only by `EmailFermeSession`.
+
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (the server's reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `user`, `password`, `server` are NULL or NUL-terminated strings.
+ */
+int32_t EmailOuvreSessionPOP3(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionPOP3`.
+
+ # Safety
+ As `EmailOuvreSessionPOP3`.
+ */
+int32_t EmailStartPOP3Session(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
+ WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
+
+ - `user`, `password`: POP3 login (`password` NULL = empty); `user` is the session name.
+ - `pop3_server`: required. `smtp_server`: NULL = the POP3 host.
+ - `pop3_port`: 0 = 110. `smtp_port`: 0 = 25.
+ - `asynchronous`: 1 = messages are queued and sent in the background.
+
+ If either connection fails, nothing stays open under the name.
+
+ Returns 1, or 0 with the error of the failing half (`WD_E_CONNECT`, `WD_E_AUTH`, …,
+ `WD_E_SESSION_EXISTS`, `WD_E_INVALID_ARGUMENT`). Thread-safe.
+
+ # Safety
+ The string arguments are NULL or NUL-terminated strings.
+ */
+int32_t EmailOuvreSession(const char *user,
+                          const char *password,
+                          const char *pop3_server,
+                          const char *smtp_server,
+                          int32_t pop3_port,
+                          int32_t smtp_port,
+                          int32_t asynchronous);
+
+/*
+ English name of `EmailOuvreSession`.
+
+ # Safety
+ As `EmailOuvreSession`.
+ */
+int32_t EmailStartSession(const char *user,
+                          const char *password,
+                          const char *pop3_server,
+                          const char *smtp_server,
+                          int32_t pop3_port,
+                          int32_t smtp_port,
+                          int32_t asynchronous);
 
 /*
  Reads the first message of the mailbox (or selected IMAP folder) into `email`

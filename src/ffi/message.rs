@@ -597,10 +597,12 @@ pub unsafe extern "C" fn EmailEntete(
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
         let mut found = o.email.header(name, index).map(|s| s.to_string());
-        if found.is_none() && o.built && !o.email.source.is_empty() {
-            if let Ok(parsed) = parse::parse(&o.email.source) {
-                found = parsed.header(name, index).map(|s| s.to_string());
-            }
+        if found.is_none()
+            && o.built
+            && !o.email.source.is_empty()
+            && let Ok(parsed) = parse::parse(&o.email.source)
+        {
+            found = parsed.header(name, index).map(|s| s.to_string());
         }
         let value = found.ok_or_else(|| {
             Error::invalid_arg(format!(

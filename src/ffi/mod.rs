@@ -9,6 +9,8 @@ pub mod args;
 pub mod errstate;
 pub mod handles;
 pub mod message;
+pub mod oauth2;
+pub mod pop3;
 pub mod read;
 pub mod session;
 pub mod settings;

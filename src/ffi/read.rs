@@ -70,14 +70,12 @@ fn store(
     let mut o = obj.lock();
     let header_only = email.header_only;
     o.replace(email, true);
-    if header_only {
-        if let Some(r) = r {
-            o.origin = Some(Origin {
-                session: session.to_string(),
-                msg: r.clone(),
-                opts,
-            });
-        }
+    if header_only && let Some(r) = r {
+        o.origin = Some(Origin {
+            session: session.to_string(),
+            msg: r.clone(),
+            opts,
+        });
     }
     Ok(())
 }
@@ -114,7 +112,7 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
         ..origin.opts
     };
     let mut full = with_incoming(&origin.session, |inc| {
-        inc.mailbox.fetch(&[origin.msg.clone()], opts)
+        inc.mailbox.fetch(std::slice::from_ref(&origin.msg), opts)
     })
     .map_err(|e| {
         Error::new(
@@ -210,7 +208,7 @@ pub unsafe extern "C" fn EmailLitPremier(
     ffi_guard!("EmailLitPremier", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | 0, Step::First)
+        read_step(name, email.0, options, Step::First)
     })
 }
 
@@ -248,7 +246,7 @@ pub unsafe extern "C" fn EmailLitSuivant(
     ffi_guard!("EmailLitSuivant", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | 0, Step::Next)
+        read_step(name, email.0, options, Step::Next)
     })
 }
 
@@ -286,7 +284,7 @@ pub unsafe extern "C" fn EmailLitPrecedent(
     ffi_guard!("EmailLitPrecedent", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | 0, Step::Previous)
+        read_step(name, email.0, options, Step::Previous)
     })
 }
 
@@ -324,7 +322,7 @@ pub unsafe extern "C" fn EmailLitDernier(
     ffi_guard!("EmailLitDernier", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | 0, Step::Last)
+        read_step(name, email.0, options, Step::Last)
     })
 }
 

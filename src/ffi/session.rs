@@ -501,7 +501,8 @@ pub fn open(name: &str, cfg: &SessionConfig) -> Result<()> {
     cfg.validate()?;
     let timeout = crate::ffi::settings::timeout_secs();
     let e = entry(name);
-    let result = if cfg.kind.incoming() {
+
+    if cfg.kind.incoming() {
         let mut slot = e.incoming.lock();
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
@@ -525,19 +526,19 @@ pub fn open(name: &str, cfg: &SessionConfig) -> Result<()> {
         }
         *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
         Ok(())
-    };
-    result
+    }
 }
 
 /// Removes the name when it holds nothing any more (no connection, no declaration).
 fn forget_if_empty(e: &Arc<SessionEntry>) {
     let mut map = SESSIONS.lock();
-    if e.declared.lock().is_none() && e.incoming.lock().is_none() && e.outgoing.lock().is_none() {
-        if let Some(cur) = map.get(&e.name) {
-            if Arc::ptr_eq(cur, e) {
-                map.remove(&e.name);
-            }
-        }
+    if e.declared.lock().is_none()
+        && e.incoming.lock().is_none()
+        && e.outgoing.lock().is_none()
+        && let Some(cur) = map.get(&e.name)
+        && Arc::ptr_eq(cur, e)
+    {
+        map.remove(&e.name);
     }
 }
 
@@ -612,15 +613,15 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
         let timeout =
             std::time::Duration::from_secs(u64::from(crate::ffi::settings::timeout_secs()));
         let mut first_err = None;
-        if let Some(mut o) = out {
-            if let Err(err) = o.close(timeout) {
-                first_err.get_or_insert(err);
-            }
+        if let Some(mut o) = out
+            && let Err(err) = o.close(timeout)
+        {
+            first_err.get_or_insert(err);
         }
-        if let Some(mut i) = inc {
-            if let Err(err) = i.mailbox.close() {
-                first_err.get_or_insert(err);
-            }
+        if let Some(mut i) = inc
+            && let Err(err) = i.mailbox.close()
+        {
+            first_err.get_or_insert(err);
         }
         forget_if_empty(&e);
         match first_err {

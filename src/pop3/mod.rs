@@ -1,14 +1,403 @@
-//! PLACEHOLDER: the POP3 client is being written (replaced by the real module).
+//! POP3 client (RFC 1939) with CAPA and PIPELINING (RFC 2449), STLS (RFC 2595), SASL
+//! AUTH (RFC 5034: PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER) and APOP.
+//!
+//! The connection is opened, secured and authenticated by [`Pop3Client::open`]; the
+//! shared reading API then drives it through the [`Mailbox`] trait. Replies are parsed by
+//! the sans-IO [`response`] module.
+//!
+//! Deletions: `DELE` only marks a message; the server removes it when the session ends
+//! with `QUIT` ([`Mailbox::close`], i.e. `EmailFermeSession`). Dropping a client that was
+//! not closed does NOT send `QUIT`: the socket is just closed, so a session lost or
+//! abandoned before `EmailFermeSession` deletes nothing (RFC 1939 §6).
 
-use crate::error::{Error, Result};
+pub mod response;
+
+use crate::auth::{self, Mechanism};
+use crate::error::{Error, Result, WD_E};
+use crate::limits::MAX_MESSAGE;
 use crate::message::Email;
-use crate::session::{Mailbox, MessageRef, ReadOptions, SessionConfig};
+use crate::net::{ConnectConfig, Connection};
+use crate::session::{AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
+use crate::trace;
+use response::{Capabilities, Status, parse_status};
+use std::collections::{BTreeSet, HashMap};
 
-pub struct Pop3Client;
+const PROTO: &str = "POP3";
+/// Most commands sent in one pipelined flight (RETR/TOP batches). The commands of one
+/// batch are small enough to sit in the socket buffers while the client reads the
+/// replies, so a server that writes while it reads cannot dead-lock.
+pub const PIPELINE_BATCH: usize = 64;
+/// Largest CAPA / LIST / UIDL body accepted, in bytes.
+const MAX_LISTING: usize = 64 * 1024 * 1024;
+/// Most SASL challenges answered before giving up.
+const MAX_SASL_STEPS: usize = 8;
+
+/// An open, authenticated POP3 connection.
+pub struct Pop3Client {
+    conn: Connection,
+    caps: Capabilities,
+    greeting: String,
+    /// Messages marked with DELE in this session (gone at QUIT).
+    deleted: BTreeSet<u32>,
+    closed: bool,
+}
+
+impl std::fmt::Debug for Pop3Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pop3Client")
+            .field("conn", &self.conn)
+            .field("caps", &self.caps)
+            .field("deleted", &self.deleted)
+            .field("closed", &self.closed)
+            .finish()
+    }
+}
+
+/// Reply of a multi-line command: the body, or the `-ERR` line.
+type Multi = std::result::Result<Vec<u8>, String>;
+
+fn auth_failed(what: &str, line: &str, extra: Option<&str>) -> Error {
+    let mut msg = format!("POP3 authentication failed ({what}): {line}");
+    if let Some(x) = extra.filter(|x| !x.is_empty()) {
+        msg.push_str(&format!(" (server said: {x})"));
+    }
+    Error::new(WD_E::Auth, msg).with_system(line.to_string())
+}
+
+fn unexpected(what: &str, line: &str) -> Error {
+    Error::new(
+        WD_E::Protocol,
+        format!("unexpected POP3 reply to {what}: {line}"),
+    )
+    .with_system(line.to_string())
+}
 
 impl Pop3Client {
-    pub fn open(_cfg: &SessionConfig, _global_timeout: u32) -> Result<Pop3Client> {
-        Err(Error::not_supported("POP3 is not implemented yet"))
+    /// Connects (implicit TLS when `cfg.security` says so), reads the greeting, asks CAPA,
+    /// upgrades with STLS when `WD_OPTION_SECURED_TLS` is set (never falling back to plain
+    /// text), and authenticates as `cfg.auth_method` says.
+    ///
+    /// Errors: `Connect`, `Timeout`, `Tls` (handshake, or STLS not offered/refused),
+    /// `Auth` (with the server's `-ERR` line), `Protocol` (greeting refused, garbage),
+    /// `ConnectionLost`.
+    pub fn open(cfg: &SessionConfig, global_timeout: u32) -> Result<Pop3Client> {
+        cfg.validate()?;
+        let cc = cfg.connect_config(global_timeout);
+        let conn = Connection::connect(&cc, PROTO)?;
+        let mut c = Pop3Client {
+            conn,
+            caps: Capabilities::default(),
+            greeting: String::new(),
+            deleted: BTreeSet::new(),
+            closed: false,
+        };
+        let (st, line) = c.reply()?;
+        match st {
+            Status::Ok(text) => c.greeting = text,
+            Status::Err(_) => {
+                return Err(Error::protocol("POP3 server refused the connection", line));
+            }
+            Status::Continue(_) => return Err(unexpected("the connection", &line)),
+        }
+        c.caps = c.capa()?;
+        if cfg.security == Security::StartTls {
+            c.stls(&cc)?;
+            c.caps = c.capa()?;
+        }
+        c.authenticate(cfg, &cc)?;
+        Ok(c)
+    }
+
+    /// What the server announced with CAPA (`known` is false when CAPA was refused).
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    /// The greeting text after `+OK`.
+    pub fn greeting(&self) -> &str {
+        &self.greeting
+    }
+
+    /// True when the connection is encrypted (implicit TLS or STLS).
+    pub fn is_tls(&self) -> bool {
+        self.conn.is_tls()
+    }
+
+    // ----- low level -----------------------------------------------------------
+
+    /// Reads one status line (traced) and parses it; also returns the line.
+    fn reply(&mut self) -> Result<(Status, String)> {
+        let raw = self.conn.read_line()?;
+        let line = String::from_utf8_lossy(raw).into_owned();
+        trace::server(PROTO, &line);
+        let st = parse_status(raw)?;
+        Ok((st, line))
+    }
+
+    /// Reads the reply of a multi-line command: status line then, after `+OK`, the body
+    /// up to the dot line (at most `max` bytes).
+    fn read_multi(&mut self, what: &str, max: usize) -> Result<Multi> {
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(_) => {
+                let body = self.conn.read_until_dot(max)?;
+                if trace::enabled() {
+                    trace::note(PROTO, &format!("({} bytes of {what} data)", body.len()));
+                }
+                Ok(Ok(body))
+            }
+            Status::Err(_) => Ok(Err(line)),
+            Status::Continue(_) => Err(unexpected(what, &line)),
+        }
+    }
+
+    /// Sends a one-line command and expects `+OK`; `-ERR` is a `Protocol` error.
+    fn simple(&mut self, cmd: &str) -> Result<String> {
+        self.conn.send_line(cmd)?;
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(text) => Ok(text),
+            Status::Err(_) => Err(Error::protocol(cmd.to_string(), line)),
+            Status::Continue(_) => Err(unexpected(cmd, &line)),
+        }
+    }
+
+    fn capa(&mut self) -> Result<Capabilities> {
+        self.conn.send_line("CAPA")?;
+        match self.read_multi("CAPA", MAX_LISTING)? {
+            Ok(body) => {
+                if trace::enabled() {
+                    for l in response::body_lines(&body) {
+                        trace::server(PROTO, &String::from_utf8_lossy(l));
+                    }
+                }
+                response::parse_capa(&body)
+            }
+            // CAPA is optional (RFC 2449): nothing is known about the server.
+            Err(_) => Ok(Capabilities::default()),
+        }
+    }
+
+    fn stls(&mut self, cc: &ConnectConfig) -> Result<()> {
+        if self.caps.known && !self.caps.stls {
+            return Err(Error::new(
+                WD_E::Tls,
+                "POP3 server does not offer STLS (required by WD_OPTION_SECURED_TLS)",
+            ));
+        }
+        self.conn.send_line("STLS")?;
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(_) => self.conn.start_tls(cc),
+            _ => Err(
+                Error::new(WD_E::Tls, format!("POP3 server refused STLS: {line}"))
+                    .with_system(line),
+            ),
+        }
+    }
+
+    // ----- authentication ------------------------------------------------------
+
+    fn authenticate(&mut self, cfg: &SessionConfig, cc: &ConnectConfig) -> Result<()> {
+        let pass = cfg.password.as_deref();
+        let token = cfg.auth_token.as_deref();
+        let mech = match cfg.auth_method {
+            AuthMethod::UserPass => return self.user_pass(&cfg.user, pass.unwrap_or("")),
+            AuthMethod::Apop => return self.apop(&cfg.user, pass.unwrap_or("")),
+            AuthMethod::Plain => Mechanism::Plain,
+            AuthMethod::Login => Mechanism::Login,
+            AuthMethod::CramMd5 => Mechanism::CramMd5,
+            AuthMethod::XOAuth2 => Mechanism::XOAuth2,
+            AuthMethod::OAuthBearer => Mechanism::OAuthBearer,
+            AuthMethod::Auto => {
+                if token.is_some() {
+                    if let Some(m) = auth::choose(&self.caps.sasl, false, true) {
+                        return self.sasl(m, cfg, cc);
+                    }
+                    if pass.is_none() {
+                        return Err(Error::new(
+                            WD_E::Auth,
+                            format!(
+                                "POP3 server offers no OAuth mechanism (XOAUTH2, OAUTHBEARER); SASL: {}",
+                                self.caps.sasl.join(" ")
+                            ),
+                        ));
+                    }
+                }
+                if let Some(m) = auth::choose(&self.caps.sasl, true, false) {
+                    m
+                } else if auth::apop_timestamp(&self.greeting).is_some() {
+                    return self.apop(&cfg.user, pass.unwrap_or(""));
+                } else {
+                    return self.user_pass(&cfg.user, pass.unwrap_or(""));
+                }
+            }
+        };
+        self.sasl(mech, cfg, cc)
+    }
+
+    fn user_pass(&mut self, user: &str, pass: &str) -> Result<()> {
+        self.conn.send_line(&format!("USER {user}"))?;
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(_) => {}
+            Status::Err(_) => return Err(auth_failed("USER", &line, None)),
+            Status::Continue(_) => return Err(unexpected("USER", &line)),
+        }
+        self.conn
+            .send_line_masked(&format!("PASS {pass}"), "PASS")?;
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(_) => Ok(()),
+            Status::Err(_) => Err(auth_failed("USER/PASS", &line, None)),
+            Status::Continue(_) => Err(unexpected("PASS", &line)),
+        }
+    }
+
+    fn apop(&mut self, user: &str, pass: &str) -> Result<()> {
+        let Some(ts) = auth::apop_timestamp(&self.greeting) else {
+            return Err(Error::new(
+                WD_E::Auth,
+                "POP3 server greeting has no APOP timestamp: APOP is not available",
+            ));
+        };
+        let digest = auth::apop_digest(ts, pass);
+        self.conn
+            .send_line_masked(&format!("APOP {user} {digest}"), &format!("APOP {user}"))?;
+        let (st, line) = self.reply()?;
+        match st {
+            Status::Ok(_) => Ok(()),
+            Status::Err(_) => Err(auth_failed("APOP", &line, None)),
+            Status::Continue(_) => Err(unexpected("APOP", &line)),
+        }
+    }
+
+    /// SASL exchange (RFC 5034). The initial response goes on the AUTH line when the
+    /// server listed SASL in CAPA; otherwise it answers the first (empty) challenge.
+    fn sasl(&mut self, mech: Mechanism, cfg: &SessionConfig, cc: &ConnectConfig) -> Result<()> {
+        let user = cfg.user.as_str();
+        let pass = cfg.password.as_deref().unwrap_or("");
+        let token = if mech.uses_token() {
+            match cfg.auth_token.as_deref() {
+                Some(t) => t,
+                None => {
+                    return Err(Error::new(
+                        WD_E::Auth,
+                        format!("{mech} needs an OAuth2 access token (WD_PROP_AUTH_TOKEN)"),
+                    ));
+                }
+            }
+        } else {
+            ""
+        };
+        let name = mech.name();
+        let initial = match mech {
+            Mechanism::Plain => Some(auth::plain("", user, pass)),
+            Mechanism::XOAuth2 => Some(auth::xoauth2(user, token)),
+            Mechanism::OAuthBearer => Some(auth::oauthbearer(user, token, &cc.host, cc.port)),
+            Mechanism::Login | Mechanism::CramMd5 => None,
+        };
+        let mut pending = None;
+        match initial {
+            Some(ir) if self.caps.sasl_listed => {
+                let ir = if ir.is_empty() { "=".to_string() } else { ir };
+                self.conn
+                    .send_line_masked(&format!("AUTH {name} {ir}"), &format!("AUTH {name}"))?;
+            }
+            other => {
+                pending = other;
+                self.conn.send_line(&format!("AUTH {name}"))?;
+            }
+        }
+        let mut steps = 0;
+        let mut server_said: Option<String> = None;
+        loop {
+            let (st, line) = self.reply()?;
+            let challenge = match st {
+                Status::Ok(_) => return Ok(()),
+                Status::Err(_) => return Err(auth_failed(name, &line, server_said.as_deref())),
+                Status::Continue(c) => c,
+            };
+            steps += 1;
+            if steps > MAX_SASL_STEPS || server_said.is_some() {
+                self.conn.send_line("*")?;
+                continue;
+            }
+            let resp = if let Some(ir) = pending.take() {
+                Some(ir)
+            } else {
+                match mech {
+                    Mechanism::Login if steps == 1 => Some(auth::login_user(user)),
+                    Mechanism::Login if steps == 2 => Some(auth::login_pass(pass)),
+                    Mechanism::CramMd5 if steps == 1 => auth::cram_md5(user, pass, &challenge).ok(),
+                    Mechanism::XOAuth2 | Mechanism::OAuthBearer => {
+                        // An error challenge (JSON): answer it so the server ends the
+                        // exchange with its -ERR.
+                        server_said = Some(auth::decode_challenge(&challenge));
+                        let abort = auth::oauth_abort(mech);
+                        self.conn.send_line(&abort)?;
+                        continue;
+                    }
+                    _ => None,
+                }
+            };
+            match resp {
+                Some(r) => self.conn.send_line_masked(&r, "")?,
+                None => {
+                    // Unexpected challenge: cancel (RFC 5034 §4).
+                    self.conn.send_line("*")?;
+                }
+            }
+        }
+    }
+
+    // ----- commands ------------------------------------------------------------
+
+    /// STAT: (message count, total size), deleted messages excluded.
+    pub fn stat(&mut self) -> Result<(u32, u64)> {
+        let text = self.simple("STAT")?;
+        response::parse_stat(&text).ok_or_else(|| unexpected("STAT", &format!("+OK {text}")))
+    }
+
+    /// NOOP (keeps the connection alive).
+    pub fn noop(&mut self) -> Result<()> {
+        self.simple("NOOP").map(|_| ())
+    }
+
+    /// RSET: unmarks every message deleted in this session.
+    pub fn rset(&mut self) -> Result<()> {
+        self.simple("RSET")?;
+        self.deleted.clear();
+        Ok(())
+    }
+
+    fn listing_or_err(&self, what: &str, r: Multi) -> Result<Vec<u8>> {
+        r.map_err(|line| Error::protocol(what.to_string(), line))
+    }
+
+    fn to_email(r: &MessageRef, body: Vec<u8>, header_only: bool) -> Email {
+        let mut e = match crate::message::parse::parse(&body) {
+            Ok(e) => e,
+            Err(err) => {
+                trace::note(
+                    PROTO,
+                    &format!("message {} kept unparsed: {}", r.number, err.message),
+                );
+                Email::default()
+            }
+        };
+        e.uid = r.uid.clone();
+        e.number = i32::try_from(r.number).unwrap_or(i32::MAX);
+        e.size = if r.size > 0 {
+            i64::try_from(r.size).unwrap_or(i64::MAX)
+        } else {
+            body.len() as i64
+        };
+        e.seen = false;
+        e.out = false;
+        e.header_only = header_only;
+        e.source = body;
+        e
     }
 }
 
@@ -16,16 +405,123 @@ impl Mailbox for Pop3Client {
     fn protocol(&self) -> &'static str {
         "POP3"
     }
-    fn list(&mut self, _opts: ReadOptions) -> Result<Vec<MessageRef>> {
-        Err(Error::not_supported("not implemented yet"))
+
+    /// LIST and UIDL (one round trip with PIPELINING); messages deleted in this session
+    /// are left out. `unread_only` is `NotSupported` (POP3 has no flags).
+    fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
+        if opts.unread_only {
+            return Err(Error::not_supported(
+                "POP3 has no unread flag: WD_READ_UNREAD works with IMAP only",
+            ));
+        }
+        let pipelined = self.caps.pipelining;
+        self.conn.send_line("LIST")?;
+        if pipelined {
+            self.conn.send_line("UIDL")?;
+        }
+        let list = self.read_multi("LIST", MAX_LISTING)?;
+        let uidl = if pipelined || list.is_ok() {
+            if !pipelined {
+                self.conn.send_line("UIDL")?;
+            }
+            Some(self.read_multi("UIDL", MAX_LISTING)?)
+        } else {
+            None
+        };
+        let list = response::parse_list(&self.listing_or_err("LIST", list)?)?;
+        // A server without UIDL: messages have no unique id.
+        let uids: HashMap<u32, String> = match uidl {
+            Some(Ok(body)) => response::parse_uidl(&body)?.into_iter().collect(),
+            _ => HashMap::new(),
+        };
+        Ok(list
+            .into_iter()
+            .filter(|(n, _)| !self.deleted.contains(n))
+            .map(|(number, size)| MessageRef {
+                number,
+                uid: uids.get(&number).cloned().unwrap_or_default(),
+                size,
+                seen: false,
+            })
+            .collect())
     }
-    fn fetch(&mut self, _refs: &[MessageRef], _opts: ReadOptions) -> Result<Vec<Email>> {
-        Err(Error::not_supported("not implemented yet"))
+
+    /// RETR (or `TOP n 0` for headers only) of each message, in pipelined batches of
+    /// [`PIPELINE_BATCH`] when the server offers PIPELINING. A refused message is a
+    /// `Protocol` error (the rest of its batch is read to stay in step).
+    fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
+        let header_only = opts.header_only;
+        let cmd = |r: &MessageRef| {
+            if header_only {
+                format!("TOP {} 0", r.number)
+            } else {
+                format!("RETR {}", r.number)
+            }
+        };
+        let batch = if self.caps.pipelining {
+            PIPELINE_BATCH
+        } else {
+            1
+        };
+        let mut out = Vec::with_capacity(refs.len());
+        for chunk in refs.chunks(batch) {
+            for r in chunk {
+                self.conn.send_line(&cmd(r))?;
+            }
+            self.conn.flush()?;
+            let mut refused: Option<Error> = None;
+            for r in chunk {
+                let c = cmd(r);
+                match self.read_multi(&c, MAX_MESSAGE)? {
+                    Ok(body) if refused.is_none() => out.push(Self::to_email(r, body, header_only)),
+                    Ok(_) => {}
+                    Err(line) => {
+                        if refused.is_none() {
+                            refused = Some(Error::protocol(c, line));
+                        }
+                    }
+                }
+            }
+            if let Some(e) = refused {
+                return Err(e);
+            }
+        }
+        Ok(out)
     }
-    fn delete(&mut self, _msg: &MessageRef) -> Result<()> {
-        Err(Error::not_supported("not implemented yet"))
-    }
-    fn close(&mut self) -> Result<()> {
+
+    /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).
+    fn delete(&mut self, msg: &MessageRef) -> Result<()> {
+        self.simple(&format!("DELE {}", msg.number))?;
+        self.deleted.insert(msg.number);
         Ok(())
+    }
+
+    /// QUIT (the server commits the deletions) and closes the connection. A second call
+    /// does nothing.
+    fn close(&mut self) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.closed = true;
+        let r = self.simple("QUIT");
+        self.conn.close();
+        r.map(|_| ()).map_err(|e| match e.code {
+            WD_E::Protocol => Error::new(
+                WD_E::Protocol,
+                format!("{} (deletions not committed)", e.message),
+            )
+            .with_system(e.system.unwrap_or_default()),
+            _ => e,
+        })
+    }
+}
+
+impl Drop for Pop3Client {
+    /// Closes the socket WITHOUT sending QUIT: a session that was not closed with
+    /// [`Mailbox::close`] deletes nothing.
+    fn drop(&mut self) {
+        if !self.closed {
+            self.conn.close();
+        }
     }
 }

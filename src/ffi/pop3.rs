@@ -1,0 +1,191 @@
+//! POP3 session openers (API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
+//! POP3 + SMTP `EmailOuvreSession`.
+
+use crate::error::{Error, Result};
+use crate::ffi::args;
+use crate::ffi::session;
+use crate::session::{Security, SessionConfig, SessionKind};
+use std::ffi::c_char;
+
+fn port_from(port: i32, what: &str) -> Result<u16> {
+    u16::try_from(port)
+        .map_err(|_| Error::invalid_arg(format!("{what} {port} is not from 0 to 65535")))
+}
+
+/// The configuration of a POP3 connection opened by a legacy opener.
+fn pop3_config(
+    user: &str,
+    password: Option<&str>,
+    server: &str,
+    port: u16,
+    security: Security,
+) -> SessionConfig {
+    let mut cfg = SessionConfig::new(SessionKind::Pop3);
+    cfg.user = user.to_string();
+    cfg.password = password.map(str::to_string);
+    cfg.host = server.trim().to_string();
+    cfg.port = port;
+    cfg.security = security;
+    cfg
+}
+
+/// Opens POP3 under `user`; on failure the name is released.
+fn open_pop3(user: &str, cfg: &SessionConfig) -> Result<()> {
+    session::open(user, cfg).inspect_err(|_| session::open_failed(user))
+}
+
+/// Safe body of `EmailOuvreSession`: POP3 then SMTP under one name; if SMTP fails the
+/// POP3 half is closed again (no half-open session).
+fn open_combined(user: &str, pop3: &SessionConfig, smtp: &SessionConfig) -> Result<()> {
+    open_pop3(user, pop3)?;
+    if let Err(e) = session::open(user, smtp) {
+        if let Ok(entry) = session::find(user) {
+            let inc = entry.incoming.lock().take();
+            if let Some(mut inc) = inc {
+                // Nothing was deleted yet: QUIT only ends the session politely.
+                let _ = inc.mailbox.close();
+            }
+        }
+        session::open_failed(user);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
+/// `server:port`, secures the connection as `option` says and logs in as `user`.
+///
+/// - `user`: login, also the session name used by the reading functions. Required.
+/// - `password`: NULL = empty password.
+/// - `server`: host name or address. Required.
+/// - `port`: 0 = 110, or 995 with `WD_OPTION_SSL`.
+/// - `option`: `WD_OPTION_NONE` (plain), `WD_OPTION_SSL` (implicit TLS),
+///   `WD_OPTION_SECURED_TLS` (STLS required: `WD_E_TLS` when the server does not offer it).
+///
+/// Authentication is automatic: the best SASL mechanism the server offers (CRAM-MD5
+/// first), else APOP when the greeting has a timestamp, else USER/PASS. Messages deleted
+/// in the session are removed only by `EmailFermeSession`.
+///
+/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+/// `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (the server's reply in
+/// `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `user`, `password`, `server` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailOuvreSessionPOP3(
+    user: *const c_char,
+    password: *const c_char,
+    server: *const c_char,
+    port: i32,
+    option: i32,
+) -> i32 {
+    ffi_guard!("EmailOuvreSessionPOP3", 0, {
+        // SAFETY: caller contract.
+        let user = unsafe { args::cstr(user, "user") }?;
+        // SAFETY: caller contract.
+        let password = unsafe { args::opt_cstr(password, "password") }?;
+        // SAFETY: caller contract.
+        let server = unsafe { args::cstr(server, "server") }?;
+        let port = port_from(port, "port")?;
+        let security = session::security_from(option)?;
+        let cfg = pop3_config(user, password, server, port, security);
+        open_pop3(user, &cfg)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreSessionPOP3`.
+///
+/// # Safety
+/// As `EmailOuvreSessionPOP3`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailStartPOP3Session(
+    user: *const c_char,
+    password: *const c_char,
+    server: *const c_char,
+    port: i32,
+    option: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailOuvreSessionPOP3(user, password, server, port, option) }
+}
+
+/// Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
+/// WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
+///
+/// - `user`, `password`: POP3 login (`password` NULL = empty); `user` is the session name.
+/// - `pop3_server`: required. `smtp_server`: NULL = the POP3 host.
+/// - `pop3_port`: 0 = 110. `smtp_port`: 0 = 25.
+/// - `asynchronous`: 1 = messages are queued and sent in the background.
+///
+/// If either connection fails, nothing stays open under the name.
+///
+/// Returns 1, or 0 with the error of the failing half (`WD_E_CONNECT`, `WD_E_AUTH`, …,
+/// `WD_E_SESSION_EXISTS`, `WD_E_INVALID_ARGUMENT`). Thread-safe.
+///
+/// # Safety
+/// The string arguments are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailOuvreSession(
+    user: *const c_char,
+    password: *const c_char,
+    pop3_server: *const c_char,
+    smtp_server: *const c_char,
+    pop3_port: i32,
+    smtp_port: i32,
+    asynchronous: i32,
+) -> i32 {
+    ffi_guard!("EmailOuvreSession", 0, {
+        // SAFETY: caller contract.
+        let user = unsafe { args::cstr(user, "user") }?;
+        // SAFETY: caller contract.
+        let password = unsafe { args::opt_cstr(password, "password") }?;
+        // SAFETY: caller contract.
+        let pop3_server = unsafe { args::cstr(pop3_server, "POP3 server") }?;
+        // SAFETY: caller contract.
+        let smtp_server = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
+        let pop3 = pop3_config(
+            user,
+            password,
+            pop3_server,
+            port_from(pop3_port, "POP3 port")?,
+            Security::None,
+        );
+        let mut smtp = SessionConfig::new(SessionKind::Smtp);
+        smtp.user = user.to_string();
+        smtp.host = smtp_server.unwrap_or(pop3_server).trim().to_string();
+        smtp.port = port_from(smtp_port, "SMTP port")?;
+        smtp.asynchronous = asynchronous != 0;
+        open_combined(user, &pop3, &smtp)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreSession`.
+///
+/// # Safety
+/// As `EmailOuvreSession`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailStartSession(
+    user: *const c_char,
+    password: *const c_char,
+    pop3_server: *const c_char,
+    smtp_server: *const c_char,
+    pop3_port: i32,
+    smtp_port: i32,
+    asynchronous: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe {
+        EmailOuvreSession(
+            user,
+            password,
+            pop3_server,
+            smtp_server,
+            pop3_port,
+            smtp_port,
+            asynchronous,
+        )
+    }
+}
