@@ -273,6 +273,42 @@
 #define WD_AUTH_USER_PASS 7
 
 /*
+ `EmailEtat`: the message is queued, not sent yet.
+ */
+#define WD_STATUS_PENDING 1
+
+/*
+ `EmailEtat`: the server accepted the message.
+ */
+#define WD_STATUS_SENT 2
+
+/*
+ `EmailEtat`: sending failed; `ErreurInfo` tells why.
+ */
+#define WD_STATUS_ERROR 3
+
+/*
+ `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
+ when a session was given).
+ */
+#define WD_ADDRESS_VALID 1
+
+/*
+ `EmailVerifieAdresse`: the address is not syntactically valid.
+ */
+#define WD_ADDRESS_INCORRECT_SYNTAX 2
+
+/*
+ `EmailVerifieAdresse`: the server refused the address at RCPT TO.
+ */
+#define WD_ADDRESS_REFUSED 3
+
+/*
+ `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
+ */
+#define WD_ADDRESS_ERROR 4
+
+/*
  Sender address (`Email.Expediteur`).
  */
 #define WD_EMAIL_SENDER 1
@@ -1775,6 +1811,110 @@ int32_t EmailSetTrace(const char *path);
  Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
+
+/*
+ Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
+
+ `user`: login and session name (not NULL). `password`: NULL (or "") = no AUTH,
+ otherwise AUTH with the strongest mechanism both sides support. `server`: host name
+ or address. `port`: 0 = 25, or 465 with `WD_OPTION_SSL`, 587 with
+ `WD_OPTION_SECURED_TLS`. `asynchronous`: 1 = `EmailEnvoieMessage` queues and returns
+ at once (see `EmailEtat`). `option`: `WD_OPTION_NONE`, `WD_OPTION_SSL` (implicit TLS)
+ or `WD_OPTION_SECURED_TLS` (STARTTLS required: an error if not offered).
+
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (server reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `user`, `server` are NULL or NUL-terminated; `password` NULL or NUL-terminated.
+ */
+int32_t EmailOuvreSessionSMTP(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t asynchronous,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionSMTP`.
+
+ # Safety
+ As `EmailOuvreSessionSMTP`.
+ */
+int32_t EmailStartSMTPSession(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t asynchronous,
+                              int32_t option);
+
+/*
+ Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
+
+ `session`: session name. `email`: message handle, 0 = the legacy structure; its
+ source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
+ To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
+ message still goes to the others. On an asynchronous session the message is queued
+ and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+
+ Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
+ larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
+ the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
+ serialized.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailEnvoieMessage`.
+
+ # Safety
+ As `EmailEnvoieMessage`.
+ */
+int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
+
+/*
+ State of an asynchronously sent message (`EmailEtat`).
+
+ `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
+ Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
+ thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
+ for an unknown id. Thread-safe.
+ */
+int32_t EmailEtat(int32_t mail_id);
+
+/*
+ English name of `EmailEtat`.
+ */
+int32_t EmailStatus(int32_t mail_id);
+
+/*
+ Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+ the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
+
+ `address`: "addr@host" or "Name <addr@host>". `session`: NULL = syntax only.
+ Returns `WD_ADDRESS_VALID`, `WD_ADDRESS_INCORRECT_SYNTAX`, `WD_ADDRESS_REFUSED`, or
+ `WD_ADDRESS_ERROR` with the error state set (`WD_E_INVALID_ARGUMENT` for NULL,
+ `WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+
+ # Safety
+ `address` and `session` are NULL or NUL-terminated strings.
+ */
+int32_t EmailVerifieAdresse(const char *address, const char *session);
+
+/*
+ English name of `EmailVerifieAdresse`.
+
+ # Safety
+ As `EmailVerifieAdresse`.
+ */
+int32_t EmailCheckAddress(const char *address, const char *session);
 
 #ifdef __cplusplus
 }  // extern "C"

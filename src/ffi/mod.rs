@@ -15,5 +15,6 @@ pub mod pop3;
 pub mod read;
 pub mod session;
 pub mod settings;
+pub mod smtp;
 pub mod strings;
 pub mod types;
