@@ -60,6 +60,13 @@ WD_AUTH_XOAUTH2 = 4
 WD_AUTH_OAUTHBEARER = 5
 WD_AUTH_APOP = 6
 WD_AUTH_USER_PASS = 7
+WD_STATUS_PENDING = 1
+WD_STATUS_SENT = 2
+WD_STATUS_ERROR = 3
+WD_ADDRESS_VALID = 1
+WD_ADDRESS_INCORRECT_SYNTAX = 2
+WD_ADDRESS_REFUSED = 3
+WD_ADDRESS_ERROR = 4
 WD_EMAIL_SENDER = 1
 WD_EMAIL_RECIPIENT = 2
 WD_EMAIL_CC = 3
@@ -156,6 +163,13 @@ CONSTANTS = {
     'WD_AUTH_OAUTHBEARER': WD_AUTH_OAUTHBEARER,
     'WD_AUTH_APOP': WD_AUTH_APOP,
     'WD_AUTH_USER_PASS': WD_AUTH_USER_PASS,
+    'WD_STATUS_PENDING': WD_STATUS_PENDING,
+    'WD_STATUS_SENT': WD_STATUS_SENT,
+    'WD_STATUS_ERROR': WD_STATUS_ERROR,
+    'WD_ADDRESS_VALID': WD_ADDRESS_VALID,
+    'WD_ADDRESS_INCORRECT_SYNTAX': WD_ADDRESS_INCORRECT_SYNTAX,
+    'WD_ADDRESS_REFUSED': WD_ADDRESS_REFUSED,
+    'WD_ADDRESS_ERROR': WD_ADDRESS_ERROR,
     'WD_EMAIL_SENDER': WD_EMAIL_SENDER,
     'WD_EMAIL_RECIPIENT': WD_EMAIL_RECIPIENT,
     'WD_EMAIL_CC': WD_EMAIL_CC,
@@ -851,5 +865,45 @@ FUNCTIONS = {
         'str',
         (),
         'const char *EmailVersion(void);',
+    ),
+    'EmailOuvreSessionSMTP': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('asynchronous', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);',
+    ),
+    'EmailStartSMTPSession': (
+        'i32',
+        (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('asynchronous', 'i32'), ('option', 'i32'), ),
+        'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);',
+    ),
+    'EmailEnvoieMessage': (
+        'i32',
+        (('session', 'str'), ('email', 'i32'), ('options', 'i32'), ),
+        'int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);',
+    ),
+    'EmailSendMessage': (
+        'i32',
+        (('session', 'str'), ('email', 'i32'), ('options', 'i32'), ),
+        'int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);',
+    ),
+    'EmailEtat': (
+        'i32',
+        (('mail_id', 'i32'), ),
+        'int32_t EmailEtat(int32_t mail_id);',
+    ),
+    'EmailStatus': (
+        'i32',
+        (('mail_id', 'i32'), ),
+        'int32_t EmailStatus(int32_t mail_id);',
+    ),
+    'EmailVerifieAdresse': (
+        'i32',
+        (('address', 'str'), ('session', 'str'), ),
+        'int32_t EmailVerifieAdresse(const char *address, const char *session);',
+    ),
+    'EmailCheckAddress': (
+        'i32',
+        (('address', 'str'), ('session', 'str'), ),
+        'int32_t EmailCheckAddress(const char *address, const char *session);',
     ),
 }
