@@ -9,6 +9,12 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");
 
+    // A versioned soname, so installed copies can live side by side (libwd300com.so.MAJOR).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwd300com.so.{major}");
+    }
+
     let mut config =
         cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();

@@ -21,6 +21,9 @@ if [ ! -f "$LIBDIR/libwd300com.so" ]; then
     exit 1
 fi
 
+# The library's soname is libwd300com.so.MAJOR: make it resolvable next to the build.
+scripts/lib-links "$LIBDIR"
+
 tests=()
 for src in c-tests/test_*.c; do
     name=$(basename "$src" .c)
