@@ -10,19 +10,12 @@ use std::ffi::c_char;
 fn open_imap(user: &str, password: &str, server: &str, port: i32, option: i32) -> Result<i32> {
     let mut cfg = SessionConfig::new(SessionKind::Imap);
     cfg.host = server.to_string();
-    cfg.port = u16::try_from(port).map_err(|_| {
-        crate::error::Error::invalid_arg(format!("port {port} is not from 0 to 65535"))
-    })?;
+    cfg.port = session::port_arg(port, "port")?;
     cfg.user = user.to_string();
     cfg.password = Some(password.to_string());
     cfg.security = session::security_from(option)?;
-    match session::open(user, &cfg) {
-        Ok(()) => Ok(1),
-        Err(e) => {
-            session::open_failed(user);
-            Err(e)
-        }
-    }
+    session::open_or_release(user, &cfg)?;
+    Ok(1)
 }
 
 /// Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to

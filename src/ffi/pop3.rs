@@ -1,16 +1,11 @@
 //! POP3 session openers (API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
 //! POP3 + SMTP `EmailOuvreSession`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args;
 use crate::ffi::session;
 use crate::session::{Security, SessionConfig, SessionKind};
 use std::ffi::c_char;
-
-fn port_from(port: i32, what: &str) -> Result<u16> {
-    u16::try_from(port)
-        .map_err(|_| Error::invalid_arg(format!("{what} {port} is not from 0 to 65535")))
-}
 
 /// The configuration of a POP3 connection opened by a legacy opener.
 fn pop3_config(
@@ -31,7 +26,7 @@ fn pop3_config(
 
 /// Opens POP3 under `user`; on failure the name is released.
 fn open_pop3(user: &str, cfg: &SessionConfig) -> Result<()> {
-    session::open(user, cfg).inspect_err(|_| session::open_failed(user))
+    session::open_or_release(user, cfg)
 }
 
 /// Safe body of `EmailOuvreSession`: POP3 then SMTP under one name; if SMTP fails the
@@ -87,7 +82,7 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
         let password = unsafe { args::opt_cstr(password, "password") }?;
         // SAFETY: caller contract.
         let server = unsafe { args::cstr(server, "server") }?;
-        let port = port_from(port, "port")?;
+        let port = session::port_arg(port, "port")?;
         let security = session::security_from(option)?;
         let cfg = pop3_config(user, password, server, port, security);
         open_pop3(user, &cfg)?;
@@ -149,13 +144,13 @@ pub unsafe extern "C" fn EmailOuvreSession(
             user,
             password,
             pop3_server,
-            port_from(pop3_port, "POP3 port")?,
+            session::port_arg(pop3_port, "POP3 port")?,
             Security::None,
         );
         let mut smtp = SessionConfig::new(SessionKind::Smtp);
         smtp.user = user.to_string();
         smtp.host = smtp_server.unwrap_or(pop3_server).trim().to_string();
-        smtp.port = port_from(smtp_port, "SMTP port")?;
+        smtp.port = session::port_arg(smtp_port, "SMTP port")?;
         smtp.asynchronous = asynchronous != 0;
         open_combined(user, &pop3, &smtp)?;
         Ok(1)

@@ -542,6 +542,18 @@ fn forget_if_empty(e: &Arc<SessionEntry>) {
     }
 }
 
+/// Decodes a port argument (0 = the protocol's default).
+pub fn port_arg(port: i32, what: &str) -> Result<u16> {
+    u16::try_from(port)
+        .map_err(|_| Error::invalid_arg(format!("{what} {port} is not from 0 to 65535")))
+}
+
+/// Opens `cfg` under `name`; on failure the name is released again (nothing half-made
+/// stays behind).
+pub fn open_or_release(name: &str, cfg: &SessionConfig) -> Result<()> {
+    open(name, cfg).inspect_err(|_| open_failed(name))
+}
+
 /// Cleans up after a failed open so that a half-made name does not linger.
 pub fn open_failed(name: &str) {
     if let Ok(e) = find(name) {

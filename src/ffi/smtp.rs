@@ -44,11 +44,10 @@ fn open_smtp(
     cfg.user = user.to_string();
     cfg.password = password.filter(|p| !p.is_empty()).map(str::to_string);
     cfg.host = server.trim().to_string();
-    cfg.port = u16::try_from(port)
-        .map_err(|_| Error::invalid_arg(format!("port {port} is not from 0 to 65535")))?;
+    cfg.port = session::port_arg(port, "port")?;
     cfg.security = session::security_from(option)?;
     cfg.asynchronous = asynchronous;
-    session::open(user, &cfg).inspect_err(|_| session::open_failed(user))
+    session::open_or_release(user, &cfg)
 }
 
 /// Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
