@@ -46,5 +46,11 @@ for fr, en in pairs:
     check((fr in header_funcs) == (en in header_funcs),
           f"pair {fr}/{en}: one is exported without the other")
     check(fr in header_funcs, f"{fr} listed in names.txt but not exported")
+# The README maps every function and lists every constant.
+readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+for f in sorted(header_funcs):
+    check(re.search(r"\b%s\b" % f, readme) is not None, f"{f} is not in README.md")
+for c in sorted(set(re.findall(r"#define (WD_[A-Z0-9_]+)", header)) | set(re.findall(r"\b(WD_E_[A-Z_]+) =", header))):
+    check("`%s`" % c in readme, f"constant {c} is not in README.md (scripts/gen-readme-constants)")
 print(f"check_exports: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
