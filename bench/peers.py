@@ -1,0 +1,139 @@
+"""The Python side of bench/run: the standard library clients the library is compared with.
+
+    peers.py smtp  HOST PORT USER PASS FILE N      smtplib: login, sendmail(FILE's bytes) N times
+    peers.py pop3  HOST PORT USER PASS             poplib: retr(i) for every message
+    peers.py imap  HOST PORT USER PASS             imaplib: one UID FETCH 1:* (BODY.PEEK[])
+    peers.py parse PATH...                         email.message_from_bytes(policy.default)
+    peers.py ctypes-smtp LIB HOST PORT USER PASS FILE N   the library from Python (ctypes)
+
+Prints one JSON line {"n", "bytes", "secs"} like bench/wdbench; the time covers the session
+(connect to quit) or the parsing (files already in memory).
+"""
+
+import email
+import email.policy
+import imaplib
+import json
+import os
+import poplib
+import smtplib
+import sys
+import time
+
+
+def report(n, nbytes, secs):
+    print(json.dumps({"n": n, "bytes": nbytes, "secs": round(secs, 6)}), flush=True)
+
+
+def envelope(data):
+    msg = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+    return email.utils.parseaddr(msg["From"])[1], [email.utils.parseaddr(msg["To"])[1]]
+
+
+def smtp(host, port, user, password, path, n):
+    data = open(path, "rb").read()
+    sender, rcpts = envelope(data)
+    t0 = time.perf_counter()
+    s = smtplib.SMTP(host, int(port))
+    s.ehlo()
+    if password != "-":
+        s.login(user, password)
+    for _ in range(int(n)):
+        refused = s.sendmail(sender, rcpts, data)
+        if refused:
+            raise SystemExit(f"refused: {refused}")
+    s.quit()
+    report(int(n), len(data) * int(n), time.perf_counter() - t0)
+
+
+def pop3(host, port, user, password):
+    t0 = time.perf_counter()
+    p = poplib.POP3(host, int(port))
+    p.user(user)
+    p.pass_(password)
+    count, _ = p.stat()
+    nbytes = 0
+    for i in range(1, count + 1):
+        _, lines, octets = p.retr(i)
+        nbytes += octets
+    p.quit()
+    report(count, nbytes, time.perf_counter() - t0)
+
+
+def imap(host, port, user, password):
+    t0 = time.perf_counter()
+    m = imaplib.IMAP4(host, int(port))
+    m.login(user, password)
+    m.select("INBOX")
+    typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[])")
+    if typ != "OK":
+        raise SystemExit(f"UID FETCH: {typ} {data}")
+    bodies = [part[1] for part in data if isinstance(part, tuple)]
+    m.logout()
+    report(len(bodies), sum(len(b) for b in bodies), time.perf_counter() - t0)
+
+
+def files(paths):
+    out = []
+    for p in paths:
+        if os.path.isdir(p):
+            out.extend(files(sorted(os.path.join(p, f) for f in os.listdir(p) if not f.startswith("."))))
+        else:
+            out.append(p)
+    return out
+
+
+def parse(paths):
+    blobs = [open(p, "rb").read() for p in files(paths)]
+    touched = 0
+    t0 = time.perf_counter()
+    for data in blobs:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        touched += len(str(msg["Subject"] or "")) + len(str(msg["From"] or ""))
+        for kind in ("plain", "html"):
+            body = msg.get_body(preferencelist=(kind,))
+            if body is not None:
+                touched += len(body.get_content())
+        for att in msg.iter_attachments():
+            touched += len(att.get_filename() or "")
+            touched += len(att.get_content())
+    secs = time.perf_counter() - t0
+    print(f"peers: parse touched {touched} bytes", file=sys.stderr)
+    report(len(blobs), sum(len(b) for b in blobs), secs)
+
+
+def ctypes_smtp(lib, host, port, user, password, path, n):
+    import ctypes
+
+    wd = ctypes.CDLL(lib)
+    wd.EmailCree.restype = ctypes.c_int32
+    wd.EmailImporteSource.argtypes = [ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]
+    wd.EmailOuvreSessionSMTP.argtypes = [ctypes.c_char_p] * 4 + [ctypes.c_int32] * 3
+    wd.EmailEnvoieMessage.argtypes = [ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32]
+    wd.EmailFermeSession.argtypes = [ctypes.c_char_p]
+    wd.ErreurInfo.restype = ctypes.c_char_p
+    data = open(path, "rb").read()
+    m = wd.EmailCree()
+    if not wd.EmailImporteSource(m, data, len(data)):
+        raise SystemExit(wd.ErreurInfo(0))
+    u = user.encode()
+    t0 = time.perf_counter()
+    pw = None if password == "-" else password.encode()
+    if not wd.EmailOuvreSessionSMTP(u, pw, host.encode(), int(port), 0, 0):
+        raise SystemExit(wd.ErreurInfo(0))
+    for _ in range(int(n)):
+        if not wd.EmailEnvoieMessage(u, m, 0):
+            raise SystemExit(wd.ErreurInfo(0))
+    wd.EmailFermeSession(u)
+    report(int(n), len(data) * int(n), time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {
+        "smtp": smtp,
+        "pop3": pop3,
+        "imap": imap,
+        "parse": lambda *a: parse(list(a)),
+        "ctypes-smtp": ctypes_smtp,
+    }[cmd](*args)
