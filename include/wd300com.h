@@ -55,6 +55,62 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /*
+ OAuth2 parameter: client identifier given by the authorization server.
+ */
+#define WD_OAUTH_CLIENT_ID 1
+
+/*
+ OAuth2 parameter: client secret (empty for a public client; reads back as "").
+ */
+#define WD_OAUTH_CLIENT_SECRET 2
+
+/*
+ OAuth2 parameter: authorization endpoint URL (opened in the browser).
+ */
+#define WD_OAUTH_AUTH_URL 3
+
+/*
+ OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
+ */
+#define WD_OAUTH_TOKEN_URL 4
+
+/*
+ OAuth2 parameter: requested scopes, separated by spaces.
+ */
+#define WD_OAUTH_SCOPE 5
+
+/*
+ OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
+ free port, the redirect URI then names the port actually used).
+ */
+#define WD_OAUTH_REDIRECT_URL 6
+
+/*
+ OAuth2 parameter: response type; only `code` (the default) is supported.
+ */
+#define WD_OAUTH_RESPONSE_TYPE 7
+
+/*
+ Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
+ */
+#define WD_TOKEN_VALUE 1
+
+/*
+ Token property: the refresh token ("" when none was granted).
+ */
+#define WD_TOKEN_REFRESH 2
+
+/*
+ Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
+ */
+#define WD_TOKEN_EXPIRATION 3
+
+/*
+ Token property: "1" while the token has not expired, "0" after.
+ */
+#define WD_TOKEN_VALID 4
+
+/*
  Reading option: every message, whole (the default; 0 has the same meaning for the
  `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
  instead of headers completed on first access.
@@ -215,6 +271,42 @@
  POP3 USER/PASS, IMAP LOGIN.
  */
 #define WD_AUTH_USER_PASS 7
+
+/*
+ `EmailEtat`: the message is queued, not sent yet.
+ */
+#define WD_STATUS_PENDING 1
+
+/*
+ `EmailEtat`: the server accepted the message.
+ */
+#define WD_STATUS_SENT 2
+
+/*
+ `EmailEtat`: sending failed; `ErreurInfo` tells why.
+ */
+#define WD_STATUS_ERROR 3
+
+/*
+ `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
+ when a session was given).
+ */
+#define WD_ADDRESS_VALID 1
+
+/*
+ `EmailVerifieAdresse`: the address is not syntactically valid.
+ */
+#define WD_ADDRESS_INCORRECT_SYNTAX 2
+
+/*
+ `EmailVerifieAdresse`: the server refused the address at RCPT TO.
+ */
+#define WD_ADDRESS_REFUSED 3
+
+/*
+ `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
+ */
+#define WD_ADDRESS_ERROR 4
 
 /*
  Sender address (`Email.Expediteur`).
@@ -436,6 +528,16 @@ typedef int32_t WD_E;
 typedef int32_t WdEmail;
 
 /*
+ An OAuth2 parameters handle (`OAuth2Paramètres` variable).
+ */
+typedef int32_t WdOAuth2Params;
+
+/*
+ An OAuth2 token handle (`AuthToken` variable).
+ */
+typedef int32_t WdAuthToken;
+
+/*
  A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
@@ -496,6 +598,38 @@ const char *ErreurCodeTexte(int32_t code);
  English name of `ErreurCodeTexte`.
  */
 const char *ErrorCodeText(int32_t code);
+
+/*
+ Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to
+ `server:port` (port 0: 143, or 993 with `WD_OPTION_SSL`), secures the connection as
+ `option` says (`WD_OPTION_NONE`, `WD_OPTION_SSL` implicit TLS, `WD_OPTION_SECURED_TLS`
+ STARTTLS required), logs in with `user` / `password` and selects INBOX.
+
+ `user`, `password` and `server` must not be NULL. Returns 1, or 0 with
+ `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ `WD_E_TLS`, `WD_E_AUTH` or `WD_E_PROTOCOL` (the server's reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Close it with `EmailFermeSession(user)`. Thread-safe.
+
+ # Safety
+ Each pointer is NULL or a NUL-terminated string.
+ */
+int32_t EmailOuvreSessionIMAP(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionIMAP`.
+
+ # Safety
+ As `EmailOuvreSessionIMAP`.
+ */
+int32_t EmailStartIMAPSession(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t option);
 
 /*
  Creates an empty message (`EmailCree`).
@@ -815,6 +949,125 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
  As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/*
+ Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
+
+ Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when
+ too many objects are alive). Thread-safe.
+ */
+WdOAuth2Params OAuth2ParametresCree(void);
+
+/*
+ English name of `OAuth2ParametresCree`.
+ */
+WdOAuth2Params OAuth2ParametersCreate(void);
+
+/*
+ Sets a property of an OAuth2 parameters object (`WD_OAUTH_*`).
+
+ `value` NULL or "" clears the property. Returns 1, or 0 with `WD_E_INVALID_HANDLE`
+ (stale, freed or wrong-kind handle) or `WD_E_INVALID_ARGUMENT` (unknown property,
+ invalid UTF-8, CR/LF in the value). URLs are checked by `AuthIdentifie`. Thread-safe.
+
+ # Safety
+ `value` is NULL or a NUL-terminated string.
+ */
+int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);
+
+/*
+ English name of `OAuth2ParametresModifie`.
+
+ # Safety
+ As `OAuth2ParametresModifie`.
+ */
+int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);
+
+/*
+ Reads a property of an OAuth2 parameters object; the client secret reads back as "".
+
+ Returns a thread-local string valid until the next library call on this thread, or
+ NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown property).
+ Thread-safe.
+ */
+const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
+
+/*
+ English name of `OAuth2ParametresPropriete`.
+ */
+const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
+
+/*
+ Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
+ authorization URL in the browser (the command in the environment variable
+ `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
+ (`EmailChangeTimeOut`). Blocks the calling thread.
+
+ Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
+ `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
+ not a loopback http URL, token URL plain http on a non-loopback host);
+ `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
+ in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
+ `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
+ endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
+ non-JSON reply); `WD_E_TLS`. Thread-safe.
+ */
+WdAuthToken AuthIdentifie(WdOAuth2Params params);
+
+/*
+ English name of `AuthIdentifie`.
+ */
+WdAuthToken AuthIdentify(WdOAuth2Params params);
+
+/*
+ Reads a property of a token (`WD_TOKEN_*`).
+
+ Returns a string owned by the token object, valid until the token is freed with
+ `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
+ */
+const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
+
+/*
+ English name of `AuthTokenPropriete`.
+ */
+const char *AuthTokenGet(WdAuthToken token, int32_t property);
+
+/*
+ Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
+ at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
+ stays valid as an object; the new one keeps its refresh token when the server sends
+ none.
+
+ Returns a new token handle (free it with `OAuth2Libere`) or 0 with
+ `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
+ URL missing), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_AUTH` (refused, e.g.
+ `invalid_grant`), `WD_E_PROTOCOL`, `WD_E_TLS`. Thread-safe.
+ */
+WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
+
+/*
+ English name of `AuthRafraichitToken`.
+ */
+WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
+
+/*
+ Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
+ obtained from it become invalid.
+
+ `handle`: a handle from `OAuth2ParametresCree`, `AuthIdentifie` or
+ `AuthRafraichitToken`. Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale or
+ already freed handle, or a handle of another kind (a message). Thread-safe.
+ */
+int32_t OAuth2Libere(int32_t handle);
+
+/*
+ English name of `OAuth2Libere`.
+ */
+int32_t OAuth2Free(int32_t handle);
 
 /*
  Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
@@ -1558,6 +1811,110 @@ int32_t EmailSetTrace(const char *path);
  Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
+
+/*
+ Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
+
+ `user`: login and session name (not NULL). `password`: NULL (or "") = no AUTH,
+ otherwise AUTH with the strongest mechanism both sides support. `server`: host name
+ or address. `port`: 0 = 25, or 465 with `WD_OPTION_SSL`, 587 with
+ `WD_OPTION_SECURED_TLS`. `asynchronous`: 1 = `EmailEnvoieMessage` queues and returns
+ at once (see `EmailEtat`). `option`: `WD_OPTION_NONE`, `WD_OPTION_SSL` (implicit TLS)
+ or `WD_OPTION_SECURED_TLS` (STARTTLS required: an error if not offered).
+
+ Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (server reply in
+ `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+
+ # Safety
+ `user`, `server` are NULL or NUL-terminated; `password` NULL or NUL-terminated.
+ */
+int32_t EmailOuvreSessionSMTP(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t asynchronous,
+                              int32_t option);
+
+/*
+ English name of `EmailOuvreSessionSMTP`.
+
+ # Safety
+ As `EmailOuvreSessionSMTP`.
+ */
+int32_t EmailStartSMTPSession(const char *user,
+                              const char *password,
+                              const char *server,
+                              int32_t port,
+                              int32_t asynchronous,
+                              int32_t option);
+
+/*
+ Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
+
+ `session`: session name. `email`: message handle, 0 = the legacy structure; its
+ source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
+ To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
+ message still goes to the others. On an asynchronous session the message is queued
+ and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+
+ Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
+ larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
+ the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
+ serialized.
+
+ # Safety
+ `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
+
+/*
+ English name of `EmailEnvoieMessage`.
+
+ # Safety
+ As `EmailEnvoieMessage`.
+ */
+int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
+
+/*
+ State of an asynchronously sent message (`EmailEtat`).
+
+ `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
+ Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
+ thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
+ for an unknown id. Thread-safe.
+ */
+int32_t EmailEtat(int32_t mail_id);
+
+/*
+ English name of `EmailEtat`.
+ */
+int32_t EmailStatus(int32_t mail_id);
+
+/*
+ Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+ the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
+
+ `address`: "addr@host" or "Name <addr@host>". `session`: NULL = syntax only.
+ Returns `WD_ADDRESS_VALID`, `WD_ADDRESS_INCORRECT_SYNTAX`, `WD_ADDRESS_REFUSED`, or
+ `WD_ADDRESS_ERROR` with the error state set (`WD_E_INVALID_ARGUMENT` for NULL,
+ `WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+
+ # Safety
+ `address` and `session` are NULL or NUL-terminated strings.
+ */
+int32_t EmailVerifieAdresse(const char *address, const char *session);
+
+/*
+ English name of `EmailVerifieAdresse`.
+
+ # Safety
+ As `EmailVerifieAdresse`.
+ */
+int32_t EmailCheckAddress(const char *address, const char *session);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,6 +9,7 @@ pub mod imap;
 pub mod limits;
 pub mod message;
 pub mod net;
+pub mod oauth2;
 pub mod pop3;
 pub mod session;
 pub mod smtp;

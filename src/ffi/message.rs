@@ -54,6 +54,13 @@ impl EmailObj {
         self.header_cache.clear();
     }
 
+    /// Releases the strings handed out after a change that leaves the built source valid
+    /// (send results: `WD_EMAIL_REFUSED`, `WD_EMAIL_MAIL_ID`).
+    pub fn touch_results(&mut self) {
+        self.cache.clear();
+        self.header_cache.clear();
+    }
+
     /// Replaces the whole message (import, read from a server).
     pub fn replace(&mut self, email: Email, built: bool) {
         self.touch();

@@ -424,6 +424,26 @@ impl Connection {
         Ok(out)
     }
 
+    /// Reads everything up to the end of the stream (an HTTP body delimited by the
+    /// server closing the connection). Fails with [`WD_E::Protocol`] when more than `max`
+    /// bytes arrive.
+    pub fn read_to_end(&mut self, max: usize) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            out.extend_from_slice(&self.rbuf[self.rpos..self.rend]);
+            self.rpos = self.rend;
+            if out.len() > max {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    format!("reply too long (> {max} bytes)"),
+                ));
+            }
+            if self.fill()? == 0 {
+                return Ok(out);
+            }
+        }
+    }
+
     /// Reads a POP3/SMTP-style multi-line body up to its terminating "." line and
     /// returns it with dot-stuffing undone and every line ending in CRLF (lines ended
     /// by a bare LF get a CRLF; the terminator is not included). Line length is not

@@ -9,3 +9,4 @@
 #![allow(dead_code)]
 
 pub mod fake_server;
+pub mod oauth_server;

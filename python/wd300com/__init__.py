@@ -1,0 +1,58 @@
+"""wd300com: the WLangage Email functions of libwd300com for Python (ctypes).
+
+Two layers:
+
+* The flat C functions under their French and English names, e.g.
+  ``wd300com.EmailCree()``, ``wd300com.EmailPropriete(h, wd300com.WD_EMAIL_SUBJECT, 0)``,
+  with every ``WD_*`` constant. They return what C returns (0 / -1 / None on failure) and
+  the error is read with ``ErreurDetectee()`` / ``ErreurCode()`` / ``ErreurInfo(...)`` on the
+  same thread. Strings are converted to and from UTF-8; a ``(data, len)`` pair is one bytes
+  argument; a byte result with ``size_t* out_len`` comes back as bytes. The raw ctypes
+  functions are ``wd300com.lib.NAME``.
+
+* A Pythonic layer that raises :class:`WdError` on failure: :class:`Message`,
+  :class:`MessageList`, :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
+  :meth:`Session.declare`.
+
+The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY`` first).
+"""
+
+from . import _bindings
+from ._bindings import *  # noqa: F401,F403 - WD_* constants
+from ._bindings import CONSTANTS, FUNCTIONS
+from ._core import WdError, flat, last_error, lib, library_path, missing_functions
+from .message import Attachment, Message, MessageList
+from .session import ImapSession, MailboxSession, Pop3Session, Session, SmtpSession
+
+globals().update(flat)
+
+__version__ = _bindings.WD300COM_VERSION_STRING
+
+
+def version():
+    """The version of the loaded library (EmailVersion)."""
+    return flat["EmailVersion"]()
+
+
+__all__ = (
+    [
+        "WdError",
+        "Message",
+        "MessageList",
+        "Attachment",
+        "Session",
+        "SmtpSession",
+        "Pop3Session",
+        "ImapSession",
+        "MailboxSession",
+        "last_error",
+        "lib",
+        "library_path",
+        "missing_functions",
+        "version",
+        "CONSTANTS",
+        "FUNCTIONS",
+    ]
+    + sorted(CONSTANTS)
+    + sorted(flat)
+)

@@ -1,0 +1,375 @@
+"""Sessions as Python objects: SmtpSession, Pop3Session, ImapSession.
+
+A session is a name in the library's registry (API.md §2). The classes declare it with
+EmailSessionCree, set its properties with EmailSessionModifie and open it with
+EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFermeSession.
+"""
+
+import itertools
+import os
+import threading
+
+from . import _bindings as B
+from ._core import WdError, call, call_str, defer
+from .message import Message, MessageList
+
+_KINDS = {
+    "pop3": B.WD_SESSION_POP3,
+    "smtp": B.WD_SESSION_SMTP,
+    "imap": B.WD_SESSION_IMAP,
+}
+
+_PROPS = {
+    "server": B.WD_PROP_SERVER_ADDRESS,
+    "host": B.WD_PROP_SERVER_ADDRESS,
+    "server_address": B.WD_PROP_SERVER_ADDRESS,
+    "port": B.WD_PROP_PORT,
+    "user": B.WD_PROP_USER,
+    "password": B.WD_PROP_PASSWORD,
+    "option": B.WD_PROP_OPTION,
+    "security": B.WD_PROP_OPTION,
+    "auth_token": B.WD_PROP_AUTH_TOKEN,
+    "token": B.WD_PROP_AUTH_TOKEN,
+    "auth_method": B.WD_PROP_AUTH_METHOD,
+    "ignore_error": B.WD_PROP_IGNORE_ERROR,
+    "ignore_cert_errors": B.WD_PROP_IGNORE_ERROR,
+    "ca_file": B.WD_PROP_CA_FILE,
+    "timeout": B.WD_PROP_TIMEOUT,
+    "asynchronous": B.WD_PROP_ASYNCHRONOUS,
+    "client_name": B.WD_PROP_CLIENT_NAME,
+    "folder": B.WD_PROP_FOLDER,
+    "spool_dir": B.WD_PROP_SPOOL_DIR,
+}
+
+_SECURITY = {
+    "none": B.WD_OPTION_NONE,
+    "plain": B.WD_OPTION_NONE,
+    "ssl": B.WD_OPTION_SSL,
+    "tls": B.WD_OPTION_SSL,
+    "implicit": B.WD_OPTION_SSL,
+    "starttls": B.WD_OPTION_SECURED_TLS,
+    "secured_tls": B.WD_OPTION_SECURED_TLS,
+}
+
+_AUTH = {
+    "auto": B.WD_AUTH_AUTO,
+    "plain": B.WD_AUTH_PLAIN,
+    "login": B.WD_AUTH_LOGIN,
+    "cram-md5": B.WD_AUTH_CRAM_MD5,
+    "cram_md5": B.WD_AUTH_CRAM_MD5,
+    "xoauth2": B.WD_AUTH_XOAUTH2,
+    "oauthbearer": B.WD_AUTH_OAUTHBEARER,
+    "apop": B.WD_AUTH_APOP,
+    "user": B.WD_AUTH_USER_PASS,
+    "user_pass": B.WD_AUTH_USER_PASS,
+}
+
+_counter = itertools.count(1)
+
+
+def _unique_name(kind):
+    return "py-%s-%d-%d-%d" % (kind, os.getpid(), threading.get_ident(), next(_counter))
+
+
+def _prop_value(key, value):
+    if value is None:
+        return None
+    if key in ("option", "security") and isinstance(value, str):
+        try:
+            return str(_SECURITY[value.lower()])
+        except KeyError:
+            raise ValueError("unknown security %r (one of %s)" % (value, ", ".join(_SECURITY)))
+    if key == "auth_method" and isinstance(value, str) and not value.isdigit():
+        try:
+            return str(_AUTH[value.lower()])
+        except KeyError:
+            raise ValueError("unknown auth_method %r (one of %s)" % (value, ", ".join(_AUTH)))
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return str(int(value))
+    return os.fspath(value)
+
+
+class Session:
+    """A named session. Use a subclass, or Session.declare(name, kind, **props)."""
+
+    kind = None
+
+    def __init__(self, name):
+        self.name = name
+        self.is_open = False
+
+    @staticmethod
+    def declare(name, kind, **props):
+        """Declares a closed session (EmailSessionCree) and sets its properties.
+
+        kind: "smtp", "pop3", "imap" or a WD_SESSION_* value. props: server/host, port,
+        user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
+        auth_method ("auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer",
+        "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
+        client_name, folder, spool_dir. Returns an SmtpSession, Pop3Session or ImapSession
+        (not yet open: call open() or use it in a `with` block)."""
+        if isinstance(kind, str):
+            try:
+                kind = _KINDS[kind.lower()]
+            except KeyError:
+                raise ValueError("unknown session kind %r (smtp, pop3 or imap)" % kind)
+        cls = {
+            B.WD_SESSION_SMTP: SmtpSession,
+            B.WD_SESSION_POP3: Pop3Session,
+            B.WD_SESSION_IMAP: ImapSession,
+        }.get(kind)
+        if cls is None:
+            raise ValueError("unknown session kind %r" % kind)
+        for key in props:
+            if key not in _PROPS:
+                raise TypeError("unknown session property %r" % key)
+        call("EmailSessionCree", name, kind)
+        session = Session.__new__(cls)
+        Session.__init__(session, name)
+        for key, value in props.items():
+            if value is not None:
+                session.set(key, value)
+        return session
+
+    def set(self, prop, value):
+        """EmailSessionModifie. prop: a WD_PROP_* value or its keyword name ("port")."""
+        if isinstance(prop, str):
+            key, prop = prop, _PROPS[prop]
+        else:
+            key = None
+        call("EmailSessionModifie", self.name, prop, _prop_value(key, value))
+
+    def get(self, prop):
+        """EmailSessionPropriete (passwords and tokens read back as "")."""
+        if isinstance(prop, str):
+            prop = _PROPS[prop]
+        return call_str("EmailSessionPropriete", self.name, prop)
+
+    def open(self):
+        """EmailOuvreSessionDeclaree: connects and logs in."""
+        call("EmailOuvreSessionDeclaree", self.name)
+        self.is_open = True
+        return self
+
+    def close(self):
+        """EmailFermeSession: QUIT/LOGOUT (POP3 deletions happen here). The declaration
+        stays, so the session can be opened again."""
+        if self.is_open:
+            self.is_open = False
+            call("EmailFermeSession", self.name)
+
+    def __enter__(self):
+        if not self.is_open:
+            self.open()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            if self.is_open:
+                self.is_open = False
+                defer("EmailFermeSession", self.name.encode("utf-8"))
+        except Exception:  # noqa: BLE001
+            pass
+
+    def __repr__(self):
+        return "<%s %r %s>" % (type(self).__name__, self.name, "open" if self.is_open else "closed")
+
+
+def _init(self, kind, host, port, user, password, security, name, open_, props):
+    Session.__init__(self, name or _unique_name(kind))
+    declared = Session.declare(
+        self.name,
+        kind,
+        server=host,
+        port=port or None,
+        user=user,
+        password=password,
+        security=security,
+        **props,
+    )
+    assert type(declared) is type(self)
+    if open_:
+        self.open()
+
+
+class SmtpSession(Session):
+    """An SMTP session: SmtpSession(host, port, user=..., password=..., security="starttls",
+    ca_file=...). Opens at once unless open=False. Without a password, no AUTH."""
+
+    kind = B.WD_SESSION_SMTP
+
+    def __init__(
+        self,
+        host,
+        port=0,
+        user=None,
+        password=None,
+        *,
+        security=None,
+        name=None,
+        open=True,  # noqa: A002
+        **props,
+    ):
+        _init(self, "smtp", host, port, user, password, security, name, open, props)
+
+    def send(self, message, options=0):
+        """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID for an
+        asynchronous session, else None. Refused recipients: message.refused."""
+        call("EmailEnvoieMessage", self.name, message.handle, options)
+        mail_id = message.mail_id
+        return mail_id if mail_id not in (None, "", "0") else None
+
+    def check_address(self, address):
+        """EmailVerifieAdresse: a WD_ADDRESS_* value."""
+        return int(call("EmailVerifieAdresse", address, self.name))
+
+    @staticmethod
+    def status(mail_id):
+        """EmailEtat: WD_STATUS_* of an asynchronous send."""
+        return int(call("EmailEtat", str(mail_id)))
+
+
+class MailboxSession(Session):
+    """Reading functions shared by POP3 and IMAP. Iterating yields each message in turn
+    (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
+
+    def count(self, options=0):
+        """EmailNbMessage."""
+        return int(call("EmailNbMessage", self.name, options))
+
+    def __len__(self):
+        return self.count()
+
+    def messages(self, options=0, reverse=False):
+        """Generator of Message, one per message of the mailbox (or selected folder):
+        EmailLitPremier then EmailLitSuivant until WD_EMAIL_OUT (reverse: EmailLitDernier
+        then EmailLitPrecedent). options: WD_READ_ALL, WD_READ_UNREAD (IMAP),
+        WD_READ_HEADER (bodies fetched on first access), WD_READ_KEEP_UNSEEN (IMAP)."""
+        first, step = ("EmailLitDernier", "EmailLitPrecedent") if reverse else (
+            "EmailLitPremier",
+            "EmailLitSuivant",
+        )
+        msg = Message()
+        call(first, self.name, msg.handle, options)
+        while not msg.out:
+            yield msg
+            msg = Message()
+            call(step, self.name, msg.handle, options)
+        msg.close()
+
+    def __iter__(self):
+        return self.messages()
+
+    def _read(self, fn, options):
+        msg = Message()
+        call(fn, self.name, msg.handle, options)
+        if msg.out:
+            msg.close()
+            return None
+        return msg
+
+    def first(self, options=0):
+        """EmailLitPremier: a Message, or None for an empty mailbox."""
+        return self._read("EmailLitPremier", options)
+
+    def next(self, options=0):
+        return self._read("EmailLitSuivant", options)
+
+    def previous(self, options=0):
+        return self._read("EmailLitPrecedent", options)
+
+    def last(self, options=0):
+        return self._read("EmailLitDernier", options)
+
+    def read(self, number):
+        """EmailLitMessage: message `number` (1-based), or None past the end."""
+        return self._read("EmailLitMessage", number)
+
+    def get_all(self, options=0):
+        """EmailRecupereTout: a MessageList."""
+        return MessageList(call("EmailRecupereTout", self.name, options))
+
+    def delete(self, message):
+        """EmailSupprimeMessage (POP3: done at close; IMAP: flag + expunge)."""
+        call("EmailSupprimeMessage", self.name, message.handle)
+
+
+class Pop3Session(MailboxSession):
+    """A POP3 session: Pop3Session(host, port, user, password, security=..., ca_file=...)."""
+
+    kind = B.WD_SESSION_POP3
+
+    def __init__(
+        self,
+        host,
+        port=0,
+        user=None,
+        password=None,
+        *,
+        security=None,
+        name=None,
+        open=True,  # noqa: A002
+        **props,
+    ):
+        _init(self, "pop3", host, port, user, password, security, name, open, props)
+
+
+class ImapSession(MailboxSession):
+    """An IMAP session, with folder operations."""
+
+    kind = B.WD_SESSION_IMAP
+
+    def __init__(
+        self,
+        host,
+        port=0,
+        user=None,
+        password=None,
+        *,
+        security=None,
+        name=None,
+        open=True,  # noqa: A002
+        **props,
+    ):
+        _init(self, "imap", host, port, user, password, security, name, open, props)
+
+    def folders(self):
+        """EmailListeDossier: list of folder names."""
+        text = call_str("EmailListeDossier", self.name) or ""
+        return [f for f in text.splitlines() if f]
+
+    def select(self, folder):
+        """EmailChangeDossier."""
+        call("EmailChangeDossier", self.name, folder)
+
+    def create_folder(self, folder):
+        call("EmailCreeDossier", self.name, folder)
+
+    def delete_folder(self, folder):
+        call("EmailSupprimeDossier", self.name, folder)
+
+    def rename_folder(self, folder, new_name):
+        call("EmailRenommeDossier", self.name, folder, new_name)
+
+    def copy(self, message, folder):
+        call("EmailCopieMessage", self.name, message.handle, folder)
+
+    def move(self, message, folder):
+        call("EmailDeplaceMessage", self.name, message.handle, folder)
+
+    def update(self, message):
+        """EmailMiseAJour: writes message.seen back to the server."""
+        call("EmailMiseAJour", self.name, message.handle)
+
+    def append(self, folder, message):
+        """EmailAjouteMessage: IMAP APPEND of the built source."""
+        call("EmailAjouteMessage", self.name, folder, message.handle)
+
+
+__all__ = ["Session", "SmtpSession", "Pop3Session", "ImapSession", "MailboxSession", "WdError"]

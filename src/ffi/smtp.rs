@@ -1,0 +1,317 @@
+//! Sending (API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
+//! `EmailVerifieAdresse`.
+//!
+//! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
+//! EmailSendMessage, EmailEtat / EmailStatus, EmailVerifieAdresse / EmailCheckAddress.
+
+use crate::error::{Error, Result, WD_E};
+use crate::ffi::args;
+use crate::ffi::message::resolve;
+use crate::ffi::session;
+use crate::ffi::types::WdEmail;
+use crate::message::address::{bare, is_valid_syntax, split_list};
+use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig, SessionKind};
+use crate::smtp::{MailStatus, status};
+use std::ffi::c_char;
+
+/// `EmailEtat`: the message is queued, not sent yet.
+pub const WD_STATUS_PENDING: i32 = 1;
+/// `EmailEtat`: the server accepted the message.
+pub const WD_STATUS_SENT: i32 = 2;
+/// `EmailEtat`: sending failed; `ErreurInfo` tells why.
+pub const WD_STATUS_ERROR: i32 = 3;
+
+/// `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
+/// when a session was given).
+pub const WD_ADDRESS_VALID: i32 = 1;
+/// `EmailVerifieAdresse`: the address is not syntactically valid.
+pub const WD_ADDRESS_INCORRECT_SYNTAX: i32 = 2;
+/// `EmailVerifieAdresse`: the server refused the address at RCPT TO.
+pub const WD_ADDRESS_REFUSED: i32 = 3;
+/// `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
+pub const WD_ADDRESS_ERROR: i32 = 4;
+
+/// Safe part of `EmailOuvreSessionSMTP`.
+fn open_smtp(
+    user: &str,
+    password: Option<&str>,
+    server: &str,
+    port: i32,
+    asynchronous: bool,
+    option: i32,
+) -> Result<()> {
+    let mut cfg = SessionConfig::new(SessionKind::Smtp);
+    cfg.user = user.to_string();
+    cfg.password = password.filter(|p| !p.is_empty()).map(str::to_string);
+    cfg.host = server.trim().to_string();
+    cfg.port = u16::try_from(port)
+        .map_err(|_| Error::invalid_arg(format!("port {port} is not from 0 to 65535")))?;
+    cfg.security = session::security_from(option)?;
+    cfg.asynchronous = asynchronous;
+    session::open(user, &cfg).inspect_err(|_| session::open_failed(user))
+}
+
+/// Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
+///
+/// `user`: login and session name (not NULL). `password`: NULL (or "") = no AUTH,
+/// otherwise AUTH with the strongest mechanism both sides support. `server`: host name
+/// or address. `port`: 0 = 25, or 465 with `WD_OPTION_SSL`, 587 with
+/// `WD_OPTION_SECURED_TLS`. `asynchronous`: 1 = `EmailEnvoieMessage` queues and returns
+/// at once (see `EmailEtat`). `option`: `WD_OPTION_NONE`, `WD_OPTION_SSL` (implicit TLS)
+/// or `WD_OPTION_SECURED_TLS` (STARTTLS required: an error if not offered).
+///
+/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+/// `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (server reply in
+/// `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `user`, `server` are NULL or NUL-terminated; `password` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailOuvreSessionSMTP(
+    user: *const c_char,
+    password: *const c_char,
+    server: *const c_char,
+    port: i32,
+    asynchronous: i32,
+    option: i32,
+) -> i32 {
+    ffi_guard!("EmailOuvreSessionSMTP", 0, {
+        // SAFETY: caller contract.
+        let user = unsafe { args::cstr(user, "user") }?;
+        // SAFETY: caller contract.
+        let password = unsafe { args::opt_cstr(password, "password") }?;
+        // SAFETY: caller contract.
+        let server = unsafe { args::cstr(server, "server") }?;
+        open_smtp(
+            user,
+            password,
+            server,
+            port,
+            args::flag(asynchronous),
+            option,
+        )?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreSessionSMTP`.
+///
+/// # Safety
+/// As `EmailOuvreSessionSMTP`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailStartSMTPSession(
+    user: *const c_char,
+    password: *const c_char,
+    server: *const c_char,
+    port: i32,
+    asynchronous: i32,
+    option: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
+}
+
+/// The envelope and source of a message object (built when needed).
+fn outgoing_of(email: i32) -> Result<OutgoingMessage> {
+    let obj = resolve(email)?;
+    let mut o = obj.lock();
+    o.ensure_built()?;
+    let e = &o.email;
+    let from = bare(&e.sender);
+    if from.is_empty() {
+        return Err(Error::invalid_arg(
+            "the message has no sender (WD_EMAIL_SENDER)",
+        ));
+    }
+    let recipients: Vec<String> =
+        e.to.iter()
+            .chain(&e.cc)
+            .chain(&e.bcc)
+            .flat_map(|a| split_list(a))
+            .map(|a| bare(&a))
+            .filter(|a| !a.is_empty())
+            .collect();
+    if recipients.is_empty() {
+        return Err(Error::invalid_arg(
+            "the message has no recipient (To, Cc or Bcc)",
+        ));
+    }
+    Ok(OutgoingMessage {
+        from,
+        recipients,
+        data: e.source.clone(),
+    })
+}
+
+fn no_smtp(name: &str) -> Error {
+    Error::new(
+        WD_E::UnknownSession,
+        format!("session {name:?} has no open SMTP connection"),
+    )
+}
+
+/// Safe part of `EmailEnvoieMessage`.
+fn send_message(name: &str, email: i32) -> Result<()> {
+    let entry = session::find(name)?;
+    if entry.outgoing.lock().is_none() {
+        return Err(no_smtp(name));
+    }
+    let msg = outgoing_of(email)?;
+    let outcome = {
+        let mut slot = entry.outgoing.lock();
+        let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
+        out.send(msg)?
+    };
+    let obj = resolve(email)?;
+    let mut o = obj.lock();
+    o.touch_results();
+    match outcome {
+        SendOutcome::Queued { mail_id } => {
+            o.email.mail_id = mail_id;
+            o.email.refused.clear();
+            Ok(())
+        }
+        SendOutcome::Sent { accepted, refused } => {
+            o.email.mail_id = 0;
+            o.email.refused = refused.iter().map(|(a, r)| format!("{a}: {r}")).collect();
+            if accepted == 0 {
+                let (first, reply) = refused
+                    .first()
+                    .map(|(a, r)| (format!("{a}: {r}"), r.clone()))
+                    .unwrap_or_default();
+                return Err(Error::new(
+                    WD_E::RecipientRefused,
+                    format!("every recipient was refused ({first})"),
+                )
+                .with_system(reply));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
+///
+/// `session`: session name. `email`: message handle, 0 = the legacy structure; its
+/// source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
+/// To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+/// Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
+/// message still goes to the others. On an asynchronous session the message is queued
+/// and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+///
+/// Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
+/// larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
+/// the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+/// `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
+/// serialized.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailEnvoieMessage(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    ffi_guard!("EmailEnvoieMessage", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let _ = options;
+        send_message(name, email.0)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailEnvoieMessage`.
+///
+/// # Safety
+/// As `EmailEnvoieMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSendMessage(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailEnvoieMessage(session, email, options) }
+}
+
+/// State of an asynchronously sent message (`EmailEtat`).
+///
+/// `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
+/// Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
+/// thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
+/// for an unknown id. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailEtat(mail_id: i32) -> i32 {
+    ffi_guard!("EmailEtat", -1, {
+        match status(i64::from(mail_id)) {
+            None => Err(Error::invalid_arg(format!("unknown mail id {mail_id}"))),
+            Some(MailStatus::Pending) => Ok(WD_STATUS_PENDING),
+            Some(MailStatus::Sent) => Ok(WD_STATUS_SENT),
+            Some(MailStatus::Error(e)) => {
+                crate::ffi::errstate::set(&e);
+                Ok(WD_STATUS_ERROR)
+            }
+        }
+    })
+}
+
+/// English name of `EmailEtat`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
+    EmailEtat(mail_id)
+}
+
+/// Safe part of `EmailVerifieAdresse`.
+fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
+    let addr = bare(address);
+    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
+        return Ok(WD_ADDRESS_INCORRECT_SYNTAX);
+    }
+    let Some(name) = name else {
+        return Ok(WD_ADDRESS_VALID);
+    };
+    let entry = session::find(name)?;
+    let mut slot = entry.outgoing.lock();
+    let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
+    Ok(match out.check_recipient(&addr)? {
+        RecipientCheck::Accepted => WD_ADDRESS_VALID,
+        RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
+    })
+}
+
+/// Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+/// the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
+///
+/// `address`: "addr@host" or "Name <addr@host>". `session`: NULL = syntax only.
+/// Returns `WD_ADDRESS_VALID`, `WD_ADDRESS_INCORRECT_SYNTAX`, `WD_ADDRESS_REFUSED`, or
+/// `WD_ADDRESS_ERROR` with the error state set (`WD_E_INVALID_ARGUMENT` for NULL,
+/// `WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+///
+/// # Safety
+/// `address` and `session` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailVerifieAdresse(
+    address: *const c_char,
+    session: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailVerifieAdresse", WD_ADDRESS_ERROR, {
+        // SAFETY: caller contract.
+        let address = unsafe { args::cstr(address, "address") }?;
+        // SAFETY: caller contract.
+        let name = unsafe { args::opt_cstr(session, "session") }?;
+        check_address(address, name)
+    })
+}
+
+/// English name of `EmailVerifieAdresse`.
+///
+/// # Safety
+/// As `EmailVerifieAdresse`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCheckAddress(address: *const c_char, session: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailVerifieAdresse(address, session) }
+}

@@ -1,0 +1,402 @@
+//! A minimal HTTP/1.1 client for the token endpoint (one POST per connection,
+//! `Connection: close`, Content-Length / chunked / close-delimited bodies) and the
+//! loopback receiver of the browser's redirect.
+
+use super::url::{self, Scheme, Url};
+use crate::error::{Error, Result, WD_E};
+use crate::net::{ConnectConfig, Connection, TlsMode};
+use crate::trace;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+/// Largest response body accepted from a token endpoint.
+pub const MAX_BODY: usize = 1024 * 1024;
+/// Largest request head accepted on the redirect listener.
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// Most header lines accepted in a response.
+const MAX_HEADERS: usize = 200;
+/// Most simultaneous browser connections kept open on the redirect listener.
+const MAX_PENDING: usize = 32;
+
+const PROTO: &str = "HTTP";
+
+/// An HTTP response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn remaining(deadline: Instant) -> Result<Duration> {
+    let now = Instant::now();
+    if now >= deadline {
+        Err(Error::new(WD_E::Timeout, "OAuth2 flow timed out"))
+    } else {
+        Ok(deadline - now)
+    }
+}
+
+/// POSTs an `application/x-www-form-urlencoded` body to `target` and reads the reply.
+/// The body is never traced (it holds the code, secrets or the refresh token).
+pub fn post_form(
+    target: &Url,
+    form: &[(&str, &str)],
+    deadline: Instant,
+    ca_file: Option<&str>,
+) -> Result<Response> {
+    let cfg = ConnectConfig {
+        host: target.host.clone(),
+        port: target.port,
+        tls: match target.scheme {
+            Scheme::Https => TlsMode::Implicit,
+            Scheme::Http => TlsMode::None,
+        },
+        accept_invalid_certs: false,
+        ca_file: ca_file.map(str::to_string),
+        timeout: remaining(deadline)?,
+    };
+    let mut conn = Connection::connect(&cfg, PROTO)?;
+    let body = url::form(form);
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: wd300com/{}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        target.target(),
+        target.authority(),
+        env!("CARGO_PKG_VERSION"),
+        body.len()
+    );
+    trace::client(PROTO, &format!("POST {} HTTP/1.1", target.target()));
+    let names: Vec<&str> = form.iter().map(|(k, _)| *k).collect();
+    trace::client_masked(PROTO, &format!("form fields {}:", names.join(", ")));
+    conn.write_all(head.as_bytes())?;
+    conn.write_all(body.as_bytes())?;
+    conn.flush()?;
+    let r = read_response(&mut conn, deadline);
+    conn.close();
+    r
+}
+
+fn read_response(conn: &mut Connection, deadline: Instant) -> Result<Response> {
+    loop {
+        let status_line = conn.read_line_lossy()?;
+        trace::server(PROTO, &status_line);
+        let (status, reason) = parse_status_line(&status_line)?;
+        let mut headers = Vec::new();
+        loop {
+            remaining(deadline)?;
+            let line = conn.read_line_lossy()?;
+            if line.is_empty() {
+                break;
+            }
+            if headers.len() >= MAX_HEADERS {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "HTTP reply has too many headers",
+                ));
+            }
+            match line.find(':') {
+                Some(i) => headers.push((
+                    line[..i].trim().to_string(),
+                    line[i + 1..].trim().to_string(),
+                )),
+                None => {
+                    return Err(Error::protocol("malformed HTTP header line", line));
+                }
+            }
+        }
+        // 1xx interim replies (100 Continue) precede the real one.
+        if (100..200).contains(&status) {
+            continue;
+        }
+        let mut r = Response {
+            status,
+            reason,
+            headers,
+            body: Vec::new(),
+        };
+        r.body = read_body(conn, &r, deadline)?;
+        return Ok(r);
+    }
+}
+
+/// Parses `HTTP/1.1 200 OK`.
+pub fn parse_status_line(line: &str) -> Result<(u16, String)> {
+    let mut parts = line.splitn(3, ' ');
+    let version = parts.next().unwrap_or("");
+    let code = parts.next().unwrap_or("");
+    if !version.starts_with("HTTP/1.") || code.len() != 3 {
+        return Err(Error::protocol("not an HTTP reply", line));
+    }
+    let status = code
+        .parse::<u16>()
+        .map_err(|_| Error::protocol("not an HTTP reply", line))?;
+    Ok((status, parts.next().unwrap_or("").trim().to_string()))
+}
+
+fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<Vec<u8>> {
+    let chunked = r
+        .header("Transfer-Encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        let mut body = Vec::new();
+        loop {
+            remaining(deadline)?;
+            let line = conn.read_line_lossy()?;
+            let size_text = line.split(';').next().unwrap_or("").trim();
+            let size = usize::from_str_radix(size_text, 16)
+                .map_err(|_| Error::protocol("malformed HTTP chunk size", line.clone()))?;
+            if size == 0 {
+                // Trailers, up to the empty line.
+                loop {
+                    if conn.read_line()?.is_empty() {
+                        return Ok(body);
+                    }
+                }
+            }
+            if body.len() + size > MAX_BODY {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    format!("HTTP reply body too long (> {MAX_BODY} bytes)"),
+                ));
+            }
+            body.extend_from_slice(&conn.read_exact_vec(size)?);
+            if !conn.read_line()?.is_empty() {
+                return Err(Error::new(WD_E::Protocol, "malformed HTTP chunk end"));
+            }
+        }
+    }
+    if let Some(len) = r.header("Content-Length") {
+        let n: usize = len
+            .trim()
+            .parse()
+            .map_err(|_| Error::protocol("malformed HTTP Content-Length", len.to_string()))?;
+        if n > MAX_BODY {
+            return Err(Error::new(
+                WD_E::Protocol,
+                format!("HTTP reply body too long ({n} > {MAX_BODY} bytes)"),
+            ));
+        }
+        return conn.read_exact_vec(n);
+    }
+    if r.status == 204 || r.status == 304 {
+        return Ok(Vec::new());
+    }
+    conn.read_to_end(MAX_BODY)
+}
+
+/// What the browser brought back on the redirect: the decoded query pairs.
+pub type RedirectQuery = Vec<(String, String)>;
+
+struct Pending {
+    stream: TcpStream,
+    head: Vec<u8>,
+}
+
+/// Waits on `listener` (already bound, non-blocking) for the browser's `GET path?...`
+/// carrying `code` or `error`, answers it with a small HTML page and returns the query.
+/// Other requests (favicon, wrong path, no parameters) get an error page and the wait
+/// goes on; idle speculative connections do not block it. Fails with `WD_E::Timeout`
+/// at `deadline`.
+pub fn receive_redirect(
+    listener: &TcpListener,
+    path: &str,
+    deadline: Instant,
+) -> Result<RedirectQuery> {
+    let mut pending: Vec<Pending> = Vec::new();
+    loop {
+        if Instant::now() >= deadline {
+            return Err(Error::new(
+                WD_E::Timeout,
+                "no authorization redirect arrived from the browser before the timeout",
+            ));
+        }
+        let mut progressed = false;
+        loop {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    progressed = true;
+                    if stream.set_nonblocking(true).is_ok() && pending.len() < MAX_PENDING {
+                        pending.push(Pending {
+                            stream,
+                            head: Vec::new(),
+                        });
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::new(
+                        WD_E::Connect,
+                        format!("redirect listener failed: {e}"),
+                    )
+                    .with_system(e.to_string()));
+                }
+            }
+        }
+        let mut i = 0;
+        while i < pending.len() {
+            match poll_request(&mut pending[i]) {
+                Poll::Waiting => i += 1,
+                Poll::Dropped => {
+                    pending.swap_remove(i);
+                    progressed = true;
+                }
+                Poll::Request(target) => {
+                    let mut p = pending.swap_remove(i);
+                    progressed = true;
+                    if let Some(q) = answer(&mut p.stream, &target, path) {
+                        return Ok(q);
+                    }
+                }
+            }
+        }
+        if !progressed {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+enum Poll {
+    Waiting,
+    Dropped,
+    /// The request target of a complete GET head.
+    Request(String),
+}
+
+fn poll_request(p: &mut Pending) -> Poll {
+    let mut buf = [0u8; 4096];
+    loop {
+        match p.stream.read(&mut buf) {
+            Ok(0) => return Poll::Dropped,
+            Ok(n) => {
+                p.head.extend_from_slice(&buf[..n]);
+                if let Some(end) = find_head_end(&p.head) {
+                    let head = String::from_utf8_lossy(&p.head[..end]).into_owned();
+                    let line = head.lines().next().unwrap_or("").to_string();
+                    let mut parts = line.split(' ');
+                    let method = parts.next().unwrap_or("");
+                    let target = parts.next().unwrap_or("").to_string();
+                    if method != "GET" {
+                        let _ = respond(
+                            &mut p.stream,
+                            405,
+                            "Method Not Allowed",
+                            "Only GET is expected here.",
+                        );
+                        return Poll::Dropped;
+                    }
+                    return Poll::Request(target);
+                }
+                if p.head.len() > MAX_REQUEST_HEAD {
+                    let _ = respond(
+                        &mut p.stream,
+                        431,
+                        "Request Header Fields Too Large",
+                        "Request too large.",
+                    );
+                    return Poll::Dropped;
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return Poll::Waiting,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => return Poll::Dropped,
+        }
+    }
+}
+
+fn find_head_end(b: &[u8]) -> Option<usize> {
+    b.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| b.windows(2).position(|w| w == b"\n\n"))
+}
+
+/// Answers one GET. Returns the query when it is the redirect.
+fn answer(stream: &mut TcpStream, target: &str, path: &str) -> Option<RedirectQuery> {
+    let (req_path, query) = match target.find('?') {
+        Some(i) => (&target[..i], &target[i + 1..]),
+        None => (target, ""),
+    };
+    let req_path = if req_path.is_empty() { "/" } else { req_path };
+    if req_path != path {
+        let _ = respond(stream, 404, "Not Found", "Not found.");
+        return None;
+    }
+    let q = url::parse_query(query);
+    let has = |k: &str| url::get(&q, k).is_some();
+    if !has("code") && !has("error") {
+        let _ = respond(
+            stream,
+            400,
+            "Bad Request",
+            "This address expects an authorization response.",
+        );
+        return None;
+    }
+    trace::note("OAUTH2", &format!("redirect received on {req_path}"));
+    let text = if has("error") {
+        "Authorization was not granted. You may close this window."
+    } else {
+        "Authorization received. You may close this window."
+    };
+    let _ = respond(stream, 200, "OK", text);
+    Some(q)
+}
+
+fn respond(stream: &mut TcpStream, status: u16, reason: &str, text: &str) -> std::io::Result<()> {
+    let body = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>wd300com</title></head>\
+         <body><p>{text}</p></body></html>\n"
+    );
+    let msg = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
+         Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.set_nonblocking(false)?;
+    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
+    stream.write_all(msg.as_bytes())?;
+    stream.flush()?;
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(
+            parse_status_line("HTTP/1.1 200 OK").unwrap(),
+            (200, "OK".into())
+        );
+        assert_eq!(parse_status_line("HTTP/1.0 500").unwrap().0, 500);
+        assert!(parse_status_line("SSH-2.0-OpenSSH").is_err());
+        assert!(parse_status_line("HTTP/1.1 20 OK").is_err());
+        assert!(parse_status_line("").is_err());
+    }
+
+    #[test]
+    fn head_end() {
+        assert_eq!(
+            find_head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Some(23)
+        );
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\nHost: x\n\n"), Some(22));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\n"), None);
+    }
+}

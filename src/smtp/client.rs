@@ -1,0 +1,777 @@
+//! The synchronous SMTP session: greeting, EHLO (HELO fall-back), STARTTLS, AUTH, and
+//! message transactions with PIPELINING (RFC 2920) and CHUNKING (RFC 3030) when offered.
+
+use super::command::{self, Needs};
+use super::response::{Capabilities, Reply, ReplyParser};
+use crate::auth::{self, Mechanism};
+use crate::error::{Error, Result, WD_E};
+use crate::net::{ConnectConfig, Connection};
+use crate::session::{AuthMethod, OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::trace;
+use std::time::{Duration, Instant};
+
+pub(crate) const PROTO: &str = "SMTP";
+
+/// A connection idle for longer than this is checked with NOOP before the next command.
+const IDLE_CHECK: Duration = Duration::from_secs(30);
+
+/// Result of one message transaction: recipients accepted and refused `(addr, reply)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub accepted: usize,
+    pub refused: Vec<(String, String)>,
+}
+
+/// One SMTP client connection, opened, secured and authenticated.
+pub struct SmtpClient {
+    cfg: SessionConfig,
+    ccfg: ConnectConfig,
+    conn: Option<Connection>,
+    parser: ReplyParser,
+    caps: Capabilities,
+    /// A failed transaction left the server in a mail transaction: RSET first.
+    need_rset: bool,
+    /// Every reply expected so far was read; false while a flight is in the air or
+    /// after an I/O or protocol error (the connection is then reopened).
+    in_sync: bool,
+    /// Set before a transaction's first flight: the first reply may still be an idle
+    /// close (EOF, 421), after which the transaction is retried on a new connection.
+    first_reply_pending: bool,
+    last_used: Instant,
+    /// Client write flights since the connection opened (for tests and traces).
+    flights: u64,
+}
+
+impl std::fmt::Debug for SmtpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpClient")
+            .field("host", &self.ccfg.host)
+            .field("port", &self.ccfg.port)
+            .field("caps", &self.caps)
+            .finish()
+    }
+}
+
+fn auth_error(mech: Mechanism, reply: &Reply) -> Error {
+    Error::new(
+        WD_E::Auth,
+        format!("authentication refused ({}): {}", mech.name(), reply),
+    )
+    .with_system(reply.one_line())
+}
+
+fn closing_error(reply: &Reply) -> Error {
+    Error::new(
+        WD_E::ConnectionLost,
+        format!("server closed the connection: {reply}"),
+    )
+    .with_system(reply.one_line())
+}
+
+impl SmtpClient {
+    /// Connects, reads the greeting, says EHLO, secures the connection as `cfg.security`
+    /// says (STARTTLS not offered is a [`WD_E::Tls`] error, never a plain fall-back) and
+    /// authenticates when a password or token is configured.
+    pub fn connect(cfg: &SessionConfig, global_timeout: u32) -> Result<SmtpClient> {
+        cfg.validate()?;
+        if let Some(name) = &cfg.client_name
+            && (name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(Error::invalid_arg(format!(
+                "client name {name:?} is not a host name"
+            )));
+        }
+        let mut c = SmtpClient {
+            cfg: cfg.clone(),
+            ccfg: cfg.connect_config(global_timeout),
+            conn: None,
+            parser: ReplyParser::new(),
+            caps: Capabilities::default(),
+            need_rset: false,
+            in_sync: false,
+            first_reply_pending: false,
+            last_used: Instant::now(),
+            flights: 0,
+        };
+        c.open()?;
+        Ok(c)
+    }
+
+    /// What the server advertised (after STARTTLS: the second EHLO).
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    /// Number of client write flights (batches of commands sent before waiting for a
+    /// reply) since the connection opened.
+    pub fn flights(&self) -> u64 {
+        self.flights
+    }
+
+    fn conn(&mut self) -> Result<&mut Connection> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))
+    }
+
+    fn drop_connection(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            c.close();
+        }
+        self.parser = ReplyParser::new();
+        self.in_sync = false;
+    }
+
+    /// (Re)opens the connection: greeting, EHLO, STARTTLS, EHLO, AUTH.
+    fn open(&mut self) -> Result<()> {
+        self.drop_connection();
+        self.need_rset = false;
+        self.flights = 0;
+        self.caps = Capabilities::default();
+        self.conn = Some(Connection::connect(&self.ccfg, PROTO)?);
+        let r = self.open_inner();
+        match r {
+            Ok(()) => {
+                self.in_sync = true;
+                self.last_used = Instant::now();
+                Ok(())
+            }
+            Err(e) => {
+                self.drop_connection();
+                Err(e)
+            }
+        }
+    }
+
+    fn open_inner(&mut self) -> Result<()> {
+        let greeting = self.read_reply()?;
+        if greeting.code != 220 {
+            return Err(Error::protocol(
+                "server refused the connection",
+                greeting.one_line(),
+            ));
+        }
+        self.hello()?;
+        if self.cfg.security == Security::StartTls {
+            if !self.caps.starttls {
+                return Err(Error::new(
+                    WD_E::Tls,
+                    "STARTTLS required but the server does not offer it (no plain-text fall-back)",
+                ));
+            }
+            self.command("STARTTLS")?;
+            let r = self.read_reply()?;
+            if r.code != 220 {
+                return Err(Error::new(WD_E::Tls, format!("STARTTLS refused: {r}"))
+                    .with_system(r.one_line()));
+            }
+            let ccfg = self.ccfg.clone();
+            self.conn()?.start_tls(&ccfg)?;
+            self.hello()?;
+        }
+        self.authenticate()
+    }
+
+    /// Sends one command line (traced) without flushing.
+    fn command(&mut self, line: &str) -> Result<()> {
+        self.conn()?.send_line(line)
+    }
+
+    fn command_masked(&mut self, line: &str, shown: &str) -> Result<()> {
+        self.conn()?.send_line_masked(line, shown)
+    }
+
+    /// Reads one complete reply (flushing pending output first), tracing every line.
+    fn read_reply(&mut self) -> Result<Reply> {
+        let conn = self
+            .conn
+            .as_mut()
+            .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))?;
+        if conn.pending() > 0 {
+            self.flights += 1;
+        }
+        loop {
+            let line = conn.read_line()?;
+            if trace::enabled() {
+                trace::server(PROTO, &String::from_utf8_lossy(line));
+            }
+            if let Some(r) = self.parser.push_line(line)? {
+                if self.first_reply_pending {
+                    // 421 first: the server dropped the idle connection (retry allowed).
+                    if r.code == 421 {
+                        return Err(closing_error(&r));
+                    }
+                    self.first_reply_pending = false;
+                }
+                return Ok(r);
+            }
+        }
+    }
+
+    fn client_name(&self) -> String {
+        self.cfg
+            .client_name
+            .clone()
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// EHLO, or HELO when the server refuses EHLO with a 5xx (no extension then).
+    fn hello(&mut self) -> Result<()> {
+        let name = self.client_name();
+        self.command(&format!("EHLO {name}"))?;
+        let r = self.read_reply()?;
+        if r.code == 250 {
+            self.caps = Capabilities::from_ehlo(&r);
+            return Ok(());
+        }
+        if !r.is_permanent() {
+            return Err(Error::protocol("EHLO refused", r.one_line()));
+        }
+        self.command(&format!("HELO {name}"))?;
+        let r2 = self.read_reply()?;
+        if r2.code != 250 {
+            return Err(Error::protocol("HELO refused", r2.one_line()));
+        }
+        self.caps = Capabilities::default();
+        Ok(())
+    }
+
+    fn choose_mechanism(&self) -> Result<Mechanism> {
+        let have_pw = self.cfg.password.is_some();
+        let have_tok = self.cfg.auth_token.is_some();
+        let offered = &self.caps.auth;
+        let forced = match self.cfg.auth_method {
+            AuthMethod::Auto => None,
+            AuthMethod::Plain => Some(Mechanism::Plain),
+            AuthMethod::Login => Some(Mechanism::Login),
+            AuthMethod::CramMd5 => Some(Mechanism::CramMd5),
+            AuthMethod::XOAuth2 => Some(Mechanism::XOAuth2),
+            AuthMethod::OAuthBearer => Some(Mechanism::OAuthBearer),
+            AuthMethod::Apop | AuthMethod::UserPass => {
+                return Err(Error::invalid_arg(
+                    "APOP and USER/PASS are POP3/IMAP methods, not SMTP authentication",
+                ));
+            }
+        };
+        if offered.is_empty() {
+            return Err(Error::new(
+                WD_E::Auth,
+                "credentials were given but the server offers no AUTH mechanism",
+            ));
+        }
+        let list = offered.join(" ");
+        let mech = match forced {
+            Some(m) => {
+                if !offered.iter().any(|o| o == m.name()) {
+                    return Err(Error::new(
+                        WD_E::Auth,
+                        format!(
+                            "the server does not offer AUTH {} (it offers: {list})",
+                            m.name()
+                        ),
+                    ));
+                }
+                m
+            }
+            None => auth::choose(offered, have_pw, have_tok).ok_or_else(|| {
+                Error::new(
+                    WD_E::Auth,
+                    format!(
+                        "no usable authentication mechanism: the server offers {list}, and a {} is configured",
+                        if have_tok { "token" } else { "password" }
+                    ),
+                )
+            })?,
+        };
+        if mech.uses_token() && !have_tok {
+            return Err(Error::new(
+                WD_E::Auth,
+                format!(
+                    "AUTH {} needs an access token (WD_PROP_AUTH_TOKEN)",
+                    mech.name()
+                ),
+            ));
+        }
+        if !mech.uses_token() && !have_pw {
+            return Err(Error::new(
+                WD_E::Auth,
+                format!("AUTH {} needs a password", mech.name()),
+            ));
+        }
+        Ok(mech)
+    }
+
+    /// AUTH with the forced or the strongest common mechanism. Nothing happens when
+    /// neither a password nor a token is configured.
+    fn authenticate(&mut self) -> Result<()> {
+        if self.cfg.password.is_none() && self.cfg.auth_token.is_none() {
+            return Ok(());
+        }
+        let mech = self.choose_mechanism()?;
+        let user = self.cfg.user.clone();
+        let pass = self.cfg.password.clone().unwrap_or_default();
+        let token = self.cfg.auth_token.clone().unwrap_or_default();
+        let r = match mech {
+            Mechanism::Plain => {
+                let ir = auth::plain("", &user, &pass);
+                self.command_masked(&format!("AUTH PLAIN {ir}"), "AUTH PLAIN")?;
+                let r = self.read_reply()?;
+                if r.code == 334 {
+                    self.command_masked(&ir, "")?;
+                    self.read_reply()?
+                } else {
+                    r
+                }
+            }
+            Mechanism::Login => {
+                self.command("AUTH LOGIN")?;
+                let r = self.read_reply()?;
+                if r.code != 334 {
+                    return Err(auth_error(mech, &r));
+                }
+                self.command_masked(&auth::login_user(&user), "")?;
+                let r = self.read_reply()?;
+                if r.code != 334 {
+                    return Err(auth_error(mech, &r));
+                }
+                self.command_masked(&auth::login_pass(&pass), "")?;
+                self.read_reply()?
+            }
+            Mechanism::CramMd5 => {
+                self.command("AUTH CRAM-MD5")?;
+                let r = self.read_reply()?;
+                if r.code != 334 {
+                    return Err(auth_error(mech, &r));
+                }
+                let resp = auth::cram_md5(&user, &pass, r.first_text())?;
+                self.command_masked(&resp, "")?;
+                self.read_reply()?
+            }
+            Mechanism::XOAuth2 | Mechanism::OAuthBearer => {
+                let ir = if mech == Mechanism::XOAuth2 {
+                    auth::xoauth2(&user, &token)
+                } else {
+                    auth::oauthbearer(&user, &token, &self.ccfg.host, self.ccfg.port)
+                };
+                let name = mech.name();
+                self.command_masked(&format!("AUTH {name} {ir}"), &format!("AUTH {name}"))?;
+                let r = self.read_reply()?;
+                if r.code == 334 {
+                    // An error challenge (JSON): answer it, then read the final reply.
+                    let detail = auth::decode_challenge(r.first_text());
+                    self.command(&auth::oauth_abort(mech))?;
+                    let fin = self.read_reply()?;
+                    if fin.is_positive() {
+                        return Err(Error::new(
+                            WD_E::Auth,
+                            format!("authentication not completed ({name}): {fin}"),
+                        ));
+                    }
+                    return Err(Error::new(
+                        WD_E::Auth,
+                        format!(
+                            "authentication refused ({name}): {fin} (server said {})",
+                            detail.trim()
+                        ),
+                    )
+                    .with_system(format!(
+                        "{} / {}",
+                        detail.trim(),
+                        fin.one_line()
+                    )));
+                }
+                r
+            }
+        };
+        if r.code == 235 {
+            Ok(())
+        } else {
+            Err(auth_error(mech, &r))
+        }
+    }
+
+    /// Makes sure a usable connection is there: reopens after an error, checks an idle
+    /// connection with NOOP (and reopens when the server has dropped it).
+    fn ensure_ready(&mut self) -> Result<()> {
+        if self.conn.is_none() || !self.in_sync {
+            trace::note(PROTO, "reconnecting");
+            return self.open();
+        }
+        if self.last_used.elapsed() >= IDLE_CHECK {
+            let ok = self
+                .command("NOOP")
+                .and_then(|_| self.read_reply())
+                .map(|r| r.code == 250)
+                .unwrap_or(false);
+            if !ok {
+                trace::note(PROTO, "idle connection closed by the server; reconnecting");
+                return self.open();
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one message. `accepted == 0` means every recipient was refused (nothing
+    /// sent). Errors: [`WD_E::InvalidArgument`] (bad envelope), [`WD_E::Message`]
+    /// (larger than the server's SIZE), [`WD_E::NotSupported`] (UTF-8 address without
+    /// SMTPUTF8), [`WD_E::Protocol`] (sender or message refused, reply in `system`),
+    /// network errors. The transaction is retried once on a new connection when the
+    /// server had closed the idle connection (EOF or 421 as first reply).
+    pub fn send(&mut self, msg: &OutgoingMessage) -> Result<Delivery> {
+        if !msg.from.is_empty() {
+            command::check_envelope_address(&msg.from, "sender")?;
+        }
+        if msg.recipients.is_empty() {
+            return Err(Error::invalid_arg("the message has no recipient"));
+        }
+        for r in &msg.recipients {
+            command::check_envelope_address(r, "recipient")?;
+        }
+        let data = command::prepare_data(&msg.data);
+        if data.is_empty() {
+            return Err(Error::message("the message is empty"));
+        }
+        if data.len() > crate::limits::MAX_MESSAGE {
+            return Err(Error::message(format!(
+                "the message is too large ({} bytes, limit {})",
+                data.len(),
+                crate::limits::MAX_MESSAGE
+            )));
+        }
+        let needs = command::needs(&data, &msg.from, &msg.recipients);
+        self.ensure_ready()?;
+        let r = self.transaction(msg, &data, needs);
+        let retry = std::mem::take(&mut self.first_reply_pending);
+        match r {
+            Err(e) if retry && e.code == WD_E::ConnectionLost => {
+                trace::note(PROTO, "connection closed by the server; reconnecting once");
+                self.open()?;
+                let r = self.transaction(msg, &data, needs);
+                self.first_reply_pending = false;
+                r
+            }
+            r => r,
+        }
+    }
+
+    fn check_limits(&self, data: &[u8], needs: Needs) -> Result<()> {
+        if let Some(limit) = self.caps.size
+            && data.len() as u64 > limit
+        {
+            return Err(Error::message(format!(
+                "the message is larger than the server's limit ({} bytes > {limit} bytes)",
+                data.len()
+            )));
+        }
+        if needs.utf8_address && !self.caps.smtputf8 {
+            return Err(Error::not_supported(
+                "an address is not ASCII and the server does not offer SMTPUTF8",
+            ));
+        }
+        Ok(())
+    }
+
+    fn transaction(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        needs: Needs,
+    ) -> Result<Delivery> {
+        self.check_limits(data, needs)?;
+        let caps = self.caps.clone();
+        let mail = command::mail_from(
+            &msg.from,
+            if caps.esmtp && caps.size.is_some() {
+                Some(data.len())
+            } else {
+                None
+            },
+            needs.eight_bit && caps.eight_bit_mime,
+            (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
+        );
+        self.in_sync = false;
+        self.first_reply_pending = true;
+        let r = if caps.pipelining {
+            self.transaction_pipelined(msg, data, &mail, caps.chunking)
+        } else {
+            self.transaction_lockstep(msg, data, &mail, caps.chunking)
+        };
+        self.last_used = Instant::now();
+        if r.is_err() && !self.in_sync {
+            self.drop_connection();
+        }
+        r
+    }
+
+    fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
+        self.command(&format!("BDAT {} LAST", data.len()))?;
+        trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
+        self.conn()?.write_all(data)
+    }
+
+    fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
+        trace::note(
+            PROTO,
+            &format!("({} bytes of message data, dot-stuffed)", data.len()),
+        );
+        self.conn()?.write_dot_stuffed(data)
+    }
+
+    fn split_rcpts(msg: &OutgoingMessage, replies: Vec<Reply>) -> Delivery {
+        let mut accepted = 0;
+        let mut refused = Vec::new();
+        for (addr, r) in msg.recipients.iter().zip(replies) {
+            if r.is_positive() {
+                accepted += 1;
+            } else {
+                refused.push((addr.clone(), r.one_line()));
+            }
+        }
+        Delivery { accepted, refused }
+    }
+
+    /// One flight: [RSET] MAIL RCPT… then BDAT LAST + data (CHUNKING) or DATA; then the
+    /// replies. With DATA the body follows in a second flight.
+    fn transaction_pipelined(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        mail: &str,
+        chunking: bool,
+    ) -> Result<Delivery> {
+        let rset = std::mem::take(&mut self.need_rset);
+        if rset {
+            self.command("RSET")?;
+        }
+        self.command(mail)?;
+        for r in &msg.recipients {
+            self.command(&command::rcpt_to(r))?;
+        }
+        if chunking {
+            self.write_data_chunk(data)?;
+        } else {
+            self.command("DATA")?;
+        }
+        self.conn()?.flush()?;
+        self.flights += 1;
+        let mut rset_reply = None;
+        if rset {
+            rset_reply = Some(self.read_reply()?);
+        }
+        let mail_r = self.read_reply()?;
+        let mut rcpt_rs = Vec::with_capacity(msg.recipients.len());
+        for _ in &msg.recipients {
+            rcpt_rs.push(self.read_reply()?);
+        }
+        let last = self.read_reply()?;
+        let delivery = Self::split_rcpts(msg, rcpt_rs);
+        let go = mail_r.is_positive() && delivery.accepted > 0;
+        if !chunking && last.code == 354 && !go {
+            // The server opened DATA although the envelope failed: end it empty.
+            self.conn()?.write_dot_stuffed(b"")?;
+            self.read_reply()?;
+        }
+        self.in_sync = true;
+        if let Some(r) = rset_reply.filter(|r| !r.is_positive()) {
+            self.need_rset = true;
+            return Err(Error::protocol("RSET refused", r.one_line()));
+        }
+        if !mail_r.is_positive() {
+            self.need_rset = true;
+            return Err(Error::protocol("sender refused", mail_r.one_line()));
+        }
+        if delivery.accepted == 0 {
+            self.need_rset = true;
+            return Ok(delivery);
+        }
+        if chunking {
+            if !last.is_positive() {
+                self.need_rset = true;
+                return Err(Error::protocol("message refused", last.one_line()));
+            }
+            return Ok(delivery);
+        }
+        if last.code != 354 {
+            self.need_rset = true;
+            return Err(Error::protocol("DATA refused", last.one_line()));
+        }
+        self.in_sync = false;
+        self.write_data_dot(data)?;
+        let fin = self.read_reply()?;
+        self.in_sync = true;
+        if !fin.is_positive() {
+            return Err(Error::protocol("message refused", fin.one_line()));
+        }
+        Ok(delivery)
+    }
+
+    /// Without PIPELINING: one command, one reply.
+    fn transaction_lockstep(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        mail: &str,
+        chunking: bool,
+    ) -> Result<Delivery> {
+        if std::mem::take(&mut self.need_rset) {
+            self.command("RSET")?;
+            let r = self.read_reply()?;
+            if !r.is_positive() {
+                self.in_sync = true;
+                self.need_rset = true;
+                return Err(Error::protocol("RSET refused", r.one_line()));
+            }
+        }
+        self.command(mail)?;
+        let r = self.read_reply()?;
+        if !r.is_positive() {
+            self.in_sync = true;
+            self.need_rset = true;
+            return Err(Error::protocol("sender refused", r.one_line()));
+        }
+        let mut rcpt_rs = Vec::with_capacity(msg.recipients.len());
+        for a in &msg.recipients {
+            self.command(&command::rcpt_to(a))?;
+            rcpt_rs.push(self.read_reply()?);
+        }
+        let delivery = Self::split_rcpts(msg, rcpt_rs);
+        if delivery.accepted == 0 {
+            self.in_sync = true;
+            self.need_rset = true;
+            return Ok(delivery);
+        }
+        let fin = if chunking {
+            self.write_data_chunk(data)?;
+            self.read_reply()?
+        } else {
+            self.command("DATA")?;
+            let r = self.read_reply()?;
+            if r.code != 354 {
+                self.in_sync = true;
+                self.need_rset = true;
+                return Err(Error::protocol("DATA refused", r.one_line()));
+            }
+            self.write_data_dot(data)?;
+            self.read_reply()?
+        };
+        self.in_sync = true;
+        if !fin.is_positive() {
+            self.need_rset = true;
+            return Err(Error::protocol("message refused", fin.one_line()));
+        }
+        Ok(delivery)
+    }
+
+    /// Probes an address: MAIL FROM (the session user when it is an address, else the
+    /// null sender), RCPT TO, RSET — in one flight with PIPELINING.
+    pub fn check_recipient(&mut self, address: &str) -> Result<RecipientCheck> {
+        let addr = command::bare(address);
+        command::check_envelope_address(&addr, "address")?;
+        let user = command::bare(&self.cfg.user);
+        let from = if command::check_envelope_address(&user, "user").is_ok() {
+            user
+        } else {
+            String::new()
+        };
+        self.ensure_ready()?;
+        if !addr.is_ascii() && !self.caps.smtputf8 {
+            return Err(Error::not_supported(
+                "the address is not ASCII and the server does not offer SMTPUTF8",
+            ));
+        }
+        let mail = command::mail_from(&from, None, false, !addr.is_ascii());
+        let mut retried = false;
+        loop {
+            self.in_sync = false;
+            self.first_reply_pending = true;
+            let r = self.check_inner(&mail, &addr);
+            self.last_used = Instant::now();
+            let retry = self.first_reply_pending;
+            self.first_reply_pending = false;
+            if r.is_err() && !self.in_sync {
+                self.drop_connection();
+            }
+            match r {
+                Err(e) if retry && !retried && e.code == WD_E::ConnectionLost => {
+                    trace::note(PROTO, "connection closed by the server; reconnecting once");
+                    retried = true;
+                    self.open()?;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn check_inner(&mut self, mail: &str, addr: &str) -> Result<RecipientCheck> {
+        let pipelining = self.caps.pipelining;
+        let rset = std::mem::take(&mut self.need_rset);
+        if rset {
+            self.command("RSET")?;
+            if !pipelining {
+                self.read_reply()?;
+            }
+        }
+        let rset_sent_first = rset && pipelining;
+        let mut replies = Vec::new();
+        for line in [mail.to_string(), command::rcpt_to(addr), "RSET".to_string()] {
+            self.command(&line)?;
+            if !pipelining {
+                replies.push(self.read_reply()?);
+            }
+        }
+        if pipelining {
+            self.conn()?.flush()?;
+            self.flights += 1;
+            if rset_sent_first {
+                // The RSET queued before MAIL: a refusal there is not the answer.
+                self.read_reply()?;
+            }
+            for _ in 0..3 {
+                replies.push(self.read_reply()?);
+            }
+        }
+        self.in_sync = true;
+        let (mail_r, rcpt_r) = (&replies[0], &replies[1]);
+        if !mail_r.is_positive() {
+            return Err(Error::protocol("sender refused", mail_r.one_line()));
+        }
+        if rcpt_r.is_positive() {
+            Ok(RecipientCheck::Accepted)
+        } else if rcpt_r.is_permanent() {
+            Ok(RecipientCheck::Refused(rcpt_r.one_line()))
+        } else {
+            Err(Error::protocol("address check failed", rcpt_r.one_line()))
+        }
+    }
+
+    /// Sends QUIT (its reply bounded by `timeout`) and closes. Errors are ignored when
+    /// the connection was already unusable.
+    pub fn quit(&mut self, timeout: Duration) -> Result<()> {
+        if self.conn.is_none() {
+            return Ok(());
+        }
+        if !self.in_sync {
+            self.drop_connection();
+            return Ok(());
+        }
+        let t = timeout.min(Duration::from_secs(crate::limits::CLOSE_TIMEOUT_SECS));
+        let r = (|| {
+            let c = self.conn()?;
+            c.set_timeout(t)?;
+            self.command("QUIT")?;
+            self.read_reply()
+        })();
+        self.drop_connection();
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) if e.code == WD_E::ConnectionLost => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Drop for SmtpClient {
+    fn drop(&mut self) {
+        let _ = self.quit(Duration::from_secs(crate::limits::CLOSE_TIMEOUT_SECS));
+    }
+}

@@ -1,0 +1,208 @@
+//! Pure helpers for building SMTP commands and preparing a message for sending: envelope
+//! addresses, MAIL FROM parameters, Bcc removal, CRLF normalisation. No I/O here.
+
+use crate::error::{Error, Result};
+
+/// The bare address of "Name <addr@host>" or "addr@host" (angle brackets and white space
+/// removed).
+pub fn bare(addr: &str) -> String {
+    let a = addr.trim();
+    if let (Some(open), Some(close)) = (a.rfind('<'), a.rfind('>'))
+        && open < close
+    {
+        return a[open + 1..close].trim().to_string();
+    }
+    a.to_string()
+}
+
+/// Checks an envelope address (bare): no white space, control character or angle
+/// bracket (no command injection), a local part and a domain around the last '@'.
+/// Non-ASCII is allowed (SMTPUTF8). `what` names it in the error.
+pub fn check_envelope_address(addr: &str, what: &str) -> Result<()> {
+    let bad = addr
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
+    if let Some(c) = bad {
+        return Err(Error::invalid_arg(format!(
+            "{what} {addr:?} holds a forbidden character {c:?}"
+        )));
+    }
+    match addr.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
+        _ => Err(Error::invalid_arg(format!(
+            "{what} {addr:?} is not an address (local@domain)"
+        ))),
+    }
+}
+
+/// What a message needs from the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Needs {
+    /// Some byte of the message is >= 0x80 (BODY=8BITMIME).
+    pub eight_bit: bool,
+    /// An envelope address is not ASCII (SMTPUTF8 is then mandatory).
+    pub utf8_address: bool,
+    /// The header section holds raw UTF-8 (SMTPUTF8 when offered).
+    pub utf8_headers: bool,
+}
+
+/// Looks at a (normalised) message and its envelope.
+pub fn needs(data: &[u8], from: &str, recipients: &[String]) -> Needs {
+    let head_end = header_end(data);
+    Needs {
+        eight_bit: !data.is_ascii(),
+        utf8_address: !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii()),
+        utf8_headers: !data[..head_end].is_ascii(),
+    }
+}
+
+/// Offset of the end of the header section (after the blank line), or the length.
+fn header_end(data: &[u8]) -> usize {
+    let mut i = 0;
+    while i < data.len() {
+        let line_end = data[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(data.len());
+        let line = &data[i..line_end];
+        if line == b"\r\n" || line == b"\n" {
+            return line_end;
+        }
+        i = line_end;
+    }
+    data.len()
+}
+
+/// Removes every "Bcc:" header field (with its folded continuation lines) from the
+/// header section: Bcc recipients never appear in what is sent.
+pub fn strip_bcc(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let end = header_end(data);
+    let head = &data[..end];
+    let is_bcc = |line: &[u8]| line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:");
+    let mut has = false;
+    for line in head.split(|&b| b == b'\n') {
+        if is_bcc(line) {
+            has = true;
+            break;
+        }
+    }
+    if !has {
+        return std::borrow::Cow::Borrowed(data);
+    }
+    let mut out = Vec::with_capacity(data.len());
+    let mut skipping = false;
+    let mut i = 0;
+    while i < end {
+        let line_end = data[i..end]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(end);
+        let line = &data[i..line_end];
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        if is_bcc(line) {
+            skipping = true;
+        } else if !(skipping && continuation) {
+            skipping = false;
+            out.extend_from_slice(line);
+        }
+        i = line_end;
+    }
+    out.extend_from_slice(&data[end..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The bytes to send: Bcc removed, every line end CRLF, ending with CRLF.
+pub fn prepare_data(data: &[u8]) -> Vec<u8> {
+    let stripped = strip_bcc(data);
+    let mut out = crate::net::normalize_crlf(&stripped).into_owned();
+    if !out.is_empty() && !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// "MAIL FROM:<from>" with its ESMTP parameters.
+pub fn mail_from(from: &str, size: Option<usize>, eight_bit: bool, smtputf8: bool) -> String {
+    let mut s = format!("MAIL FROM:<{from}>");
+    if let Some(n) = size {
+        s.push_str(&format!(" SIZE={n}"));
+    }
+    if eight_bit {
+        s.push_str(" BODY=8BITMIME");
+    }
+    if smtputf8 {
+        s.push_str(" SMTPUTF8");
+    }
+    s
+}
+
+/// "RCPT TO:<addr>".
+pub fn rcpt_to(addr: &str) -> String {
+    format!("RCPT TO:<{addr}>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_addresses() {
+        assert_eq!(bare("Alice <alice@wd.test>"), "alice@wd.test");
+        assert_eq!(bare("  bob@wd.test "), "bob@wd.test");
+        assert_eq!(bare("\"A <b>\" <c@d>"), "c@d");
+        assert_eq!(bare("<>"), "");
+    }
+
+    #[test]
+    fn envelope_checks() {
+        assert!(check_envelope_address("a@b", "sender").is_ok());
+        assert!(check_envelope_address("été@exemple.fr", "sender").is_ok());
+        for bad in ["", "a", "@b", "a@", "a b@c", "a@b>x", "a@b\r\nRSET", "a<@b"] {
+            assert!(check_envelope_address(bad, "recipient").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bcc_removed_with_continuations() {
+        let m = b"From: a@b\r\nBcc: x@y,\r\n z@w\r\nTo: c@d\r\nbcc: q@r\r\n\r\nBcc: body\r\n";
+        assert_eq!(
+            &*strip_bcc(m),
+            &b"From: a@b\r\nTo: c@d\r\n\r\nBcc: body\r\n"[..]
+        );
+        let clean = b"From: a@b\r\n\r\nbody";
+        assert!(matches!(strip_bcc(clean), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn prepare_normalises() {
+        assert_eq!(prepare_data(b"A: b\n\nx\ry"), b"A: b\r\n\r\nx\r\ny\r\n");
+        assert_eq!(prepare_data(b""), b"");
+    }
+
+    #[test]
+    fn needs_detection() {
+        let n = needs(b"Subject: x\r\n\r\n\xc3\xa9", "a@b", &["c@d".into()]);
+        assert_eq!(
+            n,
+            Needs {
+                eight_bit: true,
+                utf8_address: false,
+                utf8_headers: false
+            }
+        );
+        let n = needs("Subject: é\r\n\r\nx".as_bytes(), "a@b", &["é@d".into()]);
+        assert!(n.eight_bit && n.utf8_address && n.utf8_headers);
+    }
+
+    #[test]
+    fn mail_from_params() {
+        assert_eq!(
+            mail_from("a@b", Some(10), true, true),
+            "MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME SMTPUTF8"
+        );
+        assert_eq!(mail_from("", None, false, false), "MAIL FROM:<>");
+        assert_eq!(rcpt_to("x@y"), "RCPT TO:<x@y>");
+    }
+}

@@ -1,0 +1,226 @@
+//! On-disk queue of an asynchronous session (`WD_PROP_SPOOL_DIR`).
+//!
+//! One file per message, named so that names sort in queue order. A file is written
+//! under a temporary name, fsynced, renamed, and the directory fsynced, so after a crash
+//! a message is either wholly in the spool or not there at all. A lock file keeps two
+//! sessions (or processes) from sending the same spool at once.
+//!
+//! File format: "WDSPOOL 1\r\n", "FROM <addr>\r\n", one "RCPT <addr>\r\n" per
+//! recipient, an empty line, then the message bytes.
+
+use crate::error::{Error, Result, WD_E};
+use crate::session::OutgoingMessage;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const MAGIC: &[u8] = b"WDSPOOL 1\r\n";
+const EXT: &str = "msg";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// An open (locked) spool directory.
+#[derive(Debug)]
+pub struct Spool {
+    dir: PathBuf,
+    _lock: File,
+}
+
+fn io(what: &str, path: &Path, e: &std::io::Error) -> Error {
+    Error::io(what, &path.display().to_string(), e)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io("cannot sync spool directory", dir, &e))
+}
+
+/// Serialises an envelope and message.
+pub fn encode(msg: &OutgoingMessage) -> Result<Vec<u8>> {
+    let bad = |a: &str| a.contains(['\r', '\n']);
+    if bad(&msg.from) || msg.recipients.iter().any(|r| bad(r)) {
+        return Err(Error::invalid_arg("an envelope address holds a line break"));
+    }
+    let mut out = Vec::with_capacity(msg.data.len() + 256);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(format!("FROM {}\r\n", msg.from).as_bytes());
+    for r in &msg.recipients {
+        out.extend_from_slice(format!("RCPT {r}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(&msg.data);
+    Ok(out)
+}
+
+/// Reads back what [`encode`] wrote; `None` when the file is not a spool file.
+pub fn decode(bytes: &[u8]) -> Option<OutgoingMessage> {
+    let mut rest = bytes.strip_prefix(MAGIC)?;
+    let mut msg = OutgoingMessage::default();
+    loop {
+        let i = rest.windows(2).position(|w| w == b"\r\n")?;
+        let line = std::str::from_utf8(&rest[..i]).ok()?;
+        rest = &rest[i + 2..];
+        if line.is_empty() {
+            break;
+        }
+        if let Some(a) = line.strip_prefix("FROM ") {
+            msg.from = a.to_string();
+        } else if let Some(a) = line.strip_prefix("RCPT ") {
+            msg.recipients.push(a.to_string());
+        } else {
+            return None;
+        }
+    }
+    msg.data = rest.to_vec();
+    Some(msg)
+}
+
+impl Spool {
+    /// Creates the directory if needed and takes its lock. Errors: [`WD_E::Io`], also
+    /// when another session holds the spool.
+    pub fn open(dir: &str) -> Result<Spool> {
+        let dir = PathBuf::from(dir);
+        fs::create_dir_all(&dir).map_err(|e| io("cannot create spool directory", &dir, &e))?;
+        let lock_path = dir.join(".lock");
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io("cannot open spool lock", &lock_path, &e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::new(
+                    WD_E::Io,
+                    format!(
+                        "spool directory {} is in use by another session",
+                        dir.display()
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(io("cannot lock spool directory", &dir, &e));
+            }
+        }
+        Ok(Spool { dir, _lock: lock })
+    }
+
+    /// Writes a message durably; returns its file.
+    pub fn write(&self, msg: &OutgoingMessage) -> Result<PathBuf> {
+        let bytes = encode(msg)?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let name = format!("{now:032x}-{:08x}-{n:08x}", std::process::id());
+        let tmp = self.dir.join(format!(".{name}.tmp"));
+        let fin = self.dir.join(format!("{name}.{EXT}"));
+        let r = (|| {
+            let mut f = File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            fs::rename(&tmp, &fin)
+        })();
+        if let Err(e) = r {
+            let _ = fs::remove_file(&tmp);
+            return Err(io("cannot write spool file", &fin, &e));
+        }
+        sync_dir(&self.dir)?;
+        Ok(fin)
+    }
+
+    /// Removes a sent message.
+    pub fn remove(&self, path: &Path) -> Result<()> {
+        match fs::remove_file(path) {
+            Ok(()) => sync_dir(&self.dir),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io("cannot remove spool file", path, &e)),
+        }
+    }
+
+    /// The messages left in the spool, oldest first. Unfinished temporary files are
+    /// deleted; unreadable files are renamed `*.bad` and skipped.
+    pub fn load(&self) -> Result<Vec<(PathBuf, OutgoingMessage)>> {
+        let rd = fs::read_dir(&self.dir).map_err(|e| io("cannot read spool", &self.dir, &e))?;
+        let mut files = Vec::new();
+        for ent in rd.flatten() {
+            let p = ent.path();
+            let name = ent.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                let _ = fs::remove_file(&p);
+            } else if p.extension().is_some_and(|x| x == EXT) {
+                files.push(p);
+            }
+        }
+        files.sort();
+        let mut out = Vec::with_capacity(files.len());
+        for p in files {
+            match fs::read(&p).ok().and_then(|b| decode(&b)) {
+                Some(m) => out.push((p, m)),
+                None => {
+                    let _ = fs::rename(&p, p.with_extension("bad"));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_decode_round_trip() {
+        let m = OutgoingMessage {
+            from: "a@b".into(),
+            recipients: vec!["c@d".into(), "é@f".into()],
+            data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec(),
+        };
+        let d = decode(&encode(&m).unwrap()).unwrap();
+        assert_eq!(d.from, m.from);
+        assert_eq!(d.recipients, m.recipients);
+        assert_eq!(d.data, m.data);
+        assert!(decode(b"junk").is_none());
+        assert!(decode(b"WDSPOOL 1\r\nXX y\r\n\r\n").is_none());
+    }
+
+    #[test]
+    fn spool_write_load_remove_and_lock() {
+        let dir = std::env::temp_dir().join(format!("wd-spool-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let d = dir.to_str().unwrap();
+        let sp = Spool::open(d).unwrap();
+        assert_eq!(Spool::open(d).unwrap_err().code, WD_E::Io);
+        let mut paths = Vec::new();
+        for i in 0..5 {
+            let m = OutgoingMessage {
+                from: "a@b".into(),
+                recipients: vec!["c@d".into()],
+                data: format!("n{i}").into_bytes(),
+            };
+            paths.push(sp.write(&m).unwrap());
+        }
+        fs::write(dir.join(".x.tmp"), b"partial").unwrap();
+        sp.remove(&paths[1]).unwrap();
+        let left = sp.load().unwrap();
+        let data: Vec<_> = left.iter().map(|(_, m)| m.data.clone()).collect();
+        assert_eq!(
+            data,
+            vec![
+                b"n0".to_vec(),
+                b"n2".to_vec(),
+                b"n3".to_vec(),
+                b"n4".to_vec()
+            ]
+        );
+        assert!(!dir.join(".x.tmp").exists());
+        drop(sp);
+        assert!(Spool::open(d).is_ok());
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,501 @@
+//! IMAP client against the scriptable fake server: error paths, limits, untagged data
+//! during commands, timeouts, literals and round-trip counts.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::fake_server::*;
+use wd300com::error::WD_E;
+use wd300com::imap::ImapClient;
+use wd300com::session::{
+    AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig, SessionKind,
+};
+
+const CAPS: &str = "IMAP4rev1 LITERAL+ UIDPLUS MOVE";
+
+fn cfg(port: u16) -> SessionConfig {
+    let mut c = SessionConfig::new(SessionKind::Imap);
+    c.host = "127.0.0.1".into();
+    c.port = port;
+    c.user = "alice@wd.test".into();
+    c.password = Some("alicepw".into());
+    c.timeout = Some(10);
+    c
+}
+
+/// Greeting, LOGIN (tag A0001) and SELECT INBOX (A0002) with 3 messages.
+fn logged_in() -> Script {
+    Script::new()
+        .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
+        .expect("A0001 LOGIN \"alice@wd.test\" \"alicepw\"")
+        .send(format!("A0001 OK [CAPABILITY {CAPS}] Logged in\r\n"))
+        .expect("A0002 SELECT \"INBOX\"")
+        .send("* 3 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\nA0002 OK [READ-WRITE] Select completed\r\n")
+}
+
+fn msg_ref(n: u32, uid: u32) -> MessageRef {
+    MessageRef {
+        number: n,
+        uid: uid.to_string(),
+        size: 0,
+        seen: false,
+    }
+}
+
+fn body(i: usize) -> String {
+    format!("Subject: message {i}\r\nFrom: a@wd.test\r\n\r\nbody {i}\r\n")
+}
+
+#[test]
+fn bye_greeting_is_connection_lost() {
+    let s = FakeServer::start(Script::new().send("* BYE too busy\r\n").close());
+    let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+    assert_eq!(e.code, WD_E::ConnectionLost, "{e:?}");
+    assert!(e.message.contains("too busy"), "{}", e.message);
+    s.join().assert_ok();
+}
+
+#[test]
+fn login_refused_is_auth_with_reply() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] ready\r\n"))
+            .expect("A0001 LOGIN")
+            .send("A0001 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")
+            .drain_until_closed(),
+    );
+    let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Auth, "{e:?}");
+    assert!(
+        e.system
+            .as_deref()
+            .unwrap()
+            .contains("NO [AUTHENTICATIONFAILED] Authentication failed.")
+    );
+    s.join().assert_ok();
+}
+
+#[test]
+fn login_bad_is_auth() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] ready\r\n"))
+            .expect("A0001 LOGIN")
+            .send("A0001 BAD syntax error\r\n")
+            .drain_until_closed(),
+    );
+    let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Auth, "{e:?}");
+    s.join().assert_ok();
+}
+
+#[test]
+fn capability_fetched_when_greeting_has_none() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK fake ready\r\n")
+            .expect("A0001 CAPABILITY")
+            .send("* CAPABILITY IMAP4rev1 LOGINDISABLED\r\nA0001 OK done\r\n")
+            .drain_until_closed(),
+    );
+    let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Auth, "{e:?}");
+    assert!(e.message.contains("LOGIN"), "{}", e.message);
+    s.join().assert_ok();
+}
+
+#[test]
+fn select_refused_is_protocol() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] ready\r\n"))
+            .expect("A0001 LOGIN")
+            .send("A0001 OK done\r\n")
+            .expect("A0002 SELECT \"Nope\"")
+            .send("A0002 NO [NONEXISTENT] Mailbox doesn't exist: Nope\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.folder = "Nope".into();
+    let e = ImapClient::open(&c, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert_eq!(
+        e.system.as_deref(),
+        Some("NO [NONEXISTENT] Mailbox doesn't exist: Nope")
+    );
+    s.join().assert_ok();
+}
+
+#[test]
+fn starttls_not_offered_is_tls_error() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] ready\r\n"))
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.security = Security::StartTls;
+    let e = ImapClient::open(&c, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Tls, "{e:?}");
+    let t = s.join();
+    t.assert_ok();
+    assert!(!t.received_text().contains("LOGIN"), "no plain fall-back");
+}
+
+#[test]
+fn starttls_refused_is_tls_error() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+            .expect("A0001 STARTTLS")
+            .send("A0001 NO not now\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.security = Security::StartTls;
+    let e = ImapClient::open(&c, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Tls, "{e:?}");
+    s.join().assert_ok();
+}
+
+#[test]
+fn commands_refused_are_protocol_errors() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID SEARCH ALL")
+            .expect("A0004 UID FETCH 1:*")
+            .send("A0003 NO search failed\r\nA0004 BAD fetch failed\r\n")
+            .expect("A0005 CREATE \"R&AOk-unions 2024\"")
+            .send("A0005 NO [ALREADYEXISTS] Mailbox already exists\r\n")
+            .expect("A0006 UID STORE 9 +FLAGS.SILENT (\\Deleted)")
+            .send("A0006 BAD nope\r\n")
+            .expect("A0007 UID MOVE 9 \"Trash\"")
+            .send("A0007 NO [TRYCREATE] no such mailbox\r\n")
+            .expect("A0008 LOGOUT")
+            .send("* BYE Logging out\r\nA0008 OK Logout completed.\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let e = c.list(ReadOptions::default()).unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    assert_eq!(e.system.as_deref(), Some("NO search failed"));
+    let e = c.create_folder("Réunions 2024").unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    assert!(e.message.contains("ALREADYEXISTS"), "{}", e.message);
+    let e = c.delete(&msg_ref(1, 9)).unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    let e = c.move_message(&msg_ref(1, 9), "Trash").unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    c.close().unwrap();
+    s.join().assert_ok();
+}
+
+#[test]
+fn bye_mid_fetch_is_connection_lost() {
+    let b = body(1);
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1:2 (UID FLAGS RFC822.SIZE BODY.PEEK[])")
+            .send(format!(
+                "* 1 FETCH (UID 1 BODY[] {{{}}}\r\n{b})\r\n* BYE server shutting down\r\n",
+                b.len()
+            ))
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let opts = ReadOptions {
+        keep_unseen: true,
+        ..Default::default()
+    };
+    let e = c.fetch(&[msg_ref(1, 1), msg_ref(2, 2)], opts).unwrap_err();
+    assert_eq!(e.code, WD_E::ConnectionLost, "{e:?}");
+    assert!(e.message.contains("shutting down"), "{}", e.message);
+    drop(c);
+    s.join().assert_ok();
+}
+
+#[test]
+fn literal_cut_short_is_connection_lost() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1 ")
+            .send("* 1 FETCH (UID 1 BODY[] {1000}\r\nSubject: short\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let e = c
+        .fetch(&[msg_ref(1, 1)], ReadOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code, WD_E::ConnectionLost, "{e:?}");
+    drop(c);
+    s.join().assert_ok();
+}
+
+#[test]
+fn huge_literal_is_refused_without_allocating() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1 ")
+            .send("* 1 FETCH (UID 1 BODY[] {2147483648}\r\nSubject: x\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let e = c
+        .fetch(&[msg_ref(1, 1)], ReadOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert!(e.message.contains("2147483648"), "{}", e.message);
+    drop(c);
+    s.join().assert_ok();
+}
+
+#[test]
+fn unsolicited_data_during_fetch_is_handled() {
+    let b = body(7);
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 7 (UID FLAGS RFC822.SIZE BODY[])")
+            .send(format!(
+                "* 5 EXISTS\r\n* 2 EXPUNGE\r\n* 1 FETCH (FLAGS (\\Flagged))\r\n\
+                 * 2 FETCH (UID 7 RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n\
+                 * 2 FETCH (UID 7 FLAGS (\\Seen))\r\n* 4 EXISTS\r\nA0003 OK Fetch completed.\r\n",
+                b.len(),
+                b.len()
+            ))
+            .expect("A0004 LOGOUT")
+            .send("* BYE bye\r\nA0004 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let v = c.fetch(&[msg_ref(3, 7)], ReadOptions::default()).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].uid, "7");
+    assert_eq!(v[0].number, 2);
+    assert_eq!(v[0].size, b.len() as i64);
+    assert!(v[0].seen);
+    assert_eq!(v[0].source, b.as_bytes());
+    assert_eq!(v[0].subject, "message 7");
+    assert_eq!(c.exists(), 4);
+    c.close().unwrap();
+    s.join().assert_ok();
+}
+
+#[test]
+fn stall_past_timeout_is_timeout() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH")
+            .stall(Duration::from_secs(5))
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.timeout = Some(2);
+    let mut cl = ImapClient::open(&c, 10).unwrap();
+    let start = Instant::now();
+    let e = cl
+        .fetch(&[msg_ref(1, 1)], ReadOptions::default())
+        .unwrap_err();
+    let took = start.elapsed();
+    assert_eq!(e.code, WD_E::Timeout, "{e:?}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    drop(cl);
+    let _ = s.join();
+}
+
+#[test]
+fn thousand_messages_in_one_round_trip() {
+    const N: usize = 1000;
+    let mut search = String::from("* SEARCH");
+    let mut sizes = String::new();
+    for i in 1..=N {
+        search.push_str(&format!(" {i}"));
+        sizes.push_str(&format!(
+            "* {i} FETCH (UID {i} FLAGS ({}) RFC822.SIZE {})\r\n",
+            if i % 2 == 0 { "\\Seen" } else { "" },
+            body(i).len()
+        ));
+    }
+    let mut bodies = String::new();
+    for i in 1..=N {
+        let b = body(i);
+        bodies.push_str(&format!(
+            "* {i} FETCH (UID {i} FLAGS (\\Seen) RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n",
+            b.len(),
+            b.len()
+        ));
+    }
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID SEARCH ALL")
+            .expect("A0004 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+            .send(format!(
+                "{search}\r\nA0003 OK Search completed.\r\n{sizes}A0004 OK Fetch completed.\r\n"
+            ))
+            .expect(format!(
+                "A0005 UID FETCH 1:{N} (UID FLAGS RFC822.SIZE BODY[])"
+            ))
+            .send(format!("{bodies}A0005 OK Fetch completed.\r\n"))
+            .expect("A0006 LOGOUT")
+            .send("* BYE bye\r\nA0006 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let refs = c.list(ReadOptions::default()).unwrap();
+    assert_eq!(refs.len(), N);
+    assert_eq!(refs[9].number, 10);
+    assert!(refs[9].seen && !refs[10].seen);
+    let v = c.fetch(&refs, ReadOptions::default()).unwrap();
+    assert_eq!(v.len(), N);
+    for (i, e) in v.iter().enumerate() {
+        assert_eq!(e.source, body(i + 1).as_bytes());
+        assert_eq!(e.number as usize, i + 1);
+    }
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    // LOGIN, SELECT, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
+    assert_eq!(t.flights, 5, "{}", t.report());
+}
+
+#[test]
+fn unseen_listing_filters_by_search() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID SEARCH UNSEEN")
+            .expect("A0004 UID FETCH 1:*")
+            .send(
+                "* SEARCH 12\r\nA0003 OK done\r\n* 1 FETCH (UID 11 FLAGS (\\Seen) RFC822.SIZE 5)\r\n\
+                 * 2 FETCH (UID 12 FLAGS () RFC822.SIZE 6)\r\nA0004 OK done\r\n",
+            )
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let refs = c
+        .list(ReadOptions {
+            unread_only: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        refs,
+        vec![MessageRef {
+            number: 2,
+            uid: "12".into(),
+            size: 6,
+            seen: false
+        }]
+    );
+    drop(c);
+    s.join().assert_ok();
+}
+
+#[test]
+fn synchronizing_literal_login_without_literal_plus() {
+    let pass = "p@ss \"wörd\" x";
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
+            .expect_literal_line("A0001 LOGIN \"carol@wd.test\" {")
+            .send("A0001 OK [CAPABILITY IMAP4rev1] done\r\n")
+            .expect("A0002 SELECT")
+            .send("A0002 OK done\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.user = "carol@wd.test".into();
+    c.password = Some(pass.into());
+    let cl = ImapClient::open(&c, 10).unwrap();
+    drop(cl);
+    let t = s.join();
+    t.assert_ok();
+    let cmd = &t.literal_commands[0];
+    let want = format!("A0001 LOGIN \"carol@wd.test\" {{{}}}\r\n{pass}", pass.len());
+    assert!(
+        cmd.starts_with(want.as_bytes()),
+        "{}",
+        String::from_utf8_lossy(cmd)
+    );
+}
+
+#[test]
+fn xoauth2_error_challenge_is_answered_and_reported() {
+    // base64 of {"status":"401","schemes":"bearer","scope":"mail"}
+    let challenge = "eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=";
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER] ready\r\n")
+            .expect("A0001 AUTHENTICATE XOAUTH2 ")
+            .send(format!("+ {challenge}\r\n"))
+            .expect("")
+            .send("A0001 NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.password = None;
+    c.auth_token = Some("bad-token".into());
+    c.auth_method = AuthMethod::XOAuth2;
+    let e = ImapClient::open(&c, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Auth, "{e:?}");
+    assert!(e.message.contains("\"status\":\"401\""), "{}", e.message);
+    assert!(!e.message.contains("bad-token"));
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.lines[1], "", "empty answer to the error challenge");
+}
+
+#[test]
+fn sasl_login_and_append_with_sync_literal() {
+    let msg = b"Subject: a\r\n\r\nhello\r\n";
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 AUTH=LOGIN] ready\r\n")
+            .expect("A0001 AUTHENTICATE LOGIN")
+            .send("+ VXNlcm5hbWU6\r\n")
+            .expect("YWxpY2VAd2QudGVzdA==")
+            .send("+ UGFzc3dvcmQ6\r\n")
+            .expect("YWxpY2Vwdw==")
+            .send("A0001 OK [CAPABILITY IMAP4rev1 UIDPLUS] ok\r\n")
+            .expect("A0002 SELECT")
+            .send("A0002 OK done\r\n")
+            .expect_literal_line("A0003 APPEND \"Drafts\" (\\Seen) {")
+            .send("A0003 OK [APPENDUID 1 5] done\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = cfg(s.port());
+    c.auth_method = AuthMethod::Login;
+    let mut cl = ImapClient::open(&c, 10).unwrap();
+    cl.append("Drafts", msg, true).unwrap();
+    drop(cl);
+    let t = s.join();
+    t.assert_ok();
+    let cmd = &t.literal_commands[0];
+    let mut want = format!("A0003 APPEND \"Drafts\" (\\Seen) {{{}}}\r\n", msg.len()).into_bytes();
+    want.extend_from_slice(msg);
+    assert!(cmd.starts_with(&want), "{}", String::from_utf8_lossy(cmd));
+}
+
+#[test]
+fn move_falls_back_without_move_and_uidplus() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
+            .expect("A0001 LOGIN")
+            .send("A0001 OK [CAPABILITY IMAP4rev1] ok\r\n")
+            .expect("A0002 SELECT")
+            .send("* 2 EXISTS\r\nA0002 OK done\r\n")
+            .expect("A0003 UID COPY 4 \"&ZeVnLA-\"")
+            .send("A0003 OK copied\r\n")
+            .expect("A0004 UID STORE 4 +FLAGS.SILENT (\\Deleted)")
+            .send("A0004 OK stored\r\n")
+            .expect("A0005 EXPUNGE")
+            .send("* 1 EXPUNGE\r\nA0005 OK expunged\r\n")
+            .expect("A0006 LOGOUT")
+            .send("* BYE bye\r\nA0006 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    c.move_message(&msg_ref(1, 4), "日本").unwrap();
+    assert_eq!(c.exists(), 1);
+    c.close().unwrap();
+    s.join().assert_ok();
+}

@@ -1,0 +1,484 @@
+//! IMAP client against the Dovecot of the test bench (`scripts/mailservers start`).
+//! Each test works in folders it creates with unique names; other developers' tests
+//! share the bench. Without WD_TEST_HOST the tests skip with a note, unless
+//! WD_REQUIRE_SERVERS=1, where they fail.
+
+mod support;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use wd300com::error::WD_E;
+use wd300com::imap::ImapClient;
+use wd300com::session::{
+    AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig, SessionKind,
+};
+
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
+}
+
+/// True when the bench is configured; false (skip) otherwise unless servers are required.
+fn servers() -> bool {
+    if std::env::var("WD_TEST_HOST").is_ok() {
+        return true;
+    }
+    if std::env::var("WD_REQUIRE_SERVERS").as_deref() == Ok("1") {
+        panic!("WD_TEST_HOST is not set and WD_REQUIRE_SERVERS=1");
+    }
+    eprintln!("note: WD_TEST_HOST not set, skipping IMAP server test");
+    false
+}
+
+fn port(name: &str) -> u16 {
+    var(name).parse().unwrap()
+}
+
+fn cfg(user: &str, pass: &str, security: Security) -> SessionConfig {
+    let mut c = SessionConfig::new(SessionKind::Imap);
+    c.host = var("WD_TEST_HOST");
+    c.port = match security {
+        Security::Implicit => port("WD_TEST_IMAPS_PORT"),
+        _ => port("WD_TEST_IMAP_PORT"),
+    };
+    c.user = user.into();
+    c.password = Some(pass.into());
+    c.security = security;
+    c.ca_file = Some(var("WD_TEST_CA"));
+    c.timeout = Some(30);
+    c
+}
+
+fn alice() -> SessionConfig {
+    cfg(&var("WD_TEST_USER1"), &var("WD_TEST_PASS1"), Security::None)
+}
+
+fn open(c: &SessionConfig) -> ImapClient {
+    ImapClient::open(c, 30).unwrap_or_else(|e| panic!("open failed: {e:?}"))
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A folder name unique to this process and call.
+fn unique(label: &str) -> String {
+    format!(
+        "t-{}-{}-{label}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+fn message(subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Alice <alice@wd.test>\r\nTo: bob@wd.test\r\nSubject: {subject}\r\n\
+         Message-ID: <{subject}@wd.test>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// Runs Python's imaplib as an independent client; returns its stdout.
+fn python(script: &str, folder: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("F", folder)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const PY_FLAGS: &str = r#"
+import imaplib, os
+m = imaplib.IMAP4(os.environ['WD_TEST_HOST'], int(os.environ['WD_TEST_IMAP_PORT']))
+m.login(os.environ['WD_TEST_USER1'], os.environ['WD_TEST_PASS1'])
+typ, _ = m.select('"' + os.environ['F'] + '"', readonly=True)
+assert typ == 'OK'
+typ, data = m.fetch('1:*', '(FLAGS)')
+print(b' '.join(d for d in data if d).decode())
+m.logout()
+"#;
+
+#[test]
+fn plain_starttls_and_implicit_tls() {
+    if !servers() {
+        return;
+    }
+    for sec in [Security::None, Security::StartTls, Security::Implicit] {
+        let mut c = alice();
+        c.security = sec;
+        c.port = match sec {
+            Security::Implicit => port("WD_TEST_IMAPS_PORT"),
+            _ => port("WD_TEST_IMAP_PORT"),
+        };
+        let mut cl = open(&c);
+        assert_eq!(cl.folder(), "INBOX");
+        assert!(cl.has("IMAP4rev1"));
+        cl.list(ReadOptions::default()).unwrap();
+        cl.close().unwrap();
+    }
+    // A CA that did not sign the server certificate.
+    let mut c = alice();
+    c.security = Security::Implicit;
+    c.port = port("WD_TEST_IMAPS_PORT");
+    c.ca_file = Some(support::fake_server::fake_ca_path().display().to_string());
+    let e = ImapClient::open(&c, 30).err().unwrap();
+    assert_eq!(e.code, WD_E::Tls, "{e:?}");
+    c.security = Security::StartTls;
+    c.port = port("WD_TEST_IMAP_PORT");
+    let e = ImapClient::open(&c, 30).err().unwrap();
+    assert_eq!(e.code, WD_E::Tls, "{e:?}");
+    // Ignoring certificate errors accepts it.
+    c.ignore_cert_errors = true;
+    c.ca_file = None;
+    open(&c).close().unwrap();
+}
+
+#[test]
+fn every_auth_mechanism() {
+    if !servers() {
+        return;
+    }
+    for m in [
+        AuthMethod::Auto,
+        AuthMethod::UserPass,
+        AuthMethod::Plain,
+        AuthMethod::Login,
+        AuthMethod::CramMd5,
+    ] {
+        let mut c = alice();
+        c.auth_method = m;
+        let mut cl = ImapClient::open(&c, 30).unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
+        cl.close().unwrap();
+    }
+    for m in [
+        AuthMethod::XOAuth2,
+        AuthMethod::OAuthBearer,
+        AuthMethod::Auto,
+    ] {
+        let mut c = alice();
+        c.password = None;
+        c.auth_token = Some(var("WD_TEST_TOKEN1"));
+        c.auth_method = m;
+        let mut cl = ImapClient::open(&c, 30).unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
+        cl.close().unwrap();
+    }
+    // Carol's password holds spaces, quotes and non-ASCII.
+    for m in [
+        AuthMethod::UserPass,
+        AuthMethod::Plain,
+        AuthMethod::Login,
+        AuthMethod::CramMd5,
+    ] {
+        let mut c = cfg(&var("WD_TEST_USER3"), &var("WD_TEST_PASS3"), Security::None);
+        c.auth_method = m;
+        let mut cl = ImapClient::open(&c, 30).unwrap_or_else(|e| panic!("carol {m:?}: {e:?}"));
+        cl.close().unwrap();
+    }
+}
+
+#[test]
+fn wrong_credentials_are_auth_errors() {
+    if !servers() {
+        return;
+    }
+    for m in [AuthMethod::UserPass, AuthMethod::Plain] {
+        let mut c = alice();
+        c.password = Some("wrong password".into());
+        c.auth_method = m;
+        let e = ImapClient::open(&c, 30).err().unwrap();
+        assert_eq!(e.code, WD_E::Auth, "{m:?} {e:?}");
+        assert!(e.system.as_deref().unwrap_or("").starts_with("NO"), "{e:?}");
+        assert!(!e.message.contains("wrong password"));
+    }
+    let mut c = alice();
+    c.password = None;
+    c.auth_token = Some("wdtok-invalid".into());
+    c.auth_method = AuthMethod::OAuthBearer;
+    let e = ImapClient::open(&c, 30).err().unwrap();
+    assert_eq!(e.code, WD_E::Auth, "{e:?}");
+    assert!(e.message.contains("\"status\""), "{e:?}");
+    assert!(!e.message.contains("wdtok-invalid"));
+}
+
+#[test]
+fn thousand_message_folder() {
+    if !servers() {
+        return;
+    }
+    const N: usize = 1000;
+    let mut cl = open(&alice());
+    let f = unique("big");
+    cl.create_folder(&f).unwrap();
+    for i in 0..N {
+        let seen = i % 3 == 0;
+        cl.append(&f, &message(&format!("big-{i}"), "x"), seen)
+            .unwrap();
+    }
+    cl.select_folder(&f).unwrap();
+    assert_eq!(cl.exists(), N as u32);
+    let refs = cl.list(ReadOptions::default()).unwrap();
+    assert_eq!(refs.len(), N);
+    let unseen = cl
+        .list(ReadOptions {
+            unread_only: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(unseen.len(), N - N.div_ceil(3));
+    let opts = ReadOptions {
+        keep_unseen: true,
+        ..Default::default()
+    };
+    let all = cl.fetch(&refs, opts).unwrap();
+    assert_eq!(all.len(), N);
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(e.subject, format!("big-{i}"));
+        assert_eq!(e.number as usize, i + 1);
+        assert_eq!(e.seen, i % 3 == 0);
+        assert_eq!(e.size as usize, e.source.len());
+    }
+    // keep_unseen left the flags alone.
+    assert_eq!(
+        cl.list(ReadOptions {
+            unread_only: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        unseen.len()
+    );
+    cl.select_folder("INBOX").unwrap();
+    cl.delete_folder(&f).unwrap();
+    cl.close().unwrap();
+}
+
+#[test]
+fn folders_with_spaces_and_non_ascii() {
+    if !servers() {
+        return;
+    }
+    let mut cl = open(&alice());
+    let a = unique("Réunions 2024");
+    let b = unique("日本");
+    let parent = unique("parent & co");
+    let child = format!("{parent}/été 😀");
+    for f in [&a, &b, &parent, &child] {
+        cl.create_folder(f).unwrap();
+    }
+    let names = cl.list_folders().unwrap();
+    for f in [&a, &b, &parent, &child] {
+        assert!(names.contains(f), "{f} not in {names:?}");
+    }
+    assert!(names.iter().any(|n| n == "INBOX"));
+    cl.select_folder(&child).unwrap();
+    assert_eq!(cl.exists(), 0);
+    assert!(cl.list(ReadOptions::default()).unwrap().is_empty());
+    cl.select_folder("INBOX").unwrap();
+    let a2 = format!("{a} renommé");
+    cl.rename_folder(&a, &a2).unwrap();
+    let names = cl.list_folders().unwrap();
+    assert!(names.contains(&a2) && !names.contains(&a), "{names:?}");
+    let e = cl.create_folder(&b).unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    assert!(e.system.is_some());
+    for f in [&a2, &b, &child, &parent] {
+        cl.delete_folder(f).unwrap();
+    }
+    let names = cl.list_folders().unwrap();
+    for f in [&a2, &b, &child, &parent] {
+        assert!(!names.contains(f), "{f} still in {names:?}");
+    }
+    let e = cl.select_folder(&a2).unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol);
+    cl.close().unwrap();
+}
+
+#[test]
+fn copy_move_delete_and_seen_flags() {
+    if !servers() {
+        return;
+    }
+    let mut cl = open(&alice());
+    let src = unique("src");
+    let dst = unique("dst");
+    cl.create_folder(&src).unwrap();
+    cl.create_folder(&dst).unwrap();
+    for i in 0..3 {
+        cl.append(&src, &message(&format!("m{i}"), "body"), false)
+            .unwrap();
+    }
+    cl.select_folder(&src).unwrap();
+    let refs = cl.list(ReadOptions::default()).unwrap();
+    assert_eq!(refs.len(), 3);
+    assert!(refs.iter().all(|r| !r.seen));
+    cl.copy_message(&refs[0], &dst).unwrap();
+    cl.move_message(&refs[1], &dst).unwrap();
+    cl.delete(&refs[2]).unwrap();
+    let left = cl.list(ReadOptions::default()).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].uid, refs[0].uid);
+
+    // Seen flags written, then read back by an independent client.
+    cl.set_seen(&left[0], true).unwrap();
+    let flags = python(PY_FLAGS, &src);
+    assert!(flags.contains("\\Seen"), "{flags}");
+    cl.set_seen(&left[0], false).unwrap();
+    let flags = python(PY_FLAGS, &src);
+    assert!(!flags.contains("\\Seen"), "{flags}");
+
+    // Reading without keep_unseen sets \Seen on the server.
+    let v = cl.fetch(&left, ReadOptions::default()).unwrap();
+    assert!(v[0].seen);
+    assert_eq!(v[0].subject, "m0");
+    let flags = python(PY_FLAGS, &src);
+    assert!(flags.contains("\\Seen"), "{flags}");
+
+    cl.select_folder(&dst).unwrap();
+    let moved = cl.list(ReadOptions::default()).unwrap();
+    let got = cl
+        .fetch(
+            &moved,
+            ReadOptions {
+                header_only: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut subjects: Vec<&str> = got.iter().map(|e| e.subject.as_str()).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["m0", "m1"]);
+    assert!(got.iter().all(|e| e.header_only && !e.seen));
+    cl.select_folder("INBOX").unwrap();
+    cl.delete_folder(&src).unwrap();
+    cl.delete_folder(&dst).unwrap();
+    cl.close().unwrap();
+}
+
+#[test]
+fn append_then_read_back_byte_exact() {
+    if !servers() {
+        return;
+    }
+    let mut cl = open(&alice());
+    let f = unique("append");
+    cl.create_folder(&f).unwrap();
+    let data = message(
+        "exact",
+        "Grüße, 日本語, tab\there, \"quotes\" {3}\r\n.\r\nend",
+    );
+    cl.append(&f, &data, true).unwrap();
+    cl.select_folder(&f).unwrap();
+    let refs = cl.list(ReadOptions::default()).unwrap();
+    assert_eq!(refs.len(), 1);
+    assert!(refs[0].seen);
+    assert_eq!(refs[0].size as usize, data.len());
+    let v = cl
+        .fetch(
+            &refs,
+            ReadOptions {
+                keep_unseen: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(v[0].source, data);
+    assert_eq!(v[0].subject, "exact");
+    assert!(v[0].message.contains("Grüße"), "{:?}", v[0].message);
+    let bad: MessageRef = MessageRef {
+        uid: "abc".into(),
+        ..refs[0].clone()
+    };
+    assert_eq!(
+        cl.fetch(&[bad], ReadOptions::default()).unwrap_err().code,
+        WD_E::InvalidArgument
+    );
+    cl.select_folder("INBOX").unwrap();
+    cl.delete_folder(&f).unwrap();
+    cl.close().unwrap();
+}
+
+#[test]
+fn transcript_masks_credentials() {
+    if !servers() {
+        return;
+    }
+    let path = std::env::temp_dir().join(format!("imap-trace-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    wd300com::trace::set_file(Some(path.to_str().unwrap())).unwrap();
+    let pass3 = var("WD_TEST_PASS3");
+    for m in [AuthMethod::UserPass, AuthMethod::Plain, AuthMethod::Login] {
+        let mut c = cfg(&var("WD_TEST_USER3"), &pass3, Security::None);
+        c.auth_method = m;
+        open(&c).close().unwrap();
+    }
+    let mut c = alice();
+    c.password = None;
+    c.auth_token = Some(var("WD_TEST_TOKEN1"));
+    c.auth_method = AuthMethod::XOAuth2;
+    open(&c).close().unwrap();
+    wd300com::trace::set_file(None).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        text.contains("IMAP C: A0001 LOGIN \"carol@wd.test\""),
+        "{text}"
+    );
+    assert!(text.contains("AUTHENTICATE PLAIN ****"), "{text}");
+    assert!(!text.contains("wörd"), "{text}");
+    assert!(!text.contains(&var("WD_TEST_TOKEN1")));
+    assert!(!text.contains(&wd300com::auth::plain("", &var("WD_TEST_USER3"), &pass3)));
+    assert!(!text.contains(&wd300com::auth::login_pass(&pass3)));
+}
+
+#[test]
+fn legacy_opener_from_the_c_api() {
+    if !servers() {
+        return;
+    }
+    use std::ffi::CString;
+    use wd300com::ffi::imap::EmailOuvreSessionIMAP;
+    use wd300com::ffi::session::EmailFermeSession;
+    let user = CString::new(var("WD_TEST_USER2")).unwrap();
+    let pass = CString::new(var("WD_TEST_PASS2")).unwrap();
+    let host = CString::new(var("WD_TEST_HOST")).unwrap();
+    let p = i32::from(port("WD_TEST_IMAP_PORT"));
+    // SAFETY: valid NUL-terminated strings.
+    unsafe {
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 0),
+            1
+        );
+        // A second incoming connection under the same name is refused.
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 0),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::SessionExists);
+        assert_eq!(EmailFermeSession(user.as_ptr()), 1);
+        let bad = CString::new("wrong").unwrap();
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), bad.as_ptr(), host.as_ptr(), p, 0),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Auth);
+        // STARTTLS with a certificate from the bench CA, unknown to the system store.
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 2),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Tls);
+        assert_eq!(
+            EmailOuvreSessionIMAP(user.as_ptr(), pass.as_ptr(), host.as_ptr(), p, 7),
+            0
+        );
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::InvalidArgument);
+        // The failed opens left no session behind.
+        assert_eq!(EmailFermeSession(user.as_ptr()), 0);
+        assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::UnknownSession);
+    }
+}
