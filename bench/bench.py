@@ -275,7 +275,7 @@ class Bench:
                          proxy, runs=runs)
             if self.a.python_pkg:
                 self.measure(section, "ours (Python ctypes)",
-                             PEERS + ["ctypes-smtp", LIB, HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
+                             PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
                              runs=runs)
         self.measure(section, "smtplib", PEERS + ["smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
                      runs=runs)

@@ -4,7 +4,7 @@
     peers.py pop3  HOST PORT USER PASS             poplib: retr(i) for every message
     peers.py imap  HOST PORT USER PASS             imaplib: one UID FETCH 1:* (BODY.PEEK[])
     peers.py parse PATH...                         email.message_from_bytes(policy.default)
-    peers.py ctypes-smtp LIB HOST PORT USER PASS FILE N   the library from Python (ctypes)
+    peers.py ctypes-smtp HOST PORT USER PASS FILE N   the library from Python (python/ package)
 
 Prints one JSON line {"n", "bytes", "secs"} like bench/wdbench; the time covers the session
 (connect to quit) or the parsing (files already in memory).
@@ -102,29 +102,23 @@ def parse(paths):
     report(len(blobs), sum(len(b) for b in blobs), secs)
 
 
-def ctypes_smtp(lib, host, port, user, password, path, n):
-    import ctypes
+def ctypes_smtp(host, port, user, password, path, n):
+    """The library from Python through the ctypes package in python/ (flat functions)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
+    import wd300com as wd
 
-    wd = ctypes.CDLL(lib)
-    wd.EmailCree.restype = ctypes.c_int32
-    wd.EmailImporteSource.argtypes = [ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]
-    wd.EmailOuvreSessionSMTP.argtypes = [ctypes.c_char_p] * 4 + [ctypes.c_int32] * 3
-    wd.EmailEnvoieMessage.argtypes = [ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32]
-    wd.EmailFermeSession.argtypes = [ctypes.c_char_p]
-    wd.ErreurInfo.restype = ctypes.c_char_p
     data = open(path, "rb").read()
     m = wd.EmailCree()
-    if not wd.EmailImporteSource(m, data, len(data)):
-        raise SystemExit(wd.ErreurInfo(0))
-    u = user.encode()
+    if not wd.EmailImporteSource(m, data):
+        raise SystemExit(wd.ErreurInfo(wd.WD_ERR_MESSAGE))
     t0 = time.perf_counter()
-    pw = None if password == "-" else password.encode()
-    if not wd.EmailOuvreSessionSMTP(u, pw, host.encode(), int(port), 0, 0):
-        raise SystemExit(wd.ErreurInfo(0))
+    pw = None if password == "-" else password
+    if not wd.EmailOuvreSessionSMTP(user, pw, host, int(port), 0, wd.WD_OPTION_NONE):
+        raise SystemExit(wd.ErreurInfo(wd.WD_ERR_MESSAGE))
     for _ in range(int(n)):
-        if not wd.EmailEnvoieMessage(u, m, 0):
-            raise SystemExit(wd.ErreurInfo(0))
-    wd.EmailFermeSession(u)
+        if not wd.EmailEnvoieMessage(user, m, 0):
+            raise SystemExit(wd.ErreurInfo(wd.WD_ERR_MESSAGE))
+    wd.EmailFermeSession(user)
     report(int(n), len(data) * int(n), time.perf_counter() - t0)
 
 
