@@ -20,6 +20,14 @@ use crate::message::model::{Attachment, Email};
 /// Text bodies have CRLF line ends. Errors: `Message` when the input holds no header at all
 /// or is larger than `MAX_MESSAGE`. Never panics.
 pub fn parse(bytes: &[u8]) -> Result<Email> {
+    let mut email = parse_fields(bytes)?;
+    email.source = bytes.to_vec();
+    Ok(email)
+}
+
+/// [`parse`] without copying `bytes` into `source` (left empty): for callers that own
+/// the raw message and move it there themselves (POP3 and IMAP reading).
+pub fn parse_fields(bytes: &[u8]) -> Result<Email> {
     if bytes.len() > MAX_MESSAGE {
         return Err(Error::message(format!(
             "message too large ({} bytes, limit {MAX_MESSAGE})",
@@ -30,7 +38,6 @@ pub fn parse(bytes: &[u8]) -> Result<Email> {
         .parse(bytes)
         .ok_or_else(|| Error::message("not an RFC 5322 message: no header found"))?;
     let mut email = Email {
-        source: bytes.to_vec(),
         size: bytes.len() as i64,
         ..Email::default()
     };
@@ -238,8 +245,19 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec
     codec::decode_transfer(body, encoding)
 }
 
+/// First occurrence of `needle` (which starts with LF) in `hay`: jumps from LF to LF
+/// instead of comparing at every offset (a 25 MB attachment is searched for its boundary).
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(i) = crate::net::find_byte(&hay[from..], first) {
+        let at = from + i;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn clean_id(id: &str) -> String {
@@ -292,7 +310,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>, boundary: Op
         if slot_free {
             let bytes = part_bytes(raw, part, boundary);
             let charset = ct.and_then(|c| c.attribute("charset"));
-            let text = codec::normalize_crlf(&codec::decode_charset(&bytes, charset));
+            let text = codec::normalize_crlf_owned(codec::decode_charset(&bytes, charset));
             if subtype == "html" {
                 email.html = text;
             } else {
