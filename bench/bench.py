@@ -271,8 +271,12 @@ class Bench:
         with open(msg, "wb") as f:
             f.write(message_10k(BUSER, rcpt, "bench smtp"))
         if self.a.have_smtp:
-            self.measure(section, "ours (C)", [WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n,
-                         proxy, runs=runs)
+            st = self.measure(section, "ours (C)", [WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, str(n)],
+                              n, proxy, runs=runs)
+            if proxy and st:
+                # Session cost alone (connect, EHLO, AUTH, QUIT): flights per message exclude it.
+                r0 = run_child([WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, "0"], proxy)
+                st["session_flights"] = r0["flights"]
             if self.a.python_pkg:
                 self.measure(section, "ours (Python ctypes)",
                              PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
@@ -459,8 +463,11 @@ def goals(b):
          f"SMTP >= 10x smtplib msg/s on the fast sink: {r:.1f}x" if r else "SMTP >= 10x smtplib: no data")
     lat = [x for x in rows if x[0].startswith("SMTP") and "sink, RTT" in x[0] and x[1] == "ours (C)"]
     if lat and "flights" in lat[0][2]:
-        f = lat[0][2]["flights"] / lat[0][2]["n"]
-        line(f <= 1.0, f"SMTP <= 1 round trip per message with PIPELINING+CHUNKING: {f:.2f} client flights/msg")
+        st = lat[0][2]
+        f = (st["flights"] - st.get("session_flights", 0)) / st["n"]
+        line(f <= 1.0, f"SMTP <= 1 round trip per message with PIPELINING+CHUNKING: {f:.2f} client flights/msg "
+                       f"({st['flights']:.0f} flights for {st['n']} messages, of which "
+                       f"{st.get('session_flights', 0)} for connect/EHLO/AUTH/QUIT)")
     for proto, peer in (("POP3", "poplib"), ("IMAP", "imaplib")):
         lat = [x[0] for x in rows if x[0].startswith(proto) and "RTT" in x[0]]
         loop = [x[0] for x in rows if x[0].startswith(proto) and "RTT" not in x[0]]

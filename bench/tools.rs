@@ -177,6 +177,13 @@ fn pipe(
     thread::spawn(move || {
         let mut buf = vec![0u8; 256 * 1024];
         loop {
+            // Acknowledge at once: a TCP-terminating proxy must not add its own delayed
+            // ACKs (a server's Nagle-held write would wait 40 ms for them).
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::linux::net::TcpStreamExt;
+                let _ = from.set_quickack(true);
+            }
             let n = match from.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
