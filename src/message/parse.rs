@@ -34,7 +34,7 @@ pub fn parse_fields(bytes: &[u8]) -> Result<Email> {
             bytes.len()
         )));
     }
-    let msg = MessageParser::default()
+    let mut msg = MessageParser::default()
         .parse(bytes)
         .ok_or_else(|| Error::message("not an RFC 5322 message: no header found"))?;
     let mut email = Email {
@@ -57,7 +57,7 @@ pub fn parse_fields(bytes: &[u8]) -> Result<Email> {
             }
         }
     }
-    for (part, boundary) in msg.parts.iter().zip(&boundaries) {
+    for (part, boundary) in msg.parts.iter_mut().zip(&boundaries) {
         read_part(&mut email, bytes, part, boundary.as_deref());
     }
     Ok(email)
@@ -268,7 +268,8 @@ fn clean_id(id: &str) -> String {
         .to_string()
 }
 
-fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) {
+/// `part`'s decoded binary body is moved out (not copied) into the attachment.
+fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary: Option<&str>) {
     if matches!(part.body, PartType::Multipart(_)) {
         return;
     }
@@ -325,7 +326,12 @@ fn read_part(email: &mut Email, raw: &[u8], part: &MessagePart<'_>, boundary: Op
     }
 
     let data = match &part.body {
-        PartType::Binary(b) | PartType::InlineBinary(b) if !is_message => b.to_vec(),
+        PartType::Binary(_) | PartType::InlineBinary(_) if !is_message => {
+            match std::mem::replace(&mut part.body, PartType::Binary(Default::default())) {
+                PartType::Binary(b) | PartType::InlineBinary(b) => b.into_owned(),
+                _ => Vec::new(),
+            }
+        }
         _ => part_bytes(raw, part, boundary),
     };
     let content_type = if is_message {
