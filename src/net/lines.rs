@@ -284,7 +284,7 @@ mod tests {
                 let mut d: Vec<u8> = (0..len)
                     .map(|_| {
                         seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
-                        if (seed >> 16) % 9 == 0 {
+                        if (seed >> 16).is_multiple_of(9) {
                             alphabet[((seed >> 8) % 3) as usize]
                         } else {
                             b'x'
