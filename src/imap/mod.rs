@@ -706,7 +706,7 @@ impl Mailbox for ImapClient {
                     format!("server sent no content for message UID {uid}"),
                 )
             })?;
-            let mut email = crate::message::parse::parse(&raw)?;
+            let mut email = crate::message::parse::parse_fields(&raw)?;
             email.uid = uid.to_string();
             email.number = seq as i32;
             email.size = d.size.unwrap_or(r.size) as i64;

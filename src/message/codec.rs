@@ -140,21 +140,18 @@ pub fn decode_transfer(input: &[u8], encoding: mail_parser::Encoding) -> Vec<u8>
 
 /// Every line end (CRLF, LF or a lone CR) becomes CRLF.
 pub fn normalize_crlf(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 32);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\r\n");
-            }
-            '\n' => out.push_str("\r\n"),
-            c => out.push(c),
-        }
+    normalize_crlf_owned(s.to_owned())
+}
+
+/// [`normalize_crlf`] taking the string: returned as is when already clean (the usual
+/// case for a received body), without a per-character copy.
+pub fn normalize_crlf_owned(s: String) -> String {
+    match crate::net::normalize_crlf(s.as_bytes()) {
+        std::borrow::Cow::Borrowed(_) => s,
+        // Only ASCII CR/LF bytes were inserted or replaced: still valid UTF-8.
+        std::borrow::Cow::Owned(v) => String::from_utf8(v)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
-    out
 }
 
 /// Same as `normalize_crlf` on bytes.

@@ -92,7 +92,20 @@ impl Stream {
         }
     }
 
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    /// One read. `quickack`: acknowledge what arrives at once instead of after the
+    /// delayed-ACK timer (40 ms on Linux). A server that answers one flight in two writes
+    /// without TCP_NODELAY (Postfix before and after a BDAT chunk) holds its second write
+    /// until the first is acknowledged; the first reply to a flight never waits (our data
+    /// carried the acknowledgement), so callers ask for it only on later reads. The flag
+    /// is not sticky; setting it also sends an acknowledgement already pending.
+    fn read(&mut self, buf: &mut [u8], quickack: bool) -> io::Result<usize> {
+        #[cfg(target_os = "linux")]
+        if quickack && let Some(tcp) = self.tcp() {
+            use std::os::linux::net::TcpStreamExt;
+            let _ = tcp.set_quickack(true);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = quickack;
         match self {
             Stream::Plain(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
@@ -122,6 +135,8 @@ pub struct Connection {
     rpos: usize,
     rend: usize,
     wbuf: Vec<u8>,
+    /// Data was sent since the last read (see [`Stream::read`]'s `quickack`).
+    sent: bool,
     host: String,
     port: u16,
     proto: &'static str,
@@ -173,6 +188,7 @@ impl Connection {
             rpos: 0,
             rend: 0,
             wbuf: Vec::with_capacity(4096),
+            sent: false,
             host: cfg.host.clone(),
             port: cfg.port,
             proto,
@@ -310,8 +326,12 @@ impl Connection {
         if !self.wbuf.is_empty() {
             self.flush()?;
         }
+        let quickack = !std::mem::take(&mut self.sent);
         loop {
-            match self.stream.read(&mut self.rbuf[buf_range.clone()]) {
+            match self
+                .stream
+                .read(&mut self.rbuf[buf_range.clone()], quickack)
+            {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.read_error(&e)),
@@ -408,8 +428,9 @@ impl Connection {
                 }
                 let old = out.len();
                 out.resize(old + left.min(EXACT_STEP), 0);
+                let quickack = !std::mem::take(&mut self.sent);
                 let r = loop {
-                    match self.stream.read(&mut out[old..]) {
+                    match self.stream.read(&mut out[old..], quickack) {
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                         r => break r,
                     }
@@ -553,6 +574,7 @@ impl Connection {
         }
         self.flush()?;
         if data.len() >= WBUF_FLUSH {
+            self.sent = true;
             Self::send_now(&mut self.stream, data, self.timeout)
         } else {
             self.wbuf.extend_from_slice(data);
@@ -566,6 +588,7 @@ impl Connection {
         if self.wbuf.is_empty() {
             return Ok(());
         }
+        self.sent = true;
         let r = Self::send_now(&mut self.stream, &self.wbuf, self.timeout);
         self.wbuf.clear();
         r
@@ -610,6 +633,7 @@ impl Connection {
     /// [`flush`](Connection::flush) (or read the reply) afterwards.
     pub fn write_dot_stuffed(&mut self, data: &[u8]) -> Result<()> {
         let timeout = self.timeout;
+        self.sent = true;
         let stream = &mut self.stream;
         lines::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
             let r = Self::send_now(stream, buf, timeout);

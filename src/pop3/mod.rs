@@ -376,7 +376,7 @@ impl Pop3Client {
     }
 
     fn to_email(r: &MessageRef, body: Vec<u8>, header_only: bool) -> Email {
-        let mut e = match crate::message::parse::parse(&body) {
+        let mut e = match crate::message::parse::parse_fields(&body) {
             Ok(e) => e,
             Err(err) => {
                 trace::note(

@@ -1,6 +1,8 @@
 //! Pure helpers for building SMTP commands and preparing a message for sending: envelope
 //! addresses, MAIL FROM parameters, Bcc removal, CRLF normalisation. No I/O here.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result};
 
 /// The bare address of "Name <addr@host>" or "addr@host" (angle brackets and white space
@@ -114,13 +116,19 @@ pub fn strip_bcc(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 /// The bytes to send: Bcc removed, every line end CRLF, ending with CRLF.
-pub fn prepare_data(data: &[u8]) -> Vec<u8> {
-    let stripped = strip_bcc(data);
-    let mut out = crate::net::normalize_crlf(&stripped).into_owned();
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
+pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
+    // Borrowed when nothing changes (the usual case: a built source), so sending does
+    // not copy the message once more.
+    let out = match strip_bcc(data) {
+        Cow::Borrowed(b) => crate::net::normalize_crlf(b),
+        Cow::Owned(v) => Cow::Owned(crate::net::normalize_crlf(&v).into_owned()),
+    };
+    if out.is_empty() || out.ends_with(b"\r\n") {
+        return out;
     }
-    out
+    let mut out = out.into_owned();
+    out.extend_from_slice(b"\r\n");
+    Cow::Owned(out)
 }
 
 /// "MAIL FROM:<from>" with its ESMTP parameters.
@@ -177,8 +185,12 @@ mod tests {
 
     #[test]
     fn prepare_normalises() {
-        assert_eq!(prepare_data(b"A: b\n\nx\ry"), b"A: b\r\n\r\nx\r\ny\r\n");
-        assert_eq!(prepare_data(b""), b"");
+        assert_eq!(&*prepare_data(b"A: b\n\nx\ry"), b"A: b\r\n\r\nx\r\ny\r\n");
+        assert_eq!(&*prepare_data(b""), b"");
+        assert!(matches!(
+            prepare_data(b"A: b\r\n\r\nx\r\n"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -1,0 +1,519 @@
+"""Orchestrates the benchmark (run it through bench/run, which builds what it needs).
+
+Every client runs as a child process of this one; its time comes from the JSON line it prints
+(session open to close, or parsing with files already in memory; curl: wall time of the
+process), its peak RSS from wait4()'s rusage. Latency runs go through bench/tools' proxy,
+which also counts client flights (round trips).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+TOOLS = os.path.join(OUT, "tools")
+WDBENCH = os.path.join(OUT, "wdbench")
+LIB = os.path.join(ROOT, "target", "release", "libwd300com.so")
+PEERS = [sys.executable, os.path.join(ROOT, "bench", "peers.py")]
+TAG = "wdbench-"
+E = os.environ
+HOST = E.get("WD_TEST_HOST", "127.0.0.1")
+BUSER, BPASS = E.get("WD_TEST_BENCH_USER", "bench@wd.test"), E.get("WD_TEST_BENCH_PASS", "benchpw")
+SINK_DOMAIN = E.get("WD_TEST_SINK_DOMAIN", "sink.test")
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, timeout=5.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise SystemExit(f"bench: nothing listens on {port}")
+
+
+# ------------------------------------------------------------------ data
+
+
+def body_lines(size, seed):
+    rnd = random.Random(seed)
+    words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()
+    out, total = [], 0
+    while total < size:
+        line = " ".join(rnd.choice(words) for _ in range(11))[:76]
+        out.append(line)
+        total += len(line) + 2
+    return out
+
+
+def message_10k(sender, rcpt, subject, seed=1):
+    head = (
+        f"From: {sender}\r\nTo: {rcpt}\r\nSubject: {subject}\r\n"
+        f"Date: Mon, 06 Jan 2025 10:00:00 +0000\r\nMessage-ID: <{subject.replace(' ', '.')}@bench>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    )
+    lines = body_lines(10240 - len(head), seed)
+    data = (head + "\r\n".join(lines) + "\r\n").encode()
+    return data[: 10240 - 2].rstrip(b"\r\n") + b"\r\n" if len(data) > 10240 else data
+
+
+def maildir():
+    local, domain = BUSER.split("@")
+    fmt = E.get("WD_TEST_MAILDIR_FMT", "")
+    return fmt.replace("{domain}", domain).replace("{local}", local)
+
+
+def clean_maildir():
+    md = maildir()
+    removed = 0
+    for sub in ("new", "cur", "tmp"):
+        d = os.path.join(md, sub)
+        if os.path.isdir(d):
+            for f in os.listdir(d):
+                if f.startswith(TAG):
+                    os.unlink(os.path.join(d, f))
+                    removed += 1
+    return removed
+
+
+def fill_maildir(n):
+    import poplib
+
+    p = poplib.POP3(HOST, int(E["WD_TEST_POP3_PORT"]))  # a login creates the Maildir
+    p.user(BUSER)
+    p.pass_(BPASS)
+    p.quit()
+    md = maildir()
+    st = os.stat(md)
+    clean_maildir()
+    for i in range(n):
+        name = f"{TAG}{os.getpid()}-{i:05d}"
+        tmp = os.path.join(md, "tmp", name)
+        with open(tmp, "wb") as f:
+            f.write(message_10k(BUSER, BUSER, f"bench message {i}", seed=i))
+        os.chown(tmp, st.st_uid, st.st_gid)
+        os.rename(tmp, os.path.join(md, "new", name))
+    foreign = [f for s in ("new", "cur") for f in os.listdir(os.path.join(md, s)) if not f.startswith(TAG)]
+    if foreign:
+        log(f"bench: note: {len(foreign)} other messages in {BUSER}'s INBOX are read too")
+
+
+def make_corpus(d, count, seed=7):
+    """Varied messages written with the email package: plain, alternative, attachments,
+    encoded words, several charsets and transfer encodings, nested messages."""
+    from email.message import EmailMessage
+    from email.headerregistry import Address
+
+    if os.path.isdir(d) and len(os.listdir(d)) == count:
+        return
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    rnd = random.Random(seed)
+    names = ["Zoë Ünal", "José Müller", "Łukasz Żak", "Ann Lee", "山田 太郎", "Émile Zola"]
+    subjects = ["Réunion de l'équipe", "Quarterly report", "Grüße aus Köln", "会議の件", "naïve café ☕", "status"]
+    for i in range(count):
+        m = EmailMessage()
+        m["From"] = Address(rnd.choice(names), "sender", "example.org")
+        m["To"] = ", ".join(str(Address(rnd.choice(names), f"u{k}", "example.net")) for k in range(rnd.randint(1, 4)))
+        m["Subject"] = f"{rnd.choice(subjects)} #{i}"
+        m["Date"] = "Tue, 07 Jan 2025 09:30:00 +0100"
+        m["Message-ID"] = f"<corpus.{i}@bench>"
+        text = "\n".join(body_lines(rnd.randint(300, 8000), i))
+        if i % 3 == 0:
+            text = text.replace("lorem", "lörem").replace("dolor", "dolor ☺")
+        kind = i % 5
+        cs = "iso-8859-1" if i % 7 == 0 and "☺" not in text else "utf-8"
+        cte = rnd.choice(["quoted-printable", "base64", "8bit"])
+        m.set_content(text, charset=cs, cte=cte if cs == "utf-8" else "quoted-printable")
+        if kind in (1, 2, 3):
+            m.add_alternative("<html><body><p>" + text.replace("\n", "</p><p>") + "</p></body></html>", subtype="html")
+        if kind in (2, 3, 4):
+            for k in range(rnd.randint(1, 3)):
+                blob = rnd.randbytes(rnd.randint(500, 60000))
+                m.add_attachment(blob, maintype="application", subtype="octet-stream", filename=f"pièce {i}-{k}.bin")
+        if kind == 4 and i % 10 == 4:
+            inner = EmailMessage()
+            inner["Subject"] = "forwarded"
+            inner["From"] = "a@b.c"
+            inner.set_content("inner body\n")
+            m.add_attachment(inner)
+        with open(os.path.join(d, f"m{i:05d}.eml"), "wb") as f:
+            f.write(bytes(m).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+
+
+def make_big(path, size=25 * 1024 * 1024):
+    from email.message import EmailMessage
+
+    if os.path.exists(path) and abs(os.path.getsize(path) - size) < 1024 * 1024:
+        return
+    m = EmailMessage()
+    m["From"] = "Big Sender <big@example.org>"
+    m["To"] = "dest@example.net"
+    m["Subject"] = "=?utf-8?q?un_tr=C3=A8s_gros_message?="
+    m["Date"] = "Tue, 07 Jan 2025 09:30:00 +0100"
+    m.set_content("\n".join(body_lines(200_000, 3)))
+    m.add_alternative("<html><body>" + "<p>big</p>" * 10000 + "</body></html>", subtype="html")
+    rest = size - len(bytes(m)) - 4096
+    m.add_attachment(random.Random(5).randbytes(rest * 3 // 4 * 76 // 78), maintype="application",
+                     subtype="octet-stream", filename="big.bin")
+    with open(path, "wb") as f:
+        f.write(bytes(m).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+
+
+# ------------------------------------------------------------------ running
+
+
+class Proxy:
+    def __init__(self, target, delay_ms):
+        self.port = free_port()
+        self.stats = os.path.join(OUT, f"proxy-{self.port}.stats")
+        open(self.stats, "w").close()
+        self.proc = subprocess.Popen([TOOLS, "proxy", str(self.port), str(target), str(delay_ms), self.stats],
+                                     stdout=subprocess.DEVNULL)
+        wait_port(self.port)
+        time.sleep(0.05)
+        open(self.stats, "w").close()  # the readiness probe's connection
+
+    def lines(self):
+        with open(self.stats) as f:
+            return [list(map(int, l.split())) for l in f if l.strip()]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+RSS_FILE = os.path.join(OUT, "rss.txt")
+
+
+def run_child(cmd, proxy=None, wall=False):
+    """Runs one client under /usr/bin/time (its peak RSS: a child forked from this Python
+    process would count this process's memory too); returns dict(secs, n, bytes, rss_kb,
+    flights)."""
+    before = len(proxy.lines()) if proxy else 0
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + cmd, capture_output=True)
+    elapsed = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])}: exit {p.returncode}: {p.stderr.decode(errors='replace')[-600:]}")
+    res = json.loads(p.stdout.decode().strip().splitlines()[-1]) if not wall else {}
+    if wall:
+        res["secs"] = elapsed
+    with open(RSS_FILE) as f:
+        res["rss_kb"] = int(f.read().split()[-1])
+    if proxy:
+        end = time.time() + 3
+        while len(proxy.lines()) <= before and time.time() < end:
+            time.sleep(0.01)
+        new = proxy.lines()[before:]
+        res["flights"] = sum(l[0] for l in new)
+    return res
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.rows = []  # (section, client, stats dict)
+        self.procs = []
+
+    def measure(self, section, client, cmd, n_expected, proxy=None, wall=False, runs=None):
+        runs = runs or self.a.runs
+        results = []
+        for _ in range(runs):
+            try:
+                r = run_child(cmd, proxy, wall)
+            except RuntimeError as e:
+                log(f"bench: {section} / {client}: {e}")
+                self.rows.append((section, client, {"error": str(e).splitlines()[0][:120]}))
+                return None
+            r.setdefault("n", n_expected)
+            results.append(r)
+        secs = statistics.median(r["secs"] for r in results)
+        st = {
+            "secs": secs,
+            "n": results[0]["n"],
+            "rate": results[0]["n"] / secs if secs > 0 else 0,
+            "rss_kb": max(r["rss_kb"] or 0 for r in results),
+            "runs": runs,
+        }
+        if proxy:
+            st["flights"] = statistics.median(r["flights"] for r in results)
+        log(f"  {section:34} {client:22} {secs:8.3f} s  n={st['n']}"
+            + (f"  flights={st['flights']}" if proxy else ""))
+        self.rows.append((section, client, st))
+        return st
+
+    # -------------------------------------------------------------- SMTP
+
+    def smtp(self, section, port, rcpt, n, proxy=None, runs=None):
+        msg = os.path.join(OUT, f"smtp-{rcpt.split('@')[1]}.eml")
+        with open(msg, "wb") as f:
+            f.write(message_10k(BUSER, rcpt, "bench smtp"))
+        if self.a.have_smtp:
+            st = self.measure(section, "ours (C)", [WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, str(n)],
+                              n, proxy, runs=runs)
+            if proxy and st:
+                # Session cost alone (connect, EHLO, AUTH, QUIT): flights per message exclude it.
+                r0 = run_child([WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, "0"], proxy)
+                st["session_flights"] = r0["flights"]
+            if self.a.python_pkg:
+                self.measure(section, "ours (Python ctypes)",
+                             PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
+                             runs=runs)
+        self.measure(section, "smtplib", PEERS + ["smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
+                     runs=runs)
+        cfg = os.path.join(OUT, f"curl-smtp-{n}.cfg")
+        with open(cfg, "w") as f:
+            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\nmail-from = "{BUSER}"\nmail-rcpt = "{rcpt}"\n')
+            for _ in range(n):
+                f.write(f'url = "smtp://{HOST}:{port}"\nupload-file = "{msg}"\n')
+        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
+
+    # -------------------------------------------------------------- POP3 / IMAP
+
+    def pop3(self, section, port, n, proxy=None, runs=None):
+        base = [HOST, str(port), BUSER, BPASS]
+        self.measure(section, "ours (C) EmailRecupereTout", [WDBENCH, "pop3"] + base + ["all"], n, proxy, runs=runs)
+        self.measure(section, "ours (C) LitPremier/Suivant", [WDBENCH, "pop3"] + base + ["loop"], n, proxy,
+                     runs=runs)
+        self.measure(section, "poplib", PEERS + ["pop3"] + base, n, proxy, runs=runs)
+        cfg = os.path.join(OUT, f"curl-pop3-{n}.cfg")
+        with open(cfg, "w") as f:
+            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\n')
+            for i in range(1, n + 1):
+                f.write(f'url = "pop3://{HOST}:{port}/{i}"\noutput = "/dev/null"\n')
+        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
+
+    def imap(self, section, port, n, proxy=None, runs=None):
+        base = [HOST, str(port), BUSER, BPASS]
+        if self.a.have_imap:
+            self.measure(section, "ours (C) EmailRecupereTout", [WDBENCH, "imap"] + base + ["all"], n, proxy,
+                         runs=runs)
+            self.measure(section, "ours (C) LitPremier/Suivant", [WDBENCH, "imap"] + base + ["loop"], n, proxy,
+                         runs=runs)
+        self.measure(section, "imaplib (1 UID FETCH)", PEERS + ["imap"] + base, n, proxy, runs=runs)
+        cfg = os.path.join(OUT, f"curl-imap-{n}.cfg")
+        with open(cfg, "w") as f:
+            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\n')
+            for i in range(1, n + 1):
+                f.write(f'url = "imap://{HOST}:{port}/INBOX;MAILINDEX={i}"\noutput = "/dev/null"\n')
+        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
+
+    # -------------------------------------------------------------- parse
+
+    def parse(self):
+        corpus = os.path.join(OUT, f"corpus-{self.a.corpus}")
+        big = os.path.join(OUT, "big-25mb.eml")
+        log("bench: generating the parse corpus (cached)")
+        make_corpus(corpus, self.a.corpus)
+        make_big(big)
+        self.big_size = os.path.getsize(big)
+        sec = f"parse {self.a.corpus} varied messages"
+        self.measure(sec, "ours (C)", [WDBENCH, "parse", corpus], self.a.corpus)
+        self.measure(sec, "email (policy.default)", PEERS + ["parse", corpus], self.a.corpus)
+        sec = f"parse one {self.big_size / 1e6:.1f} MB message"
+        self.measure(sec, "ours (C)", [WDBENCH, "parse", big], 1)
+        self.measure(sec, "email (policy.default)", PEERS + ["parse", big], 1)
+
+    # -------------------------------------------------------------- all
+
+    def run(self):
+        a = self.a
+        sink_port = free_port()
+        sink = subprocess.Popen([TOOLS, "sink", str(sink_port)], stdout=subprocess.DEVNULL)
+        self.procs.append(sink)
+        wait_port(sink_port)
+        smtp_port = int(E["WD_TEST_SMTP_NOTLS_PORT"])
+        pop3_port, imap_port = int(E["WD_TEST_POP3_PORT"]), int(E["WD_TEST_IMAP_PORT"])
+        n, nl = a.messages, a.lat_messages
+        try:
+            if "smtp" in a.only:
+                log("bench: SMTP")
+                self.smtp(f"SMTP {n}x10KB -> fast sink", sink_port, f"x@{SINK_DOMAIN}", n)
+                self.smtp(f"SMTP {n}x10KB -> Postfix (discard)", smtp_port, f"x@{SINK_DOMAIN}", n)
+                px = Proxy(sink_port, a.delay)
+                self.procs.append(px.proc)
+                self.smtp(f"SMTP {nl}x10KB -> sink, RTT {2 * a.delay} ms", px.port, f"x@{SINK_DOMAIN}", nl, px)
+                px = Proxy(smtp_port, a.delay)
+                self.procs.append(px.proc)
+                self.smtp(f"SMTP {nl}x10KB -> Postfix, RTT {2 * a.delay} ms", px.port, f"x@{SINK_DOMAIN}", nl,
+                          px, runs=1)
+            if "pop3" in a.only or "imap" in a.only:
+                log(f"bench: filling {BUSER}'s Maildir with {n} messages")
+                fill_maildir(n)
+                try:
+                    self.warm(pop3_port, imap_port)
+                    if "pop3" in a.only:
+                        log("bench: POP3")
+                        self.pop3(f"POP3 retrieve {n}x10KB", pop3_port, n)
+                    if "imap" in a.only:
+                        log("bench: IMAP")
+                        self.imap(f"IMAP fetch {n}x10KB", imap_port, n)
+                    fill_maildir(nl)
+                    self.warm(pop3_port, imap_port)
+                    if "pop3" in a.only:
+                        px = Proxy(pop3_port, a.delay)
+                        self.procs.append(px.proc)
+                        self.pop3(f"POP3 retrieve {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
+                    if "imap" in a.only:
+                        px = Proxy(imap_port, a.delay)
+                        self.procs.append(px.proc)
+                        self.imap(f"IMAP fetch {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
+                finally:
+                    clean_maildir()
+                    self.warm(pop3_port, imap_port)
+            if "parse" in a.only:
+                log("bench: parse")
+                self.parse()
+        finally:
+            for p in self.procs:
+                p.terminate()
+                p.wait()
+
+    def warm(self, pop3_port, imap_port):
+        """Lets Dovecot index the Maildir before timing (not measured)."""
+        import imaplib
+
+        m = imaplib.IMAP4(HOST, imap_port)
+        m.login(BUSER, BPASS)
+        typ, data = m.select("INBOX")
+        if int(data[0]) > 0:
+            m.fetch("1:*", "(RFC822.SIZE)")
+        m.logout()
+        import poplib
+
+        p = poplib.POP3(HOST, pop3_port)
+        p.user(BUSER)
+        p.pass_(BPASS)
+        p.uidl()
+        p.quit()
+
+
+# ------------------------------------------------------------------ report
+
+
+def table(b):
+    rows = b.rows
+    out = []
+    hdr = f"{'scenario':40} {'client':28} {'median s':>9} {'msg/s':>9} {'ours÷peer':>9} {'flights/msg':>11} {'peak RSS':>9}"
+    out += [hdr, "-" * len(hdr)]
+    ours = {}
+    for sec, client, st in rows:
+        if client.startswith("ours (C)") and "error" not in st and sec not in ours:
+            ours[sec] = st
+    last = None
+    for sec, client, st in rows:
+        name = sec if sec != last else ""
+        last = sec
+        if "error" in st:
+            out.append(f"{name:40} {client:28} ERROR {st['error']}")
+            continue
+        ratio = ""
+        if not client.startswith("ours") and sec in ours:
+            ratio = f"{ours[sec]['rate'] / st['rate']:.2f}x"
+        fl = f"{st['flights'] / st['n']:.2f}" if "flights" in st else ""
+        out.append(f"{name:40} {client:28} {st['secs']:9.3f} {st['rate']:9.0f} {ratio:>9} {fl:>11} "
+                   f"{st['rss_kb'] / 1024:7.1f}MB")
+    return "\n".join(out)
+
+
+def get(rows, sec_prefix, client_prefix):
+    for sec, client, st in rows:
+        if sec.startswith(sec_prefix) and client.startswith(client_prefix) and "error" not in st:
+            return st
+    return None
+
+
+def goals(b):
+    rows, out = b.rows, []
+
+    def ratio(sec, peer, ours="ours (C)"):
+        o, p = get(rows, sec, ours), get(rows, sec, peer)
+        return (o["rate"] / p["rate"]) if o and p else None
+
+    def line(ok, text):
+        out.append(f"  [{'met' if ok else 'NOT met' if ok is not None else 'n/a'}] {text}")
+
+    r = ratio("SMTP", "smtplib")
+    sink_rows = [x for x in rows if x[0].startswith("SMTP") and "fast sink" in x[0]]
+    if sink_rows:
+        r = ratio(sink_rows[0][0], "smtplib")
+    line(r is not None and r >= 10 if r is not None else None,
+         f"SMTP >= 10x smtplib msg/s on the fast sink: {r:.1f}x" if r else "SMTP >= 10x smtplib: no data")
+    lat = [x for x in rows if x[0].startswith("SMTP") and "sink, RTT" in x[0] and x[1] == "ours (C)"]
+    if lat and "flights" in lat[0][2]:
+        st = lat[0][2]
+        f = (st["flights"] - st.get("session_flights", 0)) / st["n"]
+        line(f <= 1.0, f"SMTP <= 1 round trip per message with PIPELINING+CHUNKING: {f:.2f} client flights/msg "
+                       f"({st['flights']:.0f} flights for {st['n']} messages, of which "
+                       f"{st.get('session_flights', 0)} for connect/EHLO/AUTH/QUIT)")
+    for proto, peer in (("POP3", "poplib"), ("IMAP", "imaplib")):
+        lat = [x[0] for x in rows if x[0].startswith(proto) and "RTT" in x[0]]
+        loop = [x[0] for x in rows if x[0].startswith(proto) and "RTT" not in x[0]]
+        if lat:
+            r = ratio(lat[0], peer)
+            line(r >= 5 if r else None, f"{proto} >= 5x {peer} at RTT: " + (f"{r:.1f}x" if r else "no data"))
+        if loop:
+            r1 = ratio(loop[0], peer, "ours (C) EmailRecupereTout")
+            r2 = ratio(loop[0], peer, "ours (C) LitPremier")
+            line((r1 or 0) >= 1 and (r2 or 0) >= 1 if r1 else None,
+                 f"{proto} never slower than {peer} on loopback: EmailRecupereTout "
+                 + (f"{r1:.2f}x" if r1 else "n/a") + ", LitPremier/Suivant " + (f"{r2:.2f}x" if r2 else "n/a"))
+    for sec in [x[0] for x in rows if x[0].startswith("parse") and x[1] == "ours (C)"]:
+        r = ratio(sec, "email")
+        line(r >= 20 if r else None, f"{sec}: >= 20x Python email: " + (f"{r:.1f}x" if r else "no data"))
+    big = get(rows, "parse one", "ours (C)")
+    if big:
+        f = big["rss_kb"] * 1024 / b.big_size
+        line(f <= 2.5, f"peak RSS <= 2.5x the largest message: {big['rss_kb'] / 1024:.1f} MB for "
+                       f"{b.big_size / 1e6:.1f} MB = {f:.2f}x (process total: library, libc, file buffer)")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="smtp,pop3,imap,parse")
+    ap.add_argument("--have-smtp", action="store_true")
+    ap.add_argument("--have-imap", action="store_true")
+    ap.add_argument("--python-pkg", action="store_true")
+    ap.add_argument("--delay", type=int, default=5, help="ms added in each direction")
+    a = ap.parse_args()
+    a.only = a.only.split(",")
+    a.messages, a.lat_messages, a.runs, a.corpus = (200, 50, 1, 300) if a.quick else (1000, 300, 3, 2000)
+    b = Bench(a)
+    t0 = time.time()
+    b.run()
+    print()
+    print(f"wd300com benchmark ({'quick' if a.quick else 'full'}: {a.runs} run(s) per cell, median; "
+          f"RTT rows through the latency proxy, {a.delay} ms each way)")
+    print(table(b))
+    print()
+    print("Goals:")
+    print(goals(b))
+    print(f"\n(total {time.time() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

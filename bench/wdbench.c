@@ -1,0 +1,210 @@
+/* Benchmark driver for libwd300com: the library's side of bench/run, through the public C API.
+ *
+ *   wdbench smtp  HOST PORT USER PASS FILE N             send FILE's source N times over one session
+ *   wdbench pop3  HOST PORT USER PASS all|loop           retrieve every message
+ *   wdbench imap  HOST PORT USER PASS all|loop           retrieve every message
+ *   wdbench parse PATH...                                parse files (a directory: every file in it)
+ *
+ * USER/PASS "-" means none (SMTP without AUTH). `all` is EmailRecupereTout(session,
+ * WD_READ_ALL); `loop` is EmailLitPremier then EmailLitSuivant until WD_EMAIL_OUT.
+ * Prints one JSON line: {"n": messages, "bytes": payload bytes, "secs": elapsed} where the
+ * elapsed time covers the session (open to close) or the parsing (files already in memory).
+ * Exit status 1 with the library's error message on failure. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "wd300com.h"
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what) {
+    fprintf(stderr, "wdbench: %s: %s\n", what, ErreurInfo(WD_ERR_MESSAGE));
+    exit(1);
+}
+
+
+static uint8_t *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    uint8_t *buf;
+    if (!f || fstat(fileno(f), &st) != 0) {
+        perror(path);
+        exit(1);
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+        perror(path);
+        exit(1);
+    }
+    fclose(f);
+    *len = (size_t)st.st_size;
+    return buf;
+}
+
+static void report(long n, long long bytes, double secs) {
+    printf("{\"n\": %ld, \"bytes\": %lld, \"secs\": %.6f}\n", n, bytes, secs);
+}
+
+#ifdef WD_HAVE_SMTP
+static const char *opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s; }
+
+static int smtp(char **a) {
+    const char *host = a[0], *user = a[2], *pass = opt(a[3]);
+    int port = atoi(a[1]);
+    long n = atol(a[5]), i;
+    size_t len;
+    uint8_t *src = slurp(a[4], &len);
+    WdEmail m = EmailCree();
+    double t0;
+    /* The envelope comes from the imported fields (From, To); the source is sent as is. */
+    if (!m || !EmailImporteSource(m, src, len)) die("EmailImporteSource");
+    t0 = now();
+    if (!EmailOuvreSessionSMTP(user, pass, host, port, 0, WD_OPTION_NONE))
+        die("EmailOuvreSessionSMTP");
+    for (i = 0; i < n; i++)
+        if (!EmailEnvoieMessage(user, m, 0)) die("EmailEnvoieMessage");
+    if (!EmailFermeSession(user)) die("EmailFermeSession");
+    report(n, (long long)len * n, now() - t0);
+    EmailLibere(m);
+    free(src);
+    return 0;
+}
+#endif
+
+typedef int32_t (*opener)(const char *, const char *, const char *, int32_t, int32_t);
+
+static int incoming(char **a, opener open, const char *what) {
+    const char *host = a[0], *user = a[2], *pass = a[3], *mode = a[4];
+    int port = atoi(a[1]);
+    long n = 0;
+    long long bytes = 0;
+    double t0 = now();
+    if (!open(user, pass, host, port, WD_OPTION_NONE)) die(what);
+    if (strcmp(mode, "all") == 0) {
+        WdEmailList list = EmailRecupereTout(user, WD_READ_ALL);
+        int32_t i, count;
+        if (!list) die("EmailRecupereTout");
+        count = EmailListeNb(list);
+        for (i = 0; i < count; i++) {
+            size_t len = 0;
+            WdEmail m = EmailListeElement(list, i);
+            if (!m || !EmailSource(m, &len)) die("EmailListeElement");
+            bytes += (long long)len;
+        }
+        n = count;
+        EmailLibere(list);
+    } else {
+        if (!EmailLitPremier(user, 0, WD_READ_ALL)) die("EmailLitPremier");
+        while (strcmp(EmailPropriete(0, WD_EMAIL_OUT, 0), "1") != 0) {
+            size_t len = 0;
+            if (!EmailSource(0, &len)) die("EmailSource");
+            bytes += (long long)len;
+            n++;
+            if (!EmailLitSuivant(user, 0, WD_READ_ALL)) die("EmailLitSuivant");
+        }
+    }
+    if (!EmailFermeSession(user)) die("EmailFermeSession");
+    report(n, bytes, now() - t0);
+    return 0;
+}
+
+typedef struct {
+    uint8_t *data;
+    size_t len;
+} blob;
+
+static void add_path(blob **v, size_t *n, size_t *cap, const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        perror(path);
+        exit(1);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char sub[4096];
+        while (d && (e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.') continue;
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            add_path(v, n, cap, sub);
+        }
+        if (d) closedir(d);
+        return;
+    }
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *v = realloc(*v, *cap * sizeof **v);
+    }
+    (*v)[*n].data = slurp(path, &(*v)[*n].len);
+    (*n)++;
+}
+
+/* Parses each file and reads what a program would: subject, sender, text and HTML bodies,
+ * every attachment's name and decoded content. */
+static int parse(int argc, char **a) {
+    blob *v = NULL;
+    size_t n = 0, cap = 0, i;
+    long long bytes = 0, touched = 0;
+    int k;
+    double t0, secs;
+    WdEmail m = EmailCree();
+    for (k = 0; k < argc; k++) add_path(&v, &n, &cap, a[k]);
+    t0 = now();
+    for (i = 0; i < n; i++) {
+        int32_t j, na;
+        if (!EmailImporteSource(m, v[i].data, v[i].len)) die("EmailImporteSource");
+        touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_SUBJECT, 0));
+        touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_SENDER, 0));
+        touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_MESSAGE, 0));
+        touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_HTML, 0));
+        na = EmailNb(m, WD_EMAIL_ATTACHMENT_NAME);
+        for (j = 0; j < na; j++) {
+            size_t len = 0;
+            touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_ATTACHMENT_NAME, j));
+            if (!EmailFichierAttacheContenu(m, j, &len) && ErreurDetectee()) die("attachment");
+            touched += (long long)len;
+        }
+        bytes += (long long)v[i].len;
+    }
+    secs = now() - t0;
+    EmailLibere(m);
+    for (i = 0; i < n; i++) free(v[i].data);
+    free(v);
+    fprintf(stderr, "wdbench: parse touched %lld bytes\n", touched);
+    report((long)n, bytes, secs);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc >= 8 && strcmp(argv[1], "smtp") == 0) {
+#ifdef WD_HAVE_SMTP
+        return smtp(argv + 2);
+#else
+        fprintf(stderr, "wdbench: this library has no SMTP client yet\n");
+        return 3;
+#endif
+    }
+    if (argc >= 7 && strcmp(argv[1], "pop3") == 0)
+        return incoming(argv + 2, EmailOuvreSessionPOP3, "EmailOuvreSessionPOP3");
+    if (argc >= 7 && strcmp(argv[1], "imap") == 0) {
+#ifdef WD_HAVE_IMAP
+        return incoming(argv + 2, EmailOuvreSessionIMAP, "EmailOuvreSessionIMAP");
+#else
+        fprintf(stderr, "wdbench: this library has no IMAP client yet\n");
+        return 3;
+#endif
+    }
+    if (argc >= 3 && strcmp(argv[1], "parse") == 0) return parse(argc - 2, argv + 2);
+    fprintf(stderr, "usage: see the comment at the top of bench/wdbench.c\n");
+    return 2;
+}
