@@ -26,6 +26,7 @@ static void handle_cases(WdEmail h, int code) {
     EXPECT_FAIL(EmailNb(h, WD_EMAIL_RECIPIENT), -1, code);
     EXPECT_FAIL(EmailEntete(h, "Subject", 0), NULL, code);
     EXPECT_FAIL(EmailAjouteEntete(h, "X-A", "b"), 0, code);
+    EXPECT_FAIL(EmailAjouteFichierAttache(h, "/nonexistent/a.txt"), 0, code);
     EXPECT_FAIL(EmailAjouteFichierAttacheMemoire(h, "a.txt", (const uint8_t *)"x", 1, NULL), 0, code);
     EXPECT_FAIL(EmailFichierAttacheContenu(h, 0, &n), NULL, code);
     EXPECT_FAIL(EmailSauveFichierAttache(h, 0, "/tmp/x"), 0, code);
@@ -88,6 +89,11 @@ int main(void) {
     EXPECT_FAIL(EmailImporteSource(e, (const uint8_t *)"x", SIZE_MAX), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailAjouteFichierAttacheMemoire(e, "a", (const uint8_t *)"x", SIZE_MAX, NULL), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailFichierAttacheContenu(e, 99, &n), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailFichierAttacheContenu(e, -1, &n), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailSauveFichierAttache(e, -1, "/tmp/x"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailEntete(e, "Subject", -1), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailModifiePropriete(e, WD_EMAIL_RECIPIENT, -1, "a@b.c"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailImporteSource(e, NULL, SIZE_MAX), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailChangeTimeOut(-1), 0, WD_E_INVALID_ARGUMENT);
     CHECK(strcmp(ErreurInfo(WD_ERR_FULL_DETAILS), "") != 0);
 
@@ -96,6 +102,16 @@ int main(void) {
     handle_cases(WRONG_KIND, WD_E_INVALID_HANDLE);
     CHECK(strstr(ErreurInfo(WD_ERR_MESSAGE), "handle") != NULL);
     handle_cases(NEVER_ISSUED, WD_E_INVALID_HANDLE);
+    handle_cases(INT32_MIN, WD_E_INVALID_HANDLE);
+    {
+        /* An OAuth2 parameters handle is a message handle of the wrong kind; it survives. */
+        WdOAuth2Params p = OAuth2ParametresCree();
+        CHECK(p > 0);
+        handle_cases(p, WD_E_INVALID_HANDLE);
+        CHECK(strstr(ErreurInfo(WD_ERR_MESSAGE), "OAuth2") != NULL);
+        CHECK(OAuth2Libere(p) == 1);
+        handle_cases(p, WD_E_INVALID_HANDLE);
+    }
     stale = EmailCree();
     CHECK(EmailLibere(stale) == 1);
     handle_cases(stale, WD_E_INVALID_HANDLE);

@@ -1417,7 +1417,7 @@ WdEmail EmailListItem(WdEmailList list, int32_t index);
  sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
 
  Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
- `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
+ `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
 
  # Safety
  `session` is NULL or a NUL-terminated string.
@@ -1535,8 +1535,9 @@ int32_t EmailRenameFolder(const char *session, const char *folder, const char *n
 /*
  Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
 
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
- `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ empty folder name or one holding CR/LF, message not read from a server),
+ `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 
  # Safety
  `session`/`folder` are NULL or NUL-terminated strings.
@@ -1555,8 +1556,9 @@ int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder)
  Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
  MOVE when the server offers it, else COPY + \Deleted + expunge.
 
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
- `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ empty folder name or one holding CR/LF, message not read from a server),
+ `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 
  # Safety
  `session`/`folder` are NULL or NUL-terminated strings.
@@ -1574,8 +1576,9 @@ int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder)
 /*
  Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
 
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
- `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
+ not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
+ `WD_E_PROTOCOL`. Thread-safe.
 
  # Safety
  `session` is NULL or a NUL-terminated string.
@@ -1594,8 +1597,9 @@ int32_t EmailUpdate(const char *session, WdEmail email);
  Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
  built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
 
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_MESSAGE`,
- `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ empty folder name or one holding CR/LF), `WD_E_MESSAGE`, `WD_E_INVALID_HANDLE`,
+ `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 
  # Safety
  `session`/`folder` are NULL or NUL-terminated strings.

@@ -723,7 +723,7 @@ fn email_of(h: i32) -> Result<Email> {
 /// sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
 ///
 /// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
-/// `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -947,6 +947,7 @@ fn copy_or_move(
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract of the exported functions.
     let folder = unsafe { args::cstr(folder, "folder") }?;
+    check_folder(folder)?;
     let msg = email_of(email.0)?;
     with_incoming(name, |inc| {
         let r = message_ref(inc, &msg)?;
@@ -968,8 +969,9 @@ fn copy_or_move(
 
 /// Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
 ///
-/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF, message not read from a server),
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 ///
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
@@ -1001,8 +1003,9 @@ pub unsafe extern "C" fn EmailCopyMessage(
 /// Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
 /// MOVE when the server offers it, else COPY + \Deleted + expunge.
 ///
-/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF, message not read from a server),
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 ///
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
@@ -1033,8 +1036,9 @@ pub unsafe extern "C" fn EmailMoveMessage(
 
 /// Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
 ///
-/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
+/// not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_PROTOCOL`. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -1069,8 +1073,9 @@ pub unsafe extern "C" fn EmailUpdate(session: *const c_char, email: WdEmail) -> 
 /// Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
 /// built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
 ///
-/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_MESSAGE`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF), `WD_E_MESSAGE`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 ///
 /// # Safety
 /// `session`/`folder` are NULL or NUL-terminated strings.
@@ -1085,6 +1090,7 @@ pub unsafe extern "C" fn EmailAjouteMessage(
         let name = unsafe { args::cstr(session, "session") }?;
         // SAFETY: caller contract.
         let folder = unsafe { args::cstr(folder, "folder") }?;
+        check_folder(folder)?;
         let obj = resolve(email.0)?;
         let (data, seen) = {
             let mut o = obj.lock();

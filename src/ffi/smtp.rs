@@ -151,6 +151,7 @@ fn no_smtp(name: &str) -> Error {
 
 /// Safe part of `EmailEnvoieMessage`.
 fn send_message(name: &str, email: i32) -> Result<()> {
+    resolve(email)?; // a bad handle is reported as such, whatever the session
     let entry = session::find(name)?;
     if entry.outgoing.lock().is_none() {
         return Err(no_smtp(name));
