@@ -167,7 +167,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                     }
                 }
             }
-            if body.len() + size > MAX_BODY {
+            if size > MAX_BODY.saturating_sub(body.len()) {
                 return Err(Error::new(
                     WD_E::Protocol,
                     format!("HTTP reply body too long (> {MAX_BODY} bytes)"),
