@@ -611,7 +611,10 @@ pub unsafe extern "C" fn EmailEntete(
         })?;
         let key = (name.to_ascii_lowercase(), index);
         let c = o.header_cache.entry(key).or_default();
-        *c = to_cstring(&value);
+        // Same value: keep the string, so a pointer handed out before stays valid.
+        if c.as_bytes() != value.as_bytes() {
+            *c = to_cstring(&value);
+        }
         Ok(c.as_ptr())
     })
 }
