@@ -68,6 +68,15 @@ impl EmailObj {
         self.built = built;
     }
 
+    /// Completes a message read with headers only with its full version. Not a change
+    /// of the message: the strings handed out stay valid (a getter replaces a cached
+    /// string only when its value differs).
+    pub fn complete_with(&mut self, full: Email) {
+        self.email = full;
+        self.built = true;
+        self.origin = None;
+    }
+
     /// Clears the strings handed out without marking the source stale (for fields that
     /// are not part of the source: refused recipients, mail id, flags).
     pub fn release_strings(&mut self) {
