@@ -708,8 +708,8 @@ impl Mailbox for ImapClient {
             })?;
             let mut email = crate::message::parse::parse(&raw)?;
             email.uid = uid.to_string();
-            email.number = seq as i32;
-            email.size = d.size.unwrap_or(r.size) as i64;
+            email.number = i32::try_from(seq).unwrap_or(i32::MAX);
+            email.size = i64::try_from(d.size.unwrap_or(r.size)).unwrap_or(i64::MAX);
             email.seen = sets_seen || d.seen().unwrap_or(r.seen);
             email.header_only = opts.header_only;
             email.source = raw;
