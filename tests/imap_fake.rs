@@ -524,3 +524,33 @@ fn huge_sequence_number_and_size_do_not_wrap() {
     c.close().unwrap();
     s.join().assert_ok();
 }
+
+/// A server that answers every SASL response (the cancel "*" included) with another
+/// challenge: a `Protocol` error after a bounded number of steps, not an endless exchange.
+#[test]
+fn endless_sasl_challenges_are_a_protocol_error() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 AUTH=LOGIN] ready\r\n")
+            .expect("A0001 AUTHENTICATE LOGIN")
+            .custom(|c| {
+                for _ in 0..200 {
+                    c.write_str("+ \r\n")?;
+                    if c.read_line().is_err() {
+                        break;
+                    }
+                }
+                Ok(())
+            }),
+    );
+    let mut cfg = cfg(s.port());
+    cfg.auth_method = AuthMethod::Login;
+    let e = ImapClient::open(&cfg, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert!(
+        e.message.contains("keeps sending LOGIN challenges"),
+        "{}",
+        e.message
+    );
+    s.join();
+}

@@ -621,3 +621,35 @@ fn getter_pointers_survive_completion_of_a_headers_only_read() {
     assert_eq!(unsafe { EmailFermeSession(user.as_ptr()) }, 1);
     server.join().assert_ok();
 }
+
+/// A server that answers every SASL response (the cancel "*" included) with another
+/// challenge: a `Protocol` error after a bounded number of steps, not an endless exchange.
+#[test]
+fn endless_sasl_challenges_are_a_protocol_error() {
+    let script = Script::new()
+        .send("+OK fake POP3 ready\r\n")
+        .expect("CAPA")
+        .send("+OK\r\nSASL LOGIN\r\nUSER\r\n.\r\n")
+        .expect("AUTH LOGIN")
+        .custom(|c| {
+            for _ in 0..200 {
+                c.write_str("+ \r\n")?;
+                if c.read_line().is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+    let server = FakeServer::start(script);
+    let mut cfg = cfg(server.port());
+    cfg.auth_method = AuthMethod::Login;
+    let e = Pop3Client::open(&cfg, 600).expect_err("must fail");
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert!(
+        e.message.contains("keeps sending LOGIN challenges"),
+        "{}",
+        e.message
+    );
+    let t = server.join();
+    assert!(!t.received_text().contains("secret pw"));
+}
