@@ -51,8 +51,9 @@ pub enum AuthMethod {
     UserPass,
 }
 
-/// Everything needed to open one connection.
-#[derive(Debug, Clone)]
+/// Everything needed to open one connection. Its `Debug` output masks the password
+/// and the token.
+#[derive(Clone)]
 pub struct SessionConfig {
     pub kind: SessionKind,
     pub host: String,
@@ -75,6 +76,29 @@ pub struct SessionConfig {
     pub folder: String,
     /// Directory of the on-disk async queue.
     pub spool_dir: Option<String>,
+}
+
+impl std::fmt::Debug for SessionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = |v: &Option<String>| v.as_ref().map(|_| "****");
+        f.debug_struct("SessionConfig")
+            .field("kind", &self.kind)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &masked(&self.password))
+            .field("security", &self.security)
+            .field("auth_token", &masked(&self.auth_token))
+            .field("auth_method", &self.auth_method)
+            .field("ignore_cert_errors", &self.ignore_cert_errors)
+            .field("ca_file", &self.ca_file)
+            .field("timeout", &self.timeout)
+            .field("asynchronous", &self.asynchronous)
+            .field("client_name", &self.client_name)
+            .field("folder", &self.folder)
+            .field("spool_dir", &self.spool_dir)
+            .finish()
+    }
 }
 
 impl SessionConfig {
@@ -259,4 +283,24 @@ pub trait Mailbox: Send {
 
 fn not_imap(proto: &str, what: &str) -> Error {
     Error::not_supported(format!("{proto} has no {what}: use an IMAP session"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_masks_password_and_token() {
+        let mut c = SessionConfig::new(SessionKind::Imap);
+        c.user = "alice@wd.test".into();
+        c.password = Some("p@ss-secret".into());
+        c.auth_token = Some("tok-secret".into());
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("p@ss-secret"), "{shown}");
+        assert!(!shown.contains("tok-secret"), "{shown}");
+        assert!(shown.contains("alice@wd.test"), "{shown}");
+        assert!(shown.contains("password: Some(\"****\")"), "{shown}");
+        c.password = None;
+        assert!(format!("{c:?}").contains("password: None"));
+    }
 }

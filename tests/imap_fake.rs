@@ -499,3 +499,58 @@ fn move_falls_back_without_move_and_uidplus() {
     c.close().unwrap();
     s.join().assert_ok();
 }
+
+/// Out-of-range numbers from the server (a sequence number above `i32::MAX`, an
+/// RFC822.SIZE above `i64::MAX`) are clamped, never wrapped to negative values.
+#[test]
+fn huge_sequence_number_and_size_do_not_wrap() {
+    let b = body(8);
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 8 (UID FLAGS RFC822.SIZE BODY[])")
+            .send(format!(
+                "* 4294967295 FETCH (UID 8 RFC822.SIZE 18446744073709551615 BODY[] {{{}}}\r\n{b})\r\n\
+                 A0003 OK Fetch completed.\r\n",
+                b.len()
+            ))
+            .expect("A0004 LOGOUT")
+            .send("* BYE bye\r\nA0004 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let v = c.fetch(&[msg_ref(3, 8)], ReadOptions::default()).unwrap();
+    assert_eq!(v[0].number, i32::MAX);
+    assert_eq!(v[0].size, i64::MAX);
+    c.close().unwrap();
+    s.join().assert_ok();
+}
+
+/// A server that answers every SASL response (the cancel "*" included) with another
+/// challenge: a `Protocol` error after a bounded number of steps, not an endless exchange.
+#[test]
+fn endless_sasl_challenges_are_a_protocol_error() {
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK [CAPABILITY IMAP4rev1 AUTH=LOGIN] ready\r\n")
+            .expect("A0001 AUTHENTICATE LOGIN")
+            .custom(|c| {
+                for _ in 0..200 {
+                    c.write_str("+ \r\n")?;
+                    if c.read_line().is_err() {
+                        break;
+                    }
+                }
+                Ok(())
+            }),
+    );
+    let mut cfg = cfg(s.port());
+    cfg.auth_method = AuthMethod::Login;
+    let e = ImapClient::open(&cfg, 10).err().unwrap();
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert!(
+        e.message.contains("keeps sending LOGIN challenges"),
+        "{}",
+        e.message
+    );
+    s.join();
+}

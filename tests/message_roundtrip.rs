@@ -590,3 +590,29 @@ fn random_fields_round_trip() {
         }
     }
 }
+
+/// `EmailEntete` returns a string owned by the message, valid until the message changes:
+/// reading the same header again must not release the pointer returned the first time.
+#[test]
+fn header_getter_pointer_survives_a_second_read() {
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::message::{EmailCree, EmailEntete, EmailImporteSource, EmailLibere};
+    let h = EmailCree();
+    assert!(h.0 > 0);
+    let src = b"Subject: s\r\nX-Tag: kept pointer value\r\nFrom: a@x\r\n\r\nbody\r\n";
+    // SAFETY: valid buffer of `src.len()` bytes.
+    assert_eq!(unsafe { EmailImporteSource(h, src.as_ptr(), src.len()) }, 1);
+    let tag = CString::new("X-Tag").unwrap();
+    // SAFETY: NUL-terminated header name.
+    let p1 = unsafe { EmailEntete(h, tag.as_ptr(), 0) };
+    // SAFETY: as above.
+    let p2 = unsafe { EmailEntete(h, tag.as_ptr(), 0) };
+    assert!(!p1.is_null());
+    assert_eq!(p1, p2, "reading a header again released the first pointer");
+    // SAFETY: NUL-terminated string owned by the unchanged message.
+    assert_eq!(
+        unsafe { CStr::from_ptr(p1) }.to_str().unwrap(),
+        "kept pointer value"
+    );
+    assert_eq!(EmailLibere(h), 1);
+}

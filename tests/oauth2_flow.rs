@@ -285,3 +285,65 @@ fn c_abi_flow_with_browser_from_environment() {
     // SAFETY: as above.
     unsafe { std::env::remove_var(oauth2::BROWSER_ENV) };
 }
+
+/// A token endpoint whose chunked reply announces a chunk size near `usize::MAX` after
+/// a first chunk: a `Protocol` error, not an arithmetic overflow (panic) or a read that
+/// grows without bound.
+#[test]
+fn chunked_reply_with_huge_chunk_size_is_refused() {
+    use support::fake_server::{FakeServer, Script};
+    let server = FakeServer::start(Script::new().custom(|c| {
+        // Request head up to the empty line; the form body is not needed.
+        loop {
+            if c.read_line()?.is_empty() {
+                break;
+            }
+        }
+        c.write_str(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nffffffffffffffff\r\n",
+        )?;
+        c.write(&[b'x'; 4096])?;
+        Ok(())
+    }));
+    let target = oauth2::url::Url::parse(
+        &format!("http://127.0.0.1:{}/token", server.port()),
+        "token URL",
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let e = oauth2::http::post_form(&target, &[("grant_type", "x")], deadline, None).unwrap_err();
+    assert_eq!(e.code, WD_E::Protocol, "{}", e.message);
+    assert!(e.message.contains("too long"), "{}", e.message);
+    server.join();
+}
+
+/// A token endpoint that answers late then stalls: the request ends at the flow's
+/// deadline, not a whole connection timeout after the last byte received.
+#[test]
+fn token_endpoint_stalling_mid_reply_ends_at_the_deadline() {
+    use support::fake_server::{FakeServer, Script};
+    let server = FakeServer::start(Script::new().custom(|c| {
+        loop {
+            if c.read_line()?.is_empty() {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        c.write_str("HTTP/1.1 200 OK\r\n")?;
+        std::thread::sleep(Duration::from_secs(4));
+        Ok(())
+    }));
+    let target = oauth2::url::Url::parse(
+        &format!("http://127.0.0.1:{}/token", server.port()),
+        "token URL",
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    let deadline = t0 + Duration::from_secs(2);
+    let e = oauth2::http::post_form(&target, &[("grant_type", "x")], deadline, None).unwrap_err();
+    let took = t0.elapsed();
+    assert_eq!(e.code, WD_E::Timeout, "{}", e.message);
+    assert!(took < Duration::from_millis(2800), "took {took:?}");
+    server.join();
+}

@@ -537,3 +537,119 @@ fn headers_only_uses_top_and_skips_deleted() {
     c.close().unwrap();
     server.join().assert_ok();
 }
+
+/// Strings handed out by a message's getters stay valid until the message changes:
+/// completing a message read with headers only (first access of a body field) must not
+/// release the header strings already returned.
+#[test]
+fn getter_pointers_survive_completion_of_a_headers_only_read() {
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::message::{EmailCree, EmailEntete, EmailLibere, EmailPropriete};
+    use wd300com::ffi::pop3::EmailOuvreSessionPOP3;
+    use wd300com::ffi::read::EmailLitPremierEntete;
+    use wd300com::ffi::session::EmailFermeSession;
+    use wd300com::ffi::types::{WD_EMAIL_MESSAGE, WD_EMAIL_SUBJECT};
+
+    let subject = "a subject long enough to be worth checking after completion";
+    let head = format!("Subject: {subject}\r\nX-Tag: kept pointer value\r\nFrom: a@x\r\n\r\n");
+    let full = format!("{head}the body\r\n");
+    let script = Script::new()
+        .send("+OK fake POP3 ready\r\n")
+        .expect("CAPA")
+        .send(CAPA)
+        .expect("USER ptr-cache@x")
+        .send("+OK\r\n")
+        .expect("PASS pw")
+        .send("+OK logged in\r\n")
+        .expect("LIST")
+        .send("+OK\r\n1 100\r\n.\r\n")
+        .expect("UIDL")
+        .send("+OK\r\n1 a\r\n.\r\n")
+        .expect("TOP 1 0")
+        .send(format!("+OK\r\n{head}.\r\n"))
+        .expect("RETR 1")
+        .send(format!("+OK\r\n{full}.\r\n"))
+        .expect("QUIT")
+        .send("+OK\r\n");
+    let server = FakeServer::start(script);
+    let user = CString::new("ptr-cache@x").unwrap();
+    let pw = CString::new("pw").unwrap();
+    let host = CString::new("127.0.0.1").unwrap();
+    // SAFETY: NUL-terminated strings.
+    let ok = unsafe {
+        EmailOuvreSessionPOP3(
+            user.as_ptr(),
+            pw.as_ptr(),
+            host.as_ptr(),
+            i32::from(server.port()),
+            0,
+        )
+    };
+    assert_eq!(ok, 1);
+    let h = EmailCree();
+    assert!(h.0 > 0);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailLitPremierEntete(user.as_ptr(), h, 0) }, 1);
+
+    let tag = CString::new("X-Tag").unwrap();
+    // SAFETY: NUL-terminated header name.
+    let t1 = unsafe { EmailEntete(h, tag.as_ptr(), 0) };
+    assert!(!t1.is_null());
+
+    let s1 = EmailPropriete(h, WD_EMAIL_SUBJECT, 0);
+    assert!(!s1.is_null());
+    // A body field: the message is completed with RETR.
+    let body = EmailPropriete(h, WD_EMAIL_MESSAGE, 0);
+    assert!(!body.is_null());
+    // SAFETY: the library returns NUL-terminated strings owned by the message.
+    let body = unsafe { CStr::from_ptr(body) }
+        .to_string_lossy()
+        .into_owned();
+    assert!(body.contains("the body"), "{body:?}");
+    // The pointers handed out before the completion are still valid and unchanged.
+    // SAFETY: as above (valid until the message changes; completion is not a change).
+    assert_eq!(unsafe { CStr::from_ptr(s1) }.to_str().unwrap(), subject);
+    // SAFETY: as above.
+    assert_eq!(
+        unsafe { CStr::from_ptr(t1) }.to_str().unwrap(),
+        "kept pointer value"
+    );
+    assert_eq!(EmailPropriete(h, WD_EMAIL_SUBJECT, 0), s1);
+
+    assert_eq!(EmailLibere(h), 1);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailFermeSession(user.as_ptr()) }, 1);
+    server.join().assert_ok();
+}
+
+/// A server that answers every SASL response (the cancel "*" included) with another
+/// challenge: a `Protocol` error after a bounded number of steps, not an endless exchange.
+#[test]
+fn endless_sasl_challenges_are_a_protocol_error() {
+    let script = Script::new()
+        .send("+OK fake POP3 ready\r\n")
+        .expect("CAPA")
+        .send("+OK\r\nSASL LOGIN\r\nUSER\r\n.\r\n")
+        .expect("AUTH LOGIN")
+        .custom(|c| {
+            for _ in 0..200 {
+                c.write_str("+ \r\n")?;
+                if c.read_line().is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+    let server = FakeServer::start(script);
+    let mut cfg = cfg(server.port());
+    cfg.auth_method = AuthMethod::Login;
+    let e = Pop3Client::open(&cfg, 600).expect_err("must fail");
+    assert_eq!(e.code, WD_E::Protocol, "{e:?}");
+    assert!(
+        e.message.contains("keeps sending LOGIN challenges"),
+        "{}",
+        e.message
+    );
+    let t = server.join();
+    assert!(!t.received_text().contains("secret pw"));
+}

@@ -68,6 +68,15 @@ impl EmailObj {
         self.built = built;
     }
 
+    /// Completes a message read with headers only with its full version. Not a change
+    /// of the message: the strings handed out stay valid (a getter replaces a cached
+    /// string only when its value differs).
+    pub fn complete_with(&mut self, full: Email) {
+        self.email = full;
+        self.built = true;
+        self.origin = None;
+    }
+
     /// Clears the strings handed out without marking the source stale (for fields that
     /// are not part of the source: refused recipients, mail id, flags).
     pub fn release_strings(&mut self) {
@@ -611,7 +620,10 @@ pub unsafe extern "C" fn EmailEntete(
         })?;
         let key = (name.to_ascii_lowercase(), index);
         let c = o.header_cache.entry(key).or_default();
-        *c = to_cstring(&value);
+        // Same value: keep the string, so a pointer handed out before stays valid.
+        if c.as_bytes() != value.as_bytes() {
+            *c = to_cstring(&value);
+        }
         Ok(c.as_ptr())
     })
 }

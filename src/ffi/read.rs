@@ -129,7 +129,7 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
         .ok_or_else(|| Error::internal("server returned no message"))?;
     let mut o = obj.lock();
     if o.email.header_only {
-        o.replace(full, true);
+        o.complete_with(full);
     }
     Ok(())
 }

@@ -27,6 +27,8 @@ use std::time::Duration;
 const PROTO: &str = "IMAP";
 /// Most UIDs named in one UID FETCH command.
 pub const UIDS_PER_FETCH: usize = 5000;
+/// Most SASL challenges answered before cancelling the exchange.
+const MAX_SASL_STEPS: usize = 8;
 /// Largest response assembled from a line and its literals.
 const MAX_RESPONSE: usize = MAX_LITERAL + 16 * MAX_LINE;
 
@@ -503,7 +505,18 @@ impl ImapClient {
             match self.read_response()? {
                 Response::Continue(challenge) => {
                     step += 1;
-                    let answer = if step > 8 {
+                    if step > MAX_SASL_STEPS + 1 {
+                        // Still challenging after the cancel: never ends otherwise.
+                        return Err(Error::new(
+                            WD_E::Protocol,
+                            format!(
+                                "IMAP server keeps sending {} challenges (more than {MAX_SASL_STEPS})",
+                                mech.name()
+                            ),
+                        )
+                        .with_system(format!("+ {challenge}")));
+                    }
+                    let answer = if step > MAX_SASL_STEPS {
                         "*".to_string()
                     } else {
                         match mech {
@@ -708,8 +721,8 @@ impl Mailbox for ImapClient {
             })?;
             let mut email = crate::message::parse::parse_fields(&raw)?;
             email.uid = uid.to_string();
-            email.number = seq as i32;
-            email.size = d.size.unwrap_or(r.size) as i64;
+            email.number = i32::try_from(seq).unwrap_or(i32::MAX);
+            email.size = i64::try_from(d.size.unwrap_or(r.size)).unwrap_or(i64::MAX);
             email.seen = sets_seen || d.seen().unwrap_or(r.seen);
             email.header_only = opts.header_only;
             email.source = raw;

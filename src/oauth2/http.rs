@@ -90,14 +90,21 @@ pub fn post_form(
     r
 }
 
+/// Bounds the next wait for data by what is left before `deadline` (the connection's
+/// own timeout applies to each wait, not to the whole reply).
+fn bound(conn: &mut Connection, deadline: Instant) -> Result<()> {
+    conn.set_timeout(remaining(deadline)?)
+}
+
 fn read_response(conn: &mut Connection, deadline: Instant) -> Result<Response> {
     loop {
+        bound(conn, deadline)?;
         let status_line = conn.read_line_lossy()?;
         trace::server(PROTO, &status_line);
         let (status, reason) = parse_status_line(&status_line)?;
         let mut headers = Vec::new();
         loop {
-            remaining(deadline)?;
+            bound(conn, deadline)?;
             let line = conn.read_line_lossy()?;
             if line.is_empty() {
                 break;
@@ -154,7 +161,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
     if chunked {
         let mut body = Vec::new();
         loop {
-            remaining(deadline)?;
+            bound(conn, deadline)?;
             let line = conn.read_line_lossy()?;
             let size_text = line.split(';').next().unwrap_or("").trim();
             let size = usize::from_str_radix(size_text, 16)
@@ -162,17 +169,19 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
             if size == 0 {
                 // Trailers, up to the empty line.
                 loop {
+                    bound(conn, deadline)?;
                     if conn.read_line()?.is_empty() {
                         return Ok(body);
                     }
                 }
             }
-            if body.len() + size > MAX_BODY {
+            if size > MAX_BODY.saturating_sub(body.len()) {
                 return Err(Error::new(
                     WD_E::Protocol,
                     format!("HTTP reply body too long (> {MAX_BODY} bytes)"),
                 ));
             }
+            bound(conn, deadline)?;
             body.extend_from_slice(&conn.read_exact_vec(size)?);
             if !conn.read_line()?.is_empty() {
                 return Err(Error::new(WD_E::Protocol, "malformed HTTP chunk end"));
@@ -190,11 +199,13 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                 format!("HTTP reply body too long ({n} > {MAX_BODY} bytes)"),
             ));
         }
+        bound(conn, deadline)?;
         return conn.read_exact_vec(n);
     }
     if r.status == 204 || r.status == 304 {
         return Ok(Vec::new());
     }
+    bound(conn, deadline)?;
     conn.read_to_end(MAX_BODY)
 }
 

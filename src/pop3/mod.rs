@@ -319,6 +319,16 @@ impl Pop3Client {
                 Status::Continue(c) => c,
             };
             steps += 1;
+            if steps > MAX_SASL_STEPS + 1 {
+                // Still challenging after the cancel: never ends otherwise.
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    format!(
+                        "POP3 server keeps sending {name} challenges (more than {MAX_SASL_STEPS})"
+                    ),
+                )
+                .with_system(line));
+            }
             if steps > MAX_SASL_STEPS || server_said.is_some() {
                 self.conn.send_line("*")?;
                 continue;
