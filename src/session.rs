@@ -195,6 +195,9 @@ pub struct ReadOptions {
     pub header_only: bool,
     /// Do not set \Seen when reading (IMAP).
     pub keep_unseen: bool,
+    /// Return messages unparsed: only `source`, `uid`, `number`, `size`, `seen`,
+    /// `header_only` filled and `unparsed` set; the reader parses them on first access.
+    pub defer_parse: bool,
 }
 
 /// One message of a mailbox listing.

@@ -87,6 +87,30 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
 }
 
+/// The `Email` of a fetched message: parsed now, or left for the reader to parse
+/// (`opts.defer_parse`).
+fn to_email(
+    raw: Vec<u8>,
+    uid: u32,
+    seq: u32,
+    size: i64,
+    seen: bool,
+    opts: ReadOptions,
+) -> Result<Email> {
+    let mut email = if opts.defer_parse {
+        Email::deferred(Vec::new(), String::new(), 0, 0, false)
+    } else {
+        crate::message::parse::parse_fields(&raw)?
+    };
+    email.uid = uid.to_string();
+    email.number = seq as i32;
+    email.size = size;
+    email.seen = seen;
+    email.header_only = opts.header_only;
+    email.source = raw;
+    Ok(email)
+}
+
 impl ImapClient {
     /// Connects, secures the connection as `cfg.security` says (STARTTLS required when
     /// asked: not offered gives `WD_E::Tls`), authenticates and selects `cfg.folder`.
@@ -185,9 +209,12 @@ impl ImapClient {
 
     // ----- responses -------------------------------------------------------------
 
-    /// Reads one response with its literals (sizes checked before reading).
+    /// Reads one response with its literals (sizes checked before reading). Each
+    /// literal is read into its own buffer, which the parser moves into the result.
     fn read_response(&mut self) -> Result<Response> {
         let mut blob: Vec<u8> = Vec::new();
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut literal_bytes = 0usize;
         loop {
             let line = self.conn.read_line()?;
             blob.extend_from_slice(line);
@@ -197,7 +224,7 @@ impl ImapClient {
             let lit = response::literal_at_end(line)?;
             blob.extend_from_slice(b"\r\n");
             let Some(n) = lit else { break };
-            if blob.len() + n > MAX_RESPONSE {
+            if blob.len() + literal_bytes + n > MAX_RESPONSE {
                 return Err(Error::new(
                     WD_E::Protocol,
                     format!("IMAP response larger than {MAX_RESPONSE} bytes"),
@@ -205,9 +232,10 @@ impl ImapClient {
             }
             let data = self.conn.read_exact_vec(n)?;
             trace::note(PROTO, &format!("{{{n} bytes}}"));
-            blob.extend_from_slice(&data);
+            literal_bytes += n;
+            literals.push(data);
         }
-        response::parse(&blob)
+        response::parse_split(&blob, literals)
     }
 
     /// Applies untagged data to the session state. A BYE (outside LOGOUT) ends the
@@ -706,14 +734,9 @@ impl Mailbox for ImapClient {
                     format!("server sent no content for message UID {uid}"),
                 )
             })?;
-            let mut email = crate::message::parse::parse_fields(&raw)?;
-            email.uid = uid.to_string();
-            email.number = seq as i32;
-            email.size = d.size.unwrap_or(r.size) as i64;
-            email.seen = sets_seen || d.seen().unwrap_or(r.seen);
-            email.header_only = opts.header_only;
-            email.source = raw;
-            out.push(email);
+            let size = d.size.unwrap_or(r.size) as i64;
+            let seen = sets_seen || d.seen().unwrap_or(r.seen);
+            out.push(to_email(raw, uid, seq, size, seen, opts)?);
         }
         Ok(out)
     }

@@ -56,6 +56,10 @@ pub struct Email {
     pub source: Vec<u8>,
     /// True when only the headers were fetched (body completed on demand by the reader).
     pub header_only: bool,
+    /// True when only `source` and the server fields (`uid`, `number`, `size`, `seen`,
+    /// `header_only`) are filled: the other fields come from parsing `source` on first
+    /// access (see [`Email::parse_deferred`]).
+    pub unparsed: bool,
 }
 
 impl Email {
@@ -66,6 +70,40 @@ impl Email {
     /// Clears every field (`EmailRAZ`).
     pub fn reset(&mut self) {
         *self = Email::default();
+    }
+
+    /// A message read from a server whose parsing is deferred: `source` plus the server
+    /// fields, `unparsed` set.
+    pub fn deferred(source: Vec<u8>, uid: String, number: i32, size: i64, seen: bool) -> Email {
+        Email {
+            uid,
+            number,
+            size,
+            seen,
+            source,
+            unparsed: true,
+            ..Email::default()
+        }
+    }
+
+    /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
+    /// `number`, `size`, `seen`, `header_only`) and the source itself (moved, not
+    /// copied). A source that cannot be parsed is kept as it is with the server fields
+    /// (as the eager reading did); the error is returned for the caller to note.
+    pub fn parse_deferred(&mut self) -> Result<(), crate::error::Error> {
+        if !self.unparsed {
+            return Ok(());
+        }
+        self.unparsed = false;
+        let parsed = crate::message::parse::parse_fields(&self.source)?;
+        let old = std::mem::replace(self, parsed);
+        self.source = old.source;
+        self.uid = old.uid;
+        self.number = old.number;
+        self.size = old.size;
+        self.seen = old.seen;
+        self.header_only = old.header_only;
+        Ok(())
     }
 
     /// The `index`-th (0-based) value of the header `name` in `headers`, compared without
