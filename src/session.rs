@@ -226,6 +226,16 @@ pub trait Mailbox: Send {
         refs: &[MessageRef],
         opts: ReadOptions,
     ) -> Result<Vec<crate::message::Email>>;
+    /// Every message of the mailbox (filtered by `opts`) with its content: what `list`
+    /// then `fetch` give, in as few round trips as the protocol allows (IMAP: one).
+    fn fetch_all(
+        &mut self,
+        opts: ReadOptions,
+    ) -> Result<(Vec<MessageRef>, Vec<crate::message::Email>)> {
+        let refs = self.list(opts)?;
+        let emails = self.fetch(&refs, opts)?;
+        Ok((refs, emails))
+    }
     /// Deletes a message (POP3: marked, removed at QUIT; IMAP: \Deleted + expunge).
     fn delete(&mut self, msg: &MessageRef) -> Result<()>;
     /// Ends the session cleanly (QUIT / LOGOUT).

@@ -600,11 +600,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
         // Each message is parsed on its first access (most callers read a few fields of
         // some messages, or only the source).
         opts.defer_parse = true;
-        let (refs, emails) = with_incoming(name, |inc| {
-            let refs = inc.mailbox.list(opts)?;
-            let emails = inc.mailbox.fetch(&refs, opts)?;
-            Ok((refs, emails))
-        })?;
+        let (refs, emails) = with_incoming(name, |inc| inc.mailbox.fetch_all(opts))?;
         let mut items = Vec::with_capacity(emails.len());
         let mut failure = None;
         for (email, r) in emails.into_iter().zip(refs.iter()) {

@@ -87,6 +87,17 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
 }
 
+/// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).
+fn fetch_item(opts: ReadOptions) -> &'static str {
+    if opts.header_only {
+        "BODY.PEEK[HEADER]"
+    } else if opts.keep_unseen {
+        "BODY.PEEK[]"
+    } else {
+        "BODY[]"
+    }
+}
+
 /// The `Email` of a fetched message: parsed now, or left for the reader to parse
 /// (`opts.defer_parse`).
 fn to_email(
@@ -678,13 +689,7 @@ impl Mailbox for ImapClient {
         }
         let uids: Vec<u32> = refs.iter().map(parse_uid).collect::<Result<_>>()?;
         let sets_seen = !opts.keep_unseen && !opts.header_only;
-        let item = if opts.header_only {
-            "BODY.PEEK[HEADER]"
-        } else if sets_seen {
-            "BODY[]"
-        } else {
-            "BODY.PEEK[]"
-        };
+        let item = fetch_item(opts);
         let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
         for set in uid_sets(&uids, UIDS_PER_FETCH) {
             let data = self.run_text(
@@ -739,6 +744,74 @@ impl Mailbox for ImapClient {
             out.push(to_email(raw, uid, seq, size, seen, opts)?);
         }
         Ok(out)
+    }
+
+    /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
+    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
+        if opts.unread_only {
+            let refs = self.list(opts)?;
+            let emails = self.fetch(&refs, opts)?;
+            return Ok((refs, emails));
+        }
+        let sets_seen = !opts.keep_unseen && !opts.header_only;
+        let item = fetch_item(opts);
+        let result = self.run_text(
+            "UID FETCH",
+            format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"),
+        );
+        let data = match result {
+            Ok(data) => data,
+            // "1:*" in an empty folder: some servers answer NO or BAD.
+            Err(e) if e.code == WD_E::Protocol && self.exists == 0 => {
+                trace::note(PROTO, "empty folder");
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(e) => return Err(e),
+        };
+        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
+        for u in data {
+            if let Untagged::Fetch { seq, data } = u {
+                by_seq.entry(seq).or_default().merge(data);
+            }
+        }
+        let mut seqs: Vec<(u32, FetchData)> = by_seq.into_iter().collect();
+        seqs.sort_unstable_by_key(|(seq, _)| *seq);
+        let mut refs = Vec::with_capacity(seqs.len());
+        let mut out = Vec::with_capacity(seqs.len());
+        for (seq, mut d) in seqs {
+            // A FETCH without UID is an unsolicited flag update of a message outside
+            // the answer: not ours.
+            let Some(uid) = d.uid else { continue };
+            let raw = if opts.header_only {
+                d.header.take()
+            } else {
+                d.body.take()
+            }
+            .ok_or_else(|| {
+                Error::new(
+                    WD_E::Protocol,
+                    format!("server sent no content for message UID {uid}"),
+                )
+            })?;
+            let seen = d.seen().unwrap_or(false);
+            let size = d.size.unwrap_or(raw.len() as u64);
+            refs.push(MessageRef {
+                number: seq,
+                uid: uid.to_string(),
+                size,
+                seen,
+            });
+            out.push(to_email(
+                raw,
+                uid,
+                seq,
+                size as i64,
+                sets_seen || seen,
+                opts,
+            )?);
+        }
+        Ok((refs, out))
     }
 
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {

@@ -121,3 +121,39 @@ impl Email {
 pub fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deferred_parse_keeps_server_fields_and_source() {
+        let src = b"Subject: hi\r\nFrom: a@wd.test\r\n\r\nbody\r\n".to_vec();
+        let mut e = Email::deferred(src.clone(), "42".into(), 3, 999, true);
+        e.header_only = true;
+        assert!(e.unparsed && e.subject.is_empty());
+        e.parse_deferred().unwrap();
+        assert!(!e.unparsed);
+        assert_eq!(e.subject, "hi");
+        assert_eq!(e.sender, "a@wd.test");
+        assert_eq!(
+            (e.uid.as_str(), e.number, e.size, e.seen),
+            ("42", 3, 999, true)
+        );
+        assert!(e.header_only);
+        assert_eq!(e.source, src);
+        // Parsed once only.
+        e.subject = "changed".into();
+        e.parse_deferred().unwrap();
+        assert_eq!(e.subject, "changed");
+    }
+
+    #[test]
+    fn unparseable_deferred_source_is_kept() {
+        let mut e = Email::deferred(Vec::new(), "7".into(), 1, 0, false);
+        assert!(e.parse_deferred().is_err());
+        assert!(!e.unparsed);
+        assert_eq!((e.uid.as_str(), e.number), ("7", 1));
+        assert!(e.source.is_empty() && e.subject.is_empty());
+    }
+}

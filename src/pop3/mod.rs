@@ -24,9 +24,10 @@ use std::collections::{BTreeSet, HashMap};
 
 const PROTO: &str = "POP3";
 /// Most commands sent in one pipelined flight (RETR/TOP batches). The commands of one
-/// batch are small enough to sit in the socket buffers while the client reads the
-/// replies, so a server that writes while it reads cannot dead-lock.
-pub const PIPELINE_BATCH: usize = 64;
+/// batch (at most 256 × 18 bytes, under 5 KB) are small enough to sit in the socket
+/// buffers while the client reads the replies, so a server that writes while it reads
+/// cannot dead-lock.
+pub const PIPELINE_BATCH: usize = 256;
 /// Largest CAPA / LIST / UIDL body accepted, in bytes.
 const MAX_LISTING: usize = 64 * 1024 * 1024;
 /// Most SASL challenges answered before giving up.
