@@ -60,6 +60,73 @@ int main(void) {
     CHECK_STR(EmailPropriete(e, WD_EMAIL_SUBJECT, 0), subject);
     CHECK(EmailLibere(e) == 1);
 
+    /* EmailRecupereTout parses each message on its first access: a second message with
+     * an attachment, then every field read back, and the source byte for byte. */
+    {
+        static const uint8_t blob[] = {0, 1, 2, 0xff, 'P', 'K', '\r', '\n', 0x80, 7};
+        char subject2[128];
+        uint8_t *src2;
+        size_t src2_len = 0, len = 0;
+        const uint8_t *p;
+        WdEmailList list;
+        int i, found = 0;
+
+        snprintf(subject2, sizeof subject2, "%s (pièce jointe)", subject);
+        e = EmailCree();
+        CHECK(EmailModifiePropriete(e, WD_EMAIL_SENDER, 0, "Carol <carol@wd.test>") == 1);
+        CHECK(EmailAjoute(e, WD_EMAIL_RECIPIENT, "alice@wd.test") == 1);
+        CHECK(EmailModifiePropriete(e, WD_EMAIL_SUBJECT, 0, subject2) == 1);
+        CHECK(EmailModifiePropriete(e, WD_EMAIL_MESSAGE, 0, "Voir la pièce jointe.") == 1);
+        CHECK(EmailAjouteFichierAttacheMemoire(e, "données.bin", blob, sizeof blob,
+                                               "application/octet-stream") == 1);
+        CHECK(EmailConstruitSource(e, 0) == 1);
+        p = EmailSource(e, &src2_len);
+        CHECK(p != NULL && src2_len > 0);
+        src2 = malloc(src2_len);
+        memcpy(src2, p, src2_len);
+        CHECK(EmailAjouteMessage(name, folder, e) == 1);
+        CHECK(EmailLibere(e) == 1);
+
+        list = EmailRecupereTout(name, WD_READ_ALL | WD_READ_KEEP_UNSEEN);
+        CHECK(list > 0);
+        CHECK(EmailListeNb(list) == 2);
+        for (i = 0; i < EmailListeNb(list); i++) {
+            WdEmail m = EmailListeElement(list, i);
+            const char *subj;
+            CHECK(m > 0);
+            /* Server fields first (no parsing needed), then the source (for the second
+             * message before any parsed field, for the first after). */
+            CHECK(atoi(EmailPropriete(m, WD_EMAIL_UID, 0)) > 0);
+            CHECK_STR(EmailPropriete(m, WD_EMAIL_NUMBER, 0), i == 0 ? "1" : "2");
+            if (i == 1) {
+                p = EmailSource(m, &len);
+                CHECK(p != NULL && len == src2_len && memcmp(p, src2, len) == 0);
+            }
+            subj = EmailPropriete(m, WD_EMAIL_SUBJECT, 0);
+            CHECK(subj != NULL);
+            if (subj && strcmp(subj, subject2) == 0) {
+                found++;
+                CHECK_STR(EmailPropriete(m, WD_EMAIL_SENDER, 0), "Carol <carol@wd.test>");
+                CHECK_STR(EmailPropriete(m, WD_EMAIL_RECIPIENT, 0), "alice@wd.test");
+                CHECK(strstr(EmailPropriete(m, WD_EMAIL_MESSAGE, 0), "pièce jointe") != NULL);
+                CHECK(EmailNb(m, WD_EMAIL_ATTACHMENT_NAME) == 1);
+                CHECK_STR(EmailPropriete(m, WD_EMAIL_ATTACHMENT_NAME, 0), "données.bin");
+                p = EmailFichierAttacheContenu(m, 0, &len);
+                CHECK(p != NULL && len == sizeof blob && memcmp(p, blob, len) == 0);
+                p = EmailSource(m, &len);
+                CHECK(p != NULL && len == src2_len && memcmp(p, src2, len) == 0);
+                CHECK((size_t)atol(EmailPropriete(m, WD_EMAIL_SIZE, 0)) == src2_len);
+            } else {
+                CHECK_STR(subj, subject);
+                CHECK(EmailNb(m, WD_EMAIL_ATTACHMENT_NAME) == 0);
+            }
+        }
+        CHECK(found == 1);
+        CHECK(EmailLibere(list) == 1);
+        CHECK_OK();
+        free(src2);
+    }
+
     CHECK(EmailChangeDossier(name, "INBOX") == 1);
     CHECK(EmailSupprimeDossier(name, folder) == 1);
     CHECK(EmailChangeDossier(name, folder) == 0);

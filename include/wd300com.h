@@ -1371,6 +1371,9 @@ int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
  (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
  body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
  messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
+ IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+ parsed on its first access (`EmailSource` and the UID, number, size and seen flag
+ need no parsing); a message that cannot be parsed keeps its source and those fields.
 
  Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
  `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.

@@ -219,6 +219,9 @@ pub struct ReadOptions {
     pub header_only: bool,
     /// Do not set \Seen when reading (IMAP).
     pub keep_unseen: bool,
+    /// Return messages unparsed: only `source`, `uid`, `number`, `size`, `seen`,
+    /// `header_only` filled and `unparsed` set; the reader parses them on first access.
+    pub defer_parse: bool,
 }
 
 /// One message of a mailbox listing.
@@ -247,6 +250,16 @@ pub trait Mailbox: Send {
         refs: &[MessageRef],
         opts: ReadOptions,
     ) -> Result<Vec<crate::message::Email>>;
+    /// Every message of the mailbox (filtered by `opts`) with its content: what `list`
+    /// then `fetch` give, in as few round trips as the protocol allows (IMAP: one).
+    fn fetch_all(
+        &mut self,
+        opts: ReadOptions,
+    ) -> Result<(Vec<MessageRef>, Vec<crate::message::Email>)> {
+        let refs = self.list(opts)?;
+        let emails = self.fetch(&refs, opts)?;
+        Ok((refs, emails))
+    }
     /// Deletes a message (POP3: marked, removed at QUIT; IMAP: \Deleted + expunge).
     fn delete(&mut self, msg: &MessageRef) -> Result<()>;
     /// Ends the session cleanly (QUIT / LOGOUT).

@@ -554,3 +554,119 @@ fn endless_sasl_challenges_are_a_protocol_error() {
     );
     s.join();
 }
+
+#[test]
+fn fetch_all_lists_and_fetches_in_one_round_trip() {
+    const N: usize = 1000;
+    let mut bodies = String::new();
+    for i in 1..=N {
+        let b = body(i);
+        // An unsolicited flag update (no UID) arrives in the middle: merged by number.
+        if i == 500 {
+            bodies.push_str("* 500 FETCH (FLAGS (\\Seen \\Flagged))\r\n");
+        }
+        bodies.push_str(&format!(
+            "* {i} FETCH (UID {} FLAGS ({}) RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n",
+            i + 100,
+            if i % 2 == 0 { "\\Seen" } else { "" },
+            b.len(),
+            b.len()
+        ));
+    }
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[])")
+            .send(format!("{bodies}A0003 OK Fetch completed.\r\n"))
+            .expect("A0004 LOGOUT")
+            .send("* BYE bye\r\nA0004 OK done\r\n")
+            .close(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let opts = ReadOptions {
+        keep_unseen: true,
+        defer_parse: true,
+        ..Default::default()
+    };
+    let (refs, v) = c.fetch_all(opts).unwrap();
+    assert_eq!(refs.len(), N);
+    assert_eq!(v.len(), N);
+    for (i, (r, e)) in refs.iter().zip(&v).enumerate() {
+        let n = i + 1;
+        assert_eq!(r.number as usize, n);
+        assert_eq!(r.uid, (n + 100).to_string());
+        assert_eq!(r.size as usize, body(n).len());
+        assert_eq!(r.seen, n % 2 == 0, "message {n}");
+        // Deferred: the source and the server fields only.
+        assert!(e.unparsed && e.subject.is_empty());
+        assert_eq!(e.source, body(n).as_bytes());
+        assert_eq!(e.uid, r.uid);
+        assert_eq!(e.number as usize, n);
+        assert_eq!(e.size as usize, body(n).len());
+        assert_eq!(e.seen, r.seen);
+    }
+    let mut e = v[499].clone();
+    e.parse_deferred().unwrap();
+    assert!(!e.unparsed);
+    assert_eq!(e.subject, "message 500");
+    assert_eq!(e.message.trim_end(), "body 500");
+    assert_eq!((e.uid.as_str(), e.number, e.seen), ("600", 500, true));
+    assert_eq!(e.source, body(500).as_bytes());
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    // LOGIN, SELECT, the one UID FETCH, LOGOUT: the greeting's and LOGIN's
+    // [CAPABILITY] codes stand for a CAPABILITY command.
+    assert_eq!(t.flights, 4, "{}", t.report());
+}
+
+#[test]
+fn fetch_all_of_an_empty_folder() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
+            .expect("A0001 LOGIN")
+            .send(format!("A0001 OK [CAPABILITY {CAPS}] Logged in\r\n"))
+            .expect("A0002 SELECT \"INBOX\"")
+            .send("* 0 EXISTS\r\nA0002 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY[])")
+            .send("A0003 NO no messages\r\n")
+            .expect("A0004 UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER])")
+            .send("A0004 OK nothing\r\n")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let (refs, v) = c.fetch_all(ReadOptions::default()).unwrap();
+    assert!(refs.is_empty() && v.is_empty());
+    let headers = ReadOptions {
+        header_only: true,
+        ..Default::default()
+    };
+    let (refs, v) = c.fetch_all(headers).unwrap();
+    assert!(refs.is_empty() && v.is_empty());
+    drop(c);
+    s.join().assert_ok();
+}
+
+#[test]
+fn fetch_all_parses_at_once_without_deferral() {
+    let b = body(1);
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY[])")
+            .send(format!(
+                "* 1 FETCH (UID 9 FLAGS () RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\nA0003 OK done\r\n",
+                b.len(),
+                b.len()
+            ))
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let (refs, v) = c.fetch_all(ReadOptions::default()).unwrap();
+    assert_eq!(refs.len(), 1);
+    assert!(!v[0].unparsed);
+    assert_eq!(v[0].subject, "message 1");
+    // BODY[] sets \Seen.
+    assert!(v[0].seen && !refs[0].seen);
+    drop(c);
+    s.join().assert_ok();
+}

@@ -150,6 +150,7 @@ const HEADERS: ReadOptions = ReadOptions {
     unread_only: false,
     header_only: true,
     keep_unseen: false,
+    defer_parse: false,
 };
 
 /// Finds the message with that subject (headers only).

@@ -84,6 +84,30 @@ impl EmailObj {
         self.header_cache.clear();
     }
 
+    /// Parses a message read from a server with deferred parsing (`Email::unparsed`), on
+    /// its first access; the object's lock is held by the caller, so this happens once.
+    /// A source that cannot be parsed is kept with the server fields only (UID, number,
+    /// size, seen), as when reading parsed it at once; the reason goes to the trace.
+    pub fn ensure_parsed(&mut self) {
+        if !self.email.unparsed {
+            return;
+        }
+        if let Err(e) = self.email.parse_deferred() {
+            crate::trace::note(
+                "MESSAGE",
+                &format!(
+                    "message {} kept unparsed: {}",
+                    if self.email.uid.is_empty() {
+                        self.email.number.to_string()
+                    } else {
+                        self.email.uid.clone()
+                    },
+                    e.message
+                ),
+            );
+        }
+    }
+
     /// Builds the source unless it is already up to date.
     pub fn ensure_built(&mut self) -> Result<()> {
         if !self.built || self.email.source.is_empty() {
@@ -107,8 +131,18 @@ thread_local! {
     static LEGACY: Arc<Mutex<EmailObj>> = Arc::new(Mutex::new(EmailObj::default()));
 }
 
-/// Resolves a message handle; 0 is the calling thread's legacy `Email` structure.
+/// Resolves a message handle (0 is the calling thread's legacy `Email` structure) and
+/// parses a message whose parsing was deferred (see [`EmailObj::ensure_parsed`]). Every
+/// access to the fields goes through here.
 pub fn resolve(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
+    let obj = resolve_raw(h)?;
+    obj.lock().ensure_parsed();
+    Ok(obj)
+}
+
+/// [`resolve`] without parsing: for the functions that read only the source or the
+/// server fields (UID, number, size, seen, out), or replace the whole message.
+pub fn resolve_raw(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
     if h == 0 {
         return LEGACY
             .try_with(|l| l.clone())
@@ -169,6 +203,14 @@ fn is_body_prop(prop: i32) -> bool {
             | WD_EMAIL_ATTACHMENT_NAME
             | WD_EMAIL_ATTACHMENT_TYPE
             | WD_EMAIL_ATTACHMENT_CONTENT_ID
+    )
+}
+
+/// Properties known without parsing a message read from a server (set by the reader).
+fn is_server_prop(prop: i32) -> bool {
+    matches!(
+        prop,
+        WD_EMAIL_UID | WD_EMAIL_NUMBER | WD_EMAIL_SIZE | WD_EMAIL_SEEN | WD_EMAIL_OUT
     )
 }
 
@@ -430,7 +472,7 @@ pub extern "C" fn EmailFree(email: WdEmail) -> i32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailRAZ(email: WdEmail) -> i32 {
     ffi_guard!("EmailRAZ", 0, {
-        let obj = resolve(email.0)?;
+        let obj = resolve_raw(email.0)?;
         let mut o = obj.lock();
         o.touch();
         o.email.reset();
@@ -455,11 +497,14 @@ pub extern "C" fn EmailReset(email: WdEmail) -> i32 {
 pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *const c_char {
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
-        let obj = resolve(email.0)?;
+        let obj = resolve_raw(email.0)?;
         if is_body_prop(property) {
             crate::ffi::read::complete(&obj)?;
         }
         let mut o = obj.lock();
+        if !is_server_prop(property) {
+            o.ensure_parsed();
+        }
         let value = get_prop(&o.email, property, index)?;
         let c = o.cache.entry((property, index)).or_default();
         if c.as_bytes() != value.as_bytes() {
@@ -924,7 +969,8 @@ pub extern "C" fn EmailBuildSource(email: WdEmail, options: i32) -> i32 {
 pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *const u8 {
     ffi_guard!("EmailSource", std::ptr::null(), {
         let out_len = args::out_ptr(out_len, "out_len")?;
-        let obj = resolve(email.0)?;
+        // The source of a message whose parsing is deferred is already there.
+        let obj = resolve_raw(email.0)?;
         crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
         let src = &o.email.source;
@@ -962,7 +1008,7 @@ pub unsafe extern "C" fn EmailImporteSource(email: WdEmail, data: *const u8, len
     ffi_guard!("EmailImporteSource", 0, {
         // SAFETY: caller contract.
         let data = unsafe { args::bytes(data, len, "data") }?;
-        let obj = resolve(email.0)?;
+        let obj = resolve_raw(email.0)?;
         let parsed = parse::parse(data)?;
         obj.lock().replace(parsed, true);
         Ok(1)

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::ffi::args;
-use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve};
+use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve, resolve_raw};
 use crate::ffi::session::{self, Incoming};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
@@ -40,6 +40,7 @@ fn read_options(options: i32) -> Result<ReadOptions> {
         unread_only: options & WD_READ_UNREAD != 0,
         header_only: options & WD_READ_HEADER != 0,
         keep_unseen: options & WD_READ_KEEP_UNSEEN != 0,
+        defer_parse: false,
     })
 }
 
@@ -66,7 +67,7 @@ fn store(
     r: Option<&MessageRef>,
     opts: ReadOptions,
 ) -> Result<()> {
-    let obj = resolve(h)?;
+    let obj = resolve_raw(h)?;
     let mut o = obj.lock();
     let header_only = email.header_only;
     o.replace(email, true);
@@ -82,7 +83,7 @@ fn store(
 
 /// Marks handle `h` as "no message" (`WD_EMAIL_OUT` = 1).
 fn store_out(h: i32) -> Result<()> {
-    let obj = resolve(h)?;
+    let obj = resolve_raw(h)?;
     let mut o = obj.lock();
     o.replace(
         Email {
@@ -107,8 +108,10 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
             None => return Ok(()),
         }
     };
+    // Parsed at once: the caller reads a body field right after.
     let opts = ReadOptions {
         header_only: false,
+        defer_parse: false,
         ..origin.opts
     };
     let mut full = with_incoming(&origin.session, |inc| {
@@ -142,8 +145,11 @@ enum Step {
 }
 
 fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
-    let opts = read_options(options)?;
-    resolve(h)?; // validate the handle before any network traffic
+    let opts = ReadOptions {
+        defer_parse: true,
+        ..read_options(options)?
+    };
+    resolve_raw(h)?; // validate the handle before any network traffic
     let fetched = with_incoming(name, |inc| {
         let relist = matches!(step, Step::First | Step::Last)
             || !inc.listed
@@ -534,8 +540,11 @@ pub unsafe extern "C" fn EmailLitMessage(
                 "message number {number} is not 1 or more"
             )));
         }
-        resolve(email.0)?;
-        let opts = ReadOptions::default();
+        resolve_raw(email.0)?;
+        let opts = ReadOptions {
+            defer_parse: true,
+            ..ReadOptions::default()
+        };
         let fetched = with_incoming(name, |inc| {
             inc.listing = inc.mailbox.list(opts)?;
             inc.listing_opts = opts;
@@ -575,6 +584,9 @@ pub unsafe extern "C" fn EmailReadMessage(
 /// (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
 /// body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
 /// messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
+/// IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+/// parsed on its first access (`EmailSource` and the UID, number, size and seen flag
+/// need no parsing); a message that cannot be parsed keeps its source and those fields.
 ///
 /// Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
 /// `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
@@ -588,11 +600,10 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
         let name = unsafe { args::cstr(session, "session") }?;
         let mut opts = read_options(options)?;
         opts.header_only = options & WD_READ_ALL == 0;
-        let (refs, emails) = with_incoming(name, |inc| {
-            let refs = inc.mailbox.list(opts)?;
-            let emails = inc.mailbox.fetch(&refs, opts)?;
-            Ok((refs, emails))
-        })?;
+        // Each message is parsed on its first access (most callers read a few fields of
+        // some messages, or only the source).
+        opts.defer_parse = true;
+        let (refs, emails) = with_incoming(name, |inc| inc.mailbox.fetch_all(opts))?;
         let mut items = Vec::with_capacity(emails.len());
         let mut failure = None;
         for (email, r) in emails.into_iter().zip(refs.iter()) {
@@ -712,8 +723,9 @@ fn message_ref(inc: &mut Incoming, email: &Email) -> Result<MessageRef> {
     })
 }
 
+/// The message's server fields and flags (no parsing needed).
 fn email_of(h: i32) -> Result<Email> {
-    let obj = resolve(h)?;
+    let obj = resolve_raw(h)?;
     let o = obj.lock();
     Ok(o.email.clone())
 }

@@ -89,6 +89,41 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
 }
 
+/// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).
+fn fetch_item(opts: ReadOptions) -> &'static str {
+    if opts.header_only {
+        "BODY.PEEK[HEADER]"
+    } else if opts.keep_unseen {
+        "BODY.PEEK[]"
+    } else {
+        "BODY[]"
+    }
+}
+
+/// The `Email` of a fetched message: parsed now, or left for the reader to parse
+/// (`opts.defer_parse`).
+fn to_email(
+    raw: Vec<u8>,
+    uid: u32,
+    seq: u32,
+    size: i64,
+    seen: bool,
+    opts: ReadOptions,
+) -> Result<Email> {
+    let mut email = if opts.defer_parse {
+        Email::deferred(Vec::new(), String::new(), 0, 0, false)
+    } else {
+        crate::message::parse::parse_fields(&raw)?
+    };
+    email.uid = uid.to_string();
+    email.number = i32::try_from(seq).unwrap_or(i32::MAX);
+    email.size = size;
+    email.seen = seen;
+    email.header_only = opts.header_only;
+    email.source = raw;
+    Ok(email)
+}
+
 impl ImapClient {
     /// Connects, secures the connection as `cfg.security` says (STARTTLS required when
     /// asked: not offered gives `WD_E::Tls`), authenticates and selects `cfg.folder`.
@@ -187,9 +222,12 @@ impl ImapClient {
 
     // ----- responses -------------------------------------------------------------
 
-    /// Reads one response with its literals (sizes checked before reading).
+    /// Reads one response with its literals (sizes checked before reading). Each
+    /// literal is read into its own buffer, which the parser moves into the result.
     fn read_response(&mut self) -> Result<Response> {
         let mut blob: Vec<u8> = Vec::new();
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut literal_bytes = 0usize;
         loop {
             let line = self.conn.read_line()?;
             blob.extend_from_slice(line);
@@ -199,7 +237,7 @@ impl ImapClient {
             let lit = response::literal_at_end(line)?;
             blob.extend_from_slice(b"\r\n");
             let Some(n) = lit else { break };
-            if blob.len() + n > MAX_RESPONSE {
+            if blob.len() + literal_bytes + n > MAX_RESPONSE {
                 return Err(Error::new(
                     WD_E::Protocol,
                     format!("IMAP response larger than {MAX_RESPONSE} bytes"),
@@ -207,9 +245,10 @@ impl ImapClient {
             }
             let data = self.conn.read_exact_vec(n)?;
             trace::note(PROTO, &format!("{{{n} bytes}}"));
-            blob.extend_from_slice(&data);
+            literal_bytes += n;
+            literals.push(data);
         }
-        response::parse(&blob)
+        response::parse_split(&blob, literals)
     }
 
     /// Applies untagged data to the session state. A BYE (outside LOGOUT) ends the
@@ -663,13 +702,7 @@ impl Mailbox for ImapClient {
         }
         let uids: Vec<u32> = refs.iter().map(parse_uid).collect::<Result<_>>()?;
         let sets_seen = !opts.keep_unseen && !opts.header_only;
-        let item = if opts.header_only {
-            "BODY.PEEK[HEADER]"
-        } else if sets_seen {
-            "BODY[]"
-        } else {
-            "BODY.PEEK[]"
-        };
+        let item = fetch_item(opts);
         let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
         for set in uid_sets(&uids, UIDS_PER_FETCH) {
             let data = self.run_text(
@@ -719,16 +752,79 @@ impl Mailbox for ImapClient {
                     format!("server sent no content for message UID {uid}"),
                 )
             })?;
-            let mut email = crate::message::parse::parse_fields(&raw)?;
-            email.uid = uid.to_string();
-            email.number = i32::try_from(seq).unwrap_or(i32::MAX);
-            email.size = i64::try_from(d.size.unwrap_or(r.size)).unwrap_or(i64::MAX);
-            email.seen = sets_seen || d.seen().unwrap_or(r.seen);
-            email.header_only = opts.header_only;
-            email.source = raw;
-            out.push(email);
+            let size = i64::try_from(d.size.unwrap_or(r.size)).unwrap_or(i64::MAX);
+            let seen = sets_seen || d.seen().unwrap_or(r.seen);
+            out.push(to_email(raw, uid, seq, size, seen, opts)?);
         }
         Ok(out)
+    }
+
+    /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
+    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
+        if opts.unread_only {
+            let refs = self.list(opts)?;
+            let emails = self.fetch(&refs, opts)?;
+            return Ok((refs, emails));
+        }
+        let sets_seen = !opts.keep_unseen && !opts.header_only;
+        let item = fetch_item(opts);
+        let result = self.run_text(
+            "UID FETCH",
+            format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"),
+        );
+        let data = match result {
+            Ok(data) => data,
+            // "1:*" in an empty folder: some servers answer NO or BAD.
+            Err(e) if e.code == WD_E::Protocol && self.exists == 0 => {
+                trace::note(PROTO, "empty folder");
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(e) => return Err(e),
+        };
+        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
+        for u in data {
+            if let Untagged::Fetch { seq, data } = u {
+                by_seq.entry(seq).or_default().merge(data);
+            }
+        }
+        let mut seqs: Vec<(u32, FetchData)> = by_seq.into_iter().collect();
+        seqs.sort_unstable_by_key(|(seq, _)| *seq);
+        let mut refs = Vec::with_capacity(seqs.len());
+        let mut out = Vec::with_capacity(seqs.len());
+        for (seq, mut d) in seqs {
+            // A FETCH without UID is an unsolicited flag update of a message outside
+            // the answer: not ours.
+            let Some(uid) = d.uid else { continue };
+            let raw = if opts.header_only {
+                d.header.take()
+            } else {
+                d.body.take()
+            }
+            .ok_or_else(|| {
+                Error::new(
+                    WD_E::Protocol,
+                    format!("server sent no content for message UID {uid}"),
+                )
+            })?;
+            let seen = d.seen().unwrap_or(false);
+            let size = d.size.unwrap_or(raw.len() as u64);
+            refs.push(MessageRef {
+                number: seq,
+                uid: uid.to_string(),
+                size,
+                seen,
+            });
+            out.push(to_email(
+                raw,
+                uid,
+                seq,
+                i64::try_from(size).unwrap_or(i64::MAX),
+                sets_seen || seen,
+                opts,
+            )?);
+        }
+        Ok((refs, out))
     }
 
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {

@@ -250,6 +250,8 @@ fn trim_cr(line: &[u8]) -> &[u8] {
 struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
+    /// The literals' data when it is kept out of `b` ([`parse_split`]), in order.
+    lits: Option<std::vec::IntoIter<Vec<u8>>>,
 }
 
 /// Bytes allowed in atoms, flags (`\\Seen`, `\\*`) and tags.
@@ -346,6 +348,12 @@ impl<'a> Cursor<'a> {
             (Some(b'\n'), _) => self.pos += 1,
             _ => return Err(bad("literal size not at a line end")),
         }
+        if let Some(lits) = self.lits.as_mut() {
+            return match lits.next() {
+                Some(v) if v.len() == n => Ok(v),
+                _ => Err(bad("literal data missing")),
+            };
+        }
         if self.b.len() - self.pos < n {
             return Err(bad("literal cut short"));
         }
@@ -435,6 +443,15 @@ fn parse_u32(v: &[u8], what: &str) -> Result<u32> {
         .ok_or_else(|| bad(format!("{what} is not a number")))
 }
 
+/// The bytes of an atom or string, moved out (empty for NIL and lists).
+fn into_bytes(v: Value) -> Vec<u8> {
+    match v {
+        Value::Str(s) => s,
+        Value::Atom(a) => a.into_bytes(),
+        _ => Vec::new(),
+    }
+}
+
 fn fetch_data(items: Vec<Value>) -> Result<FetchData> {
     let mut d = FetchData::default();
     let mut it = items.into_iter();
@@ -464,12 +481,8 @@ fn fetch_data(items: Vec<Value>) -> Result<FetchData> {
                 Value::List(l) => d.flags = Some(l.iter().filter_map(Value::text).collect()),
                 _ => return Err(bad("FLAGS is not a list")),
             },
-            "BODY[]" | "RFC822" | "BINARY[]" => {
-                d.body = Some(val.bytes().map(<[u8]>::to_vec).unwrap_or_default())
-            }
-            "BODY[HEADER]" | "RFC822.HEADER" => {
-                d.header = Some(val.bytes().map(<[u8]>::to_vec).unwrap_or_default())
-            }
+            "BODY[]" | "RFC822" | "BINARY[]" => d.body = Some(into_bytes(val)),
+            "BODY[HEADER]" | "RFC822.HEADER" => d.header = Some(into_bytes(val)),
             _ => {}
         }
     }
@@ -564,7 +577,26 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
 
 /// Parses one framed response (as found by [`frame`]; trailing bytes are ignored).
 pub fn parse(buf: &[u8]) -> Result<Response> {
-    let mut c = Cursor { b: buf, pos: 0 };
+    parse_cursor(Cursor {
+        b: buf,
+        pos: 0,
+        lits: None,
+    })
+}
+
+/// Parses one response whose literals' data is kept apart: `lines` is the response
+/// without that data (each `{N}` still ends its line, the line after it follows at
+/// once), `literals` the data of each literal in order. The data is moved into the
+/// result, not copied (message bodies of a FETCH).
+pub fn parse_split(lines: &[u8], literals: Vec<Vec<u8>>) -> Result<Response> {
+    parse_cursor(Cursor {
+        b: lines,
+        pos: 0,
+        lits: Some(literals.into_iter()),
+    })
+}
+
+fn parse_cursor(mut c: Cursor) -> Result<Response> {
     match c.peek() {
         Some(b'+') => {
             c.pos += 1;
@@ -620,6 +652,22 @@ mod tests {
         let b = all(text.as_bytes());
         assert_eq!(a, b, "CRLF and LF parses differ");
         a
+    }
+
+    #[test]
+    fn split_literals_parse_as_inline() {
+        let whole =
+            b"* 3 FETCH (UID 7 BODY[] {5}\r\nab\r\nc FLAGS (\\Seen) BODY[HEADER] {0}\r\n)\r\n";
+        let lines = b"* 3 FETCH (UID 7 BODY[] {5}\r\n FLAGS (\\Seen) BODY[HEADER] {0}\r\n)\r\n";
+        let a = parse(whole).unwrap();
+        let b = parse_split(lines, vec![b"ab\r\nc".to_vec(), Vec::new()]).unwrap();
+        assert_eq!(a, b);
+        let Response::Untagged(Untagged::Fetch { data, .. }) = b else {
+            panic!("{b:?}")
+        };
+        assert_eq!(data.body.as_deref(), Some(&b"ab\r\nc"[..]));
+        assert_eq!(data.header.as_deref(), Some(&b""[..]));
+        assert!(parse_split(lines, vec![b"abc".to_vec()]).is_err());
     }
 
     fn all(mut buf: &[u8]) -> Vec<Response> {

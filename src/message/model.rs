@@ -56,6 +56,10 @@ pub struct Email {
     pub source: Vec<u8>,
     /// True when only the headers were fetched (body completed on demand by the reader).
     pub header_only: bool,
+    /// True when only `source` and the server fields (`uid`, `number`, `size`, `seen`,
+    /// `header_only`) are filled: the other fields come from parsing `source` on first
+    /// access (see [`Email::parse_deferred`]).
+    pub unparsed: bool,
 }
 
 impl Email {
@@ -66,6 +70,40 @@ impl Email {
     /// Clears every field (`EmailRAZ`).
     pub fn reset(&mut self) {
         *self = Email::default();
+    }
+
+    /// A message read from a server whose parsing is deferred: `source` plus the server
+    /// fields, `unparsed` set.
+    pub fn deferred(source: Vec<u8>, uid: String, number: i32, size: i64, seen: bool) -> Email {
+        Email {
+            uid,
+            number,
+            size,
+            seen,
+            source,
+            unparsed: true,
+            ..Email::default()
+        }
+    }
+
+    /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
+    /// `number`, `size`, `seen`, `header_only`) and the source itself (moved, not
+    /// copied). A source that cannot be parsed is kept as it is with the server fields
+    /// (as the eager reading did); the error is returned for the caller to note.
+    pub fn parse_deferred(&mut self) -> Result<(), crate::error::Error> {
+        if !self.unparsed {
+            return Ok(());
+        }
+        self.unparsed = false;
+        let parsed = crate::message::parse::parse_fields(&self.source)?;
+        let old = std::mem::replace(self, parsed);
+        self.source = old.source;
+        self.uid = old.uid;
+        self.number = old.number;
+        self.size = old.size;
+        self.seen = old.seen;
+        self.header_only = old.header_only;
+        Ok(())
     }
 
     /// The `index`-th (0-based) value of the header `name` in `headers`, compared without
@@ -82,4 +120,40 @@ impl Email {
 /// True when `s` holds a CR or LF (refused in headers and addresses: no header injection).
 pub fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deferred_parse_keeps_server_fields_and_source() {
+        let src = b"Subject: hi\r\nFrom: a@wd.test\r\n\r\nbody\r\n".to_vec();
+        let mut e = Email::deferred(src.clone(), "42".into(), 3, 999, true);
+        e.header_only = true;
+        assert!(e.unparsed && e.subject.is_empty());
+        e.parse_deferred().unwrap();
+        assert!(!e.unparsed);
+        assert_eq!(e.subject, "hi");
+        assert_eq!(e.sender, "a@wd.test");
+        assert_eq!(
+            (e.uid.as_str(), e.number, e.size, e.seen),
+            ("42", 3, 999, true)
+        );
+        assert!(e.header_only);
+        assert_eq!(e.source, src);
+        // Parsed once only.
+        e.subject = "changed".into();
+        e.parse_deferred().unwrap();
+        assert_eq!(e.subject, "changed");
+    }
+
+    #[test]
+    fn unparseable_deferred_source_is_kept() {
+        let mut e = Email::deferred(Vec::new(), "7".into(), 1, 0, false);
+        assert!(e.parse_deferred().is_err());
+        assert!(!e.unparsed);
+        assert_eq!((e.uid.as_str(), e.number), ("7", 1));
+        assert!(e.source.is_empty() && e.subject.is_empty());
+    }
 }

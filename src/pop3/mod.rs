@@ -24,9 +24,10 @@ use std::collections::{BTreeSet, HashMap};
 
 const PROTO: &str = "POP3";
 /// Most commands sent in one pipelined flight (RETR/TOP batches). The commands of one
-/// batch are small enough to sit in the socket buffers while the client reads the
-/// replies, so a server that writes while it reads cannot dead-lock.
-pub const PIPELINE_BATCH: usize = 64;
+/// batch (at most 256 × 18 bytes, under 5 KB) are small enough to sit in the socket
+/// buffers while the client reads the replies, so a server that writes while it reads
+/// cannot dead-lock.
+pub const PIPELINE_BATCH: usize = 256;
 /// Largest CAPA / LIST / UIDL body accepted, in bytes.
 const MAX_LISTING: usize = 64 * 1024 * 1024;
 /// Most SASL challenges answered before giving up.
@@ -385,7 +386,19 @@ impl Pop3Client {
         r.map_err(|line| Error::protocol(what.to_string(), line))
     }
 
-    fn to_email(r: &MessageRef, body: Vec<u8>, header_only: bool) -> Email {
+    fn to_email(r: &MessageRef, body: Vec<u8>, opts: ReadOptions) -> Email {
+        let header_only = opts.header_only;
+        let size = if r.size > 0 {
+            i64::try_from(r.size).unwrap_or(i64::MAX)
+        } else {
+            body.len() as i64
+        };
+        let number = i32::try_from(r.number).unwrap_or(i32::MAX);
+        if opts.defer_parse {
+            let mut e = Email::deferred(body, r.uid.clone(), number, size, false);
+            e.header_only = header_only;
+            return e;
+        }
         let mut e = match crate::message::parse::parse_fields(&body) {
             Ok(e) => e,
             Err(err) => {
@@ -397,12 +410,8 @@ impl Pop3Client {
             }
         };
         e.uid = r.uid.clone();
-        e.number = i32::try_from(r.number).unwrap_or(i32::MAX);
-        e.size = if r.size > 0 {
-            i64::try_from(r.size).unwrap_or(i64::MAX)
-        } else {
-            body.len() as i64
-        };
+        e.number = number;
+        e.size = size;
         e.seen = false;
         e.out = false;
         e.header_only = header_only;
@@ -483,7 +492,7 @@ impl Mailbox for Pop3Client {
             for r in chunk {
                 let c = cmd(r);
                 match self.read_multi(&c, MAX_MESSAGE)? {
-                    Ok(body) if refused.is_none() => out.push(Self::to_email(r, body, header_only)),
+                    Ok(body) if refused.is_none() => out.push(Self::to_email(r, body, opts)),
                     Ok(_) => {}
                     Err(line) => {
                         if refused.is_none() {
