@@ -44,6 +44,7 @@ static void misuse(void) {
 }
 
 int main(void) {
+    const char *subject_before;
     const char *host, *port, *notls, *ca, *user, *pass, *user2;
     char subject[128], refused_addr[128];
     uint8_t bin[3000];
@@ -94,8 +95,12 @@ int main(void) {
     CHECK(EmailModifiePropriete(e, WD_EMAIL_MESSAGE, 0, "Bonjour.\n.point\n") == 1);
     CHECK(EmailAjouteFichierAttacheMemoire(e, "data.bin", bin, sizeof bin,
                                            "application/octet-stream") == 1);
+    /* A getter string taken before the send stays valid after it (the send builds the
+     * source and fills results, it does not change the subject). */
+    subject_before = EmailPropriete(e, WD_EMAIL_SUBJECT, 0);
     CHECK(EmailEnvoieMessage("c-smtp", e, 0) == 1);
     CHECK_OK();
+    CHECK_STR(subject_before, subject);
     CHECK(EmailNb(e, WD_EMAIL_REFUSED) == 1);
     snprintf(refused_addr, sizeof refused_addr, "%s", EmailPropriete(e, WD_EMAIL_REFUSED, 0));
     CHECK(strncmp(refused_addr, "unknown-c@wd.test: 550", 22) == 0);

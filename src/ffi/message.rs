@@ -57,8 +57,8 @@ impl EmailObj {
     /// Releases the strings handed out after a change that leaves the built source valid
     /// (send results: `WD_EMAIL_REFUSED`, `WD_EMAIL_MAIL_ID`).
     pub fn touch_results(&mut self) {
-        self.cache.clear();
-        self.header_cache.clear();
+        // Nothing to release: a getter replaces a cached string only when its value
+        // changed, so strings handed out for other properties stay valid.
     }
 
     /// Replaces the whole message (import, read from a server).
@@ -75,13 +75,6 @@ impl EmailObj {
         self.email = full;
         self.built = true;
         self.origin = None;
-    }
-
-    /// Clears the strings handed out without marking the source stale (for fields that
-    /// are not part of the source: refused recipients, mail id, flags).
-    pub fn release_strings(&mut self) {
-        self.cache.clear();
-        self.header_cache.clear();
     }
 
     /// Parses a message read from a server with deferred parsing (`Email::unparsed`), on
@@ -111,8 +104,10 @@ impl EmailObj {
     /// Builds the source unless it is already up to date.
     pub fn ensure_built(&mut self) -> Result<()> {
         if !self.built || self.email.source.is_empty() {
+            // Building fills Date and Message-ID when empty; strings handed out for the
+            // other properties stay valid (getters replace a cached string only when
+            // its value changed).
             build::build(&mut self.email, BuildOptions::default())?;
-            self.cache.clear();
             self.built = true;
         }
         Ok(())
