@@ -675,6 +675,11 @@ fn fetch_all_parses_at_once_without_deferral() {
 /// (UIDs 101…, none seen), answering UID SEARCH, UID FETCH of any UID set, UID STORE and
 /// LOGOUT.
 fn reading_server(user: &str, n: u32) -> Script {
+    reading_server_without(user, n, 0)
+}
+
+/// [`reading_server`] where UID FETCH leaves out UID `gone` (expunged by another client).
+fn reading_server_without(user: &str, n: u32, gone: u32) -> Script {
     Script::new()
         .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
         .expect(format!("A0001 LOGIN \"{user}\" \"pw\""))
@@ -712,7 +717,7 @@ fn reading_server(user: &str, n: u32) -> Script {
                         uids.extend(a..=b);
                     }
                     let peek = rest.contains("BODY.PEEK[]");
-                    for uid in uids {
+                    for uid in uids.into_iter().filter(|&u| u != gone) {
                         let i = uid - 100;
                         let b = body(i as usize);
                         let flags = if peek { "" } else { "\\Seen" };
@@ -858,4 +863,34 @@ fn reading_loop_stopped_early_marks_only_what_was_read() {
     assert!(t.has_line("A0005 UID FETCH 101 (UID FLAGS RFC822.SIZE BODY[])"));
     assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
     assert!(t.lines.last().unwrap().ends_with("LOGOUT"));
+}
+
+/// A message read ahead that is gone does not fail the read of the one asked for: that
+/// one is fetched alone; reading the gone one fails as it did without read-ahead.
+#[test]
+fn reading_loop_survives_a_message_gone_from_the_batch() {
+    use wd300com::ffi::message::{EmailCree, EmailLibere};
+    use wd300com::ffi::read::{EmailLitPremier, EmailLitSuivant};
+    let user = std::ffi::CString::new("ahead-gone@wd.test").unwrap();
+    let server = FakeServer::start(reading_server_without("ahead-gone@wd.test", 5, 103));
+    open_ffi(&user, &server);
+    let h = EmailCree();
+    // SAFETY: NUL-terminated session name.
+    unsafe {
+        assert_eq!(EmailLitPremier(user.as_ptr(), h, 0), 1);
+        assert_eq!(EmailLitSuivant(user.as_ptr(), h, 0), 1);
+        assert_eq!(EmailLitSuivant(user.as_ptr(), h, 0), 0);
+    }
+    assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Protocol);
+    assert_eq!(EmailLibere(h), 1);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(
+        unsafe { wd300com::ffi::session::EmailFermeSession(user.as_ptr()) },
+        1
+    );
+    let t = server.join();
+    t.assert_ok();
+    assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(t.has_line("A0007 UID FETCH 102 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0009 UID FETCH 103 (UID FLAGS RFC822.SIZE BODY[])"));
 }
