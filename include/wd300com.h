@@ -1175,6 +1175,18 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
 /*
  Reads the message after the last one read (`EmailLitSuivant`).
 
+ Read-ahead: when the message is not already at hand, the fetch also brings the next
+ ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
+ of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
+ so a whole loop costs a few round trips; the first read of a loop fetches one message
+ as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
+ `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+ read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
+ out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
+ "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
+ before any other operation on the session, or at `EmailFermeSession`; an error of
+ that STORE is reported by the call that sent it.
+
  `session`: the session name. `email`: the message handle to fill (0 = the legacy
  structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)

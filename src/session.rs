@@ -292,6 +292,23 @@ pub trait Mailbox: Send {
     fn append(&mut self, _folder: &str, _data: &[u8], _seen: bool) -> Result<()> {
         Err(not_imap(self.protocol(), "appending messages"))
     }
+    /// Sets or clears \Seen on several messages (IMAP: one command).
+    fn set_seen_many(&mut self, msgs: &[MessageRef], seen: bool) -> Result<()> {
+        msgs.iter().try_for_each(|m| self.set_seen(m, seen))
+    }
+    /// `set_seen_many(seen, true)` then `fetch(refs, opts)` (IMAP: in one round trip).
+    /// The error of the first command that fails.
+    fn fetch_after_seen(
+        &mut self,
+        seen: &[MessageRef],
+        refs: &[MessageRef],
+        opts: ReadOptions,
+    ) -> Result<Vec<crate::message::Email>> {
+        if !seen.is_empty() {
+            self.set_seen_many(seen, true)?;
+        }
+        self.fetch(refs, opts)
+    }
 }
 
 fn not_imap(proto: &str, what: &str) -> Error {

@@ -670,3 +670,227 @@ fn fetch_all_parses_at_once_without_deferral() {
     drop(c);
     s.join().assert_ok();
 }
+
+/// A small IMAP server for the reading loop: LOGIN as `user`, INBOX with `n` messages
+/// (UIDs 101…, none seen), answering UID SEARCH, UID FETCH of any UID set, UID STORE and
+/// LOGOUT.
+fn reading_server(user: &str, n: u32) -> Script {
+    reading_server_without(user, n, 0)
+}
+
+/// [`reading_server`] where UID FETCH leaves out UID `gone` (expunged by another client).
+fn reading_server_without(user: &str, n: u32, gone: u32) -> Script {
+    Script::new()
+        .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
+        .expect(format!("A0001 LOGIN \"{user}\" \"pw\""))
+        .send(format!("A0001 OK [CAPABILITY {CAPS}] Logged in\r\n"))
+        .expect("A0002 SELECT \"INBOX\"")
+        .send(format!("* {n} EXISTS\r\nA0002 OK [READ-WRITE] Select completed\r\n"))
+        .custom(move |c| {
+            loop {
+                let line = c.read_line()?;
+                let (tag, cmd) = line.split_once(' ').ok_or("no tag")?;
+                let mut out = String::new();
+                if cmd == "LOGOUT" {
+                    c.write_str(&format!("* BYE bye\r\n{tag} OK done\r\n"))?;
+                    return Ok(());
+                } else if cmd == "UID SEARCH ALL" {
+                    out.push_str("* SEARCH");
+                    for i in 1..=n {
+                        out.push_str(&format!(" {}", i + 100));
+                    }
+                    out.push_str("\r\n");
+                } else if cmd == "UID FETCH 1:* (UID FLAGS RFC822.SIZE)" {
+                    for i in 1..=n {
+                        let len = body(i as usize).len();
+                        out.push_str(&format!(
+                            "* {i} FETCH (UID {} FLAGS () RFC822.SIZE {len})\r\n",
+                            i + 100
+                        ));
+                    }
+                } else if let Some(rest) = cmd.strip_prefix("UID FETCH ") {
+                    let (set, _) = rest.split_once(' ').ok_or("no items")?;
+                    let mut uids = Vec::new();
+                    for part in set.split(',') {
+                        let (a, b) = part.split_once(':').unwrap_or((part, part));
+                        let (a, b): (u32, u32) = (a.parse().unwrap(), b.parse().unwrap());
+                        uids.extend(a..=b);
+                    }
+                    let peek = rest.contains("BODY.PEEK[]");
+                    for uid in uids.into_iter().filter(|&u| u != gone) {
+                        let i = uid - 100;
+                        let b = body(i as usize);
+                        let flags = if peek { "" } else { "\\Seen" };
+                        out.push_str(&format!(
+                            "* {i} FETCH (UID {uid} FLAGS ({flags}) RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n",
+                            b.len(),
+                            b.len()
+                        ));
+                    }
+                } else if !cmd.starts_with("UID STORE ") {
+                    return Err(format!("unexpected command {line:?}"));
+                }
+                out.push_str(&format!("{tag} OK done\r\n"));
+                c.write_str(&out)?;
+            }
+        })
+}
+
+/// Opens an IMAP session named `user` on the fake server through the C API.
+fn open_ffi(user: &std::ffi::CStr, server: &FakeServer) {
+    let pw = std::ffi::CString::new("pw").unwrap();
+    let host = std::ffi::CString::new("127.0.0.1").unwrap();
+    // SAFETY: NUL-terminated strings.
+    let ok = unsafe {
+        wd300com::ffi::imap::EmailOuvreSessionIMAP(
+            user.as_ptr(),
+            pw.as_ptr(),
+            host.as_ptr(),
+            i32::from(server.port()),
+            0,
+        )
+    };
+    assert_eq!(ok, 1, "{}", wd300com::ffi::errstate::ErreurCode() as i32);
+}
+
+/// Reads with `EmailLitPremier` then `EmailLitSuivant` until `WD_EMAIL_OUT` or `max`
+/// messages; returns the subjects.
+fn read_loop(user: &std::ffi::CStr, max: usize) -> Vec<String> {
+    use std::ffi::CStr;
+    use wd300com::ffi::message::{EmailCree, EmailLibere, EmailPropriete};
+    use wd300com::ffi::read::{EmailLitPremier, EmailLitSuivant};
+    use wd300com::ffi::types::{WD_EMAIL_OUT, WD_EMAIL_SEEN, WD_EMAIL_SUBJECT};
+    let h = EmailCree();
+    let prop = |p| {
+        // SAFETY: the library returns NUL-terminated strings.
+        unsafe { CStr::from_ptr(EmailPropriete(h, p, 0)) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut subjects = Vec::new();
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailLitPremier(user.as_ptr(), h, 0) }, 1);
+    while prop(WD_EMAIL_OUT) != "1" && subjects.len() < max {
+        subjects.push(prop(WD_EMAIL_SUBJECT));
+        // What the caller is given is seen, read ahead or not.
+        assert_eq!(prop(WD_EMAIL_SEEN), "1");
+        if subjects.len() < max {
+            // SAFETY: NUL-terminated session name.
+            assert_eq!(unsafe { EmailLitSuivant(user.as_ptr(), h, 0) }, 1);
+        }
+    }
+    assert_eq!(EmailLibere(h), 1);
+    subjects
+}
+
+fn store_lines(t: &Transcript) -> Vec<String> {
+    t.lines
+        .iter()
+        .filter(|l| l.contains("UID STORE"))
+        .cloned()
+        .collect()
+}
+
+/// The reading loop over 100 messages reads ahead: batches of 1, 2, 4 … 64 messages,
+/// BODY.PEEK for batches, the messages handed out marked \Seen by UID STORE pipelined
+/// with the next batch (and before LOGOUT).
+#[test]
+fn reading_loop_reads_ahead() {
+    let user = std::ffi::CString::new("ahead-loop@wd.test").unwrap();
+    let server = FakeServer::start(reading_server("ahead-loop@wd.test", 100));
+    open_ffi(&user, &server);
+    let subjects = read_loop(&user, usize::MAX);
+    let want: Vec<String> = (1..=100).map(|i| format!("message {i}")).collect();
+    assert_eq!(subjects, want);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(
+        unsafe { wd300com::ffi::session::EmailFermeSession(user.as_ptr()) },
+        1
+    );
+    let t = server.join();
+    t.assert_ok();
+    let fetches: Vec<&String> = t
+        .lines
+        .iter()
+        .filter(|l| l.contains("UID FETCH") && l.contains("BODY"))
+        .collect();
+    assert_eq!(fetches.len(), 7, "{}", t.report());
+    assert!(fetches[0].ends_with("UID FETCH 101 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(fetches[1].ends_with("UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(fetches[6].ends_with("UID FETCH 164:200 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    let stores = store_lines(&t);
+    assert_eq!(stores.len(), 6, "{}", t.report());
+    assert!(stores[0].ends_with("UID STORE 102,103 +FLAGS.SILENT (\\Seen)"));
+    // The last one, before LOGOUT: the messages of the last batch.
+    let last: Vec<String> = (164..=200).map(|u| u.to_string()).collect();
+    assert!(
+        stores[5].ends_with(&format!(
+            "UID STORE {} +FLAGS.SILENT (\\Seen)",
+            last.join(",")
+        )),
+        "{}",
+        stores[5]
+    );
+    // Besides LOGIN, SELECT and LOGOUT: the listing, 7 batches (the STOREs pipelined
+    // with them) and the last STORE.
+    let reads = t.flights - 3;
+    assert!(reads <= 10, "{}", t.report());
+    assert_eq!(reads, 9, "{}", t.report());
+}
+
+/// A loop stopped after 3 messages marks exactly those 3 seen: the first by BODY[], the
+/// two of the read-ahead batch by one UID STORE at close; the rest was never fetched.
+#[test]
+fn reading_loop_stopped_early_marks_only_what_was_read() {
+    let user = std::ffi::CString::new("ahead-stop@wd.test").unwrap();
+    let server = FakeServer::start(reading_server("ahead-stop@wd.test", 100));
+    open_ffi(&user, &server);
+    let subjects = read_loop(&user, 3);
+    assert_eq!(subjects, ["message 1", "message 2", "message 3"]);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(
+        unsafe { wd300com::ffi::session::EmailFermeSession(user.as_ptr()) },
+        1
+    );
+    let t = server.join();
+    t.assert_ok();
+    assert_eq!(
+        store_lines(&t),
+        ["A0007 UID STORE 102,103 +FLAGS.SILENT (\\Seen)"],
+        "{}",
+        t.report()
+    );
+    assert!(t.has_line("A0005 UID FETCH 101 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(t.lines.last().unwrap().ends_with("LOGOUT"));
+}
+
+/// A message read ahead that is gone does not fail the read of the one asked for: that
+/// one is fetched alone; reading the gone one fails as it did without read-ahead.
+#[test]
+fn reading_loop_survives_a_message_gone_from_the_batch() {
+    use wd300com::ffi::message::{EmailCree, EmailLibere};
+    use wd300com::ffi::read::{EmailLitPremier, EmailLitSuivant};
+    let user = std::ffi::CString::new("ahead-gone@wd.test").unwrap();
+    let server = FakeServer::start(reading_server_without("ahead-gone@wd.test", 5, 103));
+    open_ffi(&user, &server);
+    let h = EmailCree();
+    // SAFETY: NUL-terminated session name.
+    unsafe {
+        assert_eq!(EmailLitPremier(user.as_ptr(), h, 0), 1);
+        assert_eq!(EmailLitSuivant(user.as_ptr(), h, 0), 1);
+        assert_eq!(EmailLitSuivant(user.as_ptr(), h, 0), 0);
+    }
+    assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::Protocol);
+    assert_eq!(EmailLibere(h), 1);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(
+        unsafe { wd300com::ffi::session::EmailFermeSession(user.as_ptr()) },
+        1
+    );
+    let t = server.join();
+    t.assert_ok();
+    assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(t.has_line("A0007 UID FETCH 102 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0009 UID FETCH 103 (UID FLAGS RFC822.SIZE BODY[])"));
+}

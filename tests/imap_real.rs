@@ -482,3 +482,119 @@ fn legacy_opener_from_the_c_api() {
         assert_eq!(wd300com::ffi::errstate::ErreurCode(), WD_E::UnknownSession);
     }
 }
+
+const PY_SEEN: &str = r#"
+import imaplib, os
+m = imaplib.IMAP4(os.environ['WD_TEST_HOST'], int(os.environ['WD_TEST_IMAP_PORT']))
+m.login(os.environ['WD_TEST_USER1'], os.environ['WD_TEST_PASS1'])
+typ, _ = m.select('"' + os.environ['F'] + '"', readonly=True)
+assert typ == 'OK'
+typ, data = m.search(None, 'SEEN')
+print(data[0].decode())
+m.logout()
+"#;
+
+/// The sequence numbers of the \Seen messages of `folder`, seen by imaplib.
+fn seen_by_python(folder: &str) -> Vec<u32> {
+    python(PY_SEEN, folder)
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+/// The reading loop reads ahead, forward and backward, in order; only the messages
+/// handed out are \Seen, not those read ahead (BODY.PEEK), as an independent client
+/// sees it.
+#[test]
+fn reading_loop_reads_ahead_and_marks_only_what_was_read() {
+    if !servers() {
+        return;
+    }
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::imap::EmailOuvreSessionIMAP;
+    use wd300com::ffi::message::{EmailCree, EmailLibere, EmailPropriete};
+    use wd300com::ffi::read::*;
+    use wd300com::ffi::session::EmailFermeSession;
+    use wd300com::ffi::types::{WD_EMAIL_OUT, WD_EMAIL_SUBJECT};
+
+    const N: u32 = 40;
+    let f = unique("ahead");
+    let mut cl = open(&alice());
+    cl.create_folder(&f).unwrap();
+    for i in 1..=N {
+        cl.append(&f, &message(&format!("ahead-{i:02}"), "body"), false)
+            .unwrap();
+    }
+    cl.close().unwrap();
+
+    let user = CString::new(var("WD_TEST_USER1")).unwrap();
+    let pass = CString::new(var("WD_TEST_PASS1")).unwrap();
+    let host = CString::new(var("WD_TEST_HOST")).unwrap();
+    let folder = CString::new(f.clone()).unwrap();
+    let p = i32::from(port("WD_TEST_IMAP_PORT"));
+    let s = user.as_ptr();
+    let h = EmailCree();
+    let subject = || {
+        // SAFETY: the library returns NUL-terminated strings.
+        let out = unsafe { CStr::from_ptr(EmailPropriete(h, WD_EMAIL_OUT, 0)) };
+        if out.to_bytes() == b"1" {
+            return None;
+        }
+        // SAFETY: as above.
+        let subj = unsafe { CStr::from_ptr(EmailPropriete(h, WD_EMAIL_SUBJECT, 0)) };
+        Some(subj.to_string_lossy().into_owned())
+    };
+    type Step = unsafe extern "C" fn(*const std::ffi::c_char, WdEmail, i32) -> i32;
+    use wd300com::ffi::types::WdEmail;
+    // Reads with `first` then `next` up to `max` messages; the subjects.
+    let read = |first: Step, next: Step, options: i32, max: usize| {
+        let mut got = Vec::new();
+        // SAFETY: NUL-terminated session name.
+        assert_eq!(unsafe { first(s, h, options) }, 1);
+        while let Some(subj) = subject() {
+            got.push(subj);
+            if got.len() == max {
+                break;
+            }
+            // SAFETY: as above.
+            assert_eq!(unsafe { next(s, h, options) }, 1);
+        }
+        got
+    };
+    let names = |r: std::ops::RangeInclusive<u32>| -> Vec<String> {
+        r.map(|i| format!("ahead-{i:02}")).collect()
+    };
+    // SAFETY: NUL-terminated strings.
+    unsafe {
+        assert_eq!(
+            EmailOuvreSessionIMAP(s, pass.as_ptr(), host.as_ptr(), p, 0),
+            1
+        );
+        assert_eq!(EmailChangeDossier(s, folder.as_ptr()), 1);
+    }
+    let fwd: (Step, Step) = (EmailLitPremier, EmailLitSuivant);
+    let back: (Step, Step) = (EmailLitDernier, EmailLitPrecedent);
+    // Forward, 5 messages: 7 were fetched (batches of 1, 2, 4).
+    assert_eq!(read(fwd.0, fwd.1, 0, 5), names(1..=5));
+    // A fresh listing writes the \Seen owed first.
+    let keep = WD_READ_KEEP_UNSEEN;
+    let all: Vec<String> = names(1..=N);
+    assert_eq!(read(fwd.0, fwd.1, keep, usize::MAX), all);
+    assert_eq!(seen_by_python(&f), (1..=5).collect::<Vec<_>>());
+    let mut rev = all.clone();
+    rev.reverse();
+    assert_eq!(read(back.0, back.1, keep, usize::MAX), rev);
+    assert_eq!(
+        read(back.0, back.1, 0, 5),
+        names(36..=N).into_iter().rev().collect::<Vec<_>>()
+    );
+    // The \Seen owed for 37…40 go before LOGOUT.
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailFermeSession(s) }, 1);
+    let want: Vec<u32> = (1..=5).chain(36..=N).collect();
+    assert_eq!(seen_by_python(&f), want);
+    assert_eq!(EmailLibere(h), 1);
+    let mut cl = open(&alice());
+    cl.delete_folder(&f).unwrap();
+    cl.close().unwrap();
+}

@@ -653,3 +653,97 @@ fn endless_sasl_challenges_are_a_protocol_error() {
     let t = server.join();
     assert!(!t.received_text().contains("secret pw"));
 }
+
+/// A small POP3 server for the reading loop: `n` messages, answering LIST, UIDL, RETR
+/// and QUIT (PIPELINING offered).
+fn reading_server(user: &str, n: u32) -> Script {
+    let msg = |i: u32| format!("Subject: message {i}\r\nFrom: a@x\r\n\r\nbody {i}\r\n");
+    Script::new()
+        .send("+OK fake POP3 ready\r\n")
+        .expect("CAPA")
+        .send(CAPA_PIPE)
+        .expect(format!("USER {user}"))
+        .send("+OK\r\n")
+        .expect("PASS pw")
+        .send("+OK logged in\r\n")
+        .custom(move |c| {
+            loop {
+                let line = c.read_line()?;
+                let out = if line == "QUIT" {
+                    c.write_str("+OK bye\r\n")?;
+                    return Ok(());
+                } else if line == "LIST" || line == "UIDL" {
+                    let mut out = String::from("+OK\r\n");
+                    for i in 1..=n {
+                        if line == "LIST" {
+                            out.push_str(&format!("{i} {}\r\n", msg(i).len()));
+                        } else {
+                            out.push_str(&format!("{i} uid{i}\r\n"));
+                        }
+                    }
+                    out + ".\r\n"
+                } else if let Some(i) = line.strip_prefix("RETR ") {
+                    format!("+OK\r\n{}.\r\n", msg(i.parse().unwrap()))
+                } else {
+                    return Err(format!("unexpected command {line:?}"));
+                };
+                c.write_str(&out)?;
+            }
+        })
+}
+
+/// The reading loop over 100 messages reads ahead: pipelined RETR batches of 1, 2, 4 …
+/// 64 messages, a few round trips in all.
+#[test]
+fn reading_loop_reads_ahead() {
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::message::{EmailCree, EmailLibere, EmailPropriete};
+    use wd300com::ffi::pop3::EmailOuvreSessionPOP3;
+    use wd300com::ffi::read::{EmailLitPremier, EmailLitSuivant};
+    use wd300com::ffi::session::EmailFermeSession;
+    use wd300com::ffi::types::{WD_EMAIL_OUT, WD_EMAIL_SUBJECT};
+
+    let server = FakeServer::start(reading_server("ahead-loop@x", 100));
+    let user = CString::new("ahead-loop@x").unwrap();
+    let pw = CString::new("pw").unwrap();
+    let host = CString::new("127.0.0.1").unwrap();
+    // SAFETY: NUL-terminated strings.
+    let ok = unsafe {
+        EmailOuvreSessionPOP3(
+            user.as_ptr(),
+            pw.as_ptr(),
+            host.as_ptr(),
+            i32::from(server.port()),
+            0,
+        )
+    };
+    assert_eq!(ok, 1);
+    let h = EmailCree();
+    let prop = |p| {
+        // SAFETY: the library returns NUL-terminated strings.
+        unsafe { CStr::from_ptr(EmailPropriete(h, p, 0)) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut subjects = Vec::new();
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailLitPremier(user.as_ptr(), h, 0) }, 1);
+    while prop(WD_EMAIL_OUT) != "1" {
+        subjects.push(prop(WD_EMAIL_SUBJECT));
+        // SAFETY: NUL-terminated session name.
+        assert_eq!(unsafe { EmailLitSuivant(user.as_ptr(), h, 0) }, 1);
+    }
+    let want: Vec<String> = (1..=100).map(|i| format!("message {i}")).collect();
+    assert_eq!(subjects, want);
+    assert_eq!(EmailLibere(h), 1);
+    // SAFETY: NUL-terminated session name.
+    assert_eq!(unsafe { EmailFermeSession(user.as_ptr()) }, 1);
+    let t = server.join();
+    t.assert_ok();
+    let retr = t.lines.iter().filter(|l| l.starts_with("RETR ")).count();
+    assert_eq!(retr, 100, "{}", t.report());
+    // Besides CAPA, USER, PASS and QUIT: LIST + UIDL, then 7 batches.
+    let reads = t.flights - 4;
+    assert!(reads <= 10, "{}", t.report());
+    assert_eq!(reads, 8, "{}", t.report());
+}

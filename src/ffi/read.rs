@@ -51,12 +51,131 @@ fn no_incoming(name: &str) -> Error {
     )
 }
 
-/// Runs `f` on the incoming connection of session `name` (its lock held for the call).
+/// Runs `f` on the incoming connection of session `name` (its lock held for the call),
+/// after writing the \Seen flags owed by the reading loop ([`flush_seen`]).
 fn with_incoming<T>(name: &str, f: impl FnOnce(&mut Incoming) -> Result<T>) -> Result<T> {
+    with_incoming_raw(name, |inc| {
+        flush_seen(inc)?;
+        f(inc)
+    })
+}
+
+/// [`with_incoming`] without the flush (the reading loop flushes with its next batch).
+fn with_incoming_raw<T>(name: &str, f: impl FnOnce(&mut Incoming) -> Result<T>) -> Result<T> {
     let e = session::find(name)?;
     let mut guard = e.incoming.lock();
     let inc = guard.as_mut().ok_or_else(|| no_incoming(name))?;
     f(inc)
+}
+
+/// Largest read-ahead batch of the `EmailLit…` loop (messages).
+const AHEAD_MAX: usize = 64;
+/// A batch stops before its listed sizes pass this (it holds one message at least).
+const AHEAD_MAX_BYTES: u64 = 8 << 20;
+
+/// Read-ahead of the `EmailLit…` loop: each fetch also brings the next messages in the
+/// reading direction, the batch growing 1, 2, 4 … [`AHEAD_MAX`]. Batches of more than one
+/// message use BODY.PEEK; the messages handed out are marked \Seen later, in one command.
+#[derive(Default)]
+pub struct ReadAhead {
+    /// Fetched, not handed out yet (at most one batch).
+    cache: Vec<(MessageRef, Email)>,
+    /// The reading options the cache was fetched for.
+    opts: ReadOptions,
+    /// Size of the last batch (0: start again at 1).
+    window: usize,
+    /// Handed out without the server setting \Seen: owed a \Seen (IMAP).
+    pending_seen: Vec<MessageRef>,
+}
+
+impl ReadAhead {
+    /// Drops the cache and restarts the window (the \Seen owed stay).
+    fn clear(&mut self) {
+        self.cache.clear();
+        self.window = 0;
+    }
+
+    /// Takes the cached message `r` (same UID and number).
+    fn take(&mut self, r: &MessageRef) -> Option<Email> {
+        let i = self
+            .cache
+            .iter()
+            .position(|(c, _)| c.uid == r.uid && c.number == r.number)?;
+        Some(self.cache.remove(i).1)
+    }
+
+    /// Drops message `r` (deleted or moved). IMAP renumbers the messages after it.
+    fn forget(&mut self, r: &MessageRef, renumber: bool) {
+        self.take(r);
+        for (c, e) in &mut self.cache {
+            if renumber && c.number > r.number {
+                c.number -= 1;
+                e.number -= 1;
+            }
+        }
+    }
+}
+
+/// Sets \Seen on the messages the reading loop handed out from read-ahead batches (one
+/// command). Runs before any other operation on the mailbox and before closing it.
+pub fn flush_seen(inc: &mut Incoming) -> Result<()> {
+    if inc.ahead.pending_seen.is_empty() {
+        return Ok(());
+    }
+    let pending = std::mem::take(&mut inc.ahead.pending_seen);
+    inc.mailbox.set_seen_many(&pending, true)
+}
+
+/// Fetches `listing[pos]` and, into the cache, the messages after it in the reading
+/// direction (see [`ReadAhead`]), with the \Seen flags owed in the same round trip.
+fn fetch_batch(inc: &mut Incoming, pos: usize, forward: bool, opts: ReadOptions) -> Result<Email> {
+    let ahead = &mut inc.ahead;
+    ahead.window = (ahead.window * 2).clamp(1, AHEAD_MAX);
+    let order: Vec<usize> = if forward {
+        (pos..inc.listing.len()).take(ahead.window).collect()
+    } else {
+        (0..=pos).rev().take(ahead.window).collect()
+    };
+    let mut refs: Vec<MessageRef> = Vec::with_capacity(order.len());
+    let mut bytes = 0u64;
+    for i in order {
+        let r = &inc.listing[i];
+        bytes = bytes.saturating_add(r.size);
+        if !refs.is_empty() && bytes > AHEAD_MAX_BYTES {
+            break;
+        }
+        refs.push(r.clone());
+    }
+    // A lone message is fetched as asked (BODY[] sets \Seen): what a one-message read
+    // costs without read-ahead.
+    let fetch_opts = if refs.len() > 1 {
+        ReadOptions {
+            keep_unseen: true,
+            ..opts
+        }
+    } else {
+        opts
+    };
+    let pending = std::mem::take(&mut ahead.pending_seen);
+    let emails = match inc.mailbox.fetch_after_seen(&pending, &refs, fetch_opts) {
+        // A message read ahead may be gone or refused: read the one asked for alone.
+        Err(e) if refs.len() > 1 && e.code == WD_E::Protocol => {
+            refs.truncate(1);
+            inc.mailbox.fetch_after_seen(&pending, &refs, opts)?
+        }
+        r => r?,
+    };
+    if emails.len() != refs.len() {
+        return Err(Error::internal(
+            "server returned a different number of messages",
+        ));
+    }
+    let mut batch = refs.into_iter().zip(emails);
+    let (_, first) = batch
+        .next()
+        .ok_or_else(|| Error::internal("server returned no message"))?;
+    inc.ahead.cache = batch.collect();
+    Ok(first)
 }
 
 /// Stores a read message into handle `h` (0 = legacy structure).
@@ -150,11 +269,13 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
         ..read_options(options)?
     };
     resolve_raw(h)?; // validate the handle before any network traffic
-    let fetched = with_incoming(name, |inc| {
+    let fetched = with_incoming_raw(name, |inc| {
         let relist = matches!(step, Step::First | Step::Last)
             || !inc.listed
             || inc.listing_opts.unread_only != opts.unread_only;
         if relist {
+            flush_seen(inc)?;
+            inc.ahead.clear();
             inc.listing = inc.mailbox.list(opts)?;
             inc.listing_opts = opts;
             inc.listed = true;
@@ -179,11 +300,23 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
             }
             return Ok(None);
         }
-        let r = inc.listing[pos as usize].clone();
-        let mut v = inc.mailbox.fetch(std::slice::from_ref(&r), opts)?;
-        let email = v
-            .pop()
-            .ok_or_else(|| Error::internal("server returned no message"))?;
+        let pos = pos as usize;
+        if inc.ahead.opts != opts {
+            inc.ahead.clear();
+            inc.ahead.opts = opts;
+        }
+        let r = inc.listing[pos].clone();
+        let forward = matches!(step, Step::First | Step::Next);
+        let mut email = match inc.ahead.take(&r) {
+            Some(email) => email,
+            None => fetch_batch(inc, pos, forward, opts)?,
+        };
+        let has_flags = inc.mailbox.protocol() == "IMAP";
+        if has_flags && !opts.keep_unseen && !opts.header_only && !email.seen {
+            email.seen = true;
+            inc.listing[pos].seen = true;
+            inc.ahead.pending_seen.push(r.clone());
+        }
         Ok(Some((email, r)))
     })?;
     match fetched {
@@ -233,6 +366,18 @@ pub unsafe extern "C" fn EmailReadFirst(
 }
 
 /// Reads the message after the last one read (`EmailLitSuivant`).
+///
+/// Read-ahead: when the message is not already at hand, the fetch also brings the next
+/// ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
+/// of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
+/// so a whole loop costs a few round trips; the first read of a loop fetches one message
+/// as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
+/// `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+/// read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
+/// out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
+/// "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
+/// before any other operation on the session, or at `EmailFermeSession`; an error of
+/// that STORE is reported by the call that sent it.
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
@@ -546,6 +691,7 @@ pub unsafe extern "C" fn EmailLitMessage(
             ..ReadOptions::default()
         };
         let fetched = with_incoming(name, |inc| {
+            inc.ahead.clear();
             inc.listing = inc.mailbox.list(opts)?;
             inc.listing_opts = opts;
             inc.listed = true;
@@ -748,6 +894,8 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
         with_incoming(name, |inc| {
             let r = message_ref(inc, &msg)?;
             inc.mailbox.delete(&r)?;
+            let renumber = inc.mailbox.protocol() == "IMAP";
+            inc.ahead.forget(&r, renumber);
             if let Some(pos) = inc.listing.iter().position(|x| *x == r) {
                 inc.listing.remove(pos);
                 if (pos as isize) <= inc.cursor {
@@ -823,6 +971,7 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
         let folder = unsafe { args::cstr(folder, "folder") }?;
         check_folder(folder)?;
         with_incoming(name, |inc| {
+            inc.ahead.clear();
             inc.mailbox.select_folder(folder)?;
             inc.listing.clear();
             inc.listed = false;
@@ -965,6 +1114,7 @@ fn copy_or_move(
         let r = message_ref(inc, &msg)?;
         if mv {
             inc.mailbox.move_message(&r, folder)?;
+            inc.ahead.forget(&r, true);
             if let Some(pos) = inc.listing.iter().position(|x| *x == r) {
                 inc.listing.remove(pos);
                 if (pos as isize) <= inc.cursor {
@@ -1063,6 +1213,7 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
         with_incoming(name, |inc| {
             let r = message_ref(inc, &msg)?;
             inc.mailbox.set_seen(&r, msg.seen)?;
+            inc.ahead.forget(&r, false);
             if let Some(x) = inc.listing.iter_mut().find(|x| **x == r) {
                 x.seen = msg.seen;
             }

@@ -84,6 +84,8 @@ pub struct Incoming {
     pub cursor: isize,
     /// True once a listing was taken.
     pub listed: bool,
+    /// Read-ahead cache of the reading loop and the \Seen flags it owes.
+    pub ahead: crate::ffi::read::ReadAhead,
 }
 
 /// One session name: its declaration (if any) and its open connections. Each connection
@@ -517,6 +519,7 @@ pub fn open(name: &str, cfg: &SessionConfig) -> Result<()> {
             listing_opts: ReadOptions::default(),
             cursor: -1,
             listed: false,
+            ahead: Default::default(),
         });
         Ok(())
     } else {
@@ -631,7 +634,7 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
             first_err.get_or_insert(err);
         }
         if let Some(mut i) = inc
-            && let Err(err) = i.mailbox.close()
+            && let Err(err) = crate::ffi::read::flush_seen(&mut i).and(i.mailbox.close())
         {
             first_err.get_or_insert(err);
         }

@@ -100,6 +100,19 @@ fn fetch_item(opts: ReadOptions) -> &'static str {
     }
 }
 
+/// `UID STORE uid,uid,… ±FLAGS.SILENT (\\Seen)` for `msgs`, in their order.
+fn store_seen_command(msgs: &[MessageRef], seen: bool) -> Result<String> {
+    let uids: Vec<String> = msgs
+        .iter()
+        .map(|m| parse_uid(m).map(|u| u.to_string()))
+        .collect::<Result<_>>()?;
+    let op = if seen { '+' } else { '-' };
+    Ok(format!(
+        "UID STORE {} {op}FLAGS.SILENT (\\Seen)",
+        uids.join(",")
+    ))
+}
+
 /// The `Email` of a fetched message: parsed now, or left for the reader to parse
 /// (`opts.defer_parse`).
 fn to_email(
@@ -697,28 +710,44 @@ impl Mailbox for ImapClient {
     }
 
     fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
-        if refs.is_empty() {
-            return Ok(Vec::new());
-        }
+        self.fetch_after_seen(&[], refs, opts)
+    }
+
+    /// The UID STORE (when `seen` is not empty) and the UID FETCH commands are pipelined:
+    /// one round trip.
+    fn fetch_after_seen(
+        &mut self,
+        seen: &[MessageRef],
+        refs: &[MessageRef],
+        opts: ReadOptions,
+    ) -> Result<Vec<Email>> {
         let uids: Vec<u32> = refs.iter().map(parse_uid).collect::<Result<_>>()?;
+        let mut tags = Vec::new();
+        if !seen.is_empty() {
+            let cmd = store_seen_command(seen, true)?;
+            tags.push((self.send(&[Part::Text(cmd)])?, "UID STORE"));
+        }
         let sets_seen = !opts.keep_unseen && !opts.header_only;
         let item = fetch_item(opts);
-        let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
         for set in uid_sets(&uids, UIDS_PER_FETCH) {
-            let data = self.run_text(
-                "UID FETCH",
-                format!("UID FETCH {set} (UID FLAGS RFC822.SIZE {item})"),
-            )?;
-            for u in data {
-                if let Untagged::Fetch { seq, data } = u
-                    && let Some(uid) = data.uid
-                {
-                    let e = by_uid
-                        .entry(uid)
-                        .or_insert_with(|| (seq, FetchData::default()));
-                    e.0 = seq;
-                    e.1.merge(data);
-                }
+            let cmd = format!("UID FETCH {set} (UID FLAGS RFC822.SIZE {item})");
+            tags.push((self.send(&[Part::Text(cmd)])?, "UID FETCH"));
+        }
+        if tags.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (data, results) = self.wait_all(&tags)?;
+        results.into_iter().try_for_each(|r| r.map(|_| ()))?;
+        let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
+        for u in data {
+            if let Untagged::Fetch { seq, data } = u
+                && let Some(uid) = data.uid
+            {
+                let e = by_uid
+                    .entry(uid)
+                    .or_insert_with(|| (seq, FetchData::default()));
+                e.0 = seq;
+                e.1.merge(data);
             }
         }
         // How many times each UID is still wanted: the last use takes the data.
@@ -917,6 +946,15 @@ impl Mailbox for ImapClient {
     fn set_seen(&mut self, msg: &MessageRef, seen: bool) -> Result<()> {
         let uid = parse_uid(msg)?;
         self.store(uid, if seen { "+" } else { "-" }, "\\Seen")
+    }
+
+    fn set_seen_many(&mut self, msgs: &[MessageRef], seen: bool) -> Result<()> {
+        if msgs.is_empty() {
+            return Ok(());
+        }
+        let cmd = store_seen_command(msgs, seen)?;
+        self.run_text("UID STORE", cmd)?;
+        Ok(())
     }
 
     fn append(&mut self, folder: &str, data: &[u8], seen: bool) -> Result<()> {
