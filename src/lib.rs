@@ -1,6 +1,6 @@
 //! wd300com: an email client library (SMTP, POP3, IMAP, MIME) with a plain C ABI that
 //! re-creates the WLangage `Email…` functions. The safe core lives in the protocol and
-//! message modules; `ffi` is the only place with `extern "C"` and `unsafe`.
+//! message modules; `ffi` is the only place with C-callable functions and `unsafe`.
 #![deny(unsafe_code)]
 
 pub mod auth;

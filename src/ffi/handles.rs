@@ -180,39 +180,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn handles_are_positive_tagged_and_generational() {
+    fn handles_are_positive_tagged_and_generational() -> Result<()> {
         let t: HandleTable<u32> = HandleTable::new(KIND_MESSAGE);
-        let h = t.insert(5).unwrap();
+        let h = t.insert(5)?;
         assert!(h > 0);
         assert_eq!(kind_of(h), KIND_MESSAGE);
-        assert_eq!(*t.get(h).unwrap().lock(), 5);
-        t.remove(h).unwrap();
+        assert_eq!(*t.get(h)?.lock(), 5);
+        t.remove(h)?;
         assert!(t.get(h).is_err());
         assert!(t.remove(h).is_err());
         let l: HandleTable<u32> = HandleTable::new(KIND_LIST);
-        let lh = l.insert(1).unwrap();
-        let e = t.get(lh).unwrap_err();
+        let lh = l.insert(1)?;
+        let e = t
+            .get(lh)
+            .err()
+            .ok_or_else(|| Error::internal("wrong kind accepted"))?;
         assert!(e.message.contains("not a message handle"), "{}", e.message);
         assert!(t.get(0).is_err());
         assert!(t.get(-5).is_err());
+        Ok(())
     }
 
     #[test]
-    fn freed_slots_are_reused_late_with_new_generation() {
+    fn freed_slots_are_reused_late_with_new_generation() -> Result<()> {
         let t: HandleTable<u32> = HandleTable::new(KIND_MESSAGE);
-        let first = t.insert(0).unwrap();
-        t.remove(first).unwrap();
+        let first = t.insert(0)?;
+        t.remove(first)?;
         let mut seen = std::collections::HashSet::new();
         seen.insert(first);
         for i in 0..2000 {
-            let h = t.insert(i).unwrap();
+            let h = t.insert(i)?;
             assert!(seen.insert(h), "handle value reused too early");
-            t.remove(h).unwrap();
+            t.remove(h)?;
             if seen.len() > 500 {
                 break;
             }
         }
         assert!(t.get(first).is_err());
         assert_eq!(t.live(), 0);
+        Ok(())
     }
 }

@@ -331,7 +331,7 @@ pub fn set_prop(e: &mut Email, prop: i32, index: usize, value: Option<&str>) -> 
             }
         }
         WD_EMAIL_RECIPIENT | WD_EMAIL_CC | WD_EMAIL_BCC => {
-            let arr = array_mut(e, prop).expect("array property");
+            let arr = array_mut(e, prop).ok_or_else(|| unknown_prop(prop))?;
             let count = arr.len();
             match value {
                 None if index < count => {
@@ -584,7 +584,7 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
         let mut o = obj.lock();
         o.touch();
         array_mut(&mut o.email, property)
-            .expect("array")
+            .ok_or_else(|| unknown_prop(property))?
             .push(value.trim().to_string());
         Ok(1)
     })
