@@ -9,7 +9,6 @@ use crate::ffi::handles::{HandleTable, KIND_LIST, KIND_MESSAGE, kind_of};
 use crate::ffi::strings::{empty_bytes, to_cstring};
 use crate::ffi::types::*;
 use crate::message::build::{self, BuildOptions};
-use crate::message::model::has_line_break;
 use crate::message::{Attachment, Email, attachments, html, parse};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -151,16 +150,6 @@ pub fn new_handle(obj: EmailObj) -> Result<i32> {
     MESSAGES.insert(obj)
 }
 
-fn check_line(value: &str, what: &str) -> Result<()> {
-    if has_line_break(value) {
-        Err(Error::invalid_arg(format!(
-            "{what} holds a CR or LF character"
-        )))
-    } else {
-        Ok(())
-    }
-}
-
 fn prop_name(prop: i32) -> &'static str {
     match prop {
         WD_EMAIL_SENDER => "SENDER",
@@ -281,24 +270,20 @@ pub fn get_prop(e: &Email, prop: i32, index: usize) -> Result<String> {
 /// to the count appends and a NULL value removes the element.
 pub fn set_prop(e: &mut Email, prop: i32, index: usize, value: Option<&str>) -> Result<()> {
     let v = value.unwrap_or("");
-    let line = |v: &str| check_line(v, &format!("WD_EMAIL_{}", prop_name(prop)));
+    let line = |v: &str| args::single_line(v, &format!("WD_EMAIL_{}", prop_name(prop)));
+    let single = match prop {
+        WD_EMAIL_SENDER => Some(&mut e.sender),
+        WD_EMAIL_REPLY_TO => Some(&mut e.reply_to),
+        WD_EMAIL_SUBJECT => Some(&mut e.subject),
+        WD_EMAIL_DISPOSITION_NOTIFICATION => Some(&mut e.disposition_notification),
+        _ => None,
+    };
+    if let Some(field) = single {
+        line(v)?;
+        *field = v.to_string();
+        return Ok(());
+    }
     match prop {
-        WD_EMAIL_SENDER => {
-            line(v)?;
-            e.sender = v.to_string();
-        }
-        WD_EMAIL_REPLY_TO => {
-            line(v)?;
-            e.reply_to = v.to_string();
-        }
-        WD_EMAIL_SUBJECT => {
-            line(v)?;
-            e.subject = v.to_string();
-        }
-        WD_EMAIL_DISPOSITION_NOTIFICATION => {
-            line(v)?;
-            e.disposition_notification = v.to_string();
-        }
         WD_EMAIL_MESSAGE_ID => {
             line(v)?;
             e.message_id = v
@@ -579,7 +564,7 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
                 "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC and WD_EMAIL_BCC, not on property {property}"
             )));
         }
-        check_line(value, "value")?;
+        args::single_line(value, "value")?;
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
         o.touch();
@@ -702,7 +687,7 @@ pub unsafe extern "C" fn EmailAjouteEntete(
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
         check_header_name(name)?;
-        check_line(value, "header value")?;
+        args::single_line(value, "header value")?;
         let obj = resolve(email.0)?;
         let mut o = obj.lock();
         o.touch();
@@ -781,10 +766,10 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
         let data = unsafe { args::bytes(data, len, "data") }?;
         // SAFETY: caller contract.
         let ctype = unsafe { args::opt_cstr(content_type, "content_type") }?;
-        check_line(name, "attachment name")?;
+        args::single_line(name, "attachment name")?;
         let ctype = match ctype {
             Some(t) if !t.trim().is_empty() => {
-                check_line(t, "content_type")?;
+                args::single_line(t, "content_type")?;
                 t.trim().to_string()
             }
             _ => attachments::mime_type_for(name).to_string(),

@@ -120,9 +120,7 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
     ffi_guard!("OAuth2ParametresModifie", 0, {
         // SAFETY: caller contract.
         let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
-        if value.contains(['\r', '\n']) {
-            return Err(Error::invalid_arg("value holds a CR or LF character"));
-        }
+        args::single_line(value, "value")?;
         let obj = PARAMS.get(params.0)?;
         let mut p = obj.lock();
         *params_field(&mut p, property)? = value.to_string();

@@ -947,10 +947,10 @@ pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_cha
 }
 
 fn check_folder(folder: &str) -> Result<()> {
-    if folder.is_empty() || folder.contains(['\r', '\n']) {
-        return Err(Error::invalid_arg("folder name is empty or holds CR/LF"));
+    if folder.is_empty() {
+        return Err(Error::invalid_arg("folder name is empty"));
     }
-    Ok(())
+    args::single_line(folder, "folder name")
 }
 
 /// Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on

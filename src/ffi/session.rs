@@ -202,16 +202,6 @@ fn int_value(v: &str, what: &str, min: i64, max: i64) -> Result<i64> {
         })
 }
 
-fn no_line_break(v: &str, what: &str) -> Result<()> {
-    if v.contains(['\r', '\n', '\0']) {
-        Err(Error::invalid_arg(format!(
-            "{what} holds a CR or LF character"
-        )))
-    } else {
-        Ok(())
-    }
-}
-
 fn opt(v: &str) -> Option<String> {
     if v.is_empty() {
         None
@@ -224,18 +214,18 @@ fn opt(v: &str) -> Option<String> {
 pub fn set_property(cfg: &mut SessionConfig, property: i32, value: &str) -> Result<()> {
     match property {
         WD_PROP_SERVER_ADDRESS => {
-            no_line_break(value, "server address")?;
+            args::single_line(value, "server address")?;
             cfg.host = value.trim().to_string();
         }
         WD_PROP_PORT => cfg.port = int_value(value, "port", 0, 65535)? as u16,
         WD_PROP_USER => {
-            no_line_break(value, "user")?;
+            args::single_line(value, "user")?;
             cfg.user = value.to_string();
         }
         WD_PROP_PASSWORD => cfg.password = opt(value),
         WD_PROP_OPTION => cfg.security = security_from(int_value(value, "option", 0, 2)? as i32)?,
         WD_PROP_AUTH_TOKEN => {
-            no_line_break(value, "token")?;
+            args::single_line(value, "token")?;
             cfg.auth_token = opt(value.trim());
         }
         WD_PROP_AUTH_METHOD => {
@@ -251,14 +241,14 @@ pub fn set_property(cfg: &mut SessionConfig, property: i32, value: &str) -> Resu
         }
         WD_PROP_ASYNCHRONOUS => cfg.asynchronous = int_value(value, "asynchronous", 0, 1)? == 1,
         WD_PROP_CLIENT_NAME => {
-            no_line_break(value, "client name")?;
+            args::single_line(value, "client name")?;
             if value.contains(' ') {
                 return Err(Error::invalid_arg("client name holds a space"));
             }
             cfg.client_name = opt(value);
         }
         WD_PROP_FOLDER => {
-            no_line_break(value, "folder")?;
+            args::single_line(value, "folder")?;
             cfg.folder = if value.is_empty() {
                 "INBOX".to_string()
             } else {
