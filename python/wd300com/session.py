@@ -237,7 +237,26 @@ class SmtpSession(Session):
 
 class MailboxSession(Session):
     """Reading functions shared by POP3 and IMAP. Iterating yields each message in turn
-    (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
+    (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT). Subclasses name their
+    `protocol`; the constructor is shared:
+    Session(host, port, user, password, security=..., name=..., open=True, **props)."""
+
+    protocol = None
+
+    def __init__(
+        self,
+        host,
+        port=0,
+        user=None,
+        password=None,
+        *,
+        security=None,
+        name=None,
+        open=True,  # noqa: A002
+        **props,
+    ):
+        _init(self, self.protocol, host, port, user, password, security, name, open, props)
+
 
     def count(self, options=0):
         """EmailNbMessage."""
@@ -304,40 +323,16 @@ class Pop3Session(MailboxSession):
     """A POP3 session: Pop3Session(host, port, user, password, security=..., ca_file=...)."""
 
     kind = B.WD_SESSION_POP3
+    protocol = "pop3"
 
-    def __init__(
-        self,
-        host,
-        port=0,
-        user=None,
-        password=None,
-        *,
-        security=None,
-        name=None,
-        open=True,  # noqa: A002
-        **props,
-    ):
-        _init(self, "pop3", host, port, user, password, security, name, open, props)
 
 
 class ImapSession(MailboxSession):
     """An IMAP session, with folder operations."""
 
     kind = B.WD_SESSION_IMAP
+    protocol = "imap"
 
-    def __init__(
-        self,
-        host,
-        port=0,
-        user=None,
-        password=None,
-        *,
-        security=None,
-        name=None,
-        open=True,  # noqa: A002
-        **props,
-    ):
-        _init(self, "imap", host, port, user, password, security, name, open, props)
 
     def folders(self):
         """EmailListeDossier: list of folder names."""
