@@ -21,11 +21,17 @@ fn main() {
     let minor = std::env::var("CARGO_PKG_VERSION_MINOR").unwrap_or_default();
     let patch = std::env::var("CARGO_PKG_VERSION_PATCH").unwrap_or_default();
     config.after_includes = Some(format!(
-        "\n#define WD300COM_VERSION_MAJOR {major}\n#define WD300COM_VERSION_MINOR {minor}\n\
+        "\n/** Major version of the header (the soname is libwd300com.so.MAJOR). */\n\
+         #define WD300COM_VERSION_MAJOR {major}\n\
+         /** Minor version of the header. */\n\
+         #define WD300COM_VERSION_MINOR {minor}\n\
+         /** Patch version of the header. */\n\
          #define WD300COM_VERSION_PATCH {patch}\n\
-         /* Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */\n\
+         /** Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */\n\
          #define WD300COM_VERSION_NUMBER ({major} * 10000 + {minor} * 100 + {patch})\n\
+         /** Version as a string, the value EmailVersion() returns for a matching library. */\n\
          #define WD300COM_VERSION_STRING \"{major}.{minor}.{patch}\"\n\n\
+         /** Marks a deprecated function; the compiler warns with `note` where it is used. */\n\
          #if defined(__GNUC__) || defined(__clang__)\n\
          #define DEPRECATED_FUNC(note) __attribute__((deprecated(note)))\n\
          #elif defined(_MSC_VER)\n\

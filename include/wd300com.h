@@ -1,13 +1,14 @@
-/*
- * wd300com: email client library (SMTP, POP3, IMAP, MIME) with the WLangage Email API.
+/**
+ * @file wd300com.h
+ * @brief wd300com: email client library (SMTP, POP3, IMAP, MIME) with the WLangage Email API.
  *
- * Conventions (see README.md):
+ * Conventions (docs/API.md is the full contract):
  *  - Strings are NUL-terminated UTF-8. Booleans are int32_t: 1 = true, 0 = false.
- *  - Every function except ErreurDetectee/ErreurInfo/ErreurCode/EmailVersion clears the
- *    calling thread's error state on entry and records an error on failure. The error
- *    must be read on the thread that made the failing call.
+ *  - Every function except ErreurDetectee, ErreurInfo, ErreurCode, ErreurCodeTexte and
+ *    EmailVersion clears the calling thread's error state on entry and records an error on
+ *    failure. The error must be read on the thread that made the failing call.
  *  - Returned pointers are owned by the library; never free them.
- *  - Every function may be called from any thread.
+ *  - Every function may be called from any thread (docs/THREADS.md).
  */
 
 #ifndef WD300COM_H
@@ -18,13 +19,18 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/** Major version of the header (the soname is libwd300com.so.MAJOR). */
 #define WD300COM_VERSION_MAJOR 0
+/** Minor version of the header. */
 #define WD300COM_VERSION_MINOR 1
+/** Patch version of the header. */
 #define WD300COM_VERSION_PATCH 0
-/* Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */
+/** Packed version: MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define WD300COM_VERSION_NUMBER (0 * 10000 + 1 * 100 + 0)
+/** Version as a string, the value EmailVersion() returns for a matching library. */
 #define WD300COM_VERSION_STRING "0.1.0"
 
+/** Marks a deprecated function; the compiler warns with `note` where it is used. */
 #if defined(__GNUC__) || defined(__clang__)
 #define DEPRECATED_FUNC(note) __attribute__((deprecated(note)))
 #elif defined(_MSC_VER)
@@ -34,483 +40,483 @@
 #endif
 
 
-/*
- `ErreurInfo` selector: the one-line message.
+/**
+ * `ErreurInfo` selector: the one-line message.
  */
 #define WD_ERR_MESSAGE 1
 
-/*
- `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
+/**
+ * `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
  */
 #define WD_ERR_CODE 2
 
-/*
- `ErreurInfo` selector: the server's last reply or the OS error text.
+/**
+ * `ErreurInfo` selector: the server's last reply or the OS error text.
  */
 #define WD_ERR_SYSTEM_MESSAGE 3
 
-/*
- `ErreurInfo` selector: all of the above on several lines.
+/**
+ * `ErreurInfo` selector: all of the above on several lines.
  */
 #define WD_ERR_FULL_DETAILS 4
 
-/*
- OAuth2 parameter: client identifier given by the authorization server.
+/**
+ * OAuth2 parameter: client identifier given by the authorization server.
  */
 #define WD_OAUTH_CLIENT_ID 1
 
-/*
- OAuth2 parameter: client secret (empty for a public client; reads back as "").
+/**
+ * OAuth2 parameter: client secret (empty for a public client; reads back as "").
  */
 #define WD_OAUTH_CLIENT_SECRET 2
 
-/*
- OAuth2 parameter: authorization endpoint URL (opened in the browser).
+/**
+ * OAuth2 parameter: authorization endpoint URL (opened in the browser).
  */
 #define WD_OAUTH_AUTH_URL 3
 
-/*
- OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
+/**
+ * OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
  */
 #define WD_OAUTH_TOKEN_URL 4
 
-/*
- OAuth2 parameter: requested scopes, separated by spaces.
+/**
+ * OAuth2 parameter: requested scopes, separated by spaces.
  */
 #define WD_OAUTH_SCOPE 5
 
-/*
- OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
- free port, the redirect URI then names the port actually used).
+/**
+ * OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
+ * free port, the redirect URI then names the port actually used).
  */
 #define WD_OAUTH_REDIRECT_URL 6
 
-/*
- OAuth2 parameter: response type; only `code` (the default) is supported.
+/**
+ * OAuth2 parameter: response type; only `code` (the default) is supported.
  */
 #define WD_OAUTH_RESPONSE_TYPE 7
 
-/*
- Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
+/**
+ * Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
  */
 #define WD_TOKEN_VALUE 1
 
-/*
- Token property: the refresh token ("" when none was granted).
+/**
+ * Token property: the refresh token ("" when none was granted).
  */
 #define WD_TOKEN_REFRESH 2
 
-/*
- Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
+/**
+ * Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
  */
 #define WD_TOKEN_EXPIRATION 3
 
-/*
- Token property: "1" while the token has not expired, "0" after.
+/**
+ * Token property: "1" while the token has not expired, "0" after.
  */
 #define WD_TOKEN_VALID 4
 
-/*
- Reading option: every message, whole (the default; 0 has the same meaning for the
- `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
- instead of headers completed on first access.
+/**
+ * Reading option: every message, whole (the default; 0 has the same meaning for the
+ * `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
+ * instead of headers completed on first access.
  */
 #define WD_READ_ALL 8
 
-/*
- Reading option: unseen messages only (IMAP only; POP3 fails with WD_E_NOT_SUPPORTED).
+/**
+ * Reading option: unseen messages only (IMAP only; POP3 fails with WD_E_NOT_SUPPORTED).
  */
 #define WD_READ_UNREAD 1
 
-/*
- Reading option: headers only (bodies are fetched on first access of a body field).
+/**
+ * Reading option: headers only (bodies are fetched on first access of a body field).
  */
 #define WD_READ_HEADER 2
 
-/*
- Reading option: do not set the \Seen flag (IMAP).
+/**
+ * Reading option: do not set the \Seen flag (IMAP).
  */
 #define WD_READ_KEEP_UNSEEN 4
 
-/*
- Session type for `EmailSessionCree`: POP3.
+/**
+ * Session type for `EmailSessionCree`: POP3.
  */
 #define WD_SESSION_POP3 1
 
-/*
- Session type for `EmailSessionCree`: SMTP.
+/**
+ * Session type for `EmailSessionCree`: SMTP.
  */
 #define WD_SESSION_SMTP 2
 
-/*
- Session type for `EmailSessionCree`: IMAP.
+/**
+ * Session type for `EmailSessionCree`: IMAP.
  */
 #define WD_SESSION_IMAP 3
 
-/*
- `WD_PROP_OPTION` value: plain TCP.
+/**
+ * `WD_PROP_OPTION` value: plain TCP.
  */
 #define WD_OPTION_NONE 0
 
-/*
- `WD_PROP_OPTION` value: implicit TLS (SSL) from the first byte.
+/**
+ * `WD_PROP_OPTION` value: implicit TLS (SSL) from the first byte.
  */
 #define WD_OPTION_SSL 1
 
-/*
- `WD_PROP_OPTION` value: STARTTLS required (an error if the server does not offer it).
+/**
+ * `WD_PROP_OPTION` value: STARTTLS required (an error if the server does not offer it).
  */
 #define WD_OPTION_SECURED_TLS 2
 
-/*
- Session property: server host name or address.
+/**
+ * Session property: server host name or address.
  */
 #define WD_PROP_SERVER_ADDRESS 1
 
-/*
- Session property: port (0 = the default of the protocol and security option).
+/**
+ * Session property: port (0 = the default of the protocol and security option).
  */
 #define WD_PROP_PORT 2
 
-/*
- Session property: login.
+/**
+ * Session property: login.
  */
 #define WD_PROP_USER 3
 
-/*
- Session property: password (reads back as "").
+/**
+ * Session property: password (reads back as "").
  */
 #define WD_PROP_PASSWORD 4
 
-/*
- Session property: `WD_OPTION_*`.
+/**
+ * Session property: `WD_OPTION_*`.
  */
 #define WD_PROP_OPTION 5
 
-/*
- Session property: OAuth2 access token for XOAUTH2/OAUTHBEARER (reads back as "").
+/**
+ * Session property: OAuth2 access token for XOAUTH2/OAUTHBEARER (reads back as "").
  */
 #define WD_PROP_AUTH_TOKEN 6
 
-/*
- Session property: `WD_AUTH_*`.
+/**
+ * Session property: `WD_AUTH_*`.
  */
 #define WD_PROP_AUTH_METHOD 7
 
-/*
- Session property: 1 = accept invalid/expired/self-signed certificates and name mismatch.
+/**
+ * Session property: 1 = accept invalid/expired/self-signed certificates and name mismatch.
  */
 #define WD_PROP_IGNORE_ERROR 8
 
-/*
- Session property: path of an extra trusted CA certificate (PEM).
+/**
+ * Session property: path of an extra trusted CA certificate (PEM).
  */
 #define WD_PROP_CA_FILE 9
 
-/*
- Session property: timeout in seconds (0 = the global timeout).
+/**
+ * Session property: timeout in seconds (0 = the global timeout).
  */
 #define WD_PROP_TIMEOUT 10
 
-/*
- Session property: 1 = asynchronous sending (SMTP).
+/**
+ * Session property: 1 = asynchronous sending (SMTP).
  */
 #define WD_PROP_ASYNCHRONOUS 11
 
-/*
- Session property: name sent in EHLO (default "localhost").
+/**
+ * Session property: name sent in EHLO (default "localhost").
  */
 #define WD_PROP_CLIENT_NAME 12
 
-/*
- Session property: IMAP folder selected at open (default "INBOX").
+/**
+ * Session property: IMAP folder selected at open (default "INBOX").
  */
 #define WD_PROP_FOLDER 13
 
-/*
- Session property: directory of the on-disk asynchronous queue (SMTP).
+/**
+ * Session property: directory of the on-disk asynchronous queue (SMTP).
  */
 #define WD_PROP_SPOOL_DIR 14
 
-/*
- `WD_PROP_AUTH_METHOD`: the strongest both sides support.
+/**
+ * `WD_PROP_AUTH_METHOD`: the strongest both sides support.
  */
 #define WD_AUTH_AUTO 0
 
-/*
- SASL PLAIN.
+/**
+ * SASL PLAIN.
  */
 #define WD_AUTH_PLAIN 1
 
-/*
- SASL LOGIN.
+/**
+ * SASL LOGIN.
  */
 #define WD_AUTH_LOGIN 2
 
-/*
- SASL CRAM-MD5.
+/**
+ * SASL CRAM-MD5.
  */
 #define WD_AUTH_CRAM_MD5 3
 
-/*
- SASL XOAUTH2 (token in `WD_PROP_AUTH_TOKEN`).
+/**
+ * SASL XOAUTH2 (token in `WD_PROP_AUTH_TOKEN`).
  */
 #define WD_AUTH_XOAUTH2 4
 
-/*
- SASL OAUTHBEARER (token in `WD_PROP_AUTH_TOKEN`).
+/**
+ * SASL OAUTHBEARER (token in `WD_PROP_AUTH_TOKEN`).
  */
 #define WD_AUTH_OAUTHBEARER 5
 
-/*
- POP3 APOP.
+/**
+ * POP3 APOP.
  */
 #define WD_AUTH_APOP 6
 
-/*
- POP3 USER/PASS, IMAP LOGIN.
+/**
+ * POP3 USER/PASS, IMAP LOGIN.
  */
 #define WD_AUTH_USER_PASS 7
 
-/*
- `EmailEtat`: the message is queued, not sent yet.
+/**
+ * `EmailEtat`: the message is queued, not sent yet.
  */
 #define WD_STATUS_PENDING 1
 
-/*
- `EmailEtat`: the server accepted the message.
+/**
+ * `EmailEtat`: the server accepted the message.
  */
 #define WD_STATUS_SENT 2
 
-/*
- `EmailEtat`: sending failed; `ErreurInfo` tells why.
+/**
+ * `EmailEtat`: sending failed; `ErreurInfo` tells why.
  */
 #define WD_STATUS_ERROR 3
 
-/*
- `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
- when a session was given).
+/**
+ * `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
+ * when a session was given).
  */
 #define WD_ADDRESS_VALID 1
 
-/*
- `EmailVerifieAdresse`: the address is not syntactically valid.
+/**
+ * `EmailVerifieAdresse`: the address is not syntactically valid.
  */
 #define WD_ADDRESS_INCORRECT_SYNTAX 2
 
-/*
- `EmailVerifieAdresse`: the server refused the address at RCPT TO.
+/**
+ * `EmailVerifieAdresse`: the server refused the address at RCPT TO.
  */
 #define WD_ADDRESS_REFUSED 3
 
-/*
- `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
+/**
+ * `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
  */
 #define WD_ADDRESS_ERROR 4
 
-/*
- Sender address (`Email.Expediteur`).
+/**
+ * Sender address (`Email.Expediteur`).
  */
 #define WD_EMAIL_SENDER 1
 
-/*
- Array: To recipients (`Email.Destinataire`).
+/**
+ * Array: To recipients (`Email.Destinataire`).
  */
 #define WD_EMAIL_RECIPIENT 2
 
-/*
- Array: Cc recipients (`Email.Cc`).
+/**
+ * Array: Cc recipients (`Email.Cc`).
  */
 #define WD_EMAIL_CC 3
 
-/*
- Array: Bcc recipients (`Email.Cci`).
+/**
+ * Array: Bcc recipients (`Email.Cci`).
  */
 #define WD_EMAIL_BCC 4
 
-/*
- Reply-To address (`Email.AdresseRéponse`).
+/**
+ * Reply-To address (`Email.AdresseRéponse`).
  */
 #define WD_EMAIL_REPLY_TO 5
 
-/*
- Subject (`Email.Sujet`).
+/**
+ * Subject (`Email.Sujet`).
  */
 #define WD_EMAIL_SUBJECT 6
 
-/*
- Text body (`Email.Message`).
+/**
+ * Text body (`Email.Message`).
  */
 #define WD_EMAIL_MESSAGE 7
 
-/*
- HTML body (`Email.HTML`).
+/**
+ * HTML body (`Email.HTML`).
  */
 #define WD_EMAIL_HTML 8
 
-/*
- Date, RFC 3339 (`Email.Date`).
+/**
+ * Date, RFC 3339 (`Email.Date`).
  */
 #define WD_EMAIL_DATE 9
 
-/*
- Message-ID without angle brackets (`Email.MessageID`).
+/**
+ * Message-ID without angle brackets (`Email.MessageID`).
  */
 #define WD_EMAIL_MESSAGE_ID 10
 
-/*
- Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
+/**
+ * Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
  */
 #define WD_EMAIL_PRIORITY 11
 
-/*
- Read-receipt address (`Email.ConfirmationLecture`).
+/**
+ * Read-receipt address (`Email.ConfirmationLecture`).
  */
 #define WD_EMAIL_DISPOSITION_NOTIFICATION 12
 
-/*
- Array: attachment file names (`Email.Attache[i].Nom`).
+/**
+ * Array: attachment file names (`Email.Attache[i].Nom`).
  */
 #define WD_EMAIL_ATTACHMENT_NAME 13
 
-/*
- Array: attachment MIME types (`Email.Attache[i].Type`).
+/**
+ * Array: attachment MIME types (`Email.Attache[i].Type`).
  */
 #define WD_EMAIL_ATTACHMENT_TYPE 14
 
-/*
- Array: attachment Content-IDs, empty for non-inline parts (`Email.Attache[i].Identifiant`).
+/**
+ * Array: attachment Content-IDs, empty for non-inline parts (`Email.Attache[i].Identifiant`).
  */
 #define WD_EMAIL_ATTACHMENT_CONTENT_ID 15
 
-/*
- POP3 UIDL or IMAP UID (`Email.Identifiant`), read-only.
+/**
+ * POP3 UIDL or IMAP UID (`Email.Identifiant`), read-only.
  */
 #define WD_EMAIL_UID 16
 
-/*
- Message number in the mailbox, 1-based (`Email.Numéro`), read-only.
+/**
+ * Message number in the mailbox, 1-based (`Email.Numéro`), read-only.
  */
 #define WD_EMAIL_NUMBER 17
 
-/*
- Size in bytes (`Email.Taille`), read-only.
+/**
+ * Size in bytes (`Email.Taille`), read-only.
  */
 #define WD_EMAIL_SIZE 18
 
-/*
- IMAP \Seen flag, "1" or "0" (`Email.Lu`).
+/**
+ * IMAP \Seen flag, "1" or "0" (`Email.Lu`).
  */
 #define WD_EMAIL_SEEN 19
 
-/*
- "1" when a read function found no message (`Email.EnDehors`), read-only.
+/**
+ * "1" when a read function found no message (`Email.EnDehors`), read-only.
  */
 #define WD_EMAIL_OUT 20
 
-/*
- Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
+/**
+ * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
  */
 #define WD_EMAIL_MAIL_ID 21
 
-/*
- Array: recipients refused at the last send, `addr: server reply`, read-only.
+/**
+ * Array: recipients refused at the last send, `addr: server reply`, read-only.
  */
 #define WD_EMAIL_REFUSED 22
 
-/*
- Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
+/**
+ * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
  */
 #define WD_BUILD_ENCODE_HEADER 1
 
-/*
- Write the Bcc header into the source (it is left out by default).
+/**
+ * Write the Bcc header into the source (it is left out by default).
  */
 #define WD_BUILD_HEADER_BCC 2
 
-/*
- `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
+/**
+ * `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
  */
 #define WD_PARAM_MODE 1
 
-/*
- Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
-
- Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
- 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
- 9xx internal.
+/**
+ * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
+ *
+ * Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
+ * 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
+ * 9xx internal.
  */
 enum WD_E
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  /*
-   No error.
+  /**
+   * No error.
    */
   WD_E_NONE = 0,
-  /*
-   An argument is NULL, not UTF-8, out of range or holds a forbidden character.
+  /**
+   * An argument is NULL, not UTF-8, out of range or holds a forbidden character.
    */
   WD_E_INVALID_ARGUMENT = 101,
-  /*
-   A handle is 0 where not allowed, stale, already freed, or of the wrong kind.
+  /**
+   * A handle is 0 where not allowed, stale, already freed, or of the wrong kind.
    */
   WD_E_INVALID_HANDLE = 102,
-  /*
-   No session of that name is open or declared.
+  /**
+   * No session of that name is open or declared.
    */
   WD_E_UNKNOWN_SESSION = 103,
-  /*
-   A session of that name already holds a connection of that direction.
+  /**
+   * A session of that name already holds a connection of that direction.
    */
   WD_E_SESSION_EXISTS = 104,
-  /*
-   The feature or option is not supported (see the README).
+  /**
+   * The feature or option is not supported (see the README).
    */
   WD_E_NOT_SUPPORTED = 105,
-  /*
-   A call from inside a library callback into the same object.
+  /**
+   * A call from inside a library callback into the same object.
    */
   WD_E_RECURSIVE_CALL = 106,
-  /*
-   Cannot connect (DNS failure, refused, unreachable).
+  /**
+   * Cannot connect (DNS failure, refused, unreachable).
    */
   WD_E_CONNECT = 201,
-  /*
-   The server did not answer within the timeout.
+  /**
+   * The server did not answer within the timeout.
    */
   WD_E_TIMEOUT = 202,
-  /*
-   The server closed the connection or said BYE.
+  /**
+   * The server closed the connection or said BYE.
    */
   WD_E_CONNECTION_LOST = 203,
-  /*
-   TLS handshake, certificate or STARTTLS failure.
+  /**
+   * TLS handshake, certificate or STARTTLS failure.
    */
   WD_E_TLS = 301,
-  /*
-   Authentication refused or no usable mechanism.
+  /**
+   * Authentication refused or no usable mechanism.
    */
   WD_E_AUTH = 401,
-  /*
-   The server refused a command (its reply is in the system message).
+  /**
+   * The server refused a command (its reply is in the system message).
    */
   WD_E_PROTOCOL = 501,
-  /*
-   Every recipient was refused by the server.
+  /**
+   * Every recipient was refused by the server.
    */
   WD_E_RECIPIENT_REFUSED = 502,
-  /*
-   A message cannot be built or parsed.
+  /**
+   * A message cannot be built or parsed.
    */
   WD_E_MESSAGE = 601,
-  /*
-   Local file error (attachments, spool, trace).
+  /**
+   * Local file error (attachments, spool, trace).
    */
   WD_E_IO = 701,
-  /*
-   Internal error: a caught panic or a broken invariant.
+  /**
+   * Internal error: a caught panic or a broken invariant.
    */
   WD_E_INTERNAL = 901,
 };
@@ -522,23 +528,23 @@ typedef int32_t WD_E;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-/*
- A message handle (`Email` variable). 0 is the calling thread's legacy `Email` structure.
+/**
+ * A message handle (`Email` variable). 0 is the calling thread's legacy `Email` structure.
  */
 typedef int32_t WdEmail;
 
-/*
- An OAuth2 parameters handle (`OAuth2Paramètres` variable).
+/**
+ * An OAuth2 parameters handle (`OAuth2Paramètres` variable).
  */
 typedef int32_t WdOAuth2Params;
 
-/*
- An OAuth2 token handle (`AuthToken` variable).
+/**
+ * An OAuth2 token handle (`AuthToken` variable).
  */
 typedef int32_t WdAuthToken;
 
-/*
- A message list handle returned by `EmailRecupereTout`.
+/**
+ * A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
 
@@ -546,72 +552,72 @@ typedef int32_t WdEmailList;
 extern "C" {
 #endif // __cplusplus
 
-/*
- Tells whether the last call made on this thread failed.
-
- Returns 1 when the previous library call on the calling thread failed, else 0.
- Does not change the error state. Thread-safe; the state is per thread.
+/**
+ * Tells whether the last call made on this thread failed.
+ *
+ * Returns 1 when the previous library call on the calling thread failed, else 0.
+ * Does not change the error state. Thread-safe; the state is per thread.
  */
 int32_t ErreurDetectee(void);
 
-/*
- English name of `ErreurDetectee`.
+/**
+ * English name of `ErreurDetectee`.
  */
 int32_t ErrorOccurred(void);
 
-/*
- Describes the last error of the calling thread.
-
- `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
- code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
- `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
- Never returns NULL; "" (or "0" for the code) when there is no error.
- Ownership: the string belongs to the library and stays valid until the next failing
- call on this thread. Does not change the error state.
+/**
+ * Describes the last error of the calling thread.
+ *
+ * `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
+ * code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
+ * `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+ * Never returns NULL; "" (or "0" for the code) when there is no error.
+ * Ownership: the string belongs to the library and stays valid until the next failing
+ * call on this thread. Does not change the error state.
  */
 const char *ErreurInfo(int32_t info);
 
-/*
- English name of `ErreurInfo`.
+/**
+ * English name of `ErreurInfo`.
  */
 const char *ErrorInfo(int32_t info);
 
-/*
- Returns the `WD_E_*` code of the last error of the calling thread (`WD_E_NONE` = 0 when
- the last call succeeded). Does not change the error state.
+/**
+ * Returns the `WD_E_*` code of the last error of the calling thread (`WD_E_NONE` = 0 when
+ * the last call succeeded). Does not change the error state.
  */
 WD_E ErreurCode(void);
 
-/*
- English name of `ErreurCode`.
+/**
+ * English name of `ErreurCode`.
  */
 WD_E ErrorCode(void);
 
-/*
- Static description of an error code, e.g. "timeout" for `WD_E_TIMEOUT`
- (`curl_easy_strerror`). Unknown codes give "unknown error code". Never NULL; the
- string is static. Does not change the error state.
+/**
+ * Static description of an error code, e.g. "timeout" for `WD_E_TIMEOUT`
+ * (`curl_easy_strerror`). Unknown codes give "unknown error code". Never NULL; the
+ * string is static. Does not change the error state.
  */
 const char *ErreurCodeTexte(int32_t code);
 
-/*
- English name of `ErreurCodeTexte`.
+/**
+ * English name of `ErreurCodeTexte`.
  */
 const char *ErrorCodeText(int32_t code);
 
-/*
- Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to
- `server:port` (port 0: 143, or 993 with `WD_OPTION_SSL`), secures the connection as
- `option` says (`WD_OPTION_NONE`, `WD_OPTION_SSL` implicit TLS, `WD_OPTION_SECURED_TLS`
- STARTTLS required), logs in with `user` / `password` and selects INBOX.
-
- `user`, `password` and `server` must not be NULL. Returns 1, or 0 with
- `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
- `WD_E_TLS`, `WD_E_AUTH` or `WD_E_PROTOCOL` (the server's reply in
- `WD_ERR_SYSTEM_MESSAGE`). Close it with `EmailFermeSession(user)`. Thread-safe.
-
- # Safety
- Each pointer is NULL or a NUL-terminated string.
+/**
+ * Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to
+ * `server:port` (port 0: 143, or 993 with `WD_OPTION_SSL`), secures the connection as
+ * `option` says (`WD_OPTION_NONE`, `WD_OPTION_SSL` implicit TLS, `WD_OPTION_SECURED_TLS`
+ * STARTTLS required), logs in with `user` / `password` and selects INBOX.
+ *
+ * `user`, `password` and `server` must not be NULL. Returns 1, or 0 with
+ * `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ * `WD_E_TLS`, `WD_E_AUTH` or `WD_E_PROTOCOL` (the server's reply in
+ * `WD_ERR_SYSTEM_MESSAGE`). Close it with `EmailFermeSession(user)`. Thread-safe.
+ *
+ * # Safety
+ * Each pointer is NULL or a NUL-terminated string.
  */
 int32_t EmailOuvreSessionIMAP(const char *user,
                               const char *password,
@@ -619,11 +625,11 @@ int32_t EmailOuvreSessionIMAP(const char *user,
                               int32_t port,
                               int32_t option);
 
-/*
- English name of `EmailOuvreSessionIMAP`.
-
- # Safety
- As `EmailOuvreSessionIMAP`.
+/**
+ * English name of `EmailOuvreSessionIMAP`.
+ *
+ * # Safety
+ * As `EmailOuvreSessionIMAP`.
  */
 int32_t EmailStartIMAPSession(const char *user,
                               const char *password,
@@ -631,188 +637,188 @@ int32_t EmailStartIMAPSession(const char *user,
                               int32_t port,
                               int32_t option);
 
-/*
- Creates an empty message (`EmailCree`).
-
- Returns a new message handle (> 0), or 0 on failure (too many live messages). Free it
- with `EmailLibere`. Thread-safe.
+/**
+ * Creates an empty message (`EmailCree`).
+ *
+ * Returns a new message handle (> 0), or 0 on failure (too many live messages). Free it
+ * with `EmailLibere`. Thread-safe.
  */
 WdEmail EmailCree(void);
 
-/*
- English name of `EmailCree`.
+/**
+ * English name of `EmailCree`.
  */
 WdEmail EmailCreate(void);
 
-/*
- Frees a message or a message list (`EmailLibere`); freeing a list frees its messages.
-
- Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale, already freed or unknown
- handle. Pointers obtained from the object become invalid. Thread-safe.
+/**
+ * Frees a message or a message list (`EmailLibere`); freeing a list frees its messages.
+ *
+ * Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale, already freed or unknown
+ * handle. Pointers obtained from the object become invalid. Thread-safe.
  */
 int32_t EmailLibere(WdEmail email);
 
-/*
- English name of `EmailLibere`.
+/**
+ * English name of `EmailLibere`.
  */
 int32_t EmailFree(WdEmail email);
 
-/*
- Clears every field of a message (`EmailRAZ`); 0 clears the legacy structure.
-
- Returns 1, or 0 with `WD_E_INVALID_HANDLE`. Thread-safe.
+/**
+ * Clears every field of a message (`EmailRAZ`); 0 clears the legacy structure.
+ *
+ * Returns 1, or 0 with `WD_E_INVALID_HANDLE`. Thread-safe.
  */
 int32_t EmailRAZ(WdEmail email);
 
-/*
- English name of `EmailRAZ`.
+/**
+ * English name of `EmailRAZ`.
  */
 int32_t EmailReset(WdEmail email);
 
-/*
- Reads a property of a message (`EmailPropriete`), e.g. `WD_EMAIL_SUBJECT`.
-
- `email`: a message handle, 0 = the legacy structure. `index`: element of an array
- property (0-based), else 0. Numbers and flags come back as decimal text.
- Returns a UTF-8 string owned by the message, valid until the message is changed or
- freed; NULL on error (`WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for an unknown
- property or an index out of range). Thread-safe.
+/**
+ * Reads a property of a message (`EmailPropriete`), e.g. `WD_EMAIL_SUBJECT`.
+ *
+ * `email`: a message handle, 0 = the legacy structure. `index`: element of an array
+ * property (0-based), else 0. Numbers and flags come back as decimal text.
+ * Returns a UTF-8 string owned by the message, valid until the message is changed or
+ * freed; NULL on error (`WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for an unknown
+ * property or an index out of range). Thread-safe.
  */
 const char *EmailPropriete(WdEmail email, int32_t property, int32_t index);
 
-/*
- English name of `EmailPropriete`.
+/**
+ * English name of `EmailPropriete`.
  */
 const char *EmailGetProperty(WdEmail email, int32_t property, int32_t index);
 
-/*
- Changes a property of a message (`EmailModifiePropriete`).
-
- `value`: UTF-8 text (numbers as decimal text); NULL clears a field, or removes the
- element `index` of an array. For arrays, `index` equal to the count appends.
- Addresses and header fields holding CR or LF are refused (`WD_E_INVALID_ARGUMENT`);
- read-only properties (UID, NUMBER, SIZE, OUT, MAIL_ID, REFUSED) too.
- Returns 1 or 0. Invalidates strings obtained from this message. Thread-safe.
-
- # Safety
- `value` is NULL or a NUL-terminated string.
+/**
+ * Changes a property of a message (`EmailModifiePropriete`).
+ *
+ * `value`: UTF-8 text (numbers as decimal text); NULL clears a field, or removes the
+ * element `index` of an array. For arrays, `index` equal to the count appends.
+ * Addresses and header fields holding CR or LF are refused (`WD_E_INVALID_ARGUMENT`);
+ * read-only properties (UID, NUMBER, SIZE, OUT, MAIL_ID, REFUSED) too.
+ * Returns 1 or 0. Invalidates strings obtained from this message. Thread-safe.
+ *
+ * # Safety
+ * `value` is NULL or a NUL-terminated string.
  */
 int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, const char *value);
 
-/*
- English name of `EmailModifiePropriete`.
-
- # Safety
- As `EmailModifiePropriete`.
+/**
+ * English name of `EmailModifiePropriete`.
+ *
+ * # Safety
+ * As `EmailModifiePropriete`.
  */
 int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const char *value);
 
-/*
- Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
- `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
-
- `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
- or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
-
- # Safety
- `value` is NULL or a NUL-terminated string.
+/**
+ * Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
+ * `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+ *
+ * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
+ * or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+ *
+ * # Safety
+ * `value` is NULL or a NUL-terminated string.
  */
 int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
 
-/*
- English name of `EmailAjoute`.
-
- # Safety
- As `EmailAjoute`.
+/**
+ * English name of `EmailAjoute`.
+ *
+ * # Safety
+ * As `EmailAjoute`.
  */
 int32_t EmailAdd(WdEmail email, int32_t property, const char *value);
 
-/*
- Counts the elements of an array property (`EmailNb`): recipients, Cc, Bcc, refused
- recipients, or attachments (any of the `WD_EMAIL_ATTACHMENT_*` properties).
-
- Returns the count, or -1 with `WD_E_INVALID_ARGUMENT` / `WD_E_INVALID_HANDLE`.
- Thread-safe.
+/**
+ * Counts the elements of an array property (`EmailNb`): recipients, Cc, Bcc, refused
+ * recipients, or attachments (any of the `WD_EMAIL_ATTACHMENT_*` properties).
+ *
+ * Returns the count, or -1 with `WD_E_INVALID_ARGUMENT` / `WD_E_INVALID_HANDLE`.
+ * Thread-safe.
  */
 int32_t EmailNb(WdEmail email, int32_t property);
 
-/*
- English name of `EmailNb`.
+/**
+ * English name of `EmailNb`.
  */
 int32_t EmailCount(WdEmail email, int32_t property);
 
-/*
- Reads the `index`-th (0-based) header named `header_name` (case-insensitive), decoded
- to UTF-8 (`EmailEntete`). Looks in the headers of an imported or received message, and
- in the extra headers added with `EmailAjouteEntete`; for a built message, in its source.
-
- Returns a string owned by the message (valid until it changes or is freed), or NULL:
- with `WD_E_INVALID_ARGUMENT` when there is no such header, `WD_E_INVALID_HANDLE`.
- Thread-safe.
-
- # Safety
- `header_name` is NULL or a NUL-terminated string.
+/**
+ * Reads the `index`-th (0-based) header named `header_name` (case-insensitive), decoded
+ * to UTF-8 (`EmailEntete`). Looks in the headers of an imported or received message, and
+ * in the extra headers added with `EmailAjouteEntete`; for a built message, in its source.
+ *
+ * Returns a string owned by the message (valid until it changes or is freed), or NULL:
+ * with `WD_E_INVALID_ARGUMENT` when there is no such header, `WD_E_INVALID_HANDLE`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `header_name` is NULL or a NUL-terminated string.
  */
 const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
 
-/*
- English name of `EmailEntete`.
-
- # Safety
- As `EmailEntete`.
+/**
+ * English name of `EmailEntete`.
+ *
+ * # Safety
+ * As `EmailEntete`.
  */
 const char *EmailHeader(WdEmail email, const char *header_name, int32_t index);
 
-/*
- Adds a header to the message (`EmailAjouteEntete`), written when the source is built.
-
- `header_name`: printable ASCII without ':' or space; `value`: UTF-8 without CR/LF
- (non-ASCII is encoded on build). Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
- (header injection is refused) or `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `header_name` and `value` are NULL or NUL-terminated strings.
+/**
+ * Adds a header to the message (`EmailAjouteEntete`), written when the source is built.
+ *
+ * `header_name`: printable ASCII without ':' or space; `value`: UTF-8 without CR/LF
+ * (non-ASCII is encoded on build). Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
+ * (header injection is refused) or `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `header_name` and `value` are NULL or NUL-terminated strings.
  */
 int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *value);
 
-/*
- English name of `EmailAjouteEntete`.
-
- # Safety
- As `EmailAjouteEntete`.
+/**
+ * English name of `EmailAjouteEntete`.
+ *
+ * # Safety
+ * As `EmailAjouteEntete`.
  */
 int32_t EmailAddHeader(WdEmail email, const char *header_name, const char *value);
 
-/*
- Attaches a file from disk (`EmailAjouteFichierAttache`). The file is read now; its
- name is the attachment name and its MIME type is guessed from the extension.
-
- Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, the OS error in
- `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `path` is NULL or a NUL-terminated string.
+/**
+ * Attaches a file from disk (`EmailAjouteFichierAttache`). The file is read now; its
+ * name is the attachment name and its MIME type is guessed from the extension.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, the OS error in
+ * `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
  */
 int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
 
-/*
- English name of `EmailAjouteFichierAttache`.
-
- # Safety
- As `EmailAjouteFichierAttache`.
+/**
+ * English name of `EmailAjouteFichierAttache`.
+ *
+ * # Safety
+ * As `EmailAjouteFichierAttache`.
  */
 int32_t EmailAddAttachment(WdEmail email, const char *path);
 
-/*
- Attaches bytes from memory (`EmailAjouteFichierAttacheMemoire`).
-
- `name`: attachment file name (UTF-8, no CR/LF). `data`/`len`: the content (any bytes;
- NULL allowed when `len` is 0). `content_type`: MIME type, NULL = guessed from `name`.
- The bytes are copied. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` /
- `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `name`/`content_type` are NULL or NUL-terminated; `data` is valid for `len` bytes.
+/**
+ * Attaches bytes from memory (`EmailAjouteFichierAttacheMemoire`).
+ *
+ * `name`: attachment file name (UTF-8, no CR/LF). `data`/`len`: the content (any bytes;
+ * NULL allowed when `len` is 0). `content_type`: MIME type, NULL = guessed from `name`.
+ * The bytes are copied. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` /
+ * `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `name`/`content_type` are NULL or NUL-terminated; `data` is valid for `len` bytes.
  */
 int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
                                          const char *name,
@@ -820,11 +826,11 @@ int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
                                          size_t len,
                                          const char *content_type);
 
-/*
- English name of `EmailAjouteFichierAttacheMemoire`.
-
- # Safety
- As `EmailAjouteFichierAttacheMemoire`.
+/**
+ * English name of `EmailAjouteFichierAttacheMemoire`.
+ *
+ * # Safety
+ * As `EmailAjouteFichierAttacheMemoire`.
  */
 int32_t EmailAddAttachmentData(WdEmail email,
                                const char *name,
@@ -832,264 +838,264 @@ int32_t EmailAddAttachmentData(WdEmail email,
                                size_t len,
                                const char *content_type);
 
-/*
- Returns the decoded bytes of attachment `index` (0-based) (`EmailFichierAttacheContenu`).
-
- `out_len` (required) receives the length, written only on success. The bytes belong
- to the message and stay valid until it is changed or freed. Returns NULL on error
- (`WD_E_INVALID_ARGUMENT` for a NULL `out_len` or an index out of range,
- `WD_E_INVALID_HANDLE`). Thread-safe.
-
- # Safety
- `out_len` is NULL or valid for one write.
+/**
+ * Returns the decoded bytes of attachment `index` (0-based) (`EmailFichierAttacheContenu`).
+ *
+ * `out_len` (required) receives the length, written only on success. The bytes belong
+ * to the message and stay valid until it is changed or freed. Returns NULL on error
+ * (`WD_E_INVALID_ARGUMENT` for a NULL `out_len` or an index out of range,
+ * `WD_E_INVALID_HANDLE`). Thread-safe.
+ *
+ * # Safety
+ * `out_len` is NULL or valid for one write.
  */
 const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *out_len);
 
-/*
- English name of `EmailFichierAttacheContenu`.
-
- # Safety
- As `EmailFichierAttacheContenu`.
+/**
+ * English name of `EmailFichierAttacheContenu`.
+ *
+ * # Safety
+ * As `EmailFichierAttacheContenu`.
  */
 const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_len);
 
-/*
- Saves attachment `index` (0-based) to the file `path` (`EmailSauveFichierAttache`),
- replacing it if it exists.
-
- Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`),
- `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `path` is NULL or a NUL-terminated string.
+/**
+ * Saves attachment `index` (0-based) to the file `path` (`EmailSauveFichierAttache`),
+ * replacing it if it exists.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`),
+ * `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
  */
 int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path);
 
-/*
- English name of `EmailSauveFichierAttache`.
-
- # Safety
- As `EmailSauveFichierAttache`.
+/**
+ * English name of `EmailSauveFichierAttache`.
+ *
+ * # Safety
+ * As `EmailSauveFichierAttache`.
  */
 int32_t EmailSaveAttachment(WdEmail email, int32_t index, const char *path);
 
-/*
- Builds the RFC 5322 / MIME source of the message from its fields (`EmailConstruitSource`).
-
- `options`: 0, or a sum of `WD_BUILD_ENCODE_HEADER` (always done) and
- `WD_BUILD_HEADER_BCC` (keep the Bcc header; left out by default). Date and Message-ID
- are generated when empty and written back into the fields. Returns 1, or 0 with
- `WD_E_MESSAGE` (e.g. an unparseable date), `WD_E_INVALID_ARGUMENT`,
- `WD_E_INVALID_HANDLE`. Thread-safe.
+/**
+ * Builds the RFC 5322 / MIME source of the message from its fields (`EmailConstruitSource`).
+ *
+ * `options`: 0, or a sum of `WD_BUILD_ENCODE_HEADER` (always done) and
+ * `WD_BUILD_HEADER_BCC` (keep the Bcc header; left out by default). Date and Message-ID
+ * are generated when empty and written back into the fields. Returns 1, or 0 with
+ * `WD_E_MESSAGE` (e.g. an unparseable date), `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`. Thread-safe.
  */
 int32_t EmailConstruitSource(WdEmail email, int32_t options);
 
-/*
- English name of `EmailConstruitSource`.
+/**
+ * English name of `EmailConstruitSource`.
  */
 int32_t EmailBuildSource(WdEmail email, int32_t options);
 
-/*
- Returns the raw source of the message (`EmailSource`): built by `EmailConstruitSource`,
- imported, or received. Empty (length 0) when there is none yet.
-
- `out_len` (required) receives the length, written only on success. The bytes belong to
- the message and stay valid until it is changed or freed. NULL on error. Thread-safe.
-
- # Safety
- `out_len` is NULL or valid for one write.
+/**
+ * Returns the raw source of the message (`EmailSource`): built by `EmailConstruitSource`,
+ * imported, or received. Empty (length 0) when there is none yet.
+ *
+ * `out_len` (required) receives the length, written only on success. The bytes belong to
+ * the message and stay valid until it is changed or freed. NULL on error. Thread-safe.
+ *
+ * # Safety
+ * `out_len` is NULL or valid for one write.
  */
 const uint8_t *EmailSource(WdEmail email, size_t *out_len);
 
-/*
- English name of `EmailSource`.
-
- # Safety
- As `EmailSource`.
+/**
+ * English name of `EmailSource`.
+ *
+ * # Safety
+ * As `EmailSource`.
  */
 const uint8_t *EmailGetSource(WdEmail email, size_t *out_len);
 
-/*
- Parses a raw RFC 5322 message into the fields (`EmailImporteSource`), replacing every
- field: addresses, subject, bodies, date, attachments (decoded), all headers (decoded).
-
- `data`/`len`: the raw bytes (copied). Returns 1, or 0 with `WD_E_MESSAGE`,
- `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `data` is valid for `len` bytes (NULL allowed when `len` is 0).
+/**
+ * Parses a raw RFC 5322 message into the fields (`EmailImporteSource`), replacing every
+ * field: addresses, subject, bodies, date, attachments (decoded), all headers (decoded).
+ *
+ * `data`/`len`: the raw bytes (copied). Returns 1, or 0 with `WD_E_MESSAGE`,
+ * `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `data` is valid for `len` bytes (NULL allowed when `len` is 0).
  */
 int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 
-/*
- English name of `EmailImporteSource`.
-
- # Safety
- As `EmailImporteSource`.
+/**
+ * English name of `EmailImporteSource`.
+ *
+ * # Safety
+ * As `EmailImporteSource`.
  */
 int32_t EmailImportSource(WdEmail email, const uint8_t *data, size_t len);
 
-/*
- Sets the HTML body from `html` (`EmailImporteHTML`); images referenced with local paths
- (relative to `images_dir`, NULL = the current directory) become inline parts and their
- `src` is rewritten to `cid:`. The text body is filled from the HTML when empty.
-
- Returns 1, or 0 with `WD_E_IO` (an image file is missing), `WD_E_INVALID_ARGUMENT`,
- `WD_E_INVALID_HANDLE`. Thread-safe.
-
- # Safety
- `html` and `images_dir` are NULL or NUL-terminated strings.
+/**
+ * Sets the HTML body from `html` (`EmailImporteHTML`); images referenced with local paths
+ * (relative to `images_dir`, NULL = the current directory) become inline parts and their
+ * `src` is rewritten to `cid:`. The text body is filled from the HTML when empty.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (an image file is missing), `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`. Thread-safe.
+ *
+ * # Safety
+ * `html` and `images_dir` are NULL or NUL-terminated strings.
  */
 int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir);
 
-/*
- English name of `EmailImporteHTML`.
-
- # Safety
- As `EmailImporteHTML`.
+/**
+ * English name of `EmailImporteHTML`.
+ *
+ * # Safety
+ * As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
 
-/*
- Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
-
- Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when
- too many objects are alive). Thread-safe.
+/**
+ * Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
+ *
+ * Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when
+ * too many objects are alive). Thread-safe.
  */
 WdOAuth2Params OAuth2ParametresCree(void);
 
-/*
- English name of `OAuth2ParametresCree`.
+/**
+ * English name of `OAuth2ParametresCree`.
  */
 WdOAuth2Params OAuth2ParametersCreate(void);
 
-/*
- Sets a property of an OAuth2 parameters object (`WD_OAUTH_*`).
-
- `value` NULL or "" clears the property. Returns 1, or 0 with `WD_E_INVALID_HANDLE`
- (stale, freed or wrong-kind handle) or `WD_E_INVALID_ARGUMENT` (unknown property,
- invalid UTF-8, CR/LF in the value). URLs are checked by `AuthIdentifie`. Thread-safe.
-
- # Safety
- `value` is NULL or a NUL-terminated string.
+/**
+ * Sets a property of an OAuth2 parameters object (`WD_OAUTH_*`).
+ *
+ * `value` NULL or "" clears the property. Returns 1, or 0 with `WD_E_INVALID_HANDLE`
+ * (stale, freed or wrong-kind handle) or `WD_E_INVALID_ARGUMENT` (unknown property,
+ * invalid UTF-8, CR/LF in the value). URLs are checked by `AuthIdentifie`. Thread-safe.
+ *
+ * # Safety
+ * `value` is NULL or a NUL-terminated string.
  */
 int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);
 
-/*
- English name of `OAuth2ParametresModifie`.
-
- # Safety
- As `OAuth2ParametresModifie`.
+/**
+ * English name of `OAuth2ParametresModifie`.
+ *
+ * # Safety
+ * As `OAuth2ParametresModifie`.
  */
 int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);
 
-/*
- Reads a property of an OAuth2 parameters object; the client secret reads back as "".
-
- Returns a thread-local string valid until the next library call on this thread, or
- NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown property).
- Thread-safe.
+/**
+ * Reads a property of an OAuth2 parameters object; the client secret reads back as "".
+ *
+ * Returns a thread-local string valid until the next library call on this thread, or
+ * NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown property).
+ * Thread-safe.
  */
 const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
 
-/*
- English name of `OAuth2ParametresPropriete`.
+/**
+ * English name of `OAuth2ParametresPropriete`.
  */
 const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
 
-/*
- Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
- authorization URL in the browser (the command in the environment variable
- `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
- xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
- address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
- `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
- (`EmailChangeTimeOut`). Blocks the calling thread.
-
- Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
- `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
- not a loopback http URL, token URL plain http on a non-loopback host);
- `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
- in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
- `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
- endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
- non-JSON reply); `WD_E_TLS`. Thread-safe.
+/**
+ * Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
+ * authorization URL in the browser (the command in the environment variable
+ * `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ * xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ * address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ * `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
+ * (`EmailChangeTimeOut`). Blocks the calling thread.
+ *
+ * Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
+ * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
+ * not a loopback http URL, token URL plain http on a non-loopback host);
+ * `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
+ * in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
+ * `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
+ * endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
+ * non-JSON reply); `WD_E_TLS`. Thread-safe.
  */
 WdAuthToken AuthIdentifie(WdOAuth2Params params);
 
-/*
- English name of `AuthIdentifie`.
+/**
+ * English name of `AuthIdentifie`.
  */
 WdAuthToken AuthIdentify(WdOAuth2Params params);
 
-/*
- Reads a property of a token (`WD_TOKEN_*`).
-
- Returns a string owned by the token object, valid until the token is freed with
- `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
- property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
+/**
+ * Reads a property of a token (`WD_TOKEN_*`).
+ *
+ * Returns a string owned by the token object, valid until the token is freed with
+ * `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ * property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
  */
 const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
 
-/*
- English name of `AuthTokenPropriete`.
+/**
+ * English name of `AuthTokenPropriete`.
  */
 const char *AuthTokenGet(WdAuthToken token, int32_t property);
 
-/*
- Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
- at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
- stays valid as an object; the new one keeps its refresh token when the server sends
- none.
-
- Returns a new token handle (free it with `OAuth2Libere`) or 0 with
- `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
- URL missing), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_AUTH` (refused, e.g.
- `invalid_grant`), `WD_E_PROTOCOL`, `WD_E_TLS`. Thread-safe.
+/**
+ * Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
+ * at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
+ * stays valid as an object; the new one keeps its refresh token when the server sends
+ * none.
+ *
+ * Returns a new token handle (free it with `OAuth2Libere`) or 0 with
+ * `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
+ * URL missing), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_AUTH` (refused, e.g.
+ * `invalid_grant`), `WD_E_PROTOCOL`, `WD_E_TLS`. Thread-safe.
  */
 WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
 
-/*
- English name of `AuthRafraichitToken`.
+/**
+ * English name of `AuthRafraichitToken`.
  */
 WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
 
-/*
- Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
- obtained from it become invalid.
-
- `handle`: a handle from `OAuth2ParametresCree`, `AuthIdentifie` or
- `AuthRafraichitToken`. Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale or
- already freed handle, or a handle of another kind (a message). Thread-safe.
+/**
+ * Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
+ * obtained from it become invalid.
+ *
+ * `handle`: a handle from `OAuth2ParametresCree`, `AuthIdentifie` or
+ * `AuthRafraichitToken`. Returns 1, or 0 with `WD_E_INVALID_HANDLE` for 0, a stale or
+ * already freed handle, or a handle of another kind (a message). Thread-safe.
  */
 int32_t OAuth2Libere(int32_t handle);
 
-/*
- English name of `OAuth2Libere`.
+/**
+ * English name of `OAuth2Libere`.
  */
 int32_t OAuth2Free(int32_t handle);
 
-/*
- Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
- `server:port`, secures the connection as `option` says and logs in as `user`.
-
- - `user`: login, also the session name used by the reading functions. Required.
- - `password`: NULL = empty password.
- - `server`: host name or address. Required.
- - `port`: 0 = 110, or 995 with `WD_OPTION_SSL`.
- - `option`: `WD_OPTION_NONE` (plain), `WD_OPTION_SSL` (implicit TLS),
-   `WD_OPTION_SECURED_TLS` (STLS required: `WD_E_TLS` when the server does not offer it).
-
- Authentication is automatic: the best SASL mechanism the server offers (CRAM-MD5
- first), else APOP when the greeting has a timestamp, else USER/PASS. Messages deleted
- in the session are removed only by `EmailFermeSession`.
-
- Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
- `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (the server's reply in
- `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `user`, `password`, `server` are NULL or NUL-terminated strings.
+/**
+ * Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
+ * `server:port`, secures the connection as `option` says and logs in as `user`.
+ *
+ * - `user`: login, also the session name used by the reading functions. Required.
+ * - `password`: NULL = empty password.
+ * - `server`: host name or address. Required.
+ * - `port`: 0 = 110, or 995 with `WD_OPTION_SSL`.
+ * - `option`: `WD_OPTION_NONE` (plain), `WD_OPTION_SSL` (implicit TLS),
+ *   `WD_OPTION_SECURED_TLS` (STLS required: `WD_E_TLS` when the server does not offer it).
+ *
+ * Authentication is automatic: the best SASL mechanism the server offers (CRAM-MD5
+ * first), else APOP when the greeting has a timestamp, else USER/PASS. Messages deleted
+ * in the session are removed only by `EmailFermeSession`.
+ *
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ * `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (the server's reply in
+ * `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `user`, `password`, `server` are NULL or NUL-terminated strings.
  */
 int32_t EmailOuvreSessionPOP3(const char *user,
                               const char *password,
@@ -1097,11 +1103,11 @@ int32_t EmailOuvreSessionPOP3(const char *user,
                               int32_t port,
                               int32_t option);
 
-/*
- English name of `EmailOuvreSessionPOP3`.
-
- # Safety
- As `EmailOuvreSessionPOP3`.
+/**
+ * English name of `EmailOuvreSessionPOP3`.
+ *
+ * # Safety
+ * As `EmailOuvreSessionPOP3`.
  */
 int32_t EmailStartPOP3Session(const char *user,
                               const char *password,
@@ -1109,22 +1115,22 @@ int32_t EmailStartPOP3Session(const char *user,
                               int32_t port,
                               int32_t option);
 
-/*
- Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
- WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
-
- - `user`, `password`: POP3 login (`password` NULL = empty); `user` is the session name.
- - `pop3_server`: required. `smtp_server`: NULL = the POP3 host.
- - `pop3_port`: 0 = 110. `smtp_port`: 0 = 25.
- - `asynchronous`: 1 = messages are queued and sent in the background.
-
- If either connection fails, nothing stays open under the name.
-
- Returns 1, or 0 with the error of the failing half (`WD_E_CONNECT`, `WD_E_AUTH`, …,
- `WD_E_SESSION_EXISTS`, `WD_E_INVALID_ARGUMENT`). Thread-safe.
-
- # Safety
- The string arguments are NULL or NUL-terminated strings.
+/**
+ * Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
+ * WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
+ *
+ * - `user`, `password`: POP3 login (`password` NULL = empty); `user` is the session name.
+ * - `pop3_server`: required. `smtp_server`: NULL = the POP3 host.
+ * - `pop3_port`: 0 = 110. `smtp_port`: 0 = 25.
+ * - `asynchronous`: 1 = messages are queued and sent in the background.
+ *
+ * If either connection fails, nothing stays open under the name.
+ *
+ * Returns 1, or 0 with the error of the failing half (`WD_E_CONNECT`, `WD_E_AUTH`, …,
+ * `WD_E_SESSION_EXISTS`, `WD_E_INVALID_ARGUMENT`). Thread-safe.
+ *
+ * # Safety
+ * The string arguments are NULL or NUL-terminated strings.
  */
 int32_t EmailOuvreSession(const char *user,
                           const char *password,
@@ -1134,11 +1140,11 @@ int32_t EmailOuvreSession(const char *user,
                           int32_t smtp_port,
                           int32_t asynchronous);
 
-/*
- English name of `EmailOuvreSession`.
-
- # Safety
- As `EmailOuvreSession`.
+/**
+ * English name of `EmailOuvreSession`.
+ *
+ * # Safety
+ * As `EmailOuvreSession`.
  */
 int32_t EmailStartSession(const char *user,
                           const char *password,
@@ -1148,705 +1154,705 @@ int32_t EmailStartSession(const char *user,
                           int32_t smtp_port,
                           int32_t asynchronous);
 
-/*
- Reads the first message of the mailbox (or selected IMAP folder) into `email`
- (`EmailLitPremier`), taking a new listing of the mailbox.
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the first message of the mailbox (or selected IMAP folder) into `email`
+ * (`EmailLitPremier`), taking a new listing of the mailbox.
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitPremier`.
-
- # Safety
- As `EmailLitPremier`.
+/**
+ * English name of `EmailLitPremier`.
+ *
+ * # Safety
+ * As `EmailLitPremier`.
  */
 int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the message after the last one read (`EmailLitSuivant`).
-
- Read-ahead: when the message is not already at hand, the fetch also brings the next
- ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
- of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
- so a whole loop costs a few round trips; the first read of a loop fetches one message
- as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
- `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
- read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
- out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
- "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
- before any other operation on the session, or at `EmailFermeSession`; an error of
- that STORE is reported by the call that sent it.
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the message after the last one read (`EmailLitSuivant`).
+ *
+ * Read-ahead: when the message is not already at hand, the fetch also brings the next
+ * ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
+ * of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
+ * so a whole loop costs a few round trips; the first read of a loop fetches one message
+ * as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
+ * `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+ * read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
+ * out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
+ * "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
+ * before any other operation on the session, or at `EmailFermeSession`; an error of
+ * that STORE is reported by the call that sent it.
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitSuivant`.
-
- # Safety
- As `EmailLitSuivant`.
+/**
+ * English name of `EmailLitSuivant`.
+ *
+ * # Safety
+ * As `EmailLitSuivant`.
  */
 int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the message before the last one read (`EmailLitPrecedent`).
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the message before the last one read (`EmailLitPrecedent`).
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitPrecedent`.
-
- # Safety
- As `EmailLitPrecedent`.
+/**
+ * English name of `EmailLitPrecedent`.
+ *
+ * # Safety
+ * As `EmailLitPrecedent`.
  */
 int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitDernier`.
-
- # Safety
- As `EmailLitDernier`.
+/**
+ * English name of `EmailLitDernier`.
+ *
+ * # Safety
+ * As `EmailLitDernier`.
  */
 int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
- fetched on first access of a body field.
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
+ * fetched on first access of a body field.
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitPremierEntete`.
-
- # Safety
- As `EmailLitPremierEntete`.
+/**
+ * English name of `EmailLitPremierEntete`.
+ *
+ * # Safety
+ * As `EmailLitPremierEntete`.
  */
 int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the headers of the next message (`EmailLitSuivantEntete`).
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the headers of the next message (`EmailLitSuivantEntete`).
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitSuivantEntete`.
-
- # Safety
- As `EmailLitSuivantEntete`.
+/**
+ * English name of `EmailLitSuivantEntete`.
+ *
+ * # Safety
+ * As `EmailLitSuivantEntete`.
  */
 int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the headers of the previous message (`EmailLitPrecedentEntete`).
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the headers of the previous message (`EmailLitPrecedentEntete`).
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitPrecedentEntete`.
-
- # Safety
- As `EmailLitPrecedentEntete`.
+/**
+ * English name of `EmailLitPrecedentEntete`.
+ *
+ * # Safety
+ * As `EmailLitPrecedentEntete`.
  */
 int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t options);
 
-/*
- Reads the headers of the last message (`EmailLitDernierEntete`).
-
- `session`: the session name. `email`: the message handle to fill (0 = the legacy
- structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- protocol errors. Thread-safe; calls on one session serialize.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads the headers of the last message (`EmailLitDernierEntete`).
+ *
+ * `session`: the session name. `email`: the message handle to fill (0 = the legacy
+ * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
+ * protocol errors. Thread-safe; calls on one session serialize.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailLitDernierEntete`.
-
- # Safety
- As `EmailLitDernierEntete`.
+/**
+ * English name of `EmailLitDernierEntete`.
+ *
+ * # Safety
+ * As `EmailLitDernierEntete`.
  */
 int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options);
 
-/*
- Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
-
- `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
- POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
- (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
+ *
+ * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
+ * POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
+ * (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailNbMessage(const char *session, int32_t options);
 
-/*
- Reads message number `number` (1-based, as listed by the server) into `email`
- (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
-
- Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
- Thread-safe.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Reads message number `number` (1-based, as listed by the server) into `email`
+ * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
+ *
+ * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
+ * Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 
-/*
- English name of `EmailLitMessage`.
-
- # Safety
- As `EmailLitMessage`.
+/**
+ * English name of `EmailLitMessage`.
+ *
+ * # Safety
+ * As `EmailLitMessage`.
  */
 int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
 
-/*
- Fetches every message of the mailbox or selected folder in batched round trips
- (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
- body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
- messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
- IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
- parsed on its first access (`EmailSource` and the UID, number, size and seen flag
- need no parsing); a message that cannot be parsed keeps its source and those fields.
-
- Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
- `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Fetches every message of the mailbox or selected folder in batched round trips
+ * (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
+ * body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
+ * messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
+ * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+ * parsed on its first access (`EmailSource` and the UID, number, size and seen flag
+ * need no parsing); a message that cannot be parsed keeps its source and those fields.
+ *
+ * Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
+ * `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 WdEmailList EmailRecupereTout(const char *session, int32_t options);
 
-/*
- English name of `EmailRecupereTout`.
-
- # Safety
- As `EmailRecupereTout`.
+/**
+ * English name of `EmailRecupereTout`.
+ *
+ * # Safety
+ * As `EmailRecupereTout`.
  */
 WdEmailList EmailGetAll(const char *session, int32_t options);
 
-/*
- Number of messages in a list returned by `EmailRecupereTout` (`EmailListeNb`).
- Returns the count, or -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+/**
+ * Number of messages in a list returned by `EmailRecupereTout` (`EmailListeNb`).
+ * Returns the count, or -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
  */
 int32_t EmailListeNb(WdEmailList list);
 
-/*
- English name of `EmailListeNb`.
+/**
+ * English name of `EmailListeNb`.
  */
 int32_t EmailListCount(WdEmailList list);
 
-/*
- The `index`-th (0-based) message handle of a list (`EmailListeElement`). The message
- is owned by the list: `EmailLibere(list)` frees it. Returns 0 with
- `WD_E_INVALID_HANDLE` or `WD_E_INVALID_ARGUMENT` (index out of range). Thread-safe.
+/**
+ * The `index`-th (0-based) message handle of a list (`EmailListeElement`). The message
+ * is owned by the list: `EmailLibere(list)` frees it. Returns 0 with
+ * `WD_E_INVALID_HANDLE` or `WD_E_INVALID_ARGUMENT` (index out of range). Thread-safe.
  */
 WdEmail EmailListeElement(WdEmailList list, int32_t index);
 
-/*
- English name of `EmailListeElement`.
+/**
+ * English name of `EmailListeElement`.
  */
 WdEmail EmailListItem(WdEmailList list, int32_t index);
 
-/*
- Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
- the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
- sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
-
- Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
- `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
+ * the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
+ * sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+ *
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
+ * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailSupprimeMessage(const char *session, WdEmail email);
 
-/*
- English name of `EmailSupprimeMessage`.
-
- # Safety
- As `EmailSupprimeMessage`.
+/**
+ * English name of `EmailSupprimeMessage`.
+ *
+ * # Safety
+ * As `EmailSupprimeMessage`.
  */
 int32_t EmailDeleteMessage(const char *session, WdEmail email);
 
-/*
- Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
- line ("\n"), hierarchy levels separated by the server's separator.
-
- Returns a thread-local string valid until the next library call on this thread, or
- NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
+ * line ("\n"), hierarchy levels separated by the server's separator.
+ *
+ * Returns a thread-local string valid until the next library call on this thread, or
+ * NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 const char *EmailListeDossier(const char *session);
 
-/*
- English name of `EmailListeDossier`.
-
- # Safety
- As `EmailListeDossier`.
+/**
+ * English name of `EmailListeDossier`.
+ *
+ * # Safety
+ * As `EmailListeDossier`.
  */
 const char *EmailListFolder(const char *session);
 
-/*
- Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
- it.
-
- `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
- with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
- `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `session` and `folder` are NULL or NUL-terminated strings.
+/**
+ * Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
+ * it.
+ *
+ * `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ * with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `session` and `folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailChangeDossier(const char *session, const char *folder);
 
-/*
- English name of `EmailChangeDossier`.
-
- # Safety
- As `EmailChangeDossier`.
+/**
+ * English name of `EmailChangeDossier`.
+ *
+ * # Safety
+ * As `EmailChangeDossier`.
  */
 int32_t EmailChangeFolder(const char *session, const char *folder);
 
-/*
- Creates an IMAP folder (`EmailCreeDossier`).
-
- `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
- with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
- `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `session` and `folder` are NULL or NUL-terminated strings.
+/**
+ * Creates an IMAP folder (`EmailCreeDossier`).
+ *
+ * `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ * with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `session` and `folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailCreeDossier(const char *session, const char *folder);
 
-/*
- English name of `EmailCreeDossier`.
-
- # Safety
- As `EmailCreeDossier`.
+/**
+ * English name of `EmailCreeDossier`.
+ *
+ * # Safety
+ * As `EmailCreeDossier`.
  */
 int32_t EmailCreateFolder(const char *session, const char *folder);
 
-/*
- Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
-
- `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
- with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
- `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `session` and `folder` are NULL or NUL-terminated strings.
+/**
+ * Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
+ *
+ * `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+ * with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `session` and `folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailSupprimeDossier(const char *session, const char *folder);
 
-/*
- English name of `EmailSupprimeDossier`.
-
- # Safety
- As `EmailSupprimeDossier`.
+/**
+ * English name of `EmailSupprimeDossier`.
+ *
+ * # Safety
+ * As `EmailSupprimeDossier`.
  */
 int32_t EmailDeleteFolder(const char *session, const char *folder);
 
-/*
- Renames an IMAP folder (`EmailRenommeDossier`).
-
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`,
- `WD_E_INVALID_ARGUMENT`, `WD_E_PROTOCOL`. Thread-safe.
-
- # Safety
- The strings are NULL or NUL-terminated.
+/**
+ * Renames an IMAP folder (`EmailRenommeDossier`).
+ *
+ * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_INVALID_ARGUMENT`, `WD_E_PROTOCOL`. Thread-safe.
+ *
+ * # Safety
+ * The strings are NULL or NUL-terminated.
  */
 int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);
 
-/*
- English name of `EmailRenommeDossier`.
-
- # Safety
- As `EmailRenommeDossier`.
+/**
+ * English name of `EmailRenommeDossier`.
+ *
+ * # Safety
+ * As `EmailRenommeDossier`.
  */
 int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);
 
-/*
- Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
-
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
- empty folder name or one holding CR/LF, message not read from a server),
- `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
-
- # Safety
- `session`/`folder` are NULL or NUL-terminated strings.
+/**
+ * Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
+ *
+ * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ * empty folder name or one holding CR/LF, message not read from a server),
+ * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ *
+ * # Safety
+ * `session`/`folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);
 
-/*
- English name of `EmailCopieMessage`.
-
- # Safety
- As `EmailCopieMessage`.
+/**
+ * English name of `EmailCopieMessage`.
+ *
+ * # Safety
+ * As `EmailCopieMessage`.
  */
 int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);
 
-/*
- Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
- MOVE when the server offers it, else COPY + \Deleted + expunge.
-
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
- empty folder name or one holding CR/LF, message not read from a server),
- `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
-
- # Safety
- `session`/`folder` are NULL or NUL-terminated strings.
+/**
+ * Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
+ * MOVE when the server offers it, else COPY + \Deleted + expunge.
+ *
+ * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ * empty folder name or one holding CR/LF, message not read from a server),
+ * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ *
+ * # Safety
+ * `session`/`folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);
 
-/*
- English name of `EmailDeplaceMessage`.
-
- # Safety
- As `EmailDeplaceMessage`.
+/**
+ * English name of `EmailDeplaceMessage`.
+ *
+ * # Safety
+ * As `EmailDeplaceMessage`.
  */
 int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);
 
-/*
- Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
-
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
- not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
- `WD_E_PROTOCOL`. Thread-safe.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+ *
+ * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
+ * not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_PROTOCOL`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailMiseAJour(const char *session, WdEmail email);
 
-/*
- English name of `EmailMiseAJour`.
-
- # Safety
- As `EmailMiseAJour`.
+/**
+ * English name of `EmailMiseAJour`.
+ *
+ * # Safety
+ * As `EmailMiseAJour`.
  */
 int32_t EmailUpdate(const char *session, WdEmail email);
 
-/*
- Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
- built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
-
- Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
- empty folder name or one holding CR/LF), `WD_E_MESSAGE`, `WD_E_INVALID_HANDLE`,
- `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
-
- # Safety
- `session`/`folder` are NULL or NUL-terminated strings.
+/**
+ * Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
+ * built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
+ *
+ * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+ * empty folder name or one holding CR/LF), `WD_E_MESSAGE`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+ *
+ * # Safety
+ * `session`/`folder` are NULL or NUL-terminated strings.
  */
 int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);
 
-/*
- English name of `EmailAjouteMessage`.
-
- # Safety
- As `EmailAjouteMessage`.
+/**
+ * English name of `EmailAjouteMessage`.
+ *
+ * # Safety
+ * As `EmailAjouteMessage`.
  */
 int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);
 
-/*
- Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or
- `WD_SESSION_IMAP` (`EmailSessionCree`; the WLangage `emailSessionIMAP` variable).
-
- Set its properties with `EmailSessionModifie`, then open it with
- `EmailOuvreSessionDeclaree`. Returns 1, or 0 with `WD_E_SESSION_EXISTS` (the name is
- already declared), `WD_E_INVALID_ARGUMENT`. Thread-safe.
-
- # Safety
- `name` is NULL or a NUL-terminated string.
+/**
+ * Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or
+ * `WD_SESSION_IMAP` (`EmailSessionCree`; the WLangage `emailSessionIMAP` variable).
+ *
+ * Set its properties with `EmailSessionModifie`, then open it with
+ * `EmailOuvreSessionDeclaree`. Returns 1, or 0 with `WD_E_SESSION_EXISTS` (the name is
+ * already declared), `WD_E_INVALID_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
  */
 int32_t EmailSessionCree(const char *name, int32_t session_type);
 
-/*
- English name of `EmailSessionCree`.
-
- # Safety
- As `EmailSessionCree`.
+/**
+ * English name of `EmailSessionCree`.
+ *
+ * # Safety
+ * As `EmailSessionCree`.
  */
 int32_t EmailSessionCreate(const char *name, int32_t session_type);
 
-/*
- Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
- as decimal text); NULL or "" clears it. Takes effect at the next open.
-
- Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
- value out of range, CR/LF in a name). Thread-safe.
-
- # Safety
- `name`/`value` are NULL or NUL-terminated strings.
+/**
+ * Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
+ * as decimal text); NULL or "" clears it. Takes effect at the next open.
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
+ * value out of range, CR/LF in a name). Thread-safe.
+ *
+ * # Safety
+ * `name`/`value` are NULL or NUL-terminated strings.
  */
 int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);
 
-/*
- English name of `EmailSessionModifie`.
-
- # Safety
- As `EmailSessionModifie`.
+/**
+ * English name of `EmailSessionModifie`.
+ *
+ * # Safety
+ * As `EmailSessionModifie`.
  */
 int32_t EmailSessionSet(const char *name, int32_t property, const char *value);
 
-/*
- Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
- decimal text, the password and the token as "".
-
- Returns a thread-local string valid until the next library call on this thread, or
- NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
-
- # Safety
- `name` is NULL or a NUL-terminated string.
+/**
+ * Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
+ * decimal text, the password and the token as "".
+ *
+ * Returns a thread-local string valid until the next library call on this thread, or
+ * NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
  */
 const char *EmailSessionPropriete(const char *name, int32_t property);
 
-/*
- English name of `EmailSessionPropriete`.
-
- # Safety
- As `EmailSessionPropriete`.
+/**
+ * English name of `EmailSessionPropriete`.
+ *
+ * # Safety
+ * As `EmailSessionPropriete`.
  */
 const char *EmailSessionGet(const char *name, int32_t property);
 
-/*
- Lotus Notes sessions drive a local Notes client, which this platform does not have
- (`EmailOuvreSessionNotes`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
-
- # Safety
- Arguments are not read.
+/**
+ * Lotus Notes sessions drive a local Notes client, which this platform does not have
+ * (`EmailOuvreSessionNotes`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * Arguments are not read.
  */
 int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
 
-/*
- English name of `EmailOuvreSessionNotes`.
-
- # Safety
- Arguments are not read.
+/**
+ * English name of `EmailOuvreSessionNotes`.
+ *
+ * # Safety
+ * Arguments are not read.
  */
 int32_t EmailStartNotesSession(const char *profile, const char *password);
 
-/*
- Outlook sessions drive a local Outlook client through MAPI, which this platform does not
- have (`EmailOuvreSessionOutlook`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
-
- # Safety
- Arguments are not read.
+/**
+ * Outlook sessions drive a local Outlook client through MAPI, which this platform does not
+ * have (`EmailOuvreSessionOutlook`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * Arguments are not read.
  */
 int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
 
-/*
- English name of `EmailOuvreSessionOutlook`.
-
- # Safety
- Arguments are not read.
+/**
+ * English name of `EmailOuvreSessionOutlook`.
+ *
+ * # Safety
+ * Arguments are not read.
  */
 int32_t EmailStartOutlookSession(const char *profile, const char *password);
 
-/*
- Opens a session declared with `EmailSessionCree` (`EmailOuvreSessionDeclaree`):
- connects, secures (TLS / STARTTLS as `WD_PROP_OPTION` says) and authenticates.
-
- Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (not declared), `WD_E_SESSION_EXISTS`
- (already open), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`,
- `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `name` is NULL or a NUL-terminated string.
+/**
+ * Opens a session declared with `EmailSessionCree` (`EmailOuvreSessionDeclaree`):
+ * connects, secures (TLS / STARTTLS as `WD_PROP_OPTION` says) and authenticates.
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (not declared), `WD_E_SESSION_EXISTS`
+ * (already open), `WD_E_CONNECT`, `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`,
+ * `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
  */
 int32_t EmailOuvreSessionDeclaree(const char *name);
 
-/*
- English name of `EmailOuvreSessionDeclaree`.
-
- # Safety
- As `EmailOuvreSessionDeclaree`.
+/**
+ * English name of `EmailOuvreSessionDeclaree`.
+ *
+ * # Safety
+ * As `EmailOuvreSessionDeclaree`.
  */
 int32_t EmailStartDeclaredSession(const char *name);
 
-/*
- Closes a session (`EmailFermeSession`): waits for its asynchronous queue (bounded by
- the timeout), sends QUIT / LOGOUT (POP3 deletions happen here) and frees the name. A
- declared session keeps its declaration and can be opened again.
-
- Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, or the error of a failed QUIT/LOGOUT or of
- a queue that could not be flushed in time (the name is freed all the same).
- Thread-safe.
-
- # Safety
- `name` is NULL or a NUL-terminated string.
+/**
+ * Closes a session (`EmailFermeSession`): waits for its asynchronous queue (bounded by
+ * the timeout), sends QUIT / LOGOUT (POP3 deletions happen here) and frees the name. A
+ * declared session keeps its declaration and can be opened again.
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, or the error of a failed QUIT/LOGOUT or of
+ * a queue that could not be flushed in time (the name is freed all the same).
+ * Thread-safe.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
  */
 int32_t EmailFermeSession(const char *name);
 
-/*
- English name of `EmailFermeSession`.
-
- # Safety
- As `EmailFermeSession`.
+/**
+ * English name of `EmailFermeSession`.
+ *
+ * # Safety
+ * As `EmailFermeSession`.
  */
 int32_t EmailCloseSession(const char *name);
 
-/*
- Sets the global timeout (`EmailChangeTimeOut`), in seconds.
-
- `seconds`: 1 .. 86400. Bounds every connection attempt and every wait for a reply of
- sessions opened afterwards (and of open sessions that did not set their own).
- Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for a value out of range. Thread-safe.
+/**
+ * Sets the global timeout (`EmailChangeTimeOut`), in seconds.
+ *
+ * `seconds`: 1 .. 86400. Bounds every connection attempt and every wait for a reply of
+ * sessions opened afterwards (and of open sessions that did not set their own).
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for a value out of range. Thread-safe.
  */
 int32_t EmailChangeTimeOut(int32_t seconds);
 
-/*
- English name of `EmailChangeTimeOut`.
+/**
+ * English name of `EmailChangeTimeOut`.
  */
 int32_t EmailSetTimeOut(int32_t seconds);
 
-/*
- Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
+/**
+ * Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
  */
 int32_t EmailLitTimeOut(void);
 
-/*
- English name of `EmailLitTimeOut`.
+/**
+ * English name of `EmailLitTimeOut`.
  */
 int32_t EmailGetTimeOut(void);
 
-/*
- Sets a global parameter (`EmailParametre`).
-
- `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
- Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+/**
+ * Sets a global parameter (`EmailParametre`).
+ *
+ * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 
-/*
- English name of `EmailParametre`.
+/**
+ * English name of `EmailParametre`.
  */
 int32_t EmailConfigure(int32_t parameter, int32_t value);
 
-/*
- Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
-
- Commands and replies are written one per line, prefixed by the protocol and `C:` /
- `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
- `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
-
- # Safety
- `path` is NULL or a NUL-terminated string.
+/**
+ * Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
+ *
+ * Commands and replies are written one per line, prefixed by the protocol and `C:` /
+ * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
+ * transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+ * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
  */
 int32_t EmailTrace(const char *path);
 
-/*
- English name of `EmailTrace`.
-
- # Safety
- As `EmailTrace`.
+/**
+ * English name of `EmailTrace`.
+ *
+ * # Safety
+ * As `EmailTrace`.
  */
 int32_t EmailSetTrace(const char *path);
 
-/*
- Returns the library version, e.g. "0.1.0" (static string, never NULL, never freed).
- Does not change the error state. Thread-safe.
+/**
+ * Returns the library version, e.g. "0.1.0" (static string, never NULL, never freed).
+ * Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
 
-/*
- Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
-
- `user`: login and session name (not NULL). `password`: NULL (or "") = no AUTH,
- otherwise AUTH with the strongest mechanism both sides support. `server`: host name
- or address. `port`: 0 = 25, or 465 with `WD_OPTION_SSL`, 587 with
- `WD_OPTION_SECURED_TLS`. `asynchronous`: 1 = `EmailEnvoieMessage` queues and returns
- at once (see `EmailEtat`). `option`: `WD_OPTION_NONE`, `WD_OPTION_SSL` (implicit TLS)
- or `WD_OPTION_SECURED_TLS` (STARTTLS required: an error if not offered).
-
- Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
- `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (server reply in
- `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
-
- # Safety
- `user`, `server` are NULL or NUL-terminated; `password` NULL or NUL-terminated.
+/**
+ * Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
+ *
+ * `user`: login and session name (not NULL). `password`: NULL (or "") = no AUTH,
+ * otherwise AUTH with the strongest mechanism both sides support. `server`: host name
+ * or address. `port`: 0 = 25, or 465 with `WD_OPTION_SSL`, 587 with
+ * `WD_OPTION_SECURED_TLS`. `asynchronous`: 1 = `EmailEnvoieMessage` queues and returns
+ * at once (see `EmailEtat`). `option`: `WD_OPTION_NONE`, `WD_OPTION_SSL` (implicit TLS)
+ * or `WD_OPTION_SECURED_TLS` (STARTTLS required: an error if not offered).
+ *
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`, `WD_E_SESSION_EXISTS`, `WD_E_CONNECT`,
+ * `WD_E_TIMEOUT`, `WD_E_TLS`, `WD_E_AUTH`, `WD_E_PROTOCOL` (server reply in
+ * `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+ *
+ * # Safety
+ * `user`, `server` are NULL or NUL-terminated; `password` NULL or NUL-terminated.
  */
 int32_t EmailOuvreSessionSMTP(const char *user,
                               const char *password,
@@ -1855,11 +1861,11 @@ int32_t EmailOuvreSessionSMTP(const char *user,
                               int32_t asynchronous,
                               int32_t option);
 
-/*
- English name of `EmailOuvreSessionSMTP`.
-
- # Safety
- As `EmailOuvreSessionSMTP`.
+/**
+ * English name of `EmailOuvreSessionSMTP`.
+ *
+ * # Safety
+ * As `EmailOuvreSessionSMTP`.
  */
 int32_t EmailStartSMTPSession(const char *user,
                               const char *password,
@@ -1868,70 +1874,70 @@ int32_t EmailStartSMTPSession(const char *user,
                               int32_t asynchronous,
                               int32_t option);
 
-/*
- Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
-
- `session`: session name. `email`: message handle, 0 = the legacy structure; its
- source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
- To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
- Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
- message still goes to the others. On an asynchronous session the message is queued
- and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
-
- Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
- larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
- the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
- `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
- serialized.
-
- # Safety
- `session` is NULL or a NUL-terminated string.
+/**
+ * Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
+ *
+ * `session`: session name. `email`: message handle, 0 = the legacy structure; its
+ * source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
+ * To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ * Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
+ * message still goes to the others. On an asynchronous session the message is queued
+ * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
+ * larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
+ * the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ * `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
+ * serialized.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
  */
 int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
 
-/*
- English name of `EmailEnvoieMessage`.
-
- # Safety
- As `EmailEnvoieMessage`.
+/**
+ * English name of `EmailEnvoieMessage`.
+ *
+ * # Safety
+ * As `EmailEnvoieMessage`.
  */
 int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
 
-/*
- State of an asynchronously sent message (`EmailEtat`).
-
- `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
- Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
- thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
- for an unknown id. Thread-safe.
+/**
+ * State of an asynchronously sent message (`EmailEtat`).
+ *
+ * `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
+ * Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
+ * thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
+ * for an unknown id. Thread-safe.
  */
 int32_t EmailEtat(int32_t mail_id);
 
-/*
- English name of `EmailEtat`.
+/**
+ * English name of `EmailEtat`.
  */
 int32_t EmailStatus(int32_t mail_id);
 
-/*
- Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
- the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
-
- `address`: "addr@host" or "Name <addr@host>". `session`: NULL = syntax only.
- Returns `WD_ADDRESS_VALID`, `WD_ADDRESS_INCORRECT_SYNTAX`, `WD_ADDRESS_REFUSED`, or
- `WD_ADDRESS_ERROR` with the error state set (`WD_E_INVALID_ARGUMENT` for NULL,
- `WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
-
- # Safety
- `address` and `session` are NULL or NUL-terminated strings.
+/**
+ * Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+ * the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
+ *
+ * `address`: "addr@host" or "Name <addr@host>". `session`: NULL = syntax only.
+ * Returns `WD_ADDRESS_VALID`, `WD_ADDRESS_INCORRECT_SYNTAX`, `WD_ADDRESS_REFUSED`, or
+ * `WD_ADDRESS_ERROR` with the error state set (`WD_E_INVALID_ARGUMENT` for NULL,
+ * `WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+ *
+ * # Safety
+ * `address` and `session` are NULL or NUL-terminated strings.
  */
 int32_t EmailVerifieAdresse(const char *address, const char *session);
 
-/*
- English name of `EmailVerifieAdresse`.
-
- # Safety
- As `EmailVerifieAdresse`.
+/**
+ * English name of `EmailVerifieAdresse`.
+ *
+ * # Safety
+ * As `EmailVerifieAdresse`.
  */
 int32_t EmailCheckAddress(const char *address, const char *session);
 
