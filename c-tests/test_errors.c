@@ -1,9 +1,11 @@
 /* Error state is per thread: 8 threads create, fill, build and free messages while
  * provoking errors, and each sees only its own. A panic inside an export becomes
- * WD_E_INTERNAL. */
+ * WD_E_INTERNAL; its panic report goes to a file, not to the test's output. */
 #include "common.h"
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define THREADS 8
 #define ROUNDS 200
@@ -49,6 +51,37 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+/* Calls the test hook that panics inside EmailParametre. Rust's panic hook writes the
+ * panic (and a stack backtrace when RUST_BACKTRACE is set) to stderr, which would read
+ * like a crash in the test output: stderr goes to a temporary file during the call, and
+ * the file must hold the panic message. Returns what EmailParametre returned. */
+static int32_t deliberate_panic(void) {
+    char path[] = "/tmp/wd300com-panic.XXXXXX";
+    char report[4096];
+    size_t n;
+    int32_t r;
+    FILE *f;
+    int saved, fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return EmailParametre(9999, 1);
+    fflush(stderr);
+    saved = dup(2);
+    dup2(fd, 2);
+    r = EmailParametre(9999, 1);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    f = fopen(path, "r");
+    CHECK(f != NULL);
+    n = f ? fread(report, 1, sizeof report - 1, f) : 0;
+    report[n] = '\0';
+    if (f) fclose(f);
+    unlink(path);
+    CHECK(strstr(report, "test panic requested with value 1") != NULL);
+    return r;
+}
+
 int main(void) {
     pthread_t th[THREADS];
     int i;
@@ -62,7 +95,7 @@ int main(void) {
 
     /* The test hook panics inside a guarded export: the caller sees WD_E_INTERNAL. */
     if (getenv("WD300COM_TEST_PANIC")) {
-        CHECK(EmailParametre(9999, 1) == 0);
+        CHECK(deliberate_panic() == 0);
         CHECK_ERR(WD_E_INTERNAL);
         CHECK(strstr(ErreurInfo(WD_ERR_MESSAGE), "EmailParametre") != NULL);
         /* The library still works afterwards. */
