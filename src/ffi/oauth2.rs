@@ -14,45 +14,15 @@ use crate::error::{Error, Result, WD_E};
 use crate::ffi::args;
 use crate::ffi::handles::{HandleTable, KIND_OAUTH_PARAMS, KIND_TOKEN, kind_name, kind_of};
 use crate::ffi::strings::{ret_thread, static_cstr, to_cstring};
+pub use crate::ffi::types::{
+    WD_OAUTH_AUTH_URL, WD_OAUTH_CLIENT_ID, WD_OAUTH_CLIENT_SECRET, WD_OAUTH_REDIRECT_URL,
+    WD_OAUTH_RESPONSE_TYPE, WD_OAUTH_SCOPE, WD_OAUTH_TOKEN_URL, WD_TOKEN_EXPIRATION,
+    WD_TOKEN_REFRESH, WD_TOKEN_VALID, WD_TOKEN_VALUE, WdAuthToken, WdOAuth2Params,
+};
 use crate::oauth2::{self, Options, Params, Token};
 use std::collections::HashMap;
 use std::ffi::{CString, c_char};
 use std::time::Duration;
-
-/// An OAuth2 parameters handle (`OAuth2Paramètres` variable).
-#[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WdOAuth2Params(pub i32);
-
-/// An OAuth2 token handle (`AuthToken` variable).
-#[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WdAuthToken(pub i32);
-
-/// OAuth2 parameter: client identifier given by the authorization server.
-pub const WD_OAUTH_CLIENT_ID: i32 = 1;
-/// OAuth2 parameter: client secret (empty for a public client; reads back as "").
-pub const WD_OAUTH_CLIENT_SECRET: i32 = 2;
-/// OAuth2 parameter: authorization endpoint URL (opened in the browser).
-pub const WD_OAUTH_AUTH_URL: i32 = 3;
-/// OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
-pub const WD_OAUTH_TOKEN_URL: i32 = 4;
-/// OAuth2 parameter: requested scopes, separated by spaces.
-pub const WD_OAUTH_SCOPE: i32 = 5;
-/// OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
-/// free port, the redirect URI then names the port actually used).
-pub const WD_OAUTH_REDIRECT_URL: i32 = 6;
-/// OAuth2 parameter: response type; only `code` (the default) is supported.
-pub const WD_OAUTH_RESPONSE_TYPE: i32 = 7;
-
-/// Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
-pub const WD_TOKEN_VALUE: i32 = 1;
-/// Token property: the refresh token ("" when none was granted).
-pub const WD_TOKEN_REFRESH: i32 = 2;
-/// Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
-pub const WD_TOKEN_EXPIRATION: i32 = 3;
-/// Token property: "1" while the token has not expired, "0" after.
-pub const WD_TOKEN_VALID: i32 = 4;
 
 /// A token object: the token plus the strings handed out to the caller.
 pub struct TokenObj {
