@@ -151,7 +151,6 @@ fn send_message(name: &str, email: i32) -> Result<()> {
     };
     let obj = resolve(email)?;
     let mut o = obj.lock();
-    o.touch_results();
     match outcome {
         SendOutcome::Queued { mail_id } => {
             o.email.mail_id = mail_id;
