@@ -227,8 +227,9 @@ class SmtpSession(_ServerSession):
 
     @staticmethod
     def status(mail_id):
-        """EmailEtat: WD_STATUS_* of an asynchronous send."""
-        return int(call("EmailEtat", str(mail_id)))
+        """EmailEtat: the WD_STATUS_* of an asynchronous send, by the MAIL_ID send()
+        returned. When it is WD_STATUS_ERROR, wd300com.last_error() tells why."""
+        return int(call("EmailEtat", int(mail_id)))
 
 
 class MailboxSession(_ServerSession):
