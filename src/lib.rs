@@ -13,6 +13,7 @@ pub mod oauth2;
 pub mod pop3;
 pub mod session;
 pub mod smtp;
+pub mod text;
 pub mod trace;
 
 #[allow(unsafe_code)]

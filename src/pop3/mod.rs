@@ -10,6 +10,7 @@
 //! not closed does NOT send `QUIT`: the socket is just closed, so a session lost or
 //! abandoned before `EmailFermeSession` deletes nothing (RFC 1939 §6).
 
+pub mod dot;
 pub mod response;
 
 use crate::auth::{self, Credentials, Mechanism, Method, Offer};
@@ -139,7 +140,7 @@ impl Pop3Client {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => {
-                let body = self.conn.read_until_dot(max)?;
+                let body = dot::read_body(&mut self.conn, max)?;
                 if trace::enabled() {
                     trace::note(PROTO, &format!("({} bytes of {what} data)", body.len()));
                 }

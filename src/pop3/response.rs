@@ -1,11 +1,12 @@
 //! POP3 response parsing, sans-IO (RFC 1939, RFC 2449 CAPA and RESP-CODES, RFC 5034 SASL).
 //!
 //! Every function takes bytes already read by the caller (a status line without its line
-//! end, or the body of a multi-line response as returned by `read_until_dot`) and never
+//! end, or the body of a multi-line response as returned by [`super::dot::read_body`]) and never
 //! panics, whatever the input. Lines may end in CRLF or a bare LF.
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
+use crate::text;
 
 /// One status line from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +25,6 @@ impl Status {
     }
 }
 
-fn trim_end(line: &[u8]) -> &[u8] {
-    let mut l = line;
-    while let [rest @ .., b'\r' | b'\n'] = l {
-        l = rest;
-    }
-    l
-}
-
 fn text_after(line: &[u8], n: usize) -> String {
     let rest = line.get(n..).unwrap_or_default();
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
@@ -41,7 +34,7 @@ fn text_after(line: &[u8], n: usize) -> String {
 /// Parses a status line (`+OK`, `-ERR`, or a `+` SASL continuation). The status keywords
 /// are case-insensitive. Anything else is [`WD_E::Protocol`] with the line as the reply.
 pub fn parse_status(line: &[u8]) -> Result<Status> {
-    let line = trim_end(line);
+    let line = text::trim_line_end(line);
     let starts = |p: &[u8]| line.len() >= p.len() && line[..p.len()].eq_ignore_ascii_case(p);
     let word_end = |n: usize| line.len() == n || line[n] == b' ' || line[n] == b'\t';
     if starts(b"+OK") && word_end(3) {
@@ -53,7 +46,7 @@ pub fn parse_status(line: &[u8]) -> Result<Status> {
     if line == b"+" || line.starts_with(b"+ ") {
         return Ok(Status::Continue(text_after(line, 1)));
     }
-    let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+    let shown = text::excerpt(line, 200);
     Err(Error::new(WD_E::Protocol, format!("unexpected POP3 reply: {shown}")).with_system(shown))
 }
 
@@ -73,7 +66,7 @@ pub fn resp_code(text: &str) -> Option<&str> {
 /// Splits a multi-line body into its non-empty lines, without line ends (CRLF or LF).
 pub fn body_lines(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     body.split(|&b| b == b'\n')
-        .map(trim_end)
+        .map(text::trim_line_end)
         .filter(|l| !l.is_empty())
 }
 
@@ -151,7 +144,7 @@ pub fn parse_stat(text: &str) -> Option<(u32, u64)> {
 }
 
 fn bad_line(what: &str, line: &[u8]) -> Error {
-    let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+    let shown = text::excerpt(line, 200);
     Error::new(
         WD_E::Protocol,
         format!("invalid {what} line from the server: {shown}"),

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
+use crate::text;
 
 /// The bare address of "Name <addr@host>" or "addr@host" (angle brackets and white space
 /// removed).
@@ -120,8 +121,8 @@ pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
     // Borrowed when nothing changes (the usual case: a built source), so sending does
     // not copy the message once more.
     let out = match strip_bcc(data) {
-        Cow::Borrowed(b) => crate::net::normalize_crlf(b),
-        Cow::Owned(v) => Cow::Owned(crate::net::normalize_crlf(&v).into_owned()),
+        Cow::Borrowed(b) => text::normalize_crlf(b),
+        Cow::Owned(v) => Cow::Owned(text::normalize_crlf(&v).into_owned()),
     };
     if out.is_empty() || out.ends_with(b"\r\n") {
         return out;

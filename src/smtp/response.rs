@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
+use crate::text;
 
 /// One complete server reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +68,7 @@ impl std::fmt::Display for Reply {
 }
 
 fn malformed(line: &[u8]) -> Error {
-    let shown: String = String::from_utf8_lossy(&line[..line.len().min(200)])
+    let shown: String = text::excerpt(line, 200)
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
@@ -125,8 +126,7 @@ impl ReplyParser {
     }
 
     fn push_inner(&mut self, line: &[u8]) -> Result<Option<Reply>> {
-        let line = line.strip_suffix(b"\n").unwrap_or(line);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = text::trim_line_end(line);
         if line.len() < 3 || !line[..3].iter().all(u8::is_ascii_digit) {
             return Err(malformed(line));
         }
