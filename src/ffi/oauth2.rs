@@ -19,7 +19,7 @@ pub use crate::ffi::types::{
     WD_OAUTH_RESPONSE_TYPE, WD_OAUTH_SCOPE, WD_OAUTH_TOKEN_URL, WD_TOKEN_EXPIRATION,
     WD_TOKEN_REFRESH, WD_TOKEN_VALID, WD_TOKEN_VALUE, WdAuthToken, WdOAuth2Params,
 };
-use crate::oauth2::{self, Options, Params, Token};
+use crate::oauth2::{self, Options, Param, Params, Token};
 use std::collections::HashMap;
 use std::ffi::{CString, c_char};
 use std::time::Duration;
@@ -33,15 +33,16 @@ pub struct TokenObj {
 static PARAMS: HandleTable<Params> = HandleTable::new(KIND_OAUTH_PARAMS);
 static TOKENS: HandleTable<TokenObj> = HandleTable::new(KIND_TOKEN);
 
-fn params_field(p: &mut Params, property: i32) -> Result<&mut String> {
+/// The parameter named by a `WD_OAUTH_*` property.
+fn param(property: i32) -> Result<Param> {
     Ok(match property {
-        WD_OAUTH_CLIENT_ID => &mut p.client_id,
-        WD_OAUTH_CLIENT_SECRET => &mut p.client_secret,
-        WD_OAUTH_AUTH_URL => &mut p.auth_url,
-        WD_OAUTH_TOKEN_URL => &mut p.token_url,
-        WD_OAUTH_SCOPE => &mut p.scope,
-        WD_OAUTH_REDIRECT_URL => &mut p.redirect_url,
-        WD_OAUTH_RESPONSE_TYPE => &mut p.response_type,
+        WD_OAUTH_CLIENT_ID => Param::ClientId,
+        WD_OAUTH_CLIENT_SECRET => Param::ClientSecret,
+        WD_OAUTH_AUTH_URL => Param::AuthUrl,
+        WD_OAUTH_TOKEN_URL => Param::TokenUrl,
+        WD_OAUTH_SCOPE => Param::Scope,
+        WD_OAUTH_REDIRECT_URL => Param::RedirectUrl,
+        WD_OAUTH_RESPONSE_TYPE => Param::ResponseType,
         _ => {
             return Err(Error::invalid_arg(format!(
                 "unknown OAuth2 parameter {property}"
@@ -54,6 +55,14 @@ fn options() -> Options {
     Options::new(Duration::from_secs(
         crate::ffi::settings::timeout_secs() as u64
     ))
+}
+
+/// A handle for a new token object.
+fn token_handle(token: Token) -> Result<WdAuthToken> {
+    Ok(WdAuthToken(TOKENS.insert(TokenObj {
+        token,
+        cache: HashMap::new(),
+    })?))
 }
 
 /// Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
@@ -92,8 +101,7 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
         let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
         args::single_line(value, "value")?;
         let obj = PARAMS.get(params.0)?;
-        let mut p = obj.lock();
-        *params_field(&mut p, property)? = value.to_string();
+        *obj.lock().field_mut(param(property)?) = value.to_string();
         Ok(1)
     })
 }
@@ -124,13 +132,8 @@ pub extern "C" fn OAuth2ParametresPropriete(
 ) -> *const c_char {
     ffi_guard!("OAuth2ParametresPropriete", std::ptr::null(), {
         let obj = PARAMS.get(params.0)?;
-        let mut p = obj.lock();
-        let v = params_field(&mut p, property)?.clone();
-        Ok(ret_thread(if property == WD_OAUTH_CLIENT_SECRET {
-            ""
-        } else {
-            &v
-        }))
+        let value = obj.lock().read_back(param(property)?);
+        Ok(ret_thread(&value))
     })
 }
 
@@ -161,11 +164,7 @@ pub extern "C" fn AuthIdentifie(params: WdOAuth2Params) -> WdAuthToken {
     ffi_guard!("AuthIdentifie", WdAuthToken(0), {
         // Copy the parameters: the object is not locked during the flow.
         let p = PARAMS.get(params.0)?.lock().clone();
-        let token = oauth2::authorize(&p, &options())?;
-        Ok(WdAuthToken(TOKENS.insert(TokenObj {
-            token,
-            cache: HashMap::new(),
-        })?))
+        token_handle(oauth2::authorize(&p, &options())?)
     })
 }
 
@@ -227,11 +226,7 @@ pub extern "C" fn AuthRafraichitToken(token: WdAuthToken, params: WdOAuth2Params
     ffi_guard!("AuthRafraichitToken", WdAuthToken(0), {
         let old = TOKENS.get(token.0)?.lock().token.clone();
         let p = PARAMS.get(params.0)?.lock().clone();
-        let token = oauth2::refresh(&old, &p, &options())?;
-        Ok(WdAuthToken(TOKENS.insert(TokenObj {
-            token,
-            cache: HashMap::new(),
-        })?))
+        token_handle(oauth2::refresh(&old, &p, &options())?)
     })
 }
 
