@@ -273,15 +273,14 @@ mod tests {
                 _ => true,
             })
         }
-        let alphabet = [b'a', b'\r', b'\n'];
-        let mut seed = 12345u32;
+        let mut rng = crate::test_rng::Rng::new(12345);
         for len in 0..300 {
             for _ in 0..20 {
+                // Mostly 'x', a line-end character one time in nine.
                 let mut d: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
-                        if (seed >> 16).is_multiple_of(9) {
-                            alphabet[((seed >> 8) % 3) as usize]
+                        if rng.below(9) == 0 {
+                            *rng.pick(b"a\r\n")
                         } else {
                             b'x'
                         }

@@ -1,6 +1,7 @@
 //! The seeded random numbers of the tests: xorshift64*, small, deterministic and good
 //! enough to drive fuzz loops and mutations. `WD_FUZZ_SEED` / `WD_FUZZ_ROUNDS` run a
-//! longer or different exploration locally.
+//! longer or different exploration locally. The library's unit tests use this file too
+//! (`test_rng` in src/lib.rs), so every test draws from the same generator.
 
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -38,6 +39,20 @@ impl Rng {
             0
         } else {
             (self.next() % n as u64) as usize
+        }
+    }
+
+    /// One item of `items` (which must not be empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// A byte: one of `alphabet` three times out of four, else any byte.
+    pub fn byte_from(&mut self, alphabet: &[u8]) -> u8 {
+        if self.below(4) == 0 {
+            self.next() as u8
+        } else {
+            *self.pick(alphabet)
         }
     }
 }
