@@ -1,4 +1,5 @@
-//! Regenerates include/wd300com.h from src/ffi with cbindgen, writing it only when changed.
+//! Regenerates include/wd300com.h from src/ffi with cbindgen, writing it only when changed;
+//! a cbindgen failure fails the build.
 
 use std::path::PathBuf;
 
@@ -46,11 +47,13 @@ fn main() {
         .with_src(root.join("src/ffi/mod.rs"))
         .with_src(root.join("src/error.rs"))
         .generate();
+    // A header that cannot be generated fails the build: a stale committed header must
+    // never pass for the current one.
     let bindings = match bindings {
         Ok(b) => b,
         Err(e) => {
-            println!("cargo:warning=cbindgen failed: {e}");
-            return;
+            eprintln!("error: cbindgen could not generate include/wd300com.h: {e}");
+            std::process::exit(1);
         }
     };
     let mut out = Vec::new();

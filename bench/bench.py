@@ -24,10 +24,22 @@ WDBENCH = os.path.join(OUT, "wdbench")
 LIB = os.path.join(ROOT, "target", "release", "libwd300com.so")
 PEERS = [sys.executable, os.path.join(ROOT, "bench", "peers.py")]
 TAG = "wdbench-"
+
+# The mail-server bench: every WD_TEST_* variable read here (bench/run evaluates
+# `scripts/mailservers env`).
 E = os.environ
 HOST = E.get("WD_TEST_HOST", "127.0.0.1")
 BUSER, BPASS = E.get("WD_TEST_BENCH_USER", "bench@wd.test"), E.get("WD_TEST_BENCH_PASS", "benchpw")
 SINK_DOMAIN = E.get("WD_TEST_SINK_DOMAIN", "sink.test")
+MAILDIR_FMT = E.get("WD_TEST_MAILDIR_FMT", "")
+
+
+def bench_port(service):
+    """The bench's port of `service` (POP3, IMAP, SMTP_NOTLS)."""
+    name = f"WD_TEST_{service}_PORT"
+    if name not in E:
+        raise SystemExit(f"bench: {name} is not set: run bench/run (it starts the mail servers)")
+    return int(E[name])
 
 
 def log(*a):
@@ -80,8 +92,7 @@ def message_10k(sender, rcpt, subject, seed=1):
 
 def maildir():
     local, domain = BUSER.split("@")
-    fmt = E.get("WD_TEST_MAILDIR_FMT", "")
-    return fmt.replace("{domain}", domain).replace("{local}", local)
+    return MAILDIR_FMT.replace("{domain}", domain).replace("{local}", local)
 
 
 def clean_maildir():
@@ -100,7 +111,7 @@ def clean_maildir():
 def fill_maildir(n):
     import poplib
 
-    p = poplib.POP3(HOST, int(E["WD_TEST_POP3_PORT"]))  # a login creates the Maildir
+    p = poplib.POP3(HOST, bench_port("POP3"))  # a login creates the Maildir
     p.user(BUSER)
     p.pass_(BPASS)
     p.quit()
@@ -270,55 +281,44 @@ class Bench:
         msg = os.path.join(OUT, f"smtp-{rcpt.split('@')[1]}.eml")
         with open(msg, "wb") as f:
             f.write(message_10k(BUSER, rcpt, "bench smtp"))
-        if self.a.have_smtp:
-            st = self.measure(section, "ours (C)", [WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, str(n)],
-                              n, proxy, runs=runs)
-            if proxy and st:
-                # Session cost alone (connect, EHLO, AUTH, QUIT): flights per message exclude it.
-                r0 = run_child([WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, "0"], proxy)
-                st["session_flights"] = r0["flights"]
-            if self.a.python_pkg:
-                self.measure(section, "ours (Python ctypes)",
-                             PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
-                             runs=runs)
+        st = self.measure(section, "ours (C)", [WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, str(n)],
+                          n, proxy, runs=runs)
+        if proxy and st:
+            # Session cost alone (connect, EHLO, AUTH, QUIT): flights per message exclude it.
+            r0 = run_child([WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, "0"], proxy)
+            st["session_flights"] = r0["flights"]
+        if self.a.python_pkg:
+            self.measure(section, "ours (Python ctypes)",
+                         PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
+                         runs=runs)
         self.measure(section, "smtplib", PEERS + ["smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
                      runs=runs)
-        cfg = os.path.join(OUT, f"curl-smtp-{n}.cfg")
+        self.curl(section, f"smtp-{n}", [f'mail-from = "{BUSER}"', f'mail-rcpt = "{rcpt}"'],
+                  [(f"smtp://{HOST}:{port}", f'upload-file = "{msg}"')] * n, proxy, runs)
+
+    def curl(self, section, name, options, transfers, proxy, runs):
+        """curl as one process (so it reuses one connection like the others): a config file
+        with the bench user and `options`, then per transfer its `url` line and one option."""
+        cfg = os.path.join(OUT, f"curl-{name}.cfg")
         with open(cfg, "w") as f:
-            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\nmail-from = "{BUSER}"\nmail-rcpt = "{rcpt}"\n')
-            for _ in range(n):
-                f.write(f'url = "smtp://{HOST}:{port}"\nupload-file = "{msg}"\n')
-        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
+            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\n')
+            f.writelines(o + "\n" for o in options)
+            for url, option in transfers:
+                f.write(f'url = "{url}"\n{option}\n')
+        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], len(transfers), proxy, wall=True, runs=runs)
 
     # -------------------------------------------------------------- POP3 / IMAP
 
-    def pop3(self, section, port, n, proxy=None, runs=None):
+    def incoming(self, proto, section, port, n, proxy=None, runs=None):
+        """Retrieves the n messages of the bench user's INBOX over POP3 or IMAP (proto)."""
         base = [HOST, str(port), BUSER, BPASS]
-        self.measure(section, "ours (C) EmailRecupereTout", [WDBENCH, "pop3"] + base + ["all"], n, proxy, runs=runs)
-        self.measure(section, "ours (C) LitPremier/Suivant", [WDBENCH, "pop3"] + base + ["loop"], n, proxy,
-                     runs=runs)
-        self.measure(section, "poplib", PEERS + ["pop3"] + base, n, proxy, runs=runs)
-        cfg = os.path.join(OUT, f"curl-pop3-{n}.cfg")
-        with open(cfg, "w") as f:
-            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\n')
-            for i in range(1, n + 1):
-                f.write(f'url = "pop3://{HOST}:{port}/{i}"\noutput = "/dev/null"\n')
-        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
-
-    def imap(self, section, port, n, proxy=None, runs=None):
-        base = [HOST, str(port), BUSER, BPASS]
-        if self.a.have_imap:
-            self.measure(section, "ours (C) EmailRecupereTout", [WDBENCH, "imap"] + base + ["all"], n, proxy,
-                         runs=runs)
-            self.measure(section, "ours (C) LitPremier/Suivant", [WDBENCH, "imap"] + base + ["loop"], n, proxy,
-                         runs=runs)
-        self.measure(section, "imaplib (1 UID FETCH)", PEERS + ["imap"] + base, n, proxy, runs=runs)
-        cfg = os.path.join(OUT, f"curl-imap-{n}.cfg")
-        with open(cfg, "w") as f:
-            f.write(f'silent\nshow-error\nuser = "{BUSER}:{BPASS}"\n')
-            for i in range(1, n + 1):
-                f.write(f'url = "imap://{HOST}:{port}/INBOX;MAILINDEX={i}"\noutput = "/dev/null"\n')
-        self.measure(section, "curl (1 process)", ["curl", "-K", cfg], n, proxy, wall=True, runs=runs)
+        for mode, label in (("all", "EmailRecupereTout"), ("loop", "LitPremier/Suivant")):
+            self.measure(section, f"ours (C) {label}", [WDBENCH, proto] + base + [mode], n, proxy, runs=runs)
+        peer = "poplib" if proto == "pop3" else "imaplib (1 UID FETCH)"
+        self.measure(section, peer, PEERS + [proto] + base, n, proxy, runs=runs)
+        path = "{i}" if proto == "pop3" else "INBOX;MAILINDEX={i}"
+        urls = [f"{proto}://{HOST}:{port}/" + path.format(i=i) for i in range(1, n + 1)]
+        self.curl(section, f"{proto}-{n}", [], [(u, 'output = "/dev/null"') for u in urls], proxy, runs)
 
     # -------------------------------------------------------------- parse
 
@@ -344,8 +344,8 @@ class Bench:
         sink = subprocess.Popen([TOOLS, "sink", str(sink_port)], stdout=subprocess.DEVNULL)
         self.procs.append(sink)
         wait_port(sink_port)
-        smtp_port = int(E["WD_TEST_SMTP_NOTLS_PORT"])
-        pop3_port, imap_port = int(E["WD_TEST_POP3_PORT"]), int(E["WD_TEST_IMAP_PORT"])
+        smtp_port = bench_port("SMTP_NOTLS")
+        pop3_port, imap_port = bench_port("POP3"), bench_port("IMAP")
         n, nl = a.messages, a.lat_messages
         try:
             if "smtp" in a.only:
@@ -366,20 +366,20 @@ class Bench:
                     self.warm(pop3_port, imap_port)
                     if "pop3" in a.only:
                         log("bench: POP3")
-                        self.pop3(f"POP3 retrieve {n}x10KB", pop3_port, n)
+                        self.incoming("pop3", f"POP3 retrieve {n}x10KB", pop3_port, n)
                     if "imap" in a.only:
                         log("bench: IMAP")
-                        self.imap(f"IMAP fetch {n}x10KB", imap_port, n)
+                        self.incoming("imap", f"IMAP fetch {n}x10KB", imap_port, n)
                     fill_maildir(nl)
                     self.warm(pop3_port, imap_port)
                     if "pop3" in a.only:
                         px = Proxy(pop3_port, a.delay)
                         self.procs.append(px.proc)
-                        self.pop3(f"POP3 retrieve {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
+                        self.incoming("pop3", f"POP3 retrieve {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
                     if "imap" in a.only:
                         px = Proxy(imap_port, a.delay)
                         self.procs.append(px.proc)
-                        self.imap(f"IMAP fetch {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
+                        self.incoming("imap", f"IMAP fetch {nl}x10KB, RTT {2 * a.delay} ms", px.port, nl, px)
                 finally:
                     clean_maildir()
                     self.warm(pop3_port, imap_port)
@@ -495,8 +495,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default="smtp,pop3,imap,parse")
-    ap.add_argument("--have-smtp", action="store_true")
-    ap.add_argument("--have-imap", action="store_true")
     ap.add_argument("--python-pkg", action="store_true")
     ap.add_argument("--delay", type=int, default=5, help="ms added in each direction")
     a = ap.parse_args()

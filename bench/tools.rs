@@ -77,20 +77,11 @@ fn sink_session(stream: TcpStream) -> std::io::Result<()> {
         } else if upper.starts_with(b"AUTH PLAIN ") {
             w.write_all(b"235 2.7.0 ok\r\n")?;
         } else if upper.starts_with(b"AUTH PLAIN") {
-            w.write_all(b"334 \r\n")?;
-            w.flush()?;
-            line.clear();
-            r.read_until(b'\n', &mut line)?;
+            challenge(&mut r, &mut w, b"334 \r\n")?;
             w.write_all(b"235 2.7.0 ok\r\n")?;
         } else if upper.starts_with(b"AUTH LOGIN") {
-            w.write_all(b"334 VXNlcm5hbWU6\r\n")?;
-            w.flush()?;
-            line.clear();
-            r.read_until(b'\n', &mut line)?;
-            w.write_all(b"334 UGFzc3dvcmQ6\r\n")?;
-            w.flush()?;
-            line.clear();
-            r.read_until(b'\n', &mut line)?;
+            challenge(&mut r, &mut w, b"334 VXNlcm5hbWU6\r\n")?;
+            challenge(&mut r, &mut w, b"334 UGFzc3dvcmQ6\r\n")?;
             w.write_all(b"235 2.7.0 ok\r\n")?;
         } else if upper.starts_with(b"DATA") {
             w.write_all(b"354 go ahead\r\n")?;
@@ -129,6 +120,14 @@ fn sink_session(stream: TcpStream) -> std::io::Result<()> {
             w.write_all(b"502 5.5.2 unknown command\r\n")?;
         }
     }
+}
+
+/// Sends an AUTH challenge and reads (and ignores) the client's answer line.
+fn challenge(r: &mut impl BufRead, w: &mut impl Write, text: &[u8]) -> std::io::Result<()> {
+    w.write_all(text)?;
+    w.flush()?;
+    r.read_until(b'\n', &mut Vec::new())?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- latency proxy

@@ -55,7 +55,6 @@ static void report(long n, long long bytes, double secs) {
     printf("{\"n\": %ld, \"bytes\": %lld, \"secs\": %.6f}\n", n, bytes, secs);
 }
 
-#ifdef WD_HAVE_SMTP
 static const char *opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s; }
 
 static int smtp(char **a) {
@@ -79,7 +78,6 @@ static int smtp(char **a) {
     free(src);
     return 0;
 }
-#endif
 
 typedef int32_t (*opener)(const char *, const char *, const char *, int32_t, int32_t);
 
@@ -186,24 +184,11 @@ static int parse(int argc, char **a) {
 }
 
 int main(int argc, char **argv) {
-    if (argc >= 8 && strcmp(argv[1], "smtp") == 0) {
-#ifdef WD_HAVE_SMTP
-        return smtp(argv + 2);
-#else
-        fprintf(stderr, "wdbench: this library has no SMTP client yet\n");
-        return 3;
-#endif
-    }
+    if (argc >= 8 && strcmp(argv[1], "smtp") == 0) return smtp(argv + 2);
     if (argc >= 7 && strcmp(argv[1], "pop3") == 0)
         return incoming(argv + 2, EmailOuvreSessionPOP3, "EmailOuvreSessionPOP3");
-    if (argc >= 7 && strcmp(argv[1], "imap") == 0) {
-#ifdef WD_HAVE_IMAP
+    if (argc >= 7 && strcmp(argv[1], "imap") == 0)
         return incoming(argv + 2, EmailOuvreSessionIMAP, "EmailOuvreSessionIMAP");
-#else
-        fprintf(stderr, "wdbench: this library has no IMAP client yet\n");
-        return 3;
-#endif
-    }
     if (argc >= 3 && strcmp(argv[1], "parse") == 0) return parse(argc - 2, argv + 2);
     fprintf(stderr, "usage: see the comment at the top of bench/wdbench.c\n");
     return 2;

@@ -52,5 +52,11 @@ for f in sorted(header_funcs):
     check(re.search(r"\b%s\b" % f, readme) is not None, f"{f} is not in README.md")
 for c in sorted(set(re.findall(r"#define (WD_[A-Z0-9_]+)", header)) | set(re.findall(r"\b(WD_E_[A-Z_]+) =", header))):
     check("`%s`" % c in readme, f"constant {c} is not in README.md (scripts/gen-readme-constants)")
+# The appendix is what scripts/gen-readme-constants writes (from the header and the message
+# property table).
+appendix = subprocess.run([sys.executable, os.path.join(root, "scripts", "gen-readme-constants")],
+                          capture_output=True, text=True, check=True).stdout
+check(readme.endswith(appendix),
+      "the README appendix is stale: rerun scripts/gen-readme-constants and paste its output")
 print(f"check_exports: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

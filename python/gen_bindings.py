@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates wd300com/_bindings.py from include/wd300com.h.
+"""Generates wd300com/_bindings.py from include/wd300com.h and the message property
+table src/message/properties.tsv (written from src/message/properties.rs).
 
     python3 python/gen_bindings.py            # rewrite python/wd300com/_bindings.py
     python3 python/gen_bindings.py --check    # exit 1 when the committed file is stale
@@ -31,6 +32,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_HEADER = os.path.join(os.path.dirname(HERE), "include", "wd300com.h")
 DEFAULT_OUTPUT = os.path.join(HERE, "wd300com", "_bindings.py")
+DEFAULT_PROPERTIES = os.path.join(os.path.dirname(HERE), "src", "message", "properties.tsv")
 
 _BASE_KINDS = {
     "int32_t": "i32",
@@ -214,12 +216,33 @@ def _kind(ctype, typedefs, fname, where):
     raise HeaderError("%s (%s): unsupported type %r" % (fname, where, ctype))
 
 
-def generate(header_text):
+def parse_properties(text):
+    """The rows of properties.tsv as dicts (keys from its header row; '#' lines skipped)."""
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    keys = lines[0].split("\t")
+    rows = [dict(zip(keys, line.split("\t"))) for line in lines[1:]]
+    for row in rows:
+        if len(row) != len(keys):
+            raise HeaderError("properties.tsv: bad row %r" % row)
+    return rows
+
+
+def generate(header_text, properties_text=None):
+    if properties_text is None:
+        with open(DEFAULT_PROPERTIES, encoding="utf-8") as f:
+            properties_text = f.read()
     constants, typedefs, functions = parse_header(header_text)
+    properties = parse_properties(properties_text)
+    defined = {name for name, _ in constants}
+    signatures = []
+    for _name, ret, params, _proto in functions:
+        if (ret, params) not in signatures:
+            signatures.append((ret, params))
     out = []
     w = out.append
     w('"""Constants and C signatures of libwd300com, generated from include/wd300com.h')
-    w("by python/gen_bindings.py. Do not edit by hand: rerun the generator.")
+    w("and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun")
+    w('the generator.')
     w('"""')
     w("")
     w("# fmt: off")
@@ -231,20 +254,41 @@ def generate(header_text):
     for name, value in constants:
         w("%s = %r" % (name, value))
     w("")
-    w("CONSTANTS = {")
-    for name, _ in constants:
-        w("    %r: %s," % (name, name))
-    w("}")
+    w("CONSTANTS = {k: v for k, v in globals().items() if k.startswith((\"WD_\", \"WD300COM_\"))}")
+    w("")
+    w("# The distinct signatures: (return kind, ((parameter, kind), ...)).")
+    w("_SIGNATURES = (")
+    for ret, params in signatures:
+        w("    (%r, (%s))," % (ret, "".join("(%r, %r), " % p for p in params)))
+    w(")")
+    w("")
+    w("# (name, index in _SIGNATURES, C prototype), in header order.")
+    w("_FUNCTIONS = (")
+    for name, ret, params, proto in functions:
+        w("    (%r, %d, %r)," % (name, signatures.index((ret, params)), proto))
+    w(")")
     w("")
     w("# name: (return kind, ((parameter, kind), ...), C prototype)")
-    w("FUNCTIONS = {")
-    for name, ret, params, proto in functions:
-        w("    %r: (" % name)
-        w("        %r," % ret)
-        w("        (%s)," % "".join("(%r, %r), " % p for p in params))
-        w("        %r," % proto)
-        w("    ),")
-    w("}")
+    w("FUNCTIONS = {name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS}")
+    w("")
+    w("# The message properties (src/message/properties.rs): (Python attribute or \"\",")
+    w("# WD_EMAIL_* value, \"single\" or \"array\", \"text\"/\"number\"/\"flag\", writable, doc).")
+    w("EMAIL_PROPERTIES = (")
+    for row in properties:
+        if row["constant"] not in defined:
+            raise HeaderError("properties.tsv: %s is not in the header" % row["constant"])
+        w(
+            "    (%r, %s, %r, %r, %r, %r),"
+            % (
+                row["attr"],
+                row["constant"],
+                row["kind"],
+                row["type"],
+                row["access"] == "read-write",
+                row["doc"],
+            )
+        )
+    w(")")
     w("")
     return "\n".join(out)
 

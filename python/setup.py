@@ -7,20 +7,14 @@ wd300com/_lib.py).
 """
 
 import os
+import runpy
 import shutil
-import sys
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-if sys.platform == "win32":
-    LIBRARY_FILE = "wd300com.dll"
-elif sys.platform == "darwin":
-    LIBRARY_FILE = "libwd300com.dylib"
-else:
-    LIBRARY_FILE = "libwd300com.so"
+LIBRARY_FILE = runpy.run_path(os.path.join(HERE, "wd300com", "_platform.py"))["LIBRARY_FILE"]
 
 
 def built_library():

@@ -13,7 +13,14 @@ pub mod oauth2;
 pub mod pop3;
 pub mod session;
 pub mod smtp;
+pub mod text;
 pub mod trace;
+
+/// The seeded generator of the fuzz loops, shared with the integration tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../tests/support/rng.rs"]
+pub(crate) mod test_rng;
 
 #[allow(unsafe_code)]
 pub mod ffi;

@@ -1,4 +1,4 @@
-//! Self-test of the scriptable fake server (tests/support/fake_server.rs),
+//! Self-test of the scriptable fake server (tests/support/fake_server/),
 //! driven by plain std / native_tls clients.
 
 mod support;

@@ -894,3 +894,43 @@ fn reading_loop_survives_a_message_gone_from_the_batch() {
     assert!(t.has_line("A0007 UID FETCH 102 (UID FLAGS RFC822.SIZE BODY[])"));
     assert!(t.has_line("A0009 UID FETCH 103 (UID FLAGS RFC822.SIZE BODY[])"));
 }
+
+/// The sign-in rules IMAP shares with POP3 and SMTP: a CRAM-MD5 challenge that is not
+/// base64 is cancelled with "*" and the tagged completion read (an `Auth` error naming
+/// both); a forced mechanism the server does not announce fails before AUTHENTICATE.
+/// Either way the connection stays in step: the LOGOUT of the dropped client comes next.
+#[test]
+fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
+    let cancelled = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5] ready\r\n")
+        .expect("A0001 AUTHENTICATE CRAM-MD5")
+        .send("+ not base64 !!\r\n")
+        .expect("*")
+        .send("A0001 BAD AUTHENTICATE cancelled\r\n")
+        .expect("A0002 LOGOUT");
+    let not_offered = Script::new()
+        .send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] ready\r\n")
+        .expect("A0001 LOGOUT");
+    let expected = [
+        (
+            cancelled,
+            "(CRAM-MD5): invalid CRAM-MD5 challenge (not base64); the server replied: BAD AUTHENTICATE cancelled",
+            &["A0001 AUTHENTICATE CRAM-MD5", "*", "A0002 LOGOUT"][..],
+        ),
+        (
+            not_offered,
+            "does not offer CRAM-MD5 (it offers: PLAIN LOGIN)",
+            &["A0001 LOGOUT"],
+        ),
+    ];
+    for (script, message, lines) in expected {
+        let s = FakeServer::start(script.drain_until_closed());
+        let mut c = cfg(s.port());
+        c.auth_method = AuthMethod::CramMd5;
+        match ImapClient::open(&c, 10) {
+            Err(e) => assert!(e.code == WD_E::Auth && e.message.contains(message), "{e:?}"),
+            Ok(_) => panic!("signed in"),
+        }
+        assert_eq!(s.join().assert_ok().lines, lines);
+    }
+}

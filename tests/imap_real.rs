@@ -6,30 +6,16 @@
 mod support;
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use support::bench::{self, port, var};
 use wd300com::error::WD_E;
 use wd300com::imap::ImapClient;
 use wd300com::session::{
     AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig, SessionKind,
 };
 
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
-}
-
 /// True when the bench is configured; false (skip) otherwise unless servers are required.
 fn servers() -> bool {
-    if std::env::var("WD_TEST_HOST").is_ok() {
-        return true;
-    }
-    if std::env::var("WD_REQUIRE_SERVERS").as_deref() == Ok("1") {
-        panic!("WD_TEST_HOST is not set and WD_REQUIRE_SERVERS=1");
-    }
-    eprintln!("note: WD_TEST_HOST not set, skipping IMAP server test");
-    false
-}
-
-fn port(name: &str) -> u16 {
-    var(name).parse().unwrap()
+    bench::available("IMAP server test")
 }
 
 fn cfg(user: &str, pass: &str, security: Security) -> SessionConfig {

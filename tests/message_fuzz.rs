@@ -1,26 +1,10 @@
 //! Seeded random-byte loop on the MIME parser: random inputs and mutations of the golden
 //! fixtures must parse or fail with an error, never panic.
 
+mod support;
+
+use support::rng::{Rng, fuzz_rounds};
 use wd300com::message::parse::parse;
-
-/// xorshift64*: small, deterministic, good enough to drive mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 fn fixtures() -> Vec<Vec<u8>> {
     let dir = format!("{}/tests/fixtures/mime", env!("CARGO_MANIFEST_DIR"));
@@ -107,15 +91,8 @@ fn parse_never_panics() {
     let corpus = fixtures();
     assert!(corpus.len() >= 12);
     // WD_FUZZ_ROUNDS / WD_FUZZ_SEED run a longer exploration locally.
-    let rounds: usize = std::env::var("WD_FUZZ_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    let seed: u64 = std::env::var("WD_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0123_4567_89AB);
-    let mut rng = Rng(seed | 1);
+    let rounds = fuzz_rounds(2000);
+    let mut rng = Rng::from_env(0x5EED_0123_4567_89AB);
     let mut parsed = 0;
     for round in 0..rounds {
         let input = if round % 4 == 0 {

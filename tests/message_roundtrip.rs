@@ -1,5 +1,8 @@
 //! Build → parse round trips, and the shape of the built source.
 
+mod support;
+
+use support::rng::{Rng, fuzz_rounds};
 use wd300com::error::WD_E;
 use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::parse::parse;
@@ -453,21 +456,14 @@ fn imported_message_rebuilds() {
     );
 }
 
-/// xorshift64* for the seeded property loop.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+/// Random text for the seeded property loop.
+trait RandomText {
     /// Random text from a pool mixing ASCII specials, Latin-1, CJK, emoji and near-encoded
     /// word sequences; single spaces only, no leading or trailing space.
+    fn text(&mut self, max_words: usize) -> String;
+}
+
+impl RandomText for Rng {
     fn text(&mut self, max_words: usize) -> String {
         const POOL: &[&str] = &[
             "a",
@@ -518,9 +514,8 @@ impl Rng {
 #[test]
 fn random_fields_round_trip() {
     // WD_FUZZ_ROUNDS / WD_FUZZ_SEED run a longer exploration locally.
-    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
-    let mut rng = Rng(env("WD_FUZZ_SEED").unwrap_or(0xC0FF_EE12_3456_789B) | 1);
-    for round in 0..env("WD_FUZZ_ROUNDS").unwrap_or(300) {
+    let mut rng = Rng::from_env(0xC0FF_EE12_3456_789B);
+    for round in 0..fuzz_rounds(300) {
         let mut e = base();
         e.subject = rng.text(30);
         e.sender = format!(

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use wd300com::error::WD_E;
 use wd300com::limits::MAX_LINE;
 use wd300com::net::{ConnectConfig, Connection, TlsMode};
+use wd300com::pop3::dot;
 
 /// Runs `f` on the first connection accepted by a fresh listener; returns its port.
 fn serve<T: Send + 'static>(
@@ -202,11 +203,11 @@ fn read_until_dot_unstuffs() {
     });
     let mut c = connect(port);
     assert_eq!(c.read_line().unwrap(), b"+OK 4 lines");
-    let body = c.read_until_dot(1 << 20).unwrap();
+    let body = dot::read_body(&mut c, 1 << 20).unwrap();
     assert_eq!(body, b"line1\r\n.dotted\r\n..\r\nbare lf\r\n\r\nx\r\n");
     assert_eq!(c.read_line().unwrap(), b"+OK next");
     assert_eq!(c.read_line().unwrap(), b"+OK");
-    assert_eq!(c.read_until_dot(10).unwrap(), b"");
+    assert_eq!(dot::read_body(&mut c, 10).unwrap(), b"");
     h.join().unwrap();
 }
 
@@ -229,7 +230,7 @@ fn read_until_dot_split_everywhere() {
         }
     });
     let mut c = connect(port);
-    let got = c.read_until_dot(1000).unwrap();
+    let got = dot::read_body(&mut c, 1000).unwrap();
     assert_eq!(
         got,
         b"a\r\n.b\r\n\r\r\nlong line without end for a while\r\n.\r\n\r\n"
@@ -250,7 +251,7 @@ fn read_until_dot_large_body() {
     let wire = wd300com::net::dot_stuff(&expect);
     let (port, h) = serve(move |mut s| s.write_all(&wire).unwrap());
     let mut c = connect(port);
-    let got = c.read_until_dot(wd300com::limits::MAX_MESSAGE).unwrap();
+    let got = dot::read_body(&mut c, wd300com::limits::MAX_MESSAGE).unwrap();
     assert_eq!(got.len(), expect.len());
     assert!(got == expect);
     h.join().unwrap();
@@ -263,7 +264,7 @@ fn read_until_dot_missing_dot() {
     });
     let mut c = connect(port);
     h.join().unwrap();
-    let e = c.read_until_dot(1000).unwrap_err();
+    let e = dot::read_body(&mut c, 1000).unwrap_err();
     assert_eq!(e.code, WD_E::ConnectionLost);
     assert_eq!(e.message, "multi-line response cut short");
 }
@@ -275,7 +276,7 @@ fn read_until_dot_too_large() {
         let _ = s.write_all(b".\r\n");
     });
     let mut c = connect(port);
-    let e = c.read_until_dot(500).unwrap_err();
+    let e = dot::read_body(&mut c, 500).unwrap_err();
     assert_eq!(e.code, WD_E::Protocol);
     h.join().unwrap();
 }
@@ -380,11 +381,11 @@ fn send_line_refuses_line_breaks() {
 fn normalize_crlf_public() {
     use std::borrow::Cow;
     assert!(matches!(
-        wd300com::net::normalize_crlf(b"a\r\nb\r\n"),
+        wd300com::text::normalize_crlf(b"a\r\nb\r\n"),
         Cow::Borrowed(_)
     ));
     assert_eq!(
-        &*wd300com::net::normalize_crlf(b"a\nb\rc\r\n"),
+        &*wd300com::text::normalize_crlf(b"a\nb\rc\r\n"),
         b"a\r\nb\r\nc\r\n"
     );
 }

@@ -13,25 +13,15 @@ mod support;
 use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use support::bench::{self, var};
 use support::oauth_server::{AuthServer, Behavior};
 use wd300com::error::WD_E;
 use wd300com::ffi::errstate::{ErreurCode, ErreurInfo, WD_ERR_MESSAGE};
 use wd300com::ffi::session::*;
 use wd300com::oauth2::{self, Browser, Options, Params};
 
-fn bench() -> bool {
-    if std::env::var_os("WD_TEST_HOST").is_some() {
-        return true;
-    }
-    if std::env::var("WD_REQUIRE_SERVERS").as_deref() == Ok("1") {
-        panic!("WD_TEST_HOST is not set but WD_REQUIRE_SERVERS=1: start the bench");
-    }
-    eprintln!("note: WD_TEST_HOST is not set, skipping the OAuth2 end-to-end test");
-    false
-}
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
+fn servers() -> bool {
+    bench::available("OAuth2 end-to-end test")
 }
 
 fn now() -> u64 {
@@ -47,7 +37,7 @@ static SEQ: AtomicU32 = AtomicU32::new(0);
 /// write a temporary file and rename it over (atomic for readers). Other tests write
 /// the file too, so the write is checked and repeated if another writer raced us.
 fn register_token(token: &str, user: &str, exp: u64) {
-    let path = env("WD_TEST_TOKENS_FILE");
+    let path = var("WD_TEST_TOKENS_FILE");
     for _ in 0..50 {
         let mut map: serde_json::Map<String, serde_json::Value> = std::fs::read(&path)
             .ok()
@@ -85,7 +75,7 @@ fn register_token(token: &str, user: &str, exp: u64) {
 }
 
 fn issue_hook(token: &str, exp: u64) {
-    register_token(token, &env("WD_TEST_USER1"), exp);
+    register_token(token, &var("WD_TEST_USER1"), exp);
 }
 
 /// A fresh token from the full authorization-code flow, registered with the bench.
@@ -119,8 +109,8 @@ fn introspection_active(token: &str) -> bool {
     let url = oauth2::url::Url::parse(
         &format!(
             "http://{}:{}/introspect",
-            env("WD_TEST_HOST"),
-            env("WD_TEST_OAUTH_PORT")
+            var("WD_TEST_HOST"),
+            var("WD_TEST_OAUTH_PORT")
         ),
         "introspection URL",
     )
@@ -152,9 +142,9 @@ fn open_with_token(kind: i32, token: &str, method: i32) -> Result<(), (WD_E, Str
         kind
     );
     let (port, option) = match kind {
-        WD_SESSION_IMAP => (env("WD_TEST_IMAP_PORT"), WD_OPTION_NONE),
-        WD_SESSION_POP3 => (env("WD_TEST_POP3_PORT"), WD_OPTION_NONE),
-        _ => (env("WD_TEST_SMTP_PORT"), WD_OPTION_SECURED_TLS),
+        WD_SESSION_IMAP => (var("WD_TEST_IMAP_PORT"), WD_OPTION_NONE),
+        WD_SESSION_POP3 => (var("WD_TEST_POP3_PORT"), WD_OPTION_NONE),
+        _ => (var("WD_TEST_SMTP_PORT"), WD_OPTION_SECURED_TLS),
     };
     let n = c(&name);
     let set = |prop: i32, v: &str| {
@@ -165,13 +155,13 @@ fn open_with_token(kind: i32, token: &str, method: i32) -> Result<(), (WD_E, Str
     };
     // SAFETY: as above.
     assert_eq!(unsafe { EmailSessionCree(n.as_ptr(), kind) }, 1);
-    set(WD_PROP_SERVER_ADDRESS, &env("WD_TEST_HOST"));
+    set(WD_PROP_SERVER_ADDRESS, &var("WD_TEST_HOST"));
     set(WD_PROP_PORT, &port);
-    set(WD_PROP_USER, &env("WD_TEST_USER1"));
+    set(WD_PROP_USER, &var("WD_TEST_USER1"));
     set(WD_PROP_AUTH_TOKEN, token);
     set(WD_PROP_AUTH_METHOD, &method.to_string());
     set(WD_PROP_OPTION, &option.to_string());
-    set(WD_PROP_CA_FILE, &env("WD_TEST_CA"));
+    set(WD_PROP_CA_FILE, &var("WD_TEST_CA"));
     set(WD_PROP_TIMEOUT, "20");
     // SAFETY: as above.
     let ok = unsafe { EmailOuvreSessionDeclaree(n.as_ptr()) };
@@ -197,7 +187,7 @@ const METHODS: [(i32, &str); 2] = [
 
 #[test]
 fn fresh_token_logs_in_to_imap_pop3_and_smtp() {
-    if !bench() {
+    if !servers() {
         return;
     }
     let token = fresh_token();
@@ -245,17 +235,17 @@ fn assert_refused(token: &str, what: &str) {
 
 #[test]
 fn expired_token_is_refused_with_the_server_challenge() {
-    if !bench() {
+    if !servers() {
         return;
     }
     let token = format!("wdtok-expired-{}-{}", std::process::id(), now());
-    register_token(&token, &env("WD_TEST_USER1"), now() - 60);
+    register_token(&token, &var("WD_TEST_USER1"), now() - 60);
     assert_refused(&token, "expired");
 }
 
 #[test]
 fn unknown_token_is_refused_with_the_server_challenge() {
-    if !bench() {
+    if !servers() {
         return;
     }
     let token = format!("wdtok-unknown-{}-{}", std::process::id(), now());

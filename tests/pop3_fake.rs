@@ -747,3 +747,46 @@ fn reading_loop_reads_ahead() {
     assert!(reads <= 10, "{}", t.report());
     assert_eq!(reads, 8, "{}", t.report());
 }
+
+/// The sign-in rules POP3 shares with IMAP and SMTP: a CRAM-MD5 challenge that is not
+/// base64 is cancelled with "*" and the server's final reply read (an `Auth` error naming
+/// both, the connection in step); a forced mechanism missing from the SASL list of CAPA
+/// fails before anything is sent.
+#[test]
+fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
+    let capa = |sasl: &str| {
+        Script::new()
+            .send("+OK fake POP3 ready\r\n")
+            .expect("CAPA")
+            .send(format!("+OK\r\nSASL {sasl}\r\nUSER\r\n.\r\n"))
+    };
+    let cancelled = capa("CRAM-MD5")
+        .expect("AUTH CRAM-MD5")
+        .send("+ not base64 !!\r\n")
+        .expect("*")
+        .send("-ERR [AUTH] Authentication cancelled\r\n");
+    let cases = [
+        (
+            AuthMethod::Auto,
+            cancelled,
+            "(not base64); the server replied: -ERR [AUTH] Authentication cancelled",
+            &["CAPA", "AUTH CRAM-MD5", "*"][..],
+        ),
+        (
+            AuthMethod::CramMd5,
+            capa("PLAIN LOGIN"),
+            "does not offer CRAM-MD5 (it offers: PLAIN LOGIN)",
+            &["CAPA"],
+        ),
+    ];
+    for (method, script, said, lines) in cases {
+        let server = FakeServer::start(script.expect_closed());
+        let c = SessionConfig {
+            auth_method: method,
+            ..cfg(server.port())
+        };
+        let e = Pop3Client::open(&c, 600).expect_err("must fail");
+        assert!(e.code == WD_E::Auth && e.message.contains(said), "{e:?}");
+        assert_eq!(server.join().assert_ok().lines, lines);
+    }
+}

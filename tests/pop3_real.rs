@@ -5,11 +5,14 @@
 //! their messages straight into his Maildir `new/` directory (file names starting with
 //! `wdpop3-`, removed again at the end) and are serialized by a lock.
 
+mod support;
+
 use parking_lot::Mutex;
 use std::ffi::CString;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
+use support::bench::{Bench, var};
 use wd300com::error::WD_E;
 use wd300com::pop3::Pop3Client;
 use wd300com::session::{
@@ -19,37 +22,14 @@ use wd300com::session::{
 static BOB: Mutex<()> = Mutex::new(());
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-struct Env {
-    host: String,
-    port: u16,
-    tls_port: u16,
-    ca: String,
+fn env() -> Option<Bench> {
+    Bench::load("POP3 real-server test")
 }
 
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
-}
-
-fn env() -> Option<Env> {
-    if std::env::var("WD_TEST_HOST").is_err() {
-        if std::env::var("WD_REQUIRE_SERVERS").as_deref() == Ok("1") {
-            panic!("WD_TEST_HOST is not set and WD_REQUIRE_SERVERS=1");
-        }
-        eprintln!("note: WD_TEST_HOST not set, POP3 real-server test skipped");
-        return None;
-    }
-    Some(Env {
-        host: var("WD_TEST_HOST"),
-        port: var("WD_TEST_POP3_PORT").parse().unwrap(),
-        tls_port: var("WD_TEST_POP3S_PORT").parse().unwrap(),
-        ca: var("WD_TEST_CA"),
-    })
-}
-
-fn cfg(e: &Env, user: &str, pass: &str) -> SessionConfig {
+fn cfg(e: &Bench, user: &str, pass: &str) -> SessionConfig {
     let mut c = SessionConfig::new(SessionKind::Pop3);
     c.host = e.host.clone();
-    c.port = e.port;
+    c.port = e.pop3;
     c.user = var(user);
     c.password = Some(var(pass));
     c.ca_file = Some(e.ca.clone());
@@ -57,11 +37,11 @@ fn cfg(e: &Env, user: &str, pass: &str) -> SessionConfig {
     c
 }
 
-fn alice(e: &Env) -> SessionConfig {
+fn alice(e: &Bench) -> SessionConfig {
     cfg(e, "WD_TEST_USER1", "WD_TEST_PASS1")
 }
 
-fn bob(e: &Env) -> SessionConfig {
+fn bob(e: &Bench) -> SessionConfig {
     cfg(e, "WD_TEST_USER2", "WD_TEST_PASS2")
 }
 
@@ -139,7 +119,7 @@ fn message(subject: &str, body: &str) -> Vec<u8> {
 }
 
 /// Logs bob in once so that Dovecot creates his Maildir, then takes the lock.
-fn bob_lock(e: &Env) -> parking_lot::MutexGuard<'static, ()> {
+fn bob_lock(e: &Bench) -> parking_lot::MutexGuard<'static, ()> {
     let g = BOB.lock();
     open_close(&bob(e));
     clean_bob();
@@ -194,7 +174,7 @@ fn implicit_tls() {
     let Some(e) = env() else { return };
     let mut c = alice(&e);
     c.security = Security::Implicit;
-    c.port = e.tls_port;
+    c.port = e.pop3s;
     let mut p = Pop3Client::open(&c, 600).unwrap();
     assert!(p.is_tls());
     p.close().unwrap();
@@ -208,7 +188,7 @@ fn wrong_ca_is_tls_error_and_ignore_cert_errors_accepted() {
         let mut c = alice(&e);
         c.security = security;
         if security == Security::Implicit {
-            c.port = e.tls_port;
+            c.port = e.pop3s;
         }
         c.ca_file = Some(other_ca.to_string());
         let err = Pop3Client::open(&c, 600).unwrap_err();
@@ -453,7 +433,7 @@ fn ffi_open_pop3_count_close() {
                 user.as_ptr(),
                 pass.as_ptr(),
                 host.as_ptr(),
-                e.port as i32,
+                e.pop3 as i32,
                 WD_OPTION_NONE
             ),
             1,
@@ -466,7 +446,7 @@ fn ffi_open_pop3_count_close() {
                 user.as_ptr(),
                 pass.as_ptr(),
                 host.as_ptr(),
-                e.port as i32,
+                e.pop3 as i32,
                 WD_OPTION_NONE
             ),
             0
@@ -481,7 +461,7 @@ fn ffi_open_pop3_count_close() {
                 user.as_ptr(),
                 bad.as_ptr(),
                 host.as_ptr(),
-                e.port as i32,
+                e.pop3 as i32,
                 WD_OPTION_NONE
             ),
             0
@@ -493,7 +473,7 @@ fn ffi_open_pop3_count_close() {
                 user.as_ptr(),
                 pass.as_ptr(),
                 host.as_ptr(),
-                e.tls_port as i32,
+                e.pop3s as i32,
                 WD_OPTION_SSL
             ),
             0
@@ -520,7 +500,7 @@ fn ffi_combined_session_fails_whole_when_smtp_fails() {
                 pass.as_ptr(),
                 host.as_ptr(),
                 std::ptr::null(),
-                e.port as i32,
+                e.pop3 as i32,
                 1,
                 0
             ),
@@ -532,7 +512,7 @@ fn ffi_combined_session_fails_whole_when_smtp_fails() {
                 user.as_ptr(),
                 pass.as_ptr(),
                 host.as_ptr(),
-                e.port as i32,
+                e.pop3 as i32,
                 WD_OPTION_NONE
             ),
             1
@@ -559,7 +539,7 @@ fn ffi_combined_pop3_and_smtp_session() {
             pass.as_ptr(),
             host.as_ptr(),
             std::ptr::null(),
-            e.port as i32,
+            e.pop3 as i32,
             smtp_port,
             0,
         );

@@ -670,3 +670,58 @@ fn trace_masks_credentials() {
     assert!(text.contains("SMTP S: 235 ok"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The sign-in rules SMTP shares with POP3 and IMAP: a CRAM-MD5 challenge that is not
+/// base64 is cancelled with "*" and the final reply read (`Auth` naming both); a server
+/// still challenging after the cancel is a `Protocol` error; a forced mechanism missing
+/// from the AUTH line fails before anything is sent.
+#[test]
+fn sasl_bad_challenge_cancelled_endless_challenges_and_forced_mechanism() {
+    let cancelled = hello(EHLO_FULL)
+        .expect("AUTH CRAM-MD5")
+        .send("334 not base64 !!\r\n")
+        .expect("*")
+        .send("501 5.7.0 Authentication cancelled\r\n");
+    let endless = hello(EHLO_FULL)
+        .expect("AUTH LOGIN")
+        .send("334 VXNlcm5hbWU6\r\n")
+        .expect("YWxpY2VAd2QudGVzdA==")
+        .send("334 UGFzc3dvcmQ6\r\n")
+        .expect("cHc=")
+        .send("334 \r\n")
+        .expect("*")
+        .send("334 \r\n");
+    let not_offered = hello("250-fake\r\n250 AUTH PLAIN LOGIN\r\n");
+    let runs = vec![
+        (
+            AuthMethod::CramMd5,
+            cancelled,
+            WD_E::Auth,
+            "not base64); the server replied: 501 5.7.0 Authentication cancelled",
+            3,
+        ),
+        (
+            AuthMethod::Login,
+            endless,
+            WD_E::Protocol,
+            "SMTP server keeps sending LOGIN challenges",
+            5,
+        ),
+        (
+            AuthMethod::CramMd5,
+            not_offered,
+            WD_E::Auth,
+            "does not offer CRAM-MD5 (it offers: PLAIN LOGIN)",
+            1,
+        ),
+    ];
+    for (method, script, code, text, lines_read) in runs {
+        let server = FakeServer::start(script.expect_closed());
+        let mut c = cfg(server.port());
+        (c.password, c.auth_method) = (Some("pw".into()), method);
+        let e = SmtpClient::connect(&c, 600).expect_err("signed in");
+        assert!(e.code == code && e.message.contains(text), "{e:?}");
+        let t = server.join();
+        assert_eq!(t.assert_ok().lines.len(), lines_read, "{}", t.report());
+    }
+}

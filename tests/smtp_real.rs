@@ -4,46 +4,20 @@
 //!
 //! Without WD_TEST_HOST the tests print a note and pass, unless WD_REQUIRE_SERVERS=1.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+use support::bench::{Bench, var};
 use wd300com::error::WD_E;
 use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::{Attachment, Email};
 use wd300com::session::{AuthMethod, OutgoingMessage, Security, SessionConfig, SessionKind};
 use wd300com::smtp::SmtpClient;
 
-struct Bench {
-    host: String,
-    tls_name: String,
-    smtp: u16,
-    smtps: u16,
-    notls: u16,
-    ca: String,
-    maildir_fmt: String,
-}
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
-}
-
 fn bench() -> Option<Bench> {
-    if std::env::var("WD_TEST_HOST").is_err() {
-        if std::env::var("WD_REQUIRE_SERVERS").as_deref() == Ok("1") {
-            panic!("WD_TEST_HOST is not set and WD_REQUIRE_SERVERS=1");
-        }
-        eprintln!("note: WD_TEST_HOST not set; skipping the real-server SMTP test");
-        return None;
-    }
-    Some(Bench {
-        host: env("WD_TEST_HOST"),
-        tls_name: std::env::var("WD_TEST_TLS_NAME").unwrap_or_else(|_| "localhost".into()),
-        smtp: env("WD_TEST_SMTP_PORT").parse().unwrap(),
-        smtps: env("WD_TEST_SMTPS_PORT").parse().unwrap(),
-        notls: env("WD_TEST_SMTP_NOTLS_PORT").parse().unwrap(),
-        ca: env("WD_TEST_CA"),
-        maildir_fmt: env("WD_TEST_MAILDIR_FMT"),
-    })
+    Bench::load("real-server SMTP test")
 }
 
 impl Bench {
@@ -51,7 +25,7 @@ impl Bench {
         let mut c = SessionConfig::new(SessionKind::Smtp);
         c.security = security;
         c.port = match security {
-            Security::None => self.notls,
+            Security::None => self.smtp_notls,
             Security::StartTls => self.smtp,
             Security::Implicit => self.smtps,
         };
@@ -61,8 +35,8 @@ impl Bench {
             self.tls_name.clone()
         };
         c.ca_file = Some(self.ca.clone());
-        c.user = env("WD_TEST_USER1");
-        c.password = Some(env("WD_TEST_PASS1"));
+        c.user = var("WD_TEST_USER1");
+        c.password = Some(var("WD_TEST_PASS1"));
         c.timeout = Some(30);
         c
     }
@@ -151,7 +125,7 @@ fn simple(from: &str, to: &[&str], id: &str, subject: &str) -> OutgoingMessage {
 #[test]
 fn every_tls_mode_and_mechanism() {
     let Some(b) = bench() else { return };
-    let alice = env("WD_TEST_USER1");
+    let alice = var("WD_TEST_USER1");
     let mut ids = Vec::new();
     let mechs = [
         AuthMethod::Plain,
@@ -173,7 +147,7 @@ fn every_tls_mode_and_mechanism() {
                     c.auth_method = mech;
                     if matches!(mech, AuthMethod::XOAuth2 | AuthMethod::OAuthBearer) {
                         c.password = None;
-                        c.auth_token = Some(env("WD_TEST_TOKEN1"));
+                        c.auth_token = Some(var("WD_TEST_TOKEN1"));
                     }
                     let mut cl = SmtpClient::connect(&c, 600)
                         .unwrap_or_else(|e| panic!("{sec:?} {mech:?}: {e:?}"));
@@ -216,7 +190,7 @@ fn every_tls_mode_and_mechanism() {
 fn starttls_required_on_port_without_tls() {
     let Some(b) = bench() else { return };
     let mut c = b.cfg(Security::StartTls);
-    c.port = b.notls;
+    c.port = b.smtp_notls;
     let e = SmtpClient::connect(&c, 600).unwrap_err();
     assert_eq!(e.code, WD_E::Tls, "{e:?}");
     assert!(e.message.contains("STARTTLS"));
@@ -260,9 +234,9 @@ fn wrong_password_and_token() {
 #[test]
 fn some_recipients_refused_and_all_refused() {
     let Some(b) = bench() else { return };
-    let alice = env("WD_TEST_USER1");
-    let bob = env("WD_TEST_USER2");
-    let carol = env("WD_TEST_USER3");
+    let alice = var("WD_TEST_USER1");
+    let bob = var("WD_TEST_USER2");
+    let carol = var("WD_TEST_USER3");
     let mut cl = SmtpClient::connect(&b.cfg(Security::StartTls), 600).unwrap();
     let id = unique("some-refused");
     let d = cl
@@ -304,7 +278,7 @@ fn built(mut e: Email) -> Vec<u8> {
 #[test]
 fn utf8_subject_body_address_and_attachments() {
     let Some(b) = bench() else { return };
-    let alice = env("WD_TEST_USER1");
+    let alice = var("WD_TEST_USER1");
     let id = unique("utf8");
     let bin: Vec<u8> = (0..150_000u32).map(|i| (i * 7 + i / 13) as u8).collect();
     let mut e = Email::new();
@@ -353,7 +327,7 @@ fn utf8_subject_body_address_and_attachments() {
 #[test]
 fn raw_utf8_headers_use_smtputf8() {
     let Some(b) = bench() else { return };
-    let alice = env("WD_TEST_USER1");
+    let alice = var("WD_TEST_USER1");
     let id = unique("rawutf8");
     let data = format!(
         "From: Zoé <{alice}>\r\nTo: Zoé <alice+zoe@wd.test>\r\nSubject: Sujet brut é ✓\r\nMessage-ID: <{id}>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\nCorps é\r\n"
@@ -381,8 +355,8 @@ fn raw_utf8_headers_use_smtputf8() {
 #[test]
 fn twenty_megabyte_message() {
     let Some(b) = bench() else { return };
-    let bob = env("WD_TEST_USER2");
-    let alice = env("WD_TEST_USER1");
+    let bob = var("WD_TEST_USER2");
+    let alice = var("WD_TEST_USER1");
     let id = unique("20mb");
     // 20 MB of base64-like text lines, sent as is (no MIME encoding cost in the test).
     let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\r\n";

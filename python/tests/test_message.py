@@ -172,3 +172,22 @@ def test_many_messages_freed_by_gc():
     with Message() as m:
         m.subject = "ok"
         assert m.subject == "ok"
+
+
+def test_attributes_follow_the_property_table():
+    """Every property of the table (src/message/properties.rs) with a Python name is a
+    Message attribute: typed from the table, read-only ones without a setter."""
+    constants = [n for n in wd.CONSTANTS if n.startswith("WD_EMAIL_")]
+    assert [row[1] for row in wd.EMAIL_PROPERTIES] == [wd.CONSTANTS[n] for n in constants]
+    with Message() as msg:
+        for attr, _prop, kind, type_, writable, _doc in wd.EMAIL_PROPERTIES:
+            if not attr:
+                continue
+            descriptor = getattr(Message, attr)
+            assert (descriptor.fset is not None) == writable, attr
+            value = getattr(msg, attr)
+            expected = {"number": int, "flag": bool}.get(type_, str)
+            assert isinstance(value, list if kind == "array" else expected), attr
+        with pytest.raises(AttributeError):
+            msg.uid = "1"
+        assert msg.mail_id == 0 and msg.text == msg.body == ""

@@ -253,3 +253,28 @@ def test_pop3_legacy_opener_and_flat_reading(env):
         if time.time() > deadline:
             pytest.fail("not delivered")
         time.sleep(0.3)
+
+
+def test_asynchronous_send_and_status(env):
+    """SmtpSession.status() (EmailEtat) on a message sent asynchronously through the
+    bench's Postfix: queued or sent right after send(), sent once close() has flushed the
+    queue, then delivered; an unknown identifier is an argument error."""
+    tag = uuid.uuid4().hex[:12]
+    with new_message(env, tag) as msg:
+        msg.to, msg.cc = [user(env, 3)[0]], []
+        subject = msg.subject
+        with smtp(env, asynchronous=True) as s:
+            mail_id = s.send(msg)
+            assert isinstance(mail_id, int) and mail_id > 0
+            assert msg.mail_id == mail_id
+            assert s.status(mail_id) in (wd.WD_STATUS_PENDING, wd.WD_STATUS_SENT)
+        assert SmtpSession.status(mail_id) == wd.WD_STATUS_SENT, wd.last_error()
+        assert SmtpSession.status(str(mail_id)) == wd.WD_STATUS_SENT
+    with pytest.raises(WdError) as ei:
+        SmtpSession.status(2**31 - 1)
+    assert ei.value.code == wd.WD_E_INVALID_ARGUMENT
+    session, m = find(lambda: imap(env), subject)
+    with session:
+        assert m.to == [user(env, 3)[0]]
+        assert m.attachments[0].content == PAYLOAD
+        session.delete(m)

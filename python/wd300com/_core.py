@@ -123,3 +123,35 @@ def call_bytes(name, *args):
     if not ptr or n.value == 0:
         return b""
     return ctypes.string_at(ptr, n.value)
+
+
+class Resource:
+    """Something held in the library: close() releases it, and so do the end of a `with`
+    block and garbage collection (deferred to the next call, see defer()). `_held` is the
+    (C function, argument) call that releases it, None when nothing is held."""
+
+    _held = None
+
+    def _take(self):
+        held, self._held = self._held, None
+        return held
+
+    def close(self):
+        held = self._take()
+        if held:
+            call(*held)
+
+    def __del__(self):
+        try:
+            held = self._take()
+            if held:
+                defer(*held)
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

@@ -11,18 +11,11 @@ Search order (the first that exists wins):
 import ctypes
 import ctypes.util
 import os
-import sys
 
 from . import _bindings
+from ._platform import LIBRARY_FILE
 
 ENV_VAR = "WD300COM_LIBRARY"
-
-if sys.platform == "win32":
-    LIBRARY_FILE = "wd300com.dll"
-elif sys.platform == "darwin":
-    LIBRARY_FILE = "libwd300com.dylib"
-else:
-    LIBRARY_FILE = "libwd300com.so"
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

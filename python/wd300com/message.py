@@ -5,41 +5,45 @@ import datetime
 import os
 
 from . import _bindings as B
-from ._core import WdError, call, call_bytes, call_str, defer
+from ._core import Resource, WdError, call, call_bytes, call_str
 
 Attachment = collections.namedtuple("Attachment", "name type content")
 Attachment.__doc__ = "An attachment: file name, MIME type and decoded content (bytes)."
 
 
-def _text_prop(prop, doc):
-    def get(self):
-        return self.get(prop)
-
-    def set_(self, value):
-        self.set(prop, value)
-
-    return property(get, set_, doc=doc)
-
-
-def _list_prop(prop, doc):
-    def get(self):
-        return self.get_list(prop)
-
-    def set_(self, values):
-        self.set_list(prop, values)
-
-    return property(get, set_, doc=doc)
+# How a single value of each type of the property table reads from the library's text,
+# and what is handed to Message.set when writing it.
+_CONVERT = {
+    "text": (lambda v: v, lambda v: v),
+    "number": (lambda v: int(v or 0), lambda v: v),
+    "flag": (lambda v: v == "1", bool),
+}
 
 
-def _int_prop(prop, doc):
-    def get(self):
-        v = self.get(prop)
-        return int(v) if v not in (None, "") else None
+def _property(prop, kind, type_, writable, doc):
+    """The Message attribute of a row of the property table (_bindings.EMAIL_PROPERTIES):
+    arrays are lists of str, numbers int, flags bool, the rest str."""
+    if kind == "array":
 
-    return property(get, doc=doc)
+        def get(self):
+            return self.get_list(prop)
+
+        def set_(self, values):
+            self.set_list(prop, values)
+
+    else:
+        read, write = _CONVERT[type_]
+
+        def get(self):
+            return read(self.get(prop))
+
+        def set_(self, value):
+            self.set(prop, write(value))
+
+    return property(get, set_ if writable else None, doc=doc)
 
 
-class Message:
+class Message(Resource):
     """A message handle. Message() creates a new empty message (EmailCree); it is freed by
     close(), by the end of a `with` block, or when the object is garbage collected.
 
@@ -50,13 +54,10 @@ class Message:
     def __init__(self, handle=None, *, owner=None):
         if handle is None:
             handle = call("EmailCree")
-            self._owned = True
-        else:
-            # Not ours to free: the legacy structure, or an element owned by a list.
-            self._owned = False
+            self._held = ("EmailLibere", int(handle))
+        # Else not ours to free: the legacy structure, or an element owned by a list.
         self._owner = owner
         self._handle = int(handle)
-        self._closed = False
 
     @classmethod
     def legacy(cls):
@@ -83,24 +84,7 @@ class Message:
 
     def close(self):
         """Frees the handle (EmailLibere). Further use raises WdError (invalid handle)."""
-        if self._owned and not self._closed:
-            self._closed = True
-            call("EmailLibere", self._handle)
-
-    def __del__(self):
-        try:
-            if self._owned and not self._closed:
-                self._closed = True
-                defer("EmailLibere", self._handle)
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
+        Resource.close(self)
 
     def __repr__(self):
         try:
@@ -145,29 +129,10 @@ class Message:
         """EmailRAZ: clears every field."""
         call("EmailRAZ", self._handle)
 
-    # -- fields
-
-    sender = _text_prop(B.WD_EMAIL_SENDER, "Sender address (Name <addr> when named).")
-    to = _list_prop(B.WD_EMAIL_RECIPIENT, "To recipients (list of str).")
-    cc = _list_prop(B.WD_EMAIL_CC, "Cc recipients (list of str).")
-    bcc = _list_prop(B.WD_EMAIL_BCC, "Bcc recipients (list of str).")
-    reply_to = _text_prop(B.WD_EMAIL_REPLY_TO, "Reply-To address.")
-    subject = _text_prop(B.WD_EMAIL_SUBJECT, "Subject, decoded.")
-    body = _text_prop(B.WD_EMAIL_MESSAGE, "Plain text body.")
-    text = body
-    html = _text_prop(B.WD_EMAIL_HTML, "HTML body.")
-    message_id = _text_prop(B.WD_EMAIL_MESSAGE_ID, "Message-ID.")
-    disposition_notification = _text_prop(
-        B.WD_EMAIL_DISPOSITION_NOTIFICATION, "Disposition-Notification-To address."
-    )
-    uid = _text_prop(B.WD_EMAIL_UID, "POP3 UIDL / IMAP UID of a received message.")
-    number = _int_prop(B.WD_EMAIL_NUMBER, "Message number in the mailbox (1-based).")
-    size = _int_prop(B.WD_EMAIL_SIZE, "Size on the server in bytes.")
-    mail_id = _text_prop(B.WD_EMAIL_MAIL_ID, "Asynchronous send identifier (EmailEtat).")
-    refused = property(
-        lambda self: self.get_list(B.WD_EMAIL_REFUSED),
-        doc="Recipients refused at the last send ('addr: server reply').",
-    )
+    # -- fields: an attribute a row of the property table, made after the class (sender,
+    # to, cc, bcc, reply_to, subject, body alias text, html, message_id, priority, uid,
+    # number, size, seen, out, mail_id, refused...), except the date, which also takes a
+    # datetime.
 
     @property
     def date(self):
@@ -181,29 +146,6 @@ class Message:
                 value = value.astimezone()
             value = value.isoformat(timespec="seconds")
         self.set(B.WD_EMAIL_DATE, value)
-
-    @property
-    def priority(self):
-        v = self.get(B.WD_EMAIL_PRIORITY)
-        return int(v) if v else 0
-
-    @priority.setter
-    def priority(self, value):
-        self.set(B.WD_EMAIL_PRIORITY, value)
-
-    @property
-    def seen(self):
-        """The \\Seen flag (write it back to an IMAP server with ImapSession.update)."""
-        return self.get(B.WD_EMAIL_SEEN) == "1"
-
-    @seen.setter
-    def seen(self, value):
-        self.set(B.WD_EMAIL_SEEN, bool(value))
-
-    @property
-    def out(self):
-        """True when a read function found no message (WLangage Email.EnDehors)."""
-        return self.get(B.WD_EMAIL_OUT) == "1"
 
     # -- headers
 
@@ -291,13 +233,13 @@ class Message:
         )
 
 
-class MessageList:
+class MessageList(Resource):
     """The result of EmailRecupereTout: a sequence of Message owned by the list.
     close() (or the end of a `with` block, or garbage collection) frees them all."""
 
     def __init__(self, handle):
         self._handle = int(handle)
-        self._closed = False
+        self._held = ("EmailLibere", self._handle)
 
     @property
     def handle(self):
@@ -320,22 +262,8 @@ class MessageList:
         for i in range(len(self)):
             yield self[i]
 
-    def close(self):
-        if not self._closed:
-            self._closed = True
-            call("EmailLibere", self._handle)
 
-    def __del__(self):
-        try:
-            if not self._closed:
-                self._closed = True
-                defer("EmailLibere", self._handle)
-        except Exception:  # noqa: BLE001
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
+for _attr, _prop, _kind, _type, _writable, _doc in B.EMAIL_PROPERTIES:
+    if _attr and _attr not in vars(Message):
+        setattr(Message, _attr, _property(_prop, _kind, _type, _writable, _doc))
+Message.text = Message.body

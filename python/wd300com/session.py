@@ -10,7 +10,7 @@ import os
 import threading
 
 from . import _bindings as B
-from ._core import WdError, call, call_str, defer
+from ._core import Resource, WdError, call, call_str
 from .message import Message, MessageList
 
 _KINDS = {
@@ -91,14 +91,18 @@ def _prop_value(key, value):
     return os.fspath(value)
 
 
-class Session:
+class Session(Resource):
     """A named session. Use a subclass, or Session.declare(name, kind, **props)."""
 
     kind = None
 
     def __init__(self, name):
         self.name = name
-        self.is_open = False
+
+    @property
+    def is_open(self):
+        """True from open() to close()."""
+        return self._held is not None
 
     @staticmethod
     def declare(name, kind, **props):
@@ -150,96 +154,28 @@ class Session:
     def open(self):
         """EmailOuvreSessionDeclaree: connects and logs in."""
         call("EmailOuvreSessionDeclaree", self.name)
-        self.is_open = True
+        self._held = ("EmailFermeSession", self.name)
         return self
 
     def close(self):
         """EmailFermeSession: QUIT/LOGOUT (POP3 deletions happen here). The declaration
         stays, so the session can be opened again."""
-        if self.is_open:
-            self.is_open = False
-            call("EmailFermeSession", self.name)
+        Resource.close(self)
 
     def __enter__(self):
         if not self.is_open:
             self.open()
         return self
 
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        try:
-            if self.is_open:
-                self.is_open = False
-                defer("EmailFermeSession", self.name.encode("utf-8"))
-        except Exception:  # noqa: BLE001
-            pass
-
     def __repr__(self):
         return "<%s %r %s>" % (type(self).__name__, self.name, "open" if self.is_open else "closed")
 
 
-def _init(self, kind, host, port, user, password, security, name, open_, props):
-    Session.__init__(self, name or _unique_name(kind))
-    declared = Session.declare(
-        self.name,
-        kind,
-        server=host,
-        port=port or None,
-        user=user,
-        password=password,
-        security=security,
-        **props,
-    )
-    assert type(declared) is type(self)
-    if open_:
-        self.open()
-
-
-class SmtpSession(Session):
-    """An SMTP session: SmtpSession(host, port, user=..., password=..., security="starttls",
-    ca_file=...). Opens at once unless open=False. Without a password, no AUTH."""
-
-    kind = B.WD_SESSION_SMTP
-
-    def __init__(
-        self,
-        host,
-        port=0,
-        user=None,
-        password=None,
-        *,
-        security=None,
-        name=None,
-        open=True,  # noqa: A002
-        **props,
-    ):
-        _init(self, "smtp", host, port, user, password, security, name, open, props)
-
-    def send(self, message, options=0):
-        """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID for an
-        asynchronous session, else None. Refused recipients: message.refused."""
-        call("EmailEnvoieMessage", self.name, message.handle, options)
-        mail_id = message.mail_id
-        return mail_id if mail_id not in (None, "", "0") else None
-
-    def check_address(self, address):
-        """EmailVerifieAdresse: a WD_ADDRESS_* value."""
-        return int(call("EmailVerifieAdresse", address, self.name))
-
-    @staticmethod
-    def status(mail_id):
-        """EmailEtat: WD_STATUS_* of an asynchronous send."""
-        return int(call("EmailEtat", str(mail_id)))
-
-
-class MailboxSession(Session):
-    """Reading functions shared by POP3 and IMAP. Iterating yields each message in turn
-    (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT). Subclasses name their
-    `protocol`; the constructor is shared:
-    Session(host, port, user, password, security=..., name=..., open=True, **props)."""
+class _ServerSession(Session):
+    """The constructor of SmtpSession and of the mailbox sessions:
+    Session(host, port, user, password, security=..., name=..., open=True, **props)
+    declares a session of the subclass's `protocol` (named `name`, else a unique name),
+    sets its properties and opens it unless open=False."""
 
     protocol = None
 
@@ -255,8 +191,50 @@ class MailboxSession(Session):
         open=True,  # noqa: A002
         **props,
     ):
-        _init(self, self.protocol, host, port, user, password, security, name, open, props)
+        Session.__init__(self, name or _unique_name(self.protocol))
+        declared = Session.declare(
+            self.name,
+            self.protocol,
+            server=host,
+            port=port or None,
+            user=user,
+            password=password,
+            security=security,
+            **props,
+        )
+        assert type(declared) is type(self)
+        if open:
+            self.open()
 
+
+class SmtpSession(_ServerSession):
+    """An SMTP session: SmtpSession(host, port, user=..., password=..., security="starttls",
+    ca_file=...). Opens at once unless open=False. Without a password, no AUTH."""
+
+    kind = B.WD_SESSION_SMTP
+    protocol = "smtp"
+
+    def send(self, message, options=0):
+        """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID (an int,
+        for status()) for an asynchronous session, else None. Refused recipients:
+        message.refused."""
+        call("EmailEnvoieMessage", self.name, message.handle, options)
+        return message.mail_id or None
+
+    def check_address(self, address):
+        """EmailVerifieAdresse: a WD_ADDRESS_* value."""
+        return int(call("EmailVerifieAdresse", address, self.name))
+
+    @staticmethod
+    def status(mail_id):
+        """EmailEtat: the WD_STATUS_* of an asynchronous send, by the MAIL_ID send()
+        returned. When it is WD_STATUS_ERROR, wd300com.last_error() tells why."""
+        return int(call("EmailEtat", int(mail_id)))
+
+
+class MailboxSession(_ServerSession):
+    """Reading functions shared by POP3 and IMAP. Iterating yields each message in turn
+    (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
 
     def count(self, options=0):
         """EmailNbMessage."""
@@ -326,13 +304,11 @@ class Pop3Session(MailboxSession):
     protocol = "pop3"
 
 
-
 class ImapSession(MailboxSession):
     """An IMAP session, with folder operations."""
 
     kind = B.WD_SESSION_IMAP
     protocol = "imap"
-
 
     def folders(self):
         """EmailListeDossier: list of folder names."""

@@ -65,15 +65,7 @@ pub fn out_ptr<T>(p: *mut T, what: &str) -> Result<*mut T> {
 }
 
 /// Refuses a value holding CR or LF (header, address, command or name injection).
-pub fn single_line(value: &str, what: &str) -> Result<()> {
-    if crate::message::model::has_line_break(value) {
-        Err(Error::invalid_arg(format!(
-            "{what} holds a CR or LF character"
-        )))
-    } else {
-        Ok(())
-    }
-}
+pub use crate::message::model::single_line;
 
 /// Turns an `int32_t` boolean into a Rust bool.
 pub fn flag(v: i32) -> bool {

@@ -1,17 +1,11 @@
 //! Thread-local last-error state (libgit2 style) and the error query functions.
 
 use crate::error::{Error, WD_E};
+pub use crate::ffi::types::{
+    WD_ERR_CODE, WD_ERR_FULL_DETAILS, WD_ERR_MESSAGE, WD_ERR_SYSTEM_MESSAGE,
+};
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
-
-/// `ErreurInfo` selector: the one-line message.
-pub const WD_ERR_MESSAGE: i32 = 1;
-/// `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
-pub const WD_ERR_CODE: i32 = 2;
-/// `ErreurInfo` selector: the server's last reply or the OS error text.
-pub const WD_ERR_SYSTEM_MESSAGE: i32 = 3;
-/// `ErreurInfo` selector: all of the above on several lines.
-pub const WD_ERR_FULL_DETAILS: i32 = 4;
 
 struct LastError {
     code: WD_E,

@@ -2,397 +2,40 @@
 //!
 //! Strings returned by the getters here are owned by the message object: they stay valid
 //! until that object is changed, reset or freed (rule (a) of the README, object form).
+//! The object and the properties are the safe core's (`message::object`,
+//! `message::properties`); the handles are in `objects`.
 
-use crate::error::{Error, Result, WD_E};
+use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::handles::{HandleTable, KIND_LIST, KIND_MESSAGE, kind_of};
-use crate::ffi::strings::{empty_bytes, to_cstring};
+use crate::ffi::strings::empty_bytes;
 use crate::ffi::types::*;
-use crate::message::build::{self, BuildOptions};
-use crate::message::{Attachment, Email, attachments, html, parse};
-use parking_lot::Mutex;
-use std::collections::HashMap;
-use std::ffi::{CString, c_char};
-use std::sync::Arc;
+use crate::message::build::BuildOptions;
+use crate::message::model::check_header;
+use crate::message::{Attachment, attachments, parse, properties};
+use std::ffi::c_char;
 
-/// A message object as seen from C: the model plus the strings handed out to the caller.
-#[derive(Default)]
-pub struct EmailObj {
-    pub email: Email,
-    /// True while `email.source` matches the fields (built or imported, not edited since).
-    pub built: bool,
-    cache: HashMap<(i32, usize), CString>,
-    header_cache: HashMap<(String, usize), CString>,
-    /// Where a message read with headers only came from, to complete it on first access
-    /// of a body field: (session name, message reference).
-    pub origin: Option<Origin>,
-}
-
-/// Where a message read from a server came from (for completing a headers-only read).
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub session: String,
-    pub msg: crate::session::MessageRef,
-    pub opts: crate::session::ReadOptions,
-}
-
-impl EmailObj {
-    pub fn new(email: Email, built: bool) -> EmailObj {
-        EmailObj {
-            email,
-            built,
-            ..Default::default()
-        }
-    }
-
-    /// Marks the object changed: pointers handed out before are released.
-    pub fn touch(&mut self) {
-        self.built = false;
-        self.origin = None;
-        self.cache.clear();
-        self.header_cache.clear();
-    }
-
-    /// Releases the strings handed out after a change that leaves the built source valid
-    /// (send results: `WD_EMAIL_REFUSED`, `WD_EMAIL_MAIL_ID`).
-    pub fn touch_results(&mut self) {
-        // Nothing to release: a getter replaces a cached string only when its value
-        // changed, so strings handed out for other properties stay valid.
-    }
-
-    /// Replaces the whole message (import, read from a server).
-    pub fn replace(&mut self, email: Email, built: bool) {
-        self.touch();
-        self.email = email;
-        self.built = built;
-    }
-
-    /// Completes a message read with headers only with its full version. Not a change
-    /// of the message: the strings handed out stay valid (a getter replaces a cached
-    /// string only when its value differs).
-    pub fn complete_with(&mut self, full: Email) {
-        self.email = full;
-        self.built = true;
-        self.origin = None;
-    }
-
-    /// Parses a message read from a server with deferred parsing (`Email::unparsed`), on
-    /// its first access; the object's lock is held by the caller, so this happens once.
-    /// A source that cannot be parsed is kept with the server fields only (UID, number,
-    /// size, seen), as when reading parsed it at once; the reason goes to the trace.
-    pub fn ensure_parsed(&mut self) {
-        if !self.email.unparsed {
-            return;
-        }
-        if let Err(e) = self.email.parse_deferred() {
-            crate::trace::note(
-                "MESSAGE",
-                &format!(
-                    "message {} kept unparsed: {}",
-                    if self.email.uid.is_empty() {
-                        self.email.number.to_string()
-                    } else {
-                        self.email.uid.clone()
-                    },
-                    e.message
-                ),
-            );
-        }
-    }
-
-    /// Builds the source unless it is already up to date.
-    pub fn ensure_built(&mut self) -> Result<()> {
-        if !self.built || self.email.source.is_empty() {
-            // Building fills Date and Message-ID when empty; strings handed out for the
-            // other properties stay valid (getters replace a cached string only when
-            // its value changed).
-            build::build(&mut self.email, BuildOptions::default())?;
-            self.built = true;
-        }
-        Ok(())
-    }
-}
-
-/// A list of messages returned by `EmailRecupereTout`; its items are message handles.
-pub struct MessageList {
-    pub items: Vec<i32>,
-}
-
-pub static MESSAGES: HandleTable<EmailObj> = HandleTable::new(KIND_MESSAGE);
-pub static LISTS: HandleTable<MessageList> = HandleTable::new(KIND_LIST);
-
-thread_local! {
-    static LEGACY: Arc<Mutex<EmailObj>> = Arc::new(Mutex::new(EmailObj::default()));
-}
-
-/// Resolves a message handle (0 is the calling thread's legacy `Email` structure) and
-/// parses a message whose parsing was deferred (see [`EmailObj::ensure_parsed`]). Every
-/// access to the fields goes through here.
-pub fn resolve(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
-    let obj = resolve_raw(h)?;
-    obj.lock().ensure_parsed();
-    Ok(obj)
-}
-
-/// [`resolve`] without parsing: for the functions that read only the source or the
-/// server fields (UID, number, size, seen, out), or replace the whole message.
-pub fn resolve_raw(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
-    if h == 0 {
-        return LEGACY
-            .try_with(|l| l.clone())
-            .map_err(|_| Error::internal("legacy Email structure unavailable (thread exiting)"));
-    }
-    MESSAGES.get(h)
-}
-
-/// Stores a new message and returns its handle.
-pub fn new_handle(obj: EmailObj) -> Result<i32> {
-    MESSAGES.insert(obj)
-}
-
-fn prop_name(prop: i32) -> &'static str {
-    match prop {
-        WD_EMAIL_SENDER => "SENDER",
-        WD_EMAIL_RECIPIENT => "RECIPIENT",
-        WD_EMAIL_CC => "CC",
-        WD_EMAIL_BCC => "BCC",
-        WD_EMAIL_REPLY_TO => "REPLY_TO",
-        WD_EMAIL_SUBJECT => "SUBJECT",
-        WD_EMAIL_MESSAGE => "MESSAGE",
-        WD_EMAIL_HTML => "HTML",
-        WD_EMAIL_DATE => "DATE",
-        WD_EMAIL_MESSAGE_ID => "MESSAGE_ID",
-        WD_EMAIL_PRIORITY => "PRIORITY",
-        WD_EMAIL_DISPOSITION_NOTIFICATION => "DISPOSITION_NOTIFICATION",
-        WD_EMAIL_ATTACHMENT_NAME => "ATTACHMENT_NAME",
-        WD_EMAIL_ATTACHMENT_TYPE => "ATTACHMENT_TYPE",
-        WD_EMAIL_ATTACHMENT_CONTENT_ID => "ATTACHMENT_CONTENT_ID",
-        WD_EMAIL_UID => "UID",
-        WD_EMAIL_NUMBER => "NUMBER",
-        WD_EMAIL_SIZE => "SIZE",
-        WD_EMAIL_SEEN => "SEEN",
-        WD_EMAIL_OUT => "OUT",
-        WD_EMAIL_MAIL_ID => "MAIL_ID",
-        WD_EMAIL_REFUSED => "REFUSED",
-        _ => "?",
-    }
-}
-
-/// Properties that need the body of a message read with headers only.
-fn is_body_prop(prop: i32) -> bool {
-    matches!(
-        prop,
-        WD_EMAIL_MESSAGE
-            | WD_EMAIL_HTML
-            | WD_EMAIL_ATTACHMENT_NAME
-            | WD_EMAIL_ATTACHMENT_TYPE
-            | WD_EMAIL_ATTACHMENT_CONTENT_ID
-    )
-}
-
-/// Properties known without parsing a message read from a server (set by the reader).
-fn is_server_prop(prop: i32) -> bool {
-    matches!(
-        prop,
-        WD_EMAIL_UID | WD_EMAIL_NUMBER | WD_EMAIL_SIZE | WD_EMAIL_SEEN | WD_EMAIL_OUT
-    )
-}
-
-fn unknown_prop(prop: i32) -> Error {
-    Error::invalid_arg(format!("unknown message property {prop}"))
-}
-
-fn index_error(prop: i32, index: usize, count: usize) -> Error {
-    Error::invalid_arg(format!(
-        "index {index} is out of range for WD_EMAIL_{} ({count} element(s))",
-        prop_name(prop)
-    ))
-}
-
-fn array_mut(e: &mut Email, prop: i32) -> Option<&mut Vec<String>> {
-    match prop {
-        WD_EMAIL_RECIPIENT => Some(&mut e.to),
-        WD_EMAIL_CC => Some(&mut e.cc),
-        WD_EMAIL_BCC => Some(&mut e.bcc),
-        WD_EMAIL_REFUSED => Some(&mut e.refused),
-        _ => None,
-    }
-}
-
-fn attachment_field(a: &Attachment, prop: i32) -> &str {
-    match prop {
-        WD_EMAIL_ATTACHMENT_NAME => &a.name,
-        WD_EMAIL_ATTACHMENT_TYPE => &a.content_type,
-        _ => &a.content_id,
-    }
-}
-
-/// The value of a property as text (safe helper of `EmailPropriete`).
-pub fn get_prop(e: &Email, prop: i32, index: usize) -> Result<String> {
-    let scalar = |s: &str| Ok(s.to_string());
-    match prop {
-        WD_EMAIL_SENDER => scalar(&e.sender),
-        WD_EMAIL_REPLY_TO => scalar(&e.reply_to),
-        WD_EMAIL_SUBJECT => scalar(&e.subject),
-        WD_EMAIL_MESSAGE => scalar(&e.message),
-        WD_EMAIL_HTML => scalar(&e.html),
-        WD_EMAIL_DATE => scalar(&e.date),
-        WD_EMAIL_MESSAGE_ID => scalar(&e.message_id),
-        WD_EMAIL_DISPOSITION_NOTIFICATION => scalar(&e.disposition_notification),
-        WD_EMAIL_UID => scalar(&e.uid),
-        WD_EMAIL_PRIORITY => Ok(e.priority.to_string()),
-        WD_EMAIL_NUMBER => Ok(e.number.to_string()),
-        WD_EMAIL_SIZE => Ok(e.size.to_string()),
-        WD_EMAIL_SEEN => Ok((e.seen as i32).to_string()),
-        WD_EMAIL_OUT => Ok((e.out as i32).to_string()),
-        WD_EMAIL_MAIL_ID => Ok(e.mail_id.to_string()),
-        WD_EMAIL_RECIPIENT | WD_EMAIL_CC | WD_EMAIL_BCC | WD_EMAIL_REFUSED => {
-            let v = match prop {
-                WD_EMAIL_RECIPIENT => &e.to,
-                WD_EMAIL_CC => &e.cc,
-                WD_EMAIL_BCC => &e.bcc,
-                _ => &e.refused,
-            };
-            v.get(index)
-                .cloned()
-                .ok_or_else(|| index_error(prop, index, v.len()))
-        }
-        WD_EMAIL_ATTACHMENT_NAME | WD_EMAIL_ATTACHMENT_TYPE | WD_EMAIL_ATTACHMENT_CONTENT_ID => e
-            .attachments
-            .get(index)
-            .map(|a| attachment_field(a, prop).to_string())
-            .ok_or_else(|| index_error(prop, index, e.attachments.len())),
-        _ => Err(unknown_prop(prop)),
-    }
-}
-
-/// Changes a property (safe helper of `EmailModifiePropriete`). For arrays, `index` equal
-/// to the count appends and a NULL value removes the element.
-pub fn set_prop(e: &mut Email, prop: i32, index: usize, value: Option<&str>) -> Result<()> {
-    let v = value.unwrap_or("");
-    let line = |v: &str| args::single_line(v, &format!("WD_EMAIL_{}", prop_name(prop)));
-    let single = match prop {
-        WD_EMAIL_SENDER => Some(&mut e.sender),
-        WD_EMAIL_REPLY_TO => Some(&mut e.reply_to),
-        WD_EMAIL_SUBJECT => Some(&mut e.subject),
-        WD_EMAIL_DISPOSITION_NOTIFICATION => Some(&mut e.disposition_notification),
-        _ => None,
-    };
-    if let Some(field) = single {
-        line(v)?;
-        *field = v.to_string();
-        return Ok(());
-    }
-    match prop {
-        WD_EMAIL_MESSAGE_ID => {
-            line(v)?;
-            e.message_id = v
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string();
-        }
-        WD_EMAIL_DATE => {
-            line(v)?;
-            e.date = v.trim().to_string();
-        }
-        WD_EMAIL_MESSAGE => e.message = v.to_string(),
-        WD_EMAIL_HTML => e.html = v.to_string(),
-        WD_EMAIL_PRIORITY => {
-            e.priority = match v.trim() {
-                "" => 0,
-                s => s
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|p| (0..=5).contains(p))
-                    .ok_or_else(|| Error::invalid_arg(format!("priority {s:?} is not 0 to 5")))?,
-            }
-        }
-        WD_EMAIL_SEEN => {
-            e.seen = match v.trim() {
-                "1" | "true" | "True" | "TRUE" => true,
-                "0" | "" | "false" | "False" | "FALSE" => false,
-                s => return Err(Error::invalid_arg(format!("seen flag {s:?} is not 0 or 1"))),
-            }
-        }
-        WD_EMAIL_RECIPIENT | WD_EMAIL_CC | WD_EMAIL_BCC => {
-            let arr = array_mut(e, prop).ok_or_else(|| unknown_prop(prop))?;
-            let count = arr.len();
-            match value {
-                None if index < count => {
-                    arr.remove(index);
-                }
-                None => return Err(index_error(prop, index, count)),
-                Some(v) => {
-                    line(v)?;
-                    if index < count {
-                        arr[index] = v.trim().to_string();
-                    } else if index == count {
-                        arr.push(v.trim().to_string());
-                    } else {
-                        return Err(index_error(prop, index, count));
-                    }
-                }
-            }
-        }
-        WD_EMAIL_ATTACHMENT_NAME | WD_EMAIL_ATTACHMENT_TYPE | WD_EMAIL_ATTACHMENT_CONTENT_ID => {
-            line(v)?;
-            let count = e.attachments.len();
-            let a = e
-                .attachments
-                .get_mut(index)
-                .ok_or_else(|| index_error(prop, index, count))?;
-            let v = v.trim().to_string();
-            match prop {
-                WD_EMAIL_ATTACHMENT_NAME => a.name = v,
-                WD_EMAIL_ATTACHMENT_TYPE => a.content_type = v,
-                _ => a.content_id = v.trim_start_matches('<').trim_end_matches('>').to_string(),
-            }
-        }
-        WD_EMAIL_UID | WD_EMAIL_NUMBER | WD_EMAIL_SIZE | WD_EMAIL_OUT | WD_EMAIL_MAIL_ID
-        | WD_EMAIL_REFUSED => {
-            return Err(Error::invalid_arg(format!(
-                "WD_EMAIL_{} is read-only",
-                prop_name(prop)
-            )));
-        }
-        _ => return Err(unknown_prop(prop)),
-    }
-    Ok(())
-}
-
-/// Count of an array property (safe helper of `EmailNb`).
-pub fn count_prop(e: &Email, prop: i32) -> Result<i32> {
-    let n = match prop {
-        WD_EMAIL_RECIPIENT => e.to.len(),
-        WD_EMAIL_CC => e.cc.len(),
-        WD_EMAIL_BCC => e.bcc.len(),
-        WD_EMAIL_REFUSED => e.refused.len(),
-        WD_EMAIL_ATTACHMENT_NAME | WD_EMAIL_ATTACHMENT_TYPE | WD_EMAIL_ATTACHMENT_CONTENT_ID => {
-            e.attachments.len()
-        }
-        _ if prop_name(prop) != "?" => {
-            return Err(Error::invalid_arg(format!(
-                "WD_EMAIL_{} is not an array property",
-                prop_name(prop)
-            )));
-        }
-        _ => return Err(unknown_prop(prop)),
-    };
-    Ok(n as i32)
-}
-
-fn check_header_name(name: &str) -> Result<()> {
-    if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
-        return Err(Error::invalid_arg(format!(
-            "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
-        )));
-    }
-    Ok(())
-}
+mod objects;
+pub use objects::{
+    EmailObj, LISTS, MESSAGES, MessageList, Origin, new_handle, resolve, resolve_raw,
+};
+use objects::{free, resolve_whole};
 
 fn index_arg(index: i32) -> Result<usize> {
     usize::try_from(index).map_err(|_| Error::invalid_arg(format!("index {index} is negative")))
+}
+
+/// Writes the length of `bytes` to `out_len` and returns their address (never NULL).
+///
+/// # Safety
+/// `out_len` is valid for one write.
+unsafe fn bytes_out(bytes: &[u8], out_len: *mut usize) -> *const u8 {
+    // SAFETY: caller contract.
+    unsafe { *out_len = bytes.len() };
+    if bytes.is_empty() {
+        empty_bytes()
+    } else {
+        bytes.as_ptr()
+    }
 }
 
 /// Creates an empty message (`EmailCree`).
@@ -419,23 +62,7 @@ pub extern "C" fn EmailCreate() -> WdEmail {
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailLibere(email: WdEmail) -> i32 {
     ffi_guard!("EmailLibere", 0, {
-        let h = email.0;
-        if h == 0 {
-            return Err(Error::new(
-                WD_E::InvalidHandle,
-                "handle 0 is the legacy Email structure and cannot be freed (use EmailRAZ)",
-            ));
-        }
-        if kind_of(h) == KIND_LIST {
-            let list = LISTS.remove(h)?;
-            let items = std::mem::take(&mut list.lock().items);
-            for item in items {
-                let _ = MESSAGES.remove(item);
-            }
-            return Ok(1);
-        }
-        let obj = MESSAGES.remove(h)?;
-        drop(obj);
+        free(email.0)?;
         Ok(1)
     })
 }
@@ -452,10 +79,7 @@ pub extern "C" fn EmailFree(email: WdEmail) -> i32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailRAZ(email: WdEmail) -> i32 {
     ffi_guard!("EmailRAZ", 0, {
-        let obj = resolve_raw(email.0)?;
-        let mut o = obj.lock();
-        o.touch();
-        o.email.reset();
+        resolve_raw(email.0)?.lock().reset();
         Ok(1)
     })
 }
@@ -478,19 +102,10 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve_raw(email.0)?;
-        if is_body_prop(property) {
+        if properties::needs_body(property) {
             crate::ffi::read::complete(&obj)?;
         }
-        let mut o = obj.lock();
-        if !is_server_prop(property) {
-            o.ensure_parsed();
-        }
-        let value = get_prop(&o.email, property, index)?;
-        let c = o.cache.entry((property, index)).or_default();
-        if c.as_bytes() != value.as_bytes() {
-            *c = to_cstring(&value);
-        }
-        Ok(c.as_ptr())
+        Ok(obj.lock().property(property, index)?.as_ptr())
     })
 }
 
@@ -521,12 +136,9 @@ pub unsafe extern "C" fn EmailModifiePropriete(
         let index = index_arg(index)?;
         // SAFETY: caller contract.
         let value = unsafe { args::opt_cstr(value, "value") }?;
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        let mut copy = o.email.clone();
-        set_prop(&mut copy, property, index, value)?;
-        o.touch();
-        o.email = copy;
+        resolve(email.0)?
+            .lock()
+            .set_property(property, index, value)?;
         Ok(1)
     })
 }
@@ -559,18 +171,9 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
     ffi_guard!("EmailAjoute", 0, {
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
-        if !matches!(property, WD_EMAIL_RECIPIENT | WD_EMAIL_CC | WD_EMAIL_BCC) {
-            return Err(Error::invalid_arg(format!(
-                "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC and WD_EMAIL_BCC, not on property {property}"
-            )));
-        }
+        let list = properties::appendable(property)?;
         args::single_line(value, "value")?;
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        o.touch();
-        array_mut(&mut o.email, property)
-            .ok_or_else(|| unknown_prop(property))?
-            .push(value.trim().to_string());
+        resolve(email.0)?.lock().append(list, value);
         Ok(1)
     })
 }
@@ -594,11 +197,10 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
-        if is_body_prop(property) {
+        if properties::needs_body(property) {
             crate::ffi::read::complete(&obj)?;
         }
-        let o = obj.lock();
-        count_prop(&o.email, property)
+        Ok(obj.lock().count(property)? as i32)
     })
 }
 
@@ -629,27 +231,7 @@ pub unsafe extern "C" fn EmailEntete(
         let name = unsafe { args::cstr(header_name, "header_name") }?;
         let index = index_arg(index)?;
         let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        let mut found = o.email.header(name, index).map(|s| s.to_string());
-        if found.is_none()
-            && o.built
-            && !o.email.source.is_empty()
-            && let Ok(parsed) = parse::parse(&o.email.source)
-        {
-            found = parsed.header(name, index).map(|s| s.to_string());
-        }
-        let value = found.ok_or_else(|| {
-            Error::invalid_arg(format!(
-                "the message has no header {name:?} at index {index}"
-            ))
-        })?;
-        let key = (name.to_ascii_lowercase(), index);
-        let c = o.header_cache.entry(key).or_default();
-        // Same value: keep the string, so a pointer handed out before stays valid.
-        if c.as_bytes() != value.as_bytes() {
-            *c = to_cstring(&value);
-        }
-        Ok(c.as_ptr())
+        Ok(obj.lock().header(name, index)?.as_ptr())
     })
 }
 
@@ -686,12 +268,8 @@ pub unsafe extern "C" fn EmailAjouteEntete(
         let name = unsafe { args::cstr(header_name, "header_name") }?;
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
-        check_header_name(name)?;
-        args::single_line(value, "header value")?;
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        o.touch();
-        o.email.headers.push((name.to_string(), value.to_string()));
+        check_header(name, value)?;
+        resolve(email.0)?.lock().add_header(name, value);
         Ok(1)
     })
 }
@@ -724,10 +302,8 @@ pub unsafe extern "C" fn EmailAjouteFichierAttache(email: WdEmail, path: *const 
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
         let obj = resolve(email.0)?;
-        let att = attachments::from_file(path)?;
-        let mut o = obj.lock();
-        o.touch();
-        o.email.attachments.push(att);
+        let attachment = attachments::from_file(path)?;
+        obj.lock().attach(attachment);
         Ok(1)
     })
 }
@@ -765,24 +341,9 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
         // SAFETY: caller contract.
         let data = unsafe { args::bytes(data, len, "data") }?;
         // SAFETY: caller contract.
-        let ctype = unsafe { args::opt_cstr(content_type, "content_type") }?;
-        args::single_line(name, "attachment name")?;
-        let ctype = match ctype {
-            Some(t) if !t.trim().is_empty() => {
-                args::single_line(t, "content_type")?;
-                t.trim().to_string()
-            }
-            _ => attachments::mime_type_for(name).to_string(),
-        };
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        o.touch();
-        o.email.attachments.push(Attachment {
-            name: name.to_string(),
-            content_type: ctype,
-            content_id: String::new(),
-            data: data.to_vec(),
-        });
+        let content_type = unsafe { args::opt_cstr(content_type, "content_type") }?;
+        let attachment = Attachment::from_data(name, data, content_type)?;
+        resolve(email.0)?.lock().attach(attachment);
         Ok(1)
     })
 }
@@ -821,23 +382,11 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
     ffi_guard!("EmailFichierAttacheContenu", std::ptr::null(), {
         let out_len = args::out_ptr(out_len, "out_len")?;
         let index = index_arg(index)?;
-        let obj = resolve(email.0)?;
-        crate::ffi::read::complete(&obj)?;
+        let obj = resolve_whole(email.0)?;
         let o = obj.lock();
-        let count = o.email.attachments.len();
-        let a = o
-            .email
-            .attachments
-            .get(index)
-            .ok_or_else(|| index_error(WD_EMAIL_ATTACHMENT_NAME, index, count))?;
-        let p = if a.data.is_empty() {
-            empty_bytes()
-        } else {
-            a.data.as_ptr()
-        };
-        // SAFETY: checked non-NULL above; caller contract.
-        unsafe { *out_len = a.data.len() };
-        Ok(p)
+        let data = &o.attachment(index)?.data;
+        // SAFETY: out_len checked non-NULL above; caller contract.
+        Ok(unsafe { bytes_out(data, out_len) })
     })
 }
 
@@ -873,16 +422,8 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
-        let obj = resolve(email.0)?;
-        crate::ffi::read::complete(&obj)?;
-        let o = obj.lock();
-        let count = o.email.attachments.len();
-        let a = o
-            .email
-            .attachments
-            .get(index)
-            .ok_or_else(|| index_error(WD_EMAIL_ATTACHMENT_NAME, index, count))?;
-        attachments::save(a, path)?;
+        let obj = resolve_whole(email.0)?;
+        attachments::save(obj.lock().attachment(index)?, path)?;
         Ok(1)
     })
 }
@@ -920,13 +461,7 @@ pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
             header_bcc: options & WD_BUILD_HEADER_BCC != 0,
             encode_headers: options & WD_BUILD_ENCODE_HEADER != 0,
         };
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        let mut copy = o.email.clone();
-        build::build(&mut copy, opts)?;
-        o.touch();
-        o.email = copy;
-        o.built = true;
+        resolve(email.0)?.lock().build_source(opts)?;
         Ok(1)
     })
 }
@@ -953,15 +488,8 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
         let obj = resolve_raw(email.0)?;
         crate::ffi::read::complete(&obj)?;
         let o = obj.lock();
-        let src = &o.email.source;
-        let p = if src.is_empty() {
-            empty_bytes()
-        } else {
-            src.as_ptr()
-        };
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { *out_len = src.len() };
-        Ok(p)
+        // SAFETY: out_len checked non-NULL above; caller contract.
+        Ok(unsafe { bytes_out(&o.email.source, out_len) })
     })
 }
 
@@ -1022,15 +550,10 @@ pub unsafe extern "C" fn EmailImporteHTML(
 ) -> i32 {
     ffi_guard!("EmailImporteHTML", 0, {
         // SAFETY: caller contract.
-        let html_text = unsafe { args::cstr(html, "html") }?;
+        let html = unsafe { args::cstr(html, "html") }?;
         // SAFETY: caller contract.
         let dir = unsafe { args::opt_cstr(images_dir, "images_dir") }?;
-        let obj = resolve(email.0)?;
-        let mut o = obj.lock();
-        let mut copy = o.email.clone();
-        html::import_html(&mut copy, html_text, dir)?;
-        o.touch();
-        o.email = copy;
+        resolve(email.0)?.lock().import_html(html, dir)?;
         Ok(1)
     })
 }

@@ -14,45 +14,15 @@ use crate::error::{Error, Result, WD_E};
 use crate::ffi::args;
 use crate::ffi::handles::{HandleTable, KIND_OAUTH_PARAMS, KIND_TOKEN, kind_name, kind_of};
 use crate::ffi::strings::{ret_thread, static_cstr, to_cstring};
-use crate::oauth2::{self, Options, Params, Token};
+pub use crate::ffi::types::{
+    WD_OAUTH_AUTH_URL, WD_OAUTH_CLIENT_ID, WD_OAUTH_CLIENT_SECRET, WD_OAUTH_REDIRECT_URL,
+    WD_OAUTH_RESPONSE_TYPE, WD_OAUTH_SCOPE, WD_OAUTH_TOKEN_URL, WD_TOKEN_EXPIRATION,
+    WD_TOKEN_REFRESH, WD_TOKEN_VALID, WD_TOKEN_VALUE, WdAuthToken, WdOAuth2Params,
+};
+use crate::oauth2::{self, Options, Param, Params, Token};
 use std::collections::HashMap;
 use std::ffi::{CString, c_char};
 use std::time::Duration;
-
-/// An OAuth2 parameters handle (`OAuth2Paramètres` variable).
-#[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WdOAuth2Params(pub i32);
-
-/// An OAuth2 token handle (`AuthToken` variable).
-#[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WdAuthToken(pub i32);
-
-/// OAuth2 parameter: client identifier given by the authorization server.
-pub const WD_OAUTH_CLIENT_ID: i32 = 1;
-/// OAuth2 parameter: client secret (empty for a public client; reads back as "").
-pub const WD_OAUTH_CLIENT_SECRET: i32 = 2;
-/// OAuth2 parameter: authorization endpoint URL (opened in the browser).
-pub const WD_OAUTH_AUTH_URL: i32 = 3;
-/// OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
-pub const WD_OAUTH_TOKEN_URL: i32 = 4;
-/// OAuth2 parameter: requested scopes, separated by spaces.
-pub const WD_OAUTH_SCOPE: i32 = 5;
-/// OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
-/// free port, the redirect URI then names the port actually used).
-pub const WD_OAUTH_REDIRECT_URL: i32 = 6;
-/// OAuth2 parameter: response type; only `code` (the default) is supported.
-pub const WD_OAUTH_RESPONSE_TYPE: i32 = 7;
-
-/// Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
-pub const WD_TOKEN_VALUE: i32 = 1;
-/// Token property: the refresh token ("" when none was granted).
-pub const WD_TOKEN_REFRESH: i32 = 2;
-/// Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
-pub const WD_TOKEN_EXPIRATION: i32 = 3;
-/// Token property: "1" while the token has not expired, "0" after.
-pub const WD_TOKEN_VALID: i32 = 4;
 
 /// A token object: the token plus the strings handed out to the caller.
 pub struct TokenObj {
@@ -63,15 +33,16 @@ pub struct TokenObj {
 static PARAMS: HandleTable<Params> = HandleTable::new(KIND_OAUTH_PARAMS);
 static TOKENS: HandleTable<TokenObj> = HandleTable::new(KIND_TOKEN);
 
-fn params_field(p: &mut Params, property: i32) -> Result<&mut String> {
+/// The parameter named by a `WD_OAUTH_*` property.
+fn param(property: i32) -> Result<Param> {
     Ok(match property {
-        WD_OAUTH_CLIENT_ID => &mut p.client_id,
-        WD_OAUTH_CLIENT_SECRET => &mut p.client_secret,
-        WD_OAUTH_AUTH_URL => &mut p.auth_url,
-        WD_OAUTH_TOKEN_URL => &mut p.token_url,
-        WD_OAUTH_SCOPE => &mut p.scope,
-        WD_OAUTH_REDIRECT_URL => &mut p.redirect_url,
-        WD_OAUTH_RESPONSE_TYPE => &mut p.response_type,
+        WD_OAUTH_CLIENT_ID => Param::ClientId,
+        WD_OAUTH_CLIENT_SECRET => Param::ClientSecret,
+        WD_OAUTH_AUTH_URL => Param::AuthUrl,
+        WD_OAUTH_TOKEN_URL => Param::TokenUrl,
+        WD_OAUTH_SCOPE => Param::Scope,
+        WD_OAUTH_REDIRECT_URL => Param::RedirectUrl,
+        WD_OAUTH_RESPONSE_TYPE => Param::ResponseType,
         _ => {
             return Err(Error::invalid_arg(format!(
                 "unknown OAuth2 parameter {property}"
@@ -84,6 +55,14 @@ fn options() -> Options {
     Options::new(Duration::from_secs(
         crate::ffi::settings::timeout_secs() as u64
     ))
+}
+
+/// A handle for a new token object.
+fn token_handle(token: Token) -> Result<WdAuthToken> {
+    Ok(WdAuthToken(TOKENS.insert(TokenObj {
+        token,
+        cache: HashMap::new(),
+    })?))
 }
 
 /// Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
@@ -122,8 +101,7 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
         let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
         args::single_line(value, "value")?;
         let obj = PARAMS.get(params.0)?;
-        let mut p = obj.lock();
-        *params_field(&mut p, property)? = value.to_string();
+        *obj.lock().field_mut(param(property)?) = value.to_string();
         Ok(1)
     })
 }
@@ -154,13 +132,8 @@ pub extern "C" fn OAuth2ParametresPropriete(
 ) -> *const c_char {
     ffi_guard!("OAuth2ParametresPropriete", std::ptr::null(), {
         let obj = PARAMS.get(params.0)?;
-        let mut p = obj.lock();
-        let v = params_field(&mut p, property)?.clone();
-        Ok(ret_thread(if property == WD_OAUTH_CLIENT_SECRET {
-            ""
-        } else {
-            &v
-        }))
+        let value = obj.lock().read_back(param(property)?);
+        Ok(ret_thread(&value))
     })
 }
 
@@ -191,11 +164,7 @@ pub extern "C" fn AuthIdentifie(params: WdOAuth2Params) -> WdAuthToken {
     ffi_guard!("AuthIdentifie", WdAuthToken(0), {
         // Copy the parameters: the object is not locked during the flow.
         let p = PARAMS.get(params.0)?.lock().clone();
-        let token = oauth2::authorize(&p, &options())?;
-        Ok(WdAuthToken(TOKENS.insert(TokenObj {
-            token,
-            cache: HashMap::new(),
-        })?))
+        token_handle(oauth2::authorize(&p, &options())?)
     })
 }
 
@@ -257,11 +226,7 @@ pub extern "C" fn AuthRafraichitToken(token: WdAuthToken, params: WdOAuth2Params
     ffi_guard!("AuthRafraichitToken", WdAuthToken(0), {
         let old = TOKENS.get(token.0)?.lock().token.clone();
         let p = PARAMS.get(params.0)?.lock().clone();
-        let token = oauth2::refresh(&old, &p, &options())?;
-        Ok(WdAuthToken(TOKENS.insert(TokenObj {
-            token,
-            cache: HashMap::new(),
-        })?))
+        token_handle(oauth2::refresh(&old, &p, &options())?)
     })
 }
 

@@ -7,27 +7,14 @@ use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolv
 use crate::ffi::session::{self, Incoming};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
+pub use crate::ffi::types::{
+    WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
+};
 use crate::message::Email;
 use crate::session::{MessageRef, ReadOptions};
 use parking_lot::Mutex;
 use std::ffi::c_char;
 use std::sync::Arc;
-
-/// Reading option: every message, whole (the default; 0 has the same meaning for the
-/// `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
-/// instead of headers completed on first access.
-pub const WD_READ_ALL: i32 = 8;
-/// Reading option: unseen messages only (IMAP only; POP3 fails with WD_E_NOT_SUPPORTED).
-pub const WD_READ_UNREAD: i32 = 1;
-/// Reading option: headers only (bodies are fetched on first access of a body field).
-pub const WD_READ_HEADER: i32 = 2;
-/// Reading option: do not set the \Seen flag (IMAP).
-pub const WD_READ_KEEP_UNSEEN: i32 = 4;
-
-/// A message list handle returned by `EmailRecupereTout`.
-#[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WdEmailList(pub i32);
 
 fn read_options(options: i32) -> Result<ReadOptions> {
     let known = WD_READ_ALL | WD_READ_UNREAD | WD_READ_HEADER | WD_READ_KEEP_UNSEEN;

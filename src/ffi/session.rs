@@ -4,6 +4,14 @@
 use crate::error::{Error, Result, WD_E};
 use crate::ffi::args;
 use crate::ffi::strings::ret_thread;
+pub use crate::ffi::types::{
+    WD_AUTH_APOP, WD_AUTH_AUTO, WD_AUTH_CRAM_MD5, WD_AUTH_LOGIN, WD_AUTH_OAUTHBEARER,
+    WD_AUTH_PLAIN, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2, WD_OPTION_NONE, WD_OPTION_SECURED_TLS,
+    WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS, WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE,
+    WD_PROP_CLIENT_NAME, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD,
+    WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
+    WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
+};
 use crate::session::{
     AuthMethod, Mailbox, MessageRef, Outgoing, ReadOptions, Security, SessionConfig, SessionKind,
 };
@@ -12,66 +20,6 @@ use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ffi::c_char;
 use std::sync::Arc;
-
-/// Session type for `EmailSessionCree`: POP3.
-pub const WD_SESSION_POP3: i32 = 1;
-/// Session type for `EmailSessionCree`: SMTP.
-pub const WD_SESSION_SMTP: i32 = 2;
-/// Session type for `EmailSessionCree`: IMAP.
-pub const WD_SESSION_IMAP: i32 = 3;
-
-/// `WD_PROP_OPTION` value: plain TCP.
-pub const WD_OPTION_NONE: i32 = 0;
-/// `WD_PROP_OPTION` value: implicit TLS (SSL) from the first byte.
-pub const WD_OPTION_SSL: i32 = 1;
-/// `WD_PROP_OPTION` value: STARTTLS required (an error if the server does not offer it).
-pub const WD_OPTION_SECURED_TLS: i32 = 2;
-
-/// Session property: server host name or address.
-pub const WD_PROP_SERVER_ADDRESS: i32 = 1;
-/// Session property: port (0 = the default of the protocol and security option).
-pub const WD_PROP_PORT: i32 = 2;
-/// Session property: login.
-pub const WD_PROP_USER: i32 = 3;
-/// Session property: password (reads back as "").
-pub const WD_PROP_PASSWORD: i32 = 4;
-/// Session property: `WD_OPTION_*`.
-pub const WD_PROP_OPTION: i32 = 5;
-/// Session property: OAuth2 access token for XOAUTH2/OAUTHBEARER (reads back as "").
-pub const WD_PROP_AUTH_TOKEN: i32 = 6;
-/// Session property: `WD_AUTH_*`.
-pub const WD_PROP_AUTH_METHOD: i32 = 7;
-/// Session property: 1 = accept invalid/expired/self-signed certificates and name mismatch.
-pub const WD_PROP_IGNORE_ERROR: i32 = 8;
-/// Session property: path of an extra trusted CA certificate (PEM).
-pub const WD_PROP_CA_FILE: i32 = 9;
-/// Session property: timeout in seconds (0 = the global timeout).
-pub const WD_PROP_TIMEOUT: i32 = 10;
-/// Session property: 1 = asynchronous sending (SMTP).
-pub const WD_PROP_ASYNCHRONOUS: i32 = 11;
-/// Session property: name sent in EHLO (default "localhost").
-pub const WD_PROP_CLIENT_NAME: i32 = 12;
-/// Session property: IMAP folder selected at open (default "INBOX").
-pub const WD_PROP_FOLDER: i32 = 13;
-/// Session property: directory of the on-disk asynchronous queue (SMTP).
-pub const WD_PROP_SPOOL_DIR: i32 = 14;
-
-/// `WD_PROP_AUTH_METHOD`: the strongest both sides support.
-pub const WD_AUTH_AUTO: i32 = 0;
-/// SASL PLAIN.
-pub const WD_AUTH_PLAIN: i32 = 1;
-/// SASL LOGIN.
-pub const WD_AUTH_LOGIN: i32 = 2;
-/// SASL CRAM-MD5.
-pub const WD_AUTH_CRAM_MD5: i32 = 3;
-/// SASL XOAUTH2 (token in `WD_PROP_AUTH_TOKEN`).
-pub const WD_AUTH_XOAUTH2: i32 = 4;
-/// SASL OAUTHBEARER (token in `WD_PROP_AUTH_TOKEN`).
-pub const WD_AUTH_OAUTHBEARER: i32 = 5;
-/// POP3 APOP.
-pub const WD_AUTH_APOP: i32 = 6;
-/// POP3 USER/PASS, IMAP LOGIN.
-pub const WD_AUTH_USER_PASS: i32 = 7;
 
 /// The open incoming connection of a session and its reading cursor.
 pub struct Incoming {

@@ -9,27 +9,14 @@ use crate::ffi::args;
 use crate::ffi::message::resolve;
 use crate::ffi::session;
 use crate::ffi::types::WdEmail;
+pub use crate::ffi::types::{
+    WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
+    WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
+};
 use crate::message::address::{bare, is_valid_syntax, split_list};
 use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
-
-/// `EmailEtat`: the message is queued, not sent yet.
-pub const WD_STATUS_PENDING: i32 = 1;
-/// `EmailEtat`: the server accepted the message.
-pub const WD_STATUS_SENT: i32 = 2;
-/// `EmailEtat`: sending failed; `ErreurInfo` tells why.
-pub const WD_STATUS_ERROR: i32 = 3;
-
-/// `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
-/// when a session was given).
-pub const WD_ADDRESS_VALID: i32 = 1;
-/// `EmailVerifieAdresse`: the address is not syntactically valid.
-pub const WD_ADDRESS_INCORRECT_SYNTAX: i32 = 2;
-/// `EmailVerifieAdresse`: the server refused the address at RCPT TO.
-pub const WD_ADDRESS_REFUSED: i32 = 3;
-/// `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
-pub const WD_ADDRESS_ERROR: i32 = 4;
 
 /// Safe part of `EmailOuvreSessionSMTP`.
 fn open_smtp(
@@ -164,7 +151,6 @@ fn send_message(name: &str, email: i32) -> Result<()> {
     };
     let obj = resolve(email)?;
     let mut o = obj.lock();
-    o.touch_results();
     match outcome {
         SendOutcome::Queued { mail_id } => {
             o.email.mail_id = mail_id;

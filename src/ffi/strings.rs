@@ -13,13 +13,7 @@ thread_local! {
     static SLOT: RefCell<CString> = RefCell::new(CString::default());
 }
 
-/// Converts `s` to a C string, replacing interior NULs with spaces.
-pub fn to_cstring(s: &str) -> CString {
-    match CString::new(s) {
-        Ok(c) => c,
-        Err(_) => CString::new(s.replace('\0', " ")).unwrap_or_default(),
-    }
-}
+pub use crate::message::object::to_cstring;
 
 /// Stores `s` in the calling thread's return slot and returns a pointer to it, valid until
 /// the next library call on this thread.

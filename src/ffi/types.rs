@@ -1,9 +1,182 @@
-//! Handle typedefs and the constants exported to C (`WD_*`).
+//! Every handle typedef and `WD_*` constant exported to C, in one place.
+//!
+//! cbindgen writes the constants into include/wd300com.h in the order of this file, and
+//! the committed header is checked: add a constant at the end of its group, and a new
+//! group at the end of the file.
+
+// ---- Handle typedefs (int32_t in C) ----
+/// What every handle type derives, written once: copied, compared and printed as the
+/// integer it wraps.
+macro_rules! handle_traits {
+    ($($t:ident),*) => {$(
+        impl Clone for $t {
+            fn clone(&self) -> $t {
+                *self
+            }
+        }
+        impl Copy for $t {}
+        impl PartialEq for $t {
+            fn eq(&self, other: &$t) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for $t {}
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($t)).field(&self.0).finish()
+            }
+        }
+    )*};
+}
+handle_traits!(WdEmail, WdOAuth2Params, WdAuthToken, WdEmailList);
 
 /// A message handle (`Email` variable). 0 is the calling thread's legacy `Email` structure.
 #[repr(transparent)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WdEmail(pub i32);
+
+/// An OAuth2 parameters handle (`OAuth2Paramètres` variable).
+#[repr(transparent)]
+pub struct WdOAuth2Params(pub i32);
+
+/// An OAuth2 token handle (`AuthToken` variable).
+#[repr(transparent)]
+pub struct WdAuthToken(pub i32);
+
+/// A message list handle returned by `EmailRecupereTout`.
+#[repr(transparent)]
+pub struct WdEmailList(pub i32);
+
+// ---- ErreurInfo selectors ----
+/// `ErreurInfo` selector: the one-line message.
+pub const WD_ERR_MESSAGE: i32 = 1;
+/// `ErreurInfo` selector: the numeric `WD_E_*` code as decimal text.
+pub const WD_ERR_CODE: i32 = 2;
+/// `ErreurInfo` selector: the server's last reply or the OS error text.
+pub const WD_ERR_SYSTEM_MESSAGE: i32 = 3;
+/// `ErreurInfo` selector: all of the above on several lines.
+pub const WD_ERR_FULL_DETAILS: i32 = 4;
+
+// ---- OAuth2ParametresModifie / OAuth2ParametresPropriete ----
+/// OAuth2 parameter: client identifier given by the authorization server.
+pub const WD_OAUTH_CLIENT_ID: i32 = 1;
+/// OAuth2 parameter: client secret (empty for a public client; reads back as "").
+pub const WD_OAUTH_CLIENT_SECRET: i32 = 2;
+/// OAuth2 parameter: authorization endpoint URL (opened in the browser).
+pub const WD_OAUTH_AUTH_URL: i32 = 3;
+/// OAuth2 parameter: token endpoint URL (https; plain http only on loopback hosts).
+pub const WD_OAUTH_TOKEN_URL: i32 = 4;
+/// OAuth2 parameter: requested scopes, separated by spaces.
+pub const WD_OAUTH_SCOPE: i32 = 5;
+/// OAuth2 parameter: loopback redirect URL, e.g. `http://localhost:9000` (port 0: any
+/// free port, the redirect URI then names the port actually used).
+pub const WD_OAUTH_REDIRECT_URL: i32 = 6;
+/// OAuth2 parameter: response type; only `code` (the default) is supported.
+pub const WD_OAUTH_RESPONSE_TYPE: i32 = 7;
+
+// ---- AuthTokenPropriete ----
+/// Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
+pub const WD_TOKEN_VALUE: i32 = 1;
+/// Token property: the refresh token ("" when none was granted).
+pub const WD_TOKEN_REFRESH: i32 = 2;
+/// Token property: expiry time, RFC 3339 UTC ("" when the server gave no lifetime).
+pub const WD_TOKEN_EXPIRATION: i32 = 3;
+/// Token property: "1" while the token has not expired, "0" after.
+pub const WD_TOKEN_VALID: i32 = 4;
+
+// ---- Reading options (EmailLit…, EmailRecupereTout, EmailNbMessage) ----
+/// Reading option: every message, whole (the default; 0 has the same meaning for the
+/// `EmailLit…` functions). For `EmailRecupereTout` it asks for whole messages at once
+/// instead of headers completed on first access.
+pub const WD_READ_ALL: i32 = 8;
+/// Reading option: unseen messages only (IMAP only; POP3 fails with WD_E_NOT_SUPPORTED).
+pub const WD_READ_UNREAD: i32 = 1;
+/// Reading option: headers only (bodies are fetched on first access of a body field).
+pub const WD_READ_HEADER: i32 = 2;
+/// Reading option: do not set the \Seen flag (IMAP).
+pub const WD_READ_KEEP_UNSEEN: i32 = 4;
+
+// ---- EmailSessionCree session types ----
+/// Session type for `EmailSessionCree`: POP3.
+pub const WD_SESSION_POP3: i32 = 1;
+/// Session type for `EmailSessionCree`: SMTP.
+pub const WD_SESSION_SMTP: i32 = 2;
+/// Session type for `EmailSessionCree`: IMAP.
+pub const WD_SESSION_IMAP: i32 = 3;
+
+// ---- WD_PROP_OPTION values ----
+/// `WD_PROP_OPTION` value: plain TCP.
+pub const WD_OPTION_NONE: i32 = 0;
+/// `WD_PROP_OPTION` value: implicit TLS (SSL) from the first byte.
+pub const WD_OPTION_SSL: i32 = 1;
+/// `WD_PROP_OPTION` value: STARTTLS required (an error if the server does not offer it).
+pub const WD_OPTION_SECURED_TLS: i32 = 2;
+
+// ---- Session properties (EmailSessionModifie / EmailSessionPropriete) ----
+/// Session property: server host name or address.
+pub const WD_PROP_SERVER_ADDRESS: i32 = 1;
+/// Session property: port (0 = the default of the protocol and security option).
+pub const WD_PROP_PORT: i32 = 2;
+/// Session property: login.
+pub const WD_PROP_USER: i32 = 3;
+/// Session property: password (reads back as "").
+pub const WD_PROP_PASSWORD: i32 = 4;
+/// Session property: `WD_OPTION_*`.
+pub const WD_PROP_OPTION: i32 = 5;
+/// Session property: OAuth2 access token for XOAUTH2/OAUTHBEARER (reads back as "").
+pub const WD_PROP_AUTH_TOKEN: i32 = 6;
+/// Session property: `WD_AUTH_*`.
+pub const WD_PROP_AUTH_METHOD: i32 = 7;
+/// Session property: 1 = accept invalid/expired/self-signed certificates and name mismatch.
+pub const WD_PROP_IGNORE_ERROR: i32 = 8;
+/// Session property: path of an extra trusted CA certificate (PEM).
+pub const WD_PROP_CA_FILE: i32 = 9;
+/// Session property: timeout in seconds (0 = the global timeout).
+pub const WD_PROP_TIMEOUT: i32 = 10;
+/// Session property: 1 = asynchronous sending (SMTP).
+pub const WD_PROP_ASYNCHRONOUS: i32 = 11;
+/// Session property: name sent in EHLO (default "localhost").
+pub const WD_PROP_CLIENT_NAME: i32 = 12;
+/// Session property: IMAP folder selected at open (default "INBOX").
+pub const WD_PROP_FOLDER: i32 = 13;
+/// Session property: directory of the on-disk asynchronous queue (SMTP).
+pub const WD_PROP_SPOOL_DIR: i32 = 14;
+
+// ---- WD_PROP_AUTH_METHOD values ----
+/// `WD_PROP_AUTH_METHOD`: the strongest both sides support.
+pub const WD_AUTH_AUTO: i32 = 0;
+/// SASL PLAIN.
+pub const WD_AUTH_PLAIN: i32 = 1;
+/// SASL LOGIN.
+pub const WD_AUTH_LOGIN: i32 = 2;
+/// SASL CRAM-MD5.
+pub const WD_AUTH_CRAM_MD5: i32 = 3;
+/// SASL XOAUTH2 (token in `WD_PROP_AUTH_TOKEN`).
+pub const WD_AUTH_XOAUTH2: i32 = 4;
+/// SASL OAUTHBEARER (token in `WD_PROP_AUTH_TOKEN`).
+pub const WD_AUTH_OAUTHBEARER: i32 = 5;
+/// POP3 APOP.
+pub const WD_AUTH_APOP: i32 = 6;
+/// POP3 USER/PASS, IMAP LOGIN.
+pub const WD_AUTH_USER_PASS: i32 = 7;
+
+// ---- EmailEtat ----
+/// `EmailEtat`: the message is queued, not sent yet.
+pub const WD_STATUS_PENDING: i32 = 1;
+/// `EmailEtat`: the server accepted the message.
+pub const WD_STATUS_SENT: i32 = 2;
+/// `EmailEtat`: sending failed; `ErreurInfo` tells why.
+pub const WD_STATUS_ERROR: i32 = 3;
+
+// ---- EmailVerifieAdresse ----
+/// `EmailVerifieAdresse`: the syntax is valid (and the server accepted it as recipient
+/// when a session was given).
+pub const WD_ADDRESS_VALID: i32 = 1;
+/// `EmailVerifieAdresse`: the address is not syntactically valid.
+pub const WD_ADDRESS_INCORRECT_SYNTAX: i32 = 2;
+/// `EmailVerifieAdresse`: the server refused the address at RCPT TO.
+pub const WD_ADDRESS_REFUSED: i32 = 3;
+/// `EmailVerifieAdresse`: the check could not be made (see `ErreurInfo`).
+pub const WD_ADDRESS_ERROR: i32 = 4;
 
 // ---- Message properties (EmailPropriete / EmailModifiePropriete) ----
 /// Sender address (`Email.Expediteur`).

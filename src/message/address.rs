@@ -287,6 +287,11 @@ mod tests {
         assert_eq!(bare("  x@y  "), "x@y");
         assert_eq!(bare("\"a <b>\" <x@y>"), "x@y");
         assert_eq!(bare("<x@y>"), "x@y");
+        // The envelope forms of the SMTP client.
+        assert_eq!(bare("Alice <alice@wd.test>"), "alice@wd.test");
+        assert_eq!(bare("  bob@wd.test "), "bob@wd.test");
+        assert_eq!(bare("\"A <b>\" <c@d>"), "c@d");
+        assert_eq!(bare("<>"), "");
         assert_eq!(
             split_mailbox("\"Doe, J\" <c@d>"),
             ("Doe, J".into(), "c@d".into())

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_MESSAGE;
 use crate::message::address::{is_valid_syntax, split_list, split_mailbox};
 use crate::message::attachments::mime_type_for;
-use crate::message::codec::{self, DateTime};
+use crate::message::codec;
 use crate::message::model::{Attachment, Email, has_line_break};
+use crate::text::{self, DateTime};
 
 /// Options of `build` (`WD_BUILD_*` flags).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -364,7 +365,7 @@ enum Part {
 }
 
 fn text_part(text: &str, subtype: &str) -> Part {
-    let body = codec::normalize_crlf(text).into_bytes();
+    let body = crate::text::normalize_crlf(text.as_bytes()).into_owned();
     let seven_bit = body
         .iter()
         .all(|&b| b == b'\t' || b == b'\r' || b == b'\n' || (32..127).contains(&b))
@@ -497,8 +498,9 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
     let inline = !a.content_id.is_empty();
     let mut headers = header_with_params("Content-Type", &ctype, &name_params(&name));
     let is_message = ctype.to_ascii_lowercase().starts_with("message/rfc822");
-    let body = if is_message && is_8bit_safe(&codec::normalize_crlf_bytes(&a.data)) {
-        let data = codec::normalize_crlf_bytes(&a.data);
+    let normalized = text::normalize_crlf(&a.data);
+    let body = if is_message && is_8bit_safe(&normalized) {
+        let data = normalized.into_owned();
         let cte = if data.is_ascii() { "7bit" } else { "8bit" };
         headers.push_str(&format!("Content-Transfer-Encoding: {cte}\r\n"));
         data

@@ -6,6 +6,8 @@ pub mod build;
 pub(crate) mod codec;
 pub mod html;
 pub mod model;
+pub mod object;
 pub mod parse;
+pub mod properties;
 
 pub use model::{Attachment, Email};

@@ -1,5 +1,7 @@
 //! Our `Email` type: every field the WLangage `Email` structure exposes, in decoded UTF-8.
 
+use crate::error::{Error, Result};
+
 /// One attachment (or inline part) of a message, with its decoded content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attachment {
@@ -90,7 +92,7 @@ impl Email {
     /// `number`, `size`, `seen`, `header_only`) and the source itself (moved, not
     /// copied). A source that cannot be parsed is kept as it is with the server fields
     /// (as the eager reading did); the error is returned for the caller to note.
-    pub fn parse_deferred(&mut self) -> Result<(), crate::error::Error> {
+    pub fn parse_deferred(&mut self) -> Result<()> {
         if !self.unparsed {
             return Ok(());
         }
@@ -120,6 +122,51 @@ impl Email {
 /// True when `s` holds a CR or LF (refused in headers and addresses: no header injection).
 pub fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| b == b'\r' || b == b'\n')
+}
+
+/// Refuses a value holding CR or LF (header, address, command or name injection); `what`
+/// names the value in the error.
+pub fn single_line(value: &str, what: &str) -> Result<()> {
+    if has_line_break(value) {
+        Err(Error::invalid_arg(format!(
+            "{what} holds a CR or LF character"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a header added by the caller (`EmailAjouteEntete`): a field name of printable
+/// ASCII without ':' or space, a value on one line.
+pub fn check_header(name: &str, value: &str) -> Result<()> {
+    if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
+        return Err(Error::invalid_arg(format!(
+            "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
+        )));
+    }
+    single_line(value, "header value")
+}
+
+impl Attachment {
+    /// An attachment made from bytes in memory (`EmailAjouteFichierAttacheMemoire`): `name`
+    /// on one line; `content_type` on one line, or its type guessed from `name` when
+    /// `None` or blank.
+    pub fn from_data(name: &str, data: &[u8], content_type: Option<&str>) -> Result<Attachment> {
+        single_line(name, "attachment name")?;
+        let content_type = match content_type {
+            Some(t) if !t.trim().is_empty() => {
+                single_line(t, "content_type")?;
+                t.trim().to_string()
+            }
+            _ => crate::message::attachments::mime_type_for(name).to_string(),
+        };
+        Ok(Attachment {
+            name: name.to_string(),
+            content_type,
+            content_id: String::new(),
+            data: data.to_vec(),
+        })
+    }
 }
 
 #[cfg(test)]

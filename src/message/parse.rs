@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 use crate::limits::MAX_MESSAGE;
 use crate::message::address::format_mailbox;
 use crate::message::attachments::extension_for;
-use crate::message::codec::{self, DateTime};
+use crate::message::codec;
 use crate::message::model::{Attachment, Email};
+use crate::text::{self, DateTime};
 
 /// Parses a raw message (CRLF or LF line ends) into a new `Email`.
 ///
@@ -183,7 +184,7 @@ fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
             "date" if !have_date => {
                 have_date = true;
                 if let HeaderValue::DateTime(d) = MessageStream::new(text.as_bytes()).parse_date() {
-                    email.date = DateTime::from_parsed(&d)
+                    email.date = date_from_parsed(&d)
                         .map(|d| d.to_rfc3339())
                         .unwrap_or_default();
                 }
@@ -231,8 +232,7 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec
         }
     }
     if end >= raw.len() && !cut {
-        body = body.strip_suffix(b"\n").unwrap_or(body);
-        body = body.strip_suffix(b"\r").unwrap_or(body);
+        body = text::trim_line_end(body);
     }
     let encoding = match part
         .content_transfer_encoding()
@@ -245,12 +245,27 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec
     codec::decode_transfer(body, encoding)
 }
 
+/// A date parsed by mail-parser; None when out of range.
+fn date_from_parsed(d: &mail_parser::DateTime) -> Option<DateTime> {
+    let off = d.tz_hour as i32 * 60 + d.tz_minute as i32;
+    let dt = DateTime {
+        year: d.year as i64,
+        month: d.month as u32,
+        day: d.day as u32,
+        hour: d.hour as u32,
+        minute: d.minute as u32,
+        second: d.second as u32,
+        offset_minutes: if d.tz_before_gmt { -off } else { off },
+    };
+    dt.is_valid().then_some(dt)
+}
+
 /// First occurrence of `needle` (which starts with LF) in `hay`: jumps from LF to LF
 /// instead of comparing at every offset (a 25 MB attachment is searched for its boundary).
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let first = *needle.first()?;
     let mut from = 0;
-    while let Some(i) = crate::net::find_byte(&hay[from..], first) {
+    while let Some(i) = text::find_byte(&hay[from..], first) {
         let at = from + i;
         if hay[at..].starts_with(needle) {
             return Some(at);
@@ -311,7 +326,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
         if slot_free {
             let bytes = part_bytes(raw, part, boundary);
             let charset = ct.and_then(|c| c.attribute("charset"));
-            let text = codec::normalize_crlf_owned(codec::decode_charset(&bytes, charset));
+            let text = text::normalize_crlf_string(codec::decode_charset(&bytes, charset));
             if subtype == "html" {
                 email.html = text;
             } else {

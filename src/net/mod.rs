@@ -11,16 +11,17 @@
 //! the lines they send and receive (they know what must be masked), except
 //! [`Connection::send_line`] / [`Connection::send_line_masked`] which trace for them.
 
-mod lines;
+mod dot_stuff;
 mod tcp;
 mod tls;
 
-pub use lines::{
-    dot_stuff, find_byte, find_cr_or_lf, is_crlf_clean, normalize_crlf, trim_line_end, unstuff_line,
-};
+/// Kept at this path for the IMAP client; the helper lives in [`crate::text`].
+pub use crate::text::normalize_crlf;
+pub use dot_stuff::dot_stuff;
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_LINE;
+use crate::text::find_byte;
 use crate::trace;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -465,88 +466,22 @@ impl Connection {
         }
     }
 
-    /// Reads a POP3/SMTP-style multi-line body up to its terminating "." line and
-    /// returns it with dot-stuffing undone and every line ending in CRLF (lines ended
-    /// by a bare LF get a CRLF; the terminator is not included). Line length is not
-    /// limited, only the total.
+    /// The received bytes not consumed yet; when none are buffered, waits for more (one
+    /// read system call). Empty only at the end of the stream. Pair with
+    /// [`consume`](Connection::consume) to drive a decoder over the stream (the POP3
+    /// multi-line body, [`crate::pop3::dot`]).
     ///
-    /// Errors: [`WD_E::Protocol`] when the content exceeds `max` bytes,
-    /// [`WD_E::ConnectionLost`] "multi-line response cut short" at EOF before the dot,
-    /// [`WD_E::Timeout`]. After an error the connection must be dropped.
-    pub fn read_until_dot(&mut self, max: usize) -> Result<Vec<u8>> {
-        let mut out: Vec<u8> = Vec::with_capacity(8192);
-        let mut at_line_start = true;
-        loop {
-            let avail = &self.rbuf[self.rpos..self.rend];
-            // Decisions need up to three bytes at a line start (".\r\n").
-            let need_more = avail.is_empty()
-                || (at_line_start
-                    && avail[0] == b'.'
-                    && (avail.len() < 2 || (avail[1] == b'\r' && avail.len() < 3)));
-            if need_more {
-                if self.fill()? == 0 {
-                    return Err(Error::new(
-                        WD_E::ConnectionLost,
-                        "multi-line response cut short",
-                    ));
-                }
-                continue;
-            }
-            let mut avail = avail;
-            if at_line_start {
-                at_line_start = false;
-                if avail[0] == b'.' {
-                    if avail[1] == b'\n' {
-                        self.rpos += 2;
-                        return Ok(out);
-                    }
-                    if avail[1] == b'\r' && avail[2] == b'\n' {
-                        self.rpos += 3;
-                        return Ok(out);
-                    }
-                    // A stuffed dot: drop it.
-                    self.rpos += 1;
-                    avail = &avail[1..];
-                    if avail.is_empty() {
-                        continue;
-                    }
-                }
-            }
-            match find_byte(avail, b'\n') {
-                Some(i) => {
-                    if i > 0 && avail[i - 1] == b'\r' {
-                        out.extend_from_slice(&avail[..=i]);
-                    } else {
-                        out.extend_from_slice(&avail[..i]);
-                        out.extend_from_slice(b"\r\n");
-                    }
-                    self.rpos += i + 1;
-                    at_line_start = true;
-                }
-                None => {
-                    // Partial line: keep a final CR buffered, it may start a CRLF.
-                    let take = if avail.last() == Some(&b'\r') {
-                        avail.len() - 1
-                    } else {
-                        avail.len()
-                    };
-                    out.extend_from_slice(&avail[..take]);
-                    self.rpos += take;
-                    if take == 0 && self.fill()? == 0 {
-                        return Err(Error::new(
-                            WD_E::ConnectionLost,
-                            "multi-line response cut short",
-                        ));
-                    }
-                }
-            }
-            if out.len() > max {
-                return Err(Error::new(
-                    WD_E::Protocol,
-                    format!("multi-line response too large (> {max} bytes)"),
-                ));
-            }
+    /// Errors: [`WD_E::ConnectionLost`], [`WD_E::Timeout`].
+    pub fn fill_buf(&mut self) -> Result<&[u8]> {
+        if self.rpos == self.rend && self.fill()? == 0 {
+            return Ok(&[]);
         }
+        Ok(&self.rbuf[self.rpos..self.rend])
+    }
+
+    /// Marks the first `n` bytes returned by [`fill_buf`](Connection::fill_buf) as read.
+    pub fn consume(&mut self, n: usize) {
+        self.rpos = (self.rpos + n).min(self.rend);
     }
 
     // ----- writing -------------------------------------------------------------
@@ -635,7 +570,7 @@ impl Connection {
         let timeout = self.timeout;
         self.sent = true;
         let stream = &mut self.stream;
-        lines::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
+        dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
             let r = Self::send_now(stream, buf, timeout);
             buf.clear();
             r

@@ -10,14 +10,15 @@
 //! not closed does NOT send `QUIT`: the socket is just closed, so a session lost or
 //! abandoned before `EmailFermeSession` deletes nothing (RFC 1939 §6).
 
+pub mod dot;
 pub mod response;
 
-use crate::auth::{self, Mechanism};
+use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_MESSAGE;
 use crate::message::Email;
 use crate::net::{ConnectConfig, Connection};
-use crate::session::{AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
+use crate::session::{Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
 use crate::trace;
 use response::{Capabilities, Status, parse_status};
 use std::collections::{BTreeSet, HashMap};
@@ -30,8 +31,6 @@ const PROTO: &str = "POP3";
 pub const PIPELINE_BATCH: usize = 256;
 /// Largest CAPA / LIST / UIDL body accepted, in bytes.
 const MAX_LISTING: usize = 64 * 1024 * 1024;
-/// Most SASL challenges answered before giving up.
-const MAX_SASL_STEPS: usize = 8;
 
 /// An open, authenticated POP3 connection.
 pub struct Pop3Client {
@@ -57,12 +56,12 @@ impl std::fmt::Debug for Pop3Client {
 /// Reply of a multi-line command: the body, or the `-ERR` line.
 type Multi = std::result::Result<Vec<u8>, String>;
 
-fn auth_failed(what: &str, line: &str, extra: Option<&str>) -> Error {
-    let mut msg = format!("POP3 authentication failed ({what}): {line}");
-    if let Some(x) = extra.filter(|x| !x.is_empty()) {
-        msg.push_str(&format!(" (server said: {x})"));
-    }
-    Error::new(WD_E::Auth, msg).with_system(line.to_string())
+fn auth_failed(what: &str, line: &str) -> Error {
+    Error::new(
+        WD_E::Auth,
+        format!("POP3 authentication failed ({what}): {line}"),
+    )
+    .with_system(line.to_string())
 }
 
 fn unexpected(what: &str, line: &str) -> Error {
@@ -141,7 +140,7 @@ impl Pop3Client {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => {
-                let body = self.conn.read_until_dot(max)?;
+                let body = dot::read_body(&mut self.conn, max)?;
                 if trace::enabled() {
                     trace::note(PROTO, &format!("({} bytes of {what} data)", body.len()));
                 }
@@ -199,42 +198,25 @@ impl Pop3Client {
 
     // ----- authentication ------------------------------------------------------
 
+    /// Signs in as `cfg.auth_method` says (see [`auth::select`]). A session with
+    /// neither a password nor a token signs in with the empty password.
     fn authenticate(&mut self, cfg: &SessionConfig, cc: &ConnectConfig) -> Result<()> {
-        let pass = cfg.password.as_deref();
-        let token = cfg.auth_token.as_deref();
-        let mech = match cfg.auth_method {
-            AuthMethod::UserPass => return self.user_pass(&cfg.user, pass.unwrap_or("")),
-            AuthMethod::Apop => return self.apop(&cfg.user, pass.unwrap_or("")),
-            AuthMethod::Plain => Mechanism::Plain,
-            AuthMethod::Login => Mechanism::Login,
-            AuthMethod::CramMd5 => Mechanism::CramMd5,
-            AuthMethod::XOAuth2 => Mechanism::XOAuth2,
-            AuthMethod::OAuthBearer => Mechanism::OAuthBearer,
-            AuthMethod::Auto => {
-                if token.is_some() {
-                    if let Some(m) = auth::choose(&self.caps.sasl, false, true) {
-                        return self.sasl(m, cfg, cc);
-                    }
-                    if pass.is_none() {
-                        return Err(Error::new(
-                            WD_E::Auth,
-                            format!(
-                                "POP3 server offers no OAuth mechanism (XOAUTH2, OAUTHBEARER); SASL: {}",
-                                self.caps.sasl.join(" ")
-                            ),
-                        ));
-                    }
-                }
-                if let Some(m) = auth::choose(&self.caps.sasl, true, false) {
-                    m
-                } else if auth::apop_timestamp(&self.greeting).is_some() {
-                    return self.apop(&cfg.user, pass.unwrap_or(""));
-                } else {
-                    return self.user_pass(&cfg.user, pass.unwrap_or(""));
-                }
-            }
+        let mut creds = Credentials::new(cfg, &cc.host, cc.port);
+        if creds.token.is_none() {
+            creds.password.get_or_insert("");
+        }
+        let offer = Offer {
+            protocol: PROTO,
+            sasl: self.caps.sasl_listed.then_some(self.caps.sasl.as_slice()),
+            apop: Some(auth::apop_timestamp(&self.greeting).is_some()),
+            protocol_login: true,
         };
-        self.sasl(mech, cfg, cc)
+        let plan = auth::select(cfg.auth_method, &offer, &creds)?;
+        auth::sign_in(&plan, |m| match m {
+            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
+            Method::Apop => self.apop(creds.user, creds.secret(m)?),
+            Method::ProtocolLogin => self.user_pass(creds.user, creds.secret(m)?),
+        })
     }
 
     fn user_pass(&mut self, user: &str, pass: &str) -> Result<()> {
@@ -242,7 +224,7 @@ impl Pop3Client {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => {}
-            Status::Err(_) => return Err(auth_failed("USER", &line, None)),
+            Status::Err(_) => return Err(auth_failed("USER", &line)),
             Status::Continue(_) => return Err(unexpected("USER", &line)),
         }
         self.conn
@@ -250,7 +232,7 @@ impl Pop3Client {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => Ok(()),
-            Status::Err(_) => Err(auth_failed("USER/PASS", &line, None)),
+            Status::Err(_) => Err(auth_failed("USER/PASS", &line)),
             Status::Continue(_) => Err(unexpected("PASS", &line)),
         }
     }
@@ -268,97 +250,8 @@ impl Pop3Client {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => Ok(()),
-            Status::Err(_) => Err(auth_failed("APOP", &line, None)),
+            Status::Err(_) => Err(auth_failed("APOP", &line)),
             Status::Continue(_) => Err(unexpected("APOP", &line)),
-        }
-    }
-
-    /// SASL exchange (RFC 5034). The initial response goes on the AUTH line when the
-    /// server listed SASL in CAPA; otherwise it answers the first (empty) challenge.
-    fn sasl(&mut self, mech: Mechanism, cfg: &SessionConfig, cc: &ConnectConfig) -> Result<()> {
-        let user = cfg.user.as_str();
-        let pass = cfg.password.as_deref().unwrap_or("");
-        let token = if mech.uses_token() {
-            match cfg.auth_token.as_deref() {
-                Some(t) => t,
-                None => {
-                    return Err(Error::new(
-                        WD_E::Auth,
-                        format!("{mech} needs an OAuth2 access token (WD_PROP_AUTH_TOKEN)"),
-                    ));
-                }
-            }
-        } else {
-            ""
-        };
-        let name = mech.name();
-        let initial = match mech {
-            Mechanism::Plain => Some(auth::plain("", user, pass)),
-            Mechanism::XOAuth2 => Some(auth::xoauth2(user, token)),
-            Mechanism::OAuthBearer => Some(auth::oauthbearer(user, token, &cc.host, cc.port)),
-            Mechanism::Login | Mechanism::CramMd5 => None,
-        };
-        let mut pending = None;
-        match initial {
-            Some(ir) if self.caps.sasl_listed => {
-                let ir = if ir.is_empty() { "=".to_string() } else { ir };
-                self.conn
-                    .send_line_masked(&format!("AUTH {name} {ir}"), &format!("AUTH {name}"))?;
-            }
-            other => {
-                pending = other;
-                self.conn.send_line(&format!("AUTH {name}"))?;
-            }
-        }
-        let mut steps = 0;
-        let mut server_said: Option<String> = None;
-        loop {
-            let (st, line) = self.reply()?;
-            let challenge = match st {
-                Status::Ok(_) => return Ok(()),
-                Status::Err(_) => return Err(auth_failed(name, &line, server_said.as_deref())),
-                Status::Continue(c) => c,
-            };
-            steps += 1;
-            if steps > MAX_SASL_STEPS + 1 {
-                // Still challenging after the cancel: never ends otherwise.
-                return Err(Error::new(
-                    WD_E::Protocol,
-                    format!(
-                        "POP3 server keeps sending {name} challenges (more than {MAX_SASL_STEPS})"
-                    ),
-                )
-                .with_system(line));
-            }
-            if steps > MAX_SASL_STEPS || server_said.is_some() {
-                self.conn.send_line("*")?;
-                continue;
-            }
-            let resp = if let Some(ir) = pending.take() {
-                Some(ir)
-            } else {
-                match mech {
-                    Mechanism::Login if steps == 1 => Some(auth::login_user(user)),
-                    Mechanism::Login if steps == 2 => Some(auth::login_pass(pass)),
-                    Mechanism::CramMd5 if steps == 1 => auth::cram_md5(user, pass, &challenge).ok(),
-                    Mechanism::XOAuth2 | Mechanism::OAuthBearer => {
-                        // An error challenge (JSON): answer it so the server ends the
-                        // exchange with its -ERR.
-                        server_said = Some(auth::decode_challenge(&challenge));
-                        let abort = auth::oauth_abort(mech);
-                        self.conn.send_line(&abort)?;
-                        continue;
-                    }
-                    _ => None,
-                }
-            };
-            match resp {
-                Some(r) => self.conn.send_line_masked(&r, "")?,
-                None => {
-                    // Unexpected challenge: cancel (RFC 5034 §4).
-                    self.conn.send_line("*")?;
-                }
-            }
         }
     }
 
@@ -417,6 +310,38 @@ impl Pop3Client {
         e.header_only = header_only;
         e.source = body;
         e
+    }
+}
+
+/// The POP3 side of a SASL exchange (RFC 5034): `AUTH`, `+ ` challenges, `+OK`/`-ERR`.
+struct Sasl<'a>(&'a mut Pop3Client);
+
+impl auth::Transport for Sasl<'_> {
+    const PROTOCOL: &'static str = PROTO;
+
+    /// The initial response goes on the AUTH line when CAPA listed SASL.
+    fn initial_response_allowed(&self) -> bool {
+        self.0.caps.sasl_listed
+    }
+
+    fn command(&mut self, mech: Mechanism) -> String {
+        format!("AUTH {mech}")
+    }
+
+    fn send(&mut self, line: &str, masked: Option<&str>) -> Result<()> {
+        match masked {
+            Some(shown) => self.0.conn.send_line_masked(line, shown),
+            None => self.0.conn.send_line(line),
+        }
+    }
+
+    fn reply(&mut self) -> Result<auth::Reply> {
+        let (st, line) = self.0.reply()?;
+        Ok(match st {
+            Status::Ok(_) => auth::Reply::Success,
+            Status::Err(_) => auth::Reply::Failure(line),
+            Status::Continue(challenge) => auth::Reply::Challenge(challenge),
+        })
     }
 }
 

@@ -1,11 +1,12 @@
 //! POP3 response parsing, sans-IO (RFC 1939, RFC 2449 CAPA and RESP-CODES, RFC 5034 SASL).
 //!
 //! Every function takes bytes already read by the caller (a status line without its line
-//! end, or the body of a multi-line response as returned by `read_until_dot`) and never
+//! end, or the body of a multi-line response as returned by [`super::dot::read_body`]) and never
 //! panics, whatever the input. Lines may end in CRLF or a bare LF.
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
+use crate::text;
 
 /// One status line from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +25,6 @@ impl Status {
     }
 }
 
-fn trim_end(line: &[u8]) -> &[u8] {
-    let mut l = line;
-    while let [rest @ .., b'\r' | b'\n'] = l {
-        l = rest;
-    }
-    l
-}
-
 fn text_after(line: &[u8], n: usize) -> String {
     let rest = line.get(n..).unwrap_or_default();
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
@@ -41,7 +34,7 @@ fn text_after(line: &[u8], n: usize) -> String {
 /// Parses a status line (`+OK`, `-ERR`, or a `+` SASL continuation). The status keywords
 /// are case-insensitive. Anything else is [`WD_E::Protocol`] with the line as the reply.
 pub fn parse_status(line: &[u8]) -> Result<Status> {
-    let line = trim_end(line);
+    let line = text::trim_line_end(line);
     let starts = |p: &[u8]| line.len() >= p.len() && line[..p.len()].eq_ignore_ascii_case(p);
     let word_end = |n: usize| line.len() == n || line[n] == b' ' || line[n] == b'\t';
     if starts(b"+OK") && word_end(3) {
@@ -53,7 +46,7 @@ pub fn parse_status(line: &[u8]) -> Result<Status> {
     if line == b"+" || line.starts_with(b"+ ") {
         return Ok(Status::Continue(text_after(line, 1)));
     }
-    let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+    let shown = text::excerpt(line, 200);
     Err(Error::new(WD_E::Protocol, format!("unexpected POP3 reply: {shown}")).with_system(shown))
 }
 
@@ -73,7 +66,7 @@ pub fn resp_code(text: &str) -> Option<&str> {
 /// Splits a multi-line body into its non-empty lines, without line ends (CRLF or LF).
 pub fn body_lines(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     body.split(|&b| b == b'\n')
-        .map(trim_end)
+        .map(text::trim_line_end)
         .filter(|l| !l.is_empty())
 }
 
@@ -128,14 +121,8 @@ pub fn parse_capa(body: &[u8]) -> Result<Capabilities> {
     Ok(c)
 }
 
-fn parse_u32(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn parse_u64(s: &str) -> Option<u64> {
+/// A decimal number of ASCII digits only (no sign, no white space).
+fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -145,13 +132,13 @@ fn parse_u64(s: &str) -> Option<u64> {
 /// Parses the text of a `+OK` STAT reply: `count size`.
 pub fn parse_stat(text: &str) -> Option<(u32, u64)> {
     let mut w = text.split_ascii_whitespace();
-    let n = parse_u32(w.next()?)?;
-    let size = parse_u64(w.next()?)?;
+    let n = parse_num(w.next()?)?;
+    let size = parse_num(w.next()?)?;
     Some((n, size))
 }
 
 fn bad_line(what: &str, line: &[u8]) -> Error {
-    let shown = String::from_utf8_lossy(&line[..line.len().min(200)]).into_owned();
+    let shown = text::excerpt(line, 200);
     Error::new(
         WD_E::Protocol,
         format!("invalid {what} line from the server: {shown}"),
@@ -159,37 +146,35 @@ fn bad_line(what: &str, line: &[u8]) -> Error {
     .with_system(shown)
 }
 
-/// Parses a LIST body: `number size` per line, numbers from 1.
-pub fn parse_list(body: &[u8]) -> Result<Vec<(u32, u64)>> {
+/// Parses the lines `number value` of a LIST or UIDL body (`what`), numbers from 1;
+/// `value` reads the second word.
+fn numbered<T>(
+    body: &[u8],
+    what: &str,
+    value: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<(u32, T)>> {
     let mut out = Vec::new();
     for line in body_lines(body) {
         let text = String::from_utf8_lossy(line);
         let mut w = text.split_ascii_whitespace();
-        let n = w.next().and_then(parse_u32).filter(|&n| n > 0);
-        let size = w.next().and_then(parse_u64);
-        match (n, size) {
-            (Some(n), Some(size)) => out.push((n, size)),
-            _ => return Err(bad_line("LIST", line)),
+        let n = w.next().and_then(parse_num).filter(|&n| n > 0);
+        match (n, w.next().and_then(&value)) {
+            (Some(n), Some(v)) => out.push((n, v)),
+            _ => return Err(bad_line(what, line)),
         }
     }
     Ok(out)
 }
 
+/// Parses a LIST body: `number size` per line, numbers from 1.
+pub fn parse_list(body: &[u8]) -> Result<Vec<(u32, u64)>> {
+    numbered(body, "LIST", parse_num)
+}
+
 /// Parses a UIDL body: `number unique-id` per line (the id is 1 to 70 printable
 /// characters, RFC 1939; longer ones are accepted).
 pub fn parse_uidl(body: &[u8]) -> Result<Vec<(u32, String)>> {
-    let mut out = Vec::new();
-    for line in body_lines(body) {
-        let text = String::from_utf8_lossy(line);
-        let mut w = text.split_ascii_whitespace();
-        let n = w.next().and_then(parse_u32).filter(|&n| n > 0);
-        let uid = w.next();
-        match (n, uid) {
-            (Some(n), Some(uid)) => out.push((n, uid.to_string())),
-            _ => return Err(bad_line("UIDL", line)),
-        }
-    }
-    Ok(out)
+    numbered(body, "UIDL", |uid| Some(uid.to_string()))
 }
 
 #[cfg(test)]
@@ -205,29 +190,24 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        assert_eq!(
-            parse_status(b"+OK Dovecot ready.").unwrap(),
-            Status::Ok("Dovecot ready.".into())
-        );
-        assert_eq!(parse_status(b"+OK").unwrap(), Status::Ok(String::new()));
-        assert_eq!(
-            parse_status(b"+ok fine\r\n").unwrap(),
-            Status::Ok("fine".into())
-        );
-        assert_eq!(
-            parse_status(b"-ERR [AUTH] Authentication failed.\r\n").unwrap(),
-            Status::Err("[AUTH] Authentication failed.".into())
-        );
-        assert_eq!(parse_status(b"-ERR").unwrap(), Status::Err(String::new()));
-        assert_eq!(
-            parse_status(b"+ PDEyMz4=").unwrap(),
-            Status::Continue("PDEyMz4=".into())
-        );
-        assert_eq!(parse_status(b"+").unwrap(), Status::Continue(String::new()));
-        assert_eq!(
-            parse_status(b"+ \n").unwrap(),
-            Status::Continue(String::new())
-        );
+        let ok = |t: &str| Status::Ok(t.into());
+        let err = |t: &str| Status::Err(t.into());
+        let cont = |t: &str| Status::Continue(t.into());
+        for (line, want) in [
+            (&b"+OK Dovecot ready."[..], ok("Dovecot ready.")),
+            (b"+OK", ok("")),
+            (b"+ok fine\r\n", ok("fine")),
+            (
+                b"-ERR [AUTH] Authentication failed.\r\n",
+                err("[AUTH] Authentication failed."),
+            ),
+            (b"-ERR", err("")),
+            (b"+ PDEyMz4=", cont("PDEyMz4=")),
+            (b"+", cont("")),
+            (b"+ \n", cont("")),
+        ] {
+            assert_eq!(parse_status(line).unwrap(), want, "{line:?}");
+        }
         for bad in [&b""[..], b"OK", b"+OKAY", b"-ERROR x", b"* OK", b"250 ok"] {
             let e = parse_status(bad).unwrap_err();
             assert_eq!(e.code, WD_E::Protocol, "{bad:?}");
@@ -302,28 +282,14 @@ mod tests {
         assert_eq!(parse_uidl(b"1\r\n").unwrap_err().code, WD_E::Protocol);
     }
 
-    /// Seeded random input (xorshift) through every entry point: no panic.
+    /// Seeded random input through every entry point: no panic.
     #[test]
     fn random_input_never_panics() {
-        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut rng = crate::test_rng::Rng::new(0x9E37_79B9_7F4A_7C15);
         const ALPHABET: &[u8] = b"+-OKERR [] \r\n0123456789 .SASLCAPA\x00\xff\xc3";
         for _ in 0..20_000 {
-            let len = (next() % 64) as usize;
-            let data: Vec<u8> = (0..len)
-                .map(|_| {
-                    let r = next();
-                    if r % 4 == 0 {
-                        r as u8
-                    } else {
-                        ALPHABET[(r as usize >> 8) % ALPHABET.len()]
-                    }
-                })
+            let data: Vec<u8> = (0..rng.below(64))
+                .map(|_| rng.byte_from(ALPHABET))
                 .collect();
             let _ = parse_status(&data);
             let _ = parse_capa(&data);

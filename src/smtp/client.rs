@@ -3,10 +3,10 @@
 
 use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
-use crate::auth::{self, Mechanism};
+use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{ConnectConfig, Connection};
-use crate::session::{AuthMethod, OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -50,14 +50,6 @@ impl std::fmt::Debug for SmtpClient {
             .field("caps", &self.caps)
             .finish()
     }
-}
-
-fn auth_error(mech: Mechanism, reply: &Reply) -> Error {
-    Error::new(
-        WD_E::Auth,
-        format!("authentication refused ({}): {}", mech.name(), reply),
-    )
-    .with_system(reply.one_line())
 }
 
 fn closing_error(reply: &Reply) -> Error {
@@ -236,158 +228,25 @@ impl SmtpClient {
         Ok(())
     }
 
-    fn choose_mechanism(&self) -> Result<Mechanism> {
-        let have_pw = self.cfg.password.is_some();
-        let have_tok = self.cfg.auth_token.is_some();
-        let offered = &self.caps.auth;
-        let forced = match self.cfg.auth_method {
-            AuthMethod::Auto => None,
-            AuthMethod::Plain => Some(Mechanism::Plain),
-            AuthMethod::Login => Some(Mechanism::Login),
-            AuthMethod::CramMd5 => Some(Mechanism::CramMd5),
-            AuthMethod::XOAuth2 => Some(Mechanism::XOAuth2),
-            AuthMethod::OAuthBearer => Some(Mechanism::OAuthBearer),
-            AuthMethod::Apop | AuthMethod::UserPass => {
-                return Err(Error::invalid_arg(
-                    "APOP and USER/PASS are POP3/IMAP methods, not SMTP authentication",
-                ));
-            }
-        };
-        if offered.is_empty() {
-            return Err(Error::new(
-                WD_E::Auth,
-                "credentials were given but the server offers no AUTH mechanism",
-            ));
-        }
-        let list = offered.join(" ");
-        let mech = match forced {
-            Some(m) => {
-                if !offered.iter().any(|o| o == m.name()) {
-                    return Err(Error::new(
-                        WD_E::Auth,
-                        format!(
-                            "the server does not offer AUTH {} (it offers: {list})",
-                            m.name()
-                        ),
-                    ));
-                }
-                m
-            }
-            None => auth::choose(offered, have_pw, have_tok).ok_or_else(|| {
-                Error::new(
-                    WD_E::Auth,
-                    format!(
-                        "no usable authentication mechanism: the server offers {list}, and a {} is configured",
-                        if have_tok { "token" } else { "password" }
-                    ),
-                )
-            })?,
-        };
-        if mech.uses_token() && !have_tok {
-            return Err(Error::new(
-                WD_E::Auth,
-                format!(
-                    "AUTH {} needs an access token (WD_PROP_AUTH_TOKEN)",
-                    mech.name()
-                ),
-            ));
-        }
-        if !mech.uses_token() && !have_pw {
-            return Err(Error::new(
-                WD_E::Auth,
-                format!("AUTH {} needs a password", mech.name()),
-            ));
-        }
-        Ok(mech)
-    }
-
-    /// AUTH with the forced or the strongest common mechanism. Nothing happens when
-    /// neither a password nor a token is configured.
+    /// AUTH with the forced or the strongest common mechanism (see [`auth::select`]).
+    /// Nothing happens when neither a password nor a token is configured.
     fn authenticate(&mut self) -> Result<()> {
-        if self.cfg.password.is_none() && self.cfg.auth_token.is_none() {
+        let (cfg, host) = (self.cfg.clone(), self.ccfg.host.clone());
+        let creds = Credentials::new(&cfg, &host, self.ccfg.port);
+        if creds.password.is_none() && creds.token.is_none() {
             return Ok(());
         }
-        let mech = self.choose_mechanism()?;
-        let user = self.cfg.user.clone();
-        let pass = self.cfg.password.clone().unwrap_or_default();
-        let token = self.cfg.auth_token.clone().unwrap_or_default();
-        let r = match mech {
-            Mechanism::Plain => {
-                let ir = auth::plain("", &user, &pass);
-                self.command_masked(&format!("AUTH PLAIN {ir}"), "AUTH PLAIN")?;
-                let r = self.read_reply()?;
-                if r.code == 334 {
-                    self.command_masked(&ir, "")?;
-                    self.read_reply()?
-                } else {
-                    r
-                }
-            }
-            Mechanism::Login => {
-                self.command("AUTH LOGIN")?;
-                let r = self.read_reply()?;
-                if r.code != 334 {
-                    return Err(auth_error(mech, &r));
-                }
-                self.command_masked(&auth::login_user(&user), "")?;
-                let r = self.read_reply()?;
-                if r.code != 334 {
-                    return Err(auth_error(mech, &r));
-                }
-                self.command_masked(&auth::login_pass(&pass), "")?;
-                self.read_reply()?
-            }
-            Mechanism::CramMd5 => {
-                self.command("AUTH CRAM-MD5")?;
-                let r = self.read_reply()?;
-                if r.code != 334 {
-                    return Err(auth_error(mech, &r));
-                }
-                let resp = auth::cram_md5(&user, &pass, r.first_text())?;
-                self.command_masked(&resp, "")?;
-                self.read_reply()?
-            }
-            Mechanism::XOAuth2 | Mechanism::OAuthBearer => {
-                let ir = if mech == Mechanism::XOAuth2 {
-                    auth::xoauth2(&user, &token)
-                } else {
-                    auth::oauthbearer(&user, &token, &self.ccfg.host, self.ccfg.port)
-                };
-                let name = mech.name();
-                self.command_masked(&format!("AUTH {name} {ir}"), &format!("AUTH {name}"))?;
-                let r = self.read_reply()?;
-                if r.code == 334 {
-                    // An error challenge (JSON): answer it, then read the final reply.
-                    let detail = auth::decode_challenge(r.first_text());
-                    self.command(&auth::oauth_abort(mech))?;
-                    let fin = self.read_reply()?;
-                    if fin.is_positive() {
-                        return Err(Error::new(
-                            WD_E::Auth,
-                            format!("authentication not completed ({name}): {fin}"),
-                        ));
-                    }
-                    return Err(Error::new(
-                        WD_E::Auth,
-                        format!(
-                            "authentication refused ({name}): {fin} (server said {})",
-                            detail.trim()
-                        ),
-                    )
-                    .with_system(format!(
-                        "{} / {}",
-                        detail.trim(),
-                        fin.one_line()
-                    )));
-                }
-                r
-            }
+        let offer = Offer {
+            protocol: PROTO,
+            sasl: Some(&self.caps.auth),
+            apop: None,
+            protocol_login: false,
         };
-        if r.code == 235 {
-            Ok(())
-        } else {
-            Err(auth_error(mech, &r))
-        }
+        let plan = auth::select(cfg.auth_method, &offer, &creds)?;
+        auth::sign_in(&plan, |m| match m {
+            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
+            _ => Err(Error::internal(format!("{m} is not an SMTP method"))),
+        })
     }
 
     /// Makes sure a usable connection is there: reopens after an error, checks an idle
@@ -767,6 +626,38 @@ impl SmtpClient {
             Err(e) if e.code == WD_E::ConnectionLost => Ok(()),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// The SMTP side of a SASL exchange (RFC 4954): `AUTH`, `334` challenges, `235`.
+struct Sasl<'a>(&'a mut SmtpClient);
+
+impl auth::Transport for Sasl<'_> {
+    const PROTOCOL: &'static str = PROTO;
+
+    /// AUTH always accepts an initial response.
+    fn initial_response_allowed(&self) -> bool {
+        true
+    }
+
+    fn command(&mut self, mech: Mechanism) -> String {
+        format!("AUTH {mech}")
+    }
+
+    fn send(&mut self, line: &str, masked: Option<&str>) -> Result<()> {
+        match masked {
+            Some(shown) => self.0.command_masked(line, shown),
+            None => self.0.command(line),
+        }
+    }
+
+    fn reply(&mut self) -> Result<auth::Reply> {
+        let r = self.0.read_reply()?;
+        Ok(match r.code {
+            334 => auth::Reply::Challenge(r.first_text().to_string()),
+            235 => auth::Reply::Success,
+            _ => auth::Reply::Failure(r.one_line()),
+        })
     }
 }
 

@@ -4,18 +4,11 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
+use crate::text;
 
-/// The bare address of "Name <addr@host>" or "addr@host" (angle brackets and white space
-/// removed).
-pub fn bare(addr: &str) -> String {
-    let a = addr.trim();
-    if let (Some(open), Some(close)) = (a.rfind('<'), a.rfind('>'))
-        && open < close
-    {
-        return a[open + 1..close].trim().to_string();
-    }
-    a.to_string()
-}
+/// The bare address of "Name <addr@host>" or "addr@host": the one mailbox parser of the
+/// message model.
+pub use crate::message::address::bare;
 
 /// Checks an envelope address (bare): no white space, control character or angle
 /// bracket (no command injection), a local part and a domain around the last '@'.
@@ -120,8 +113,8 @@ pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
     // Borrowed when nothing changes (the usual case: a built source), so sending does
     // not copy the message once more.
     let out = match strip_bcc(data) {
-        Cow::Borrowed(b) => crate::net::normalize_crlf(b),
-        Cow::Owned(v) => Cow::Owned(crate::net::normalize_crlf(&v).into_owned()),
+        Cow::Borrowed(b) => text::normalize_crlf(b),
+        Cow::Owned(v) => Cow::Owned(text::normalize_crlf(&v).into_owned()),
     };
     if out.is_empty() || out.ends_with(b"\r\n") {
         return out;
@@ -154,14 +147,6 @@ pub fn rcpt_to(addr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bare_addresses() {
-        assert_eq!(bare("Alice <alice@wd.test>"), "alice@wd.test");
-        assert_eq!(bare("  bob@wd.test "), "bob@wd.test");
-        assert_eq!(bare("\"A <b>\" <c@d>"), "c@d");
-        assert_eq!(bare("<>"), "");
-    }
 
     #[test]
     fn envelope_checks() {

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
+use crate::text;
 
 /// One complete server reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +68,7 @@ impl std::fmt::Display for Reply {
 }
 
 fn malformed(line: &[u8]) -> Error {
-    let shown: String = String::from_utf8_lossy(&line[..line.len().min(200)])
+    let shown: String = text::excerpt(line, 200)
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
@@ -125,8 +126,7 @@ impl ReplyParser {
     }
 
     fn push_inner(&mut self, line: &[u8]) -> Result<Option<Reply>> {
-        let line = line.strip_suffix(b"\n").unwrap_or(line);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = text::trim_line_end(line);
         if line.len() < 3 || !line[..3].iter().all(u8::is_ascii_digit) {
             return Err(malformed(line));
         }
@@ -379,35 +379,21 @@ mod tests {
     /// Protocol error.
     #[test]
     fn random_input_never_panics() {
-        let mut seed: u64 = 0x5eed_1234_abcd_0001;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_rng::Rng::new(0x5eed_1234_abcd_0001);
         let base: &[u8] = b"250-mail\r\n250-SIZE 100\r\n250 AUTH PLAIN\r\n550 5.1.1 no\r\n";
         for i in 0..20_000 {
             let mut data: Vec<u8> = if i % 2 == 0 {
-                let len = (next() % 64) as usize;
-                (0..len)
-                    .map(|_| {
-                        let r = next();
-                        // Bias towards the interesting bytes.
-                        match r % 6 {
-                            0 => b"0123456789"[(r >> 8) as usize % 10],
-                            1 => b" -\r\n."[(r >> 8) as usize % 5],
-                            _ => (r >> 16) as u8,
-                        }
-                    })
+                // Biased towards the interesting bytes.
+                (0..rng.below(64))
+                    .map(|_| rng.byte_from(b"0123456789 -\r\n."))
                     .collect()
             } else {
                 base.to_vec()
             };
-            for _ in 0..(next() % 4) {
-                let pos = (next() as usize) % data.len().max(1);
+            for _ in 0..rng.below(4) {
+                let pos = rng.below(data.len());
                 if pos < data.len() {
-                    data[pos] = next() as u8;
+                    data[pos] = rng.next() as u8;
                 }
             }
             match parse_all(&data) {

@@ -8,5 +8,7 @@
 //! ```
 #![allow(dead_code)]
 
+pub mod bench;
 pub mod fake_server;
 pub mod oauth_server;
+pub mod rng;

@@ -1,5 +1,10 @@
-//! Pure byte helpers for line-oriented protocols: fast byte search, CRLF
-//! normalisation and SMTP dot-stuffing. No I/O here.
+//! Small text and byte helpers shared by the protocol clients and the message model:
+//! fast byte search, line splitting, CRLF checking, normalisation and trimming, and
+//! calendar dates ([`date`]). Pure functions, no I/O; nothing here panics on any input.
+
+pub mod date;
+
+pub use date::DateTime;
 
 use std::borrow::Cow;
 
@@ -13,54 +18,69 @@ fn has_zero(w: u64) -> bool {
     (w.wrapping_sub(LO) & !w & HI) != 0
 }
 
-/// Position of the first `needle` byte in `hay`, scanning eight bytes at a time.
-pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    let pattern = LO.wrapping_mul(needle as u64);
+/// Position of the first byte of `hay` for which `is_match` holds, scanning eight bytes
+/// at a time: `word_hit` tells whether a word may hold such a byte.
+#[inline]
+fn find_by(
+    hay: &[u8],
+    word_hit: impl Fn(u64) -> bool,
+    is_match: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut chunks = hay.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
         let w = u64::from_ne_bytes(chunk.try_into().expect("chunk of 8"));
-        if has_zero(w ^ pattern) {
+        if word_hit(w) {
             // Exact position inside the word.
-            return chunk.iter().position(|&b| b == needle).map(|i| base + i);
+            return chunk.iter().position(|&b| is_match(b)).map(|i| base + i);
         }
         base += 8;
     }
     chunks
         .remainder()
         .iter()
-        .position(|&b| b == needle)
+        .position(|&b| is_match(b))
         .map(|i| base + i)
+}
+
+/// Position of the first `needle` byte in `hay`, scanning eight bytes at a time.
+pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    let pattern = LO.wrapping_mul(needle as u64);
+    find_by(hay, |w| has_zero(w ^ pattern), |b| b == needle)
 }
 
 /// Position of the first CR or LF byte in `hay`.
 pub fn find_cr_or_lf(hay: &[u8]) -> Option<usize> {
     let pcr = LO.wrapping_mul(b'\r' as u64);
     let plf = LO.wrapping_mul(b'\n' as u64);
-    let mut chunks = hay.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_ne_bytes(chunk.try_into().expect("chunk of 8"));
-        if has_zero(w ^ pcr) || has_zero(w ^ plf) {
-            return chunk
-                .iter()
-                .position(|&b| b == b'\r' || b == b'\n')
-                .map(|i| base + i);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\r' || b == b'\n')
-        .map(|i| base + i)
+    find_by(
+        hay,
+        |w| has_zero(w ^ pcr) || has_zero(w ^ plf),
+        |b| b == b'\r' || b == b'\n',
+    )
 }
 
-/// Splits `data` into lines on CRLF, bare CR or bare LF. Calls `f(content, has_end)`
-/// for every line; `has_end` is false only for a last line without any line end.
-fn for_each_line(data: &[u8], mut f: impl FnMut(&[u8], bool)) {
-    let mut rest = data;
-    while !rest.is_empty() {
+/// The lines of `data`, split on CRLF, bare CR or bare LF: each item is a line's content
+/// (line end removed) and whether a line end followed it (false only for a last line
+/// without any line end). Empty data has no line.
+pub fn lines(data: &[u8]) -> Lines<'_> {
+    Lines { rest: data }
+}
+
+/// Iterator of [`lines`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (&'a [u8], bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.rest;
+        if rest.is_empty() {
+            return None;
+        }
         match find_cr_or_lf(rest) {
             Some(i) => {
                 let end_len = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
@@ -68,12 +88,12 @@ fn for_each_line(data: &[u8], mut f: impl FnMut(&[u8], bool)) {
                 } else {
                     1
                 };
-                f(&rest[..i], true);
-                rest = &rest[i + end_len..];
+                self.rest = &rest[i + end_len..];
+                Some((&rest[..i], true))
             }
             None => {
-                f(rest, false);
-                rest = &[];
+                self.rest = &[];
+                Some((rest, false))
             }
         }
     }
@@ -119,79 +139,36 @@ pub fn normalize_crlf(data: &[u8]) -> Cow<'_, [u8]> {
         return Cow::Borrowed(data);
     }
     let mut out = Vec::with_capacity(data.len() + data.len() / 32 + 2);
-    for_each_line(data, |line, has_end| {
+    for (line, has_end) in lines(data) {
         out.extend_from_slice(line);
         if has_end {
             out.extend_from_slice(b"\r\n");
         }
-    });
+    }
     Cow::Owned(out)
 }
 
-/// Appends the SMTP DATA form of `data` to `out`: line ends normalised to CRLF (bare
-/// CR and bare LF included, so no SMTP smuggling), a dot doubled at the start of every
-/// line, a CRLF added when the data does not end with a line end, then ".\r\n".
-/// `sink` is called whenever `out` grows beyond `flush_at` bytes so large bodies
-/// can be streamed; it may drain `out`.
-pub(crate) fn dot_stuff_into<E>(
-    data: &[u8],
-    out: &mut Vec<u8>,
-    flush_at: usize,
-    mut sink: impl FnMut(&mut Vec<u8>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut rest = data;
-    while !rest.is_empty() {
-        if rest[0] == b'.' {
-            out.push(b'.');
-        }
-        match find_cr_or_lf(rest) {
-            Some(i) => {
-                let end_len = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                out.extend_from_slice(&rest[..i]);
-                out.extend_from_slice(b"\r\n");
-                rest = &rest[i + end_len..];
-            }
-            None => {
-                out.extend_from_slice(rest);
-                out.extend_from_slice(b"\r\n");
-                rest = &[];
-            }
-        }
-        if out.len() >= flush_at {
-            sink(out)?;
-        }
-    }
-    out.extend_from_slice(b".\r\n");
-    Ok(())
-}
-
-/// The complete SMTP DATA body for `data`, terminator included (see
-/// [`crate::net::Connection::write_dot_stuffed`]).
-pub fn dot_stuff(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 32 + 8);
-    let r: Result<(), ()> = dot_stuff_into(data, &mut out, usize::MAX, |_| Ok(()));
-    debug_assert!(r.is_ok());
-    out
-}
-
-/// Undoes dot-stuffing of one line's content (line end removed): a leading dot is
-/// dropped. Returns `None` for the terminating "." line.
-pub fn unstuff_line(line: &[u8]) -> Option<&[u8]> {
-    match line {
-        b"." => None,
-        [b'.', rest @ ..] => Some(rest),
-        _ => Some(line),
+/// [`normalize_crlf`] of a string, taking it: returned as is when already clean (the
+/// usual case for a received body), without a copy.
+pub fn normalize_crlf_string(s: String) -> String {
+    match normalize_crlf(s.as_bytes()) {
+        Cow::Borrowed(_) => s,
+        // Only ASCII CR/LF bytes were inserted or replaced: still valid UTF-8.
+        Cow::Owned(v) => String::from_utf8(v)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
 }
 
-/// Removes one line end (CRLF or LF) from the end of `line`.
+/// Removes one line end (CRLF, LF or a lone CR) from the end of `line`.
 pub fn trim_line_end(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Up to `max` bytes of `bytes` as (lossy) text, for error messages quoting what a peer
+/// sent.
+pub fn excerpt(bytes: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(max)]).into_owned()
 }
 
 #[cfg(test)]
@@ -240,6 +217,23 @@ mod tests {
     }
 
     #[test]
+    fn lines_split_on_every_line_end() {
+        let got: Vec<(&[u8], bool)> = lines(b"a\r\nb\rc\n\r\nd").collect();
+        assert_eq!(
+            got,
+            [
+                (&b"a"[..], true),
+                (b"b", true),
+                (b"c", true),
+                (b"", true),
+                (b"d", false)
+            ]
+        );
+        assert_eq!(lines(b"").count(), 0);
+        assert_eq!(lines(b"x\r\n").collect::<Vec<_>>(), [(&b"x"[..], true)]);
+    }
+
+    #[test]
     fn normalize_borrows_clean_data() {
         assert!(matches!(normalize_crlf(b"a\r\nb\r\n"), Cow::Borrowed(_)));
         assert!(matches!(normalize_crlf(b"no end"), Cow::Borrowed(_)));
@@ -253,6 +247,8 @@ mod tests {
         assert_eq!(&*normalize_crlf(b"\r\r\n"), b"\r\n\r\n");
         assert_eq!(&*normalize_crlf(b"x\r"), b"x\r\n");
         assert_eq!(&*normalize_crlf(b"\n\r"), b"\r\n\r\n");
+        assert_eq!(normalize_crlf_string("a\nb\r".into()), "a\r\nb\r\n");
+        assert_eq!(normalize_crlf_string("é\r\n".into()), "é\r\n");
     }
 
     #[test]
@@ -277,15 +273,14 @@ mod tests {
                 _ => true,
             })
         }
-        let alphabet = [b'a', b'\r', b'\n'];
-        let mut seed = 12345u32;
+        let mut rng = crate::test_rng::Rng::new(12345);
         for len in 0..300 {
             for _ in 0..20 {
+                // Mostly 'x', a line-end character one time in nine.
                 let mut d: Vec<u8> = (0..len)
                     .map(|_| {
-                        seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
-                        if (seed >> 16).is_multiple_of(9) {
-                            alphabet[((seed >> 8) % 3) as usize]
+                        if rng.below(9) == 0 {
+                            *rng.pick(b"a\r\n")
                         } else {
                             b'x'
                         }
@@ -300,45 +295,21 @@ mod tests {
     }
 
     #[test]
-    fn dot_stuff_cases() {
-        assert_eq!(dot_stuff(b""), b".\r\n");
-        assert_eq!(dot_stuff(b"hello"), b"hello\r\n.\r\n");
-        assert_eq!(dot_stuff(b"hello\r\n"), b"hello\r\n.\r\n");
-        assert_eq!(dot_stuff(b".\r\n"), b"..\r\n.\r\n");
-        assert_eq!(dot_stuff(b"a\n.\nb"), b"a\r\n..\r\nb\r\n.\r\n");
-        assert_eq!(dot_stuff(b"a\r.\r\n..x"), b"a\r\n..\r\n...x\r\n.\r\n");
-        // The SMTP smuggling sequence "\n.\n" is made harmless.
-        assert_eq!(dot_stuff(b"x\n.\nMAIL"), b"x\r\n..\r\nMAIL\r\n.\r\n");
-        assert_eq!(dot_stuff(b"x\r\n.\rMAIL"), b"x\r\n..\r\nMAIL\r\n.\r\n");
-        assert_eq!(dot_stuff(b"\r\n"), b"\r\n.\r\n");
-        assert_eq!(dot_stuff(b"a\r"), b"a\r\n.\r\n");
+    fn trim() {
+        for (line, want) in [
+            (&b"a\r\n"[..], &b"a"[..]),
+            (b"a\n", b"a"),
+            (b"a", b"a"),
+            (b"a\r", b"a"),
+            (b"a\r\r\n", b"a\r"),
+        ] {
+            assert_eq!(trim_line_end(line), want, "{line:?}");
+        }
     }
 
     #[test]
-    fn dot_stuff_streams_through_sink() {
-        let data: Vec<u8> = b".line\n".repeat(1000);
-        let mut out = Vec::new();
-        let mut sent = Vec::new();
-        let r: Result<(), ()> = dot_stuff_into(&data, &mut out, 100, |o| {
-            sent.extend_from_slice(o);
-            o.clear();
-            Ok(())
-        });
-        r.unwrap();
-        sent.extend_from_slice(&out);
-        assert_eq!(sent, dot_stuff(&data));
-        assert_eq!(sent.len(), 1000 * 8 + 3);
-    }
-
-    #[test]
-    fn unstuff_and_trim() {
-        assert_eq!(unstuff_line(b"."), None);
-        assert_eq!(unstuff_line(b".."), Some(&b"."[..]));
-        assert_eq!(unstuff_line(b"..x"), Some(&b".x"[..]));
-        assert_eq!(unstuff_line(b"x."), Some(&b"x."[..]));
-        assert_eq!(trim_line_end(b"a\r\n"), b"a");
-        assert_eq!(trim_line_end(b"a\n"), b"a");
-        assert_eq!(trim_line_end(b"a"), b"a");
-        assert_eq!(trim_line_end(b"a\r"), b"a");
+    fn excerpts() {
+        assert_eq!(excerpt(b"caf\xe9 ok", 4), "caf\u{fffd}");
+        assert_eq!(excerpt(b"ab", 200), "ab");
     }
 }
