@@ -15,11 +15,10 @@ pub use crate::ffi::types::{
 use crate::session::{
     AuthMethod, Mailbox, MessageRef, Outgoing, ReadOptions, Security, SessionConfig, SessionKind,
 };
-use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ffi::c_char;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// The open incoming connection of a session and its reading cursor.
 pub struct Incoming {
@@ -45,8 +44,8 @@ pub struct SessionEntry {
     pub incoming: Mutex<Option<Incoming>>,
 }
 
-static SESSIONS: Lazy<Mutex<HashMap<String, Arc<SessionEntry>>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
+static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<SessionEntry>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Looks a session name up (the table lock is held only for the lookup).
 pub fn find(name: &str) -> Result<Arc<SessionEntry>> {

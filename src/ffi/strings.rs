@@ -4,10 +4,10 @@
 //! thread-local slot and stay valid until the next library call on the same thread.
 //! Strings returned by object getters live in the object (see `message.rs`).
 
-use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
+use std::sync::LazyLock;
 
 thread_local! {
     static SLOT: RefCell<CString> = RefCell::new(CString::default());
@@ -27,8 +27,8 @@ pub fn ret_thread(s: &str) -> *const c_char {
 
 /// Static strings already converted (a small, bounded set: error descriptions).
 /// A `Vec` rather than a hash map so memory checkers see plain reachable blocks.
-static STATICS: Lazy<Mutex<Vec<(&'static str, &'static CStr)>>> =
-    Lazy::new(|| Mutex::new(Vec::new()));
+static STATICS: LazyLock<Mutex<Vec<(&'static str, &'static CStr)>>> =
+    LazyLock::new(|| Mutex::new(Vec::new()));
 
 /// A NUL-terminated copy of a static string, made once and kept for the process lifetime.
 pub fn static_cstr(s: &'static str) -> *const c_char {

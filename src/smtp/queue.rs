@@ -9,12 +9,11 @@ use super::spool::Spool;
 use crate::error::{Error, Result, WD_E};
 use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig};
 use crate::trace;
-use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -26,7 +25,8 @@ pub enum MailStatus {
     Error(Error),
 }
 
-static STATUSES: Lazy<Mutex<HashMap<i64, MailStatus>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+static STATUSES: LazyLock<Mutex<HashMap<i64, MailStatus>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 static NEXT_ID: AtomicI64 = AtomicI64::new(1);
 
 /// The status of a mail id, `None` for an id never issued.
