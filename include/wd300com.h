@@ -1907,10 +1907,10 @@ int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
 /**
  * State of an asynchronously sent message (`EmailEtat`).
  *
- * `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
- * Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
- * thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
- * for an unknown id. Thread-safe.
+ * `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage` (1 to 2147483647, never
+ * given twice in a process). Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or
+ * `WD_STATUS_ERROR` — then the thread's error state holds why (`ErreurInfo`) — or -1
+ * with `WD_E_INVALID_ARGUMENT` for an unknown id. Thread-safe.
  */
 int32_t EmailEtat(int32_t mail_id);
 

@@ -179,6 +179,11 @@ pub struct OutgoingMessage {
     pub data: Vec<u8>,
 }
 
+/// The identifier of a message queued for asynchronous sending (`WD_EMAIL_MAIL_ID`, the
+/// `mail_id` of `EmailEtat`): from 1 to `i32::MAX`, so that it crosses the C ABI as an
+/// `int32_t`; never 0.
+pub type MailId = i32;
+
 /// What happened to a message given to [`Outgoing::send`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -189,7 +194,7 @@ pub enum SendOutcome {
         refused: Vec<(String, String)>,
     },
     /// Queued for asynchronous sending; follow it with the mail id.
-    Queued { mail_id: i64 },
+    Queued { mail_id: MailId },
 }
 
 /// Result of probing one address with RCPT TO.

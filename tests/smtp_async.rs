@@ -149,7 +149,7 @@ fn five_hundred_messages_from_four_threads() {
     let sink = Sink::start();
     let out = Mutex::new(open_outgoing(&cfg(sink.port, None), 600).unwrap());
     let t0 = Instant::now();
-    let ids: Vec<i64> = std::thread::scope(|s| {
+    let ids: Vec<i32> = std::thread::scope(|s| {
         let hs: Vec<_> = (0..4)
             .map(|t| {
                 let out = &out;
@@ -181,7 +181,7 @@ fn five_hundred_messages_from_four_threads() {
     let counts = sink.counts();
     assert_eq!(counts.len(), 500);
     assert!(counts.values().all(|&n| n == 1));
-    assert_eq!(status(i64::MAX), None);
+    assert_eq!(status(i32::MAX), None);
 }
 
 #[test]

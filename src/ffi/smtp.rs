@@ -225,14 +225,14 @@ pub unsafe extern "C" fn EmailSendMessage(
 
 /// State of an asynchronously sent message (`EmailEtat`).
 ///
-/// `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage`.
-/// Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or `WD_STATUS_ERROR` — then the
-/// thread's error state holds why (`ErreurInfo`) — or -1 with `WD_E_INVALID_ARGUMENT`
-/// for an unknown id. Thread-safe.
+/// `mail_id`: the `WD_EMAIL_MAIL_ID` set by `EmailEnvoieMessage` (1 to 2147483647, never
+/// given twice in a process). Returns `WD_STATUS_PENDING`, `WD_STATUS_SENT`, or
+/// `WD_STATUS_ERROR` — then the thread's error state holds why (`ErreurInfo`) — or -1
+/// with `WD_E_INVALID_ARGUMENT` for an unknown id. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailEtat(mail_id: i32) -> i32 {
     ffi_guard!("EmailEtat", -1, {
-        match status(i64::from(mail_id)) {
+        match status(mail_id) {
             None => Err(Error::invalid_arg(format!("unknown mail id {mail_id}"))),
             Some(MailStatus::Pending) => Ok(WD_STATUS_PENDING),
             Some(MailStatus::Sent) => Ok(WD_STATUS_SENT),

@@ -51,7 +51,7 @@ pub struct Email {
     /// 1 when a read function found no message (WLangage `Email.EnDehors`).
     pub out: bool,
     /// Asynchronous send identifier (for `EmailEtat`), 0 when none.
-    pub mail_id: i64,
+    pub mail_id: i32,
     /// Recipients refused at the last send, each `addr: server reply`.
     pub refused: Vec<String>,
     /// Raw RFC 5322 source (built or received).

@@ -7,12 +7,11 @@
 use super::client::{Delivery, PROTO, SmtpClient};
 use super::spool::Spool;
 use crate::error::{Error, Result, WD_E};
-use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig};
+use crate::session::{MailId, OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig};
 use crate::trace;
 use parking_lot::{Condvar, Mutex};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque, hash_map::Entry};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -25,27 +24,56 @@ pub enum MailStatus {
     Error(Error),
 }
 
-static STATUSES: LazyLock<Mutex<HashMap<i64, MailStatus>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-static NEXT_ID: AtomicI64 = AtomicI64::new(1);
+/// The mail ids issued and their statuses, kept for the life of the process.
+#[derive(Default)]
+struct MailIds {
+    statuses: HashMap<MailId, MailStatus>,
+    /// The last id issued (0: none yet).
+    last: MailId,
+}
+
+impl MailIds {
+    /// Issues a new id, `Pending`: the next one after the last issued, from 1 to
+    /// `i32::MAX` then 1 again, never 0 and never an id whose status is still kept.
+    /// Fails only when every id is kept.
+    fn issue(&mut self) -> Result<MailId> {
+        // Among `len + 1` consecutive ids at least one is free.
+        for _ in 0..=self.statuses.len() {
+            self.last = self.last.checked_add(1).unwrap_or(1).max(1);
+            if let Entry::Vacant(v) = self.statuses.entry(self.last) {
+                v.insert(MailStatus::Pending);
+                return Ok(self.last);
+            }
+        }
+        Err(Error::internal("every asynchronous mail id is in use"))
+    }
+
+    fn status(&self, mail_id: MailId) -> Option<&MailStatus> {
+        self.statuses.get(&mail_id)
+    }
+
+    fn set(&mut self, mail_id: MailId, status: MailStatus) {
+        self.statuses.insert(mail_id, status);
+    }
+}
+
+static MAIL_IDS: LazyLock<Mutex<MailIds>> = LazyLock::new(Default::default);
 
 /// The status of a mail id, `None` for an id never issued.
-pub fn status(mail_id: i64) -> Option<MailStatus> {
-    STATUSES.lock().get(&mail_id).cloned()
+pub fn status(mail_id: MailId) -> Option<MailStatus> {
+    MAIL_IDS.lock().status(mail_id).cloned()
 }
 
-fn set_status(mail_id: i64, s: MailStatus) {
-    STATUSES.lock().insert(mail_id, s);
+fn set_status(mail_id: MailId, s: MailStatus) {
+    MAIL_IDS.lock().set(mail_id, s);
 }
 
-fn new_id() -> i64 {
-    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    set_status(id, MailStatus::Pending);
-    id
+fn new_id() -> Result<MailId> {
+    MAIL_IDS.lock().issue()
 }
 
 struct Job {
-    id: i64,
+    id: MailId,
     msg: OutgoingMessage,
     spool_file: Option<PathBuf>,
 }
@@ -104,7 +132,7 @@ impl AsyncOutgoing {
             let mut st = shared.state.lock();
             for (path, msg) in left {
                 st.queue.push_back(Job {
-                    id: new_id(),
+                    id: new_id()?,
                     msg,
                     spool_file: Some(path),
                 });
@@ -127,7 +155,7 @@ impl AsyncOutgoing {
         })
     }
 
-    fn queue(&mut self, msg: OutgoingMessage) -> Result<i64> {
+    fn queue(&mut self, msg: OutgoingMessage) -> Result<MailId> {
         if msg.recipients.is_empty() {
             return Err(Error::invalid_arg("the message has no recipient"));
         }
@@ -144,7 +172,7 @@ impl AsyncOutgoing {
             Some(sp) => Some(sp.write(&msg)?),
             None => None,
         };
-        let id = new_id();
+        let id = new_id()?;
         let mut st = self.shared.state.lock();
         st.queue.push_back(Job {
             id,
@@ -315,5 +343,45 @@ impl Drop for AsyncOutgoing {
         let mut st = self.shared.state.lock();
         st.closing = true;
         self.shared.cond.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_ids_start_at_one_and_are_pending() {
+        let mut ids = MailIds::default();
+        assert_eq!(ids.issue().unwrap(), 1);
+        assert_eq!(ids.issue().unwrap(), 2);
+        assert_eq!(ids.status(1), Some(&MailStatus::Pending));
+        assert_eq!(ids.status(3), None);
+    }
+
+    #[test]
+    fn mail_ids_wrap_to_one_skipping_zero_and_kept_ids() {
+        let mut ids = MailIds::default();
+        for id in [1, 2, 4] {
+            ids.set(id, MailStatus::Sent);
+        }
+        ids.last = i32::MAX - 1;
+        assert_eq!(ids.issue().unwrap(), i32::MAX);
+        // Past i32::MAX: never 0 or a negative id, never 1, 2 or 4 (still kept).
+        assert_eq!(ids.issue().unwrap(), 3);
+        assert_eq!(ids.issue().unwrap(), 5);
+        assert_eq!(ids.status(i32::MAX), Some(&MailStatus::Pending));
+        assert_eq!(ids.status(1), Some(&MailStatus::Sent));
+    }
+
+    #[test]
+    fn mail_ids_issued_across_the_wrap_are_unique_and_positive() {
+        let mut ids = MailIds::default();
+        for id in [i32::MAX - 1, 1, 3] {
+            ids.set(id, MailStatus::Sent);
+        }
+        ids.last = i32::MAX - 3;
+        let issued: Vec<MailId> = (0..5).map(|_| ids.issue().unwrap()).collect();
+        assert_eq!(issued, [i32::MAX - 2, i32::MAX, 2, 4, 5]);
     }
 }
