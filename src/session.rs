@@ -241,9 +241,10 @@ pub struct MessageRef {
 }
 
 /// An open incoming (POP3 or IMAP) connection: the shared reading API runs on this.
-/// Folder operations default to `WD_E_NOT_SUPPORTED` (POP3 has one mailbox).
+/// The defaults are POP3's: no flags, numbers kept until QUIT, and the folder operations
+/// `WD_E_NOT_SUPPORTED` (POP3 has one mailbox).
 pub trait Mailbox: Send {
-    /// "POP3" or "IMAP".
+    /// "POP3" or "IMAP", for messages.
     fn protocol(&self) -> &'static str;
     /// The messages of the mailbox (or selected folder) in order, filtered by `opts`.
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>>;
@@ -269,6 +270,17 @@ pub trait Mailbox: Send {
     fn delete(&mut self, msg: &MessageRef) -> Result<()>;
     /// Ends the session cleanly (QUIT / LOGOUT).
     fn close(&mut self) -> Result<()>;
+
+    /// True when messages carry flags, \Seen among them (IMAP): reading a message sets
+    /// it, and the reader writes it for the messages it read ahead. Default: no flags.
+    fn has_flags(&self) -> bool {
+        false
+    }
+    /// True when removing a message renumbers the ones after it at once (IMAP expunge).
+    /// Default: the numbers stay until the session ends (POP3 DELE).
+    fn renumbers_after_expunge(&self) -> bool {
+        false
+    }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {
         Err(not_imap(self.protocol(), "folders"))

@@ -298,8 +298,7 @@ fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
             Some(email) => email,
             None => fetch_batch(inc, pos, forward, opts)?,
         };
-        let has_flags = inc.mailbox.protocol() == "IMAP";
-        if has_flags && !opts.keep_unseen && !opts.header_only && !email.seen {
+        if inc.mailbox.has_flags() && !opts.keep_unseen && !opts.header_only && !email.seen {
             email.seen = true;
             inc.listing[pos].seen = true;
             inc.ahead.pending_seen.push(r.clone());
@@ -881,7 +880,7 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
         with_incoming(name, |inc| {
             let r = message_ref(inc, &msg)?;
             inc.mailbox.delete(&r)?;
-            let renumber = inc.mailbox.protocol() == "IMAP";
+            let renumber = inc.mailbox.renumbers_after_expunge();
             inc.ahead.forget(&r, renumber);
             if let Some(pos) = inc.listing.iter().position(|x| *x == r) {
                 inc.listing.remove(pos);

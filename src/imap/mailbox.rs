@@ -125,6 +125,15 @@ impl Mailbox for ImapClient {
         "IMAP"
     }
 
+    fn has_flags(&self) -> bool {
+        true
+    }
+
+    /// Deleting and moving expunge at once: the messages after move down one.
+    fn renumbers_after_expunge(&self) -> bool {
+        true
+    }
+
     /// UID SEARCH (ALL or UNSEEN) and one UID FETCH of UID/FLAGS/RFC822.SIZE for all,
     /// pipelined in one round trip; in sequence order.
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
