@@ -11,6 +11,8 @@ pub mod message;
 pub mod net;
 pub mod oauth2;
 pub mod pop3;
+pub mod reader;
+pub mod registry;
 pub mod session;
 pub mod smtp;
 pub mod text;

@@ -1,6 +1,8 @@
 //! Session settings shared by the three protocols (the WLangage `emailSession…` types).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, WD_E};
+use crate::message::Email;
+use crate::message::address::{bare, split_list};
 
 /// Protocol of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +181,34 @@ pub struct OutgoingMessage {
     pub data: Vec<u8>,
 }
 
+impl OutgoingMessage {
+    /// The envelope of a message whose source is built: MAIL FROM the bare sender, RCPT TO
+    /// every To, Cc and Bcc address (Bcc never appears in the headers).
+    pub fn of(email: &Email) -> Result<OutgoingMessage> {
+        let from = bare(&email.sender);
+        if from.is_empty() {
+            return Err(Error::invalid_arg(
+                "the message has no sender (WD_EMAIL_SENDER)",
+            ));
+        }
+        let recipients: Vec<String> = (email.to.iter().chain(&email.cc).chain(&email.bcc))
+            .flat_map(|a| split_list(a))
+            .map(|a| bare(&a))
+            .filter(|a| !a.is_empty())
+            .collect();
+        if recipients.is_empty() {
+            return Err(Error::invalid_arg(
+                "the message has no recipient (To, Cc or Bcc)",
+            ));
+        }
+        Ok(OutgoingMessage {
+            from,
+            recipients,
+            data: email.source.clone(),
+        })
+    }
+}
+
 /// The identifier of a message queued for asynchronous sending (`WD_EMAIL_MAIL_ID`, the
 /// `mail_id` of `EmailEtat`): from 1 to `i32::MAX`, so that it crosses the C ABI as an
 /// `int32_t`; never 0.
@@ -195,6 +225,45 @@ pub enum SendOutcome {
     },
     /// Queued for asynchronous sending; follow it with the mail id.
     Queued { mail_id: MailId },
+}
+
+impl SendOutcome {
+    /// What the message keeps of this send: its mail id (0 when not queued) and the
+    /// recipients refused, each "address: reply".
+    pub fn results(&self) -> (MailId, Vec<String>) {
+        match self {
+            SendOutcome::Queued { mail_id } => (*mail_id, Vec::new()),
+            SendOutcome::Sent { refused, .. } => (
+                0,
+                refused.iter().map(|(a, r)| format!("{a}: {r}")).collect(),
+            ),
+        }
+    }
+
+    /// `Err(WD_E_RECIPIENT_REFUSED)` for a send that reached nobody.
+    pub fn reached_someone(&self) -> Result<()> {
+        match self {
+            SendOutcome::Sent {
+                accepted: 0,
+                refused,
+            } => Err(all_refused(refused)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The error of a message every recipient refused: the first refusal in the message, its
+/// reply as the server's.
+pub fn all_refused(refused: &[(String, String)]) -> Error {
+    let (first, reply) = refused
+        .first()
+        .map(|(a, r)| (format!("{a}: {r}"), r.clone()))
+        .unwrap_or_default();
+    Error::new(
+        WD_E::RecipientRefused,
+        format!("every recipient was refused ({first})"),
+    )
+    .with_system(reply)
 }
 
 /// Result of probing one address with RCPT TO.

@@ -1,22 +1,10 @@
 //! IMAP openers (API.md §2): `EmailOuvreSessionIMAP` / `EmailStartIMAPSession`.
 //! Declared IMAP sessions open through `EmailOuvreSessionDeclaree`.
 
-use crate::error::Result;
-use crate::ffi::args;
-use crate::ffi::session;
-use crate::session::{SessionConfig, SessionKind};
+use crate::ffi::session::{login, login_strings};
+use crate::registry;
+use crate::session::SessionKind;
 use std::ffi::c_char;
-
-fn open_imap(user: &str, password: &str, server: &str, port: i32, option: i32) -> Result<i32> {
-    let mut cfg = SessionConfig::new(SessionKind::Imap);
-    cfg.host = server.to_string();
-    cfg.port = session::port_arg(port, "port")?;
-    cfg.user = user.to_string();
-    cfg.password = Some(password.to_string());
-    cfg.security = session::security_from(option)?;
-    session::open_or_release(user, &cfg)?;
-    Ok(1)
-}
 
 /// Opens an IMAP session named after `user` (`EmailOuvreSessionIMAP`): connects to
 /// `server:port` (port 0: 143, or 993 with `WD_OPTION_SSL`), secures the connection as
@@ -39,13 +27,10 @@ pub unsafe extern "C" fn EmailOuvreSessionIMAP(
     option: i32,
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionIMAP", 0, {
-        // SAFETY: caller contract.
-        let user = unsafe { args::cstr(user, "user") }?;
-        // SAFETY: caller contract.
-        let password = unsafe { args::cstr(password, "password") }?;
-        // SAFETY: caller contract.
-        let server = unsafe { args::cstr(server, "server") }?;
-        open_imap(user, password, server, port, option)
+        // SAFETY: caller contract (the password is required).
+        let strings = unsafe { login_strings(user, password, server, true) }?;
+        registry::open_login(SessionKind::Imap, &login(strings, port, option)?)?;
+        Ok(1)
     })
 }
 

@@ -1,51 +1,11 @@
 //! POP3 session openers (API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
 //! POP3 + SMTP `EmailOuvreSession`.
 
-use crate::error::Result;
 use crate::ffi::args;
-use crate::ffi::session;
-use crate::session::{Security, SessionConfig, SessionKind};
+use crate::ffi::session::{login, login_strings, port_arg};
+use crate::registry::{self, Login};
+use crate::session::{Security, SessionKind};
 use std::ffi::c_char;
-
-/// The configuration of a POP3 connection opened by a legacy opener.
-fn pop3_config(
-    user: &str,
-    password: Option<&str>,
-    server: &str,
-    port: u16,
-    security: Security,
-) -> SessionConfig {
-    let mut cfg = SessionConfig::new(SessionKind::Pop3);
-    cfg.user = user.to_string();
-    cfg.password = password.map(str::to_string);
-    cfg.host = server.trim().to_string();
-    cfg.port = port;
-    cfg.security = security;
-    cfg
-}
-
-/// Opens POP3 under `user`; on failure the name is released.
-fn open_pop3(user: &str, cfg: &SessionConfig) -> Result<()> {
-    session::open_or_release(user, cfg)
-}
-
-/// Safe body of `EmailOuvreSession`: POP3 then SMTP under one name; if SMTP fails the
-/// POP3 half is closed again (no half-open session).
-fn open_combined(user: &str, pop3: &SessionConfig, smtp: &SessionConfig) -> Result<()> {
-    open_pop3(user, pop3)?;
-    if let Err(e) = session::open(user, smtp) {
-        if let Ok(entry) = session::find(user) {
-            let inc = entry.incoming.lock().take();
-            if let Some(mut inc) = inc {
-                // Nothing was deleted yet: QUIT only ends the session politely.
-                let _ = inc.mailbox.close();
-            }
-        }
-        session::open_failed(user);
-        return Err(e);
-    }
-    Ok(())
-}
 
 /// Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
 /// `server:port`, secures the connection as `option` says and logs in as `user`.
@@ -77,15 +37,8 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionPOP3", 0, {
         // SAFETY: caller contract.
-        let user = unsafe { args::cstr(user, "user") }?;
-        // SAFETY: caller contract.
-        let password = unsafe { args::opt_cstr(password, "password") }?;
-        // SAFETY: caller contract.
-        let server = unsafe { args::cstr(server, "server") }?;
-        let port = session::port_arg(port, "port")?;
-        let security = session::security_from(option)?;
-        let cfg = pop3_config(user, password, server, port, security);
-        open_pop3(user, &cfg)?;
+        let strings = unsafe { login_strings(user, password, server, false) }?;
+        registry::open_login(SessionKind::Pop3, &login(strings, port, option)?)?;
         Ok(1)
     })
 }
@@ -133,26 +86,18 @@ pub unsafe extern "C" fn EmailOuvreSession(
 ) -> i32 {
     ffi_guard!("EmailOuvreSession", 0, {
         // SAFETY: caller contract.
-        let user = unsafe { args::cstr(user, "user") }?;
+        let (user, password, pop3) = unsafe { login_strings(user, password, pop3_server, false) }?;
         // SAFETY: caller contract.
-        let password = unsafe { args::opt_cstr(password, "password") }?;
-        // SAFETY: caller contract.
-        let pop3_server = unsafe { args::cstr(pop3_server, "POP3 server") }?;
-        // SAFETY: caller contract.
-        let smtp_server = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
-        let pop3 = pop3_config(
+        let smtp = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
+        let login = Login {
             user,
             password,
-            pop3_server,
-            session::port_arg(pop3_port, "POP3 port")?,
-            Security::None,
-        );
-        let mut smtp = SessionConfig::new(SessionKind::Smtp);
-        smtp.user = user.to_string();
-        smtp.host = smtp_server.unwrap_or(pop3_server).trim().to_string();
-        smtp.port = session::port_arg(smtp_port, "SMTP port")?;
-        smtp.asynchronous = asynchronous != 0;
-        open_combined(user, &pop3, &smtp)?;
+            server: pop3,
+            port: port_arg(pop3_port, "POP3 port")?,
+            security: Security::None,
+            asynchronous: args::flag(asynchronous),
+        };
+        registry::open_pop3_smtp(&login, smtp, port_arg(smtp_port, "SMTP port")?)?;
         Ok(1)
     })
 }

@@ -1,16 +1,17 @@
-//! The reading and folder API shared by POP3 and IMAP (API.md §4): one implementation
-//! over the `Mailbox` trait, whatever the protocol of the session's incoming connection.
+//! The reading and folder API shared by POP3 and IMAP (API.md §4): thin wrappers over the
+//! session's [`crate::reader::Reader`], whatever the protocol of its connection.
 
-use crate::error::{Error, Result, WD_E};
+use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve, resolve_raw};
-use crate::ffi::session::{self, Incoming};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
 };
 use crate::message::Email;
+use crate::reader::{ReadMessage, Reader, ServerId, Step};
+use crate::registry;
 use crate::session::{MessageRef, ReadOptions};
 use parking_lot::Mutex;
 use std::ffi::c_char;
@@ -27,215 +28,56 @@ fn read_options(options: i32) -> Result<ReadOptions> {
         unread_only: options & WD_READ_UNREAD != 0,
         header_only: options & WD_READ_HEADER != 0,
         keep_unseen: options & WD_READ_KEEP_UNSEEN != 0,
-        defer_parse: false,
+        // A message handle parses its message on first access.
+        defer_parse: true,
     })
 }
 
-fn no_incoming(name: &str) -> Error {
-    Error::new(
-        WD_E::UnknownSession,
-        format!("session {name:?} has no open POP3 or IMAP connection"),
-    )
+/// A message object holding `email` as read from session `session` with `opts`: one
+/// read with headers only remembers where it came from, to be completed on first access
+/// of a body field ([`complete`]).
+fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> EmailObj {
+    let origin = email.header_only.then(|| Origin {
+        session: session.to_string(),
+        msg: msg.clone(),
+        opts,
+    });
+    let mut obj = EmailObj::new(email, true);
+    obj.origin = origin;
+    obj
 }
 
-/// Runs `f` on the incoming connection of session `name` (its lock held for the call),
-/// after writing the \Seen flags owed by the reading loop ([`flush_seen`]).
-fn with_incoming<T>(name: &str, f: impl FnOnce(&mut Incoming) -> Result<T>) -> Result<T> {
-    with_incoming_raw(name, |inc| {
-        flush_seen(inc)?;
-        f(inc)
-    })
-}
-
-/// [`with_incoming`] without the flush (the reading loop flushes with its next batch).
-fn with_incoming_raw<T>(name: &str, f: impl FnOnce(&mut Incoming) -> Result<T>) -> Result<T> {
-    let e = session::find(name)?;
-    let mut guard = e.incoming.lock();
-    let inc = guard.as_mut().ok_or_else(|| no_incoming(name))?;
-    f(inc)
-}
-
-/// Largest read-ahead batch of the `EmailLit…` loop (messages).
-const AHEAD_MAX: usize = 64;
-/// A batch stops before its listed sizes pass this (it holds one message at least).
-const AHEAD_MAX_BYTES: u64 = 8 << 20;
-
-/// Read-ahead of the `EmailLit…` loop: each fetch also brings the next messages in the
-/// reading direction, the batch growing 1, 2, 4 … [`AHEAD_MAX`]. Batches of more than one
-/// message use BODY.PEEK; the messages handed out are marked \Seen later, in one command.
-#[derive(Default)]
-pub struct ReadAhead {
-    /// Fetched, not handed out yet (at most one batch).
-    cache: Vec<(MessageRef, Email)>,
-    /// The reading options the cache was fetched for.
-    opts: ReadOptions,
-    /// Size of the last batch (0: start again at 1).
-    window: usize,
-    /// Handed out without the server setting \Seen: owed a \Seen (IMAP).
-    pending_seen: Vec<MessageRef>,
-}
-
-impl ReadAhead {
-    /// Drops the cache and restarts the window (the \Seen owed stay).
-    fn clear(&mut self) {
-        self.cache.clear();
-        self.window = 0;
-    }
-
-    /// Takes the cached message `r` (same UID and number).
-    fn take(&mut self, r: &MessageRef) -> Option<Email> {
-        let i = self
-            .cache
-            .iter()
-            .position(|(c, _)| c.uid == r.uid && c.number == r.number)?;
-        Some(self.cache.remove(i).1)
-    }
-
-    /// Drops message `r` (deleted or moved). IMAP renumbers the messages after it.
-    fn forget(&mut self, r: &MessageRef, renumber: bool) {
-        self.take(r);
-        for (c, e) in &mut self.cache {
-            if renumber && c.number > r.number {
-                c.number -= 1;
-                e.number -= 1;
-            }
-        }
-    }
-}
-
-/// Sets \Seen on the messages the reading loop handed out from read-ahead batches (one
-/// command). Runs before any other operation on the mailbox and before closing it.
-pub fn flush_seen(inc: &mut Incoming) -> Result<()> {
-    if inc.ahead.pending_seen.is_empty() {
-        return Ok(());
-    }
-    let pending = std::mem::take(&mut inc.ahead.pending_seen);
-    inc.mailbox.set_seen_many(&pending, true)
-}
-
-/// Fetches `listing[pos]` and, into the cache, the messages after it in the reading
-/// direction (see [`ReadAhead`]), with the \Seen flags owed in the same round trip.
-fn fetch_batch(inc: &mut Incoming, pos: usize, forward: bool, opts: ReadOptions) -> Result<Email> {
-    let ahead = &mut inc.ahead;
-    ahead.window = (ahead.window * 2).clamp(1, AHEAD_MAX);
-    let order: Vec<usize> = if forward {
-        (pos..inc.listing.len()).take(ahead.window).collect()
-    } else {
-        (0..=pos).rev().take(ahead.window).collect()
+/// Stores the result of a read into handle `h` (0 = the legacy structure): the message,
+/// or "no message" (`WD_EMAIL_OUT` = 1) past an end.
+fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) -> Result<i32> {
+    let read = match read {
+        Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
+        None => EmailObj::new(
+            Email {
+                out: true,
+                ..Email::default()
+            },
+            false,
+        ),
     };
-    let mut refs: Vec<MessageRef> = Vec::with_capacity(order.len());
-    let mut bytes = 0u64;
-    for i in order {
-        let r = &inc.listing[i];
-        bytes = bytes.saturating_add(r.size);
-        if !refs.is_empty() && bytes > AHEAD_MAX_BYTES {
-            break;
-        }
-        refs.push(r.clone());
-    }
-    // A lone message is fetched as asked (BODY[] sets \Seen): what a one-message read
-    // costs without read-ahead.
-    let fetch_opts = if refs.len() > 1 {
-        ReadOptions {
-            keep_unseen: true,
-            ..opts
-        }
-    } else {
-        opts
-    };
-    let pending = std::mem::take(&mut ahead.pending_seen);
-    let emails = match inc.mailbox.fetch_after_seen(&pending, &refs, fetch_opts) {
-        // A message read ahead may be gone or refused: read the one asked for alone.
-        Err(e) if refs.len() > 1 && e.code == WD_E::Protocol => {
-            refs.truncate(1);
-            inc.mailbox.fetch_after_seen(&pending, &refs, opts)?
-        }
-        r => r?,
-    };
-    if emails.len() != refs.len() {
-        return Err(Error::internal(
-            "server returned a different number of messages",
-        ));
-    }
-    let mut batch = refs.into_iter().zip(emails);
-    let (_, first) = batch
-        .next()
-        .ok_or_else(|| Error::internal("server returned no message"))?;
-    inc.ahead.cache = batch.collect();
-    Ok(first)
-}
-
-/// Stores a read message into handle `h` (0 = legacy structure).
-fn store(
-    h: i32,
-    session: &str,
-    email: Email,
-    r: Option<&MessageRef>,
-    opts: ReadOptions,
-) -> Result<()> {
     let obj = resolve_raw(h)?;
     let mut o = obj.lock();
-    let header_only = email.header_only;
-    o.replace(email, true);
-    if header_only && let Some(r) = r {
-        o.origin = Some(Origin {
-            session: session.to_string(),
-            msg: r.clone(),
-            opts,
-        });
-    }
-    Ok(())
-}
-
-/// Marks handle `h` as "no message" (`WD_EMAIL_OUT` = 1).
-fn store_out(h: i32) -> Result<()> {
-    let obj = resolve_raw(h)?;
-    let mut o = obj.lock();
-    o.replace(
-        Email {
-            out: true,
-            ..Email::default()
-        },
-        false,
-    );
-    Ok(())
+    o.replace(read.email, read.built);
+    o.origin = read.origin;
+    Ok(1)
 }
 
 /// Completes a message read with headers only, on first access of a body field.
 /// No lock is held across another: message, then session, then message again.
 pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
-    let origin = {
-        let o = obj.lock();
-        if !o.email.header_only {
-            return Ok(());
-        }
-        match &o.origin {
-            Some(origin) => origin.clone(),
-            None => return Ok(()),
-        }
+    let origin = match &obj.lock() {
+        o if o.email.header_only => o.origin.clone(),
+        _ => None,
     };
-    // Parsed at once: the caller reads a body field right after.
-    let opts = ReadOptions {
-        header_only: false,
-        defer_parse: false,
-        ..origin.opts
+    let Some(origin) = origin else {
+        return Ok(());
     };
-    let mut full = with_incoming(&origin.session, |inc| {
-        inc.mailbox.fetch(std::slice::from_ref(&origin.msg), opts)
-    })
-    .map_err(|e| {
-        Error::new(
-            e.code,
-            format!(
-                "cannot complete the message read with headers only: {}",
-                e.message
-            ),
-        )
-        .with_system(e.system.clone().unwrap_or_default())
-    })?;
-    let full = full
-        .pop()
-        .ok_or_else(|| Error::internal("server returned no message"))?;
+    let full = registry::complete(&origin.session, &origin.msg, origin.opts)?;
     let mut o = obj.lock();
     if o.email.header_only {
         o.complete_with(full);
@@ -243,73 +85,40 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
     Ok(())
 }
 
-enum Step {
-    First,
-    Next,
-    Previous,
-    Last,
+/// The body of the `EmailLit…` moves: decodes the session name and reads into `email`.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn read_move(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+    step: Step,
+) -> Result<i32> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    let opts = read_options(options)?;
+    resolve_raw(email.0)?; // validate the handle before any network traffic
+    let read = registry::with_reader(name, |r| r.step(step, opts))?;
+    store(email.0, name, read, opts)
 }
 
-fn read_step(name: &str, h: i32, options: i32, step: Step) -> Result<i32> {
-    let opts = ReadOptions {
-        defer_parse: true,
-        ..read_options(options)?
-    };
-    resolve_raw(h)?; // validate the handle before any network traffic
-    let fetched = with_incoming_raw(name, |inc| {
-        let relist = matches!(step, Step::First | Step::Last)
-            || !inc.listed
-            || inc.listing_opts.unread_only != opts.unread_only;
-        if relist {
-            flush_seen(inc)?;
-            inc.ahead.clear();
-            inc.listing = inc.mailbox.list(opts)?;
-            inc.listing_opts = opts;
-            inc.listed = true;
-            inc.cursor = match step {
-                Step::Last | Step::Previous => inc.listing.len() as isize,
-                _ => -1,
-            };
-        }
-        let len = inc.listing.len() as isize;
-        let pos = match step {
-            Step::First => 0,
-            Step::Last => len - 1,
-            Step::Next => (inc.cursor + 1).min(len),
-            Step::Previous => (inc.cursor - 1).max(-1),
-        };
-        inc.cursor = pos;
-        if pos < 0 || pos >= len {
-            if matches!(step, Step::First | Step::Next) {
-                inc.cursor = len;
-            } else {
-                inc.cursor = -1;
-            }
-            return Ok(None);
-        }
-        let pos = pos as usize;
-        if inc.ahead.opts != opts {
-            inc.ahead.clear();
-            inc.ahead.opts = opts;
-        }
-        let r = inc.listing[pos].clone();
-        let forward = matches!(step, Step::First | Step::Next);
-        let mut email = match inc.ahead.take(&r) {
-            Some(email) => email,
-            None => fetch_batch(inc, pos, forward, opts)?,
-        };
-        if inc.mailbox.has_flags() && !opts.keep_unseen && !opts.header_only && !email.seen {
-            email.seen = true;
-            inc.listing[pos].seen = true;
-            inc.ahead.pending_seen.push(r.clone());
-        }
-        Ok(Some((email, r)))
-    })?;
-    match fetched {
-        Some((email, r)) => store(h, name, email, Some(&r), opts)?,
-        None => store_out(h)?,
-    }
-    Ok(1)
+/// The body of `EmailLitMessage`: decodes the session name and reads message `number`
+/// into `email`.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn read_number(session: *const c_char, email: WdEmail, number: i32) -> Result<i32> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    let number = u32::try_from(number)
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))?;
+    resolve_raw(email.0)?;
+    let opts = read_options(WD_READ_ALL)?;
+    let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
+    store(email.0, name, read, opts)
 }
 
 /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
@@ -332,8 +141,7 @@ pub unsafe extern "C" fn EmailLitPremier(
 ) -> i32 {
     ffi_guard!("EmailLitPremier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options, Step::First)
+        unsafe { read_move(session, email, options, Step::First) }
     })
 }
 
@@ -382,8 +190,7 @@ pub unsafe extern "C" fn EmailLitSuivant(
 ) -> i32 {
     ffi_guard!("EmailLitSuivant", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options, Step::Next)
+        unsafe { read_move(session, email, options, Step::Next) }
     })
 }
 
@@ -420,8 +227,7 @@ pub unsafe extern "C" fn EmailLitPrecedent(
 ) -> i32 {
     ffi_guard!("EmailLitPrecedent", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options, Step::Previous)
+        unsafe { read_move(session, email, options, Step::Previous) }
     })
 }
 
@@ -458,8 +264,7 @@ pub unsafe extern "C" fn EmailLitDernier(
 ) -> i32 {
     ffi_guard!("EmailLitDernier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options, Step::Last)
+        unsafe { read_move(session, email, options, Step::Last) }
     })
 }
 
@@ -497,8 +302,7 @@ pub unsafe extern "C" fn EmailLitPremierEntete(
 ) -> i32 {
     ffi_guard!("EmailLitPremierEntete", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | WD_READ_HEADER, Step::First)
+        unsafe { read_move(session, email, options | WD_READ_HEADER, Step::First) }
     })
 }
 
@@ -535,8 +339,7 @@ pub unsafe extern "C" fn EmailLitSuivantEntete(
 ) -> i32 {
     ffi_guard!("EmailLitSuivantEntete", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | WD_READ_HEADER, Step::Next)
+        unsafe { read_move(session, email, options | WD_READ_HEADER, Step::Next) }
     })
 }
 
@@ -573,8 +376,7 @@ pub unsafe extern "C" fn EmailLitPrecedentEntete(
 ) -> i32 {
     ffi_guard!("EmailLitPrecedentEntete", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | WD_READ_HEADER, Step::Previous)
+        unsafe { read_move(session, email, options | WD_READ_HEADER, Step::Previous) }
     })
 }
 
@@ -611,8 +413,7 @@ pub unsafe extern "C" fn EmailLitDernierEntete(
 ) -> i32 {
     ffi_guard!("EmailLitDernierEntete", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        read_step(name, email.0, options | WD_READ_HEADER, Step::Last)
+        unsafe { read_move(session, email, options | WD_READ_HEADER, Step::Last) }
     })
 }
 
@@ -644,7 +445,7 @@ pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) ->
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
         let opts = read_options(options)?;
-        let n = with_incoming(name, |inc| inc.mailbox.list(opts))?.len();
+        let n = registry::with_reader(name, |r| r.count(opts))?;
         Ok(i32::try_from(n).unwrap_or(i32::MAX))
     })
 }
@@ -665,36 +466,7 @@ pub unsafe extern "C" fn EmailLitMessage(
 ) -> i32 {
     ffi_guard!("EmailLitMessage", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        if number < 1 {
-            return Err(Error::invalid_arg(format!(
-                "message number {number} is not 1 or more"
-            )));
-        }
-        resolve_raw(email.0)?;
-        let opts = ReadOptions {
-            defer_parse: true,
-            ..ReadOptions::default()
-        };
-        let fetched = with_incoming(name, |inc| {
-            inc.ahead.clear();
-            inc.listing = inc.mailbox.list(opts)?;
-            inc.listing_opts = opts;
-            inc.listed = true;
-            let Some(pos) = inc.listing.iter().position(|r| r.number == number as u32) else {
-                inc.cursor = -1;
-                return Ok(None);
-            };
-            inc.cursor = pos as isize;
-            let r = inc.listing[pos].clone();
-            let mut v = inc.mailbox.fetch(std::slice::from_ref(&r), opts)?;
-            Ok(v.pop().map(|e| (e, r)))
-        })?;
-        match fetched {
-            Some((e, r)) => store(email.0, name, e, Some(&r), opts)?,
-            None => store_out(email.0)?,
-        }
-        Ok(1)
+        unsafe { read_number(session, email, number) }
     })
 }
 
@@ -710,6 +482,18 @@ pub unsafe extern "C" fn EmailReadMessage(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailLitMessage(session, email, number) }
+}
+
+/// Stores message objects as handles: all of them, or none on failure.
+fn insert_all(objects: impl Iterator<Item = EmailObj>) -> Result<Vec<i32>> {
+    let mut items = Vec::new();
+    for obj in objects {
+        let h = MESSAGES.insert(obj).inspect_err(|_| {
+            items.iter().for_each(|&h| drop(MESSAGES.remove(h)));
+        })?;
+        items.push(h);
+    }
+    Ok(items)
 }
 
 /// Fetches every message of the mailbox or selected folder in batched round trips
@@ -730,39 +514,16 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
     WdEmailList(ffi_guard!("EmailRecupereTout", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let mut opts = read_options(options)?;
-        opts.header_only = options & WD_READ_ALL == 0;
-        // Each message is parsed on its first access (most callers read a few fields of
-        // some messages, or only the source).
-        opts.defer_parse = true;
-        let (refs, emails) = with_incoming(name, |inc| inc.mailbox.fetch_all(opts))?;
-        let mut items = Vec::with_capacity(emails.len());
-        let mut failure = None;
-        for (email, r) in emails.into_iter().zip(refs.iter()) {
-            let header_only = email.header_only;
-            let mut obj = EmailObj::new(email, true);
-            if header_only {
-                obj.origin = Some(Origin {
-                    session: name.to_string(),
-                    msg: r.clone(),
-                    opts,
-                });
-            }
-            match MESSAGES.insert(obj) {
-                Ok(h) => items.push(h),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        if let Some(e) = failure {
-            for h in items {
-                let _ = MESSAGES.remove(h);
-            }
-            return Err(e);
-        }
-        LISTS.insert(MessageList { items })
+        let opts = ReadOptions {
+            header_only: options & WD_READ_ALL == 0,
+            ..read_options(options)?
+        };
+        let (refs, emails) = registry::with_reader(name, |r| r.fetch_all(opts))?;
+        let objects =
+            (emails.into_iter().zip(&refs)).map(|(email, msg)| read_object(email, name, msg, opts));
+        LISTS.insert(MessageList {
+            items: insert_all(objects)?,
+        })
     }))
 }
 
@@ -818,48 +579,11 @@ pub extern "C" fn EmailListItem(list: WdEmailList, index: i32) -> WdEmail {
     EmailListeElement(list, index)
 }
 
-/// The server reference of a message handle: its origin, or its UID / number.
-fn message_ref(inc: &mut Incoming, email: &Email) -> Result<MessageRef> {
-    if email.uid.is_empty() && email.number == 0 {
-        return Err(Error::invalid_arg(
-            "the message was not read from a server (no UID and no number)",
-        ));
-    }
-    let find = |list: &[MessageRef]| {
-        list.iter()
-            .find(|r| {
-                if email.uid.is_empty() {
-                    r.number == email.number as u32
-                } else {
-                    r.uid == email.uid
-                }
-            })
-            .cloned()
-    };
-    if let Some(r) = find(&inc.listing) {
-        return Ok(r);
-    }
-    let all = inc.mailbox.list(ReadOptions::default())?;
-    find(&all).ok_or_else(|| {
-        Error::new(
-            WD_E::Protocol,
-            format!(
-                "message {} is no longer on the server",
-                if email.uid.is_empty() {
-                    email.number.to_string()
-                } else {
-                    email.uid.clone()
-                }
-            ),
-        )
-    })
-}
-
-/// The message's server fields and flags (no parsing needed).
-fn email_of(h: i32) -> Result<Email> {
+/// The server identity and the seen flag of message handle `h` (no parsing needed).
+fn server_id(h: i32) -> Result<(ServerId, bool)> {
     let obj = resolve_raw(h)?;
     let o = obj.lock();
-    Ok(o.email.clone())
+    Ok((ServerId::of(&o.email), o.email.seen))
 }
 
 /// Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
@@ -876,20 +600,8 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
     ffi_guard!("EmailSupprimeMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let msg = email_of(email.0)?;
-        with_incoming(name, |inc| {
-            let r = message_ref(inc, &msg)?;
-            inc.mailbox.delete(&r)?;
-            let renumber = inc.mailbox.renumbers_after_expunge();
-            inc.ahead.forget(&r, renumber);
-            if let Some(pos) = inc.listing.iter().position(|x| *x == r) {
-                inc.listing.remove(pos);
-                if (pos as isize) <= inc.cursor {
-                    inc.cursor -= 1;
-                }
-            }
-            Ok(())
-        })?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.delete(&id))?;
         Ok(1)
     })
 }
@@ -917,7 +629,7 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
     ffi_guard!("EmailListeDossier", std::ptr::null(), {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let folders = with_incoming(name, |inc| inc.mailbox.list_folders())?;
+        let folders = registry::with_reader(name, Reader::list_folders)?;
         Ok(ret_thread(&folders.join("\n")))
     })
 }
@@ -939,6 +651,37 @@ fn check_folder(folder: &str) -> Result<()> {
     args::single_line(folder, "folder name")
 }
 
+/// Decodes a session name and a folder name (not empty, on one line).
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+unsafe fn session_folder<'a>(
+    session: *const c_char,
+    folder: *const c_char,
+) -> Result<(&'a str, &'a str)> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    // SAFETY: caller contract.
+    let folder = unsafe { args::cstr(folder, "folder") }?;
+    check_folder(folder)?;
+    Ok((name, folder))
+}
+
+/// The body of the folder functions: runs `op` on the folder of the session's reader.
+///
+/// # Safety
+/// As [`session_folder`].
+unsafe fn on_folder(
+    session: *const c_char,
+    folder: *const c_char,
+    op: impl FnOnce(&mut Reader, &str) -> Result<()>,
+) -> Result<i32> {
+    // SAFETY: caller contract.
+    let (name, folder) = unsafe { session_folder(session, folder) }?;
+    registry::with_reader(name, |r| op(r, folder))?;
+    Ok(1)
+}
+
 /// Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
 /// it.
 ///
@@ -952,19 +695,7 @@ fn check_folder(folder: &str) -> Result<()> {
 pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *const c_char) -> i32 {
     ffi_guard!("EmailChangeDossier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let folder = unsafe { args::cstr(folder, "folder") }?;
-        check_folder(folder)?;
-        with_incoming(name, |inc| {
-            inc.ahead.clear();
-            inc.mailbox.select_folder(folder)?;
-            inc.listing.clear();
-            inc.listed = false;
-            inc.cursor = -1;
-            Ok(())
-        })?;
-        Ok(1)
+        unsafe { on_folder(session, folder, Reader::select_folder) }
     })
 }
 
@@ -990,12 +721,7 @@ pub unsafe extern "C" fn EmailChangeFolder(session: *const c_char, folder: *cons
 pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const c_char) -> i32 {
     ffi_guard!("EmailCreeDossier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let folder = unsafe { args::cstr(folder, "folder") }?;
-        check_folder(folder)?;
-        with_incoming(name, |inc| inc.mailbox.create_folder(folder))?;
-        Ok(1)
+        unsafe { on_folder(session, folder, Reader::create_folder) }
     })
 }
 
@@ -1024,12 +750,7 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
 ) -> i32 {
     ffi_guard!("EmailSupprimeDossier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let folder = unsafe { args::cstr(folder, "folder") }?;
-        check_folder(folder)?;
-        with_incoming(name, |inc| inc.mailbox.delete_folder(folder))?;
-        Ok(1)
+        unsafe { on_folder(session, folder, Reader::delete_folder) }
     })
 }
 
@@ -1058,14 +779,11 @@ pub unsafe extern "C" fn EmailRenommeDossier(
 ) -> i32 {
     ffi_guard!("EmailRenommeDossier", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let from = unsafe { args::cstr(folder, "folder") }?;
+        let (name, from) = unsafe { session_folder(session, folder) }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        check_folder(from)?;
         check_folder(to)?;
-        with_incoming(name, |inc| inc.mailbox.rename_folder(from, to))?;
+        registry::with_reader(name, |r| r.rename_folder(from, to))?;
         Ok(1)
     })
 }
@@ -1084,37 +802,6 @@ pub unsafe extern "C" fn EmailRenameFolder(
     unsafe { EmailRenommeDossier(session, folder, new_name) }
 }
 
-fn copy_or_move(
-    session: *const c_char,
-    email: WdEmail,
-    folder: *const c_char,
-    mv: bool,
-) -> Result<i32> {
-    // SAFETY: caller contract of the exported functions.
-    let name = unsafe { args::cstr(session, "session") }?;
-    // SAFETY: caller contract of the exported functions.
-    let folder = unsafe { args::cstr(folder, "folder") }?;
-    check_folder(folder)?;
-    let msg = email_of(email.0)?;
-    with_incoming(name, |inc| {
-        let r = message_ref(inc, &msg)?;
-        if mv {
-            inc.mailbox.move_message(&r, folder)?;
-            inc.ahead.forget(&r, true);
-            if let Some(pos) = inc.listing.iter().position(|x| *x == r) {
-                inc.listing.remove(pos);
-                if (pos as isize) <= inc.cursor {
-                    inc.cursor -= 1;
-                }
-            }
-            Ok(())
-        } else {
-            inc.mailbox.copy_message(&r, folder)
-        }
-    })?;
-    Ok(1)
-}
-
 /// Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
 ///
 /// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
@@ -1130,7 +817,11 @@ pub unsafe extern "C" fn EmailCopieMessage(
     folder: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailCopieMessage", 0, {
-        copy_or_move(session, email, folder, false)
+        // SAFETY: caller contract.
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.copy_to(&id, folder))?;
+        Ok(1)
     })
 }
 
@@ -1164,7 +855,11 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
     folder: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailDeplaceMessage", 0, {
-        copy_or_move(session, email, folder, true)
+        // SAFETY: caller contract.
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.move_to(&id, folder))?;
+        Ok(1)
     })
 }
 
@@ -1195,16 +890,8 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
     ffi_guard!("EmailMiseAJour", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let msg = email_of(email.0)?;
-        with_incoming(name, |inc| {
-            let r = message_ref(inc, &msg)?;
-            inc.mailbox.set_seen(&r, msg.seen)?;
-            inc.ahead.forget(&r, false);
-            if let Some(x) = inc.listing.iter_mut().find(|x| **x == r) {
-                x.seen = msg.seen;
-            }
-            Ok(())
-        })?;
+        let (id, seen) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.set_seen(&id, seen))?;
         Ok(1)
     })
 }
@@ -1236,17 +923,14 @@ pub unsafe extern "C" fn EmailAjouteMessage(
 ) -> i32 {
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let folder = unsafe { args::cstr(folder, "folder") }?;
-        check_folder(folder)?;
-        let obj = resolve(email.0)?;
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
         let (data, seen) = {
+            let obj = resolve(email.0)?;
             let mut o = obj.lock();
             o.ensure_built()?;
             (o.email.source.clone(), o.email.seen)
         };
-        with_incoming(name, |inc| inc.mailbox.append(folder, &data, seen))?;
+        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
         Ok(1)
     })
 }

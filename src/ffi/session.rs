@@ -1,7 +1,7 @@
 //! Sessions by name (API.md §2): declared sessions and their properties, the registry of
 //! open connections, and closing.
 
-use crate::error::{Error, Result, WD_E};
+use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::strings::ret_thread;
 pub use crate::ffi::types::{
@@ -12,70 +12,9 @@ pub use crate::ffi::types::{
     WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
     WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
 };
-use crate::session::{
-    AuthMethod, Mailbox, MessageRef, Outgoing, ReadOptions, Security, SessionConfig, SessionKind,
-};
-use parking_lot::Mutex;
-use std::collections::HashMap;
+use crate::registry::{self, Login};
+use crate::session::{AuthMethod, Security, SessionConfig, SessionKind};
 use std::ffi::c_char;
-use std::sync::{Arc, LazyLock};
-
-/// The open incoming connection of a session and its reading cursor.
-pub struct Incoming {
-    pub mailbox: Box<dyn Mailbox>,
-    /// Listing taken by the last `EmailLitPremier` / `EmailLitDernier`.
-    pub listing: Vec<MessageRef>,
-    /// Options the listing was taken with.
-    pub listing_opts: ReadOptions,
-    /// Position in `listing`: -1 before the first, `listing.len()` past the last.
-    pub cursor: isize,
-    /// True once a listing was taken.
-    pub listed: bool,
-    /// Read-ahead cache of the reading loop and the \Seen flags it owes.
-    pub ahead: crate::ffi::read::ReadAhead,
-}
-
-/// One session name: its declaration (if any) and its open connections. Each connection
-/// has its own lock, so reading and sending on one name can run in parallel.
-pub struct SessionEntry {
-    pub name: String,
-    pub declared: Mutex<Option<SessionConfig>>,
-    pub outgoing: Mutex<Option<Box<dyn Outgoing>>>,
-    pub incoming: Mutex<Option<Incoming>>,
-}
-
-static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<SessionEntry>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Looks a session name up (the table lock is held only for the lookup).
-pub fn find(name: &str) -> Result<Arc<SessionEntry>> {
-    SESSIONS
-        .lock()
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
-}
-
-/// Returns the entry of `name`, creating it when absent.
-pub fn entry(name: &str) -> Arc<SessionEntry> {
-    SESSIONS
-        .lock()
-        .entry(name.to_string())
-        .or_insert_with(|| {
-            Arc::new(SessionEntry {
-                name: name.to_string(),
-                declared: Mutex::new(None),
-                outgoing: Mutex::new(None),
-                incoming: Mutex::new(None),
-            })
-        })
-        .clone()
-}
-
-/// Removes a session name from the registry.
-pub fn remove(name: &str) -> Option<Arc<SessionEntry>> {
-    SESSIONS.lock().remove(name)
-}
 
 fn kind_from(t: i32) -> Result<SessionKind> {
     match t {
@@ -250,19 +189,7 @@ pub unsafe extern "C" fn EmailSessionCree(name: *const c_char, session_type: i32
     ffi_guard!("EmailSessionCree", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        if name.is_empty() {
-            return Err(Error::invalid_arg("session name is empty"));
-        }
-        let kind = kind_from(session_type)?;
-        let e = entry(name);
-        let mut d = e.declared.lock();
-        if d.is_some() {
-            return Err(Error::new(
-                WD_E::SessionExists,
-                format!("session {name:?} is already declared"),
-            ));
-        }
-        *d = Some(SessionConfig::new(kind));
+        registry::declare(name, kind_from(session_type)?)?;
         Ok(1)
     })
 }
@@ -296,15 +223,7 @@ pub unsafe extern "C" fn EmailSessionModifie(
         let name = unsafe { args::cstr(name, "name") }?;
         // SAFETY: caller contract.
         let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
-        let e = find(name)?;
-        let mut d = e.declared.lock();
-        let cfg = d.as_mut().ok_or_else(|| {
-            Error::new(
-                WD_E::UnknownSession,
-                format!("session {name:?} was not declared with EmailSessionCree"),
-            )
-        })?;
-        set_property(cfg, property, value)?;
+        registry::with_declared(name, |cfg| set_property(cfg, property, value))?;
         Ok(1)
     })
 }
@@ -339,16 +258,8 @@ pub unsafe extern "C" fn EmailSessionPropriete(
     ffi_guard!("EmailSessionPropriete", std::ptr::null(), {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        let e = find(name)?;
-        let d = e.declared.lock();
-        let cfg = d.as_ref().ok_or_else(|| {
-            Error::new(
-                WD_E::UnknownSession,
-                format!("session {name:?} was not declared with EmailSessionCree"),
-            )
-        })?;
-        let v = get_property(cfg, property)?;
-        Ok(ret_thread(&v))
+        let value = registry::with_declared(name, |cfg| get_property(cfg, property))?;
+        Ok(ret_thread(&value))
     })
 }
 
@@ -422,83 +333,50 @@ pub unsafe extern "C" fn EmailStartOutlookSession(
     unsafe { EmailOuvreSessionOutlook(profile, password) }
 }
 
-fn exists(name: &str, what: &str) -> Error {
-    Error::new(
-        WD_E::SessionExists,
-        format!(
-            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
-        ),
-    )
-}
-
-/// Opens the connection described by `cfg` under `name` (incoming for POP3/IMAP, outgoing
-/// for SMTP). Fails with `WD_E_SESSION_EXISTS` when that direction is already open.
-pub fn open(name: &str, cfg: &SessionConfig) -> Result<()> {
-    if name.is_empty() {
-        return Err(Error::invalid_arg("session name is empty"));
-    }
-    cfg.validate()?;
-    let timeout = crate::ffi::settings::timeout_secs();
-    let e = entry(name);
-
-    if cfg.kind.incoming() {
-        let mut slot = e.incoming.lock();
-        if slot.is_some() {
-            return Err(exists(name, "incoming (POP3/IMAP)"));
-        }
-        let mailbox: Box<dyn Mailbox> = match cfg.kind {
-            SessionKind::Pop3 => Box::new(crate::pop3::Pop3Client::open(cfg, timeout)?),
-            _ => Box::new(crate::imap::ImapClient::open(cfg, timeout)?),
-        };
-        *slot = Some(Incoming {
-            mailbox,
-            listing: Vec::new(),
-            listing_opts: ReadOptions::default(),
-            cursor: -1,
-            listed: false,
-            ahead: Default::default(),
-        });
-        Ok(())
-    } else {
-        let mut slot = e.outgoing.lock();
-        if slot.is_some() {
-            return Err(exists(name, "outgoing (SMTP)"));
-        }
-        *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
-        Ok(())
-    }
-}
-
-/// Removes the name when it holds nothing any more (no connection, no declaration).
-fn forget_if_empty(e: &Arc<SessionEntry>) {
-    let mut map = SESSIONS.lock();
-    if e.declared.lock().is_none()
-        && e.incoming.lock().is_none()
-        && e.outgoing.lock().is_none()
-        && let Some(cur) = map.get(&e.name)
-        && Arc::ptr_eq(cur, e)
-    {
-        map.remove(&e.name);
-    }
-}
-
 /// Decodes a port argument (0 = the protocol's default).
 pub fn port_arg(port: i32, what: &str) -> Result<u16> {
     u16::try_from(port)
         .map_err(|_| Error::invalid_arg(format!("{what} {port} is not from 0 to 65535")))
 }
 
-/// Opens `cfg` under `name`; on failure the name is released again (nothing half-made
-/// stays behind).
-pub fn open_or_release(name: &str, cfg: &SessionConfig) -> Result<()> {
-    open(name, cfg).inspect_err(|_| open_failed(name))
+/// Decodes the user, password and server of an `EmailOuvreSession…` opener, in that
+/// order; `password_required`: NULL is refused rather than read as "no password".
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string valid for `'a`.
+pub unsafe fn login_strings<'a>(
+    user: *const c_char,
+    password: *const c_char,
+    server: *const c_char,
+    password_required: bool,
+) -> Result<(&'a str, Option<&'a str>, &'a str)> {
+    // SAFETY: caller contract.
+    let user = unsafe { args::cstr(user, "user") }?;
+    // SAFETY: caller contract.
+    let password = if password_required {
+        Some(unsafe { args::cstr(password, "password") }?)
+    } else {
+        unsafe { args::opt_cstr(password, "password") }?
+    };
+    // SAFETY: caller contract.
+    let server = unsafe { args::cstr(server, "server") }?;
+    Ok((user, password, server))
 }
 
-/// Cleans up after a failed open so that a half-made name does not linger.
-pub fn open_failed(name: &str) {
-    if let Ok(e) = find(name) {
-        forget_if_empty(&e);
-    }
+/// The [`Login`] of a one-protocol opener from its decoded strings, `port` and `option`.
+pub fn login<'a>(
+    (user, password, server): (&'a str, Option<&'a str>, &'a str),
+    port: i32,
+    option: i32,
+) -> Result<Login<'a>> {
+    Ok(Login {
+        user,
+        password,
+        server,
+        port: port_arg(port, "port")?,
+        security: security_from(option)?,
+        asynchronous: false,
+    })
 }
 
 /// Opens a session declared with `EmailSessionCree` (`EmailOuvreSessionDeclaree`):
@@ -515,14 +393,7 @@ pub unsafe extern "C" fn EmailOuvreSessionDeclaree(name: *const c_char) -> i32 {
     ffi_guard!("EmailOuvreSessionDeclaree", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        let e = find(name)?;
-        let cfg = e.declared.lock().clone().ok_or_else(|| {
-            Error::new(
-                WD_E::UnknownSession,
-                format!("session {name:?} was not declared with EmailSessionCree"),
-            )
-        })?;
-        open(name, &cfg)?;
+        registry::open_declared(name)?;
         Ok(1)
     })
 }
@@ -552,34 +423,7 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
     ffi_guard!("EmailFermeSession", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        let e = find(name)?;
-        let out = e.outgoing.lock().take();
-        let inc = e.incoming.lock().take();
-        if out.is_none() && inc.is_none() && e.declared.lock().is_none() {
-            forget_if_empty(&e);
-            return Err(Error::new(
-                WD_E::UnknownSession,
-                format!("session {name:?} is not open"),
-            ));
-        }
-        let timeout =
-            std::time::Duration::from_secs(u64::from(crate::ffi::settings::timeout_secs()));
-        let mut first_err = None;
-        if let Some(mut o) = out
-            && let Err(err) = o.close(timeout)
-        {
-            first_err.get_or_insert(err);
-        }
-        if let Some(mut i) = inc
-            && let Err(err) = crate::ffi::read::flush_seen(&mut i).and(i.mailbox.close())
-        {
-            first_err.get_or_insert(err);
-        }
-        forget_if_empty(&e);
-        match first_err {
-            Some(err) => Err(err),
-            None => Ok(1),
-        }
+        registry::close(name).map(|()| 1)
     })
 }
 

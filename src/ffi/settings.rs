@@ -4,13 +4,10 @@ use crate::error::Error;
 use crate::ffi::args;
 use crate::ffi::types::WD_PARAM_MODE;
 use std::ffi::c_char;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
 
 /// The global timeout in seconds, used by sessions that do not set `WD_PROP_TIMEOUT`.
 pub fn timeout_secs() -> u32 {
-    TIMEOUT.load(Ordering::Relaxed)
+    crate::registry::timeout_secs()
 }
 
 /// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
@@ -21,12 +18,7 @@ pub fn timeout_secs() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailChangeTimeOut(seconds: i32) -> i32 {
     ffi_guard!("EmailChangeTimeOut", 0, {
-        if !(1..=86_400).contains(&seconds) {
-            return Err(Error::invalid_arg(format!(
-                "timeout {seconds} is out of range (1 to 86400 seconds)"
-            )));
-        }
-        TIMEOUT.store(seconds as u32, Ordering::Relaxed);
+        crate::registry::set_timeout(seconds)?;
         Ok(1)
     })
 }

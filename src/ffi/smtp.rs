@@ -4,38 +4,20 @@
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
 //! EmailSendMessage, EmailEtat / EmailStatus, EmailVerifieAdresse / EmailCheckAddress.
 
-use crate::error::{Error, Result, WD_E};
+use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::resolve;
-use crate::ffi::session;
+use crate::ffi::session::{login, login_strings};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
     WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
 };
-use crate::message::address::{bare, is_valid_syntax, split_list};
-use crate::session::{OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig, SessionKind};
+use crate::message::address::{bare, is_valid_syntax};
+use crate::registry;
+use crate::session::{OutgoingMessage, RecipientCheck, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
-
-/// Safe part of `EmailOuvreSessionSMTP`.
-fn open_smtp(
-    user: &str,
-    password: Option<&str>,
-    server: &str,
-    port: i32,
-    asynchronous: bool,
-    option: i32,
-) -> Result<()> {
-    let mut cfg = SessionConfig::new(SessionKind::Smtp);
-    cfg.user = user.to_string();
-    cfg.password = password.filter(|p| !p.is_empty()).map(str::to_string);
-    cfg.host = server.trim().to_string();
-    cfg.port = session::port_arg(port, "port")?;
-    cfg.security = session::security_from(option)?;
-    cfg.asynchronous = asynchronous;
-    session::open_or_release(user, &cfg)
-}
 
 /// Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
 ///
@@ -63,19 +45,10 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionSMTP", 0, {
         // SAFETY: caller contract.
-        let user = unsafe { args::cstr(user, "user") }?;
-        // SAFETY: caller contract.
-        let password = unsafe { args::opt_cstr(password, "password") }?;
-        // SAFETY: caller contract.
-        let server = unsafe { args::cstr(server, "server") }?;
-        open_smtp(
-            user,
-            password,
-            server,
-            port,
-            args::flag(asynchronous),
-            option,
-        )?;
+        let strings = unsafe { login_strings(user, password, server, false) }?;
+        let mut login = login(strings, port, option)?;
+        login.asynchronous = args::flag(asynchronous);
+        registry::open_login(SessionKind::Smtp, &login)?;
         Ok(1)
     })
 }
@@ -97,83 +70,18 @@ pub unsafe extern "C" fn EmailStartSMTPSession(
     unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
 }
 
-/// The envelope and source of a message object (built when needed).
-fn outgoing_of(email: i32) -> Result<OutgoingMessage> {
-    let obj = resolve(email)?;
-    let mut o = obj.lock();
-    o.ensure_built()?;
-    let e = &o.email;
-    let from = bare(&e.sender);
-    if from.is_empty() {
-        return Err(Error::invalid_arg(
-            "the message has no sender (WD_EMAIL_SENDER)",
-        ));
-    }
-    let recipients: Vec<String> =
-        e.to.iter()
-            .chain(&e.cc)
-            .chain(&e.bcc)
-            .flat_map(|a| split_list(a))
-            .map(|a| bare(&a))
-            .filter(|a| !a.is_empty())
-            .collect();
-    if recipients.is_empty() {
-        return Err(Error::invalid_arg(
-            "the message has no recipient (To, Cc or Bcc)",
-        ));
-    }
-    Ok(OutgoingMessage {
-        from,
-        recipients,
-        data: e.source.clone(),
-    })
-}
-
-fn no_smtp(name: &str) -> Error {
-    Error::new(
-        WD_E::UnknownSession,
-        format!("session {name:?} has no open SMTP connection"),
-    )
-}
-
-/// Safe part of `EmailEnvoieMessage`.
+/// Safe part of `EmailEnvoieMessage`: the source is built when needed, the mail id and
+/// the refused recipients recorded on the message.
 fn send_message(name: &str, email: i32) -> Result<()> {
-    resolve(email)?; // a bad handle is reported as such, whatever the session
-    let entry = session::find(name)?;
-    if entry.outgoing.lock().is_none() {
-        return Err(no_smtp(name));
-    }
-    let msg = outgoing_of(email)?;
-    let outcome = {
-        let mut slot = entry.outgoing.lock();
-        let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
-        out.send(msg)?
-    };
-    let obj = resolve(email)?;
+    let obj = resolve(email)?; // a bad handle is reported as such, whatever the session
+    let outcome = registry::send(name, || {
+        let mut o = obj.lock();
+        o.ensure_built()?;
+        OutgoingMessage::of(&o.email)
+    })?;
     let mut o = obj.lock();
-    match outcome {
-        SendOutcome::Queued { mail_id } => {
-            o.email.mail_id = mail_id;
-            o.email.refused.clear();
-            Ok(())
-        }
-        SendOutcome::Sent { accepted, refused } => {
-            o.email.mail_id = 0;
-            o.email.refused = refused.iter().map(|(a, r)| format!("{a}: {r}")).collect();
-            if accepted == 0 {
-                let (first, reply) = refused
-                    .first()
-                    .map(|(a, r)| (format!("{a}: {r}"), r.clone()))
-                    .unwrap_or_default();
-                return Err(Error::new(
-                    WD_E::RecipientRefused,
-                    format!("every recipient was refused ({first})"),
-                )
-                .with_system(reply));
-            }
-            Ok(())
-        }
-    }
+    (o.email.mail_id, o.email.refused) = outcome.results();
+    outcome.reached_someone()
 }
 
 /// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
@@ -259,10 +167,7 @@ fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
     let Some(name) = name else {
         return Ok(WD_ADDRESS_VALID);
     };
-    let entry = session::find(name)?;
-    let mut slot = entry.outgoing.lock();
-    let out = slot.as_mut().ok_or_else(|| no_smtp(name))?;
-    Ok(match out.check_recipient(&addr)? {
+    Ok(match registry::check_recipient(name, &addr)? {
         RecipientCheck::Accepted => WD_ADDRESS_VALID,
         RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
     })

@@ -7,7 +7,9 @@
 use super::client::{Delivery, PROTO, SmtpClient};
 use super::spool::Spool;
 use crate::error::{Error, Result, WD_E};
-use crate::session::{MailId, OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig};
+use crate::session::{
+    MailId, OutgoingMessage, RecipientCheck, SendOutcome, SessionConfig, all_refused,
+};
 use crate::trace;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque, hash_map::Entry};
@@ -248,19 +250,7 @@ fn worker(
         .unwrap_or_else(|_| Err(Error::internal("panic while sending a queued message")));
         let (status, keep) = match r {
             Ok(d) if d.accepted > 0 => (MailStatus::Sent, false),
-            Ok(d) => {
-                let first = d
-                    .refused
-                    .first()
-                    .map(|(a, r)| format!("{a}: {r}"))
-                    .unwrap_or_default();
-                let e = Error::new(
-                    WD_E::RecipientRefused,
-                    format!("every recipient was refused ({first})"),
-                )
-                .with_system(d.refused.first().map(|x| x.1.clone()).unwrap_or_default());
-                (MailStatus::Error(e), false)
-            }
+            Ok(d) => (MailStatus::Error(all_refused(&d.refused)), false),
             Err(e) => {
                 let keep = transient(&e);
                 (MailStatus::Error(e), keep)

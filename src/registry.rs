@@ -1,0 +1,327 @@
+//! Sessions by name (API.md §2): the declared sessions and their settings, the open
+//! connections of each name (one incoming [`Reader`], one outgoing sender), opening with
+//! rollback, closing, and the global timeout.
+//!
+//! Open/close policy: a name holds at most one connection of each direction; opening a
+//! second one is `WD_E_SESSION_EXISTS`. A failed open leaves nothing behind (the name is
+//! free again; a declaration stays). Closing flushes and ends both connections and frees
+//! the name (a declaration stays). Each connection has its own lock, held for the whole
+//! call on it: calls on one connection serialize, reading and sending run in parallel.
+
+use crate::error::{Error, Result, WD_E};
+use crate::message::Email;
+use crate::reader::Reader;
+use crate::session::{
+    Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
+    SendOutcome, SessionConfig, SessionKind,
+};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
+
+/// The global timeout in seconds, used by the sessions that set none.
+pub fn timeout_secs() -> u32 {
+    TIMEOUT.load(Ordering::Relaxed)
+}
+
+/// Sets the global timeout (`EmailChangeTimeOut`): 1 to 86400 seconds.
+pub fn set_timeout(seconds: i32) -> Result<()> {
+    match u32::try_from(seconds) {
+        Ok(s @ 1..=86_400) => {
+            TIMEOUT.store(s, Ordering::Relaxed);
+            Ok(())
+        }
+        _ => Err(Error::invalid_arg(format!(
+            "timeout {seconds} is out of range (1 to 86400 seconds)"
+        ))),
+    }
+}
+
+/// What the `EmailOuvreSession…` openers are given: `user` names the session and logs in.
+#[derive(Debug, Clone, Copy)]
+pub struct Login<'a> {
+    pub user: &'a str,
+    /// `None`: no password given.
+    pub password: Option<&'a str>,
+    pub server: &'a str,
+    /// 0 = the default of the protocol and security mode.
+    pub port: u16,
+    pub security: Security,
+    /// SMTP only: queue the messages and send them in the background.
+    pub asynchronous: bool,
+}
+
+impl Login<'_> {
+    /// The configuration of a `kind` connection: the one builder of every opener. The
+    /// server name is trimmed. POP3 and IMAP log in with the password as given (POP3: none
+    /// is an empty one); SMTP authenticates only with a password, an empty one meaning
+    /// none.
+    pub fn config(&self, kind: SessionKind) -> SessionConfig {
+        let mut cfg = SessionConfig::new(kind);
+        cfg.user = self.user.to_string();
+        cfg.password = match kind {
+            SessionKind::Smtp => self.password.filter(|p| !p.is_empty()),
+            _ => self.password,
+        }
+        .map(str::to_string);
+        cfg.host = self.server.trim().to_string();
+        cfg.port = self.port;
+        cfg.security = self.security;
+        cfg.asynchronous = self.asynchronous && kind == SessionKind::Smtp;
+        cfg
+    }
+}
+
+/// One session name: its declaration (if any) and its open connections.
+struct Session {
+    name: String,
+    declared: Mutex<Option<SessionConfig>>,
+    incoming: Mutex<Option<Reader>>,
+    outgoing: Mutex<Option<Box<dyn Outgoing>>>,
+}
+
+static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(Default::default);
+
+/// Looks a session name up (the table lock is held only for the lookup).
+fn find(name: &str) -> Result<Arc<Session>> {
+    SESSIONS
+        .lock()
+        .get(name)
+        .cloned()
+        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
+}
+
+/// The session of `name`, created when absent.
+fn entry(name: &str) -> Arc<Session> {
+    let mut map = SESSIONS.lock();
+    let e = map.entry(name.to_string()).or_insert_with(|| {
+        Arc::new(Session {
+            name: name.to_string(),
+            declared: Mutex::new(None),
+            incoming: Mutex::new(None),
+            outgoing: Mutex::new(None),
+        })
+    });
+    e.clone()
+}
+
+/// Removes the name when it holds nothing any more (no connection, no declaration).
+fn forget_if_empty(e: &Arc<Session>) {
+    let mut map = SESSIONS.lock();
+    if e.declared.lock().is_none()
+        && e.incoming.lock().is_none()
+        && e.outgoing.lock().is_none()
+        && map.get(&e.name).is_some_and(|cur| Arc::ptr_eq(cur, e))
+    {
+        map.remove(&e.name);
+    }
+}
+
+/// Frees `name` after a failed open when nothing else holds it.
+fn release(name: &str) {
+    if let Ok(e) = find(name) {
+        forget_if_empty(&e);
+    }
+}
+
+fn not_declared(name: &str) -> Error {
+    Error::new(
+        WD_E::UnknownSession,
+        format!("session {name:?} was not declared with EmailSessionCree"),
+    )
+}
+
+/// Declares a closed session `name` of protocol `kind` (`EmailSessionCree`).
+pub fn declare(name: &str, kind: SessionKind) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid_arg("session name is empty"));
+    }
+    let e = entry(name);
+    let mut declared = e.declared.lock();
+    if declared.is_some() {
+        return Err(Error::new(
+            WD_E::SessionExists,
+            format!("session {name:?} is already declared"),
+        ));
+    }
+    *declared = Some(SessionConfig::new(kind));
+    Ok(())
+}
+
+/// Runs `f` on the settings of the declared session `name` (they apply at its next open).
+pub fn with_declared<T>(name: &str, f: impl FnOnce(&mut SessionConfig) -> Result<T>) -> Result<T> {
+    let e = find(name)?;
+    let mut declared = e.declared.lock();
+    f(declared.as_mut().ok_or_else(|| not_declared(name))?)
+}
+
+/// Opens the incoming connection `cfg` describes: POP3 or IMAP, connected, secured and
+/// logged in (the counterpart of [`crate::smtp::open_outgoing`]).
+pub fn open_incoming(cfg: &SessionConfig, global_timeout: u32) -> Result<Box<dyn Mailbox>> {
+    Ok(match cfg.kind {
+        SessionKind::Pop3 => Box::new(crate::pop3::Pop3Client::open(cfg, global_timeout)?),
+        SessionKind::Imap => Box::new(crate::imap::ImapClient::open(cfg, global_timeout)?),
+        SessionKind::Smtp => {
+            return Err(Error::internal(
+                "an SMTP session has no incoming connection",
+            ));
+        }
+    })
+}
+
+fn exists(name: &str, what: &str) -> Error {
+    Error::new(
+        WD_E::SessionExists,
+        format!(
+            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
+        ),
+    )
+}
+
+/// Opens `cfg` under `name` (incoming for POP3/IMAP, outgoing for SMTP); the lock of that
+/// direction is held while connecting.
+fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid_arg("session name is empty"));
+    }
+    cfg.validate()?;
+    let timeout = timeout_secs();
+    let e = entry(name);
+    if cfg.kind.incoming() {
+        let mut slot = e.incoming.lock();
+        if slot.is_some() {
+            return Err(exists(name, "incoming (POP3/IMAP)"));
+        }
+        *slot = Some(Reader::new(open_incoming(cfg, timeout)?));
+    } else {
+        let mut slot = e.outgoing.lock();
+        if slot.is_some() {
+            return Err(exists(name, "outgoing (SMTP)"));
+        }
+        *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
+    }
+    Ok(())
+}
+
+/// Opens `cfg` under `name`. Fails with `WD_E_SESSION_EXISTS` when that direction is
+/// already open; on failure the name is released again.
+pub fn open(name: &str, cfg: &SessionConfig) -> Result<()> {
+    connect(name, cfg).inspect_err(|_| release(name))
+}
+
+/// Opens `login` as a `kind` session named after its user (`EmailOuvreSessionPOP3`,
+/// `…SMTP`, `…IMAP`).
+pub fn open_login(kind: SessionKind, login: &Login) -> Result<()> {
+    open(login.user, &login.config(kind))
+}
+
+/// Opens the session declared as `name` with its current settings.
+pub fn open_declared(name: &str) -> Result<()> {
+    let cfg = find(name)?.declared.lock().clone();
+    open(name, &cfg.ok_or_else(|| not_declared(name))?)
+}
+
+/// The legacy combined opener (`EmailOuvreSession`): POP3 on `login`, then plain
+/// unauthenticated SMTP under the same name on `smtp_server` (`None`: the POP3 host)
+/// and `smtp_port`. If SMTP fails the POP3 half is closed again: nothing stays open.
+pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) -> Result<()> {
+    let smtp = Login {
+        password: None,
+        server: smtp_server.unwrap_or(login.server),
+        port: smtp_port,
+        ..*login
+    };
+    open_login(SessionKind::Pop3, login)?;
+    connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
+        if let Ok(e) = find(login.user) {
+            let reader = e.incoming.lock().take();
+            if let Some(mut reader) = reader {
+                // Nothing was deleted yet: QUIT only ends the session politely.
+                let _ = reader.close();
+            }
+        }
+        release(login.user);
+    })
+}
+
+/// Closes session `name` (`EmailFermeSession`): waits for its asynchronous queue (bounded
+/// by the global timeout), writes the \Seen flags owed, sends QUIT / LOGOUT and frees the
+/// name (a declaration stays). Both connections are closed whatever fails; the first
+/// error is returned.
+pub fn close(name: &str) -> Result<()> {
+    let e = find(name)?;
+    let outgoing = e.outgoing.lock().take();
+    let incoming = e.incoming.lock().take();
+    if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
+        forget_if_empty(&e);
+        return Err(Error::new(
+            WD_E::UnknownSession,
+            format!("session {name:?} is not open"),
+        ));
+    }
+    let timeout = Duration::from_secs(u64::from(timeout_secs()));
+    let sent = outgoing.map_or(Ok(()), |mut o| o.close(timeout));
+    let read = incoming.map_or(Ok(()), |mut r| r.close());
+    forget_if_empty(&e);
+    sent.and(read)
+}
+
+/// Runs `f` on the reader of session `name`, its lock held for the call.
+pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let e = find(name)?;
+    let mut slot = e.incoming.lock();
+    let reader = slot.as_mut().ok_or_else(|| {
+        Error::new(
+            WD_E::UnknownSession,
+            format!("session {name:?} has no open POP3 or IMAP connection"),
+        )
+    })?;
+    f(reader)
+}
+
+/// The whole message `msg`, read with headers only through session `session`.
+pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Email> {
+    with_reader(session, |r| r.complete(msg, opts)).map_err(|e| {
+        Error::new(
+            e.code,
+            format!(
+                "cannot complete the message read with headers only: {}",
+                e.message
+            ),
+        )
+        .with_system(e.system.clone().unwrap_or_default())
+    })
+}
+
+fn no_outgoing(name: &str) -> Error {
+    Error::new(
+        WD_E::UnknownSession,
+        format!("session {name:?} has no open SMTP connection"),
+    )
+}
+
+/// Runs `f` on the outgoing connection of session `name`, its lock held for the call.
+fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) -> Result<T> {
+    let e = find(name)?;
+    let mut slot = e.outgoing.lock();
+    f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut())
+}
+
+/// Sends (or queues) the message `build` gives through session `name`; the session is
+/// checked before the message is built.
+pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
+    if find(name)?.outgoing.lock().is_none() {
+        return Err(no_outgoing(name));
+    }
+    let msg = build()?;
+    with_outgoing(name, |out| out.send(msg))
+}
+
+/// Probes `address` as a recipient on the outgoing connection of session `name`.
+pub fn check_recipient(name: &str, address: &str) -> Result<RecipientCheck> {
+    with_outgoing(name, |out| out.check_recipient(address))
+}
