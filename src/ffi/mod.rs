@@ -13,6 +13,8 @@ pub mod message;
 pub mod oauth2;
 pub mod pop3;
 pub mod read;
+// Right after `read`: the header lists the functions in module order.
+pub mod mailbox;
 pub mod session;
 pub mod settings;
 pub mod smtp;

@@ -1,0 +1,382 @@
+//! Managing the messages of a mailbox (API.md §4): deleting, flagging, copying and moving
+//! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
+//! the rest fails there with `WD_E_NOT_SUPPORTED`.
+
+use crate::error::{Error, Result};
+use crate::ffi::args;
+use crate::ffi::message::{resolve, resolve_raw};
+use crate::ffi::strings::ret_thread;
+use crate::ffi::types::WdEmail;
+use crate::reader::{Reader, ServerId};
+use crate::registry;
+use std::ffi::c_char;
+
+/// The server identity and the seen flag of message handle `h` (no parsing needed).
+fn server_id(h: i32) -> Result<(ServerId, bool)> {
+    let obj = resolve_raw(h)?;
+    let o = obj.lock();
+    Ok((ServerId::of(&o.email), o.email.seen))
+}
+
+/// Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
+/// the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
+/// sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+///
+/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdEmail) -> i32 {
+    ffi_guard!("EmailSupprimeMessage", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.delete(&id))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailSupprimeMessage`.
+///
+/// # Safety
+/// As `EmailSupprimeMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDeleteMessage(session: *const c_char, email: WdEmail) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailSupprimeMessage(session, email) }
+}
+
+/// Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
+/// line ("\n"), hierarchy levels separated by the server's separator.
+///
+/// Returns a thread-local string valid until the next library call on this thread, or
+/// NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_char {
+    ffi_guard!("EmailListeDossier", std::ptr::null(), {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let folders = registry::with_reader(name, Reader::list_folders)?;
+        Ok(ret_thread(&folders.join("\n")))
+    })
+}
+
+/// English name of `EmailListeDossier`.
+///
+/// # Safety
+/// As `EmailListeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_char {
+    // SAFETY: forwarded contract.
+    unsafe { EmailListeDossier(session) }
+}
+
+fn check_folder(folder: &str) -> Result<()> {
+    if folder.is_empty() {
+        return Err(Error::invalid_arg("folder name is empty"));
+    }
+    args::single_line(folder, "folder name")
+}
+
+/// Decodes a session name and a folder name (not empty, on one line).
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+unsafe fn session_folder<'a>(
+    session: *const c_char,
+    folder: *const c_char,
+) -> Result<(&'a str, &'a str)> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    // SAFETY: caller contract.
+    let folder = unsafe { args::cstr(folder, "folder") }?;
+    check_folder(folder)?;
+    Ok((name, folder))
+}
+
+/// The body of the folder functions: runs `op` on the folder of the session's reader.
+///
+/// # Safety
+/// As [`session_folder`].
+unsafe fn on_folder(
+    session: *const c_char,
+    folder: *const c_char,
+    op: impl FnOnce(&mut Reader, &str) -> Result<()>,
+) -> Result<i32> {
+    // SAFETY: caller contract.
+    let (name, folder) = unsafe { session_folder(session, folder) }?;
+    registry::with_reader(name, |r| op(r, folder))?;
+    Ok(1)
+}
+
+/// Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
+/// it.
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *const c_char) -> i32 {
+    ffi_guard!("EmailChangeDossier", 0, {
+        // SAFETY: caller contract.
+        unsafe { on_folder(session, folder, Reader::select_folder) }
+    })
+}
+
+/// English name of `EmailChangeDossier`.
+///
+/// # Safety
+/// As `EmailChangeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailChangeFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailChangeDossier(session, folder) }
+}
+
+/// Creates an IMAP folder (`EmailCreeDossier`).
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const c_char) -> i32 {
+    ffi_guard!("EmailCreeDossier", 0, {
+        // SAFETY: caller contract.
+        unsafe { on_folder(session, folder, Reader::create_folder) }
+    })
+}
+
+/// English name of `EmailCreeDossier`.
+///
+/// # Safety
+/// As `EmailCreeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCreateFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailCreeDossier(session, folder) }
+}
+
+/// Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
+///
+/// `folder`: UTF-8 folder name (hierarchy with the server's separator). Returns 1, or 0
+/// with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_PROTOCOL` (the server's reply in `WD_ERR_SYSTEM_MESSAGE`). Thread-safe.
+///
+/// # Safety
+/// `session` and `folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSupprimeDossier(
+    session: *const c_char,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailSupprimeDossier", 0, {
+        // SAFETY: caller contract.
+        unsafe { on_folder(session, folder, Reader::delete_folder) }
+    })
+}
+
+/// English name of `EmailSupprimeDossier`.
+///
+/// # Safety
+/// As `EmailSupprimeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDeleteFolder(session: *const c_char, folder: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailSupprimeDossier(session, folder) }
+}
+
+/// Renames an IMAP folder (`EmailRenommeDossier`).
+///
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_INVALID_ARGUMENT`, `WD_E_PROTOCOL`. Thread-safe.
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailRenommeDossier(
+    session: *const c_char,
+    folder: *const c_char,
+    new_name: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailRenommeDossier", 0, {
+        // SAFETY: caller contract.
+        let (name, from) = unsafe { session_folder(session, folder) }?;
+        // SAFETY: caller contract.
+        let to = unsafe { args::cstr(new_name, "new_name") }?;
+        check_folder(to)?;
+        registry::with_reader(name, |r| r.rename_folder(from, to))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailRenommeDossier`.
+///
+/// # Safety
+/// As `EmailRenommeDossier`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailRenameFolder(
+    session: *const c_char,
+    folder: *const c_char,
+    new_name: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailRenommeDossier(session, folder, new_name) }
+}
+
+/// Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
+///
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF, message not read from a server),
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+///
+/// # Safety
+/// `session`/`folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCopieMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailCopieMessage", 0, {
+        // SAFETY: caller contract.
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.copy_to(&id, folder))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailCopieMessage`.
+///
+/// # Safety
+/// As `EmailCopieMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailCopyMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailCopieMessage(session, email, folder) }
+}
+
+/// Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
+/// MOVE when the server offers it, else COPY + \Deleted + expunge.
+///
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF, message not read from a server),
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+///
+/// # Safety
+/// `session`/`folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDeplaceMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    ffi_guard!("EmailDeplaceMessage", 0, {
+        // SAFETY: caller contract.
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
+        let (id, _) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.move_to(&id, folder))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailDeplaceMessage`.
+///
+/// # Safety
+/// As `EmailDeplaceMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailMoveMessage(
+    session: *const c_char,
+    email: WdEmail,
+    folder: *const c_char,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailDeplaceMessage(session, email, folder) }
+}
+
+/// Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+///
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
+/// not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_PROTOCOL`. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) -> i32 {
+    ffi_guard!("EmailMiseAJour", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let (id, seen) = server_id(email.0)?;
+        registry::with_reader(name, |r| r.set_seen(&id, seen))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailMiseAJour`.
+///
+/// # Safety
+/// As `EmailMiseAJour`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailUpdate(session: *const c_char, email: WdEmail) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailMiseAJour(session, email) }
+}
+
+/// Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
+/// built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
+///
+/// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (NULL,
+/// empty folder name or one holding CR/LF), `WD_E_MESSAGE`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
+///
+/// # Safety
+/// `session`/`folder` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailAjouteMessage(
+    session: *const c_char,
+    folder: *const c_char,
+    email: WdEmail,
+) -> i32 {
+    ffi_guard!("EmailAjouteMessage", 0, {
+        // SAFETY: caller contract.
+        let (name, folder) = unsafe { session_folder(session, folder) }?;
+        let (data, seen) = {
+            let obj = resolve(email.0)?;
+            let mut o = obj.lock();
+            o.ensure_built()?;
+            (o.email.source.clone(), o.email.seen)
+        };
+        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailAjouteMessage`.
+///
+/// # Safety
+/// As `EmailAjouteMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailAppendMessage(
+    session: *const c_char,
+    folder: *const c_char,
+    email: WdEmail,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailAjouteMessage(session, folder, email) }
+}
