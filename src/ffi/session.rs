@@ -1,5 +1,6 @@
-//! Sessions by name (API.md §2): declared sessions and their properties, the registry of
-//! open connections, and closing.
+//! Sessions by name (API.md §2): declaring a session and its properties (their text
+//! values decoded here), the declared and legacy openers' arguments, closing. The names,
+//! connections and open/close policy live in [`crate::registry`].
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
@@ -219,10 +220,9 @@ pub unsafe extern "C" fn EmailSessionModifie(
     value: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailSessionModifie", 0, {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(name, "name") }?;
-        // SAFETY: caller contract.
-        let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
+        // SAFETY: caller contract (the name is decoded first).
+        let (name, value) = unsafe { (args::cstr(name, "name")?, args::opt_cstr(value, "value")?) };
+        let value = value.unwrap_or("");
         registry::with_declared(name, |cfg| set_property(cfg, property, value))?;
         Ok(1)
     })
