@@ -239,7 +239,10 @@
 #define WD_PROP_SPOOL_DIR 14
 
 /**
- * `WD_PROP_AUTH_METHOD`: the strongest both sides support.
+ * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
+ * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
+ * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
+ * POP3 USER/PASS or IMAP LOGIN. The last refusal is reported.
  */
 #define WD_AUTH_AUTO 0
 
@@ -277,6 +280,16 @@
  * POP3 USER/PASS, IMAP LOGIN.
  */
 #define WD_AUTH_USER_PASS 7
+
+/**
+ * SASL SCRAM-SHA-256 (RFC 7677), the server's signature checked.
+ */
+#define WD_AUTH_SCRAM_SHA_256 8
+
+/**
+ * SASL SCRAM-SHA-1 (RFC 5802), the server's signature checked.
+ */
+#define WD_AUTH_SCRAM_SHA_1 9
 
 /**
  * `EmailEtat`: the message is queued, not sent yet.

@@ -51,6 +51,8 @@ pub enum AuthMethod {
     OAuthBearer,
     Apop,
     UserPass,
+    ScramSha256,
+    ScramSha1,
 }
 
 /// Everything needed to open one connection. Its `Debug` output masks the password

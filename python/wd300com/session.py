@@ -62,6 +62,10 @@ _AUTH = {
     "apop": B.WD_AUTH_APOP,
     "user": B.WD_AUTH_USER_PASS,
     "user_pass": B.WD_AUTH_USER_PASS,
+    "scram-sha-256": B.WD_AUTH_SCRAM_SHA_256,
+    "scram_sha_256": B.WD_AUTH_SCRAM_SHA_256,
+    "scram-sha-1": B.WD_AUTH_SCRAM_SHA_1,
+    "scram_sha_1": B.WD_AUTH_SCRAM_SHA_1,
 }
 
 _counter = itertools.count(1)
@@ -110,8 +114,8 @@ class Session(Resource):
 
         kind: "smtp", "pop3", "imap" or a WD_SESSION_* value. props: server/host, port,
         user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
-        auth_method ("auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer",
-        "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
+        auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
+        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
         client_name, folder, spool_dir. Returns an SmtpSession, Pop3Session or ImapSession
         (not yet open: call open() or use it in a `with` block)."""
         if isinstance(kind, str):

@@ -3,6 +3,7 @@
 //! to a "334"/"+" challenge). No state and no I/O: the exchange
 //! ([`mod@super::exchange`]) decides which function answers which challenge.
 
+use super::scram::ScramHash;
 use crate::error::{Error, Result, WD_E};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -22,16 +23,22 @@ pub enum Mechanism {
     XOAuth2,
     /// RFC 7628 OAUTHBEARER.
     OAuthBearer,
+    /// RFC 7677 SCRAM-SHA-256: salted challenge-response, the server proves itself too.
+    ScramSha256,
+    /// RFC 5802 SCRAM-SHA-1.
+    ScramSha1,
 }
 
 impl Mechanism {
     /// Every mechanism, in no particular order.
-    pub const ALL: [Mechanism; 5] = [
+    pub const ALL: [Mechanism; 7] = [
         Mechanism::Plain,
         Mechanism::Login,
         Mechanism::CramMd5,
         Mechanism::XOAuth2,
         Mechanism::OAuthBearer,
+        Mechanism::ScramSha256,
+        Mechanism::ScramSha1,
     ];
 
     /// The SASL name as written on the wire ("PLAIN", "CRAM-MD5", …).
@@ -42,6 +49,8 @@ impl Mechanism {
             Mechanism::CramMd5 => "CRAM-MD5",
             Mechanism::XOAuth2 => "XOAUTH2",
             Mechanism::OAuthBearer => "OAUTHBEARER",
+            Mechanism::ScramSha256 => "SCRAM-SHA-256",
+            Mechanism::ScramSha1 => "SCRAM-SHA-1",
         }
     }
 
@@ -58,7 +67,16 @@ impl Mechanism {
         matches!(self, Mechanism::XOAuth2 | Mechanism::OAuthBearer)
     }
 
-    /// True when the client speaks first (PLAIN, XOAUTH2, OAUTHBEARER): its first
+    /// The hash of a SCRAM mechanism.
+    pub fn scram(self) -> Option<ScramHash> {
+        match self {
+            Mechanism::ScramSha256 => Some(ScramHash::Sha256),
+            Mechanism::ScramSha1 => Some(ScramHash::Sha1),
+            _ => None,
+        }
+    }
+
+    /// True when the client speaks first (PLAIN, SCRAM, XOAUTH2, OAUTHBEARER): its first
     /// message can go with the command as the initial response.
     pub fn client_first(self) -> bool {
         !matches!(self, Mechanism::Login | Mechanism::CramMd5)
@@ -188,6 +206,14 @@ mod tests {
         }
         assert_eq!(Mechanism::parse(" cram-md5 "), Some(Mechanism::CramMd5));
         assert_eq!(Mechanism::parse("GSSAPI"), None);
+        assert_eq!(
+            Mechanism::parse("scram-sha-256"),
+            Some(Mechanism::ScramSha256)
+        );
+        assert_eq!(Mechanism::parse("SCRAM-SHA-1"), Some(Mechanism::ScramSha1));
+        assert_eq!(Mechanism::parse("SCRAM-SHA-1-PLUS"), None);
+        assert_eq!(Mechanism::ScramSha1.scram(), Some(ScramHash::Sha1));
+        assert!(Mechanism::ScramSha256.client_first() && !Mechanism::ScramSha256.uses_token());
         assert_eq!(Mechanism::CramMd5.to_string(), "CRAM-MD5");
         assert!(Mechanism::XOAuth2.uses_token());
         assert!(!Mechanism::Plain.uses_token());

@@ -1,8 +1,8 @@
 //! Choosing how to sign in: the method the session forces (`WD_PROP_AUTH_METHOD`), or the
 //! automatic choice among what the server offers and the credentials that are set.
 //!
-//! [`select`] returns the candidates in order of preference; [`sign_in`] runs them.
-//! Today it runs the first one only: an ordered fall-back only has to loop there.
+//! [`select`] returns the candidates in order of preference; [`sign_in`] runs them,
+//! moving on after a refusal.
 
 use super::Mechanism;
 use crate::error::{Error, Result, WD_E};
@@ -31,12 +31,22 @@ impl Method {
             AuthMethod::OAuthBearer => Method::Sasl(Mechanism::OAuthBearer),
             AuthMethod::Apop => Method::Apop,
             AuthMethod::UserPass => Method::ProtocolLogin,
+            AuthMethod::ScramSha256 => Method::Sasl(Mechanism::ScramSha256),
+            AuthMethod::ScramSha1 => Method::Sasl(Mechanism::ScramSha1),
         })
     }
 
     /// True when the method signs in with the OAuth2 token rather than the password.
     pub fn uses_token(self) -> bool {
         matches!(self, Method::Sasl(m) if m.uses_token())
+    }
+
+    /// The method as `protocol` names it (the protocol's login is IMAP's LOGIN command).
+    fn label(self, protocol: &str) -> String {
+        match self {
+            Method::ProtocolLogin if protocol == "IMAP" => "LOGIN command".to_string(),
+            m => m.to_string(),
+        }
     }
 }
 
@@ -50,15 +60,21 @@ impl std::fmt::Display for Method {
     }
 }
 
-/// The automatic order, strongest first. Each method is kept when the server offers it
-/// and its secret is set: the token mechanisms with a token, the others with a password.
-const AUTOMATIC: [Method; 7] = [
+/// The automatic choice with a token: the token mechanisms, the standard one first.
+const WITH_TOKEN: [Method; 2] = [
     Method::Sasl(Mechanism::OAuthBearer),
     Method::Sasl(Mechanism::XOAuth2),
+];
+
+/// The automatic choice with a password, strongest first: the mechanisms that never
+/// send the password, then those that do, then the protocol's own login.
+const WITH_PASSWORD: [Method; 7] = [
+    Method::Sasl(Mechanism::ScramSha256),
+    Method::Sasl(Mechanism::ScramSha1),
     Method::Sasl(Mechanism::CramMd5),
+    Method::Apop,
     Method::Sasl(Mechanism::Plain),
     Method::Sasl(Mechanism::Login),
-    Method::Apop,
     Method::ProtocolLogin,
 ];
 
@@ -74,8 +90,11 @@ pub struct Offer<'a> {
     /// `None` for a protocol without APOP; for POP3, whether the greeting holds an APOP
     /// timestamp.
     pub apop: Option<bool>,
-    /// The protocol has its own login command (POP3 USER/PASS, IMAP LOGIN).
-    pub protocol_login: bool,
+    /// `None` for a protocol without a login command of its own; for POP3 (USER/PASS)
+    /// and IMAP (LOGIN), whether it may be used on this connection (not after IMAP's
+    /// LOGINDISABLED: the automatic choice leaves it out, a forced one gets the reason
+    /// from the protocol).
+    pub protocol_login: Option<bool>,
 }
 
 impl Offer<'_> {
@@ -91,7 +110,7 @@ impl Offer<'_> {
         match m {
             Method::Sasl(mech) => self.has_sasl(mech),
             Method::Apop => self.apop == Some(true),
-            Method::ProtocolLogin => self.protocol_login,
+            Method::ProtocolLogin => self.protocol_login == Some(true),
         }
     }
 
@@ -120,7 +139,10 @@ impl Offer<'_> {
             Method::Apop if self.apop == Some(false) => {
                 not_offered("its greeting has no APOP timestamp".to_string())
             }
-            Method::Apop | Method::ProtocolLogin if !self.offers(m) => Err(Error::invalid_arg(
+            Method::Apop if self.apop.is_none() => Err(Error::invalid_arg(format!(
+                "{m} is not a sign-in method of {proto}"
+            ))),
+            Method::ProtocolLogin if self.protocol_login.is_none() => Err(Error::invalid_arg(
                 format!("{m} is not a sign-in method of {proto}"),
             )),
             _ => Ok(()),
@@ -192,7 +214,10 @@ impl<'a> Credentials<'a> {
 ///
 /// A forced method comes alone, once checked: the protocol has it, the server offers it
 /// (when the server said what it offers) and its secret is set. The automatic choice
-/// lists every method both sides support whose secret is set, strongest first.
+/// lists every method both sides support, strongest first: with a token, the token
+/// mechanisms (OAUTHBEARER, XOAUTH2); with a password, or with a token the server
+/// cannot take, SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then the
+/// protocol's own login.
 ///
 /// Errors (nothing has been sent): [`WD_E::Auth`] (not offered, secret missing, nothing
 /// usable), [`WD_E::InvalidArgument`] (APOP or USER/PASS where the protocol has none).
@@ -202,17 +227,31 @@ pub fn select(forced: AuthMethod, offer: &Offer, creds: &Credentials) -> Result<
         creds.secret(m)?;
         return Ok(vec![m]);
     }
-    let plan: Vec<Method> = AUTOMATIC
-        .into_iter()
-        .filter(|&m| offer.offers(m) && creds.has_secret(m))
-        .collect();
+    let usable = |methods: &[Method]| -> Vec<Method> {
+        methods
+            .iter()
+            .copied()
+            .filter(|&m| offer.offers(m) && creds.has_secret(m))
+            .collect()
+    };
+    let mut plan = usable(&WITH_TOKEN);
+    if plan.is_empty() {
+        plan = usable(&WITH_PASSWORD);
+    }
     if plan.is_empty() {
         return Err(Error::new(
             WD_E::Auth,
             format!(
-                "no usable authentication mechanism: the {} server offers {}, and {} set",
+                "no usable authentication mechanism: the {} server offers {}{}, and {} set",
                 offer.protocol,
                 offer.sasl_list(),
+                match offer.protocol_login {
+                    Some(false) => format!(
+                        " (its {} is disabled on this connection: use TLS)",
+                        Method::ProtocolLogin.label(offer.protocol)
+                    ),
+                    _ => String::new(),
+                },
                 creds.described()
             ),
         ));
@@ -220,16 +259,88 @@ pub fn select(forced: AuthMethod, offer: &Offer, creds: &Credentials) -> Result<
     Ok(plan)
 }
 
-/// Signs in with the methods of `plan` (from [`select`]); `attempt` runs one method.
-///
-/// Today only the first method is tried, as the automatic choice always did. An ordered
-/// fall-back loops here: it moves on after an attempt that ends with [`WD_E::Auth`] (a
-/// refusal, the connection still in step) and stops at any other error.
-pub fn sign_in(plan: &[Method], mut attempt: impl FnMut(Method) -> Result<()>) -> Result<()> {
-    match plan.first() {
-        Some(&m) => attempt(m),
-        None => Err(Error::internal("no sign-in method to try")),
+/// A failed sign-in, and what it left of the connection.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: Error,
+    /// True after a refusal (the server answered, the exchange is over) or when nothing
+    /// was sent: the next method may be tried, the session ends with QUIT/LOGOUT. False
+    /// when the connection is out of step (network or protocol error) or the server is
+    /// not trusted (SCRAM signature): it is dropped as is and nothing else is tried.
+    pub in_step: bool,
+}
+
+impl Failure {
+    /// A failure that leaves the connection in step.
+    pub fn in_step(error: Error) -> Failure {
+        Failure {
+            error,
+            in_step: true,
+        }
     }
+
+    /// A failure after which the connection must be dropped.
+    pub fn out_of_step(error: Error) -> Failure {
+        Failure {
+            error,
+            in_step: false,
+        }
+    }
+}
+
+/// The error contract of the sign-in code: [`WD_E::Auth`] is a refusal, the connection
+/// in step; any other error leaves it out of step.
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        let in_step = error.code == WD_E::Auth;
+        Failure { error, in_step }
+    }
+}
+
+/// Signs in to a `protocol` server with the methods of `plan` (from [`select`]);
+/// `attempt` runs one method.
+///
+/// Moves on after a refusal ([`WD_E::Auth`], the connection in step) and stops at any
+/// other failure, which is returned. When every method is refused, the last refusal is
+/// returned (its server reply in `system`), its message naming the methods refused
+/// before it.
+pub fn sign_in(
+    protocol: &'static str,
+    plan: &[Method],
+    mut attempt: impl FnMut(Method) -> std::result::Result<(), Failure>,
+) -> std::result::Result<(), Failure> {
+    let mut refused: Vec<String> = Vec::new();
+    for (i, &m) in plan.iter().enumerate() {
+        let mut f = match attempt(m) {
+            Ok(()) => return Ok(()),
+            Err(f) if f.in_step && f.error.code == WD_E::Auth => f,
+            Err(f) => return Err(f),
+        };
+        match plan.get(i + 1) {
+            Some(next) => crate::trace::note(
+                protocol,
+                &format!(
+                    "{} refused; trying {}",
+                    m.label(protocol),
+                    next.label(protocol)
+                ),
+            ),
+            None => {
+                if !refused.is_empty() {
+                    f.error.message = format!(
+                        "{} (refused before: {})",
+                        f.error.message,
+                        refused.join(", ")
+                    );
+                }
+                return Err(f);
+            }
+        }
+        refused.push(m.label(protocol));
+    }
+    Err(Failure::in_step(Error::internal(
+        "no sign-in method to try",
+    )))
 }
 
 #[cfg(test)]
@@ -256,7 +367,18 @@ mod tests {
             protocol: "SMTP",
             sasl: Some(offered),
             apop: None,
-            protocol_login: false,
+            protocol_login: None,
+        }
+    }
+
+    /// What an IMAP server offers: `sasl`, and LOGIN unless `login` is false
+    /// (LOGINDISABLED).
+    fn imap_offer(sasl: &[String], login: bool) -> Offer<'_> {
+        Offer {
+            protocol: "IMAP",
+            sasl: Some(sasl),
+            apop: None,
+            protocol_login: Some(login),
         }
     }
 
@@ -277,6 +399,13 @@ mod tests {
     fn choose_preferences() {
         let all = names(&["login", "PLAIN", "Cram-MD5", "XOAUTH2", "OAUTHBEARER"]);
         assert_eq!(choose(&all, true, false), Some(Mechanism::CramMd5));
+        let scram = names(&["PLAIN", "SCRAM-SHA-1", "scram-sha-256", "CRAM-MD5"]);
+        assert_eq!(choose(&scram, true, false), Some(Mechanism::ScramSha256));
+        assert_eq!(
+            choose(&names(&["PLAIN", "SCRAM-SHA-1"]), true, false),
+            Some(Mechanism::ScramSha1)
+        );
+        assert_eq!(choose(&scram, false, true), None);
         assert_eq!(choose(&all, false, true), Some(Mechanism::OAuthBearer));
         assert_eq!(choose(&all, true, true), Some(Mechanism::OAuthBearer));
         assert_eq!(
@@ -308,25 +437,66 @@ mod tests {
 
     #[test]
     fn automatic_plan_is_ordered_and_ends_with_the_protocol_login() {
-        let sasl = names(&["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"]);
+        let sasl = names(&[
+            "PLAIN",
+            "LOGIN",
+            "CRAM-MD5",
+            "XOAUTH2",
+            "SCRAM-SHA-1",
+            "SCRAM-SHA-256",
+        ]);
         let pop3 = Offer {
             protocol: "POP3",
             sasl: Some(&sasl),
             apop: Some(true),
-            protocol_login: true,
+            protocol_login: Some(true),
         };
-        let plan = select(AuthMethod::Auto, &pop3, &creds(true, true)).unwrap();
         use Mechanism::*;
+        let by_password = [
+            Method::Sasl(ScramSha256),
+            Method::Sasl(ScramSha1),
+            Method::Sasl(CramMd5),
+            Method::Apop,
+            Method::Sasl(Plain),
+            Method::Sasl(Login),
+            Method::ProtocolLogin,
+        ];
+        let plan = select(AuthMethod::Auto, &pop3, &creds(true, false)).unwrap();
+        assert_eq!(plan, by_password);
+        // A token is used when it is set; the password methods are not mixed in.
+        let plan = select(AuthMethod::Auto, &pop3, &creds(true, true)).unwrap();
+        assert_eq!(plan, [Method::Sasl(XOAuth2)]);
+        let both = names(&["XOAUTH2", "OAUTHBEARER"]);
+        let oauth = Offer {
+            sasl: Some(&both),
+            ..pop3
+        };
+        let plan = select(AuthMethod::Auto, &oauth, &creds(false, true)).unwrap();
+        assert_eq!(plan, [Method::Sasl(OAuthBearer), Method::Sasl(XOAuth2)]);
+        // A token the server cannot take: the password, when one is set.
+        let plain = names(&["PLAIN"]);
+        let no_oauth = Offer {
+            sasl: Some(&plain),
+            ..pop3
+        };
+        let plan = select(AuthMethod::Auto, &no_oauth, &creds(true, true)).unwrap();
         assert_eq!(
             plan,
-            [
-                Method::Sasl(XOAuth2),
-                Method::Sasl(CramMd5),
-                Method::Sasl(Plain),
-                Method::Sasl(Login),
-                Method::Apop,
-                Method::ProtocolLogin
-            ]
+            [Method::Apop, Method::Sasl(Plain), Method::ProtocolLogin]
+        );
+        // IMAP after LOGINDISABLED: no LOGIN command in the plan.
+        let imap = imap_offer(&plain, false);
+        let plan = select(AuthMethod::Auto, &imap, &creds(true, false)).unwrap();
+        assert_eq!(plan, [Method::Sasl(Plain)]);
+        let e = select(
+            AuthMethod::Auto,
+            &Offer { sasl: None, ..imap },
+            &creds(true, false),
+        );
+        assert_eq!(
+            e.unwrap_err().message,
+            "no usable authentication mechanism: the IMAP server offers none (its LOGIN \
+             command is disabled on this connection: use TLS), and a password is set"
         );
         // Nothing announced (no SASL in CAPA, no timestamp): the protocol's login.
         let bare = Offer {
@@ -348,12 +518,7 @@ mod tests {
     #[test]
     fn forced_method_must_be_offered() {
         let offered = names(&["plain"]);
-        let imap = Offer {
-            protocol: "IMAP",
-            sasl: Some(&offered),
-            apop: None,
-            protocol_login: true,
-        };
+        let imap = imap_offer(&offered, true);
         let e = select(AuthMethod::CramMd5, &imap, &creds(true, false)).unwrap_err();
         assert_eq!(e.code, WD_E::Auth);
         assert_eq!(
@@ -399,7 +564,7 @@ mod tests {
             protocol: "POP3",
             sasl: None,
             apop: Some(false),
-            protocol_login: true,
+            protocol_login: Some(true),
         };
         let e = select(AuthMethod::Apop, &pop3, &creds(true, false)).unwrap_err();
         assert_error(&e, WD_E::Auth, "no APOP timestamp");
@@ -411,18 +576,92 @@ mod tests {
             select(AuthMethod::Apop, &with_ts, &creds(true, false)).unwrap(),
             [Method::Apop]
         );
+        // A login disabled on this connection is still tried when forced: the
+        // protocol gives the reason.
+        let disabled = imap_offer(&[], false);
+        let plan = select(AuthMethod::UserPass, &disabled, &creds(true, false));
+        assert_eq!(plan.unwrap(), [Method::ProtocolLogin]);
+        let offered = names(&["SCRAM-SHA-256"]);
+        let e = select(
+            AuthMethod::ScramSha1,
+            &sasl_offer(&offered),
+            &creds(true, false),
+        )
+        .unwrap_err();
+        assert_error(&e, WD_E::Auth, "does not offer SCRAM-SHA-1");
+    }
+
+    fn refusal(reply: &str) -> Failure {
+        Failure::in_step(Error::new(WD_E::Auth, format!("refused: {reply}")).with_system(reply))
+    }
+
+    const PLAN: [Method; 3] = [
+        Method::Sasl(Mechanism::CramMd5),
+        Method::Sasl(Mechanism::Plain),
+        Method::ProtocolLogin,
+    ];
+
+    #[test]
+    fn sign_in_moves_on_after_a_refusal() {
+        let mut tried = Vec::new();
+        let r = sign_in("IMAP", &PLAN, |m| {
+            tried.push(m);
+            match m {
+                Method::Sasl(Mechanism::CramMd5) => Err(refusal("NO cram")),
+                _ => Ok(()),
+            }
+        });
+        assert!(r.is_ok());
+        assert_eq!(tried, PLAN[..2]);
     }
 
     #[test]
-    fn sign_in_tries_the_first_method() {
-        let mut tried = Vec::new();
-        let plan = [Method::Sasl(Mechanism::Plain), Method::ProtocolLogin];
-        let r = sign_in(&plan, |m| {
-            tried.push(m);
-            Err(Error::new(WD_E::Auth, "refused"))
-        });
-        assert_eq!(r.unwrap_err().code, WD_E::Auth);
-        assert_eq!(tried, [Method::Sasl(Mechanism::Plain)]);
-        assert_eq!(sign_in(&[], |_| Ok(())).unwrap_err().code, WD_E::Internal);
+    fn sign_in_reports_the_last_refusal() {
+        let mut n = 0;
+        let f = sign_in("IMAP", &PLAN, |_| {
+            n += 1;
+            Err(refusal(&format!("NO {n}")))
+        })
+        .unwrap_err();
+        assert!(f.in_step);
+        assert_eq!(f.error.code, WD_E::Auth);
+        assert_eq!(f.error.system.as_deref(), Some("NO 3"));
+        assert_eq!(
+            f.error.message,
+            "refused: NO 3 (refused before: CRAM-MD5, PLAIN)"
+        );
+        // One method: its refusal as is.
+        let f = sign_in("POP3", &PLAN[2..], |_| Err(refusal("-ERR no"))).unwrap_err();
+        assert_eq!(f.error.message, "refused: -ERR no");
+    }
+
+    #[test]
+    fn sign_in_stops_at_any_other_failure() {
+        let lost = || Error::new(WD_E::ConnectionLost, "connection closed");
+        let stops: [fn(Error) -> Failure; 2] = [Failure::from, Failure::out_of_step];
+        for (i, stop) in stops.into_iter().enumerate() {
+            let mut tried = 0;
+            let f = sign_in("SMTP", &PLAN, |_| {
+                tried += 1;
+                Err(stop(lost()))
+            })
+            .unwrap_err();
+            assert_eq!(
+                (tried, f.in_step, f.error.code),
+                (1, false, WD_E::ConnectionLost),
+                "{i}"
+            );
+        }
+        // An Auth error that leaves the server untrusted stops too.
+        let mut tried = 0;
+        let f = sign_in("SMTP", &PLAN, |_| {
+            tried += 1;
+            Err(Failure::out_of_step(Error::new(WD_E::Auth, "mismatch")))
+        })
+        .unwrap_err();
+        assert_eq!((tried, f.in_step, f.error.code), (1, false, WD_E::Auth));
+        let f = sign_in("SMTP", &[], |_| Ok(())).unwrap_err();
+        assert_eq!(f.error.code, WD_E::Internal);
+        assert!(Failure::from(Error::new(WD_E::Auth, "no")).in_step);
     }
 }

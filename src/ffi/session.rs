@@ -7,11 +7,12 @@ use crate::ffi::args;
 use crate::ffi::strings::ret_thread;
 pub use crate::ffi::types::{
     WD_AUTH_APOP, WD_AUTH_AUTO, WD_AUTH_CRAM_MD5, WD_AUTH_LOGIN, WD_AUTH_OAUTHBEARER,
-    WD_AUTH_PLAIN, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2, WD_OPTION_NONE, WD_OPTION_SECURED_TLS,
-    WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS, WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE,
-    WD_PROP_CLIENT_NAME, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD,
-    WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
-    WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
+    WD_AUTH_PLAIN, WD_AUTH_SCRAM_SHA_1, WD_AUTH_SCRAM_SHA_256, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2,
+    WD_OPTION_NONE, WD_OPTION_SECURED_TLS, WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS,
+    WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE, WD_PROP_CLIENT_NAME, WD_PROP_FOLDER,
+    WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD, WD_PROP_PORT, WD_PROP_SERVER_ADDRESS,
+    WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER, WD_SESSION_IMAP, WD_SESSION_POP3,
+    WD_SESSION_SMTP,
 };
 use crate::registry::{self, Login};
 use crate::session::{AuthMethod, Security, SessionConfig, SessionKind};
@@ -58,6 +59,8 @@ fn auth_from(v: i32) -> Result<AuthMethod> {
         WD_AUTH_OAUTHBEARER => AuthMethod::OAuthBearer,
         WD_AUTH_APOP => AuthMethod::Apop,
         WD_AUTH_USER_PASS => AuthMethod::UserPass,
+        WD_AUTH_SCRAM_SHA_256 => AuthMethod::ScramSha256,
+        WD_AUTH_SCRAM_SHA_1 => AuthMethod::ScramSha1,
         _ => {
             return Err(Error::invalid_arg(format!(
                 "unknown authentication method {v}"
@@ -76,6 +79,8 @@ fn auth_to(a: AuthMethod) -> i32 {
         AuthMethod::OAuthBearer => WD_AUTH_OAUTHBEARER,
         AuthMethod::Apop => WD_AUTH_APOP,
         AuthMethod::UserPass => WD_AUTH_USER_PASS,
+        AuthMethod::ScramSha256 => WD_AUTH_SCRAM_SHA_256,
+        AuthMethod::ScramSha1 => WD_AUTH_SCRAM_SHA_1,
     }
 }
 
@@ -116,7 +121,7 @@ pub fn set_property(cfg: &mut SessionConfig, property: i32, value: &str) -> Resu
             cfg.auth_token = opt(value.trim());
         }
         WD_PROP_AUTH_METHOD => {
-            cfg.auth_method = auth_from(int_value(value, "auth method", 0, 7)? as i32)?
+            cfg.auth_method = auth_from(int_value(value, "auth method", 0, 9)? as i32)?
         }
         WD_PROP_IGNORE_ERROR => {
             cfg.ignore_cert_errors = int_value(value, "ignore error", 0, 1)? == 1

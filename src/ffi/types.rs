@@ -142,7 +142,10 @@ pub const WD_PROP_FOLDER: i32 = 13;
 pub const WD_PROP_SPOOL_DIR: i32 = 14;
 
 // ---- WD_PROP_AUTH_METHOD values ----
-/// `WD_PROP_AUTH_METHOD`: the strongest both sides support.
+/// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
+/// one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
+/// with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
+/// POP3 USER/PASS or IMAP LOGIN. The last refusal is reported.
 pub const WD_AUTH_AUTO: i32 = 0;
 /// SASL PLAIN.
 pub const WD_AUTH_PLAIN: i32 = 1;
@@ -158,6 +161,10 @@ pub const WD_AUTH_OAUTHBEARER: i32 = 5;
 pub const WD_AUTH_APOP: i32 = 6;
 /// POP3 USER/PASS, IMAP LOGIN.
 pub const WD_AUTH_USER_PASS: i32 = 7;
+/// SASL SCRAM-SHA-256 (RFC 7677), the server's signature checked.
+pub const WD_AUTH_SCRAM_SHA_256: i32 = 8;
+/// SASL SCRAM-SHA-1 (RFC 5802), the server's signature checked.
+pub const WD_AUTH_SCRAM_SHA_1: i32 = 9;
 
 // ---- EmailEtat ----
 /// `EmailEtat`: the message is queued, not sent yet.

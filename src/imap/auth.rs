@@ -4,18 +4,35 @@
 use super::client::{ImapClient, PROTO, caps_from_code, reply_text};
 use super::command::{Part, astring};
 use super::response::{Response, Status};
-use crate::auth::{self, Credentials, Mechanism, Method, Offer, Reply};
+use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer, Reply};
 use crate::error::{Error, Result, WD_E};
 use crate::net::ConnectConfig;
 use crate::session::{AuthMethod, SessionConfig};
 
 impl ImapClient {
-    /// Signs in as `cfg.auth_method` says (see [`auth::select`]): LOGIN or a SASL
-    /// exchange. After an error other than a refusal the connection is out of step:
-    /// it is closed without LOGOUT.
+    /// Signs in as `cfg.auth_method` says (see [`auth::select`]): LOGIN or SASL
+    /// exchanges, moving on after a refusal when the method is automatic. After a
+    /// failure that leaves the connection out of step (or the server untrusted) it is
+    /// closed without LOGOUT.
     pub(super) fn authenticate(&mut self, cfg: &SessionConfig, ccfg: &ConnectConfig) -> Result<()> {
+        self.sign_in(cfg, ccfg).map_err(|f| {
+            if !f.in_step {
+                self.closed = true;
+                self.conn.close();
+            }
+            f.error
+        })
+    }
+
+    fn sign_in(
+        &mut self,
+        cfg: &SessionConfig,
+        ccfg: &ConnectConfig,
+    ) -> std::result::Result<(), Failure> {
         if cfg.auth_method == AuthMethod::Apop {
-            return Err(Error::not_supported("APOP is a POP3 method, not IMAP"));
+            return Err(Failure::in_step(Error::not_supported(
+                "APOP is a POP3 method, not IMAP",
+            )));
         }
         let creds = Credentials::new(cfg, &ccfg.host, ccfg.port);
         let offered: Vec<String> = self
@@ -31,10 +48,10 @@ impl ImapClient {
             protocol: PROTO,
             sasl: Some(&offered),
             apop: None,
-            protocol_login: true,
+            protocol_login: Some(!self.has("LOGINDISABLED")),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds)?;
-        let r = auth::sign_in(&plan, |m| match m {
+        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
+        auth::sign_in(PROTO, &plan, |m| match m {
             Method::Sasl(mech) => {
                 let mut sasl = Sasl {
                     client: self,
@@ -42,18 +59,13 @@ impl ImapClient {
                 };
                 auth::exchange(&mut sasl, mech, &creds)
             }
-            Method::ProtocolLogin => self.login(creds.user, creds.secret(m)?),
-            Method::Apop => Err(Error::internal("APOP selected for IMAP")),
-        });
-        if let Err(e) = &r
-            && e.code != WD_E::Auth
-        {
-            self.closed = true;
-            self.conn.close();
-        }
-        r
+            Method::ProtocolLogin => Ok(self.login(creds.user, creds.secret(m)?)?),
+            Method::Apop => Err(Error::internal("APOP selected for IMAP").into()),
+        })
     }
 
+    /// LOGIN: a tagged NO or BAD is a refusal ([`WD_E::Auth`]); any other error leaves
+    /// the connection out of step.
     fn login(&mut self, user: &str, pass: &str) -> Result<()> {
         if self.has("LOGINDISABLED") {
             return Err(Error::new(
@@ -66,16 +78,16 @@ impl ImapClient {
             astring(user, false),
             astring(pass, true),
         ];
-        self.run("login refused", &parts)
-            .map(|_| ())
-            .map_err(|e| Error {
-                code: if e.code == WD_E::Protocol {
-                    WD_E::Auth
-                } else {
-                    e.code
-                },
+        let tag = self.send(&parts)?;
+        let (_, mut results) = self.wait_all(&[(tag, "login refused")])?;
+        match results.pop() {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(Error {
+                code: WD_E::Auth,
                 ..e
-            })
+            }),
+            None => Err(Error::internal("no result")),
+        }
     }
 }
 

@@ -13,15 +13,16 @@
 pub mod dot;
 pub mod response;
 
-use crate::auth::{self, Credentials, Mechanism, Method, Offer};
+use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
-use crate::limits::MAX_MESSAGE;
+use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_MESSAGE};
 use crate::message::Email;
 use crate::net::{ConnectConfig, Connection};
 use crate::session::{Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
 use crate::trace;
 use response::{Capabilities, Status, parse_status};
 use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
 
 const PROTO: &str = "POP3";
 /// Most commands sent in one pipelined flight (RETR/TOP batches). The commands of one
@@ -104,7 +105,12 @@ impl Pop3Client {
             c.stls(&cc)?;
             c.caps = c.capa()?;
         }
-        c.authenticate(cfg, &cc)?;
+        if let Err(f) = c.authenticate(cfg, &cc) {
+            if f.in_step {
+                c.quit_after_refusal();
+            }
+            return Err(f.error);
+        }
         Ok(c)
     }
 
@@ -198,9 +204,14 @@ impl Pop3Client {
 
     // ----- authentication ------------------------------------------------------
 
-    /// Signs in as `cfg.auth_method` says (see [`auth::select`]). A session with
-    /// neither a password nor a token signs in with the empty password.
-    fn authenticate(&mut self, cfg: &SessionConfig, cc: &ConnectConfig) -> Result<()> {
+    /// Signs in as `cfg.auth_method` says (see [`auth::select`]), moving on after a
+    /// refusal when the method is automatic. A session with neither a password nor a
+    /// token signs in with the empty password.
+    fn authenticate(
+        &mut self,
+        cfg: &SessionConfig,
+        cc: &ConnectConfig,
+    ) -> std::result::Result<(), Failure> {
         let mut creds = Credentials::new(cfg, &cc.host, cc.port);
         if creds.token.is_none() {
             creds.password.get_or_insert("");
@@ -209,14 +220,27 @@ impl Pop3Client {
             protocol: PROTO,
             sasl: self.caps.sasl_listed.then_some(self.caps.sasl.as_slice()),
             apop: Some(auth::apop_timestamp(&self.greeting).is_some()),
-            protocol_login: true,
+            protocol_login: Some(true),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds)?;
-        auth::sign_in(&plan, |m| match m {
+        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
+        auth::sign_in(PROTO, &plan, |m| match m {
             Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-            Method::Apop => self.apop(creds.user, creds.secret(m)?),
-            Method::ProtocolLogin => self.user_pass(creds.user, creds.secret(m)?),
+            Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
+            Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
         })
+    }
+
+    /// QUIT after a refused sign-in (nothing to commit), its reply awaited briefly;
+    /// then the connection is closed.
+    fn quit_after_refusal(&mut self) {
+        self.closed = true;
+        let brief = Duration::from_secs(CLOSE_TIMEOUT_SECS);
+        let t = self.conn.timeout();
+        if t.is_zero() || t > brief {
+            let _ = self.conn.set_timeout(brief);
+        }
+        let _ = self.simple("QUIT");
+        self.conn.close();
     }
 
     fn user_pass(&mut self, user: &str, pass: &str) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
-use crate::auth::{self, Credentials, Mechanism, Method, Offer};
+use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
@@ -129,6 +129,10 @@ impl SmtpClient {
                 Ok(())
             }
             Err(e) => {
+                // In step only after a refused sign-in: QUIT then.
+                if self.in_sync {
+                    let _ = self.quit(Duration::from_secs(crate::limits::CLOSE_TIMEOUT_SECS));
+                }
                 self.drop_connection();
                 Err(e)
             }
@@ -228,8 +232,10 @@ impl SmtpClient {
         Ok(())
     }
 
-    /// AUTH with the forced or the strongest common mechanism (see [`auth::select`]).
-    /// Nothing happens when neither a password nor a token is configured.
+    /// AUTH with the forced mechanism, or with the common ones strongest first, moving
+    /// on after a refusal (see [`auth::select`]). Nothing happens when neither a
+    /// password nor a token is configured. After a failure, `in_sync` says whether the
+    /// connection is still in step.
     fn authenticate(&mut self) -> Result<()> {
         let (cfg, host) = (self.cfg.clone(), self.ccfg.host.clone());
         let creds = Credentials::new(&cfg, &host, self.ccfg.port);
@@ -240,12 +246,19 @@ impl SmtpClient {
             protocol: PROTO,
             sasl: Some(&self.caps.auth),
             apop: None,
-            protocol_login: false,
+            protocol_login: None,
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds)?;
-        auth::sign_in(&plan, |m| match m {
-            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-            _ => Err(Error::internal(format!("{m} is not an SMTP method"))),
+        let r = auth::select(cfg.auth_method, &offer, &creds)
+            .map_err(Failure::in_step)
+            .and_then(|plan| {
+                auth::sign_in(PROTO, &plan, |m| match m {
+                    Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
+                    _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
+                })
+            });
+        r.map_err(|f| {
+            self.in_sync = f.in_step;
+            f.error
         })
     }
 
@@ -651,11 +664,13 @@ impl auth::Transport for Sasl<'_> {
         }
     }
 
+    /// A 421 is the server closing the connection, not a refusal.
     fn reply(&mut self) -> Result<auth::Reply> {
         let r = self.0.read_reply()?;
         Ok(match r.code {
             334 => auth::Reply::Challenge(r.first_text().to_string()),
             235 => auth::Reply::Success,
+            421 => return Err(closing_error(&r)),
             _ => auth::Reply::Failure(r.one_line()),
         })
     }
