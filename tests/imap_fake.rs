@@ -934,3 +934,132 @@ fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
         assert_eq!(s.join().assert_ok().lines, lines);
     }
 }
+
+// ----- automatic sign-in: the ordered fall-back -----------------------------------
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use support::sign_in::expect_failures;
+
+fn greeting(caps: &str) -> Script {
+    Script::new().send(format!("* OK [CAPABILITY IMAP4rev1 {caps}] ready\r\n"))
+}
+
+/// CRAM-MD5 (A0001) answered and refused.
+fn cram_md5_refused(caps: &str) -> Script {
+    let challenge = "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+";
+    greeting(caps)
+        .expect("A0001 AUTHENTICATE CRAM-MD5")
+        .then(challenged(challenge))
+        .send("A0001 NO [AUTHENTICATIONFAILED] cram refused\r\n")
+}
+
+/// A "+" challenge, then the client's answer.
+fn challenged(base64: &str) -> Script {
+    Script::new().send(format!("+ {base64}\r\n")).expect_any()
+}
+
+/// SCRAM-SHA-256 (A0001, PLAIN offered too) up to the server's final message `last`.
+fn scram_until(last: &str) -> Script {
+    greeting("SASL-IR AUTH=SCRAM-SHA-256 AUTH=PLAIN")
+        .custom(scram_server_first)
+        .expect_any()
+        .send(format!("+ {}\r\n", B64.encode(last)))
+}
+
+/// Reads the SCRAM client-first (the last word of an AUTHENTICATE line) and answers
+/// with a server-first extending the client's nonce.
+fn scram_server_first(c: &mut Conn) -> Result<(), String> {
+    let line = c.read_line()?;
+    let first = B64.decode(line.rsplit(' ').next().unwrap_or_default());
+    let first = String::from_utf8(first.unwrap_or_default()).unwrap_or_default();
+    let Some(nonce) = first.strip_prefix("n,,n=alice@wd.test,r=") else {
+        return Err(format!("unexpected client-first {first:?}"));
+    };
+    let server_first = format!("r={nonce}fake,s=c2FsdA==,i=4096");
+    c.write_str(&format!("+ {}\r\n", B64.encode(server_first)))
+}
+
+fn plain_response() -> String {
+    B64.encode("\0alice@wd.test\0alicepw")
+}
+
+/// Signed in after a refusal: CRAM-MD5 refused with NO, or a SCRAM `e=` final message
+/// (answered with an empty line, then NO); PLAIN comes next and the session opens.
+#[test]
+fn automatic_sign_in_moves_on_after_a_refusal() {
+    let after_cram = cram_md5_refused("SASL-IR AUTH=CRAM-MD5 AUTH=PLAIN");
+    let after_scram = scram_until("e=invalid-proof")
+        .expect("")
+        .send("A0001 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n");
+    for script in [after_cram, after_scram] {
+        let s = FakeServer::start(
+            script
+                .expect(format!("A0002 AUTHENTICATE PLAIN {}", plain_response()))
+                .send("A0002 OK [CAPABILITY IMAP4rev1] Logged in\r\n")
+                .expect("A0003 SELECT \"INBOX\"")
+                .send("* 2 EXISTS\r\nA0003 OK done\r\n")
+                .drain_until_closed(),
+        );
+        let opened = ImapClient::open(&cfg(s.port()), 10).map(|c| c.exists());
+        s.join().assert_ok();
+        assert_eq!(opened.unwrap(), 2);
+    }
+}
+
+const ALL_REFUSED: &str =
+    "login refused: NO [AUTHENTICATIONFAILED] login refused (refused before: CRAM-MD5, PLAIN)";
+const MISMATCH: &str =
+    "SCRAM server signature mismatch: wrong signature; the server is not trusted";
+const SERVER_SAID: &str = "IMAP authentication refused (SCRAM-SHA-256): \
+    NO [AUTHENTICATIONFAILED] failed (server said: invalid-proof)";
+
+/// Sign-in failures (see `expect_failures`): every method refused (CRAM-MD5, PLAIN after
+/// its empty challenge, the LOGIN command), the last refusal reported and LOGOUT sent;
+/// LOGINDISABLED, no LOGIN command tried; the connection lost in the first attempt,
+/// nothing else tried and no LOGOUT; a wrong SCRAM server signature, the connection
+/// dropped without trying PLAIN; a forced SCRAM refused with `e=`, the reason reported.
+#[test]
+fn automatic_sign_in_failures() {
+    use AuthMethod::{Auto, ScramSha256};
+    let all_refused = cram_md5_refused("AUTH=CRAM-MD5 AUTH=PLAIN")
+        .expect("A0002 AUTHENTICATE PLAIN")
+        .then(challenged(""))
+        .send("A0002 NO plain refused\r\n")
+        .expect("A0003 LOGIN \"alice@wd.test\" \"alicepw\"")
+        .send("A0003 NO [AUTHENTICATIONFAILED] login refused\r\n")
+        .expect("A0004 LOGOUT")
+        .drain_until_closed();
+    let no_login = greeting("SASL-IR LOGINDISABLED AUTH=PLAIN")
+        .expect("A0001 AUTHENTICATE PLAIN ")
+        .send("A0001 NO plain refused\r\n")
+        .expect("A0002 LOGOUT")
+        .drain_until_closed();
+    let plain_refused = "IMAP authentication refused (PLAIN): NO plain refused";
+    let dropped = greeting("AUTH=CRAM-MD5 AUTH=PLAIN")
+        .expect("A0001 AUTHENTICATE CRAM-MD5")
+        .close();
+    let mismatch = scram_until(&format!("v={}", B64.encode([7u8; 32]))).expect_closed();
+    let server_error = scram_until("e=invalid-proof")
+        .expect("")
+        .send("A0001 NO [AUTHENTICATIONFAILED] failed\r\n")
+        .expect("A0002 LOGOUT")
+        .drain_until_closed();
+    let (auth, lost) = (WD_E::Auth, WD_E::ConnectionLost);
+    let last = Some("NO [AUTHENTICATIONFAILED] login refused");
+    let cases = vec![
+        (all_refused, Auto, auth, ALL_REFUSED, last, 6),
+        (no_login, Auto, auth, plain_refused, None, 2),
+        (dropped, Auto, lost, "connection closed by server", None, 1),
+        (mismatch, Auto, auth, MISMATCH, None, 2),
+        (server_error, ScramSha256, auth, SERVER_SAID, None, 4),
+    ];
+    expect_failures(cases, open_with);
+}
+
+/// Opens with `method` on `port`, closes at once.
+fn open_with(port: u16, method: AuthMethod) -> Result<(), wd300com::error::Error> {
+    let mut c = cfg(port);
+    c.auth_method = method;
+    ImapClient::open(&c, 10).map(drop)
+}

@@ -7,6 +7,7 @@ mod support;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use support::bench::{self, port, var};
+use support::sign_in::SignInOrder;
 use wd300com::error::WD_E;
 use wd300com::imap::ImapClient;
 use wd300com::session::{
@@ -583,4 +584,39 @@ fn reading_loop_reads_ahead_and_marks_only_what_was_read() {
     let mut cl = open(&alice());
     cl.delete_folder(&f).unwrap();
     cl.close().unwrap();
+}
+
+/// SCRAM against Dovecot: forced with Carol's password (spaces, quotes, non-ASCII) over
+/// STARTTLS, then the sign-in order on the wire: the automatic choice takes SCRAM-SHA-256
+/// and, with a wrong password, tries every mechanism and the LOGIN command before it
+/// reports the last refusal and logs out (see `SignInOrder::check`).
+#[test]
+fn scram_and_the_sign_in_order() {
+    if !servers() {
+        return;
+    }
+    for m in [AuthMethod::ScramSha256, AuthMethod::ScramSha1] {
+        let carol = cfg(
+            &var("WD_TEST_USER3"),
+            &var("WD_TEST_PASS3"),
+            Security::StartTls,
+        );
+        open(&SessionConfig {
+            auth_method: m,
+            ..carol
+        })
+        .close()
+        .unwrap();
+    }
+    SignInOrder::imap().check(|port, auth_method, password| {
+        let right = alice().password;
+        let password = password.map(String::from).or(right);
+        let c = SessionConfig {
+            port,
+            auth_method,
+            password,
+            ..alice()
+        };
+        ImapClient::open(&c, 30)?.close()
+    });
 }

@@ -751,7 +751,7 @@ fn reading_loop_reads_ahead() {
 /// The sign-in rules POP3 shares with IMAP and SMTP: a CRAM-MD5 challenge that is not
 /// base64 is cancelled with "*" and the server's final reply read (an `Auth` error naming
 /// both, the connection in step); a forced mechanism missing from the SASL list of CAPA
-/// fails before anything is sent.
+/// fails before anything is sent. Either way the connection ends with QUIT.
 #[test]
 fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
     let capa = |sasl: &str| {
@@ -767,19 +767,20 @@ fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
         .send("-ERR [AUTH] Authentication cancelled\r\n");
     let cases = [
         (
-            AuthMethod::Auto,
+            AuthMethod::CramMd5,
             cancelled,
             "(not base64); the server replied: -ERR [AUTH] Authentication cancelled",
-            &["CAPA", "AUTH CRAM-MD5", "*"][..],
+            &["CAPA", "AUTH CRAM-MD5", "*", "QUIT"][..],
         ),
         (
             AuthMethod::CramMd5,
             capa("PLAIN LOGIN"),
             "does not offer CRAM-MD5 (it offers: PLAIN LOGIN)",
-            &["CAPA"],
+            &["CAPA", "QUIT"],
         ),
     ];
     for (method, script, said, lines) in cases {
+        let script = script.expect("QUIT").send("+OK bye\r\n");
         let server = FakeServer::start(script.expect_closed());
         let c = SessionConfig {
             auth_method: method,
@@ -789,4 +790,101 @@ fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
         assert!(e.code == WD_E::Auth && e.message.contains(said), "{e:?}");
         assert_eq!(server.join().assert_ok().lines, lines);
     }
+}
+
+// ----- automatic sign-in: the ordered fall-back -----------------------------------
+
+use support::sign_in::expect_failures;
+
+/// A greeting with an APOP timestamp, then CAPA answered with `capa`.
+fn apop_offered(capa: &str) -> Script {
+    Script::new()
+        .send("+OK POP3 ready <1896.697170952@dbc.mtview.ca.us>\r\n")
+        .expect("CAPA")
+        .send(capa)
+}
+
+fn apop_line() -> String {
+    let ts = "<1896.697170952@dbc.mtview.ca.us>";
+    format!("APOP u@x {}", wd300com::auth::apop_digest(ts, "secret pw"))
+}
+
+/// The greeting offers APOP, the server refuses it: USER/PASS comes next and works, and
+/// the session ends with QUIT.
+#[test]
+fn automatic_sign_in_falls_back_from_apop_to_user_pass() {
+    let server = FakeServer::start(
+        apop_offered(CAPA)
+            .expect(apop_line())
+            .send("-ERR [AUTH] APOP not allowed for this user\r\n")
+            .expect("USER u@x")
+            .send("+OK\r\n")
+            .expect("PASS secret pw")
+            .send("+OK logged in\r\n")
+            .expect("QUIT")
+            .send("+OK bye\r\n")
+            .expect_closed(),
+    );
+    let p = open(&server).map(|mut p| p.close());
+    let t = server.join();
+    p.unwrap().unwrap();
+    assert_eq!(t.assert_ok().lines.len(), 5, "{}", t.report());
+}
+
+const ALL_REFUSED: &str = "POP3 authentication failed (USER/PASS): -ERR [AUTH] last refusal \
+    (refused before: CRAM-MD5, APOP, PLAIN)";
+
+/// Sign-in failures (see `expect_failures`): every method refused (CRAM-MD5, APOP,
+/// PLAIN, USER/PASS), the last refusal reported, then QUIT; the connection lost during
+/// the first attempt (APOP): USER/PASS not tried, no QUIT.
+#[test]
+fn automatic_sign_in_failures() {
+    let capa = "+OK\r\nUSER\r\nSASL CRAM-MD5 PLAIN\r\nRESP-CODES\r\n.\r\n";
+    let all_refused = apop_offered(capa)
+        .expect("AUTH CRAM-MD5")
+        .send("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n")
+        .expect_any()
+        .send("-ERR [AUTH] cram-md5 refused\r\n")
+        .expect(apop_line())
+        .send("-ERR [AUTH] apop refused\r\n")
+        .expect("AUTH PLAIN AHVAeABzZWNyZXQgcHc=")
+        .send("-ERR [AUTH] plain refused\r\n")
+        .expect("USER u@x")
+        .send("+OK\r\n")
+        .expect("PASS secret pw")
+        .send("-ERR [AUTH] last refusal\r\n")
+        .expect("QUIT")
+        .send("+OK bye\r\n")
+        .expect_closed();
+    let dropped = apop_offered(CAPA).expect("APOP ").close();
+    let last = Some("-ERR [AUTH] last refusal");
+    let lost = "connection closed by server";
+    let cases = vec![
+        (
+            all_refused,
+            AuthMethod::Auto,
+            WD_E::Auth,
+            ALL_REFUSED,
+            last,
+            8,
+        ),
+        (
+            dropped,
+            AuthMethod::Auto,
+            WD_E::ConnectionLost,
+            lost,
+            None,
+            2,
+        ),
+    ];
+    expect_failures(cases, |port, method| {
+        Pop3Client::open(
+            &SessionConfig {
+                auth_method: method,
+                ..cfg(port)
+            },
+            600,
+        )?
+        .close()
+    });
 }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 use support::bench::{Bench, var};
+use support::sign_in::SignInOrder;
 use wd300com::error::WD_E;
 use wd300com::pop3::Pop3Client;
 use wd300com::session::{
@@ -552,4 +553,30 @@ fn ffi_combined_pop3_and_smtp_session() {
         assert!(EmailNbMessage(user.as_ptr(), 0) >= 0);
         assert_eq!(EmailFermeSession(user.as_ptr()), 1);
     }
+}
+
+/// SCRAM against Dovecot's POP3: forced with Carol's password over STLS (the session
+/// usable), then the sign-in order on the wire: the automatic choice takes SCRAM-SHA-256
+/// although the greeting offers APOP, and with a wrong password tries every method, APOP
+/// in its place and USER/PASS last, then sends QUIT (see `SignInOrder::check`).
+#[test]
+fn scram_and_the_sign_in_order() {
+    let Some(e) = env() else { return };
+    for m in [AuthMethod::ScramSha256, AuthMethod::ScramSha1] {
+        let mut c = cfg(&e, "WD_TEST_USER3", "WD_TEST_PASS3");
+        (c.auth_method, c.security) = (m, Security::StartTls);
+        let mut p = Pop3Client::open(&c, 600).unwrap_or_else(|err| panic!("{m:?}: {err:?}"));
+        assert!(p.is_tls() && p.stat().is_ok());
+        p.close().unwrap();
+    }
+    SignInOrder::pop3().check(|port, method, password| {
+        let mut c = alice(&e);
+        (c.port, c.auth_method) = (port, method);
+        if let Some(wrong) = password {
+            c.password = Some(wrong.to_string());
+        }
+        let mut p = Pop3Client::open(&c, 600)?;
+        assert!(wd300com::auth::apop_timestamp(p.greeting()).is_some());
+        p.close()
+    });
 }

@@ -674,14 +674,17 @@ fn trace_masks_credentials() {
 /// The sign-in rules SMTP shares with POP3 and IMAP: a CRAM-MD5 challenge that is not
 /// base64 is cancelled with "*" and the final reply read (`Auth` naming both); a server
 /// still challenging after the cancel is a `Protocol` error; a forced mechanism missing
-/// from the AUTH line fails before anything is sent.
+/// from the AUTH line fails before anything is sent. QUIT ends the connection when it is
+/// still in step (not after the `Protocol` error).
 #[test]
 fn sasl_bad_challenge_cancelled_endless_challenges_and_forced_mechanism() {
     let cancelled = hello(EHLO_FULL)
         .expect("AUTH CRAM-MD5")
         .send("334 not base64 !!\r\n")
         .expect("*")
-        .send("501 5.7.0 Authentication cancelled\r\n");
+        .send("501 5.7.0 Authentication cancelled\r\n")
+        .expect("QUIT")
+        .send("221 bye\r\n");
     let endless = hello(EHLO_FULL)
         .expect("AUTH LOGIN")
         .send("334 VXNlcm5hbWU6\r\n")
@@ -691,14 +694,16 @@ fn sasl_bad_challenge_cancelled_endless_challenges_and_forced_mechanism() {
         .send("334 \r\n")
         .expect("*")
         .send("334 \r\n");
-    let not_offered = hello("250-fake\r\n250 AUTH PLAIN LOGIN\r\n");
+    let not_offered = hello("250-fake\r\n250 AUTH PLAIN LOGIN\r\n")
+        .expect("QUIT")
+        .send("221 bye\r\n");
     let runs = vec![
         (
             AuthMethod::CramMd5,
             cancelled,
             WD_E::Auth,
             "not base64); the server replied: 501 5.7.0 Authentication cancelled",
-            3,
+            4,
         ),
         (
             AuthMethod::Login,
@@ -712,7 +717,7 @@ fn sasl_bad_challenge_cancelled_endless_challenges_and_forced_mechanism() {
             not_offered,
             WD_E::Auth,
             "does not offer CRAM-MD5 (it offers: PLAIN LOGIN)",
-            1,
+            2,
         ),
     ];
     for (method, script, code, text, lines_read) in runs {
@@ -724,4 +729,88 @@ fn sasl_bad_challenge_cancelled_endless_challenges_and_forced_mechanism() {
         let t = server.join();
         assert_eq!(t.assert_ok().lines.len(), lines_read, "{}", t.report());
     }
+}
+
+// ----- automatic sign-in: the ordered fall-back -----------------------------------
+
+use support::sign_in::expect_failures;
+
+/// EHLO offering LOGIN, PLAIN and CRAM-MD5, then CRAM-MD5 answered.
+fn cram_md5_answered() -> Script {
+    let ehlo = "250-fake\r\n250-ENHANCEDSTATUSCODES\r\n250 AUTH LOGIN PLAIN CRAM-MD5\r\n";
+    let challenge = "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+";
+    hello(ehlo)
+        .expect("AUTH CRAM-MD5")
+        .send(format!("334 {challenge}\r\n"))
+        .expect_any()
+}
+
+/// PLAIN with the initial response of "\0alice@wd.test\0pw", answered with `reply`.
+fn plain_answered(reply: &str) -> Script {
+    let plain = "AGFsaWNlQHdkLnRlc3QAcHc=";
+    Script::new()
+        .expect(format!("AUTH PLAIN {plain}"))
+        .send(format!("{reply}\r\n"))
+}
+
+fn connect_with(port: u16, method: AuthMethod) -> Result<SmtpClient, wd300com::error::Error> {
+    let mut c = cfg(port);
+    (c.password, c.auth_method) = (Some("pw".into()), method);
+    SmtpClient::connect(&c, 600)
+}
+
+/// CRAM-MD5 refused with 535, then PLAIN accepted: the session opens.
+#[test]
+fn automatic_sign_in_moves_on_after_535() {
+    let server = FakeServer::start(
+        cram_md5_answered()
+            .send("535 5.7.8 Error: authentication failed\r\n")
+            .then(plain_answered("235 2.7.0 Authentication successful"))
+            .then(quit()),
+    );
+    let quit =
+        connect_with(server.port(), AuthMethod::Auto).map(|mut c| c.quit(Duration::from_secs(5)));
+    server.join().assert_ok();
+    quit.unwrap().unwrap();
+}
+
+const ALL_REFUSED: &str = "SMTP authentication refused (LOGIN): 535 5.7.8 login refused \
+    (refused before: CRAM-MD5, PLAIN)";
+
+/// Sign-in failures (see `expect_failures`): every mechanism refused (CRAM-MD5, PLAIN,
+/// LOGIN), the last 535 reported, then QUIT; the connection lost during the first
+/// attempt, or a 421 (the server closing): no other mechanism tried, no QUIT.
+#[test]
+fn automatic_sign_in_failures() {
+    let all_refused = cram_md5_answered()
+        .send("535 5.7.8 cram-md5 refused\r\n")
+        .then(plain_answered("535 5.7.8 plain refused"))
+        .expect("AUTH LOGIN")
+        .send("334 VXNlcm5hbWU6\r\n")
+        .expect("YWxpY2VAd2QudGVzdA==")
+        .send("334 UGFzc3dvcmQ6\r\n")
+        .expect("cHc=")
+        .send("535 5.7.8 login refused\r\n")
+        .then(quit())
+        .expect_closed();
+    let dropped = cram_md5_answered().close();
+    let closing = cram_md5_answered()
+        .send("421 4.3.2 Service shutting down\r\n")
+        .expect_closed();
+    let last = Some("535 5.7.8 login refused");
+    let (auth, lost) = (WD_E::Auth, WD_E::ConnectionLost);
+    let closed = "server closed the connection: 421 4.3.2 Service shutting down";
+    let cases = vec![
+        (all_refused, AuthMethod::Auto, auth, ALL_REFUSED, last, 8),
+        (
+            dropped,
+            AuthMethod::Auto,
+            lost,
+            "connection closed by server",
+            None,
+            3,
+        ),
+        (closing, AuthMethod::Auto, lost, closed, None, 3),
+    ];
+    expect_failures(cases, |port, method| connect_with(port, method).map(drop));
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use support::bench::{Bench, var};
+use support::sign_in::SignInOrder;
 use wd300com::error::WD_E;
 use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::{Attachment, Email};
@@ -388,4 +389,30 @@ fn twenty_megabyte_message() {
         lf(&raw[body_start..]),
         lf(&data[find_bytes(&data, b"\r\n\r\n").unwrap() + 4..])
     );
+}
+
+/// SCRAM through Postfix and Dovecot SASL: forced with Carol's password over STARTTLS,
+/// a message sent after it arrives; then the sign-in order on the wire: the automatic
+/// choice takes SCRAM-SHA-256 and, with a wrong password, tries every mechanism before it
+/// reports the last 535 and quits (see `SignInOrder::check`).
+#[test]
+fn scram_and_the_sign_in_order() {
+    let Some(b) = bench() else { return };
+    let (carol, pass) = (var("WD_TEST_USER3"), var("WD_TEST_PASS3"));
+    for m in [AuthMethod::ScramSha256, AuthMethod::ScramSha1] {
+        let mut c = b.cfg(Security::StartTls);
+        (c.user, c.password, c.auth_method) = (carol.clone(), Some(pass.clone()), m);
+        let mut cl = SmtpClient::connect(&c, 600).unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
+        let id = unique(&format!("{m:?}"));
+        cl.send(&simple(&carol, &[&carol], &id, "scram")).unwrap();
+        cl.quit(Duration::from_secs(5)).unwrap();
+        b.delivered(&carol, &id);
+    }
+    SignInOrder::smtp().check(|port, method, wrong| {
+        let mut c = b.cfg(Security::None);
+        c.port = port;
+        c.auth_method = method;
+        c.password = wrong.map(str::to_string).or(c.password);
+        SmtpClient::connect(&c, 600)?.quit(Duration::from_secs(5))
+    });
 }

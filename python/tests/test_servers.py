@@ -278,3 +278,14 @@ def test_asynchronous_send_and_status(env):
         assert m.to == [user(env, 3)[0]]
         assert m.attachments[0].content == PAYLOAD
         session.delete(m)
+
+
+@pytest.mark.parametrize("method", [wd.WD_AUTH_SCRAM_SHA_256, "scram-sha-1"])
+def test_scram_auth_method_keyword(env, method):
+    u, p = user(env, 3)
+    for cls, name in [(SmtpSession, "SMTP"), (ImapSession, "IMAP")]:
+        with cls(
+            env["WD_TEST_HOST"], port(env, name), u, p, security="starttls",
+            ca_file=env["WD_TEST_CA"], timeout=30, auth_method=method,
+        ) as s:
+            assert s.is_open

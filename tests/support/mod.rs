@@ -11,4 +11,6 @@
 pub mod bench;
 pub mod fake_server;
 pub mod oauth_server;
+pub mod relay;
 pub mod rng;
+pub mod sign_in;
