@@ -15,6 +15,7 @@ Two layers:
   :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
   :meth:`Session.declare`.
 
+``python -m wd300com`` is a small command-line mail client (see :mod:`wd300com.cli`).
 The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY`` first).
 """
 
