@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Generates wd300com/_bindings.py from include/wd300com.h and the message property
-table src/message/properties.tsv (written from src/message/properties.rs).
+"""Generates the modules of the package that follow include/wd300com.h and the message
+property table src/message/properties.tsv (written from src/message/properties.rs):
 
-    python3 python/gen_bindings.py            # rewrite python/wd300com/_bindings.py
-    python3 python/gen_bindings.py --check    # exit 1 when the committed file is stale
+  wd300com/_bindings.py    the WD_* constants and the C signatures (kinds, below)
+  wd300com/_flat_api.pyi   the types of the flat functions (wd300com.EmailCree, ...)
+  wd300com/_fields.py      the Message attributes of the property table, typed
+
+    python3 python/gen_bindings.py            # rewrite the files that changed
+    python3 python/gen_bindings.py --check    # exit 1 when a committed file is stale
 
 The header is parsed for:
   * `#define WD_* <integer>` (and the WD300COM_VERSION_* macros),
@@ -22,16 +26,25 @@ A type the generator does not know stops it with an error, so a new kind of sign
 is noticed instead of being declared wrongly.
 
 The output is deterministic; python/tests/test_bindings.py regenerates it in memory and
-compares it with the committed file.
+compares it with the committed files.
 """
 
+from __future__ import annotations
+
+import keyword
 import os
 import re
 import sys
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+Params = Tuple[Tuple[str, str], ...]
+Function = Tuple[str, str, Params, str]
+Constant = Tuple[str, Union[int, str]]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_HEADER = os.path.join(os.path.dirname(HERE), "include", "wd300com.h")
-DEFAULT_OUTPUT = os.path.join(HERE, "wd300com", "_bindings.py")
+PACKAGE_DIR = os.path.join(HERE, "wd300com")
+DEFAULT_OUTPUT = os.path.join(PACKAGE_DIR, "_bindings.py")
 DEFAULT_PROPERTIES = os.path.join(os.path.dirname(HERE), "src", "message", "properties.tsv")
 
 _BASE_KINDS = {
@@ -48,28 +61,28 @@ class HeaderError(Exception):
     pass
 
 
-def _strip_comments(text):
+def _strip_comments(text: str) -> str:
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
     return re.sub(r"//[^\n]*", " ", text)
 
 
-def _int_expr(expr):
+def _int_expr(expr: str) -> Optional[int]:
     """Evaluates a macro made only of integers, + - * and parentheses; None otherwise."""
     expr = expr.strip()
     if not re.fullmatch(r"[0-9\s()+\-*]+", expr) or not expr:
         return None
-    tokens = re.findall(r"\d+|[()+\-*]", expr)
+    tokens: List[str] = re.findall(r"\d+|[()+\-*]", expr)
     pos = 0
 
-    def peek():
+    def peek() -> Optional[str]:
         return tokens[pos] if pos < len(tokens) else None
 
-    def take():
+    def take() -> str:
         nonlocal pos
         pos += 1
         return tokens[pos - 1]
 
-    def atom():
+    def atom() -> int:
         t = take()
         if t == "(":
             v = add()
@@ -80,14 +93,14 @@ def _int_expr(expr):
             return -atom()
         return int(t)
 
-    def mul():
+    def mul() -> int:
         v = atom()
         while peek() == "*":
             take()
             v *= atom()
         return v
 
-    def add():
+    def add() -> int:
         v = mul()
         while peek() in ("+", "-"):
             if take() == "+":
@@ -102,17 +115,17 @@ def _int_expr(expr):
     return value
 
 
-def parse_header(text):
+def parse_header(text: str) -> Tuple[List[Constant], List[str], List[Function]]:
     """Returns (constants, typedefs, functions) parsed from the header text.
 
     constants: list of (name, value) in header order (int or str values);
     typedefs: sorted list of int32_t typedef names;
     functions: list of (name, return_kind, ((param_name, kind), ...), prototype).
     """
-    constants = []
-    seen = set()
+    constants: List[Constant] = []
+    seen: Set[str] = set()
 
-    def add_const(name, value):
+    def add_const(name: str, value: Union[int, str]) -> None:
         if name in seen:
             raise HeaderError("constant defined twice: " + name)
         seen.add(name)
@@ -153,7 +166,7 @@ def parse_header(text):
             add_const(im.group(1), value)
             next_value = value + 1
 
-    typedefs = {"WD_E"} if re.search(r"\benum\s+WD_E\b", code) else set()
+    typedefs: Set[str] = {"WD_E"} if re.search(r"\benum\s+WD_E\b", code) else set()
     for m in re.finditer(r"\btypedef\s+int32_t\s+(\w+)\s*;", code):
         typedefs.add(m.group(1))
 
@@ -165,8 +178,8 @@ def parse_header(text):
     decls = re.sub(r'extern\s+"C"\s*\{', " ", decls)
     decls = decls.replace("}", " ")
 
-    functions = []
-    names = set()
+    functions: List[Function] = []
+    names: Set[str] = set()
     for stmt in decls.split(";"):
         stmt = " ".join(stmt.split())
         if not stmt:
@@ -176,7 +189,7 @@ def parse_header(text):
             raise HeaderError("cannot read declaration: %r" % stmt)
         ret, name, params = fm.group(1).strip(), fm.group(2), fm.group(3).strip()
         ret_kind = _kind(ret, typedefs, name, "return")
-        plist = []
+        plist: List[Tuple[str, str]] = []
         if params and params != "void":
             for i, p in enumerate(params.split(",")):
                 p = p.strip()
@@ -192,13 +205,13 @@ def parse_header(text):
     return constants, sorted(typedefs), functions
 
 
-def _kind(ctype, typedefs, fname, where):
+def _kind(ctype: str, typedefs: Set[str], fname: str, where: str) -> str:
     t = " ".join(ctype.replace("*", " * ").split())
     stars = t.count("*")
-    base = t.replace("*", "").replace("const", "").split()
-    if len(base) != 1:
+    words = t.replace("*", "").replace("const", "").split()
+    if len(words) != 1:
         raise HeaderError("%s (%s): unsupported type %r" % (fname, where, ctype))
-    base = base[0]
+    base = words[0]
     if base in typedefs:
         base = "int32_t"
     if stars == 0:
@@ -216,7 +229,7 @@ def _kind(ctype, typedefs, fname, where):
     raise HeaderError("%s (%s): unsupported type %r" % (fname, where, ctype))
 
 
-def parse_properties(text):
+def parse_properties(text: str) -> List[Dict[str, str]]:
     """The rows of properties.tsv as dicts (keys from its header row; '#' lines skipped)."""
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     keys = lines[0].split("\t")
@@ -227,53 +240,67 @@ def parse_properties(text):
     return rows
 
 
-def generate(header_text, properties_text=None):
+def read_properties() -> str:
+    with open(DEFAULT_PROPERTIES, encoding="utf-8") as f:
+        return f.read()
+
+
+def generate(header_text: str, properties_text: Optional[str] = None) -> str:
+    """The text of wd300com/_bindings.py."""
     if properties_text is None:
-        with open(DEFAULT_PROPERTIES, encoding="utf-8") as f:
-            properties_text = f.read()
+        properties_text = read_properties()
     constants, typedefs, functions = parse_header(header_text)
     properties = parse_properties(properties_text)
     defined = {name for name, _ in constants}
-    signatures = []
+    signatures: List[Tuple[str, Params]] = []
     for _name, ret, params, _proto in functions:
         if (ret, params) not in signatures:
             signatures.append((ret, params))
-    out = []
+    out: List[str] = []
     w = out.append
     w('"""Constants and C signatures of libwd300com, generated from include/wd300com.h')
     w("and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun")
     w('the generator.')
     w('"""')
     w("")
+    w("from typing import Dict, Tuple, Union")
+    w("")
     w("# fmt: off")
     w("")
+    w("# A C signature: (return kind, ((parameter, kind), ...)); kinds in gen_bindings.py.")
+    w("Signature = Tuple[str, Tuple[Tuple[str, str], ...]]")
+    w("")
     w("# int32_t typedefs of the header.")
-    w("INT32_TYPEDEFS = (%s)" % "".join("%r, " % t for t in typedefs))
+    w("INT32_TYPEDEFS: Tuple[str, ...] = (%s)" % "".join("%r, " % t for t in typedefs))
     w("")
     w("# WD_* #defines and WD_E enum values, in header order.")
     for name, value in constants:
         w("%s = %r" % (name, value))
     w("")
-    w("CONSTANTS = {k: v for k, v in globals().items() if k.startswith((\"WD_\", \"WD300COM_\"))}")
+    w("CONSTANTS: Dict[str, Union[int, str]] = {")
+    w("    k: v for k, v in globals().items() if k.startswith((\"WD_\", \"WD300COM_\"))")
+    w("}")
     w("")
-    w("# The distinct signatures: (return kind, ((parameter, kind), ...)).")
-    w("_SIGNATURES = (")
+    w("# The distinct signatures.")
+    w("_SIGNATURES: Tuple[Signature, ...] = (")
     for ret, params in signatures:
         w("    (%r, (%s))," % (ret, "".join("(%r, %r), " % p for p in params)))
     w(")")
     w("")
     w("# (name, index in _SIGNATURES, C prototype), in header order.")
-    w("_FUNCTIONS = (")
+    w("_FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (")
     for name, ret, params, proto in functions:
         w("    (%r, %d, %r)," % (name, signatures.index((ret, params)), proto))
     w(")")
     w("")
     w("# name: (return kind, ((parameter, kind), ...), C prototype)")
-    w("FUNCTIONS = {name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS}")
+    w("FUNCTIONS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...], str]] = {")
+    w("    name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS")
+    w("}")
     w("")
     w("# The message properties (src/message/properties.rs): (Python attribute or \"\",")
     w("# WD_EMAIL_* value, \"single\" or \"array\", \"text\"/\"number\"/\"flag\", writable, doc).")
-    w("EMAIL_PROPERTIES = (")
+    w("EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (")
     for row in properties:
         if row["constant"] not in defined:
             raise HeaderError("properties.tsv: %s is not in the header" % row["constant"])
@@ -293,33 +320,201 @@ def generate(header_text, properties_text=None):
     return "\n".join(out)
 
 
-def main(argv):
+# Python types of the flat functions (wd300com/_flat.py does the conversions).
+_ARG_TYPES = {
+    "i32": "int",
+    "u32": "int",
+    "i64": "int",
+    "u64": "int",
+    "size": "int",
+    "str": "_Text",
+    "bytes": "_Data",
+    "bytes+len": "_Data",
+    "size_out": "Any",
+    "i32_out": "Any",
+}
+_RETURN_TYPES = {
+    "void": "None",
+    "i32": "int",
+    "u32": "int",
+    "i64": "int",
+    "u64": "int",
+    "size": "int",
+    "str": "Optional[str]",
+    "bytes": "Optional[bytes]",
+}
+
+
+def python_params(ret: str, params: Params) -> List[Tuple[str, str]]:
+    """The Python parameters of a flat function: (name, kind), with the rules of
+    wd300com/_flat.py: a (bytes, size) pair is one "bytes+len" parameter, and the
+    size_t* out_len of a bytes result is not passed."""
+    kinds = [k for _n, k in params]
+    skip: Set[int] = set()
+    if ret == "bytes" and "size_out" in kinds:
+        skip.add(kinds.index("size_out"))
+    out: List[Tuple[str, str]] = []
+    for i, (pname, kind) in enumerate(params):
+        if i in skip:
+            continue
+        if kind == "bytes" and i + 1 < len(params) and params[i + 1][1] == "size":
+            skip.add(i + 1)
+            out.append((pname, "bytes+len"))
+        else:
+            out.append((pname, kind))
+    return out
+
+
+def generate_flat_stub(header_text: str) -> str:
+    """The text of wd300com/_flat_api.pyi: the flat functions with their Python types."""
+    _constants, _typedefs, functions = parse_header(header_text)
+    out: List[str] = []
+    w = out.append
+    w('"""Types of the flat functions (wd300com/_flat_api.py), generated from')
+    w("include/wd300com.h by python/gen_bindings.py. Do not edit by hand: rerun the generator.")
+    w('"""')
+    w("")
+    w("import os")
+    w("from typing import Any, Optional, Union")
+    w("")
+    w("# const char*: str (UTF-8), bytes, a path, or None for NULL.")
+    w("_Text = Union[str, bytes, bytearray, memoryview, os.PathLike[str], os.PathLike[bytes], None]")
+    w("# (const uint8_t* data, size_t len): bytes-like, or None for NULL.")
+    w("_Data = Union[bytes, bytearray, memoryview, None]")
+    w("")
+    w("__all__ = [")
+    for name, _ret, _params, _proto in functions:
+        w("    %r," % name)
+    w("]")
+    for name, ret, params, proto in functions:
+        py = python_params(ret, params)
+        args = ["%s: %s" % (_py_name(p), _ARG_TYPES[k]) for p, k in py]
+        if args:
+            args.append("/")
+        result = _RETURN_TYPES[ret]
+        if ret == "bytes" and "size_out" not in [k for _p, k in params]:
+            result = "Any"  # a raw pointer: no length to read it with
+        w("")
+        w("def %s(%s) -> %s:" % (name, ", ".join(args), result))
+        w('    """C: %s"""' % proto)
+    w("")
+    return "\n".join(out)
+
+
+def _py_name(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+_FIELD_TYPES = {"text": "str", "number": "int", "flag": "bool"}
+_FIELD_READ = {
+    "text": "self.get(B.{c}) or \"\"",
+    "number": "int(self.get(B.{c}) or 0)",
+    "flag": "self.get(B.{c}) == \"1\"",
+}
+_FIELD_SETTER_TYPES = {"text": "Optional[str]", "number": "int", "flag": "bool"}
+
+
+def generate_fields(properties_text: Optional[str] = None) -> str:
+    """The text of wd300com/_fields.py: the Message attributes of the property table."""
+    if properties_text is None:
+        properties_text = read_properties()
+    out: List[str] = []
+    w = out.append
+    w('"""The message properties as typed attributes of Message, generated from')
+    w("src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun the")
+    w('generator.')
+    w('"""')
+    w("")
+    w("from typing import Iterable, List, Optional, Union")
+    w("")
+    w("from . import _bindings as B")
+    w("")
+    w("")
+    w("class MessageFields:")
+    w('    """A row of the property table with a Python name is an attribute: arrays are')
+    w("    lists of str, numbers int, flags bool, the rest str; read-only properties have no")
+    w("    setter. Setting None (text) or [] (arrays) clears the field. Message provides the")
+    w('    four accessors."""')
+    w("")
+    w("    def get(self, prop: int, index: int = 0) -> Optional[str]:")
+    w("        raise NotImplementedError")
+    w("")
+    w("    def set(self, prop: int, value: Union[str, int, bool, None], index: int = 0) -> None:")
+    w("        raise NotImplementedError")
+    w("")
+    w("    def get_list(self, prop: int) -> List[str]:")
+    w("        raise NotImplementedError")
+    w("")
+    w("    def set_list(self, prop: int, values: Union[str, Iterable[str], None]) -> None:")
+    w("        raise NotImplementedError")
+    for row in parse_properties(properties_text):
+        attr, const, doc = row["attr"], row["constant"], row["doc"]
+        if not attr:
+            continue
+        writable = row["access"] == "read-write"
+        if row["kind"] == "array":
+            rtype, read = "List[str]", "self.get_list(B.%s)" % const
+            stype, write = "Union[str, Iterable[str], None]", "self.set_list(B.%s, value)" % const
+        else:
+            rtype = _FIELD_TYPES[row["type"]]
+            read = _FIELD_READ[row["type"]].format(c=const)
+            stype, write = _FIELD_SETTER_TYPES[row["type"]], "self.set(B.%s, value)" % const
+        w("")
+        w("    @property")
+        w("    def %s(self) -> %s:" % (attr, rtype))
+        w("        %s" % _docstring(doc))
+        w("        return %s" % read)
+        if writable:
+            w("")
+            w("    @%s.setter" % attr)
+            w("    def %s(self, value: %s) -> None:" % (attr, stype))
+            w("        %s" % write)
+    w("")
+    return "\n".join(out)
+
+
+def _docstring(doc: str) -> str:
+    text = doc.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return '"""%s"""' % text
+
+
+def generate_all(header_text: str, properties_text: Optional[str] = None) -> Dict[str, str]:
+    """{path of a generated file: its text}."""
+    if properties_text is None:
+        properties_text = read_properties()
+    return {
+        os.path.join(PACKAGE_DIR, "_bindings.py"): generate(header_text, properties_text),
+        os.path.join(PACKAGE_DIR, "_flat_api.pyi"): generate_flat_stub(header_text),
+        os.path.join(PACKAGE_DIR, "_fields.py"): generate_fields(properties_text),
+    }
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def main(argv: Sequence[str]) -> int:
     check = "--check" in argv
     args = [a for a in argv if a != "--check"]
     header = args[0] if args else DEFAULT_HEADER
-    output = args[1] if len(args) > 1 else DEFAULT_OUTPUT
     with open(header, encoding="utf-8") as f:
-        text = generate(f.read())
-    if check:
-        try:
-            with open(output, encoding="utf-8") as f:
-                current = f.read()
-        except FileNotFoundError:
-            current = None
-        if current != text:
-            print("%s is stale: run python3 python/gen_bindings.py" % output, file=sys.stderr)
-            return 1
-        return 0
-    try:
-        with open(output, encoding="utf-8") as f:
-            if f.read() == text:
-                return 0
-    except FileNotFoundError:
-        pass
-    with open(output, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    print("wrote " + output)
-    return 0
+        outputs = generate_all(f.read())
+    status = 0
+    for path, text in outputs.items():
+        if _read(path) == text:
+            continue
+        if check:
+            print("%s is stale: run python3 python/gen_bindings.py" % path, file=sys.stderr)
+            status = 1
+            continue
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        print("wrote " + path)
+    return status
 
 
 if __name__ == "__main__":

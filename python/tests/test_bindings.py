@@ -37,11 +37,27 @@ def header_function_names():
 
 
 def test_committed_bindings_are_fresh():
-    with open(os.path.join(PYTHON_DIR, "wd300com", "_bindings.py"), encoding="utf-8") as f:
-        committed = f.read()
-    assert gen.generate(header_text()) == committed, (
-        "python/wd300com/_bindings.py is stale: run python3 python/gen_bindings.py"
-    )
+    outputs = gen.generate_all(header_text())
+    assert sorted(os.path.basename(p) for p in outputs) == ["_bindings.py", "_fields.py", "_flat_api.pyi"]
+    for path, text in outputs.items():
+        with open(path, encoding="utf-8") as f:
+            committed = f.read()
+        assert text == committed, (
+            "python/wd300com/%s is stale: run python3 python/gen_bindings.py" % os.path.basename(path)
+        )
+
+
+def test_flat_function_types_follow_the_python_signatures():
+    """_flat_api.pyi declares each flat function with the parameters it takes at run time."""
+    import inspect
+
+    stub = gen.generate_flat_stub(header_text())
+    declared = dict(re.findall(r"^def (\w+)\((.*?)\) -> ", stub, re.M))
+    assert set(declared) == set(_bindings.FUNCTIONS)
+    for name, params in declared.items():
+        names = [p.split(":")[0] for p in params.split(", ") if p and p != "/"]
+        runtime = list(inspect.signature(getattr(wd300com, name)).parameters)
+        assert names == runtime, name
 
 
 def test_every_header_function_is_declared():

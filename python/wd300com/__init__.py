@@ -10,49 +10,88 @@ Two layers:
   argument; a byte result with ``size_t* out_len`` comes back as bytes. The raw ctypes
   functions are ``wd300com.lib.NAME``.
 
-* A Pythonic layer that raises :class:`WdError` on failure: :class:`Message`,
-  :class:`MessageList`, :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
+* A Pythonic layer that raises :class:`WdError` (of the subclass of the error's code, see
+  :mod:`wd300com.errors`) on failure: :class:`Message`, :class:`MessageList`,
+  :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
   :meth:`Session.declare`.
 
+``python -m wd300com`` is a small command-line mail client (see :mod:`wd300com.cli`).
 The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY`` first).
 """
 
 from . import _bindings
 from ._bindings import *  # noqa: F401,F403 - WD_* constants
-from ._bindings import CONSTANTS, FUNCTIONS
-from ._core import WdError, flat, last_error, lib, library_path, missing_functions
+from ._bindings import CONSTANTS, EMAIL_PROPERTIES, FUNCTIONS
+from ._core import flat, last_error, lib, library_path, missing_functions
+from ._flat_api import *  # noqa: F401,F403 - the flat functions
+from .errors import (
+    ERROR_CLASSES,
+    AuthError,
+    ConnectionLostError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidHandleError,
+    IoError,
+    MessageError,
+    NotSupportedError,
+    ProtocolError,
+    RecipientRefusedError,
+    RecursiveCallError,
+    SessionExistsError,
+    TlsError,
+    UnknownSessionError,
+    WdConnectionError,
+    WdError,
+    WdTimeoutError,
+    error_class,
+)
 from .message import Attachment, Message, MessageList
 from .session import ImapSession, MailboxSession, Pop3Session, Session, SmtpSession
 
-globals().update(flat)
-
-__version__ = _bindings.WD300COM_VERSION_STRING
+__version__: str = _bindings.WD300COM_VERSION_STRING
 
 
-def version():
+def version() -> str:
     """The version of the loaded library (EmailVersion)."""
-    return flat["EmailVersion"]()
+    return str(flat["EmailVersion"]())
 
 
-__all__ = (
-    [
-        "WdError",
-        "Message",
-        "MessageList",
-        "Attachment",
-        "Session",
-        "SmtpSession",
-        "Pop3Session",
-        "ImapSession",
-        "MailboxSession",
-        "last_error",
-        "lib",
-        "library_path",
-        "missing_functions",
-        "version",
-        "CONSTANTS",
-        "FUNCTIONS",
-    ]
-    + sorted(CONSTANTS)
-    + sorted(flat)
-)
+__all__ = [
+    "WdError",
+    "InvalidArgumentError",
+    "InvalidHandleError",
+    "UnknownSessionError",
+    "SessionExistsError",
+    "NotSupportedError",
+    "RecursiveCallError",
+    "WdConnectionError",
+    "ConnectionLostError",
+    "WdTimeoutError",
+    "TlsError",
+    "AuthError",
+    "ProtocolError",
+    "RecipientRefusedError",
+    "MessageError",
+    "IoError",
+    "InternalError",
+    "ERROR_CLASSES",
+    "error_class",
+    "Message",
+    "MessageList",
+    "Attachment",
+    "Session",
+    "SmtpSession",
+    "Pop3Session",
+    "ImapSession",
+    "MailboxSession",
+    "last_error",
+    "lib",
+    "library_path",
+    "missing_functions",
+    "version",
+    "CONSTANTS",
+    "EMAIL_PROPERTIES",
+    "FUNCTIONS",
+]
+__all__ += sorted(CONSTANTS)
+__all__ += sorted(flat)

@@ -3,10 +3,15 @@ and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: r
 the generator.
 """
 
+from typing import Dict, Tuple, Union
+
 # fmt: off
 
+# A C signature: (return kind, ((parameter, kind), ...)); kinds in gen_bindings.py.
+Signature = Tuple[str, Tuple[Tuple[str, str], ...]]
+
 # int32_t typedefs of the header.
-INT32_TYPEDEFS = ('WD_E', 'WdAuthToken', 'WdEmail', 'WdEmailList', 'WdOAuth2Params', )
+INT32_TYPEDEFS: Tuple[str, ...] = ('WD_E', 'WdAuthToken', 'WdEmail', 'WdEmailList', 'WdOAuth2Params', )
 
 # WD_* #defines and WD_E enum values, in header order.
 WD300COM_VERSION_MAJOR = 0
@@ -113,10 +118,12 @@ WD_E_MESSAGE = 601
 WD_E_IO = 701
 WD_E_INTERNAL = 901
 
-CONSTANTS = {k: v for k, v in globals().items() if k.startswith(("WD_", "WD300COM_"))}
+CONSTANTS: Dict[str, Union[int, str]] = {
+    k: v for k, v in globals().items() if k.startswith(("WD_", "WD300COM_"))
+}
 
-# The distinct signatures: (return kind, ((parameter, kind), ...)).
-_SIGNATURES = (
+# The distinct signatures.
+_SIGNATURES: Tuple[Signature, ...] = (
     ('i32', ()),
     ('str', (('info', 'i32'), )),
     ('str', (('code', 'i32'), )),
@@ -169,7 +176,7 @@ _SIGNATURES = (
 )
 
 # (name, index in _SIGNATURES, C prototype), in header order.
-_FUNCTIONS = (
+_FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('ErreurDetectee', 0, 'int32_t ErreurDetectee(void);'),
     ('ErrorOccurred', 0, 'int32_t ErrorOccurred(void);'),
     ('ErreurInfo', 1, 'const char *ErreurInfo(int32_t info);'),
@@ -311,11 +318,13 @@ _FUNCTIONS = (
 )
 
 # name: (return kind, ((parameter, kind), ...), C prototype)
-FUNCTIONS = {name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS}
+FUNCTIONS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...], str]] = {
+    name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS
+}
 
 # The message properties (src/message/properties.rs): (Python attribute or "",
 # WD_EMAIL_* value, "single" or "array", "text"/"number"/"flag", writable, doc).
-EMAIL_PROPERTIES = (
+EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('sender', WD_EMAIL_SENDER, 'single', 'text', True, 'Sender address (`Email.Expediteur`).'),
     ('to', WD_EMAIL_RECIPIENT, 'array', 'text', True, 'Array: To recipients (`Email.Destinataire`).'),
     ('cc', WD_EMAIL_CC, 'array', 'text', True, 'Array: Cc recipients (`Email.Cc`).'),

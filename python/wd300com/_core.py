@@ -1,70 +1,54 @@
 """The loaded library, error reading and the checked call used by the Pythonic layer."""
 
+from __future__ import annotations
+
 import ctypes
 import threading
+from typing import Any, List, Optional, Tuple, TypeVar, Union
 
 from . import _bindings as B
 from . import _flat, _lib
+from .errors import InvalidArgumentError, NotSupportedError, WdError
 
 lib, library_path, missing_functions = _lib.load()
 flat = _flat.make_all(lib, library_path)
 
-_CODE_NAMES = {v: k for k, v in B.CONSTANTS.items() if k.startswith("WD_E_")}
+# A C argument as handed to a ctypes function (converted by its argtypes).
+CArg = Any
+# What releases a resource: (C function name, its argument).
+Held = Tuple[str, Union[int, str]]
+_R = TypeVar("_R", bound="Resource")
 
 
-class WdError(Exception):
-    """A failed library call.
-
-    code          the numeric WD_E_* code (ErreurCode)
-    code_name     its name, e.g. "WD_E_AUTH"
-    message       the one-line message (ErreurInfo(WD_ERR_MESSAGE))
-    server_reply  the server's last reply or the OS error (ErreurInfo(WD_ERR_SYSTEM_MESSAGE)),
-                  None when empty
-    function      the C function that failed, when known
-    """
-
-    def __init__(self, code, message, server_reply=None, function=None):
-        self.code = code
-        self.code_name = _CODE_NAMES.get(code, str(code))
-        self.message = message
-        self.server_reply = server_reply or None
-        self.function = function
-        text = "%s: %s" % (self.code_name, message)
-        if function:
-            text = "%s: %s" % (function, text)
-        super().__init__(text)
-
-    def __repr__(self):
-        return "WdError(code=%r, message=%r, server_reply=%r)" % (
-            self.code,
-            self.message,
-            self.server_reply,
-        )
-
-
-def last_error(function=None):
-    """The calling thread's error state as a WdError (or None when the last call succeeded).
-    Reading it does not change it."""
+def last_error(function: Optional[str] = None) -> Optional[WdError]:
+    """The calling thread's error state as a WdError of the class of its code (None when
+    the last call succeeded). Reading it does not change it."""
     if not lib.ErreurDetectee():
         return None
     code = int(lib.ErreurCode())
-    message = _flat._decode(lib.ErreurInfo(B.WD_ERR_MESSAGE)) or ""
-    reply = _flat._decode(lib.ErreurInfo(B.WD_ERR_SYSTEM_MESSAGE)) or ""
-    return WdError(code, message, reply, function)
+    message = _flat.decode(lib.ErreurInfo(B.WD_ERR_MESSAGE)) or ""
+    reply = _flat.decode(lib.ErreurInfo(B.WD_ERR_SYSTEM_MESSAGE)) or ""
+    return WdError.from_code(code, message, reply, function)
+
+
+def _raise_last(function: str) -> None:
+    error = last_error(function)
+    if error is not None:
+        raise error
 
 
 # Handles released by __del__ are freed at the start of the next checked call, so that a
 # garbage collection between a call and the reading of its error never clears that error.
 _pending_lock = threading.Lock()
-_pending = []
+_pending: List[Held] = []
 
 
-def defer(fn_name, arg):
+def defer(fn_name: str, arg: Union[int, str]) -> None:
     with _pending_lock:
         _pending.append((fn_name, arg))
 
 
-def _drain():
+def _drain() -> None:
     if not _pending:
         return
     with _pending_lock:
@@ -77,10 +61,10 @@ def _drain():
             pass
 
 
-def _raw(name):
+def _raw(name: str) -> Any:
     fn = getattr(lib, name, None)
     if fn is None:
-        raise WdError(
+        raise NotSupportedError(
             B.WD_E_NOT_SUPPORTED,
             "%s is not exported by %s (library older than the package?)" % (name, library_path),
             None,
@@ -89,37 +73,43 @@ def _raw(name):
     return fn
 
 
-def _invoke(fn, name, args):
+def _invoke(fn: Any, name: str, args: Tuple[CArg, ...]) -> Any:
     try:
         return fn(*args)
     except ctypes.ArgumentError as e:
         # A Python value that cannot cross (NUL inside a string, wrong type): refused
         # before reaching the library, reported like the library's own argument errors.
-        raise WdError(B.WD_E_INVALID_ARGUMENT, str(e), None, name) from None
+        raise InvalidArgumentError(B.WD_E_INVALID_ARGUMENT, str(e), None, name) from None
 
 
-def call(name, *args):
-    """Calls C function `name` with raw ctypes arguments; raises WdError when it failed.
-    The error is read on this thread right after the call."""
+def call(name: str, *args: CArg) -> Any:
+    """Calls C function `name` with raw ctypes arguments; raises the WdError of the
+    error's code when it failed. The error is read on this thread right after the call."""
     _drain()
     result = _invoke(_raw(name), name, args)
     if lib.ErreurDetectee():
-        raise last_error(name)
+        _raise_last(name)
     return result
 
 
-def call_str(name, *args):
+def call_int(name: str, *args: CArg) -> int:
+    """As call() for an integer result."""
+    return int(call(name, *args))
+
+
+def call_str(name: str, *args: CArg) -> Optional[str]:
     """As call() for a `const char*` result: returns str (None for NULL)."""
-    return _flat._decode(call(name, *args))
+    ptr: Optional[int] = call(name, *args)
+    return _flat.decode(ptr)
 
 
-def call_bytes(name, *args):
+def call_bytes(name: str, *args: CArg) -> bytes:
     """As call() for a `const uint8_t*` result with a trailing `size_t* out_len`: bytes."""
     _drain()
     n = ctypes.c_size_t(0)
-    ptr = _invoke(_raw(name), name, args + (ctypes.byref(n),))
+    ptr: Optional[int] = _invoke(_raw(name), name, args + (ctypes.byref(n),))
     if lib.ErreurDetectee():
-        raise last_error(name)
+        _raise_last(name)
     if not ptr or n.value == 0:
         return b""
     return ctypes.string_at(ptr, n.value)
@@ -130,18 +120,18 @@ class Resource:
     block and garbage collection (deferred to the next call, see defer()). `_held` is the
     (C function, argument) call that releases it, None when nothing is held."""
 
-    _held = None
+    _held: Optional[Held] = None
 
-    def _take(self):
+    def _take(self) -> Optional[Held]:
         held, self._held = self._held, None
         return held
 
-    def close(self):
+    def close(self) -> None:
         held = self._take()
         if held:
             call(*held)
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             held = self._take()
             if held:
@@ -149,9 +139,11 @@ class Resource:
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
 
-    def __enter__(self):
+    def __enter__(self: _R) -> _R:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
-        return False
+
+
+__all__ = ["WdError", "last_error", "lib", "library_path", "missing_functions", "flat"]

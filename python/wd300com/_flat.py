@@ -11,23 +11,30 @@ ErreurDetectee / ErreurCode / ErreurInfo on the same thread), with these convers
     NULL): the out_len parameter is not passed;
   * other integers are passed and returned as int.
 
-The raw ctypes functions (argtypes/restype declared) are available as `wd300com.lib.NAME`.
+Their types are in _flat_api.pyi (generated with the bindings). The raw ctypes functions
+(argtypes/restype declared) are available as `wd300com.lib.NAME`.
 """
+
+from __future__ import annotations
 
 import ctypes
 import inspect
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _bindings
 
+FlatFunction = Callable[..., Any]
 
-def _decode(ptr):
+
+def decode(ptr: Optional[int]) -> Optional[str]:
+    """The UTF-8 text at a `const char*` result (None for NULL)."""
     if not ptr:
         return None
     return ctypes.string_at(ptr).decode("utf-8", errors="replace")
 
 
-def _missing(name, path):
-    def fn(*_args, **_kwargs):
+def _missing(name: str, path: str) -> FlatFunction:
+    def fn(*_args: Any, **_kwargs: Any) -> Any:
         raise NotImplementedError(
             "%s is declared in include/wd300com.h but not exported by %s" % (name, path)
         )
@@ -36,7 +43,7 @@ def _missing(name, path):
     return fn
 
 
-def make(name, lib, path):
+def make(name: str, lib: ctypes.CDLL, path: str) -> FlatFunction:
     """Builds the Python function for C function `name`."""
     ret, params, proto = _bindings.FUNCTIONS[name]
     raw = getattr(lib, name, None)
@@ -45,7 +52,7 @@ def make(name, lib, path):
 
     kinds = [k for _n, k in params]
     # Python-side parameters: (index in C params, name, kind) with the pair rules applied.
-    py_params = []
+    py_params: List[Tuple[int, str, str]] = []
     skip = set()
     out_len_at = None
     if ret == "bytes" and "size_out" in kinds:
@@ -61,12 +68,12 @@ def make(name, lib, path):
             py_params.append((i, pname, kind))
     n_c = len(params)
 
-    def fn(*args):
+    def fn(*args: Any) -> Any:
         if len(args) != len(py_params):
             raise TypeError(
                 "%s() takes %d arguments (%d given)" % (name, len(py_params), len(args))
             )
-        c_args = [None] * n_c
+        c_args: List[Any] = [None] * n_c
         for (i, _pname, kind), value in zip(py_params, args):
             if kind == "bytes+len":
                 if value is None:
@@ -82,7 +89,7 @@ def make(name, lib, path):
             c_args[out_len_at] = ctypes.byref(out_len)
         result = raw(*c_args)
         if ret == "str":
-            return _decode(result)
+            return decode(result)
         if ret == "bytes":
             if not result:
                 return None
@@ -93,11 +100,15 @@ def make(name, lib, path):
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = "C: %s" % proto
-    fn.__signature__ = inspect.Signature(
-        [inspect.Parameter(p, inspect.Parameter.POSITIONAL_ONLY) for _i, p, _k in py_params]
+    setattr(
+        fn,
+        "__signature__",
+        inspect.Signature(
+            [inspect.Parameter(p, inspect.Parameter.POSITIONAL_ONLY) for _i, p, _k in py_params]
+        ),
     )
     return fn
 
 
-def make_all(lib, path):
+def make_all(lib: ctypes.CDLL, path: str) -> Dict[str, FlatFunction]:
     return {name: make(name, lib, path) for name in _bindings.FUNCTIONS}

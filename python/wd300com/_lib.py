@@ -8,9 +8,12 @@ Search order (the first that exists wins):
   4. the system's, through ctypes.util.find_library("wd300com").
 """
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from . import _bindings
 from ._platform import LIBRARY_FILE
@@ -20,7 +23,7 @@ ENV_VAR = "WD300COM_LIBRARY"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _checkout_root():
+def _checkout_root() -> Optional[str]:
     """The repository root when this package runs from a checkout (python/wd300com/)."""
     root = os.path.dirname(os.path.dirname(_HERE))
     if os.path.isfile(os.path.join(root, "Cargo.toml")) and os.path.isfile(
@@ -30,9 +33,9 @@ def _checkout_root():
     return None
 
 
-def candidates():
+def candidates() -> List[str]:
     """The paths tried, in order (without the find_library fall-back)."""
-    out = []
+    out: List[str] = []
     env = os.environ.get(ENV_VAR)
     if env:
         out.append(env)
@@ -52,7 +55,7 @@ def candidates():
     return out
 
 
-def find_library():
+def find_library() -> str:
     """Returns the path (or name for the system loader) of the library to load."""
     env = os.environ.get(ENV_VAR)
     if env and not os.path.exists(env):
@@ -76,7 +79,7 @@ class Utf8Arg(ctypes.c_char_p):
     """const char* argument: str (encoded to UTF-8), bytes, os.PathLike or None (NULL)."""
 
     @classmethod
-    def from_param(cls, value):
+    def from_param(cls, value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
@@ -96,7 +99,7 @@ class BytesArg(ctypes.c_char_p):
     """const uint8_t* argument: bytes-like (may hold NUL bytes) or None (NULL)."""
 
     @classmethod
-    def from_param(cls, value):
+    def from_param(cls, value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, (bytearray, memoryview)):
@@ -106,7 +109,7 @@ class BytesArg(ctypes.c_char_p):
         return ctypes.c_char_p.from_param(value)
 
 
-ARG_TYPES = {
+ARG_TYPES: Dict[str, Any] = {
     "i32": ctypes.c_int32,
     "u32": ctypes.c_uint32,
     "i64": ctypes.c_int64,
@@ -120,7 +123,7 @@ ARG_TYPES = {
 
 # Pointer returns are c_void_p so the library-owned address is kept whole and read with
 # ctypes.string_at (a c_char_p restype would copy up to the first NUL and lose the pointer).
-RES_TYPES = {
+RES_TYPES: Dict[str, Optional[Type[Any]]] = {
     "void": None,
     "i32": ctypes.c_int32,
     "u32": ctypes.c_uint32,
@@ -132,9 +135,9 @@ RES_TYPES = {
 }
 
 
-def declare(lib):
+def declare(lib: ctypes.CDLL) -> List[str]:
     """Sets argtypes/restype on every function of the header; returns the missing names."""
-    missing = []
+    missing: List[str] = []
     for name, (ret, params, _proto) in _bindings.FUNCTIONS.items():
         try:
             fn = getattr(lib, name)
@@ -146,7 +149,7 @@ def declare(lib):
     return missing
 
 
-def load(path=None):
+def load(path: Optional[str] = None) -> Tuple[ctypes.CDLL, str, List[str]]:
     """Loads the library (found with find_library() when path is None) and declares it.
 
     Returns (lib, path, missing function names)."""

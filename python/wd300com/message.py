@@ -1,71 +1,57 @@
 """`Message`: a message handle (the WLangage `Email` variable) as a Python object."""
 
-import collections
+from __future__ import annotations
+
 import datetime
 import os
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Union, overload
 
 from . import _bindings as B
-from ._core import Resource, WdError, call, call_bytes, call_str
+from ._core import Resource, call, call_bytes, call_int, call_str
+from ._fields import MessageFields
+from .errors import WdError
 
-Attachment = collections.namedtuple("Attachment", "name type content")
-Attachment.__doc__ = "An attachment: file name, MIME type and decoded content (bytes)."
-
-
-# How a single value of each type of the property table reads from the library's text,
-# and what is handed to Message.set when writing it.
-_CONVERT = {
-    "text": (lambda v: v, lambda v: v),
-    "number": (lambda v: int(v or 0), lambda v: v),
-    "flag": (lambda v: v == "1", bool),
-}
+# A file path argument.
+PathArg = Union[str, "os.PathLike[str]"]
+# Bytes-like content.
+Data = Union[bytes, bytearray, memoryview]
 
 
-def _property(prop, kind, type_, writable, doc):
-    """The Message attribute of a row of the property table (_bindings.EMAIL_PROPERTIES):
-    arrays are lists of str, numbers int, flags bool, the rest str."""
-    if kind == "array":
+class Attachment(NamedTuple):
+    """An attachment: file name, MIME type and decoded content (bytes)."""
 
-        def get(self):
-            return self.get_list(prop)
-
-        def set_(self, values):
-            self.set_list(prop, values)
-
-    else:
-        read, write = _CONVERT[type_]
-
-        def get(self):
-            return read(self.get(prop))
-
-        def set_(self, value):
-            self.set(prop, write(value))
-
-    return property(get, set_ if writable else None, doc=doc)
+    name: str
+    type: str
+    content: bytes
 
 
-class Message(Resource):
+class Message(MessageFields, Resource):
     """A message handle. Message() creates a new empty message (EmailCree); it is freed by
     close(), by the end of a `with` block, or when the object is garbage collected.
 
     Message.legacy() is the calling thread's legacy `Email` structure (handle 0).
-    Every failing operation raises WdError.
+    Every failing operation raises a WdError (see wd300com.errors).
+
+    The fields of the property table are typed attributes (see _fields.MessageFields):
+    sender, to, cc, bcc, reply_to, subject, body (alias text), html, date, message_id,
+    priority, disposition_notification, uid, number, size, seen, out, mail_id, refused.
     """
 
-    def __init__(self, handle=None, *, owner=None):
+    def __init__(self, handle: Optional[int] = None, *, owner: Optional[object] = None) -> None:
         if handle is None:
-            handle = call("EmailCree")
-            self._held = ("EmailLibere", int(handle))
+            handle = call_int("EmailCree")
+            self._held = ("EmailLibere", handle)
         # Else not ours to free: the legacy structure, or an element owned by a list.
         self._owner = owner
         self._handle = int(handle)
 
     @classmethod
-    def legacy(cls):
+    def legacy(cls) -> Message:
         """The calling thread's legacy `Email` structure (handle 0, never freed)."""
         return cls(0)
 
     @classmethod
-    def from_source(cls, source):
+    def from_source(cls, source: Union[str, Data]) -> Message:
         """A new message parsed from raw RFC 5322 bytes (EmailImporteSource)."""
         msg = cls()
         try:
@@ -76,17 +62,17 @@ class Message(Resource):
         return msg
 
     @property
-    def handle(self):
+    def handle(self) -> int:
         """The int32 handle to pass to the flat functions."""
         return self._handle
 
     # -- lifetime
 
-    def close(self):
-        """Frees the handle (EmailLibere). Further use raises WdError (invalid handle)."""
+    def close(self) -> None:
+        """Frees the handle (EmailLibere). Further use raises InvalidHandleError."""
         Resource.close(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         try:
             return "<Message %d subject=%r>" % (self._handle, self.subject)
         except Exception:  # noqa: BLE001
@@ -94,11 +80,11 @@ class Message(Resource):
 
     # -- generic property access
 
-    def get(self, prop, index=0):
+    def get(self, prop: int, index: int = 0) -> Optional[str]:
         """EmailPropriete: the text of property WD_EMAIL_* (element `index` of an array)."""
         return call_str("EmailPropriete", self._handle, prop, index)
 
-    def set(self, prop, value, index=0):
+    def set(self, prop: int, value: Union[str, int, bool, None], index: int = 0) -> None:
         """EmailModifiePropriete. None clears the field (or removes element `index`)."""
         if isinstance(value, bool):
             value = "1" if value else "0"
@@ -106,14 +92,16 @@ class Message(Resource):
             value = str(value)
         call("EmailModifiePropriete", self._handle, prop, index, value)
 
-    def count(self, prop):
+    def count(self, prop: int) -> int:
         """EmailNb: number of elements of an array property."""
-        return int(call("EmailNb", self._handle, prop))
+        return call_int("EmailNb", self._handle, prop)
 
-    def get_list(self, prop):
-        return [self.get(prop, i) for i in range(self.count(prop))]
+    def get_list(self, prop: int) -> List[str]:
+        """Every element of an array property."""
+        return [self.get(prop, i) or "" for i in range(self.count(prop))]
 
-    def set_list(self, prop, values):
+    def set_list(self, prop: int, values: Union[str, Iterable[str], None]) -> None:
+        """Replaces the elements of an array property (a str is one element)."""
         if isinstance(values, str):
             values = [values]
         for _ in range(self.count(prop)):
@@ -121,35 +109,41 @@ class Message(Resource):
         for v in values or ():
             call("EmailAjoute", self._handle, prop, v)
 
-    def add(self, prop, value):
+    def add(self, prop: int, value: str) -> None:
         """EmailAjoute: appends to WD_EMAIL_RECIPIENT / CC / BCC."""
         call("EmailAjoute", self._handle, prop, value)
 
-    def reset(self):
+    def reset(self) -> None:
         """EmailRAZ: clears every field."""
         call("EmailRAZ", self._handle)
 
-    # -- fields: an attribute a row of the property table, made after the class (sender,
-    # to, cc, bcc, reply_to, subject, body alias text, html, message_id, priority, uid,
-    # number, size, seen, out, mail_id, refused...), except the date, which also takes a
-    # datetime.
+    # -- fields not of the table's plain kinds
 
     @property
-    def date(self):
+    def date(self) -> str:
         """Date as RFC 3339 text (set it from str or datetime)."""
-        return self.get(B.WD_EMAIL_DATE)
+        return self.get(B.WD_EMAIL_DATE) or ""
 
     @date.setter
-    def date(self, value):
+    def date(self, value: Union[str, datetime.datetime, None]) -> None:
         if isinstance(value, datetime.datetime):
             if value.tzinfo is None:
                 value = value.astimezone()
             value = value.isoformat(timespec="seconds")
         self.set(B.WD_EMAIL_DATE, value)
 
+    @property
+    def text(self) -> str:
+        """The text body: an alias of `body`."""
+        return self.body
+
+    @text.setter
+    def text(self, value: Optional[str]) -> None:
+        self.body = value
+
     # -- headers
 
-    def header(self, name, index=0):
+    def header(self, name: str, index: int = 0) -> Optional[str]:
         """The index-th header `name` (0-based, case-insensitive), decoded; None if absent."""
         try:
             return call_str("EmailEntete", self._handle, name, index)
@@ -158,72 +152,75 @@ class Message(Resource):
                 return None
             raise
 
-    def headers(self, name):
+    def headers(self, name: str) -> List[str]:
         """Every header `name`, in order."""
-        out = []
+        out: List[str] = []
         while True:
             v = self.header(name, len(out))
             if v is None:
                 return out
             out.append(v)
 
-    def add_header(self, name, value):
+    def add_header(self, name: str, value: str) -> None:
         """EmailAjouteEntete: an extra header written when the source is built."""
         call("EmailAjouteEntete", self._handle, name, value)
 
     # -- attachments
 
     @property
-    def attachments(self):
+    def attachments(self) -> List[Attachment]:
         """List of Attachment(name, type, content bytes)."""
         n = self.count(B.WD_EMAIL_ATTACHMENT_NAME)
         return [
             Attachment(
-                self.get(B.WD_EMAIL_ATTACHMENT_NAME, i),
-                self.get(B.WD_EMAIL_ATTACHMENT_TYPE, i),
+                self.get(B.WD_EMAIL_ATTACHMENT_NAME, i) or "",
+                self.get(B.WD_EMAIL_ATTACHMENT_TYPE, i) or "",
                 self.attachment_content(i),
             )
             for i in range(n)
         ]
 
-    def attachment_content(self, index):
+    def attachment_content(self, index: int) -> bytes:
         """EmailFichierAttacheContenu: the decoded bytes of attachment `index`."""
         return call_bytes("EmailFichierAttacheContenu", self._handle, index)
 
-    def add_attachment(self, path):
+    def add_attachment(self, path: PathArg) -> None:
         """EmailAjouteFichierAttache: attaches a file from disk."""
         call("EmailAjouteFichierAttache", self._handle, os.fspath(path))
 
-    def add_attachment_data(self, name, data, type=None):  # noqa: A002 - API name
+    def add_attachment_data(
+        self,
+        name: str,
+        data: Data,
+        type: Optional[str] = None,  # noqa: A002 - API name
+    ) -> None:
         """EmailAjouteFichierAttacheMemoire: attaches bytes (type None = from the name)."""
-        data = bytes(data)
-        call("EmailAjouteFichierAttacheMemoire", self._handle, name, data, len(data), type)
+        raw = bytes(data)
+        call("EmailAjouteFichierAttacheMemoire", self._handle, name, raw, len(raw), type)
 
-    def save_attachment(self, index, path):
+    def save_attachment(self, index: int, path: PathArg) -> None:
         """EmailSauveFichierAttache: writes attachment `index` to `path`."""
         call("EmailSauveFichierAttache", self._handle, index, os.fspath(path))
 
     # -- source
 
-    def build(self, bcc_header=False):
+    def build(self, bcc_header: bool = False) -> bytes:
         """EmailConstruitSource: builds the RFC 5322/MIME source; returns it (bytes)."""
         options = B.WD_BUILD_HEADER_BCC if bcc_header else 0
         call("EmailConstruitSource", self._handle, options)
         return self.source
 
     @property
-    def source(self):
+    def source(self) -> bytes:
         """The raw source (bytes; empty before build/import/read)."""
         return call_bytes("EmailSource", self._handle)
 
-    def import_source(self, source):
+    def import_source(self, source: Union[str, Data]) -> None:
         """EmailImporteSource: replaces every field by parsing raw bytes."""
-        if isinstance(source, str):
-            source = source.encode("utf-8")
-        source = bytes(source)
-        call("EmailImporteSource", self._handle, source, len(source))
+        raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+        call("EmailImporteSource", self._handle, raw, len(raw))
 
-    def import_html(self, html, images_dir=None):
+    def import_html(self, html: str, images_dir: Optional[PathArg] = None) -> None:
         """EmailImporteHTML: HTML body; local images become inline parts."""
         call(
             "EmailImporteHTML",
@@ -237,18 +234,24 @@ class MessageList(Resource):
     """The result of EmailRecupereTout: a sequence of Message owned by the list.
     close() (or the end of a `with` block, or garbage collection) frees them all."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: int) -> None:
         self._handle = int(handle)
         self._held = ("EmailLibere", self._handle)
 
     @property
-    def handle(self):
+    def handle(self) -> int:
         return self._handle
 
-    def __len__(self):
-        return int(call("EmailListeNb", self._handle))
+    def __len__(self) -> int:
+        return call_int("EmailListeNb", self._handle)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Message: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> List[Message]: ...
+
+    def __getitem__(self, i: Union[int, slice]) -> Union[Message, List[Message]]:
         n = len(self)
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(n))]
@@ -256,14 +259,8 @@ class MessageList(Resource):
             i += n
         if not 0 <= i < n:
             raise IndexError("message list index out of range")
-        return Message(call("EmailListeElement", self._handle, i), owner=self)
+        return Message(call_int("EmailListeElement", self._handle, i), owner=self)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Message]:
         for i in range(len(self)):
             yield self[i]
-
-
-for _attr, _prop, _kind, _type, _writable, _doc in B.EMAIL_PROPERTIES:
-    if _attr and _attr not in vars(Message):
-        setattr(Message, _attr, _property(_prop, _kind, _type, _writable, _doc))
-Message.text = Message.body

@@ -5,21 +5,29 @@ EmailSessionCree, set its properties with EmailSessionModifie and open it with
 EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFermeSession.
 """
 
+from __future__ import annotations
+
 import itertools
 import os
 import threading
+from typing import Any, Dict, Iterator, List, Literal, Optional, TypeVar, Union, overload
 
 from . import _bindings as B
-from ._core import Resource, WdError, call, call_str
+from ._core import Resource, call, call_int, call_str
+from .errors import InvalidArgumentError, WdError
 from .message import Message, MessageList
 
-_KINDS = {
+# A session property value: text, a number, a flag, a path; None leaves it unset.
+PropValue = Union[str, int, float, bool, "os.PathLike[str]", None]
+_S = TypeVar("_S", bound="Session")
+
+_KINDS: Dict[str, int] = {
     "pop3": B.WD_SESSION_POP3,
     "smtp": B.WD_SESSION_SMTP,
     "imap": B.WD_SESSION_IMAP,
 }
 
-_PROPS = {
+_PROPS: Dict[str, int] = {
     "server": B.WD_PROP_SERVER_ADDRESS,
     "host": B.WD_PROP_SERVER_ADDRESS,
     "server_address": B.WD_PROP_SERVER_ADDRESS,
@@ -41,7 +49,7 @@ _PROPS = {
     "spool_dir": B.WD_PROP_SPOOL_DIR,
 }
 
-_SECURITY = {
+_SECURITY: Dict[str, int] = {
     "none": B.WD_OPTION_NONE,
     "plain": B.WD_OPTION_NONE,
     "ssl": B.WD_OPTION_SSL,
@@ -51,7 +59,7 @@ _SECURITY = {
     "secured_tls": B.WD_OPTION_SECURED_TLS,
 }
 
-_AUTH = {
+_AUTH: Dict[str, int] = {
     "auto": B.WD_AUTH_AUTO,
     "plain": B.WD_AUTH_PLAIN,
     "login": B.WD_AUTH_LOGIN,
@@ -71,23 +79,32 @@ _AUTH = {
 _counter = itertools.count(1)
 
 
-def _unique_name(kind):
+def _unique_name(kind: str) -> str:
     return "py-%s-%d-%d-%d" % (kind, os.getpid(), threading.get_ident(), next(_counter))
 
 
-def _prop_value(key, value):
+def _invalid(message: str) -> InvalidArgumentError:
+    """A value refused before reaching the library (also a ValueError)."""
+    return InvalidArgumentError(B.WD_E_INVALID_ARGUMENT, message)
+
+
+def _prop_value(key: Optional[str], value: PropValue) -> Optional[str]:
     if value is None:
         return None
     if key in ("option", "security") and isinstance(value, str):
         try:
             return str(_SECURITY[value.lower()])
         except KeyError:
-            raise ValueError("unknown security %r (one of %s)" % (value, ", ".join(_SECURITY)))
+            raise _invalid(
+                "unknown security %r (one of %s)" % (value, ", ".join(_SECURITY))
+            ) from None
     if key == "auth_method" and isinstance(value, str) and not value.isdigit():
         try:
             return str(_AUTH[value.lower()])
         except KeyError:
-            raise ValueError("unknown auth_method %r (one of %s)" % (value, ", ".join(_AUTH)))
+            raise _invalid(
+                "unknown auth_method %r (one of %s)" % (value, ", ".join(_AUTH))
+            ) from None
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (int, float)):
@@ -98,18 +115,34 @@ def _prop_value(key, value):
 class Session(Resource):
     """A named session. Use a subclass, or Session.declare(name, kind, **props)."""
 
-    kind = None
+    kind: Optional[int] = None
 
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self.name = name
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         """True from open() to close()."""
         return self._held is not None
 
+    @overload
     @staticmethod
-    def declare(name, kind, **props):
+    def declare(name: str, kind: Literal["smtp"], **props: PropValue) -> SmtpSession: ...
+
+    @overload
+    @staticmethod
+    def declare(name: str, kind: Literal["pop3"], **props: PropValue) -> Pop3Session: ...
+
+    @overload
+    @staticmethod
+    def declare(name: str, kind: Literal["imap"], **props: PropValue) -> ImapSession: ...
+
+    @overload
+    @staticmethod
+    def declare(name: str, kind: Union[str, int], **props: PropValue) -> Session: ...
+
+    @staticmethod
+    def declare(name: str, kind: Union[str, int], **props: PropValue) -> Session:
         """Declares a closed session (EmailSessionCree) and sets its properties.
 
         kind: "smtp", "pop3", "imap" or a WD_SESSION_* value. props: server/host, port,
@@ -122,14 +155,15 @@ class Session(Resource):
             try:
                 kind = _KINDS[kind.lower()]
             except KeyError:
-                raise ValueError("unknown session kind %r (smtp, pop3 or imap)" % kind)
-        cls = {
+                raise _invalid("unknown session kind %r (smtp, pop3 or imap)" % kind) from None
+        classes: Dict[int, type[Session]] = {
             B.WD_SESSION_SMTP: SmtpSession,
             B.WD_SESSION_POP3: Pop3Session,
             B.WD_SESSION_IMAP: ImapSession,
-        }.get(kind)
+        }
+        cls = classes.get(kind)
         if cls is None:
-            raise ValueError("unknown session kind %r" % kind)
+            raise _invalid("unknown session kind %r" % kind)
         for key in props:
             if key not in _PROPS:
                 raise TypeError("unknown session property %r" % key)
@@ -141,37 +175,36 @@ class Session(Resource):
                 session.set(key, value)
         return session
 
-    def set(self, prop, value):
+    def set(self, prop: Union[str, int], value: PropValue) -> None:
         """EmailSessionModifie. prop: a WD_PROP_* value or its keyword name ("port")."""
+        key: Optional[str] = None
         if isinstance(prop, str):
             key, prop = prop, _PROPS[prop]
-        else:
-            key = None
         call("EmailSessionModifie", self.name, prop, _prop_value(key, value))
 
-    def get(self, prop):
+    def get(self, prop: Union[str, int]) -> Optional[str]:
         """EmailSessionPropriete (passwords and tokens read back as "")."""
         if isinstance(prop, str):
             prop = _PROPS[prop]
         return call_str("EmailSessionPropriete", self.name, prop)
 
-    def open(self):
+    def open(self: _S) -> _S:
         """EmailOuvreSessionDeclaree: connects and logs in."""
         call("EmailOuvreSessionDeclaree", self.name)
         self._held = ("EmailFermeSession", self.name)
         return self
 
-    def close(self):
+    def close(self) -> None:
         """EmailFermeSession: QUIT/LOGOUT (POP3 deletions happen here). The declaration
         stays, so the session can be opened again."""
         Resource.close(self)
 
-    def __enter__(self):
+    def __enter__(self: _S) -> _S:
         if not self.is_open:
             self.open()
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<%s %r %s>" % (type(self).__name__, self.name, "open" if self.is_open else "closed")
 
 
@@ -181,20 +214,20 @@ class _ServerSession(Session):
     declares a session of the subclass's `protocol` (named `name`, else a unique name),
     sets its properties and opens it unless open=False."""
 
-    protocol = None
+    protocol: str = ""
 
     def __init__(
         self,
-        host,
-        port=0,
-        user=None,
-        password=None,
+        host: str,
+        port: int = 0,
+        user: Optional[str] = None,
+        password: Optional[str] = None,
         *,
-        security=None,
-        name=None,
-        open=True,  # noqa: A002
-        **props,
-    ):
+        security: Union[str, int, None] = None,
+        name: Optional[str] = None,
+        open: bool = True,  # noqa: A002
+        **props: PropValue,
+    ) -> None:
         Session.__init__(self, name or _unique_name(self.protocol))
         declared = Session.declare(
             self.name,
@@ -218,36 +251,36 @@ class SmtpSession(_ServerSession):
     kind = B.WD_SESSION_SMTP
     protocol = "smtp"
 
-    def send(self, message, options=0):
+    def send(self, message: Message, options: int = 0) -> Optional[int]:
         """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID (an int,
         for status()) for an asynchronous session, else None. Refused recipients:
         message.refused."""
         call("EmailEnvoieMessage", self.name, message.handle, options)
         return message.mail_id or None
 
-    def check_address(self, address):
+    def check_address(self, address: str) -> int:
         """EmailVerifieAdresse: a WD_ADDRESS_* value."""
-        return int(call("EmailVerifieAdresse", address, self.name))
+        return call_int("EmailVerifieAdresse", address, self.name)
 
     @staticmethod
-    def status(mail_id):
+    def status(mail_id: Union[int, str]) -> int:
         """EmailEtat: the WD_STATUS_* of an asynchronous send, by the MAIL_ID send()
         returned. When it is WD_STATUS_ERROR, wd300com.last_error() tells why."""
-        return int(call("EmailEtat", int(mail_id)))
+        return call_int("EmailEtat", int(mail_id))
 
 
 class MailboxSession(_ServerSession):
     """Reading functions shared by POP3 and IMAP. Iterating yields each message in turn
     (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
 
-    def count(self, options=0):
+    def count(self, options: int = 0) -> int:
         """EmailNbMessage."""
-        return int(call("EmailNbMessage", self.name, options))
+        return call_int("EmailNbMessage", self.name, options)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.count()
 
-    def messages(self, options=0, reverse=False):
+    def messages(self, options: int = 0, reverse: bool = False) -> Iterator[Message]:
         """Generator of Message, one per message of the mailbox (or selected folder):
         EmailLitPremier then EmailLitSuivant until WD_EMAIL_OUT (reverse: EmailLitDernier
         then EmailLitPrecedent). options: WD_READ_ALL, WD_READ_UNREAD (IMAP),
@@ -264,10 +297,10 @@ class MailboxSession(_ServerSession):
             call(step, self.name, msg.handle, options)
         msg.close()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Message]:
         return self.messages()
 
-    def _read(self, fn, options):
+    def _read(self, fn: str, options: int) -> Optional[Message]:
         msg = Message()
         call(fn, self.name, msg.handle, options)
         if msg.out:
@@ -275,28 +308,31 @@ class MailboxSession(_ServerSession):
             return None
         return msg
 
-    def first(self, options=0):
+    def first(self, options: int = 0) -> Optional[Message]:
         """EmailLitPremier: a Message, or None for an empty mailbox."""
         return self._read("EmailLitPremier", options)
 
-    def next(self, options=0):
+    def next(self, options: int = 0) -> Optional[Message]:
+        """EmailLitSuivant: the next Message, or None past the end."""
         return self._read("EmailLitSuivant", options)
 
-    def previous(self, options=0):
+    def previous(self, options: int = 0) -> Optional[Message]:
+        """EmailLitPrecedent: the previous Message, or None before the first."""
         return self._read("EmailLitPrecedent", options)
 
-    def last(self, options=0):
+    def last(self, options: int = 0) -> Optional[Message]:
+        """EmailLitDernier: the last Message, or None for an empty mailbox."""
         return self._read("EmailLitDernier", options)
 
-    def read(self, number):
+    def read(self, number: int) -> Optional[Message]:
         """EmailLitMessage: message `number` (1-based), or None past the end."""
         return self._read("EmailLitMessage", number)
 
-    def get_all(self, options=0):
+    def get_all(self, options: int = 0) -> MessageList:
         """EmailRecupereTout: a MessageList."""
-        return MessageList(call("EmailRecupereTout", self.name, options))
+        return MessageList(call_int("EmailRecupereTout", self.name, options))
 
-    def delete(self, message):
+    def delete(self, message: Message) -> None:
         """EmailSupprimeMessage (POP3: done at close; IMAP: flag + expunge)."""
         call("EmailSupprimeMessage", self.name, message.handle)
 
@@ -314,35 +350,40 @@ class ImapSession(MailboxSession):
     kind = B.WD_SESSION_IMAP
     protocol = "imap"
 
-    def folders(self):
+    def folders(self) -> List[str]:
         """EmailListeDossier: list of folder names."""
         text = call_str("EmailListeDossier", self.name) or ""
         return [f for f in text.splitlines() if f]
 
-    def select(self, folder):
+    def select(self, folder: str) -> None:
         """EmailChangeDossier."""
         call("EmailChangeDossier", self.name, folder)
 
-    def create_folder(self, folder):
+    def create_folder(self, folder: str) -> None:
+        """EmailCreeDossier."""
         call("EmailCreeDossier", self.name, folder)
 
-    def delete_folder(self, folder):
+    def delete_folder(self, folder: str) -> None:
+        """EmailSupprimeDossier."""
         call("EmailSupprimeDossier", self.name, folder)
 
-    def rename_folder(self, folder, new_name):
+    def rename_folder(self, folder: str, new_name: str) -> None:
+        """EmailRenommeDossier."""
         call("EmailRenommeDossier", self.name, folder, new_name)
 
-    def copy(self, message, folder):
+    def copy(self, message: Message, folder: str) -> None:
+        """EmailCopieMessage."""
         call("EmailCopieMessage", self.name, message.handle, folder)
 
-    def move(self, message, folder):
+    def move(self, message: Message, folder: str) -> None:
+        """EmailDeplaceMessage."""
         call("EmailDeplaceMessage", self.name, message.handle, folder)
 
-    def update(self, message):
+    def update(self, message: Message) -> None:
         """EmailMiseAJour: writes message.seen back to the server."""
         call("EmailMiseAJour", self.name, message.handle)
 
-    def append(self, folder, message):
+    def append(self, folder: str, message: Message) -> None:
         """EmailAjouteMessage: IMAP APPEND of the built source."""
         call("EmailAjouteMessage", self.name, folder, message.handle)
 

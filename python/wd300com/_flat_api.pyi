@@ -1,0 +1,566 @@
+"""Types of the flat functions (wd300com/_flat_api.py), generated from
+include/wd300com.h by python/gen_bindings.py. Do not edit by hand: rerun the generator.
+"""
+
+import os
+from typing import Any, Optional, Union
+
+# const char*: str (UTF-8), bytes, a path, or None for NULL.
+_Text = Union[str, bytes, bytearray, memoryview, os.PathLike[str], os.PathLike[bytes], None]
+# (const uint8_t* data, size_t len): bytes-like, or None for NULL.
+_Data = Union[bytes, bytearray, memoryview, None]
+
+__all__ = [
+    'ErreurDetectee',
+    'ErrorOccurred',
+    'ErreurInfo',
+    'ErrorInfo',
+    'ErreurCode',
+    'ErrorCode',
+    'ErreurCodeTexte',
+    'ErrorCodeText',
+    'EmailOuvreSessionIMAP',
+    'EmailStartIMAPSession',
+    'EmailCree',
+    'EmailCreate',
+    'EmailLibere',
+    'EmailFree',
+    'EmailRAZ',
+    'EmailReset',
+    'EmailPropriete',
+    'EmailGetProperty',
+    'EmailModifiePropriete',
+    'EmailSetProperty',
+    'EmailAjoute',
+    'EmailAdd',
+    'EmailNb',
+    'EmailCount',
+    'EmailEntete',
+    'EmailHeader',
+    'EmailAjouteEntete',
+    'EmailAddHeader',
+    'EmailAjouteFichierAttache',
+    'EmailAddAttachment',
+    'EmailAjouteFichierAttacheMemoire',
+    'EmailAddAttachmentData',
+    'EmailFichierAttacheContenu',
+    'EmailAttachmentContent',
+    'EmailSauveFichierAttache',
+    'EmailSaveAttachment',
+    'EmailConstruitSource',
+    'EmailBuildSource',
+    'EmailSource',
+    'EmailGetSource',
+    'EmailImporteSource',
+    'EmailImportSource',
+    'EmailImporteHTML',
+    'EmailImportHTML',
+    'OAuth2ParametresCree',
+    'OAuth2ParametersCreate',
+    'OAuth2ParametresModifie',
+    'OAuth2ParametersSet',
+    'OAuth2ParametresPropriete',
+    'OAuth2ParametersGet',
+    'AuthIdentifie',
+    'AuthIdentify',
+    'AuthTokenPropriete',
+    'AuthTokenGet',
+    'AuthRafraichitToken',
+    'AuthRefreshToken',
+    'OAuth2Libere',
+    'OAuth2Free',
+    'EmailOuvreSessionPOP3',
+    'EmailStartPOP3Session',
+    'EmailOuvreSession',
+    'EmailStartSession',
+    'EmailLitPremier',
+    'EmailReadFirst',
+    'EmailLitSuivant',
+    'EmailReadNext',
+    'EmailLitPrecedent',
+    'EmailReadPrevious',
+    'EmailLitDernier',
+    'EmailReadLast',
+    'EmailLitPremierEntete',
+    'EmailReadFirstHeader',
+    'EmailLitSuivantEntete',
+    'EmailReadNextHeader',
+    'EmailLitPrecedentEntete',
+    'EmailReadPreviousHeader',
+    'EmailLitDernierEntete',
+    'EmailReadLastHeader',
+    'EmailNbMessage',
+    'EmailLitMessage',
+    'EmailReadMessage',
+    'EmailRecupereTout',
+    'EmailGetAll',
+    'EmailListeNb',
+    'EmailListCount',
+    'EmailListeElement',
+    'EmailListItem',
+    'EmailSupprimeMessage',
+    'EmailDeleteMessage',
+    'EmailListeDossier',
+    'EmailListFolder',
+    'EmailChangeDossier',
+    'EmailChangeFolder',
+    'EmailCreeDossier',
+    'EmailCreateFolder',
+    'EmailSupprimeDossier',
+    'EmailDeleteFolder',
+    'EmailRenommeDossier',
+    'EmailRenameFolder',
+    'EmailCopieMessage',
+    'EmailCopyMessage',
+    'EmailDeplaceMessage',
+    'EmailMoveMessage',
+    'EmailMiseAJour',
+    'EmailUpdate',
+    'EmailAjouteMessage',
+    'EmailAppendMessage',
+    'EmailSessionCree',
+    'EmailSessionCreate',
+    'EmailSessionModifie',
+    'EmailSessionSet',
+    'EmailSessionPropriete',
+    'EmailSessionGet',
+    'EmailOuvreSessionNotes',
+    'EmailStartNotesSession',
+    'EmailOuvreSessionOutlook',
+    'EmailStartOutlookSession',
+    'EmailOuvreSessionDeclaree',
+    'EmailStartDeclaredSession',
+    'EmailFermeSession',
+    'EmailCloseSession',
+    'EmailChangeTimeOut',
+    'EmailSetTimeOut',
+    'EmailLitTimeOut',
+    'EmailGetTimeOut',
+    'EmailParametre',
+    'EmailConfigure',
+    'EmailTrace',
+    'EmailSetTrace',
+    'EmailVersion',
+    'EmailOuvreSessionSMTP',
+    'EmailStartSMTPSession',
+    'EmailEnvoieMessage',
+    'EmailSendMessage',
+    'EmailEtat',
+    'EmailStatus',
+    'EmailVerifieAdresse',
+    'EmailCheckAddress',
+]
+
+def ErreurDetectee() -> int:
+    """C: int32_t ErreurDetectee(void);"""
+
+def ErrorOccurred() -> int:
+    """C: int32_t ErrorOccurred(void);"""
+
+def ErreurInfo(info: int, /) -> Optional[str]:
+    """C: const char *ErreurInfo(int32_t info);"""
+
+def ErrorInfo(info: int, /) -> Optional[str]:
+    """C: const char *ErrorInfo(int32_t info);"""
+
+def ErreurCode() -> int:
+    """C: WD_E ErreurCode(void);"""
+
+def ErrorCode() -> int:
+    """C: WD_E ErrorCode(void);"""
+
+def ErreurCodeTexte(code: int, /) -> Optional[str]:
+    """C: const char *ErreurCodeTexte(int32_t code);"""
+
+def ErrorCodeText(code: int, /) -> Optional[str]:
+    """C: const char *ErrorCodeText(int32_t code);"""
+
+def EmailOuvreSessionIMAP(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
+    """C: int32_t EmailOuvreSessionIMAP(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+
+def EmailStartIMAPSession(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
+    """C: int32_t EmailStartIMAPSession(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+
+def EmailCree() -> int:
+    """C: WdEmail EmailCree(void);"""
+
+def EmailCreate() -> int:
+    """C: WdEmail EmailCreate(void);"""
+
+def EmailLibere(email: int, /) -> int:
+    """C: int32_t EmailLibere(WdEmail email);"""
+
+def EmailFree(email: int, /) -> int:
+    """C: int32_t EmailFree(WdEmail email);"""
+
+def EmailRAZ(email: int, /) -> int:
+    """C: int32_t EmailRAZ(WdEmail email);"""
+
+def EmailReset(email: int, /) -> int:
+    """C: int32_t EmailReset(WdEmail email);"""
+
+def EmailPropriete(email: int, property: int, index: int, /) -> Optional[str]:
+    """C: const char *EmailPropriete(WdEmail email, int32_t property, int32_t index);"""
+
+def EmailGetProperty(email: int, property: int, index: int, /) -> Optional[str]:
+    """C: const char *EmailGetProperty(WdEmail email, int32_t property, int32_t index);"""
+
+def EmailModifiePropriete(email: int, property: int, index: int, value: _Text, /) -> int:
+    """C: int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, const char *value);"""
+
+def EmailSetProperty(email: int, property: int, index: int, value: _Text, /) -> int:
+    """C: int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const char *value);"""
+
+def EmailAjoute(email: int, property: int, value: _Text, /) -> int:
+    """C: int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);"""
+
+def EmailAdd(email: int, property: int, value: _Text, /) -> int:
+    """C: int32_t EmailAdd(WdEmail email, int32_t property, const char *value);"""
+
+def EmailNb(email: int, property: int, /) -> int:
+    """C: int32_t EmailNb(WdEmail email, int32_t property);"""
+
+def EmailCount(email: int, property: int, /) -> int:
+    """C: int32_t EmailCount(WdEmail email, int32_t property);"""
+
+def EmailEntete(email: int, header_name: _Text, index: int, /) -> Optional[str]:
+    """C: const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);"""
+
+def EmailHeader(email: int, header_name: _Text, index: int, /) -> Optional[str]:
+    """C: const char *EmailHeader(WdEmail email, const char *header_name, int32_t index);"""
+
+def EmailAjouteEntete(email: int, header_name: _Text, value: _Text, /) -> int:
+    """C: int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *value);"""
+
+def EmailAddHeader(email: int, header_name: _Text, value: _Text, /) -> int:
+    """C: int32_t EmailAddHeader(WdEmail email, const char *header_name, const char *value);"""
+
+def EmailAjouteFichierAttache(email: int, path: _Text, /) -> int:
+    """C: int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);"""
+
+def EmailAddAttachment(email: int, path: _Text, /) -> int:
+    """C: int32_t EmailAddAttachment(WdEmail email, const char *path);"""
+
+def EmailAjouteFichierAttacheMemoire(email: int, name: _Text, data: _Data, content_type: _Text, /) -> int:
+    """C: int32_t EmailAjouteFichierAttacheMemoire(WdEmail email, const char *name, const uint8_t *data, size_t len, const char *content_type);"""
+
+def EmailAddAttachmentData(email: int, name: _Text, data: _Data, content_type: _Text, /) -> int:
+    """C: int32_t EmailAddAttachmentData(WdEmail email, const char *name, const uint8_t *data, size_t len, const char *content_type);"""
+
+def EmailFichierAttacheContenu(email: int, index: int, /) -> Optional[bytes]:
+    """C: const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *out_len);"""
+
+def EmailAttachmentContent(email: int, index: int, /) -> Optional[bytes]:
+    """C: const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_len);"""
+
+def EmailSauveFichierAttache(email: int, index: int, path: _Text, /) -> int:
+    """C: int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path);"""
+
+def EmailSaveAttachment(email: int, index: int, path: _Text, /) -> int:
+    """C: int32_t EmailSaveAttachment(WdEmail email, int32_t index, const char *path);"""
+
+def EmailConstruitSource(email: int, options: int, /) -> int:
+    """C: int32_t EmailConstruitSource(WdEmail email, int32_t options);"""
+
+def EmailBuildSource(email: int, options: int, /) -> int:
+    """C: int32_t EmailBuildSource(WdEmail email, int32_t options);"""
+
+def EmailSource(email: int, /) -> Optional[bytes]:
+    """C: const uint8_t *EmailSource(WdEmail email, size_t *out_len);"""
+
+def EmailGetSource(email: int, /) -> Optional[bytes]:
+    """C: const uint8_t *EmailGetSource(WdEmail email, size_t *out_len);"""
+
+def EmailImporteSource(email: int, data: _Data, /) -> int:
+    """C: int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);"""
+
+def EmailImportSource(email: int, data: _Data, /) -> int:
+    """C: int32_t EmailImportSource(WdEmail email, const uint8_t *data, size_t len);"""
+
+def EmailImporteHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
+    """C: int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir);"""
+
+def EmailImportHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
+    """C: int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);"""
+
+def OAuth2ParametresCree() -> int:
+    """C: WdOAuth2Params OAuth2ParametresCree(void);"""
+
+def OAuth2ParametersCreate() -> int:
+    """C: WdOAuth2Params OAuth2ParametersCreate(void);"""
+
+def OAuth2ParametresModifie(params: int, property: int, value: _Text, /) -> int:
+    """C: int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);"""
+
+def OAuth2ParametersSet(params: int, property: int, value: _Text, /) -> int:
+    """C: int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);"""
+
+def OAuth2ParametresPropriete(params: int, property: int, /) -> Optional[str]:
+    """C: const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);"""
+
+def OAuth2ParametersGet(params: int, property: int, /) -> Optional[str]:
+    """C: const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);"""
+
+def AuthIdentifie(params: int, /) -> int:
+    """C: WdAuthToken AuthIdentifie(WdOAuth2Params params);"""
+
+def AuthIdentify(params: int, /) -> int:
+    """C: WdAuthToken AuthIdentify(WdOAuth2Params params);"""
+
+def AuthTokenPropriete(token: int, property: int, /) -> Optional[str]:
+    """C: const char *AuthTokenPropriete(WdAuthToken token, int32_t property);"""
+
+def AuthTokenGet(token: int, property: int, /) -> Optional[str]:
+    """C: const char *AuthTokenGet(WdAuthToken token, int32_t property);"""
+
+def AuthRafraichitToken(token: int, params: int, /) -> int:
+    """C: WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);"""
+
+def AuthRefreshToken(token: int, params: int, /) -> int:
+    """C: WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);"""
+
+def OAuth2Libere(handle: int, /) -> int:
+    """C: int32_t OAuth2Libere(int32_t handle);"""
+
+def OAuth2Free(handle: int, /) -> int:
+    """C: int32_t OAuth2Free(int32_t handle);"""
+
+def EmailOuvreSessionPOP3(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
+    """C: int32_t EmailOuvreSessionPOP3(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+
+def EmailStartPOP3Session(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
+    """C: int32_t EmailStartPOP3Session(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+
+def EmailOuvreSession(user: _Text, password: _Text, pop3_server: _Text, smtp_server: _Text, pop3_port: int, smtp_port: int, asynchronous: int, /) -> int:
+    """C: int32_t EmailOuvreSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);"""
+
+def EmailStartSession(user: _Text, password: _Text, pop3_server: _Text, smtp_server: _Text, pop3_port: int, smtp_port: int, asynchronous: int, /) -> int:
+    """C: int32_t EmailStartSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);"""
+
+def EmailLitPremier(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadFirst(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitSuivant(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadNext(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitPrecedent(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadPrevious(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitDernier(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadLast(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitPremierEntete(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadFirstHeader(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitSuivantEntete(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadNextHeader(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitPrecedentEntete(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadPreviousHeader(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t options);"""
+
+def EmailLitDernierEntete(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t options);"""
+
+def EmailReadLastHeader(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options);"""
+
+def EmailNbMessage(session: _Text, options: int, /) -> int:
+    """C: int32_t EmailNbMessage(const char *session, int32_t options);"""
+
+def EmailLitMessage(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);"""
+
+def EmailReadMessage(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);"""
+
+def EmailRecupereTout(session: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailRecupereTout(const char *session, int32_t options);"""
+
+def EmailGetAll(session: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailGetAll(const char *session, int32_t options);"""
+
+def EmailListeNb(list: int, /) -> int:
+    """C: int32_t EmailListeNb(WdEmailList list);"""
+
+def EmailListCount(list: int, /) -> int:
+    """C: int32_t EmailListCount(WdEmailList list);"""
+
+def EmailListeElement(list: int, index: int, /) -> int:
+    """C: WdEmail EmailListeElement(WdEmailList list, int32_t index);"""
+
+def EmailListItem(list: int, index: int, /) -> int:
+    """C: WdEmail EmailListItem(WdEmailList list, int32_t index);"""
+
+def EmailSupprimeMessage(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailSupprimeMessage(const char *session, WdEmail email);"""
+
+def EmailDeleteMessage(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailDeleteMessage(const char *session, WdEmail email);"""
+
+def EmailListeDossier(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListeDossier(const char *session);"""
+
+def EmailListFolder(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListFolder(const char *session);"""
+
+def EmailChangeDossier(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailChangeDossier(const char *session, const char *folder);"""
+
+def EmailChangeFolder(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailChangeFolder(const char *session, const char *folder);"""
+
+def EmailCreeDossier(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailCreeDossier(const char *session, const char *folder);"""
+
+def EmailCreateFolder(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailCreateFolder(const char *session, const char *folder);"""
+
+def EmailSupprimeDossier(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailSupprimeDossier(const char *session, const char *folder);"""
+
+def EmailDeleteFolder(session: _Text, folder: _Text, /) -> int:
+    """C: int32_t EmailDeleteFolder(const char *session, const char *folder);"""
+
+def EmailRenommeDossier(session: _Text, folder: _Text, new_name: _Text, /) -> int:
+    """C: int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);"""
+
+def EmailRenameFolder(session: _Text, folder: _Text, new_name: _Text, /) -> int:
+    """C: int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);"""
+
+def EmailCopieMessage(session: _Text, email: int, folder: _Text, /) -> int:
+    """C: int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);"""
+
+def EmailCopyMessage(session: _Text, email: int, folder: _Text, /) -> int:
+    """C: int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);"""
+
+def EmailDeplaceMessage(session: _Text, email: int, folder: _Text, /) -> int:
+    """C: int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);"""
+
+def EmailMoveMessage(session: _Text, email: int, folder: _Text, /) -> int:
+    """C: int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);"""
+
+def EmailMiseAJour(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailMiseAJour(const char *session, WdEmail email);"""
+
+def EmailUpdate(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailUpdate(const char *session, WdEmail email);"""
+
+def EmailAjouteMessage(session: _Text, folder: _Text, email: int, /) -> int:
+    """C: int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);"""
+
+def EmailAppendMessage(session: _Text, folder: _Text, email: int, /) -> int:
+    """C: int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);"""
+
+def EmailSessionCree(name: _Text, session_type: int, /) -> int:
+    """C: int32_t EmailSessionCree(const char *name, int32_t session_type);"""
+
+def EmailSessionCreate(name: _Text, session_type: int, /) -> int:
+    """C: int32_t EmailSessionCreate(const char *name, int32_t session_type);"""
+
+def EmailSessionModifie(name: _Text, property: int, value: _Text, /) -> int:
+    """C: int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);"""
+
+def EmailSessionSet(name: _Text, property: int, value: _Text, /) -> int:
+    """C: int32_t EmailSessionSet(const char *name, int32_t property, const char *value);"""
+
+def EmailSessionPropriete(name: _Text, property: int, /) -> Optional[str]:
+    """C: const char *EmailSessionPropriete(const char *name, int32_t property);"""
+
+def EmailSessionGet(name: _Text, property: int, /) -> Optional[str]:
+    """C: const char *EmailSessionGet(const char *name, int32_t property);"""
+
+def EmailOuvreSessionNotes(profile: _Text, password: _Text, /) -> int:
+    """C: int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);"""
+
+def EmailStartNotesSession(profile: _Text, password: _Text, /) -> int:
+    """C: int32_t EmailStartNotesSession(const char *profile, const char *password);"""
+
+def EmailOuvreSessionOutlook(profile: _Text, password: _Text, /) -> int:
+    """C: int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);"""
+
+def EmailStartOutlookSession(profile: _Text, password: _Text, /) -> int:
+    """C: int32_t EmailStartOutlookSession(const char *profile, const char *password);"""
+
+def EmailOuvreSessionDeclaree(name: _Text, /) -> int:
+    """C: int32_t EmailOuvreSessionDeclaree(const char *name);"""
+
+def EmailStartDeclaredSession(name: _Text, /) -> int:
+    """C: int32_t EmailStartDeclaredSession(const char *name);"""
+
+def EmailFermeSession(name: _Text, /) -> int:
+    """C: int32_t EmailFermeSession(const char *name);"""
+
+def EmailCloseSession(name: _Text, /) -> int:
+    """C: int32_t EmailCloseSession(const char *name);"""
+
+def EmailChangeTimeOut(seconds: int, /) -> int:
+    """C: int32_t EmailChangeTimeOut(int32_t seconds);"""
+
+def EmailSetTimeOut(seconds: int, /) -> int:
+    """C: int32_t EmailSetTimeOut(int32_t seconds);"""
+
+def EmailLitTimeOut() -> int:
+    """C: int32_t EmailLitTimeOut(void);"""
+
+def EmailGetTimeOut() -> int:
+    """C: int32_t EmailGetTimeOut(void);"""
+
+def EmailParametre(parameter: int, value: int, /) -> int:
+    """C: int32_t EmailParametre(int32_t parameter, int32_t value);"""
+
+def EmailConfigure(parameter: int, value: int, /) -> int:
+    """C: int32_t EmailConfigure(int32_t parameter, int32_t value);"""
+
+def EmailTrace(path: _Text, /) -> int:
+    """C: int32_t EmailTrace(const char *path);"""
+
+def EmailSetTrace(path: _Text, /) -> int:
+    """C: int32_t EmailSetTrace(const char *path);"""
+
+def EmailVersion() -> Optional[str]:
+    """C: const char *EmailVersion(void);"""
+
+def EmailOuvreSessionSMTP(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
+    """C: int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""
+
+def EmailStartSMTPSession(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
+    """C: int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""
+
+def EmailEnvoieMessage(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);"""
+
+def EmailSendMessage(session: _Text, email: int, options: int, /) -> int:
+    """C: int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);"""
+
+def EmailEtat(mail_id: int, /) -> int:
+    """C: int32_t EmailEtat(int32_t mail_id);"""
+
+def EmailStatus(mail_id: int, /) -> int:
+    """C: int32_t EmailStatus(int32_t mail_id);"""
+
+def EmailVerifieAdresse(address: _Text, session: _Text, /) -> int:
+    """C: int32_t EmailVerifieAdresse(const char *address, const char *session);"""
+
+def EmailCheckAddress(address: _Text, session: _Text, /) -> int:
+    """C: int32_t EmailCheckAddress(const char *address, const char *session);"""
