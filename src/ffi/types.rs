@@ -230,6 +230,8 @@ pub const WD_EMAIL_OUT: i32 = 20;
 pub const WD_EMAIL_MAIL_ID: i32 = 21;
 /// Array: recipients refused at the last send, `addr: server reply`, read-only.
 pub const WD_EMAIL_REFUSED: i32 = 22;
+/// Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
+pub const WD_EMAIL_ATTACHMENT_RAW_NAME: i32 = 23;
 
 // ---- EmailConstruitSource options ----
 /// Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
