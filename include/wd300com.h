@@ -234,7 +234,8 @@
 #define WD_PROP_FOLDER 13
 
 /**
- * Session property: directory of the on-disk asynchronous queue (SMTP).
+ * Session property: directory of the on-disk asynchronous queue (SMTP), created for its
+ * owner only (0700 on unix, files 0600); only regular files the queue wrote are sent.
  */
 #define WD_PROP_SPOOL_DIR 14
 
@@ -1856,7 +1857,8 @@ int32_t EmailConfigure(int32_t parameter, int32_t value);
  *
  * Commands and replies are written one per line, prefixed by the protocol and `C:` /
  * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- * transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+ * transcript. A new file is created readable and writable by its owner only (mode 0600
+ * on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
  * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
  *
  * # Safety

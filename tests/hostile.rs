@@ -3,6 +3,8 @@
 //! limit and a time limit (see `child`), so a regression fails the test and nothing else.
 //! Each module names what it covers.
 
+mod support;
+
 #[path = "hostile/child.rs"]
 mod child;
 #[path = "hostile/ffi.rs"]
@@ -13,3 +15,5 @@ mod handles;
 mod local_files;
 #[path = "hostile/names.rs"]
 mod names;
+#[path = "hostile/spool.rs"]
+mod spool;

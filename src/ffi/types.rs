@@ -138,7 +138,8 @@ pub const WD_PROP_ASYNCHRONOUS: i32 = 11;
 pub const WD_PROP_CLIENT_NAME: i32 = 12;
 /// Session property: IMAP folder selected at open (default "INBOX").
 pub const WD_PROP_FOLDER: i32 = 13;
-/// Session property: directory of the on-disk asynchronous queue (SMTP).
+/// Session property: directory of the on-disk asynchronous queue (SMTP), created for its
+/// owner only (0700 on unix, files 0600); only regular files the queue wrote are sent.
 pub const WD_PROP_SPOOL_DIR: i32 = 14;
 
 // ---- WD_PROP_AUTH_METHOD values ----
