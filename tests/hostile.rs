@@ -2,6 +2,8 @@
 //! cases that could exhaust memory or block run in a child process under an address-space
 //! limit and a time limit (see `child`), so a regression fails the test and nothing else.
 //! Each module names what it covers.
+//! The OAuth2 receiver's cases are in `tests/oauth2_flow.rs`, beside the fake
+//! authorization server.
 
 mod support;
 
