@@ -19,8 +19,8 @@ static const char BAD_UTF8[] = { 'a', (char)0xC3, (char)0x28, 0 };
 #define DECL_SMTP "misuse-declared-smtp"
 #define DECL_IMAP "misuse-declared-imap"
 #define FAKE_USER "misuse-fake-pop3"
-/* Handle values: never issued (message kind, generation 300, slot 200000), and tagged
- * with each kind but never issued. */
+/* Handle values tagged with each kind but never issued: serial number 78,843,200, reached
+ * only after that many creations of the kind. */
 #define NEVER_MSG ((int32_t)((1 << 27) | (300 << 18) | 200000))
 #define NEVER_LIST ((int32_t)((2 << 27) | (300 << 18) | 200000))
 #define NEVER_PARAMS ((int32_t)((3 << 27) | (300 << 18) | 200000))

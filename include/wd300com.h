@@ -234,7 +234,8 @@
 #define WD_PROP_FOLDER 13
 
 /**
- * Session property: directory of the on-disk asynchronous queue (SMTP).
+ * Session property: directory of the on-disk asynchronous queue (SMTP), created for its
+ * owner only (0700 on unix, files 0600); only regular files the queue wrote are sent.
  */
 #define WD_PROP_SPOOL_DIR 14
 
@@ -436,6 +437,11 @@
  * Array: recipients refused at the last send, `addr: server reply`, read-only.
  */
 #define WD_EMAIL_REFUSED 22
+
+/**
+ * Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
+ */
+#define WD_EMAIL_ATTACHMENT_RAW_NAME 23
 
 /**
  * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -806,8 +812,14 @@ int32_t EmailAddHeader(WdEmail email, const char *header_name, const char *value
  * Attaches a file from disk (`EmailAjouteFichierAttache`). The file is read now; its
  * name is the attachment name and its MIME type is guessed from the extension.
  *
- * Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, the OS error in
- * `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+ * Only a regular file (or a symbolic link to one) of at most 256 MiB is accepted: a
+ * FIFO, a device (`/dev/zero`), a socket or a folder is refused at once, without
+ * blocking and without reading it. The opened file itself is checked, so nothing can be
+ * swapped in between.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, not a regular file,
+ * larger than 256 MiB; the reason in `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `path` is NULL or a NUL-terminated string.
@@ -873,11 +885,19 @@ const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *
 const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_len);
 
 /**
- * Saves attachment `index` (0-based) to the file `path` (`EmailSauveFichierAttache`),
- * replacing it if it exists.
+ * Saves attachment `index` (0-based) (`EmailSauveFichierAttache`).
  *
- * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`),
- * `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+ * `path` is the file to write, replaced if it exists (as WinDev does), or an existing
+ * folder: then the file is written inside it under the attachment's safe name
+ * (`WD_EMAIL_ATTACHMENT_NAME`, made safe again in case it was changed: no path, no
+ * control character, no leading dot; `attachmentN.ext` when nothing is left). In the
+ * folder form nothing is ever written outside the folder: the bytes go to a new
+ * temporary file of the folder, then it is renamed to the safe name, replacing a file of
+ * that name; a symbolic link of that name is replaced, never followed.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
+ * folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`. Thread-safe.
  *
  * # Safety
  * `path` is NULL or a NUL-terminated string.
@@ -949,12 +969,21 @@ int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 int32_t EmailImportSource(WdEmail email, const uint8_t *data, size_t len);
 
 /**
- * Sets the HTML body from `html` (`EmailImporteHTML`); images referenced with local paths
- * (relative to `images_dir`, NULL = the current directory) become inline parts and their
- * `src` is rewritten to `cid:`. The text body is filled from the HTML when empty.
+ * Sets the HTML body from `html` (`EmailImporteHTML`); local images inside `images_dir`
+ * become inline parts and their `src` is rewritten to `cid:`. The text body is filled
+ * from the HTML when empty.
  *
- * Returns 1, or 0 with `WD_E_IO` (an image file is missing), `WD_E_INVALID_ARGUMENT`,
- * `WD_E_INVALID_HANDLE`. Thread-safe.
+ * `images_dir`: the folder the images are taken from; NULL or "" = embed nothing (every
+ * `src` stays as it is). A local `src` (relative, absolute, `file:` URL, `%XX`-escaped)
+ * is resolved (`..` and symbolic links followed) and embedded only when it is a regular
+ * file inside `images_dir` of at most 256 MiB; anything else — a path outside the
+ * folder, a link pointing out of it, a device such as `/dev/zero`, a FIFO, a folder —
+ * stays in the HTML unchanged, as a link. Opening an image never blocks.
+ *
+ * Returns 1, or 0 with `WD_E_IO` (`images_dir` is not a folder; an image named by a
+ * plain relative path is missing; an image inside the folder cannot be read or is larger
+ * than 256 MiB), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. On error the message is
+ * unchanged. Thread-safe.
  *
  * # Safety
  * `html` and `images_dir` are NULL or NUL-terminated strings.
@@ -1828,7 +1857,8 @@ int32_t EmailConfigure(int32_t parameter, int32_t value);
  *
  * Commands and replies are written one per line, prefixed by the protocol and `C:` /
  * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- * transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+ * transcript. A new file is created readable and writable by its owner only (mode 0600
+ * on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
  * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
  *
  * # Safety

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod files;
 pub mod imap;
 pub mod limits;
 pub mod message;

@@ -7,7 +7,9 @@ use std::io::Write;
 
 static TRACE: Mutex<Option<File>> = Mutex::new(None);
 
-/// Starts appending the transcript to `path`, or stops when `path` is `None`.
+/// Starts appending the transcript to `path`, or stops when `path` is `None`. A new file
+/// is created readable and writable by its owner only (0600 on unix): it names servers,
+/// users and folders and holds whole messages.
 pub fn set_file(path: Option<&str>) -> crate::error::Result<()> {
     let mut guard = TRACE.lock();
     match path {
@@ -16,9 +18,11 @@ pub fn set_file(path: Option<&str>) -> crate::error::Result<()> {
             Ok(())
         }
         Some(p) => {
-            let f = OpenOptions::new()
-                .create(true)
-                .append(true)
+            let mut o = OpenOptions::new();
+            o.create(true).append(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            let f = o
                 .open(p)
                 .map_err(|e| crate::error::Error::io("cannot open trace file", p, &e))?;
             *guard = Some(f);

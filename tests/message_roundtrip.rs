@@ -4,6 +4,7 @@ mod support;
 
 use support::rng::{Rng, fuzz_rounds};
 use wd300com::error::WD_E;
+use wd300com::message::attachments::safe_name;
 use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::parse::parse;
 use wd300com::message::{Attachment, Email};
@@ -131,31 +132,40 @@ fn attachments() {
             content_type: "application/octet-stream".into(),
             content_id: String::new(),
             data: every_byte(),
+            raw_name: None,
         },
         Attachment {
             name: "nul.txt".into(),
             content_type: "text/plain".into(),
             content_id: String::new(),
             data: b"a\0b\0\r\nc\n".to_vec(),
+            raw_name: None,
         },
         Attachment {
             name: "empty.dat".into(),
             content_type: String::new(),
             content_id: String::new(),
             data: Vec::new(),
+            raw_name: None,
         },
         Attachment {
             name: "report.pdf".into(),
             content_type: String::new(),
             content_id: String::new(),
             data: vec![0x25; 10_000],
+            raw_name: None,
         },
     ];
     let p = build_parse(&mut e, BuildOptions::default());
     assert_eq!(p.message, e.message);
     assert_eq!(p.attachments.len(), 4);
     assert_eq!(p.attachments[0], e.attachments[0]);
-    assert_eq!(p.attachments[1], e.attachments[1]);
+    // "nul" is a Windows device name: the received name is made safe, the name as sent
+    // is kept beside it.
+    assert_eq!(p.attachments[1].name, "_nul.txt");
+    assert_eq!(p.attachments[1].raw_name(), "nul.txt");
+    assert_eq!(p.attachments[1].content_type, e.attachments[1].content_type);
+    assert_eq!(p.attachments[1].data, e.attachments[1].data);
     assert_eq!(p.attachments[2].name, "empty.dat");
     assert_eq!(p.attachments[2].content_type, "application/octet-stream");
     assert!(p.attachments[2].data.is_empty());
@@ -172,6 +182,7 @@ fn attachments_without_body() {
         content_type: "application/octet-stream".into(),
         content_id: String::new(),
         data: vec![1, 2, 3],
+        raw_name: None,
     }];
     let p = build_parse(&mut e, BuildOptions::default());
     assert_eq!(p.message, "");
@@ -189,12 +200,14 @@ fn inline_images_related() {
             content_type: "image/png".into(),
             content_id: "logo.1@example.com".into(),
             data: b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            raw_name: None,
         },
         Attachment {
             name: "doc.pdf".into(),
             content_type: "application/pdf".into(),
             content_id: String::new(),
             data: b"%PDF".to_vec(),
+            raw_name: None,
         },
     ];
     let p = build_parse(&mut e, BuildOptions::default());
@@ -229,6 +242,7 @@ fn non_ascii_everywhere() {
         content_type: "application/pdf".into(),
         content_id: String::new(),
         data: b"%PDF-1.7".to_vec(),
+        raw_name: None,
     }];
     e.headers = vec![("X-Note".into(), "Ünïcødé header value".into())];
     let p = build_parse(&mut e, BuildOptions::default());
@@ -422,6 +436,7 @@ fn attached_message_round_trip() {
         content_type: "message/rfc822".into(),
         content_id: String::new(),
         data: inner.clone(),
+        raw_name: None,
     }];
     let p = build_parse(&mut e, BuildOptions::default());
     assert_eq!(p.attachments.len(), 1);
@@ -548,6 +563,7 @@ fn random_fields_round_trip() {
                     String::new()
                 },
                 data: (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
+                raw_name: None,
             })
             .collect();
         let opts = BuildOptions {
@@ -579,7 +595,9 @@ fn random_fields_round_trip() {
         }
         assert_eq!(p.attachments.len(), expected.len(), "{w}");
         for (a, b) in p.attachments.iter().zip(expected) {
-            assert_eq!(a.name, b.name, "{w}");
+            // Received names are made safe; the name as sent is kept beside.
+            assert_eq!(Some(a.name.clone()), safe_name(&b.name), "{w}");
+            assert_eq!(a.raw_name(), &b.name, "{w}");
             assert_eq!(a.data, b.data, "{w}");
             assert_eq!(a.content_id, b.content_id, "{w}");
         }

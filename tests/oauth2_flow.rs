@@ -81,17 +81,30 @@ fn chunked_token_reply() {
     assert!(t.access_token.starts_with("wdtok-flow-"));
 }
 
+/// A redirect carrying another state is answered with an error page and ignored: the flow
+/// keeps waiting for the real one (here none comes: it times out), and the code it
+/// carried is never exchanged.
 #[test]
-fn wrong_state_is_refused() {
+fn wrong_state_is_ignored() {
     let b = Behavior {
         authorize: AuthorizeMode::WrongState,
         ..Default::default()
     };
     let server = AuthServer::start(b);
-    let e = oauth2::authorize(&params(&server), &options(CURL, 20)).unwrap_err();
-    assert_eq!(e.code, WD_E::Auth);
-    assert_eq!(e.message, "state mismatch: possible CSRF");
-    // The code was never exchanged.
+    let start = Instant::now();
+    let e = oauth2::authorize(&params(&server), &options(CURL, 2)).unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(e.code, WD_E::Timeout, "{}", e.message);
+    assert!(
+        e.message
+            .contains("1 request(s) carrying another state were ignored"),
+        "{}",
+        e.message
+    );
     assert_eq!(server.log(), ["GET /authorize"]);
 }
 
@@ -346,4 +359,128 @@ fn token_endpoint_stalling_mid_reply_ends_at_the_deadline() {
     assert_eq!(e.code, WD_E::Timeout, "{}", e.message);
     assert!(took < Duration::from_millis(2800), "took {took:?}");
     server.join();
+}
+
+/// A "browser" written in Python: `prelude` (helpers), then `body` run against the
+/// redirect listener, then curl following the authorization URL. What the body writes
+/// with `say()` is returned by [`Script::report`].
+struct Script {
+    dir: std::path::PathBuf,
+}
+
+impl Script {
+    fn new(tag: &str, body: &str) -> Script {
+        let dir = std::env::temp_dir().join(format!("wd-oauth-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let report = dir.join("report.txt");
+        let script = format!(
+            "import socket, subprocess, sys, time, urllib.parse as u\n\
+             url = sys.argv[1]\n\
+             q = dict(u.parse_qsl(u.urlsplit(url).query))\n\
+             r = u.urlsplit(q['redirect_uri'])\n\
+             addr, path = (r.hostname, r.port), (r.path or '/')\n\
+             out = open({report:?}, 'w')\n\
+             def say(*a):\n    out.write(' '.join(str(x) for x in a) + '\\n'); out.flush()\n\
+             def forged():\n\
+             \x20   s = socket.create_connection(addr, timeout=5)\n\
+             \x20   s.sendall(('GET %s?code=forged-code&state=forged-state HTTP/1.1\\r\\n'\n\
+             \x20              'Host: x\\r\\n\\r\\n' % path).encode())\n\
+             \x20   say('forged:', s.recv(4096).decode(errors='replace').split('\\r\\n')[0])\n\
+             \x20   s.close()\n\
+             {body}\n\
+             subprocess.run({curl:?}.split() + [url])\n",
+            report = report.to_str().unwrap(),
+            curl = CURL,
+        );
+        std::fs::write(dir.join("browser.py"), script).unwrap();
+        Script { dir }
+    }
+
+    fn browser(&self) -> String {
+        format!("python3 {}", self.dir.join("browser.py").display())
+    }
+
+    fn report(&self) -> String {
+        std::fs::read_to_string(self.dir.join("report.txt")).unwrap_or_default()
+    }
+}
+
+impl Drop for Script {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A forged request (another state) reaching the listener first is answered 400 and
+/// ignored; the real redirect that follows completes the flow.
+#[test]
+fn forged_request_does_not_stop_the_real_redirect() {
+    let server = AuthServer::start(Behavior::default());
+    let script = Script::new("forged", "forged()");
+    let t = oauth2::authorize(&params(&server), &options(&script.browser(), 20)).expect("flow");
+    assert!(t.access_token.starts_with("wdtok-flow-"), "{t:?}");
+    assert!(
+        script.report().contains("forged: HTTP/1.1 400 Bad Request"),
+        "{}",
+        script.report()
+    );
+    assert_eq!(
+        server.log(),
+        ["GET /authorize", "POST /token authorization_code"]
+    );
+}
+
+/// Forty idle connections and a forged request before the real redirect: at most eight
+/// are held (each new one closing the oldest at once), and the redirect is received
+/// promptly.
+#[test]
+fn idle_connections_and_a_forged_request_do_not_keep_the_redirect_out() {
+    let server = AuthServer::start(Behavior::default());
+    let body = "idle = [socket.create_connection(addr, timeout=5) for _ in range(40)]\n\
+                time.sleep(1)\n\
+                closed = 0\n\
+                for s in idle:\n\
+                \x20   s.setblocking(False)\n\
+                \x20   try:\n\
+                \x20       closed += s.recv(1) == b''\n\
+                \x20   except BlockingIOError:\n\
+                \x20       pass\n\
+                say('closed:', closed)\n\
+                forged()";
+    let script = Script::new("idle", body);
+    let start = Instant::now();
+    let t = oauth2::authorize(&params(&server), &options(&script.browser(), 20)).expect("flow");
+    let took = start.elapsed();
+    assert!(!t.access_token.is_empty());
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let report = script.report();
+    assert!(report.contains("closed: 32\n"), "{report}");
+    assert!(report.contains("forged: HTTP/1.1 400"), "{report}");
+}
+
+/// A connection that sends nothing is closed after the per-connection deadline (3 s),
+/// while the flow goes on waiting for the redirect.
+#[test]
+fn an_idle_connection_is_closed_after_its_deadline() {
+    let server = AuthServer::start(Behavior::default());
+    let body = "s = socket.create_connection(addr, timeout=15)\n\
+                t0 = time.time()\n\
+                try:\n\
+                \x20   data = s.recv(1)\n\
+                except socket.timeout:\n\
+                \x20   data = None\n\
+                say('idle closed:', data == b'', 'after %.1f s' % (time.time() - t0))";
+    let script = Script::new("deadline", body);
+    let t = oauth2::authorize(&params(&server), &options(&script.browser(), 25)).expect("flow");
+    assert!(!t.access_token.is_empty());
+    let report = script.report();
+    let secs: f64 = report
+        .split("after ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::MAX);
+    assert!(report.contains("idle closed: True"), "{report}");
+    assert!((2.5..8.0).contains(&secs), "{report}");
 }

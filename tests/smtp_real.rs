@@ -293,6 +293,7 @@ fn utf8_subject_body_address_and_attachments() {
         content_type: "application/octet-stream".into(),
         content_id: String::new(),
         data: bin.clone(),
+        raw_name: None,
     });
     let data = built(e.clone());
     let mut cl = SmtpClient::connect(&b.cfg(Security::Implicit), 600).unwrap();

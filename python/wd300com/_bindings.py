@@ -97,6 +97,7 @@ WD_EMAIL_SEEN = 19
 WD_EMAIL_OUT = 20
 WD_EMAIL_MAIL_ID = 21
 WD_EMAIL_REFUSED = 22
+WD_EMAIL_ATTACHMENT_RAW_NAME = 23
 WD_BUILD_ENCODE_HEADER = 1
 WD_BUILD_HEADER_BCC = 2
 WD_PARAM_MODE = 1
@@ -347,4 +348,5 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('out', WD_EMAIL_OUT, 'single', 'flag', False, '"1" when a read function found no message (`Email.EnDehors`), read-only.'),
     ('mail_id', WD_EMAIL_MAIL_ID, 'single', 'number', False, 'Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.'),
     ('refused', WD_EMAIL_REFUSED, 'array', 'text', False, 'Array: recipients refused at the last send, `addr: server reply`, read-only.'),
+    ('', WD_EMAIL_ATTACHMENT_RAW_NAME, 'array', 'text', False, 'Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.'),
 )

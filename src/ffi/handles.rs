@@ -1,22 +1,24 @@
-//! Generational handle tables: an `int32_t` handle packs a kind tag, a generation counter
-//! and a slot index, so stale, double-freed and wrong-kind handles are detected.
+//! Handle tables: an `int32_t` handle packs a kind tag and a serial number of its kind,
+//! so stale, double-freed and wrong-kind handles are detected.
 //!
-//! Layout of a handle (always positive, never 0): bit 31 = 0, bits 27..=30 = kind (1..15),
-//! bits 18..=26 = generation (9 bits), bits 0..=17 = slot index.
-//! The table lock is held only to look up or clone an `Arc`, never across I/O.
+//! Layout of a handle (always positive, never 0): bit 31 = 0, bits 27..=30 = kind
+//! (1..15), bits 0..=26 = serial (1..=2^27 - 1). Each new object takes the next serial of
+//! its kind; after the last one the count starts again at 1, skipping the values still
+//! alive. So a freed value is issued again only after 2^27 - 2 (about 134 million)
+//! further creations of its kind — far more than the 1,000,000 the API promises — and
+//! two live objects never share a value.
+//! The table lock is held only to look up, insert or remove an `Arc`, never across I/O.
 
 use crate::error::{Error, Result};
 use parking_lot::Mutex;
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-const INDEX_BITS: u32 = 18;
-const GEN_BITS: u32 = 9;
-const KIND_SHIFT: u32 = INDEX_BITS + GEN_BITS;
-const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
-const GEN_MASK: u32 = (1 << GEN_BITS) - 1;
+const KIND_SHIFT: u32 = 27;
+/// Highest serial number of a kind.
+const SERIAL_MAX: u32 = (1 << KIND_SHIFT) - 1;
 /// Most objects of one kind alive at once.
-pub(crate) const MAX_LIVE: usize = 1 << INDEX_BITS;
+pub(crate) const MAX_LIVE: usize = 1 << 18;
 
 /// Kind tags.
 pub(crate) const KIND_MESSAGE: u32 = 1;
@@ -40,71 +42,69 @@ pub fn kind_of(h: i32) -> u32 {
     if h <= 0 { 0 } else { (h as u32) >> KIND_SHIFT }
 }
 
-struct Slot<T> {
-    generation: u32,
-    value: Option<Arc<Mutex<T>>>,
-}
-
 struct Inner<T> {
-    slots: Vec<Slot<T>>,
-    /// Free slots, oldest freed first, so a slot is reused as late as possible.
-    free: VecDeque<u32>,
-    live: usize,
+    /// The live objects by serial number.
+    live: BTreeMap<u32, Arc<Mutex<T>>>,
+    /// The serial number the next object takes (when it is free).
+    next: u32,
 }
 
 /// A table of objects of one kind.
 pub struct HandleTable<T> {
     kind: u32,
+    /// Highest serial number issued before counting again from 1.
+    serial_max: u32,
     inner: Mutex<Inner<T>>,
 }
 
 impl<T> HandleTable<T> {
     pub const fn new(kind: u32) -> HandleTable<T> {
+        HandleTable::with_serial_max(kind, SERIAL_MAX)
+    }
+
+    /// A table counting serial numbers up to `serial_max` only (to test the wrap).
+    const fn with_serial_max(kind: u32, serial_max: u32) -> HandleTable<T> {
         HandleTable {
             kind,
+            serial_max,
             inner: Mutex::new(Inner {
-                slots: Vec::new(),
-                free: VecDeque::new(),
-                live: 0,
+                live: BTreeMap::new(),
+                next: 1,
             }),
         }
     }
 
-    fn pack(&self, index: u32, generation: u32) -> i32 {
-        ((self.kind << KIND_SHIFT) | ((generation & GEN_MASK) << INDEX_BITS) | index) as i32
+    fn pack(&self, serial: u32) -> i32 {
+        ((self.kind << KIND_SHIFT) | serial) as i32
     }
 
     /// Stores `value` and returns its new handle.
     pub fn insert(&self, value: T) -> Result<i32> {
-        let mut inner = self.inner.lock();
         let arc = Arc::new(Mutex::new(value));
-        // Reuse a freed slot only when enough are free, so stale handles stay detectable.
-        let reuse = inner.free.len() > 64 || inner.slots.len() >= MAX_LIVE;
-        let index = if reuse {
-            match inner.free.pop_front() {
-                Some(i) => i,
-                None => {
-                    return Err(Error::invalid_arg(format!(
-                        "too many {} objects alive (limit {MAX_LIVE})",
-                        kind_name(self.kind)
-                    )));
-                }
+        let mut inner = self.inner.lock();
+        let limit = MAX_LIVE.min(self.serial_max as usize);
+        if inner.live.len() >= limit {
+            return Err(Error::invalid_arg(format!(
+                "too many {} objects alive (limit {limit})",
+                kind_name(self.kind)
+            )));
+        }
+        // Ends: fewer values are live than there are serial numbers.
+        loop {
+            let serial = inner.next;
+            inner.next = if serial >= self.serial_max {
+                1
+            } else {
+                serial + 1
+            };
+            if let std::collections::btree_map::Entry::Vacant(slot) = inner.live.entry(serial) {
+                slot.insert(arc);
+                return Ok(self.pack(serial));
             }
-        } else {
-            inner.slots.push(Slot {
-                generation: 0,
-                value: None,
-            });
-            (inner.slots.len() - 1) as u32
-        };
-        let slot = &mut inner.slots[index as usize];
-        slot.value = Some(arc);
-        let generation = slot.generation;
-        inner.live += 1;
-        Ok(self.pack(index, generation))
+        }
     }
 
-    fn decode(&self, h: i32) -> Result<(u32, u32)> {
+    fn decode(&self, h: i32) -> Result<u32> {
         if h <= 0 {
             return Err(Error::new(
                 crate::error::WD_E::InvalidHandle,
@@ -122,8 +122,7 @@ impl<T> HandleTable<T> {
                 ),
             ));
         }
-        let v = h as u32;
-        Ok((v & INDEX_MASK, (v >> INDEX_BITS) & GEN_MASK))
+        Ok(h as u32 & SERIAL_MAX)
     }
 
     fn stale(&self, h: i32) -> Error {
@@ -138,40 +137,25 @@ impl<T> HandleTable<T> {
 
     /// Looks a handle up.
     pub fn get(&self, h: i32) -> Result<Arc<Mutex<T>>> {
-        let (index, generation) = self.decode(h)?;
+        let serial = self.decode(h)?;
         let inner = self.inner.lock();
-        match inner.slots.get(index as usize) {
-            Some(slot) if slot.generation == generation => {
-                slot.value.clone().ok_or_else(|| self.stale(h))
-            }
-            _ => Err(self.stale(h)),
-        }
+        inner
+            .live
+            .get(&serial)
+            .cloned()
+            .ok_or_else(|| self.stale(h))
     }
 
     /// Removes a handle and returns its object (dropped by the caller, outside the lock).
     pub fn remove(&self, h: i32) -> Result<Arc<Mutex<T>>> {
-        let (index, generation) = self.decode(h)?;
+        let serial = self.decode(h)?;
         let mut inner = self.inner.lock();
-        let taken = match inner.slots.get_mut(index as usize) {
-            Some(slot) if slot.generation == generation && slot.value.is_some() => {
-                slot.generation = (slot.generation + 1) & GEN_MASK;
-                slot.value.take()
-            }
-            _ => None,
-        };
-        match taken {
-            Some(v) => {
-                inner.free.push_back(index);
-                inner.live -= 1;
-                Ok(v)
-            }
-            None => Err(self.stale(h)),
-        }
+        inner.live.remove(&serial).ok_or_else(|| self.stale(h))
     }
 
     /// Number of live objects.
     pub fn live(&self) -> usize {
-        self.inner.lock().live
+        self.inner.lock().live.len()
     }
 }
 
@@ -180,7 +164,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn handles_are_positive_tagged_and_generational() -> Result<()> {
+    fn handles_are_positive_and_tagged() -> Result<()> {
         let t: HandleTable<u32> = HandleTable::new(KIND_MESSAGE);
         let h = t.insert(5)?;
         assert!(h > 0);
@@ -198,26 +182,51 @@ mod tests {
         assert!(e.message.contains("not a message handle"), "{}", e.message);
         assert!(t.get(0).is_err());
         assert!(t.get(-5).is_err());
+        // The highest value of the highest kind is still a positive int32.
+        let top: HandleTable<u32> = HandleTable::new(15);
+        assert!(top.pack(SERIAL_MAX) > 0);
         Ok(())
     }
 
     #[test]
-    fn freed_slots_are_reused_late_with_new_generation() -> Result<()> {
+    fn a_freed_value_is_not_issued_again_for_a_million_cycles() -> Result<()> {
         let t: HandleTable<u32> = HandleTable::new(KIND_MESSAGE);
-        let first = t.insert(0)?;
-        t.remove(first)?;
-        let mut seen = std::collections::HashSet::new();
-        seen.insert(first);
-        for i in 0..2000 {
+        let kept = t.insert(0)?;
+        let old = t.insert(1)?;
+        t.remove(old)?;
+        for i in 0..1_000_001 {
             let h = t.insert(i)?;
-            assert!(seen.insert(h), "handle value reused too early");
+            assert!(h != old && h != kept, "value reused after {i} cycles");
             t.remove(h)?;
-            if seen.len() > 500 {
-                break;
-            }
         }
-        assert!(t.get(first).is_err());
-        assert_eq!(t.live(), 0);
+        assert!(t.get(old).is_err());
+        assert_eq!(*t.get(kept)?.lock(), 0);
+        assert_eq!(t.live(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn counting_again_skips_live_values() -> Result<()> {
+        let t: HandleTable<u32> = HandleTable::with_serial_max(KIND_MESSAGE, 8);
+        let live: Vec<i32> = (0..3).map(|i| t.insert(i)).collect::<Result<_>>()?;
+        let mut seen = Vec::new();
+        for i in 0..40 {
+            let h = t.insert(100 + i)?;
+            assert!(!live.contains(&h), "live value {h} issued twice");
+            seen.push(h);
+            t.remove(h)?;
+        }
+        // Only the five free serial numbers came round, in turn.
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 5);
+        for (i, h) in live.iter().enumerate() {
+            assert_eq!(*t.get(*h)?.lock(), i as u32);
+        }
+        // Full: an error, not a loop.
+        let more: Vec<i32> = (0..5).map(|i| t.insert(i)).collect::<Result<_>>()?;
+        assert!(t.insert(9).is_err());
+        assert_eq!(more.len() + live.len(), t.live());
         Ok(())
     }
 }

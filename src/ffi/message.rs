@@ -291,8 +291,14 @@ pub unsafe extern "C" fn EmailAddHeader(
 /// Attaches a file from disk (`EmailAjouteFichierAttache`). The file is read now; its
 /// name is the attachment name and its MIME type is guessed from the extension.
 ///
-/// Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, the OS error in
-/// `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+/// Only a regular file (or a symbolic link to one) of at most 256 MiB is accepted: a
+/// FIFO, a device (`/dev/zero`), a socket or a folder is refused at once, without
+/// blocking and without reading it. The opened file itself is checked, so nothing can be
+/// swapped in between.
+///
+/// Returns 1, or 0 with `WD_E_IO` (file missing or unreadable, not a regular file,
+/// larger than 256 MiB; the reason in `WD_ERR_SYSTEM_MESSAGE`), `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
@@ -404,11 +410,19 @@ pub unsafe extern "C" fn EmailAttachmentContent(
     unsafe { EmailFichierAttacheContenu(email, index, out_len) }
 }
 
-/// Saves attachment `index` (0-based) to the file `path` (`EmailSauveFichierAttache`),
-/// replacing it if it exists.
+/// Saves attachment `index` (0-based) (`EmailSauveFichierAttache`).
 ///
-/// Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`),
-/// `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. Thread-safe.
+/// `path` is the file to write, replaced if it exists (as WinDev does), or an existing
+/// folder: then the file is written inside it under the attachment's safe name
+/// (`WD_EMAIL_ATTACHMENT_NAME`, made safe again in case it was changed: no path, no
+/// control character, no leading dot; `attachmentN.ext` when nothing is left). In the
+/// folder form nothing is ever written outside the folder: the bytes go to a new
+/// temporary file of the folder, then it is renamed to the safe name, replacing a file of
+/// that name; a symbolic link of that name is replaced, never followed.
+///
+/// Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
+/// folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_INVALID_HANDLE`. Thread-safe.
 ///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
@@ -423,7 +437,7 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve_whole(email.0)?;
-        attachments::save(obj.lock().attachment(index)?, path)?;
+        attachments::save(obj.lock().attachment(index)?, index, path)?;
         Ok(1)
     })
 }
@@ -533,12 +547,21 @@ pub unsafe extern "C" fn EmailImportSource(email: WdEmail, data: *const u8, len:
     unsafe { EmailImporteSource(email, data, len) }
 }
 
-/// Sets the HTML body from `html` (`EmailImporteHTML`); images referenced with local paths
-/// (relative to `images_dir`, NULL = the current directory) become inline parts and their
-/// `src` is rewritten to `cid:`. The text body is filled from the HTML when empty.
+/// Sets the HTML body from `html` (`EmailImporteHTML`); local images inside `images_dir`
+/// become inline parts and their `src` is rewritten to `cid:`. The text body is filled
+/// from the HTML when empty.
 ///
-/// Returns 1, or 0 with `WD_E_IO` (an image file is missing), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_INVALID_HANDLE`. Thread-safe.
+/// `images_dir`: the folder the images are taken from; NULL or "" = embed nothing (every
+/// `src` stays as it is). A local `src` (relative, absolute, `file:` URL, `%XX`-escaped)
+/// is resolved (`..` and symbolic links followed) and embedded only when it is a regular
+/// file inside `images_dir` of at most 256 MiB; anything else — a path outside the
+/// folder, a link pointing out of it, a device such as `/dev/zero`, a FIFO, a folder —
+/// stays in the HTML unchanged, as a link. Opening an image never blocks.
+///
+/// Returns 1, or 0 with `WD_E_IO` (`images_dir` is not a folder; an image named by a
+/// plain relative path is missing; an image inside the folder cannot be read or is larger
+/// than 256 MiB), `WD_E_INVALID_ARGUMENT`, `WD_E_INVALID_HANDLE`. On error the message is
+/// unchanged. Thread-safe.
 ///
 /// # Safety
 /// `html` and `images_dir` are NULL or NUL-terminated strings.

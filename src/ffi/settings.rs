@@ -69,7 +69,8 @@ pub extern "C" fn EmailConfigure(parameter: i32, value: i32) -> i32 {
 ///
 /// Commands and replies are written one per line, prefixed by the protocol and `C:` /
 /// `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
-/// transcript. Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
+/// transcript. A new file is created readable and writable by its owner only (mode 0600
+/// on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
 /// `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
 ///
 /// # Safety

@@ -138,7 +138,8 @@ pub const WD_PROP_ASYNCHRONOUS: i32 = 11;
 pub const WD_PROP_CLIENT_NAME: i32 = 12;
 /// Session property: IMAP folder selected at open (default "INBOX").
 pub const WD_PROP_FOLDER: i32 = 13;
-/// Session property: directory of the on-disk asynchronous queue (SMTP).
+/// Session property: directory of the on-disk asynchronous queue (SMTP), created for its
+/// owner only (0700 on unix, files 0600); only regular files the queue wrote are sent.
 pub const WD_PROP_SPOOL_DIR: i32 = 14;
 
 // ---- WD_PROP_AUTH_METHOD values ----
@@ -230,6 +231,8 @@ pub const WD_EMAIL_OUT: i32 = 20;
 pub const WD_EMAIL_MAIL_ID: i32 = 21;
 /// Array: recipients refused at the last send, `addr: server reply`, read-only.
 pub const WD_EMAIL_REFUSED: i32 = 22;
+/// Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
+pub const WD_EMAIL_ATTACHMENT_RAW_NAME: i32 = 23;
 
 // ---- EmailConstruitSource options ----
 /// Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.

@@ -1,10 +1,13 @@
 //! Attachments on disk: reading a file into an `Attachment`, saving one, and the MIME type
 //! table used to guess a type from a file name.
 
+use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
-use crate::limits::MAX_MESSAGE;
+use crate::files;
+use crate::limits::{MAX_ATTACHMENT_FILE, MAX_FILE_NAME};
 use crate::message::model::Attachment;
 
 /// Default type of unknown extensions.
@@ -75,8 +78,9 @@ const TYPES: &[(&str, &str)] = &[
     ("mpeg", "video/mpeg"),
     ("eml", "message/rfc822"),
     ("p7s", "application/pkcs7-signature"),
-    ("exe", "application/octet-stream"),
+    // "bin" first: a part of unknown content sent without a name is never named `.exe`.
     ("bin", "application/octet-stream"),
+    ("exe", "application/octet-stream"),
 ];
 
 /// The MIME type of a file name, guessed from its extension (case-insensitive);
@@ -99,22 +103,14 @@ pub fn extension_for(content_type: &str) -> &'static str {
         .map_or("bin", |(e, _)| e)
 }
 
-/// Reads a file into an attachment: name = the file name, type guessed from the extension,
-/// no Content-ID. Errors: `Io` (with the path and OS error), `Message` when the file is
-/// larger than `MAX_MESSAGE`.
+/// Reads a file into an attachment (`EmailAjouteFichierAttache`): name = the file name,
+/// type guessed from the extension, no Content-ID. Only a regular file (or a symbolic
+/// link to one) of at most [`MAX_ATTACHMENT_FILE`] bytes is read: a FIFO, a device or a
+/// folder is refused at once without blocking (see [`crate::files`]). Errors: `Io` with
+/// the path and the reason (OS error, not a regular file, too large).
 pub fn from_file(path: &str) -> Result<Attachment> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("cannot read", path, &e))?;
-    if meta.is_dir() {
-        let e = std::io::Error::other("is a directory");
-        return Err(Error::io("cannot read", path, &e));
-    }
-    if meta.len() > MAX_MESSAGE as u64 {
-        return Err(Error::message(format!(
-            "attachment {path} is too large ({} bytes, limit {MAX_MESSAGE})",
-            meta.len()
-        )));
-    }
-    let data = std::fs::read(path).map_err(|e| Error::io("cannot read", path, &e))?;
+    let data = files::read_regular(Path::new(path), true, MAX_ATTACHMENT_FILE)
+        .map_err(|r| r.into_error("cannot attach", path, MAX_ATTACHMENT_FILE))?;
     let name = Path::new(path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -124,13 +120,135 @@ pub fn from_file(path: &str) -> Result<Attachment> {
         name,
         content_id: String::new(),
         data,
+        raw_name: None,
     })
 }
 
-/// Writes the decoded content of an attachment to `path` (created or truncated).
-/// Errors: `Io` with the path and OS error.
-pub fn save(att: &Attachment, path: &str) -> Result<()> {
-    std::fs::write(path, &att.data).map_err(|e| Error::io("cannot write", path, &e))
+/// Characters Windows refuses in file names (`:` would also open an NTFS stream).
+const WINDOWS_RESERVED: &[char] = &['<', '>', ':', '"', '|', '?', '*'];
+
+/// True for characters that never go into a safe name: controls (C0, DEL, C1) and the
+/// invisible format characters that reorder or hide text (bidirectional overrides,
+/// zero-width characters, byte order mark), which can disguise an extension.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || WINDOWS_RESERVED.contains(&c)
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+/// True for the device names Windows reserves whatever the extension (`CON`, `NUL.txt`…).
+fn windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").trim_end();
+    let upper = stem.to_ascii_uppercase();
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+        && upper.len() == 4
+        && upper.as_bytes()[3].is_ascii_digit())
+}
+
+/// Cuts `name` to at most `max` bytes on a character boundary, keeping a short extension.
+fn truncate_name(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let ext = match name.rfind('.') {
+        Some(i) if i > 0 && name.len() - i <= 32 => &name[i..],
+        _ => "",
+    };
+    let mut end = max - ext.len();
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ext}", &name[..end])
+}
+
+/// The safe file name of an attachment name received from the network (the name is
+/// RFC 2047 / RFC 2231 decoded before): only the last path component (after the last `/`
+/// or `\`); control characters, invisible bidirectional and zero-width characters and
+/// the characters Windows refuses (`< > : " | ? *`) become `_`; surrounding white space
+/// and trailing dots are removed; leading dots become `_` (no hidden file); a Windows
+/// device name (`CON`, `NUL.txt`, `COM1`…) gets a `_` prefix; at most
+/// [`MAX_FILE_NAME`] bytes of UTF-8, the extension kept. `None` when nothing usable is
+/// left (empty, `.`, `..`): the caller names the part as one sent without a name.
+pub fn safe_name(raw: &str) -> Option<String> {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .map(|c| if unsafe_char(c) { '_' } else { c })
+        .collect();
+    let trimmed = cleaned.trim().trim_end_matches(['.', ' ']);
+    if trimmed.is_empty() {
+        return None;
+    }
+    let dots = trimmed.len() - trimmed.trim_start_matches('.').len();
+    let mut name = format!("{}{}", "_".repeat(dots), &trimmed[dots..]);
+    if windows_device(&name) {
+        name.insert(0, '_');
+    }
+    Some(truncate_name(&name, MAX_FILE_NAME))
+}
+
+/// Writes the decoded content of an attachment (`EmailSauveFichierAttache`).
+///
+/// `path` naming an existing folder: the file is written inside it under the safe name of
+/// the attachment ([`safe_name`] of its name, `attachmentN.ext` when none is left):
+/// first into a new temporary file of that folder (created exclusively, never through a
+/// link), then renamed over the final name. An existing file of that name is replaced;
+/// an existing symbolic link of that name is replaced by the file, never followed; an
+/// existing folder of that name is an error. Nothing is ever written outside the folder.
+///
+/// Any other `path` is the file to write, created or replaced (as WinDev does).
+///
+/// Returns the path written. Errors: `Io` with the path and OS error.
+pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
+    let dir = Path::new(path);
+    if !dir.is_dir() {
+        std::fs::write(path, &att.data).map_err(|e| Error::io("cannot write", path, &e))?;
+        return Ok(path.to_string());
+    }
+    let name = safe_name(&att.name).unwrap_or_else(|| {
+        format!(
+            "attachment{}.{}",
+            index + 1,
+            extension_for(&att.content_type)
+        )
+    });
+    let target = dir.join(&name);
+    let shown = target.display().to_string();
+    let (tmp, mut file) = temp_file(dir).map_err(|e| Error::io("cannot write", &shown, &e))?;
+    let written = file
+        .write_all(&att.data)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io("cannot write", &shown, &e));
+    }
+    Ok(shown)
+}
+
+/// A new temporary file in `dir`, created exclusively (`O_EXCL`: never an existing file,
+/// never through a symbolic link).
+fn temp_file(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".wd300com-{}-{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -204,7 +322,7 @@ mod tests {
         assert_eq!(a.content_type, "application/pdf");
         assert_eq!(a.data, bytes);
         let out = dir.join("copy.bin");
-        save(&a, out.to_str().unwrap()).unwrap();
+        save(&a, 0, out.to_str().unwrap()).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), bytes);
 
         let missing = dir.join("missing.txt");
@@ -212,10 +330,83 @@ mod tests {
         assert_eq!(e.code, WD_E::Io);
         assert!(e.message.contains("missing.txt"), "{}", e.message);
         assert!(e.system.is_some());
-        let e = save(&a, dir.join("no/such/dir/x").to_str().unwrap()).unwrap_err();
+        let e = save(&a, 0, dir.join("no/such/dir/x").to_str().unwrap()).unwrap_err();
         assert_eq!(e.code, WD_E::Io);
         let e = from_file(dir.to_str().unwrap()).unwrap_err();
         assert_eq!(e.code, WD_E::Io);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn safe_names() {
+        let table = [
+            ("report.pdf", Some("report.pdf")),
+            ("données été.pdf", Some("données été.pdf")),
+            ("../../x", Some("x")),
+            ("/etc/cron.d/evil", Some("evil")),
+            ("..\\..\\windows\\x.dll", Some("x.dll")),
+            ("C:\\x.txt", Some("x.txt")),
+            ("a\r\nBcc: x", Some("a__Bcc_ x")),
+            ("nul\0byte", Some("nul_byte")),
+            ("invoice\u{202E}fdp.exe", Some("invoice_fdp.exe")),
+            ("a<b>c:d\"e|f?g*h", Some("a_b_c_d_e_f_g_h")),
+            (".bashrc", Some("_bashrc")),
+            ("..hidden", Some("__hidden")),
+            ("  spaced.txt  ", Some("spaced.txt")),
+            ("trailing.txt. . ", Some("trailing.txt")),
+            ("CON", Some("_CON")),
+            ("nul.txt", Some("_nul.txt")),
+            ("com1.log", Some("_com1.log")),
+            ("console.txt", Some("console.txt")),
+            ("", None),
+            (".", None),
+            ("..", None),
+            ("dir/", None),
+            ("/", None),
+            (" ... ", None),
+        ];
+        for (raw, want) in table {
+            assert_eq!(safe_name(raw).as_deref(), want, "{raw:?}");
+        }
+        let long = format!("{}.pdf", "é".repeat(200));
+        let s = safe_name(&long).unwrap();
+        assert!(s.len() <= MAX_FILE_NAME && s.ends_with(".pdf"), "{s}");
+        assert_eq!(s.len(), MAX_FILE_NAME - 1, "cut on a character boundary");
+        let s = safe_name(&"x".repeat(1000)).unwrap();
+        assert_eq!(s.len(), MAX_FILE_NAME);
+    }
+
+    #[test]
+    fn save_into_a_folder_uses_the_safe_name() {
+        let dir = std::env::temp_dir().join(format!("wd300com-save-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let inner = dir.join("inbox");
+        std::fs::create_dir_all(&inner).unwrap();
+        let d = inner.to_str().unwrap();
+        let att = |name: &str| Attachment {
+            name: name.into(),
+            content_type: "application/pdf".into(),
+            data: b"bytes".to_vec(),
+            ..Attachment::default()
+        };
+        let written = save(&att("../outside.pdf"), 0, d).unwrap();
+        assert_eq!(written, inner.join("outside.pdf").display().to_string());
+        assert!(!dir.join("outside.pdf").exists());
+        // Replacing a file of that name; no name at all.
+        std::fs::write(inner.join("outside.pdf"), b"old").unwrap();
+        save(&att("outside.pdf"), 0, d).unwrap();
+        assert_eq!(std::fs::read(inner.join("outside.pdf")).unwrap(), b"bytes");
+        save(&att(".."), 2, d).unwrap();
+        assert!(inner.join("attachment3.pdf").exists());
+        // A folder of that name: an error, nothing left behind.
+        std::fs::create_dir(inner.join("sub.pdf")).unwrap();
+        assert_eq!(save(&att("sub.pdf"), 0, d).unwrap_err().code, WD_E::Io);
+        let mut names: Vec<_> = std::fs::read_dir(&inner)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["attachment3.pdf", "outside.pdf", "sub.pdf"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

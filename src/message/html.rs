@@ -2,28 +2,51 @@
 //! `cid:`, and a plain-text rendering fills the text body.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use crate::error::Result;
-use crate::message::attachments::from_file;
-use crate::message::model::Email;
+use crate::error::{Error, Result};
+use crate::files::{self, Refused};
+use crate::limits::MAX_ATTACHMENT_FILE;
+use crate::message::attachments::mime_type_for;
+use crate::message::model::{Attachment, Email};
 
 /// Sets `email.html` from `html`. Every `<img src="…">` whose source is a local path
-/// (relative or absolute, or `file:`; not `http:`, `https:`, `cid:`, `data:` or another
-/// URL scheme) is read from `images_dir` (the current directory when None), added as an
-/// inline attachment with a generated Content-ID, and its `src` rewritten to `cid:<id>`.
-/// The same file used twice is attached once. When `email.message` is empty it receives a
-/// plain-text rendering of the HTML.
+/// (relative or absolute, or a `file:` URL; not `http:`, `https:`, `cid:`, `data:` or
+/// another URL scheme) is embedded when, once resolved, it is a regular file inside
+/// `images_dir`: it becomes an inline attachment with a generated Content-ID and its
+/// `src` is rewritten to `cid:<id>`. The same source used twice is attached once. When
+/// `email.message` is empty it receives a plain-text rendering of the HTML.
 ///
-/// Errors: `Io` naming the image file when it cannot be read. On error `email` is left
-/// unchanged.
+/// The confinement: a relative source is taken from `images_dir`; `file:` URLs and
+/// `%XX` escapes are decoded; the path is resolved (`..` and every symbolic link
+/// followed) and embedded only when it is still inside `images_dir` (resolved the same
+/// way) and is a regular file (the opened file is checked: no device, FIFO, socket or
+/// folder, and opening never blocks). Any other local source (outside the folder, `..`
+/// leading out, a link pointing out, `/dev/zero`, a folder) stays in the HTML as it was,
+/// a link the receiving client will not resolve. `images_dir` None or empty: nothing is
+/// embedded, every source stays as it was.
+///
+/// Errors: `Io` when `images_dir` is not a folder, or for an image inside it that cannot
+/// be read: a relative source without `..` that does not exist (a typo), a read error,
+/// a file larger than [`MAX_ATTACHMENT_FILE`]. On error `email` is left unchanged.
 pub fn import_html(email: &mut Email, html: &str, images_dir: Option<&str>) -> Result<()> {
-    let base = images_dir
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let base = match images_dir.filter(|d| !d.is_empty()) {
+        Some(d) => Some(
+            std::fs::canonicalize(d)
+                .and_then(|p| {
+                    if p.is_dir() {
+                        Ok(p)
+                    } else {
+                        Err(std::io::Error::other("not a folder"))
+                    }
+                })
+                .map_err(|e| Error::io("cannot use images folder", d, &e))?,
+        ),
+        None => None,
+    };
     let mut out = String::with_capacity(html.len());
     let mut added = Vec::new();
-    let mut by_src: HashMap<String, String> = HashMap::new();
+    let mut by_src: HashMap<String, Option<String>> = HashMap::new();
     let stamp = unique_stamp();
     let mut rest = html;
     while let Some(pos) = find_ci(rest, "<img") {
@@ -36,27 +59,34 @@ pub fn import_html(email: &mut Email, html: &str, images_dir: Option<&str>) -> R
         let tag_end = pos + 4 + tag_len(after);
         let tag = &rest[pos..tag_end];
         out.push_str(&rest[..pos]);
-        match src_value(tag) {
-            Some((start, end)) if is_local(&tag[start..end]) => {
+        let cid = match (&base, src_value(tag)) {
+            (Some(base), Some((start, end))) if is_local(&tag[start..end]) => {
                 let src = &tag[start..end];
                 let cid = match by_src.get(src) {
                     Some(cid) => cid.clone(),
                     None => {
-                        let path = resolve(&base, src);
-                        let mut att = from_file(&path.to_string_lossy())?;
-                        let cid = format!("img{}.{stamp}@wd300com", added.len() + 1);
-                        att.content_id = cid.clone();
-                        added.push(att);
+                        let cid = embed(base, src)?.map(|mut att| {
+                            let cid = format!("img{}.{stamp}@wd300com", added.len() + 1);
+                            att.content_id = cid.clone();
+                            added.push(att);
+                            cid
+                        });
                         by_src.insert(src.to_string(), cid.clone());
                         cid
                     }
                 };
+                cid.map(|cid| (start, end, cid))
+            }
+            _ => None,
+        };
+        match cid {
+            Some((start, end, cid)) => {
                 out.push_str(&tag[..start]);
                 out.push_str("cid:");
                 out.push_str(&cid);
                 out.push_str(&tag[end..]);
             }
-            _ => out.push_str(tag),
+            None => out.push_str(tag),
         }
         rest = &rest[tag_end..];
     }
@@ -68,6 +98,39 @@ pub fn import_html(email: &mut Email, html: &str, images_dir: Option<&str>) -> R
     email.html = out;
     email.attachments.extend(added);
     Ok(())
+}
+
+/// The image of the local source `src` as an attachment when it may be embedded (a
+/// regular file inside `base`, which is resolved); `None` when it stays a link.
+fn embed(base: &Path, src: &str) -> Result<Option<Attachment>> {
+    let (path, plain) = resolve(base, src);
+    let shown = path.to_string_lossy().into_owned();
+    let real = match std::fs::canonicalize(&path) {
+        Ok(real) => real,
+        // A plain relative name inside the folder that cannot be found: a mistake to report.
+        Err(e) if plain => return Err(Error::io("cannot read image", &shown, &e)),
+        Err(_) => return Ok(None),
+    };
+    if !real.starts_with(base) {
+        return Ok(None);
+    }
+    // The resolved path holds no link: one appearing now is refused, not followed.
+    let data = match files::read_regular(&real, false, MAX_ATTACHMENT_FILE) {
+        Ok(data) => data,
+        Err(Refused::NotRegular(_)) => return Ok(None),
+        Err(r) => return Err(r.into_error("cannot read image", &shown, MAX_ATTACHMENT_FILE)),
+    };
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Some(Attachment {
+        content_type: mime_type_for(&name).to_string(),
+        name,
+        content_id: String::new(),
+        data,
+        raw_name: None,
+    }))
 }
 
 fn unique_stamp() -> String {
@@ -196,11 +259,17 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn resolve(base: &Path, src: &str) -> PathBuf {
+/// The path a local source names (entities decoded, query and fragment dropped, a `file:`
+/// URL decoded, a relative path taken from `base`), and whether it is a plain relative
+/// path without `..` (one that can only name something inside `base`, unless links lead
+/// out).
+fn resolve(base: &Path, src: &str) -> (PathBuf, bool) {
     let src = decode_entities(src.trim());
     let src = src.split(['?', '#']).next().unwrap_or("").to_string();
     let mut path = src.clone();
+    let mut url = false;
     if path.to_ascii_lowercase().starts_with("file:") {
+        url = true;
         path = path[5..].trim_start_matches('/').to_string();
         // file:///C:/x.png → C:/x.png; file:///home/x.png → /home/x.png
         if !(path.len() > 1 && path.as_bytes()[1] == b':') {
@@ -208,20 +277,19 @@ fn resolve(base: &Path, src: &str) -> PathBuf {
         }
         path = percent_decode(&path);
     }
-    let p = Path::new(&path);
-    let full = if p.is_absolute() || (path.len() > 1 && path.as_bytes()[1] == b':') {
-        p.to_path_buf()
-    } else {
-        base.join(p)
-    };
-    if !full.exists() && path.contains('%') {
-        let decoded = percent_decode(&path);
-        let d = Path::new(&decoded);
-        return if d.is_absolute() {
-            d.to_path_buf()
+    let join = |path: &str| {
+        let p = Path::new(path);
+        if p.is_absolute() || (path.len() > 1 && path.as_bytes()[1] == b':') {
+            (p.to_path_buf(), false)
         } else {
-            base.join(d)
-        };
+            let up = p.components().any(|c| c == Component::ParentDir);
+            (base.join(p), !url && !up)
+        }
+    };
+    let full = join(&path);
+    if !full.0.exists() && path.contains('%') {
+        let (p, plain) = join(&percent_decode(&path));
+        return (p, plain && full.1);
     }
     full
 }

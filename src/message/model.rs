@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 /// One attachment (or inline part) of a message, with its decoded content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attachment {
-    /// File name (decoded from RFC 2047 / RFC 2231).
+    /// File name. For a received part: the safe name made from the name it carries
+    /// (see [`crate::message::attachments::safe_name`]).
     pub name: String,
     /// MIME type, e.g. `application/pdf` (no parameters).
     pub content_type: String,
@@ -13,6 +14,10 @@ pub struct Attachment {
     pub content_id: String,
     /// Decoded bytes.
     pub data: Vec<u8>,
+    /// The name as the received part carries it (RFC 2047 / RFC 2231 decoded, not made
+    /// safe; "" when it carries none), when that differs from `name`. `None`: the same
+    /// as `name` (and for every attachment added locally).
+    pub raw_name: Option<String>,
 }
 
 /// A message. Addresses are stored as `Name <addr@host>` or `addr@host`.
@@ -165,7 +170,14 @@ impl Attachment {
             content_type,
             content_id: String::new(),
             data: data.to_vec(),
+            raw_name: None,
         })
+    }
+
+    /// The name as the message carries it (`WD_EMAIL_ATTACHMENT_RAW_NAME`): before it was
+    /// made safe for a received part, else the name.
+    pub fn raw_name(&self) -> &String {
+        self.raw_name.as_ref().unwrap_or(&self.name)
     }
 }
 

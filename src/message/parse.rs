@@ -10,7 +10,7 @@ use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders,
 use crate::error::{Error, Result};
 use crate::limits::MAX_MESSAGE;
 use crate::message::address::format_mailbox;
-use crate::message::attachments::extension_for;
+use crate::message::attachments::{extension_for, safe_name};
 use crate::message::codec;
 use crate::message::model::{Attachment, Email};
 use crate::text::{self, DateTime};
@@ -304,10 +304,12 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
         .content_disposition()
         .map(|d| d.ctype().trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let filename = part
-        .attachment_name()
-        .map(|n| ascii_trim(n).to_string())
-        .filter(|n| !n.is_empty());
+    // The name as sent (RFC 2047 / RFC 2231 decoded by the parser), then made safe.
+    let sent_name = part.attachment_name().map(str::to_string);
+    let named = sent_name
+        .as_deref()
+        .is_some_and(|n| !ascii_trim(n).is_empty());
+    let filename = sent_name.as_deref().and_then(safe_name);
     let content_id = part.content_id().map(clean_id).unwrap_or_default();
     let full_type = if subtype.is_empty() {
         ctype.clone()
@@ -317,7 +319,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
 
     let is_message = full_type == "message/rfc822" || matches!(part.body, PartType::Message(_));
     let is_body_type = !is_message && ctype == "text" && (subtype == "plain" || subtype == "html");
-    if is_body_type && filename.is_none() && disposition != "attachment" {
+    if is_body_type && !named && disposition != "attachment" {
         let slot_free = if subtype == "html" {
             email.html.is_empty()
         } else {
@@ -362,7 +364,9 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
             format!("part{n}.{}", extension_for(&content_type))
         }
     });
+    let raw_name = sent_name.unwrap_or_default();
     email.attachments.push(Attachment {
+        raw_name: (raw_name != name).then_some(raw_name),
         name,
         content_type,
         content_id,

@@ -66,10 +66,11 @@ pub enum Value {
         get: Get<Vec<String>>,
         set: Option<Set<Vec<String>>>,
     },
-    /// A field of every attachment, one line stored after `clean`.
+    /// A field of every attachment, one line stored after `clean`; read-only without a
+    /// setter.
     Attachment {
         get: fn(&Attachment) -> &String,
-        set: fn(&mut Attachment) -> &mut String,
+        set: Option<fn(&mut Attachment) -> &mut String>,
         clean: Clean,
     },
 }
@@ -127,7 +128,10 @@ macro_rules! value {
         Value::List { get: |e| &e.$f, set: setter!($access $f) }
     };
     (rw attachment($f:ident, $clean:ident)) => {
-        Value::Attachment { get: |a| &a.$f, set: |a| &mut a.$f, clean: Clean::$clean }
+        Value::Attachment { get: |a| &a.$f, set: Some(|a| &mut a.$f), clean: Clean::$clean }
+    };
+    (ro attachment($f:ident())) => {
+        Value::Attachment { get: |a| a.$f(), set: None, clean: Clean::Line }
     };
 }
 
@@ -149,7 +153,7 @@ macro_rules! table {
 }
 
 /// Every message property, in the order of their values.
-pub static PROPERTIES: [Property; 22] = table! {
+pub static PROPERTIES: [Property; 23] = table! {
     1 SENDER: rw text(sender, Line), Parsed, "Expediteur", "sender", "Sender address";
     2 RECIPIENT: rw list(to), Parsed, "Destinataire", "to", "To recipients";
     3 CC: rw list(cc), Parsed, "Cc", "cc", "Cc recipients";
@@ -181,6 +185,9 @@ pub static PROPERTIES: [Property; 22] = table! {
         "Asynchronous send identifier for `EmailEtat`";
     22 REFUSED: ro list(refused), Parsed, "", "refused",
         "recipients refused at the last send, `addr: server reply`";
+    23 ATTACHMENT_RAW_NAME: ro attachment(raw_name()), Body, "", "",
+        "attachment file names as the message carries them (decoded, before \
+         `WD_EMAIL_ATTACHMENT_NAME` made them safe; \"\" for a part sent without a name)";
 };
 
 /// The property of value `id`.
@@ -240,7 +247,7 @@ impl Property {
             Value::Number { set, .. } => set.is_none(),
             Value::Flag { set, .. } => set.is_none(),
             Value::List { set, .. } => set.is_none(),
-            Value::Attachment { .. } => false,
+            Value::Attachment { set, .. } => set.is_none(),
         }
     }
 
@@ -349,6 +356,7 @@ impl Property {
                 }
             }
             Value::Attachment { set, clean, .. } => {
+                let set = set.ok_or_else(read_only)?;
                 let v = clean.apply(v, &what)?.to_string();
                 let count = e.attachments.len();
                 let a = e
@@ -500,7 +508,15 @@ mod tests {
             "seen flag \"2\" is not 0 or 1"
         );
         assert_eq!(named("SIZE").get(&e, 0).unwrap(), "1099511627776");
-        for name in ["UID", "NUMBER", "SIZE", "OUT", "MAIL_ID", "REFUSED"] {
+        for name in [
+            "UID",
+            "NUMBER",
+            "SIZE",
+            "OUT",
+            "MAIL_ID",
+            "REFUSED",
+            "ATTACHMENT_RAW_NAME",
+        ] {
             assert_eq!(
                 err(named(name).set(&mut e, 0, Some("1"))),
                 format!("WD_EMAIL_{name} is read-only")
@@ -546,9 +562,9 @@ mod tests {
     #[test]
     fn lookups_name_what_is_accepted() {
         assert_eq!(err(find(0)), "unknown message property 0");
-        assert_eq!(err(find(23)), "unknown message property 23");
+        assert_eq!(err(find(24)), "unknown message property 24");
         assert!(appendable(3).is_ok());
-        for id in [0, 1, 13, 22] {
+        for id in [0, 1, 13, 22, 23] {
             assert_eq!(
                 err(appendable(id)),
                 format!(
@@ -569,7 +585,8 @@ mod tests {
                 "HTML",
                 "ATTACHMENT_NAME",
                 "ATTACHMENT_TYPE",
-                "ATTACHMENT_CONTENT_ID"
+                "ATTACHMENT_CONTENT_ID",
+                "ATTACHMENT_RAW_NAME"
             ]
         );
         assert!(!needs_body(99));

@@ -162,8 +162,9 @@ fn token_form<'a>(
 /// Errors: `WD_E_INVALID_ARGUMENT` (missing client id or URL, redirect not loopback,
 /// token URL plain http on a remote host), `WD_E_NOT_SUPPORTED` (response type),
 /// `WD_E_CONNECT` (port of the redirect in use, token endpoint unreachable), `WD_E_IO`
-/// (browser cannot be started), `WD_E_TIMEOUT`, `WD_E_AUTH` (access refused, state
-/// mismatch, error reply of the token endpoint), `WD_E_PROTOCOL` (malformed replies),
+/// (browser cannot be started), `WD_E_TIMEOUT` (also when only requests carrying another
+/// `state` came: they are ignored, see [`http::receive_redirect`]), `WD_E_AUTH` (access
+/// refused, error reply of the token endpoint), `WD_E_PROTOCOL` (malformed replies),
 /// `WD_E_TLS`.
 pub fn authorize(p: &Params, opts: &Options) -> Result<Token> {
     let deadline = Instant::now() + opts.timeout;
@@ -194,7 +195,7 @@ pub fn authorize(p: &Params, opts: &Options) -> Result<Token> {
         &pkce::pkce_challenge(&verifier),
     );
     browser::open(&opts.browser, &auth_url)?;
-    let q = http::receive_redirect(&listener, &ep.redirect.path, deadline)?;
+    let q = http::receive_redirect(&listener, &ep.redirect.path, &state, deadline)?;
     drop(listener);
     let code = check_redirect(&q, &state)?;
     let form = token_form(

@@ -16,8 +16,10 @@ pub const MAX_BODY: usize = 1024 * 1024;
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 /// Most header lines accepted in a response.
 const MAX_HEADERS: usize = 200;
-/// Most simultaneous browser connections kept open on the redirect listener.
-const MAX_PENDING: usize = 32;
+/// Most connections held at once on the redirect listener (a new one closes the oldest).
+pub const MAX_CONNECTIONS: usize = 8;
+/// Time a connection to the redirect listener has to send its request.
+pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(3);
 
 const PROTO: &str = "HTTP";
 
@@ -215,37 +217,58 @@ pub type RedirectQuery = Vec<(String, String)>;
 struct Pending {
     stream: TcpStream,
     head: Vec<u8>,
+    /// When the connection was accepted (its request must be complete by
+    /// [`CONNECTION_DEADLINE`] after).
+    since: Instant,
 }
 
 /// Waits on `listener` (already bound, non-blocking) for the browser's `GET path?...`
-/// carrying `code` or `error`, answers it with a small HTML page and returns the query.
-/// Other requests (favicon, wrong path, no parameters) get an error page and the wait
-/// goes on; idle speculative connections do not block it. Fails with `WD_E::Timeout`
-/// at `deadline`.
+/// carrying `code` or `error` with `state`, answers it with a small HTML page and returns
+/// the query.
+///
+/// Everything else is answered with an error page and ignored, the wait going on: other
+/// paths (favicon), requests without parameters, and requests whose `state` is not
+/// `state` (forged or stale: they can neither abort the flow nor stand for the redirect).
+/// Connections are served together, each with [`CONNECTION_DEADLINE`] to send its
+/// request; at most [`MAX_CONNECTIONS`] are held, a new one closing the oldest at once,
+/// so idle or slow connections cannot keep the browser's out. Fails with
+/// `WD_E::Timeout` at `deadline`.
 pub fn receive_redirect(
     listener: &TcpListener,
     path: &str,
+    state: &str,
     deadline: Instant,
 ) -> Result<RedirectQuery> {
     let mut pending: Vec<Pending> = Vec::new();
+    let mut ignored = 0usize;
     loop {
         if Instant::now() >= deadline {
-            return Err(Error::new(
-                WD_E::Timeout,
-                "no authorization redirect arrived from the browser before the timeout",
-            ));
+            let mut m =
+                "no authorization redirect arrived from the browser before the timeout".to_string();
+            if ignored > 0 {
+                m.push_str(&format!(
+                    " ({ignored} request(s) carrying another state were ignored)"
+                ));
+            }
+            return Err(Error::new(WD_E::Timeout, m));
         }
         let mut progressed = false;
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
                     progressed = true;
-                    if stream.set_nonblocking(true).is_ok() && pending.len() < MAX_PENDING {
-                        pending.push(Pending {
-                            stream,
-                            head: Vec::new(),
-                        });
+                    if stream.set_nonblocking(true).is_err() {
+                        continue;
                     }
+                    if pending.len() >= MAX_CONNECTIONS {
+                        // The oldest is closed (dropped) at once.
+                        pending.remove(0);
+                    }
+                    pending.push(Pending {
+                        stream,
+                        head: Vec::new(),
+                        since: Instant::now(),
+                    });
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
@@ -261,16 +284,18 @@ pub fn receive_redirect(
         let mut i = 0;
         while i < pending.len() {
             match poll_request(&mut pending[i]) {
-                Poll::Waiting => i += 1,
-                Poll::Dropped => {
-                    pending.swap_remove(i);
+                Poll::Waiting if pending[i].since.elapsed() < CONNECTION_DEADLINE => i += 1,
+                Poll::Waiting | Poll::Dropped => {
+                    pending.remove(i);
                     progressed = true;
                 }
                 Poll::Request(target) => {
-                    let mut p = pending.swap_remove(i);
+                    let mut p = pending.remove(i);
                     progressed = true;
-                    if let Some(q) = answer(&mut p.stream, &target, path) {
-                        return Ok(q);
+                    match answer(&mut p.stream, &target, path, state) {
+                        Answer::Redirect(q) => return Ok(q),
+                        Answer::OtherState => ignored += 1,
+                        Answer::Other => {}
                     }
                 }
             }
@@ -335,8 +360,18 @@ fn find_head_end(b: &[u8]) -> Option<usize> {
         .or_else(|| b.windows(2).position(|w| w == b"\n\n"))
 }
 
-/// Answers one GET. Returns the query when it is the redirect.
-fn answer(stream: &mut TcpStream, target: &str, path: &str) -> Option<RedirectQuery> {
+/// What one GET on the redirect listener was.
+enum Answer {
+    /// The redirect (code or error) with the expected state.
+    Redirect(RedirectQuery),
+    /// A code or an error with another state, or none.
+    OtherState,
+    /// Another path, or no code nor error.
+    Other,
+}
+
+/// Answers one GET.
+fn answer(stream: &mut TcpStream, target: &str, path: &str, state: &str) -> Answer {
     let (req_path, query) = match target.find('?') {
         Some(i) => (&target[..i], &target[i + 1..]),
         None => (target, ""),
@@ -344,7 +379,7 @@ fn answer(stream: &mut TcpStream, target: &str, path: &str) -> Option<RedirectQu
     let req_path = if req_path.is_empty() { "/" } else { req_path };
     if req_path != path {
         let _ = respond(stream, 404, "Not Found", "Not found.");
-        return None;
+        return Answer::Other;
     }
     let q = url::parse_query(query);
     let has = |k: &str| url::get(&q, k).is_some();
@@ -355,7 +390,21 @@ fn answer(stream: &mut TcpStream, target: &str, path: &str) -> Option<RedirectQu
             "Bad Request",
             "This address expects an authorization response.",
         );
-        return None;
+        return Answer::Other;
+    }
+    if url::get(&q, "state") != Some(state) {
+        trace::note(
+            "OAUTH2",
+            &format!("request on {req_path} with another state ignored"),
+        );
+        let _ = respond(
+            stream,
+            400,
+            "Bad Request",
+            "This authorization response does not belong to the sign-in in progress; \
+             it was ignored.",
+        );
+        return Answer::OtherState;
     }
     trace::note("OAUTH2", &format!("redirect received on {req_path}"));
     let text = if has("error") {
@@ -364,7 +413,7 @@ fn answer(stream: &mut TcpStream, target: &str, path: &str) -> Option<RedirectQu
         "Authorization received. You may close this window."
     };
     let _ = respond(stream, 200, "OK", text);
-    Some(q)
+    Answer::Redirect(q)
 }
 
 fn respond(stream: &mut TcpStream, status: u16, reason: &str, text: &str) -> std::io::Result<()> {

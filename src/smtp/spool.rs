@@ -7,11 +7,22 @@
 //!
 //! File format: "WDSPOOL 1\r\n", "FROM <addr>\r\n", one "RCPT <addr>\r\n" per
 //! recipient, an empty line, then the message bytes.
+//!
+//! The spool holds whole messages and their recipients: the folder is created for its
+//! owner only (0700 on unix; an existing folder open to others is noted in the
+//! transcript) and the files are created 0600. Loading sends only what the spool wrote:
+//! a `*.msg` entry that is not a regular file (FIFO, folder, symbolic link, device), is
+//! owned by another user or is not in the format above is skipped without being read
+//! past its first bytes (and never blocks), noted in the transcript and renamed `*.bad`.
 
+use super::client::PROTO;
 use crate::error::{Error, Result, WD_E};
+use crate::files::{self, Refused};
+use crate::limits::MAX_MESSAGE;
 use crate::session::OutgoingMessage;
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use crate::trace;
+use std::fs::{self, File};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -20,11 +31,14 @@ const EXT: &str = "msg";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Largest spool file read back: a whole message plus its envelope.
+const MAX_SPOOL_FILE: u64 = MAX_MESSAGE as u64 + 16 * 1024 * 1024;
+
 /// An open (locked) spool directory.
 #[derive(Debug)]
 pub struct Spool {
     dir: PathBuf,
-    _lock: File,
+    lock: File,
 }
 
 fn io(what: &str, path: &Path, e: &std::io::Error) -> Error {
@@ -78,18 +92,30 @@ pub fn decode(bytes: &[u8]) -> Option<OutgoingMessage> {
 }
 
 impl Spool {
-    /// Creates the directory if needed and takes its lock. Errors: [`WD_E::Io`], also
-    /// when another session holds the spool.
+    /// Creates the directory if needed (0700) and takes its lock. Errors: [`WD_E::Io`],
+    /// also when another session holds the spool, and when its lock file is not a regular
+    /// file (never blocking on it).
     pub fn open(dir: &str) -> Result<Spool> {
         let dir = PathBuf::from(dir);
-        fs::create_dir_all(&dir).map_err(|e| io("cannot create spool directory", &dir, &e))?;
+        files::create_private_dir(&dir)
+            .map_err(|e| io("cannot create spool directory", &dir, &e))?;
+        if fs::metadata(&dir).is_ok_and(|m| files::open_to_others(&m)) {
+            trace::note(
+                PROTO,
+                &format!(
+                    "spool directory {} is open to other users: its messages may be read",
+                    dir.display()
+                ),
+            );
+        }
         let lock_path = dir.join(".lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| io("cannot open spool lock", &lock_path, &e))?;
+        let lock = files::open_private(&lock_path).map_err(|r| {
+            r.into_error(
+                "cannot open spool lock",
+                &lock_path.display().to_string(),
+                0,
+            )
+        })?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -105,7 +131,7 @@ impl Spool {
                 return Err(io("cannot lock spool directory", &dir, &e));
             }
         }
-        Ok(Spool { dir, _lock: lock })
+        Ok(Spool { dir, lock })
     }
 
     /// Writes a message durably; returns its file.
@@ -120,7 +146,7 @@ impl Spool {
         let tmp = self.dir.join(format!(".{name}.tmp"));
         let fin = self.dir.join(format!("{name}.{EXT}"));
         let r = (|| {
-            let mut f = File::create(&tmp)?;
+            let mut f = files::create_private(&tmp)?;
             f.write_all(&bytes)?;
             f.sync_all()?;
             fs::rename(&tmp, &fin)
@@ -143,7 +169,8 @@ impl Spool {
     }
 
     /// The messages left in the spool, oldest first. Unfinished temporary files are
-    /// deleted; unreadable files are renamed `*.bad` and skipped.
+    /// deleted; anything else the spool did not write (see the module) is skipped, noted
+    /// in the transcript and renamed `*.bad`.
     pub fn load(&self) -> Result<Vec<(PathBuf, OutgoingMessage)>> {
         let rd = fs::read_dir(&self.dir).map_err(|e| io("cannot read spool", &self.dir, &e))?;
         let mut files = Vec::new();
@@ -151,6 +178,7 @@ impl Spool {
             let p = ent.path();
             let name = ent.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') && name.ends_with(".tmp") {
+                // Removing never follows a link nor opens the entry.
                 let _ = fs::remove_file(&p);
             } else if p.extension().is_some_and(|x| x == EXT) {
                 files.push(p);
@@ -159,14 +187,49 @@ impl Spool {
         files.sort();
         let mut out = Vec::with_capacity(files.len());
         for p in files {
-            match fs::read(&p).ok().and_then(|b| decode(&b)) {
-                Some(m) => out.push((p, m)),
-                None => {
+            match self.read_own(&p) {
+                Ok(m) => out.push((p, m)),
+                Err(why) => {
+                    trace::note(
+                        PROTO,
+                        &format!("spool: {} skipped: {why}; renamed .bad", p.display()),
+                    );
                     let _ = fs::rename(&p, p.with_extension("bad"));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// Reads back a message the spool wrote: a regular file (not through a link, without
+    /// blocking) of the lock file's owner, in the spool's format. Else why not.
+    fn read_own(&self, p: &Path) -> std::result::Result<OutgoingMessage, String> {
+        let (f, meta) = files::open_regular(p, false).map_err(|r| match r {
+            Refused::NotRegular(kind) => format!("not a regular file ({kind})"),
+            Refused::TooLarge(n) => format!("{n} bytes"),
+            Refused::Io(e) => e.to_string(),
+        })?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let owner = self.lock.metadata().map_err(|e| e.to_string())?.uid();
+            if meta.uid() != owner {
+                return Err(format!(
+                    "owned by user {} and not by the spool's owner {owner}",
+                    meta.uid()
+                ));
+            }
+        }
+        if meta.len() > MAX_SPOOL_FILE {
+            return Err(format!("too large ({} bytes)", meta.len()));
+        }
+        let mut f = f.take(MAX_SPOOL_FILE);
+        let mut bytes = vec![0u8; MAGIC.len()];
+        if f.read_exact(&mut bytes).is_err() || bytes != MAGIC {
+            return Err("not a spool file".to_string());
+        }
+        f.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        decode(&bytes).ok_or_else(|| "not a spool file".to_string())
     }
 }
 
