@@ -239,6 +239,12 @@
 #define WD_PROP_SPOOL_DIR 14
 
 /**
+ * Session property: connections an asynchronous SMTP session sends on, 1 (default) to
+ * 16; with more than one, messages may leave in another order than queued.
+ */
+#define WD_PROP_CONNECTIONS 15
+
+/**
  * `WD_PROP_AUTH_METHOD`: the strongest both sides support.
  */
 #define WD_AUTH_AUTO 0

@@ -76,6 +76,8 @@ pub struct SessionConfig {
     pub folder: String,
     /// Directory of the on-disk async queue.
     pub spool_dir: Option<String>,
+    /// Connections of an asynchronous SMTP session (1 to 16).
+    pub connections: u32,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -97,6 +99,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("client_name", &self.client_name)
             .field("folder", &self.folder)
             .field("spool_dir", &self.spool_dir)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -119,6 +122,7 @@ impl SessionConfig {
             client_name: None,
             folder: "INBOX".to_string(),
             spool_dir: None,
+            connections: 1,
         }
     }
 

@@ -140,6 +140,9 @@ pub const WD_PROP_CLIENT_NAME: i32 = 12;
 pub const WD_PROP_FOLDER: i32 = 13;
 /// Session property: directory of the on-disk asynchronous queue (SMTP).
 pub const WD_PROP_SPOOL_DIR: i32 = 14;
+/// Session property: connections an asynchronous SMTP session sends on, 1 (default) to
+/// 16; with more than one, messages may leave in another order than queued.
+pub const WD_PROP_CONNECTIONS: i32 = 15;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: the strongest both sides support.
