@@ -353,8 +353,8 @@ fn thousand_messages_in_one_round_trip() {
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();
-    // LOGIN, SELECT, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
-    assert_eq!(t.flights, 5, "{}", t.report());
+    // LOGIN+SELECT pipelined, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
+    assert_eq!(t.flights, 4, "{}", t.report());
 }
 
 #[test]
@@ -614,9 +614,9 @@ fn fetch_all_lists_and_fetches_in_one_round_trip() {
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();
-    // LOGIN, SELECT, the one UID FETCH, LOGOUT: the greeting's and LOGIN's
-    // [CAPABILITY] codes stand for a CAPABILITY command.
-    assert_eq!(t.flights, 4, "{}", t.report());
+    // LOGIN+SELECT in one flight (the greeting's [CAPABILITY] code stands for a
+    // CAPABILITY command), the one UID FETCH, LOGOUT.
+    assert_eq!(t.flights, 3, "{}", t.report());
 }
 
 #[test]
@@ -831,9 +831,9 @@ fn reading_loop_reads_ahead() {
         "{}",
         stores[5]
     );
-    // Besides LOGIN, SELECT and LOGOUT: the listing, 7 batches (the STOREs pipelined
-    // with them) and the last STORE.
-    let reads = t.flights - 3;
+    // Besides LOGIN+SELECT (one flight) and LOGOUT: the listing, 7 batches (the STOREs
+    // pipelined with them) and the last STORE.
+    let reads = t.flights - 2;
     assert!(reads <= 10, "{}", t.report());
     assert_eq!(reads, 9, "{}", t.report());
 }
@@ -933,4 +933,60 @@ fn sasl_bad_challenge_cancelled_and_forced_mechanism_checked() {
         }
         assert_eq!(s.join().assert_ok().lines, lines);
     }
+}
+
+/// Capabilities in the greeting: LOGIN and SELECT leave in one flight, and LOGOUT is
+/// not waited for. Without them (CAPABILITY asked first): one command at a time.
+#[test]
+fn login_and_select_pipelined_only_when_the_greeting_has_capabilities() {
+    let s = FakeServer::start(logged_in().expect("A0003 LOGOUT").drain_until_closed());
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 3);
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 2, "LOGIN+SELECT, LOGOUT: {}", t.report());
+
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK fake ready\r\n")
+            .expect("A0001 CAPABILITY")
+            .send(format!("* CAPABILITY {CAPS}\r\nA0001 OK done\r\n"))
+            .expect("A0002 LOGIN")
+            .send("A0002 OK Logged in\r\n")
+            .expect("A0003 SELECT \"INBOX\"")
+            .send("* 2 EXISTS\r\nA0003 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0004 LOGOUT")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 2);
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 4, "one command per flight: {}", t.report());
+}
+
+/// A server that refuses (BAD) the SELECT that came behind the LOGIN: the client sends
+/// it once more on its own and the session opens.
+#[test]
+fn pipelined_select_refused_is_sent_again_alone() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
+            .expect("A0001 LOGIN")
+            .expect("A0002 SELECT \"INBOX\"")
+            .send("A0001 OK Logged in\r\nA0002 BAD Command received before sign-in ended\r\n")
+            .expect("A0003 SELECT \"INBOX\"")
+            .send("* 4 EXISTS\r\nA0003 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0004 LOGOUT")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 4);
+    assert_eq!(c.folder(), "INBOX");
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 3, "{}", t.report());
 }
