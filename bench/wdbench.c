@@ -7,6 +7,8 @@
  *                                                        in its Message-ID, each message then unique
  *   wdbench pop3  HOST PORT USER PASS all|loop           retrieve every message
  *   wdbench imap  HOST PORT USER PASS all|loop           retrieve every message
+ *   wdbench pop3|imap HOST PORT USER PASS last100         open, count (lists), read the last 100, close
+ *   wdbench pop3|imap HOST PORT USER PASS headers         EmailRecupereTout(session, WD_READ_HEADER)
  *   wdbench parse PATH...                                parse files (a directory: every file in it)
  *
  * USER/PASS "-" means none (SMTP without AUTH). `all` is EmailRecupereTout(session,
@@ -143,8 +145,19 @@ static int incoming(char **a, opener open, const char *what) {
     long long bytes = 0;
     double t0 = now();
     if (!open(user, pass, host, port, WD_OPTION_NONE)) die(what);
-    if (strcmp(mode, "all") == 0) {
-        WdEmailList list = EmailRecupereTout(user, WD_READ_ALL);
+    if (strcmp(mode, "last100") == 0) {
+        int32_t count = EmailNbMessage(user, 0), i;
+        WdEmail m = EmailCree();
+        if (count < 0) die("EmailNbMessage");
+        for (i = count > 100 ? count - 99 : 1; i <= count; i++) {
+            size_t len = 0;
+            if (!EmailLitMessage(user, m, i) || !EmailSource(m, &len)) die("EmailLitMessage");
+            bytes += (long long)len;
+            n++;
+        }
+        EmailLibere(m);
+    } else if (strcmp(mode, "all") == 0 || strcmp(mode, "headers") == 0) {
+        WdEmailList list = EmailRecupereTout(user, strcmp(mode, "all") == 0 ? WD_READ_ALL : WD_READ_HEADER);
         int32_t i, count;
         if (!list) die("EmailRecupereTout");
         count = EmailListeNb(list);
