@@ -573,7 +573,7 @@ class Bench:
 def table(b):
     rows = b.rows
     out = []
-    hdr = f"{"scenario":48} {'client':28} {'median s':>9} {'msg/s':>9} {'ours÷peer':>9} {'flights/msg':>11} {'peak RSS':>9}"
+    hdr = f"{'scenario':48} {'client':28} {'median s':>9} {'msg/s':>9} {'ours÷peer':>9} {'flights/msg':>11} {'peak RSS':>9}"
     out += [hdr, "-" * len(hdr)]
     ours = {}
     for sec, client, st in rows:
