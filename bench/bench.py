@@ -108,8 +108,12 @@ def clean_maildir():
     return removed
 
 
-def fill_maildir(n):
+def fill_maildir(n, make=None, quiet=False):
+    """Writes n messages into the bench user's Maildir (`make(i)` gives message i's bytes;
+    default: 10 KB messages)."""
     import poplib
+
+    make = make or (lambda i: message_10k(BUSER, BUSER, f"bench message {i}", seed=i))
 
     p = poplib.POP3(HOST, bench_port("POP3"))  # a login creates the Maildir
     p.user(BUSER)
@@ -122,9 +126,11 @@ def fill_maildir(n):
         name = f"{TAG}{os.getpid()}-{i:05d}"
         tmp = os.path.join(md, "tmp", name)
         with open(tmp, "wb") as f:
-            f.write(message_10k(BUSER, BUSER, f"bench message {i}", seed=i))
+            f.write(make(i))
         os.chown(tmp, st.st_uid, st.st_gid)
         os.rename(tmp, os.path.join(md, "new", name))
+    if quiet:
+        return
     foreign = [f for s in ("new", "cur") for f in os.listdir(os.path.join(md, s)) if not f.startswith(TAG)]
     if foreign:
         log(f"bench: note: {len(foreign)} other messages in {BUSER}'s INBOX are read too")
@@ -215,6 +221,37 @@ class Proxy:
         self.proc.wait()
 
 
+class Relay:
+    """A TCP relay on loopback in front of `target`: a real nginx stream proxy (its default
+    tcp_nodelay on) or socat (no TCP_NODELAY)."""
+
+    def __init__(self, kind, target):
+        self.kind, self.port = kind, free_port()
+        if kind == "nginx":
+            d = os.path.join(OUT, "nginx")
+            os.makedirs(d, exist_ok=True)
+            conf = os.path.join(d, "nginx.conf")
+            with open(conf, "w") as f:
+                f.write(NGINX_CONF.format(dir=d, port=self.port, target=target))
+            self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", d, "-g", "daemon off;"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            self.proc = subprocess.Popen(["socat", f"TCP-LISTEN:{self.port},bind=127.0.0.1,fork,reuseaddr",
+                                          f"TCP:127.0.0.1:{target}"], stdout=subprocess.DEVNULL)
+        wait_port(self.port)
+
+
+NGINX_CONF = """load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 512; }}
+stream {{
+    server {{ listen 127.0.0.1:{port}; proxy_pass 127.0.0.1:{target}; }}
+}}
+"""
+
+
 RSS_FILE = os.path.join(OUT, "rss.txt")
 
 
@@ -277,7 +314,7 @@ class Bench:
 
     # -------------------------------------------------------------- SMTP
 
-    def smtp(self, section, port, rcpt, n, proxy=None, runs=None):
+    def smtp(self, section, port, rcpt, n, proxy=None, runs=None, async_row=False):
         msg = os.path.join(OUT, f"smtp-{rcpt.split('@')[1]}.eml")
         with open(msg, "wb") as f:
             f.write(message_10k(BUSER, rcpt, "bench smtp"))
@@ -287,7 +324,11 @@ class Bench:
             # Session cost alone (connect, EHLO, AUTH, QUIT): flights per message exclude it.
             r0 = run_child([WDBENCH, "smtp", HOST, str(port), BUSER, BPASS, msg, "0"], proxy)
             st["session_flights"] = r0["flights"]
-        if self.a.python_pkg:
+        if async_row:
+            self.measure(section, "ours (C, async, 1 conn)",
+                         [WDBENCH, "smtp-async", HOST, str(port), BUSER, BPASS, msg, str(n), "1"], n, proxy,
+                         runs=runs)
+        if self.a.python_pkg and not async_row:
             self.measure(section, "ours (Python ctypes)",
                          PEERS + ["ctypes-smtp", HOST, str(port), BUSER, BPASS, msg, str(n)], n, proxy,
                          runs=runs)
@@ -355,10 +396,7 @@ class Bench:
                 px = Proxy(sink_port, a.delay)
                 self.procs.append(px.proc)
                 self.smtp(f"SMTP {nl}x10KB -> sink, RTT {2 * a.delay} ms", px.port, f"x@{SINK_DOMAIN}", nl, px)
-                px = Proxy(smtp_port, a.delay)
-                self.procs.append(px.proc)
-                self.smtp(f"SMTP {nl}x10KB -> Postfix, RTT {2 * a.delay} ms", px.port, f"x@{SINK_DOMAIN}", nl,
-                          px, runs=1)
+                self.relays(smtp_port)
             if "pop3" in a.only or "imap" in a.only:
                 log(f"bench: filling {BUSER}'s Maildir with {n} messages")
                 fill_maildir(n)
@@ -386,10 +424,129 @@ class Bench:
             if "parse" in a.only:
                 log("bench: parse")
                 self.parse()
+            if "memory" in a.only:
+                log("bench: memory of fetch and send of the big message")
+                self.memory(imap_port, smtp_port)
+            if "parallel" in a.only:
+                log("bench: parallel sending")
+                self.parallel(smtp_port)
+            if "scale" in a.only:
+                log("bench: scale")
+                self.scale(pop3_port, imap_port)
         finally:
             for p in self.procs:
                 p.terminate()
                 p.wait()
+
+    def relays(self, smtp_port):
+        """SMTP to Postfix directly, through nginx and through socat, at 0 and 10 ms RTT (the
+        latency proxy sits between the client and the relay, so the relay is Postfix's
+        peer as on a real path)."""
+        a, n = self.a, self.a.relay_messages
+        rcpt = f"x@{SINK_DOMAIN}"
+        for kind in ("direct", "nginx", "socat"):
+            target = smtp_port
+            if kind != "direct":
+                r = Relay(kind, smtp_port)
+                self.procs.append(r.proc)
+                target = r.port
+            self.smtp(f"SMTP {n}x10KB -> {kind} -> Postfix", target, rcpt, n, async_row=True)
+            px = Proxy(target, a.delay)
+            self.procs.append(px.proc)
+            self.smtp(f"SMTP {n}x10KB -> {kind} -> Postfix, RTT {2 * a.delay} ms", px.port, rcpt, n, px,
+                      async_row=True)
+
+    def memory(self, imap_port, smtp_port):
+        big = os.path.join(OUT, "big-25mb.eml")
+        make_big(big)
+        self.big_size = os.path.getsize(big)
+        data = open(big, "rb").read()
+        sec = f"memory: fetch one {self.big_size / 1e6:.1f} MB message (IMAP)"
+        fill_maildir(1, lambda i: data, quiet=True)
+        try:
+            self.warm(None, imap_port)
+            self.measure(sec, "ours (C) EmailRecupereTout", [WDBENCH, "imap", HOST, str(imap_port), BUSER, BPASS,
+                                                             "all"], 1)
+            self.measure(sec, "imaplib (1 UID FETCH)", PEERS + ["imap", HOST, str(imap_port), BUSER, BPASS], 1)
+        finally:
+            clean_maildir()
+        sec = f"memory: send one {self.big_size / 1e6:.1f} MB message (SMTP)"
+        msg = os.path.join(OUT, "big-send.eml")
+        with open(msg, "wb") as f:
+            f.write(data.replace(b"To: dest@example.net", f"To: x@{SINK_DOMAIN}".encode(), 1)
+                    .replace(b"From: Big Sender <big@example.org>", f"From: {BUSER}".encode(), 1))
+        self.measure(sec, "ours (C)", [WDBENCH, "smtp", HOST, str(smtp_port), BUSER, BPASS, msg, "1"], 1)
+        self.measure(sec, "smtplib", PEERS + ["smtp", HOST, str(smtp_port), BUSER, BPASS, msg, "1"], 1)
+
+    def parallel(self, smtp_port):
+        """An asynchronous session with 1 and 4 connections to Postfix (discarding), then
+        one run with 4 connections delivering to the bench user's Maildir, every
+        Message-ID checked."""
+        n = self.a.parallel
+        msg = os.path.join(OUT, "parallel.eml")
+        with open(msg, "wb") as f:
+            f.write(message_10k(BUSER, f"x@{SINK_DOMAIN}", "bench parallel").replace(
+                b"Message-ID: <bench.parallel@bench>", b"Message-ID: <par-%d@bench>"))
+        sec = f"SMTP async {n}x10KB -> Postfix (discard)"
+        for k in (1, 4):
+            self.measure(sec, f"ours (C) {k} connection{'s' if k > 1 else ''}",
+                         [WDBENCH, "smtp-async", HOST, str(smtp_port), BUSER, BPASS, msg, str(n), str(k)], n)
+        # Delivery check: every Message-ID once in the Maildir.
+        with open(msg, "rb") as f:
+            body = f.read().replace(f"To: x@{SINK_DOMAIN}".encode(), f"To: {BUSER}".encode())
+        with open(msg, "wb") as f:
+            f.write(body)
+        md = maildir()
+        before = {f for s in ("new", "cur") for f in os.listdir(os.path.join(md, s))}
+        r = run_child([WDBENCH, "smtp-async", HOST, str(smtp_port), BUSER, BPASS, msg, str(n), "4"])
+        ids, end = {}, time.time() + 600
+        while time.time() < end:
+            files = [os.path.join(md, s, f) for s in ("new", "cur") for f in os.listdir(os.path.join(md, s))
+                     if f not in before]
+            if len(files) >= n:
+                break
+            time.sleep(1)
+        time.sleep(2)
+        files = [os.path.join(md, s, f) for s in ("new", "cur") for f in os.listdir(os.path.join(md, s))
+                 if f not in before]
+        for path in files:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+            for line in head.split(b"\n"):
+                if line.lower().startswith(b"message-id: <par-"):
+                    ids[line.strip()] = ids.get(line.strip(), 0) + 1
+            os.unlink(path)
+        self.delivery = (n, len(ids), sum(1 for v in ids.values() if v > 1), r["secs"])
+        log(f"  delivery check: {len(ids)} distinct Message-IDs of {n}, "
+            f"{self.delivery[2]} duplicated, {len(files)} files")
+
+    def scale(self, pop3_port, imap_port):
+        """Mailboxes of 1k, 10k and 100k messages (2 KB each, written straight into the
+        Maildir): open + count + list + read the last 100 + close, and every header."""
+        self.scale_sizes = []
+        small = lambda i: message_10k(BUSER, BUSER, f"scale message {i}", seed=i)[:2000].rsplit(b"\r\n", 1)[0] + b"\r\n"
+        for size in self.a.scale_sizes:
+            log(f"bench: scale: filling {size} messages")
+            fill_maildir(size, small, quiet=True)
+            try:
+                t0 = time.time()
+                self.warm(pop3_port, imap_port)
+                log(f"  indexing by Dovecot (untimed): {time.time() - t0:.1f} s")
+                self.scale_sizes.append(size)
+                base = [HOST, None, BUSER, BPASS]
+                for proto, port, peer in (("pop3", pop3_port, "poplib"), ("imap", imap_port, "imaplib")):
+                    base[1] = str(port)
+                    sec = f"scale {proto.upper()} {size}: open+count+list+last 100+close"
+                    one = 1  # one run per cell: the 100k cells take long
+                    self.measure(sec, "ours (C)", [WDBENCH, proto] + base + ["last100"], min(size, 100), runs=one)
+                    self.measure(sec, peer, PEERS + [f"{proto}-last100"] + base, min(size, 100), runs=one)
+                    sec = f"scale {proto.upper()} {size}: headers of all"
+                    self.measure(sec, "ours (C) EmailRecupereTout", [WDBENCH, proto] + base + ["headers"], size,
+                                 runs=one)
+                    self.measure(sec, peer, PEERS + [f"{proto}-headers"] + base, size, runs=one)
+            finally:
+                clean_maildir()
+        self.warm(pop3_port, imap_port)
 
     def warm(self, pop3_port, imap_port):
         """Lets Dovecot index the Maildir before timing (not measured)."""
@@ -401,6 +558,8 @@ class Bench:
         if int(data[0]) > 0:
             m.fetch("1:*", "(RFC822.SIZE)")
         m.logout()
+        if pop3_port is None:
+            return
         import poplib
 
         p = poplib.POP3(HOST, pop3_port)
@@ -416,7 +575,7 @@ class Bench:
 def table(b):
     rows = b.rows
     out = []
-    hdr = f"{'scenario':40} {'client':28} {'median s':>9} {'msg/s':>9} {'ours÷peer':>9} {'flights/msg':>11} {'peak RSS':>9}"
+    hdr = f"{'scenario':48} {'client':28} {'median s':>9} {'msg/s':>9} {'ours÷peer':>9} {'flights/msg':>11} {'peak RSS':>9}"
     out += [hdr, "-" * len(hdr)]
     ours = {}
     for sec, client, st in rows:
@@ -427,13 +586,13 @@ def table(b):
         name = sec if sec != last else ""
         last = sec
         if "error" in st:
-            out.append(f"{name:40} {client:28} ERROR {st['error']}")
+            out.append(f"{name:48} {client:28} ERROR {st['error']}")
             continue
         ratio = ""
         if not client.startswith("ours") and sec in ours:
             ratio = f"{ours[sec]['rate'] / st['rate']:.2f}x"
         fl = f"{st['flights'] / st['n']:.2f}" if "flights" in st else ""
-        out.append(f"{name:40} {client:28} {st['secs']:9.3f} {st['rate']:9.0f} {ratio:>9} {fl:>11} "
+        out.append(f"{name:48} {client:28} {st['secs']:9.3f} {st['rate']:9.0f} {ratio:>9} {fl:>11} "
                    f"{st['rss_kb'] / 1024:7.1f}MB")
     return "\n".join(out)
 
@@ -455,12 +614,14 @@ def goals(b):
     def line(ok, text):
         out.append(f"  [{'met' if ok else 'NOT met' if ok is not None else 'n/a'}] {text}")
 
-    r = ratio("SMTP", "smtplib")
-    sink_rows = [x for x in rows if x[0].startswith("SMTP") and "fast sink" in x[0]]
-    if sink_rows:
-        r = ratio(sink_rows[0][0], "smtplib")
-    line(r is not None and r >= 10 if r is not None else None,
-         f"SMTP >= 10x smtplib msg/s on the fast sink: {r:.1f}x" if r else "SMTP >= 10x smtplib: no data")
+    def fmt(r):
+        return f"{r:.2f}x" if r is not None else "n/a"
+
+    secs = lambda prefix: list(dict.fromkeys(x[0] for x in rows if x[0].startswith(prefix)))
+    sink = secs("SMTP") and [x for x in secs("SMTP") if "fast sink" in x and "RTT" not in x]
+    if sink:
+        r = ratio(sink[0], "smtplib")
+        line(r >= 10 if r else None, f"SMTP on the fast sink toward 10x smtplib: {fmt(r)}")
     lat = [x for x in rows if x[0].startswith("SMTP") and "sink, RTT" in x[0] and x[1] == "ours (C)"]
     if lat and "flights" in lat[0][2]:
         st = lat[0][2]
@@ -468,38 +629,83 @@ def goals(b):
         line(f <= 1.0, f"SMTP <= 1 round trip per message with PIPELINING+CHUNKING: {f:.2f} client flights/msg "
                        f"({st['flights']:.0f} flights for {st['n']} messages, of which "
                        f"{st.get('session_flights', 0)} for connect/EHLO/AUTH/QUIT)")
-    for proto, peer in (("POP3", "poplib"), ("IMAP", "imaplib")):
-        lat = [x[0] for x in rows if x[0].startswith(proto) and "RTT" in x[0]]
-        loop = [x[0] for x in rows if x[0].startswith(proto) and "RTT" not in x[0]]
+    for sec in [x for x in secs("SMTP ") if "-> Postfix" in x and ("direct" in x or "nginx" in x or "socat" in x)]:
+        worst = min((r for r in (ratio(sec, "smtplib"), ratio(sec, "curl")) if r is not None), default=None)
+        line(worst >= 1 if worst else None, f"{sec}: never slower than smtplib and curl: "
+             f"{fmt(ratio(sec, 'smtplib'))} smtplib, {fmt(ratio(sec, 'curl'))} curl")
+        target = 3.5 if "RTT" in sec and "direct" not in sec else 1.0 if "RTT" not in sec else None
+        if target:
+            r, ra = ratio(sec, "smtplib"), ratio(sec, "smtplib", "ours (C, async")
+            line(r >= target if r else None, f"{sec}: >= {target}x smtplib (synchronous session): {fmt(r)}")
+            line(ra >= target if ra else None, f"{sec}: >= {target}x smtplib (asynchronous session): {fmt(ra)}")
+    for proto, peer, goal in (("POP3", "poplib", 20), ("IMAP", "imaplib", 1.6)):
+        lat = [x for x in secs(proto) if "RTT" in x]
+        loop = [x for x in secs(proto) if "RTT" not in x and "scale" not in x]
         if lat:
-            r = ratio(lat[0], peer)
-            line(r >= 5 if r else None, f"{proto} >= 5x {peer} at RTT: " + (f"{r:.1f}x" if r else "no data"))
+            r = ratio(lat[0], peer, "ours (C) EmailRecupereTout")
+            o, p = get(rows, lat[0], "ours (C) EmailRecupereTout"), get(rows, lat[0], peer)
+            rt = (f"round trips per session: ours {o['flights']:.0f}, {peer} {p['flights']:.0f}"
+                  if o and p and "flights" in o and "flights" in p else "")
+            line(r >= goal if r else None, f"{lat[0]}: whole session >= {goal}x {peer}: {fmt(r)}; {rt}")
         if loop:
             r1 = ratio(loop[0], peer, "ours (C) EmailRecupereTout")
             r2 = ratio(loop[0], peer, "ours (C) LitPremier")
             line((r1 or 0) >= 1 and (r2 or 0) >= 1 if r1 else None,
-                 f"{proto} never slower than {peer} on loopback: EmailRecupereTout "
-                 + (f"{r1:.2f}x" if r1 else "n/a") + ", LitPremier/Suivant " + (f"{r2:.2f}x" if r2 else "n/a"))
-    for sec in [x[0] for x in rows if x[0].startswith("parse") and x[1] == "ours (C)"]:
+                 f"{proto} never slower than {peer} on loopback: EmailRecupereTout {fmt(r1)}, "
+                 f"LitPremier/Suivant {fmt(r2)}")
+    for sec in [x for x in secs("parse")]:
         r = ratio(sec, "email")
-        line(r >= 20 if r else None, f"{sec}: >= 20x Python email: " + (f"{r:.1f}x" if r else "no data"))
-    big = get(rows, "parse one", "ours (C)")
-    if big:
-        f = big["rss_kb"] * 1024 / b.big_size
-        line(f <= 2.5, f"peak RSS <= 2.5x the largest message: {big['rss_kb'] / 1024:.1f} MB for "
-                       f"{b.big_size / 1e6:.1f} MB = {f:.2f}x (process total: library, libc, file buffer)")
+        line(r >= 20 if r else None, f"{sec}: >= 20x Python email: {fmt(r)}")
+    size = getattr(b, "big_size", None)
+    for sec, client in (("parse one", "ours (C)"), ("memory: fetch", "ours (C)"), ("memory: send", "ours (C)")):
+        st = get(rows, sec, client)
+        if st and size:
+            f = st["rss_kb"] * 1024 / size
+            line(f <= 1.5, f"peak RSS <= 1.5x the largest message, {sec.replace('memory: ', '')}: "
+                           f"{st['rss_kb'] / 1024:.1f} MB for {size / 1e6:.1f} MB = {f:.2f}x (whole process)")
+    par = secs("SMTP async")
+    if par:
+        one, four = get(rows, par[0], "ours (C) 1 "), get(rows, par[0], "ours (C) 4 ")
+        r = four["rate"] / one["rate"] if one and four else None
+        line(r >= 2 if r else None, f"{par[0]}: 4 connections >= 2x one connection: {fmt(r)}")
+        d = getattr(b, "delivery", None)
+        if d:
+            line(d[1] == d[0] and d[2] == 0, f"parallel delivery check: {d[1]} distinct Message-IDs of {d[0]} "
+                                             f"in the Maildir, {d[2]} delivered twice (4 connections, {d[3]:.1f} s)")
+    sizes = getattr(b, "scale_sizes", [])
+    if len(sizes) >= 2:
+        lo, hi = sizes[0], sizes[-1]
+        for proto, peer in (("POP3", "poplib"), ("IMAP", "imaplib")):
+            for kind, client in (("open+count", "ours (C)"), ("headers of all", "ours (C) EmailRecupereTout")):
+                rows_ = [(n, get(rows, f"scale {proto} {n}: {kind}", client),
+                          get(rows, f"scale {proto} {n}: {kind}", peer)) for n in sizes]
+                if not all(o and p for _, o, p in rows_):
+                    continue
+                times = ", ".join(f"{n}: {o['secs']:.2f} s / {o['rss_kb'] / 1024:.0f} MB" for n, o, _ in rows_)
+                (_, o_lo, _), (_, o_hi, p_hi) = rows_[0], rows_[-1]
+                growth = o_hi["secs"] / o_lo["secs"] if o_lo["secs"] else 0
+                per_msg = (o_hi["rss_kb"] - o_lo["rss_kb"]) * 1024 / (hi - lo)
+                r = o_hi["rate"] / p_hi["rate"]
+                line(r >= 3, f"scale {proto} {kind} at {hi}: >= 3x {peer}: {fmt(r)} ({times}; time x{growth:.0f} "
+                             f"for x{hi // lo} messages)")
+                if kind == "open+count":
+                    line(per_msg <= 300, f"scale {proto} listing memory <= 300 bytes per message: "
+                                         f"{per_msg:.0f} B/message (RSS growth {lo} -> {hi})")
     return "\n".join(out)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="smtp,pop3,imap,parse")
+    ap.add_argument("--only", default="smtp,pop3,imap,parse,memory,parallel",
+                    help="any of smtp,pop3,imap,parse,memory,parallel,scale (scale is not in the default run)")
     ap.add_argument("--python-pkg", action="store_true")
     ap.add_argument("--delay", type=int, default=5, help="ms added in each direction")
     a = ap.parse_args()
     a.only = a.only.split(",")
     a.messages, a.lat_messages, a.runs, a.corpus = (200, 50, 1, 300) if a.quick else (1000, 300, 3, 2000)
+    a.relay_messages, a.parallel = (30, 1000) if a.quick else (100, 10000)
+    a.scale_sizes = [1000, 10000] if a.quick else [1000, 10000, 100000]
     b = Bench(a)
     t0 = time.time()
     b.run()

@@ -3,6 +3,8 @@
     peers.py smtp  HOST PORT USER PASS FILE N      smtplib: login, sendmail(FILE's bytes) N times
     peers.py pop3  HOST PORT USER PASS             poplib: retr(i) for every message
     peers.py imap  HOST PORT USER PASS             imaplib: one UID FETCH 1:* (BODY.PEEK[])
+    peers.py pop3-last100 / imap-last100 HOST PORT USER PASS   open, count and list, read the last 100, close
+    peers.py pop3-headers / imap-headers HOST PORT USER PASS   every message's header (TOP n 0 / one UID FETCH)
     peers.py parse PATH...                         email.message_from_bytes(policy.default)
     peers.py ctypes-smtp HOST PORT USER PASS FILE N   the library from Python (python/ package)
 
@@ -73,6 +75,58 @@ def imap(host, port, user, password):
     report(len(bodies), sum(len(b) for b in bodies), time.perf_counter() - t0)
 
 
+def pop3_last100(host, port, user, password):
+    t0 = time.perf_counter()
+    p = poplib.POP3(host, int(port))
+    p.user(user)
+    p.pass_(password)
+    count, _ = p.stat()
+    listing = p.list()[1]
+    nbytes = 0
+    for i in range(max(1, count - 99), count + 1):
+        nbytes += p.retr(i)[2]
+    p.quit()
+    report(min(count, 100), nbytes + len(listing), time.perf_counter() - t0)
+
+
+def imap_last100(host, port, user, password):
+    t0 = time.perf_counter()
+    m = imaplib.IMAP4(host, int(port))
+    m.login(user, password)
+    typ, data = m.select("INBOX")
+    count = int(data[0])
+    m.uid("SEARCH", "ALL")
+    m.fetch("1:*", "(UID FLAGS RFC822.SIZE)")
+    typ, data = m.fetch(f"{max(1, count - 99)}:{count}", "(BODY.PEEK[])")
+    bodies = [part[1] for part in data if isinstance(part, tuple)]
+    m.logout()
+    report(len(bodies), sum(len(b) for b in bodies), time.perf_counter() - t0)
+
+
+def pop3_headers(host, port, user, password):
+    t0 = time.perf_counter()
+    p = poplib.POP3(host, int(port))
+    p.user(user)
+    p.pass_(password)
+    count, _ = p.stat()
+    nbytes = 0
+    for i in range(1, count + 1):
+        nbytes += p.top(i, 0)[2]
+    p.quit()
+    report(count, nbytes, time.perf_counter() - t0)
+
+
+def imap_headers(host, port, user, password):
+    t0 = time.perf_counter()
+    m = imaplib.IMAP4(host, int(port))
+    m.login(user, password)
+    m.select("INBOX")
+    typ, data = m.uid("FETCH", "1:*", "(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER])")
+    heads = [part[1] for part in data if isinstance(part, tuple)]
+    m.logout()
+    report(len(heads), sum(len(h) for h in heads), time.perf_counter() - t0)
+
+
 def files(paths):
     out = []
     for p in paths:
@@ -130,4 +184,8 @@ if __name__ == "__main__":
         "imap": imap,
         "parse": lambda *a: parse(list(a)),
         "ctypes-smtp": ctypes_smtp,
+        "pop3-last100": pop3_last100,
+        "imap-last100": imap_last100,
+        "pop3-headers": pop3_headers,
+        "imap-headers": imap_headers,
     }[cmd](*args)

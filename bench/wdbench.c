@@ -1,8 +1,14 @@
 /* Benchmark driver for libwd300com: the library's side of bench/run, through the public C API.
  *
  *   wdbench smtp  HOST PORT USER PASS FILE N             send FILE's source N times over one session
+ *   wdbench smtp-async HOST PORT USER PASS FILE N CONNS  the same through an asynchronous session
+ *                                                        with CONNS connections (WD_PROP_CONNECTIONS);
+ *                                                        FILE may hold "%d": replaced by the message number
+ *                                                        in its Message-ID, each message then unique
  *   wdbench pop3  HOST PORT USER PASS all|loop           retrieve every message
  *   wdbench imap  HOST PORT USER PASS all|loop           retrieve every message
+ *   wdbench pop3|imap HOST PORT USER PASS last100         open, count (lists), read the last 100, close
+ *   wdbench pop3|imap HOST PORT USER PASS headers         EmailRecupereTout(session, WD_READ_HEADER)
  *   wdbench parse PATH...                                parse files (a directory: every file in it)
  *
  * USER/PASS "-" means none (SMTP without AUTH). `all` is EmailRecupereTout(session,
@@ -79,6 +85,57 @@ static int smtp(char **a) {
     return 0;
 }
 
+/* The asynchronous session: every message queued, then EmailFermeSession waits for the
+ * queue; every message's EmailEtat must be "sent". The time covers open to close. */
+static int smtp_async(char **a) {
+    const char *host = a[0], *user = a[2], *pass = opt(a[3]);
+    long n = atol(a[5]), i;
+    size_t len;
+    uint8_t *src = slurp(a[4], &len);
+    char *mark = strstr((char *)src, "%d");
+    char *buf = malloc(len + 32), num[16];
+    int32_t *ids = calloc((size_t)n + 1, sizeof *ids);
+    WdEmail m = EmailCree();
+    double t0;
+    if (!buf || !ids || !m) die("malloc");
+    src[len] = 0;
+    if (!EmailSessionCree("async", WD_SESSION_SMTP)) die("EmailSessionCree");
+    EmailSessionModifie("async", WD_PROP_SERVER_ADDRESS, host);
+    EmailSessionModifie("async", WD_PROP_PORT, a[1]);
+    EmailSessionModifie("async", WD_PROP_USER, user);
+    if (pass) EmailSessionModifie("async", WD_PROP_PASSWORD, pass);
+    EmailSessionModifie("async", WD_PROP_ASYNCHRONOUS, "1");
+    if (!EmailSessionModifie("async", WD_PROP_CONNECTIONS, a[6])) die("WD_PROP_CONNECTIONS");
+    t0 = now();
+    if (!EmailOuvreSessionDeclaree("async")) die("EmailOuvreSessionDeclaree");
+    for (i = 0; i < n; i++) {
+        size_t l = len;
+        const uint8_t *data = src;
+        if (mark) {
+            size_t head = (size_t)(mark - (char *)src);
+            int k = snprintf(num, sizeof num, "%ld", i);
+            memcpy(buf, src, head);
+            memcpy(buf + head, num, (size_t)k);
+            memcpy(buf + head + k, mark + 2, len - head - 2);
+            l = len - 2 + (size_t)k;
+            data = (const uint8_t *)buf;
+        }
+        if (mark || i == 0)
+            if (!EmailImporteSource(m, data, l)) die("EmailImporteSource");
+        if (!EmailEnvoieMessage("async", m, 0)) die("EmailEnvoieMessage");
+        ids[i] = atoi(EmailPropriete(m, WD_EMAIL_MAIL_ID, 0));
+    }
+    if (!EmailFermeSession("async")) die("EmailFermeSession");
+    report(n, (long long)len * n, now() - t0);
+    for (i = 0; i < n; i++)
+        if (EmailEtat(ids[i]) != WD_STATUS_SENT) die("EmailEtat");
+    EmailLibere(m);
+    free(ids);
+    free(buf);
+    free(src);
+    return 0;
+}
+
 typedef int32_t (*opener)(const char *, const char *, const char *, int32_t, int32_t);
 
 static int incoming(char **a, opener open, const char *what) {
@@ -88,8 +145,19 @@ static int incoming(char **a, opener open, const char *what) {
     long long bytes = 0;
     double t0 = now();
     if (!open(user, pass, host, port, WD_OPTION_NONE)) die(what);
-    if (strcmp(mode, "all") == 0) {
-        WdEmailList list = EmailRecupereTout(user, WD_READ_ALL);
+    if (strcmp(mode, "last100") == 0) {
+        int32_t count = EmailNbMessage(user, 0), i;
+        WdEmail m = EmailCree();
+        if (count < 0) die("EmailNbMessage");
+        for (i = count > 100 ? count - 99 : 1; i <= count; i++) {
+            size_t len = 0;
+            if (!EmailLitMessage(user, m, i) || !EmailSource(m, &len)) die("EmailLitMessage");
+            bytes += (long long)len;
+            n++;
+        }
+        EmailLibere(m);
+    } else if (strcmp(mode, "all") == 0 || strcmp(mode, "headers") == 0) {
+        WdEmailList list = EmailRecupereTout(user, strcmp(mode, "all") == 0 ? WD_READ_ALL : WD_READ_HEADER);
         int32_t i, count;
         if (!list) die("EmailRecupereTout");
         count = EmailListeNb(list);
@@ -185,6 +253,7 @@ static int parse(int argc, char **a) {
 
 int main(int argc, char **argv) {
     if (argc >= 8 && strcmp(argv[1], "smtp") == 0) return smtp(argv + 2);
+    if (argc >= 9 && strcmp(argv[1], "smtp-async") == 0) return smtp_async(argv + 2);
     if (argc >= 7 && strcmp(argv[1], "pop3") == 0)
         return incoming(argv + 2, EmailOuvreSessionPOP3, "EmailOuvreSessionPOP3");
     if (argc >= 7 && strcmp(argv[1], "imap") == 0)

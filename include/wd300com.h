@@ -240,6 +240,12 @@
 #define WD_PROP_SPOOL_DIR 14
 
 /**
+ * Session property: connections an asynchronous SMTP session sends on, 1 (default) to
+ * 16; with more than one, messages may leave in another order than queued.
+ */
+#define WD_PROP_CONNECTIONS 15
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then

@@ -80,6 +80,8 @@ pub struct SessionConfig {
     pub folder: String,
     /// Directory of the on-disk async queue.
     pub spool_dir: Option<String>,
+    /// Connections of an asynchronous SMTP session (1 to 16).
+    pub connections: u32,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -101,6 +103,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("auth_token", &masked(&self.auth_token))
             .field("folder", &self.folder)
             .field("spool_dir", &self.spool_dir)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -123,6 +126,7 @@ impl SessionConfig {
             client_name: None,
             folder: "INBOX".to_string(),
             spool_dir: None,
+            connections: 1,
         }
     }
 

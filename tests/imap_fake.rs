@@ -353,8 +353,8 @@ fn thousand_messages_in_one_round_trip() {
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();
-    // LOGIN, SELECT, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
-    assert_eq!(t.flights, 5, "{}", t.report());
+    // LOGIN+SELECT pipelined, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
+    assert_eq!(t.flights, 4, "{}", t.report());
 }
 
 #[test]
@@ -614,9 +614,9 @@ fn fetch_all_lists_and_fetches_in_one_round_trip() {
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();
-    // LOGIN, SELECT, the one UID FETCH, LOGOUT: the greeting's and LOGIN's
-    // [CAPABILITY] codes stand for a CAPABILITY command.
-    assert_eq!(t.flights, 4, "{}", t.report());
+    // LOGIN+SELECT in one flight (the greeting's [CAPABILITY] code stands for a
+    // CAPABILITY command), the one UID FETCH, LOGOUT.
+    assert_eq!(t.flights, 3, "{}", t.report());
 }
 
 #[test]
@@ -831,9 +831,9 @@ fn reading_loop_reads_ahead() {
         "{}",
         stores[5]
     );
-    // Besides LOGIN, SELECT and LOGOUT: the listing, 7 batches (the STOREs pipelined
-    // with them) and the last STORE.
-    let reads = t.flights - 3;
+    // Besides LOGIN+SELECT (one flight) and LOGOUT: the listing, 7 batches (the STOREs
+    // pipelined with them) and the last STORE.
+    let reads = t.flights - 2;
     assert!(reads <= 10, "{}", t.report());
     assert_eq!(reads, 9, "{}", t.report());
 }
@@ -1015,8 +1015,8 @@ const SERVER_SAID: &str = "IMAP authentication refused (SCRAM-SHA-256): \
     NO [AUTHENTICATIONFAILED] failed (server said: invalid-proof)";
 
 /// Sign-in failures (see `expect_failures`): every method refused (CRAM-MD5, PLAIN after
-/// its empty challenge, the LOGIN command), the last refusal reported and LOGOUT sent;
-/// LOGINDISABLED, no LOGIN command tried; the connection lost in the first attempt,
+/// its empty challenge, the LOGIN command with the SELECT pipelined behind this last
+/// method), the last refusal reported and LOGOUT sent; LOGINDISABLED, no LOGIN command tried; the connection lost in the first attempt,
 /// nothing else tried and no LOGOUT; a wrong SCRAM server signature, the connection
 /// dropped without trying PLAIN; a forced SCRAM refused with `e=`, the reason reported.
 #[test]
@@ -1027,13 +1027,16 @@ fn automatic_sign_in_failures() {
         .then(challenged(""))
         .send("A0002 NO plain refused\r\n")
         .expect("A0003 LOGIN \"alice@wd.test\" \"alicepw\"")
+        .expect("A0004 SELECT \"INBOX\"")
         .send("A0003 NO [AUTHENTICATIONFAILED] login refused\r\n")
-        .expect("A0004 LOGOUT")
+        .send("A0004 BAD not authenticated\r\n")
+        .expect("A0005 LOGOUT")
         .drain_until_closed();
     let no_login = greeting("SASL-IR LOGINDISABLED AUTH=PLAIN")
         .expect("A0001 AUTHENTICATE PLAIN ")
-        .send("A0001 NO plain refused\r\n")
-        .expect("A0002 LOGOUT")
+        .expect("A0002 SELECT \"INBOX\"")
+        .send("A0001 NO plain refused\r\nA0002 BAD not authenticated\r\n")
+        .expect("A0003 LOGOUT")
         .drain_until_closed();
     let plain_refused = "IMAP authentication refused (PLAIN): NO plain refused";
     let dropped = greeting("AUTH=CRAM-MD5 AUTH=PLAIN")
@@ -1048,8 +1051,8 @@ fn automatic_sign_in_failures() {
     let (auth, lost) = (WD_E::Auth, WD_E::ConnectionLost);
     let last = Some("NO [AUTHENTICATIONFAILED] login refused");
     let cases = vec![
-        (all_refused, Auto, auth, ALL_REFUSED, last, 6),
-        (no_login, Auto, auth, plain_refused, None, 2),
+        (all_refused, Auto, auth, ALL_REFUSED, last, 7),
+        (no_login, Auto, auth, plain_refused, None, 3),
         (dropped, Auto, lost, "connection closed by server", None, 1),
         (mismatch, Auto, auth, MISMATCH, None, 2),
         (server_error, ScramSha256, auth, SERVER_SAID, None, 4),
@@ -1062,4 +1065,60 @@ fn open_with(port: u16, method: AuthMethod) -> Result<(), wd300com::error::Error
     let mut c = cfg(port);
     c.auth_method = method;
     ImapClient::open(&c, 10).map(drop)
+}
+
+/// Capabilities in the greeting: LOGIN and SELECT leave in one flight, and LOGOUT is
+/// not waited for. Without them (CAPABILITY asked first): one command at a time.
+#[test]
+fn login_and_select_pipelined_only_when_the_greeting_has_capabilities() {
+    let s = FakeServer::start(logged_in().expect("A0003 LOGOUT").drain_until_closed());
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 3);
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 2, "LOGIN+SELECT, LOGOUT: {}", t.report());
+
+    let s = FakeServer::start(
+        Script::new()
+            .send("* OK fake ready\r\n")
+            .expect("A0001 CAPABILITY")
+            .send(format!("* CAPABILITY {CAPS}\r\nA0001 OK done\r\n"))
+            .expect("A0002 LOGIN")
+            .send("A0002 OK Logged in\r\n")
+            .expect("A0003 SELECT \"INBOX\"")
+            .send("* 2 EXISTS\r\nA0003 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0004 LOGOUT")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 2);
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 4, "one command per flight: {}", t.report());
+}
+
+/// A server that refuses (BAD) the SELECT that came behind the LOGIN: the client sends
+/// it once more on its own and the session opens.
+#[test]
+fn pipelined_select_refused_is_sent_again_alone() {
+    let s = FakeServer::start(
+        Script::new()
+            .send(format!("* OK [CAPABILITY {CAPS}] fake ready\r\n"))
+            .expect("A0001 LOGIN")
+            .expect("A0002 SELECT \"INBOX\"")
+            .send("A0001 OK Logged in\r\nA0002 BAD Command received before sign-in ended\r\n")
+            .expect("A0003 SELECT \"INBOX\"")
+            .send("* 4 EXISTS\r\nA0003 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0004 LOGOUT")
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    assert_eq!(c.exists(), 4);
+    assert_eq!(c.folder(), "INBOX");
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.flights, 3, "{}", t.report());
 }

@@ -316,3 +316,26 @@ fn spool_survives_sigkill() {
     assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `connections`: several connections share the queue; every message is delivered once
+/// (in any order) and every status is SENT.
+#[test]
+fn four_connections_deliver_every_message_once() {
+    let sink = Sink::start();
+    let mut c = cfg(sink.port, None);
+    c.connections = 4;
+    let mut out = open_outgoing(&c, 600).unwrap();
+    let ids: Vec<i32> = (0..200)
+        .map(|i| match out.send(message(&format!("c-{i}"))).unwrap() {
+            SendOutcome::Queued { mail_id } => mail_id,
+            o => panic!("{o:?}"),
+        })
+        .collect();
+    out.close(Duration::from_secs(60)).unwrap();
+    for id in &ids {
+        assert_eq!(status(*id), Some(MailStatus::Sent));
+    }
+    let counts = sink.counts();
+    assert_eq!(counts.len(), 200);
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}

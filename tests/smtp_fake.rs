@@ -814,3 +814,101 @@ fn automatic_sign_in_failures() {
     ];
     expect_failures(cases, |port, method| connect_with(port, method).map(drop));
 }
+
+/// Several messages pipelined one behind the other (RSET before each but the first):
+/// one client flight for the batch, one result per message, a refused message not
+/// stopping the next.
+#[test]
+fn batch_pipelines_transactions_in_one_flight() {
+    let server = FakeServer::start(
+        hello(EHLO_FULL)
+            .expect("MAIL FROM:<alice@wd.test>")
+            .expect("RCPT TO:<bob@wd.test>")
+            .expect_bdat()
+            .expect("RSET")
+            .expect("MAIL FROM:<alice@wd.test>")
+            .expect("RCPT TO:<nobody@wd.test>")
+            .expect_bdat()
+            .expect("RSET")
+            .expect("MAIL FROM:<alice@wd.test>")
+            .expect("RCPT TO:<bob@wd.test>")
+            .expect_bdat()
+            .send(concat!(
+                "250 ok\r\n250 ok\r\n250 queued 1\r\n",
+                "250 reset\r\n250 ok\r\n550 5.1.1 unknown\r\n554 5.5.1 no valid recipients\r\n",
+                "250 reset\r\n250 ok\r\n250 ok\r\n250 queued 3\r\n",
+            ))
+            .then(quit()),
+    );
+    let mut c = SmtpClient::connect(&cfg(server.port()), 600).unwrap();
+    let (a, b) = (msg(&["bob@wd.test"]), msg(&["nobody@wd.test"]));
+    let r = c.send_batch(&[&a, &b, &a]);
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0].as_ref().unwrap().accepted, 1);
+    let refused = r[1].as_ref().unwrap();
+    assert_eq!(refused.accepted, 0);
+    assert_eq!(refused.refused[0].0, "nobody@wd.test");
+    assert_eq!(r[2].as_ref().unwrap().accepted, 1);
+    c.quit(Duration::from_secs(5)).unwrap();
+    let t = server.join();
+    t.assert_ok();
+    // EHLO, the batch, QUIT.
+    assert_eq!(t.flights, 3, "{}", t.report());
+    assert_eq!(t.bdat_chunks.len(), 3);
+    assert!(t.bdat_chunks.iter().all(|c| c == WIRE));
+}
+
+/// Without CHUNKING (or without PIPELINING) a batch falls back to one message at a
+/// time: the DATA of one transaction is never pipelined behind another.
+#[test]
+fn batch_without_chunking_sends_one_at_a_time() {
+    let one = || {
+        Script::new()
+            .expect("MAIL FROM:<alice@wd.test>")
+            .expect("RCPT TO:<bob@wd.test>")
+            .expect("DATA")
+            .send("250 ok\r\n250 ok\r\n354 go\r\n")
+            .expect_data()
+            .send("250 queued\r\n")
+    };
+    let server = FakeServer::start(hello(EHLO_PIPE).then(one()).then(one()).then(quit()));
+    let mut c = SmtpClient::connect(&cfg(server.port()), 600).unwrap();
+    let a = msg(&["bob@wd.test"]);
+    let r = c.send_batch(&[&a, &a]);
+    assert!(r.iter().all(|d| d.as_ref().unwrap().accepted == 1), "{r:?}");
+    c.quit(Duration::from_secs(5)).unwrap();
+    let t = server.join();
+    t.assert_ok();
+    assert_eq!(t.data_bodies.len(), 2);
+    // EHLO, then envelope+DATA and body for each message, QUIT.
+    assert_eq!(t.flights, 6, "{}", t.report());
+}
+
+/// A server that answers MAIL and RCPT at once and the end of the chunk later (Postfix,
+/// whose second write waits for an acknowledgement a relay delays): the client sends a
+/// NOOP as soon as the first replies are in, and reads its reply before the replies to
+/// its next command.
+#[test]
+fn late_final_reply_gets_a_noop_nudge() {
+    let server = FakeServer::start(
+        hello(EHLO_FULL)
+            .expect("MAIL FROM:")
+            .expect("RCPT TO:<bob@wd.test>")
+            .expect_bdat()
+            .send("250 ok\r\n250 ok\r\n")
+            .expect("NOOP")
+            .send("250 2.0.0 queued\r\n250 2.0.0 noop\r\n")
+            .expect("MAIL FROM:")
+            .expect("RCPT TO:<bob@wd.test>")
+            .expect_bdat()
+            .send("250 ok\r\n250 ok\r\n250 2.0.0 queued\r\n")
+            .then(quit()),
+    );
+    let mut c = SmtpClient::connect(&cfg(server.port()), 600).unwrap();
+    let a = msg(&["bob@wd.test"]);
+    assert_eq!(c.send(&a).unwrap().accepted, 1);
+    assert_eq!(c.nudges(), 1);
+    assert_eq!(c.send(&a).unwrap().accepted, 1);
+    c.quit(Duration::from_secs(5)).unwrap();
+    server.join().assert_ok();
+}

@@ -141,6 +141,9 @@ pub const WD_PROP_FOLDER: i32 = 13;
 /// Session property: directory of the on-disk asynchronous queue (SMTP), created for its
 /// owner only (0700 on unix, files 0600); only regular files the queue wrote are sent.
 pub const WD_PROP_SPOOL_DIR: i32 = 14;
+/// Session property: connections an asynchronous SMTP session sends on, 1 (default) to
+/// 16; with more than one, messages may leave in another order than queued.
+pub const WD_PROP_CONNECTIONS: i32 = 15;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next

@@ -51,17 +51,32 @@ impl ImapClient {
             protocol_login: Some(!self.has("LOGINDISABLED")),
         };
         let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
+        // A SELECT pipelined behind a sign-in goes only behind the plan's last method: a
+        // refused earlier attempt must leave nothing in flight before the next one.
+        let select_behind = self.select_behind_sign_in.take();
+        let last = plan.last().copied();
         auth::sign_in(PROTO, &plan, |m| match m {
+            _ if Some(m) == last && select_behind.is_some() => {
+                self.select_behind_sign_in = select_behind.clone();
+                self.attempt(m, &creds)
+            }
+            _ => self.attempt(m, &creds),
+        })
+    }
+
+    /// One sign-in attempt with method `m`.
+    fn attempt(&mut self, m: Method, creds: &Credentials) -> std::result::Result<(), Failure> {
+        match m {
             Method::Sasl(mech) => {
                 let mut sasl = Sasl {
                     client: self,
                     tag: String::new(),
                 };
-                auth::exchange(&mut sasl, mech, &creds)
+                auth::exchange(&mut sasl, mech, creds)
             }
             Method::ProtocolLogin => Ok(self.login(creds.user, creds.secret(m)?)?),
             Method::Apop => Err(Error::internal("APOP selected for IMAP").into()),
-        })
+        }
     }
 
     /// LOGIN: a tagged NO or BAD is a refusal ([`WD_E::Auth`]); any other error leaves

@@ -1,7 +1,7 @@
 //! The IMAP connection: opening (greeting, STARTTLS, sign-in, SELECT), tagged
 //! commands, responses with their literals, untagged data, LOGOUT on drop.
 
-use super::command::Part;
+use super::command::{Part, mailbox};
 use super::response::{self, Response, Status, Untagged};
 use crate::error::{Error, Result, WD_E};
 use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_LINE, MAX_LITERAL};
@@ -23,6 +23,10 @@ pub struct ImapClient {
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
+    /// A SELECT to pipeline behind a one-command sign-in (see [`ImapClient::write_line`]):
+    /// the folder, then once sent its tag.
+    pub(super) select_behind_sign_in: Option<String>,
+    pipelined_select: Option<String>,
 }
 
 /// The outcome of one tagged command.
@@ -66,6 +70,8 @@ impl ImapClient {
             folder: String::new(),
             logging_out: false,
             closed: false,
+            select_behind_sign_in: None,
+            pipelined_select: None,
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -109,20 +115,26 @@ impl ImapClient {
             c.conn.start_tls(&ccfg)?;
             c.caps.clear();
         }
-        if !preauth {
-            if c.caps.is_empty() {
-                c.capability()?;
-            }
-            c.authenticate(cfg, &ccfg)?;
-        }
-        if c.caps.is_empty() {
-            c.capability()?;
-        }
         let folder = if cfg.folder.trim().is_empty() {
             "INBOX"
         } else {
             cfg.folder.as_str()
         };
+        if !preauth {
+            if c.caps.is_empty() {
+                c.capability()?;
+            } else if cfg.security != Security::StartTls {
+                // Capabilities known from the greeting: the SELECT may follow a
+                // one-command sign-in in the same flight.
+                c.select_behind_sign_in = Some(folder.to_string());
+            }
+            let r = c.authenticate(cfg, &ccfg);
+            c.select_behind_sign_in = None;
+            r?;
+        }
+        if c.caps.is_empty() {
+            c.capability()?;
+        }
         c.select(folder)?;
         Ok(c)
     }
@@ -261,7 +273,18 @@ impl ImapClient {
         }
         trace::client(PROTO, shown);
         self.conn.write_all(line.as_bytes())?;
-        self.conn.write_all(b"\r\n")
+        self.conn.write_all(b"\r\n")?;
+        if self.select_behind_sign_in.is_some() && one_command_sign_in(line) {
+            let folder = self.select_behind_sign_in.take().unwrap_or_default();
+            let tag = self.send(&[Part::Text(format!("SELECT {}", mailbox(&folder)))])?;
+            self.pipelined_select = Some(tag);
+        }
+        Ok(())
+    }
+
+    /// Takes the tag of a SELECT sent behind the sign-in, if any (see [`Self::open`]).
+    pub(super) fn take_pipelined_select(&mut self) -> Option<String> {
+        self.pipelined_select.take()
     }
 
     /// Waits for the "+" that lets a synchronizing literal go.
@@ -343,6 +366,21 @@ impl ImapClient {
         self.run_text("CAPABILITY", "CAPABILITY".into())?;
         Ok(())
     }
+}
+
+/// True for a sign-in command the server answers at once, with no continuation: LOGIN
+/// without a literal, AUTHENTICATE PLAIN with its initial response (SASL-IR). A command
+/// behind it in the same flight is read only after the sign-in ends.
+fn one_command_sign_in(line: &str) -> bool {
+    let mut w = line.split(' ');
+    let (_tag, cmd) = (w.next(), w.next().unwrap_or(""));
+    if cmd.eq_ignore_ascii_case("LOGIN") {
+        return !line.ends_with('}');
+    }
+    cmd.eq_ignore_ascii_case("AUTHENTICATE")
+        && w.next().is_some_and(|m| m.eq_ignore_ascii_case("PLAIN"))
+        && w.next().is_some_and(|ir| !ir.is_empty())
+        && w.next().is_none()
 }
 
 impl Drop for ImapClient {

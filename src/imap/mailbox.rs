@@ -93,10 +93,27 @@ fn fetched(
 impl ImapClient {
     // ----- folder and message commands ---------------------------------------------
 
+    /// SELECT. A SELECT already sent behind the sign-in is waited for; when the server
+    /// called it BAD (a server may refuse a command that arrived before the sign-in
+    /// completed), it is sent once more on its own. NO is the folder's answer.
     pub(super) fn select(&mut self, folder: &str) -> Result<()> {
         self.exists = 0;
         let what = format!("SELECT {folder}");
         self.folder.clear();
+        if let Some(tag) = self.take_pipelined_select() {
+            let (_, mut r) = self.wait_all(&[(tag, what.as_str())])?;
+            match r.pop().unwrap_or_else(|| Err(Error::internal("no result"))) {
+                Ok(_) => {
+                    self.folder = folder.to_string();
+                    return Ok(());
+                }
+                Err(e) if e.system.as_deref().is_some_and(|s| s.starts_with("BAD")) => {
+                    trace::note(PROTO, "the pipelined SELECT was refused: sending it alone");
+                    self.exists = 0;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         self.run_text(&what, format!("SELECT {}", mailbox(folder)))?;
         self.folder = folder.to_string();
         Ok(())
@@ -292,17 +309,21 @@ impl Mailbox for ImapClient {
         self.expunge_uid(uid)
     }
 
+    /// LOGOUT, without waiting for its answer: every command before it has been
+    /// answered, and LOGOUT changes nothing on the server (no expunge), so the
+    /// connection closes as soon as it is sent.
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
         }
         self.logging_out = true;
-        let r = self.run_text("LOGOUT", "LOGOUT".into());
+        let r = self
+            .send(&[Part::Text("LOGOUT".into())])
+            .and_then(|_| self.conn.flush());
         self.closed = true;
         self.conn.close();
         match r {
-            Ok(_) => Ok(()),
-            // The server may close right after its BYE.
+            Ok(()) => Ok(()),
             Err(e) if e.code == WD_E::ConnectionLost => Ok(()),
             Err(e) => Err(e),
         }

@@ -40,6 +40,50 @@ pub struct SmtpClient {
     last_used: Instant,
     /// Client write flights since the connection opened (for tests and traces).
     flights: u64,
+    /// Replies counted since the last flight left (see [`SmtpClient::nudge`]).
+    replies_since_flight: u32,
+    /// A pipelined BDAT flight is being answered: a nudge may be sent.
+    nudge_armed: bool,
+    /// NOOP nudges sent and not answered yet, behind every reply still expected.
+    owed: usize,
+    /// NOOP replies next in the stream (a command went out after the nudges).
+    owed_due: usize,
+    /// NOOP nudges sent since the connection opened (for tests and traces).
+    nudges: u64,
+    /// Nudges may be sent (see [`SmtpClient::set_nudges`]).
+    nudge_allowed: bool,
+}
+
+/// A message checked and ready for the wire: CRLF line ends, Bcc removed.
+struct Prepared<'a> {
+    data: std::borrow::Cow<'a, [u8]>,
+    needs: Needs,
+}
+
+/// Checks a message's envelope and size and prepares its data (see [`SmtpClient::send`]).
+fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
+    if !msg.from.is_empty() {
+        command::check_envelope_address(&msg.from, "sender")?;
+    }
+    if msg.recipients.is_empty() {
+        return Err(Error::invalid_arg("the message has no recipient"));
+    }
+    for r in &msg.recipients {
+        command::check_envelope_address(r, "recipient")?;
+    }
+    let data = command::prepare_data(&msg.data);
+    if data.is_empty() {
+        return Err(Error::message("the message is empty"));
+    }
+    if data.len() > crate::limits::MAX_MESSAGE {
+        return Err(Error::message(format!(
+            "the message is too large ({} bytes, limit {})",
+            data.len(),
+            crate::limits::MAX_MESSAGE
+        )));
+    }
+    let needs = command::needs(&data, &msg.from, &msg.recipients);
+    Ok(Prepared { data, needs })
 }
 
 impl std::fmt::Debug for SmtpClient {
@@ -84,6 +128,12 @@ impl SmtpClient {
             first_reply_pending: false,
             last_used: Instant::now(),
             flights: 0,
+            replies_since_flight: 0,
+            nudge_armed: false,
+            owed: 0,
+            owed_due: 0,
+            nudges: 0,
+            nudge_allowed: true,
         };
         c.open()?;
         Ok(c)
@@ -100,6 +150,20 @@ impl SmtpClient {
         self.flights
     }
 
+    /// Allows or forbids nudges. A durable queue forbids them: the end of a message is
+    /// then the last thing sent before its final reply, so a server that checks the
+    /// client is still there before it takes the message sees a client that died
+    /// meanwhile (the message stays in the spool and is not delivered twice).
+    pub fn set_nudges(&mut self, allowed: bool) {
+        self.nudge_allowed = allowed;
+    }
+
+    /// Number of NOOP nudges sent since the connection opened (see the module's
+    /// `nudge`): commands sent while replies were arriving, whose replies are read later.
+    pub fn nudges(&self) -> u64 {
+        self.nudges
+    }
+
     fn conn(&mut self) -> Result<&mut Connection> {
         self.conn
             .as_mut()
@@ -112,6 +176,9 @@ impl SmtpClient {
         }
         self.parser = ReplyParser::new();
         self.in_sync = false;
+        self.nudge_armed = false;
+        self.owed = 0;
+        self.owed_due = 0;
     }
 
     /// (Re)opens the connection: greeting, EHLO, STARTTLS, EHLO, AUTH.
@@ -119,6 +186,7 @@ impl SmtpClient {
         self.drop_connection();
         self.need_rset = false;
         self.flights = 0;
+        self.nudges = 0;
         self.caps = Capabilities::default();
         self.conn = Some(Connection::connect(&self.ccfg, PROTO)?);
         let r = self.open_inner();
@@ -170,35 +238,97 @@ impl SmtpClient {
 
     /// Sends one command line (traced) without flushing.
     fn command(&mut self, line: &str) -> Result<()> {
+        self.wrote();
         self.conn()?.send_line(line)
     }
 
     fn command_masked(&mut self, line: &str, shown: &str) -> Result<()> {
+        self.wrote();
         self.conn()?.send_line_masked(line, shown)
     }
 
-    /// Reads one complete reply (flushing pending output first), tracing every line.
-    fn read_reply(&mut self) -> Result<Reply> {
+    /// Something is sent after the nudges: their replies now come before any other.
+    fn wrote(&mut self) {
+        self.owed_due += std::mem::take(&mut self.owed);
+    }
+
+    /// Keeps data flowing while a pipelined BDAT flight is answered. A server that writes
+    /// its replies to one flight in two writes (Postfix: the MAIL/RCPT replies when it
+    /// first waits for more of the chunk, the final reply after it) sends the second only
+    /// once the first is acknowledged (Nagle). A relay in between (a TCP proxy, an
+    /// antivirus "mail shield") or a client system without quick acknowledgements
+    /// (Windows) delays that acknowledgement by 40 to 200 ms, unless data goes the other
+    /// way. So when some replies came and the rest has not, a NOOP goes out at once
+    /// (RFC 2920: NOOP may end a pipelined group); it carries the acknowledgement, and
+    /// its reply, which comes after every reply still expected, is read before the
+    /// replies of the next command sent.
+    fn nudge(&mut self) -> Result<()> {
         let conn = self
             .conn
             .as_mut()
             .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))?;
-        if conn.pending() > 0 {
-            self.flights += 1;
+        if !self.nudge_armed
+            || !self.nudge_allowed
+            || self.replies_since_flight == 0
+            || conn.buffered() > 0
+            || conn.pending() > 0
+        {
+            return Ok(());
         }
+        conn.send_line("NOOP")?;
+        conn.flush()?;
+        self.owed += 1;
+        self.nudges += 1;
+        self.replies_since_flight = 0;
+        Ok(())
+    }
+
+    /// Reads the replies of the nudges that are next in the stream. A 421 there is the
+    /// server closing.
+    fn read_owed(&mut self) -> Result<()> {
+        while self.owed_due > 0 {
+            self.owed_due -= 1;
+            let r = self.read_one()?;
+            self.replies_since_flight += 1;
+            if r.code == 421 {
+                return Err(closing_error(&r));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one complete reply (flushing pending output first), tracing every line;
+    /// the replies of earlier nudges first.
+    fn read_reply(&mut self) -> Result<Reply> {
+        if self.conn()?.pending() > 0 {
+            self.flights += 1;
+            self.replies_since_flight = 0;
+        }
+        self.read_owed()?;
+        self.nudge()?;
+        let r = self.read_one()?;
+        self.replies_since_flight += 1;
+        if self.first_reply_pending {
+            // 421 first: the server dropped the idle connection (retry allowed).
+            if r.code == 421 {
+                return Err(closing_error(&r));
+            }
+            self.first_reply_pending = false;
+        }
+        Ok(r)
+    }
+
+    fn read_one(&mut self) -> Result<Reply> {
+        let conn = self
+            .conn
+            .as_mut()
+            .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))?;
         loop {
             let line = conn.read_line()?;
             if trace::enabled() {
                 trace::server(PROTO, &String::from_utf8_lossy(line));
             }
             if let Some(r) = self.parser.push_line(line)? {
-                if self.first_reply_pending {
-                    // 421 first: the server dropped the idle connection (retry allowed).
-                    if r.code == 421 {
-                        return Err(closing_error(&r));
-                    }
-                    self.first_reply_pending = false;
-                }
                 return Ok(r);
             }
         }
@@ -290,27 +420,7 @@ impl SmtpClient {
     /// network errors. The transaction is retried once on a new connection when the
     /// server had closed the idle connection (EOF or 421 as first reply).
     pub fn send(&mut self, msg: &OutgoingMessage) -> Result<Delivery> {
-        if !msg.from.is_empty() {
-            command::check_envelope_address(&msg.from, "sender")?;
-        }
-        if msg.recipients.is_empty() {
-            return Err(Error::invalid_arg("the message has no recipient"));
-        }
-        for r in &msg.recipients {
-            command::check_envelope_address(r, "recipient")?;
-        }
-        let data = command::prepare_data(&msg.data);
-        if data.is_empty() {
-            return Err(Error::message("the message is empty"));
-        }
-        if data.len() > crate::limits::MAX_MESSAGE {
-            return Err(Error::message(format!(
-                "the message is too large ({} bytes, limit {})",
-                data.len(),
-                crate::limits::MAX_MESSAGE
-            )));
-        }
-        let needs = command::needs(&data, &msg.from, &msg.recipients);
+        let Prepared { data, needs } = prepare(msg)?;
         self.ensure_ready()?;
         let r = self.transaction(msg, &data, needs);
         let retry = std::mem::take(&mut self.first_reply_pending);
@@ -343,15 +453,10 @@ impl SmtpClient {
         Ok(())
     }
 
-    fn transaction(
-        &mut self,
-        msg: &OutgoingMessage,
-        data: &[u8],
-        needs: Needs,
-    ) -> Result<Delivery> {
-        self.check_limits(data, needs)?;
-        let caps = self.caps.clone();
-        let mail = command::mail_from(
+    /// MAIL FROM with the parameters the server and the message call for.
+    fn mail_command(&self, msg: &OutgoingMessage, data: &[u8], needs: Needs) -> String {
+        let caps = &self.caps;
+        command::mail_from(
             &msg.from,
             if caps.esmtp && caps.size.is_some() {
                 Some(data.len())
@@ -360,19 +465,38 @@ impl SmtpClient {
             },
             needs.eight_bit && caps.eight_bit_mime,
             (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
-        );
+        )
+    }
+
+    fn transaction(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        needs: Needs,
+    ) -> Result<Delivery> {
+        self.check_limits(data, needs)?;
+        let mail = self.mail_command(msg, data, needs);
+        let (pipelining, chunking) = (self.caps.pipelining, self.caps.chunking);
         self.in_sync = false;
         self.first_reply_pending = true;
-        let r = if caps.pipelining {
-            self.transaction_pipelined(msg, data, &mail, caps.chunking)
+        let r = if pipelining && chunking {
+            let rset = std::mem::take(&mut self.need_rset);
+            self.write_chunked(msg, data, &mail, rset)
+                .and_then(|_| self.read_chunked(msg, rset, true))
+        } else if pipelining {
+            self.transaction_pipelined(msg, data, &mail)
         } else {
-            self.transaction_lockstep(msg, data, &mail, caps.chunking)
+            self.transaction_lockstep(msg, data, &mail, chunking)
         };
+        self.finish_transaction(&r);
+        r
+    }
+
+    fn finish_transaction<T>(&mut self, r: &Result<T>) {
         self.last_used = Instant::now();
         if r.is_err() && !self.in_sync {
             self.drop_connection();
         }
-        r
     }
 
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
@@ -386,6 +510,7 @@ impl SmtpClient {
             PROTO,
             &format!("({} bytes of message data, dot-stuffed)", data.len()),
         );
+        self.wrote();
         self.conn()?.write_dot_stuffed(data)
     }
 
@@ -402,16 +527,8 @@ impl SmtpClient {
         Delivery { accepted, refused }
     }
 
-    /// One flight: [RSET] MAIL RCPT… then BDAT LAST + data (CHUNKING) or DATA; then the
-    /// replies. With DATA the body follows in a second flight.
-    fn transaction_pipelined(
-        &mut self,
-        msg: &OutgoingMessage,
-        data: &[u8],
-        mail: &str,
-        chunking: bool,
-    ) -> Result<Delivery> {
-        let rset = std::mem::take(&mut self.need_rset);
+    /// Writes [RSET] MAIL RCPT… (not flushed).
+    fn write_envelope(&mut self, msg: &OutgoingMessage, mail: &str, rset: bool) -> Result<()> {
         if rset {
             self.command("RSET")?;
         }
@@ -419,49 +536,106 @@ impl SmtpClient {
         for r in &msg.recipients {
             self.command(&command::rcpt_to(r))?;
         }
-        if chunking {
-            self.write_data_chunk(data)?;
-        } else {
-            self.command("DATA")?;
-        }
-        self.conn()?.flush()?;
-        self.flights += 1;
-        let mut rset_reply = None;
-        if rset {
-            rset_reply = Some(self.read_reply()?);
-        }
+        Ok(())
+    }
+
+    /// Reads the replies to [RSET] MAIL RCPT…: the RSET reply, the MAIL reply, the
+    /// recipients' outcome.
+    fn read_envelope(
+        &mut self,
+        msg: &OutgoingMessage,
+        rset: bool,
+    ) -> Result<(Option<Reply>, Reply, Delivery)> {
+        let rset_reply = if rset { Some(self.read_reply()?) } else { None };
         let mail_r = self.read_reply()?;
         let mut rcpt_rs = Vec::with_capacity(msg.recipients.len());
         for _ in &msg.recipients {
             rcpt_rs.push(self.read_reply()?);
         }
-        let last = self.read_reply()?;
-        let delivery = Self::split_rcpts(msg, rcpt_rs);
-        let go = mail_r.is_positive() && delivery.accepted > 0;
-        if !chunking && last.code == 354 && !go {
-            // The server opened DATA although the envelope failed: end it empty.
-            self.conn()?.write_dot_stuffed(b"")?;
-            self.read_reply()?;
-        }
-        self.in_sync = true;
+        Ok((rset_reply, mail_r, Self::split_rcpts(msg, rcpt_rs)))
+    }
+
+    /// The envelope's outcome once its replies are read (connection in step): an error
+    /// for a refused RSET or sender, the delivery when every recipient was refused,
+    /// `None` to go on. Sets `need_rset` when the transaction stopped.
+    fn envelope_outcome(
+        &mut self,
+        rset_reply: Option<Reply>,
+        mail_r: &Reply,
+        delivery: &Delivery,
+    ) -> Option<Result<Delivery>> {
         if let Some(r) = rset_reply.filter(|r| !r.is_positive()) {
             self.need_rset = true;
-            return Err(Error::protocol("RSET refused", r.one_line()));
+            return Some(Err(Error::protocol("RSET refused", r.one_line())));
         }
         if !mail_r.is_positive() {
             self.need_rset = true;
-            return Err(Error::protocol("sender refused", mail_r.one_line()));
+            return Some(Err(Error::protocol("sender refused", mail_r.one_line())));
         }
         if delivery.accepted == 0 {
             self.need_rset = true;
-            return Ok(delivery);
+            return Some(Ok(delivery.clone()));
         }
-        if chunking {
-            if !last.is_positive() {
-                self.need_rset = true;
-                return Err(Error::protocol("message refused", last.one_line()));
-            }
-            return Ok(delivery);
+        None
+    }
+
+    /// Writes one CHUNKING transaction: [RSET] MAIL RCPT… BDAT LAST and the data.
+    fn write_chunked(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        mail: &str,
+        rset: bool,
+    ) -> Result<()> {
+        self.write_envelope(msg, mail, rset)?;
+        self.write_data_chunk(data)
+    }
+
+    /// Reads the replies of a transaction written by [`Self::write_chunked`]. `last`:
+    /// nothing else is in the air behind it, so a nudge may be needed (see
+    /// [`Self::nudge`]).
+    fn read_chunked(&mut self, msg: &OutgoingMessage, rset: bool, last: bool) -> Result<Delivery> {
+        self.nudge_armed = last;
+        let replies = self
+            .read_envelope(msg, rset)
+            .and_then(|env| Ok((env, self.read_reply()?)));
+        self.nudge_armed = false;
+        let ((rset_reply, mail_r, delivery), fin) = replies?;
+        self.in_sync = true;
+        if let Some(r) = self.envelope_outcome(rset_reply, &mail_r, &delivery) {
+            return r;
+        }
+        if !fin.is_positive() {
+            self.need_rset = true;
+            return Err(Error::protocol("message refused", fin.one_line()));
+        }
+        Ok(delivery)
+    }
+
+    /// PIPELINING without CHUNKING: [RSET] MAIL RCPT… DATA in one flight, then the
+    /// dot-stuffed body in a second one.
+    fn transaction_pipelined(
+        &mut self,
+        msg: &OutgoingMessage,
+        data: &[u8],
+        mail: &str,
+    ) -> Result<Delivery> {
+        let rset = std::mem::take(&mut self.need_rset);
+        self.write_envelope(msg, mail, rset)?;
+        self.command("DATA")?;
+        self.conn()?.flush()?;
+        self.flights += 1;
+        let (rset_reply, mail_r, delivery) = self.read_envelope(msg, rset)?;
+        let last = self.read_reply()?;
+        let go = mail_r.is_positive() && delivery.accepted > 0;
+        if last.code == 354 && !go {
+            // The server opened DATA although the envelope failed: end it empty.
+            self.write_data_dot(b"")?;
+            self.read_reply()?;
+        }
+        self.in_sync = true;
+        if let Some(r) = self.envelope_outcome(rset_reply, &mail_r, &delivery) {
+            return r;
         }
         if last.code != 354 {
             self.need_rset = true;
@@ -475,6 +649,130 @@ impl SmtpClient {
             return Err(Error::protocol("message refused", fin.one_line()));
         }
         Ok(delivery)
+    }
+
+    /// Sends several messages with PIPELINING and CHUNKING, the transactions one behind
+    /// the other without waiting for the replies in between (RFC 2920 lets MAIL and RSET
+    /// follow a BDAT LAST in a group; each transaction after the first starts with RSET
+    /// so that one refused transaction cannot leave the next in a half state). Replies
+    /// are then read in order: one round trip for the whole batch. Without both
+    /// extensions the messages go one at a time with [`Self::send`].
+    ///
+    /// One result per message, in order. When the connection fails, the messages whose
+    /// final reply was not read get the error (the server may have taken some of them).
+    /// A connection the server had dropped while idle (EOF or 421 as first reply) is
+    /// reopened and the batch sent once more, as for one message.
+    pub fn send_batch(&mut self, msgs: &[&OutgoingMessage]) -> Vec<Result<Delivery>> {
+        let mut out: Vec<Option<Result<Delivery>>> = msgs.iter().map(|_| None).collect();
+        let mut ready = Vec::with_capacity(msgs.len());
+        for (i, m) in msgs.iter().enumerate() {
+            match prepare(m) {
+                Ok(p) => ready.push((i, p)),
+                Err(e) => out[i] = Some(Err(e)),
+            }
+        }
+        if let Err(e) = self.ensure_ready() {
+            return fill(out, &e);
+        }
+        if !(self.caps.pipelining && self.caps.chunking) || ready.len() < 2 {
+            for (i, p) in &ready {
+                out[*i] = Some(self.send_prepared(msgs[*i], p));
+            }
+            return fill(out, &Error::internal("no result"));
+        }
+        let mut retried = false;
+        loop {
+            let r = self.batch_once(msgs, &ready, &mut out);
+            let retry = std::mem::take(&mut self.first_reply_pending);
+            match r {
+                Err(e) if retry && !retried && e.code == WD_E::ConnectionLost => {
+                    trace::note(PROTO, "connection closed by the server; reconnecting once");
+                    retried = true;
+                    if let Err(e) = self.open() {
+                        return fill(out, &e);
+                    }
+                }
+                Err(e) => return fill(out, &e),
+                Ok(()) => return fill(out, &Error::internal("no result")),
+            }
+        }
+    }
+
+    /// [`Self::send`] of a prepared message (one transaction, retried once after an idle
+    /// close).
+    fn send_prepared(&mut self, msg: &OutgoingMessage, p: &Prepared) -> Result<Delivery> {
+        self.ensure_ready()?;
+        let r = self.transaction(msg, &p.data, p.needs);
+        let retry = std::mem::take(&mut self.first_reply_pending);
+        match r {
+            Err(e) if retry && e.code == WD_E::ConnectionLost => {
+                trace::note(PROTO, "connection closed by the server; reconnecting once");
+                self.open()?;
+                let r = self.transaction(msg, &p.data, p.needs);
+                self.first_reply_pending = false;
+                r
+            }
+            r => r,
+        }
+    }
+
+    /// One pass of [`Self::send_batch`]: writes every transaction, then reads the replies.
+    /// A message refused by the size or SMTPUTF8 checks gets its error and is left out.
+    fn batch_once(
+        &mut self,
+        msgs: &[&OutgoingMessage],
+        ready: &[(usize, Prepared)],
+        out: &mut [Option<Result<Delivery>>],
+    ) -> Result<()> {
+        // (index in `ready`, MAIL FROM, RSET first)
+        let mut sent: Vec<(usize, String, bool)> = Vec::with_capacity(ready.len());
+        let mut rset = std::mem::take(&mut self.need_rset);
+        for (k, (i, p)) in ready.iter().enumerate() {
+            match self.check_limits(&p.data, p.needs) {
+                Ok(()) => {
+                    sent.push((k, self.mail_command(msgs[*i], &p.data, p.needs), rset));
+                    rset = true;
+                }
+                Err(e) => out[*i] = Some(Err(e)),
+            }
+        }
+        self.in_sync = false;
+        self.first_reply_pending = true;
+        let r = self.batch_flight(msgs, ready, &sent, out);
+        self.finish_transaction(&r);
+        r
+    }
+
+    fn batch_flight(
+        &mut self,
+        msgs: &[&OutgoingMessage],
+        ready: &[(usize, Prepared)],
+        sent: &[(usize, String, bool)],
+        out: &mut [Option<Result<Delivery>>],
+    ) -> Result<()> {
+        for (k, mail, rset) in sent {
+            let (i, p) = &ready[*k];
+            self.write_chunked(msgs[*i], &p.data, mail, *rset)?;
+        }
+        for (n, (k, _, rset)) in sent.iter().enumerate() {
+            let i = &ready[*k].0;
+            let last = n + 1 == sent.len();
+            self.in_sync = false;
+            let d = self.read_chunked(msgs[*i], *rset, last);
+            if let Err(e) = &d
+                && !self.in_sync
+            {
+                // Out of step: this message and those behind it fail with the error.
+                return Err(e.clone());
+            }
+            out[*i] = Some(d);
+            self.first_reply_pending = false;
+            if !last {
+                // The next transaction starts with RSET.
+                self.need_rset = false;
+            }
+        }
+        Ok(())
     }
 
     /// Without PIPELINING: one command, one reply.
@@ -640,6 +938,13 @@ impl SmtpClient {
             Err(e) => Err(e),
         }
     }
+}
+
+/// The results of a batch: the error `e` for every message without one.
+fn fill(out: Vec<Option<Result<Delivery>>>, e: &Error) -> Vec<Result<Delivery>> {
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(e.clone())))
+        .collect()
 }
 
 /// The SMTP side of a SASL exchange (RFC 4954): `AUTH`, `334` challenges, `235`.

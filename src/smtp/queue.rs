@@ -1,5 +1,11 @@
-//! Asynchronous sending: one worker thread per session sends queued messages in order
-//! over its own connection. Statuses live in a process-wide registry keyed by mail id.
+//! Asynchronous sending: worker threads send the queued messages, each over its own
+//! connection (`SessionConfig::connections`, 1 by default: then in queue order). A
+//! worker takes up to [`BATCH`] waiting messages at once and pipelines them
+//! ([`SmtpClient::send_batch`]: one round trip for the batch when the server offers
+//! PIPELINING and CHUNKING). With a spool directory a worker takes one message at a time,
+//! so that a crash leaves at most one message per connection both delivered and still in
+//! the spool (sent again by the next session). With several connections messages may
+//! leave in another order than queued. Statuses live in a process-wide registry keyed by mail id.
 //! With a spool directory every queued message is on disk (fsynced) before `send`
 //! returns, removed once the server accepted it, and re-queued when a session with the
 //! same spool opens again.
@@ -80,17 +86,38 @@ struct Job {
     spool_file: Option<PathBuf>,
 }
 
+/// Most messages a worker takes from the queue at once (one pipelined batch).
+const BATCH: usize = 32;
+/// Most connections of one session.
+pub const MAX_CONNECTIONS: u32 = 16;
+
 #[derive(Default)]
 struct State {
     queue: VecDeque<Job>,
-    /// The worker holds a job it is sending.
-    busy: bool,
-    /// No more jobs will come: the worker exits once the queue is empty.
+    /// Jobs the workers hold and are sending.
+    busy: usize,
+    /// No more jobs will come: the workers exit once the queue is empty.
     closing: bool,
-    /// Close timed out: the worker reports the remaining jobs as errors and exits.
+    /// Close timed out: the workers report the remaining jobs as errors and exit.
     cancel: bool,
-    /// The worker has exited.
-    done: bool,
+    /// Workers started, and those that have exited.
+    workers: usize,
+    done: usize,
+}
+
+impl State {
+    fn all_done(&self) -> bool {
+        self.done >= self.workers
+    }
+
+    /// The next batch for one of the workers: an even share of the queue, at most
+    /// `max`.
+    fn take(&mut self, max: usize) -> Vec<Job> {
+        let share = self.queue.len().div_ceil(self.workers.max(1));
+        let n = share.clamp(1, max).min(self.queue.len());
+        self.busy += n;
+        self.queue.drain(..n).collect()
+    }
 }
 
 struct Shared {
@@ -102,7 +129,7 @@ struct Shared {
 pub struct AsyncOutgoing {
     shared: Arc<Shared>,
     spool: Option<Arc<Spool>>,
-    worker: Option<JoinHandle<()>>,
+    workers: Vec<JoinHandle<()>>,
     /// Connection for `check_recipient` (opened on demand; sending never uses it).
     cfg: SessionConfig,
     global_timeout: u32,
@@ -140,17 +167,40 @@ impl AsyncOutgoing {
                 });
             }
         }
-        let w_shared = shared.clone();
-        let w_spool = spool.clone();
-        let w_cfg = cfg.clone();
-        let worker = std::thread::Builder::new()
-            .name("wd300com-smtp".into())
-            .spawn(move || worker(w_shared, w_spool, client, w_cfg, global_timeout))
-            .map_err(|e| Error::internal(format!("cannot start the sending thread: {e}")))?;
+        let n = cfg.connections.clamp(1, MAX_CONNECTIONS) as usize;
+        shared.state.lock().workers = n;
+        let mut first = Some(client);
+        let mut workers = Vec::with_capacity(n);
+        for k in 0..n {
+            let w = Worker {
+                shared: shared.clone(),
+                spool: spool.clone(),
+                client: first.take(),
+                cfg: cfg.clone(),
+                global_timeout,
+                extra: k > 0,
+            };
+            let spawned = std::thread::Builder::new()
+                .name("wd300com-smtp".into())
+                .spawn(move || w.run());
+            match spawned {
+                Ok(h) => workers.push(h),
+                Err(e) if k == 0 => {
+                    return Err(Error::internal(format!(
+                        "cannot start the sending thread: {e}"
+                    )));
+                }
+                Err(_) => {
+                    // Fewer connections than asked: the others share the queue.
+                    shared.state.lock().workers = k;
+                    break;
+                }
+            }
+        }
         Ok(AsyncOutgoing {
             shared,
             spool,
-            worker: Some(worker),
+            workers,
             cfg: cfg.clone(),
             global_timeout,
             checker: None,
@@ -163,7 +213,7 @@ impl AsyncOutgoing {
         }
         {
             let st = self.shared.state.lock();
-            if st.closing || st.done {
+            if st.closing || st.all_done() {
                 return Err(Error::new(
                     WD_E::ConnectionLost,
                     "the session is closing: no more messages can be queued",
@@ -196,84 +246,121 @@ fn transient(e: &Error) -> bool {
     }
 }
 
-fn send_one(
-    client: &mut Option<SmtpClient>,
-    cfg: &SessionConfig,
-    global_timeout: u32,
-    msg: &OutgoingMessage,
-) -> Result<Delivery> {
-    if client.is_none() {
-        *client = Some(SmtpClient::connect(cfg, global_timeout)?);
+/// The status of a message once sent (or failed), and whether its spool file stays.
+fn outcome(r: Result<Delivery>) -> (MailStatus, bool) {
+    match r {
+        Ok(d) if d.accepted > 0 => (MailStatus::Sent, false),
+        Ok(d) => (MailStatus::Error(all_refused(&d.refused)), false),
+        Err(e) => {
+            let keep = transient(&e);
+            (MailStatus::Error(e), keep)
+        }
     }
-    let c = client.as_mut().expect("client just set");
-    c.send(msg)
 }
 
-fn worker(
+/// One sending thread and its connection.
+struct Worker {
     shared: Arc<Shared>,
     spool: Option<Arc<Spool>>,
-    client: SmtpClient,
+    client: Option<SmtpClient>,
     cfg: SessionConfig,
     global_timeout: u32,
-) {
-    let mut client = Some(client);
-    loop {
-        let job = {
-            let mut st = shared.state.lock();
-            loop {
-                if st.cancel {
-                    for j in st.queue.drain(..) {
-                        set_status(
-                            j.id,
-                            MailStatus::Error(Error::new(
-                                WD_E::Timeout,
-                                "the session was closed before the message could be sent",
-                            )),
-                        );
-                    }
-                    break None;
+    /// Not the session's first connection: when it cannot be opened, the worker hands
+    /// its batch back and leaves the queue to the others.
+    extra: bool,
+}
+
+impl Worker {
+    /// The next batch; empty when the worker should exit.
+    fn next_batch(&self) -> Vec<Job> {
+        let mut st = self.shared.state.lock();
+        loop {
+            if st.cancel {
+                for j in st.queue.drain(..) {
+                    set_status(
+                        j.id,
+                        MailStatus::Error(Error::new(
+                            WD_E::Timeout,
+                            "the session was closed before the message could be sent",
+                        )),
+                    );
                 }
-                if let Some(j) = st.queue.pop_front() {
-                    st.busy = true;
-                    break Some(j);
-                }
-                if st.closing {
-                    break None;
-                }
-                shared.cond.wait(&mut st);
+                return Vec::new();
             }
-        };
-        let Some(job) = job else { break };
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            send_one(&mut client, &cfg, global_timeout, &job.msg)
-        }))
-        .unwrap_or_else(|_| Err(Error::internal("panic while sending a queued message")));
-        let (status, keep) = match r {
-            Ok(d) if d.accepted > 0 => (MailStatus::Sent, false),
-            Ok(d) => (MailStatus::Error(all_refused(&d.refused)), false),
-            Err(e) => {
-                let keep = transient(&e);
-                (MailStatus::Error(e), keep)
+            if !st.queue.is_empty() {
+                return st.take(if self.spool.is_some() { 1 } else { BATCH });
             }
-        };
-        if let (Some(sp), Some(path)) = (&spool, &job.spool_file)
-            && !keep
-            && let Err(e) = sp.remove(path)
-        {
-            trace::note(PROTO, &format!("spool: {e}"));
+            if st.closing {
+                return Vec::new();
+            }
+            self.shared.cond.wait(&mut st);
         }
-        set_status(job.id, status);
-        let mut st = shared.state.lock();
-        st.busy = false;
-        shared.cond.notify_all();
     }
-    if let Some(mut c) = client.take() {
-        let _ = c.quit(Duration::from_secs(crate::limits::CLOSE_TIMEOUT_SECS));
+
+    /// Sends a batch; `None` when this extra connection cannot be opened.
+    fn send(&mut self, jobs: &[Job]) -> Option<Vec<Result<Delivery>>> {
+        if self.client.is_none() {
+            match SmtpClient::connect(&self.cfg, self.global_timeout) {
+                Ok(c) => self.client = Some(c),
+                Err(e) if self.extra => {
+                    trace::note(PROTO, &format!("extra connection not opened: {e}"));
+                    return None;
+                }
+                Err(e) => return Some(jobs.iter().map(|_| Err(e.clone())).collect()),
+            }
+        }
+        let c = self.client.as_mut().expect("client just set");
+        c.set_nudges(self.spool.is_none());
+        let msgs: Vec<&OutgoingMessage> = jobs.iter().map(|j| &j.msg).collect();
+        Some(c.send_batch(&msgs))
     }
-    drop(spool);
-    let mut st = shared.state.lock();
-    st.done = true;
-    shared.cond.notify_all();
+
+    fn run(mut self) {
+        loop {
+            let jobs = self.next_batch();
+            if jobs.is_empty() {
+                break;
+            }
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.send(&jobs)))
+                .unwrap_or_else(|_| {
+                    self.client = None;
+                    Some(
+                        jobs.iter()
+                            .map(|_| Err(Error::internal("panic while sending a queued message")))
+                            .collect(),
+                    )
+                });
+            let Some(results) = r else {
+                let mut st = self.shared.state.lock();
+                st.busy -= jobs.len();
+                for j in jobs.into_iter().rev() {
+                    st.queue.push_front(j);
+                }
+                self.shared.cond.notify_all();
+                break;
+            };
+            let n = jobs.len();
+            for (job, r) in jobs.into_iter().zip(results) {
+                let (status, keep) = outcome(r);
+                if let (Some(sp), Some(path)) = (&self.spool, &job.spool_file)
+                    && !keep
+                    && let Err(e) = sp.remove(path)
+                {
+                    trace::note(PROTO, &format!("spool: {e}"));
+                }
+                set_status(job.id, status);
+            }
+            let mut st = self.shared.state.lock();
+            st.busy -= n;
+            self.shared.cond.notify_all();
+        }
+        if let Some(mut c) = self.client.take() {
+            let _ = c.quit(Duration::from_secs(crate::limits::CLOSE_TIMEOUT_SECS));
+        }
+        let mut st = self.shared.state.lock();
+        st.done += 1;
+        self.shared.cond.notify_all();
+    }
 }
 
 impl crate::session::Outgoing for AsyncOutgoing {
@@ -302,14 +389,14 @@ impl crate::session::Outgoing for AsyncOutgoing {
         let mut st = self.shared.state.lock();
         st.closing = true;
         self.shared.cond.notify_all();
-        while !st.done {
-            if self.shared.cond.wait_until(&mut st, deadline).timed_out() && !st.done {
-                let left = st.queue.len() + usize::from(st.busy);
+        while !st.all_done() {
+            if self.shared.cond.wait_until(&mut st, deadline).timed_out() && !st.all_done() {
+                let left = st.queue.len() + st.busy;
                 st.cancel = true;
                 self.shared.cond.notify_all();
                 drop(st);
-                // The worker reports what is left and exits on its own.
-                self.worker.take();
+                // The workers report what is left and exit on their own.
+                self.workers.clear();
                 return Err(Error::new(
                     WD_E::Timeout,
                     format!(
@@ -320,7 +407,7 @@ impl crate::session::Outgoing for AsyncOutgoing {
             }
         }
         drop(st);
-        if let Some(w) = self.worker.take() {
+        for w in self.workers.drain(..) {
             let _ = w.join();
         }
         Ok(())
