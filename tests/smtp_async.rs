@@ -305,7 +305,12 @@ fn spool_survives_sigkill() {
     let counts = sink.counts();
     for i in 0..SPOOL_N {
         let id = format!("<spool-{tag}-{i}>");
-        assert_eq!(counts.get(&id), Some(&1), "{id}: {counts:?}");
+        // The message the sink was holding unanswered at the kill (the 10th) may arrive
+        // twice: the documented at-least-once window between the server's reply and the
+        // removal of its spool file. Every other message arrives exactly once.
+        let allowed: &[usize] = if i == 9 { &[1, 2] } else { &[1] };
+        let n = counts.get(&id).copied().unwrap_or(0);
+        assert!(allowed.contains(&n), "{id} arrived {n} times: {counts:?}");
     }
     assert_eq!(counts.len(), SPOOL_N);
     let left: Vec<_> = std::fs::read_dir(&dir)
