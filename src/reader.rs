@@ -12,6 +12,9 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::session::{Mailbox, MessageRef, ReadOptions};
 
+mod find;
+mod wait;
+
 /// Largest read-ahead batch of the reading loop (messages).
 pub const AHEAD_MAX: usize = 64;
 /// A batch stops before its listed sizes pass this (it holds one message at least).
@@ -178,6 +181,10 @@ pub struct Reader {
     listed_with: Option<ReadOptions>,
     position: Position,
     ahead: ReadAhead,
+    /// When the last call on the connection ended (the keep-alive counts from it).
+    last_used: std::time::Instant,
+    /// The seek of `EmailCherchePremier`, continued by `EmailChercheSuivant`.
+    seek: Option<find::SeekState>,
 }
 
 impl Reader {
@@ -188,6 +195,8 @@ impl Reader {
             listed_with: None,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
+            last_used: std::time::Instant::now(),
+            seek: None,
         }
     }
 
@@ -412,16 +421,11 @@ impl Reader {
         self.mailbox.copy_message(&r, folder)
     }
 
-    /// Writes the \Seen flag of message `id` (`EmailMiseAJour`).
+    /// Writes the \Seen flag of message `id` (and no other flag).
     pub fn set_seen(&mut self, id: &ServerId, seen: bool) -> Result<()> {
-        self.settled()?;
-        let r = self.locate(id)?;
-        self.mailbox.set_seen(&r, seen)?;
-        self.ahead.forget(&r, false);
-        if let Some(x) = self.listing.iter_mut().find(|x| **x == r) {
-            x.seen = seen;
-        }
-        Ok(())
+        let flag = vec![crate::message::flags::SEEN.to_string()];
+        let (add, remove) = if seen { (flag, vec![]) } else { (vec![], flag) };
+        self.update_flags(id, &crate::message::flags::FlagChanges { add, remove })
     }
 
     /// Selects another folder: the listing and the read-ahead are dropped, the next move

@@ -7,19 +7,29 @@
 //! free again; a declaration stays). Closing flushes and ends both connections and frees
 //! the name (a declaration stays). Each connection has its own lock, held for the whole
 //! call on it: calls on one connection serialize, reading and sending run in parallel.
+//!
+//! A wait for new mail ([`wait_for_mail`]) holds the incoming lock for as long as it
+//! waits, but gives way: a call that wants that lock counts itself in
+//! `Session::incoming_wanted` first ([`Session::lock_incoming`]), the wait sees it
+//! within [`crate::session::GIVE_WAY_CHECK`], ends cleanly (IDLE DONE) and returns "no
+//! mail", and the call goes on. Before each call on the incoming connection, a
+//! connection the server closed while idle is opened again (IMAP, [`Reader::revive`]).
+//! With `WD_PROP_KEEPALIVE` a session has a [`KeepAlive`] thread (see there).
 
 use crate::error::{Error, Result, WD_E};
+use crate::keepalive::KeepAlive;
 use crate::message::Email;
 use crate::reader::Reader;
+use crate::session::WaitUntil;
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
     SendOutcome, SessionConfig, SessionKind,
 };
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::{Duration, Instant};
 
 static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
 
@@ -82,6 +92,50 @@ struct Session {
     declared: Mutex<Option<SessionConfig>>,
     incoming: Mutex<Option<Reader>>,
     outgoing: Mutex<Option<Box<dyn Outgoing>>>,
+    /// Callers waiting for the incoming lock: a wait for new mail gives way to them.
+    incoming_wanted: AtomicUsize,
+    keepalive: Mutex<Option<KeepAlive>>,
+}
+
+impl Session {
+    /// The incoming lock, asking a wait for new mail that holds it to give way.
+    fn lock_incoming(&self) -> MutexGuard<'_, Option<Reader>> {
+        self.incoming_wanted.fetch_add(1, Ordering::SeqCst);
+        let guard = self.incoming.lock();
+        self.incoming_wanted.fetch_sub(1, Ordering::SeqCst);
+        guard
+    }
+
+    /// Starts the keep-alive of `seconds` (0: none) unless one runs already. A thread
+    /// that cannot start leaves the session without keep-alive (noted in the trace).
+    fn keep_alive(self: &Arc<Session>, seconds: u32) {
+        let mut slot = self.keepalive.lock();
+        if seconds == 0 || slot.is_some() {
+            return;
+        }
+        let idle = Duration::from_secs(u64::from(seconds));
+        let session: Weak<Session> = Arc::downgrade(self);
+        let started = KeepAlive::start(KeepAlive::look_every(seconds), move || {
+            let Some(s) = session.upgrade() else {
+                return false;
+            };
+            if let Some(mut r) = s.incoming.try_lock()
+                && let Some(r) = r.as_mut()
+            {
+                r.keep_alive(idle);
+            }
+            if let Some(mut o) = s.outgoing.try_lock()
+                && let Some(o) = o.as_mut()
+            {
+                o.keep_alive(idle);
+            }
+            true
+        });
+        match started {
+            Ok(k) => *slot = Some(k),
+            Err(e) => crate::trace::note("SESSION", &e.message),
+        }
+    }
 }
 
 static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(Default::default);
@@ -104,6 +158,8 @@ fn entry(name: &str) -> Arc<Session> {
             declared: Mutex::new(None),
             incoming: Mutex::new(None),
             outgoing: Mutex::new(None),
+            incoming_wanted: AtomicUsize::new(0),
+            keepalive: Mutex::new(None),
         })
     });
     e.clone()
@@ -113,7 +169,7 @@ fn entry(name: &str) -> Arc<Session> {
 fn forget_if_empty(e: &Arc<Session>) {
     let mut map = SESSIONS.lock();
     if e.declared.lock().is_none()
-        && e.incoming.lock().is_none()
+        && e.lock_incoming().is_none()
         && e.outgoing.lock().is_none()
         && map.get(&e.name).is_some_and(|cur| Arc::ptr_eq(cur, e))
     {
@@ -192,7 +248,7 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
     let timeout = timeout_secs();
     let e = entry(name);
     if cfg.kind.incoming() {
-        let mut slot = e.incoming.lock();
+        let mut slot = e.lock_incoming();
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
         }
@@ -204,6 +260,7 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
         }
         *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
     }
+    e.keep_alive(cfg.keepalive);
     Ok(())
 }
 
@@ -238,7 +295,7 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
     open_login(SessionKind::Pop3, login)?;
     connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
         if let Ok(e) = find(login.user) {
-            let reader = e.incoming.lock().take();
+            let reader = e.lock_incoming().take();
             if let Some(mut reader) = reader {
                 // Nothing was deleted yet: QUIT only ends the session politely.
                 let _ = reader.close();
@@ -255,7 +312,9 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
 pub fn close(name: &str) -> Result<()> {
     let e = find(name)?;
     let outgoing = e.outgoing.lock().take();
-    let incoming = e.incoming.lock().take();
+    let incoming = e.lock_incoming().take();
+    let keepalive = e.keepalive.lock().take();
+    drop(keepalive);
     if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
         forget_if_empty(&e);
         return Err(Error::new(
@@ -270,17 +329,38 @@ pub fn close(name: &str) -> Result<()> {
     sent.and(read)
 }
 
-/// Runs `f` on the reader of session `name`, its lock held for the call.
-pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
-    let e = find(name)?;
-    let mut slot = e.incoming.lock();
+/// Runs `f` on the reader of session `e` (named `name`), its lock held for the call; a
+/// connection the server closed while idle is opened again first.
+fn on_reader<T>(e: &Session, name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let mut slot = e.lock_incoming();
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
             format!("session {name:?} has no open POP3 or IMAP connection"),
         )
     })?;
-    f(reader)
+    reader.revive()?;
+    let r = f(reader);
+    reader.touch();
+    r
+}
+
+/// Runs `f` on the reader of session `name`, its lock held for the call.
+pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    on_reader(&*find(name)?, name, f)
+}
+
+/// Waits up to `seconds` for new mail on the incoming connection of session `name`
+/// (`EmailAttendMessage`): true when mail came. Gives way to any other call on that
+/// connection, returning false (see the module).
+pub fn wait_for_mail(name: &str, seconds: u32) -> Result<bool> {
+    let e = find(name)?;
+    let give_way = || e.incoming_wanted.load(Ordering::SeqCst) > 0;
+    let w = WaitUntil {
+        until: Instant::now() + Duration::from_secs(u64::from(seconds)),
+        give_way: &give_way,
+    };
+    on_reader(&e, name, |r| r.wait_for_mail(&w))
 }
 
 /// The whole message `msg`, read with headers only through session `session`.

@@ -20,7 +20,7 @@ use std::sync::Arc;
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
 
-fn read_options(options: i32) -> Result<ReadOptions> {
+pub(crate) fn read_options(options: i32) -> Result<ReadOptions> {
     let known = WD_READ_ALL | WD_READ_UNREAD | WD_READ_HEADER | WD_READ_KEEP_UNSEEN;
     if options & !known != 0 || options < 0 {
         return Err(Error::invalid_arg(format!(
@@ -52,7 +52,12 @@ fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions)
 
 /// Stores the result of a read into handle `h` (0 = the legacy structure): the message,
 /// or "no message" (`WD_EMAIL_OUT` = 1) past an end.
-fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) -> Result<i32> {
+pub(crate) fn store(
+    h: i32,
+    session: &str,
+    read: Option<ReadMessage>,
+    opts: ReadOptions,
+) -> Result<i32> {
     let read = match read {
         Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
         None => EmailObj::new(
@@ -487,6 +492,21 @@ pub unsafe extern "C" fn EmailReadMessage(
     unsafe { EmailLitMessage(session, email, number) }
 }
 
+/// A list handle holding `emails` (with their listing entries `refs`) read from session
+/// `session` with `opts`.
+pub(crate) fn new_list(
+    session: &str,
+    refs: &[MessageRef],
+    emails: Vec<Email>,
+    opts: ReadOptions,
+) -> Result<i32> {
+    let objects =
+        (emails.into_iter().zip(refs)).map(|(email, msg)| read_object(email, session, msg, opts));
+    LISTS.insert(MessageList {
+        items: insert_all(objects)?,
+    })
+}
+
 /// Stores message objects as handles: all of them, or none on failure.
 fn insert_all(objects: impl Iterator<Item = EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
@@ -522,11 +542,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
             ..read_options(options)?
         };
         let (refs, emails) = registry::with_reader(name, |r| r.fetch_all(opts))?;
-        let objects =
-            (emails.into_iter().zip(&refs)).map(|(email, msg)| read_object(email, name, msg, opts));
-        LISTS.insert(MessageList {
-            items: insert_all(objects)?,
-        })
+        new_list(name, &refs, emails, opts)
     }))
 }
 

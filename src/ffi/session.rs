@@ -10,9 +10,9 @@ pub use crate::ffi::types::{
     WD_AUTH_PLAIN, WD_AUTH_SCRAM_SHA_1, WD_AUTH_SCRAM_SHA_256, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2,
     WD_OPTION_NONE, WD_OPTION_SECURED_TLS, WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS,
     WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE, WD_PROP_CLIENT_NAME,
-    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD,
-    WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
-    WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
+    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_KEEPALIVE, WD_PROP_OPTION,
+    WD_PROP_PASSWORD, WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT,
+    WD_PROP_USER, WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
 };
 use crate::registry::{self, Login};
 use crate::session::{AuthMethod, Security, SessionConfig, SessionKind};
@@ -149,6 +149,7 @@ pub fn set_property(cfg: &mut SessionConfig, property: i32, value: &str) -> Resu
         }
         WD_PROP_SPOOL_DIR => cfg.spool_dir = opt(value),
         WD_PROP_CONNECTIONS => cfg.connections = int_value(value, "connections", 1, 16)? as u32,
+        WD_PROP_KEEPALIVE => cfg.keepalive = int_value(value, "keep-alive", 0, 86_400)? as u32,
         _ => {
             return Err(Error::invalid_arg(format!(
                 "unknown session property {property}"
@@ -175,6 +176,7 @@ pub fn get_property(cfg: &SessionConfig, property: i32) -> Result<String> {
         WD_PROP_FOLDER => cfg.folder.clone(),
         WD_PROP_SPOOL_DIR => cfg.spool_dir.clone().unwrap_or_default(),
         WD_PROP_CONNECTIONS => cfg.connections.to_string(),
+        WD_PROP_KEEPALIVE => cfg.keepalive.to_string(),
         _ => {
             return Err(Error::invalid_arg(format!(
                 "unknown session property {property}"

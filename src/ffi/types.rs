@@ -144,6 +144,10 @@ pub const WD_PROP_SPOOL_DIR: i32 = 14;
 /// Session property: connections an asynchronous SMTP session sends on, 1 (default) to
 /// 16; with more than one, messages may leave in another order than queued.
 pub const WD_PROP_CONNECTIONS: i32 = 15;
+/// Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
+/// synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
+/// session that never runs during a call or a wait.
+pub const WD_PROP_KEEPALIVE: i32 = 16;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -236,6 +240,16 @@ pub const WD_EMAIL_MAIL_ID: i32 = 21;
 pub const WD_EMAIL_REFUSED: i32 = 22;
 /// Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
 pub const WD_EMAIL_ATTACHMENT_RAW_NAME: i32 = 23;
+/// IMAP \Flagged flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_FLAGGED: i32 = 24;
+/// IMAP \Answered flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_ANSWERED: i32 = 25;
+/// IMAP \Draft flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_DRAFT: i32 = 26;
+/// IMAP \Deleted flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_DELETED: i32 = 27;
+/// Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
+pub const WD_EMAIL_KEYWORDS: i32 = 28;
 
 // ---- EmailConstruitSource options ----
 /// Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -246,3 +260,27 @@ pub const WD_BUILD_HEADER_BCC: i32 = 2;
 // ---- EmailParametre ----
 /// `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
 pub const WD_PARAM_MODE: i32 = 1;
+
+// ---- EmailCherchePremier criteria ----
+/// `EmailCherchePremier`: the text or HTML body holds the value.
+pub const WD_SEEK_BODY: i32 = 1;
+/// `EmailCherchePremier`: the Message-ID is the value (with or without angle brackets).
+pub const WD_SEEK_MESSAGE_ID: i32 = 2;
+/// `EmailCherchePremier`: the subject holds the value.
+pub const WD_SEEK_SUBJECT: i32 = 3;
+/// `EmailCherchePremier`: the sender (From, name or address) holds the value.
+pub const WD_SEEK_SENDER: i32 = 4;
+
+// ---- EmailDossierSpecial roles (RFC 6154) ----
+/// Folder role: sent messages (`\Sent`).
+pub const WD_FOLDER_SENT: i32 = 1;
+/// Folder role: drafts (`\Drafts`).
+pub const WD_FOLDER_DRAFTS: i32 = 2;
+/// Folder role: deleted messages (`\Trash`).
+pub const WD_FOLDER_TRASH: i32 = 3;
+/// Folder role: junk mail (`\Junk`).
+pub const WD_FOLDER_JUNK: i32 = 4;
+/// Folder role: archived messages (`\Archive`).
+pub const WD_FOLDER_ARCHIVE: i32 = 5;
+/// Folder role: every message (`\All`).
+pub const WD_FOLDER_ALL: i32 = 6;

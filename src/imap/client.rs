@@ -27,6 +27,14 @@ pub struct ImapClient {
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
+    /// The settings it was opened with (a connection the server closed while idle is
+    /// opened again: [`ImapClient::reopen`]).
+    pub(super) cfg: SessionConfig,
+    pub(super) global_timeout: u32,
+    /// Messages of the folder the last listing saw (highest sequence number): a wait
+    /// for new mail counts what came after them.
+    pub(super) listed: u32,
+    pub(super) timing: super::idle::WaitTiming,
 }
 
 /// The outcome of one tagged command.
@@ -72,6 +80,10 @@ impl ImapClient {
             closed: false,
             select_behind_sign_in: None,
             pipelined_select: None,
+            cfg: cfg.clone(),
+            global_timeout,
+            listed: 0,
+            timing: Default::default(),
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -222,15 +234,19 @@ impl ImapClient {
     }
 
     /// Writes one command (not flushed unless a literal needs the server's "+"), and
-    /// returns its tag. Literals use LITERAL+ when offered.
+    /// returns its tag. Literals use LITERAL+ when offered. Parts are separated by a
+    /// space, except a text part starting with `)`, which closes a list right after the
+    /// part before it (a literal in a parenthesised search key).
     pub(super) fn send(&mut self, parts: &[Part]) -> Result<String> {
         let tag = self.next_tag();
         let plus = self.has("LITERAL+");
         let mut line = tag.clone();
         let mut shown = tag.clone();
         for p in parts {
-            line.push(' ');
-            shown.push(' ');
+            if !matches!(p, Part::Text(t) if t.starts_with(')')) {
+                line.push(' ');
+                shown.push(' ');
+            }
             match p {
                 Part::Text(t) => {
                     line.push_str(t);

@@ -142,6 +142,13 @@ pub enum Untagged {
         data: FetchData,
     },
     Search(Vec<u32>),
+    /// `* ESEARCH (TAG "A0005") UID ALL 1:3,5` (RFC 4731): the numbers (UIDs when `uid`)
+    /// of its ALL item, in the order given; other return items are not used.
+    ESearch {
+        tag: Option<String>,
+        uid: bool,
+        all: Vec<u32>,
+    },
     List {
         flags: Vec<String>,
         delimiter: Option<String>,
@@ -546,6 +553,7 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
             }
             Ok(Untagged::Search(v))
         }
+        b"ESEARCH" => esearch(c),
         b"LIST" | b"LSUB" => {
             c.expect_space()?;
             let flags = match c.value(0)? {
@@ -573,6 +581,66 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
             c.rest_of_line().trim()
         ))),
     }
+}
+
+/// Most numbers an ESEARCH `ALL` set may stand for (a set is expanded into a list).
+pub const MAX_SEARCH_RESULTS: usize = 5_000_000;
+
+/// A sequence set of a response (`1:3,5,9:7`), expanded in the order given; at most
+/// [`MAX_SEARCH_RESULTS`] numbers.
+pub fn sequence_set(text: &str) -> Result<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let (a, b) = part.split_once(':').unwrap_or((part, part));
+        let a = parse_u32(a.as_bytes(), "sequence set")?;
+        let b = parse_u32(b.as_bytes(), "sequence set")?;
+        let (lo, hi) = (a.min(b), a.max(b));
+        if out.len() + (hi - lo) as usize >= MAX_SEARCH_RESULTS {
+            return Err(bad(format!(
+                "search result of more than {MAX_SEARCH_RESULTS} messages"
+            )));
+        }
+        out.extend(lo..=hi);
+    }
+    Ok(out)
+}
+
+/// `ESEARCH [(TAG "t")] [UID] *(name SP value)` after the word.
+fn esearch(c: &mut Cursor) -> Result<Untagged> {
+    let mut tag = None;
+    let mut uid = false;
+    let mut all = Vec::new();
+    c.skip_spaces();
+    if c.peek() == Some(b'(')
+        && let Value::List(items) = c.value(0)?
+    {
+        let mut it = items.iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            if k.text().is_some_and(|k| k.eq_ignore_ascii_case("TAG")) {
+                tag = v.text();
+            }
+        }
+    }
+    loop {
+        c.skip_spaces();
+        if c.at_line_end() {
+            break;
+        }
+        let name = c.atom()?.to_ascii_uppercase();
+        if name == "UID" {
+            uid = true;
+            continue;
+        }
+        c.expect_space()?;
+        let value = c.value(0)?;
+        if name == "ALL" {
+            let set = value
+                .text()
+                .ok_or_else(|| bad("ESEARCH ALL is not a set"))?;
+            all = sequence_set(&set)?;
+        }
+    }
+    Ok(Untagged::ESearch { tag, uid, all })
 }
 
 /// Parses one framed response (as found by [`frame`]; trailing bytes are ignored).
@@ -788,6 +856,53 @@ mod tests {
         assert_eq!(r[3], Response::Untagged(Untagged::Search(vec![1, 5, 9])));
         assert_eq!(r[4], Response::Untagged(Untagged::Search(vec![])));
         assert_eq!(r[5], Response::Untagged(Untagged::Search(vec![2])));
+    }
+
+    #[test]
+    fn esearch_items() {
+        let r = both(
+            "* ESEARCH (TAG \"A0005\") UID ALL 4:6,2,9 COUNT 5\n* ESEARCH (TAG \"A7\") UID\n* ESEARCH MIN 3 ALL 3\n* esearch (tag \"x\") uid count 0 max 9 all 1:2\n",
+        );
+        assert_eq!(
+            r[0],
+            Response::Untagged(Untagged::ESearch {
+                tag: Some("A0005".into()),
+                uid: true,
+                all: vec![4, 5, 6, 2, 9]
+            })
+        );
+        assert_eq!(
+            r[1],
+            Response::Untagged(Untagged::ESearch {
+                tag: Some("A7".into()),
+                uid: true,
+                all: vec![]
+            })
+        );
+        assert_eq!(
+            r[2],
+            Response::Untagged(Untagged::ESearch {
+                tag: None,
+                uid: false,
+                all: vec![3]
+            })
+        );
+        assert!(
+            matches!(&r[3], Response::Untagged(Untagged::ESearch { all, uid: true, .. }) if *all == [1, 2])
+        );
+        assert_eq!(sequence_set("7:5").unwrap(), [5, 6, 7]);
+        for bad in [
+            &b"* ESEARCH ALL\r\n"[..],
+            b"* ESEARCH ALL 1:x\r\n",
+            b"* ESEARCH ALL 1:4294967295\r\n",
+            b"* ESEARCH UID ALL *\r\n",
+        ] {
+            assert!(
+                parse_one(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]

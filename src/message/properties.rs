@@ -153,7 +153,7 @@ macro_rules! table {
 }
 
 /// Every message property, in the order of their values.
-pub static PROPERTIES: [Property; 23] = table! {
+pub static PROPERTIES: [Property; 28] = table! {
     1 SENDER: rw text(sender, Line), Parsed, "Expediteur", "sender", "Sender address";
     2 RECIPIENT: rw list(to), Parsed, "Destinataire", "to", "To recipients";
     3 CC: rw list(cc), Parsed, "Cc", "cc", "Cc recipients";
@@ -188,6 +188,16 @@ pub static PROPERTIES: [Property; 23] = table! {
     23 ATTACHMENT_RAW_NAME: ro attachment(raw_name()), Body, "", "",
         "attachment file names as the message carries them (decoded, before \
          `WD_EMAIL_ATTACHMENT_NAME` made them safe; \"\" for a part sent without a name)";
+    24 FLAGGED: rw flag(flagged), Listing, "", "flagged",
+        "IMAP \\Flagged flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    25 ANSWERED: rw flag(answered), Listing, "", "answered",
+        "IMAP \\Answered flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    26 DRAFT: rw flag(draft), Listing, "", "draft",
+        "IMAP \\Draft flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    27 DELETED: rw flag(deleted), Listing, "", "deleted",
+        "IMAP \\Deleted flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    28 KEYWORDS: rw list(keywords), Listing, "", "keywords",
+        "IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`";
 };
 
 /// The property of value `id`.
@@ -562,14 +572,14 @@ mod tests {
     #[test]
     fn lookups_name_what_is_accepted() {
         assert_eq!(err(find(0)), "unknown message property 0");
-        assert_eq!(err(find(24)), "unknown message property 24");
+        assert_eq!(err(find(29)), "unknown message property 29");
         assert!(appendable(3).is_ok());
         for id in [0, 1, 13, 22, 23] {
             assert_eq!(
                 err(appendable(id)),
                 format!(
-                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC and WD_EMAIL_BCC, \
-                     not on property {id}"
+                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC, WD_EMAIL_BCC and \
+                     WD_EMAIL_KEYWORDS, not on property {id}"
                 )
             );
         }

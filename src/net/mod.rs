@@ -293,6 +293,53 @@ impl Connection {
         Ok(())
     }
 
+    /// Waits at most `wait` for data from the server without taking its absence for an
+    /// error (a wait for new mail): `Ok(true)` once bytes are buffered, `Ok(false)` when
+    /// none came in time (a partial TLS record stays pending for the next call). The end
+    /// of the stream is [`WD_E::ConnectionLost`]. The connection's timeout is restored.
+    pub fn poll_data(&mut self, wait: Duration) -> Result<bool> {
+        if self.rend > self.rpos {
+            return Ok(true);
+        }
+        if !self.wbuf.is_empty() {
+            self.flush()?;
+        }
+        let Some(tcp) = self.stream.tcp() else {
+            return Err(Error::new(WD_E::ConnectionLost, "connection is closed"));
+        };
+        tcp.set_read_timeout(Some(wait.max(Duration::from_millis(1))))
+            .map_err(|e| lost("cannot set timeout", &e))?;
+        let r = self.fill();
+        if let Some(tcp) = self.stream.tcp() {
+            tcp.set_read_timeout(opt_timeout(self.timeout))
+                .map_err(|e| lost("cannot set timeout", &e))?;
+        }
+        match r {
+            Ok(0) => Err(Self::eof_error()),
+            Ok(_) => Ok(true),
+            Err(e) if e.code == WD_E::Timeout => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// True when a read would not block: bytes are buffered or wait in the socket, or the
+    /// server closed its side (checked without blocking, for an idle connection).
+    pub fn readable_now(&self) -> bool {
+        if self.rend > self.rpos {
+            return true;
+        }
+        let Some(tcp) = self.stream.tcp() else {
+            return true;
+        };
+        if tcp.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut b = [0u8; 1];
+        let r = tcp.peek(&mut b);
+        let _ = tcp.set_nonblocking(false);
+        !matches!(r, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+
     /// Number of received bytes buffered and not yet consumed.
     pub fn buffered(&self) -> usize {
         self.rend - self.rpos

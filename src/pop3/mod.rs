@@ -12,6 +12,7 @@
 
 pub mod dot;
 pub mod response;
+mod wait;
 
 use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
@@ -41,6 +42,11 @@ pub struct Pop3Client {
     /// Messages marked with DELE in this session (gone at QUIT).
     deleted: BTreeSet<u32>,
     closed: bool,
+    /// The settings it was opened with: a wait for new mail opens fresh connections.
+    cfg: SessionConfig,
+    global_timeout: u32,
+    /// How often a wait for new mail looks (tests shorten it).
+    poll_every: Duration,
 }
 
 impl std::fmt::Debug for Pop3Client {
@@ -91,6 +97,9 @@ impl Pop3Client {
             greeting: String::new(),
             deleted: BTreeSet::new(),
             closed: false,
+            cfg: cfg.clone(),
+            global_timeout,
+            poll_every: wait::POLL_EVERY,
         };
         let (st, line) = c.reply()?;
         match st {
@@ -455,6 +464,14 @@ impl Mailbox for Pop3Client {
             }
         }
         Ok(out)
+    }
+
+    fn wait_new_mail(&mut self, w: &crate::session::WaitUntil) -> Result<crate::session::Waited> {
+        self.wait(w)
+    }
+
+    fn keep_alive(&mut self) -> Result<()> {
+        self.noop()
     }
 
     /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).

@@ -1,0 +1,207 @@
+//! Waiting for new mail on an IMAP connection (`EmailAttendMessage`): IDLE (RFC 2177)
+//! when the server offers it, NOOP polling otherwise; and the keep-alive NOOP.
+//!
+//! New mail is an EXISTS that raises the message count: over the messages the last
+//! listing saw ([`ImapClient::listed`]) at once, or during the wait. An IDLE ends with
+//! DONE when mail came, the time is up, another caller wants the connection
+//! ([`WaitUntil::give_way`], checked every [`GIVE_WAY_CHECK`]) or it is time to send it
+//! again ([`WaitTiming::idle_reissue`], before the 30 minutes after which a server may
+//! drop an idling client). A connection the server closes during the wait (a restart)
+//! is opened again once ([`ImapClient::reopen`]) and the wait goes on.
+
+use super::client::{ImapClient, PROTO, reply_text};
+use super::command::Part;
+use super::response::{Response, Status, Untagged};
+use crate::error::{Error, Result, WD_E};
+use crate::session::{GIVE_WAY_CHECK, WaitUntil, Waited};
+use crate::trace;
+use std::time::{Duration, Instant};
+
+/// The pace of a wait for new mail (tests shorten it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitTiming {
+    /// An IDLE is ended with DONE and sent again after this long (RFC 2177 advises at
+    /// least every 29 minutes).
+    pub idle_reissue: Duration,
+    /// Without IDLE: one NOOP this often.
+    pub noop_poll: Duration,
+}
+
+impl Default for WaitTiming {
+    fn default() -> Self {
+        WaitTiming {
+            idle_reissue: Duration::from_secs(28 * 60),
+            noop_poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// True when the untagged data `data`, read after the message count was `count`, holds
+/// an EXISTS that raised it (expunges followed on the way).
+fn arrivals(mut count: u32, data: &[Untagged]) -> bool {
+    let mut arrived = false;
+    for u in data {
+        match u {
+            Untagged::Exists(n) => {
+                arrived |= *n > count;
+                count = *n;
+            }
+            Untagged::Expunge(_) => count = count.saturating_sub(1),
+            _ => {}
+        }
+    }
+    arrived
+}
+
+impl ImapClient {
+    /// Changes the pace of [`ImapClient::wait`] (tests).
+    pub fn set_wait_timing(&mut self, timing: WaitTiming) {
+        self.timing = timing;
+    }
+
+    /// Takes in one untagged response; true when it announced new mail.
+    fn take_untagged(&mut self, u: Untagged) -> Result<bool> {
+        let before = self.exists;
+        self.handle_untagged(&u)?;
+        Ok(arrivals(before, std::slice::from_ref(&u)))
+    }
+
+    /// Waits for new mail until `w` says the wait is over (see the module).
+    pub(super) fn wait(&mut self, w: &WaitUntil) -> Result<Waited> {
+        let known = self.listed.min(self.exists);
+        let mail = Waited::NewMail { known };
+        if self.exists > known {
+            return Ok(mail);
+        }
+        let mut reopened = false;
+        loop {
+            let round = if self.has("IDLE") && Instant::now() < w.until {
+                self.idle_round(w)
+            } else {
+                self.noop_round(w)
+            };
+            match round {
+                Ok(Some(Waited::NewMail { .. })) => return Ok(mail),
+                Ok(Some(end)) => return Ok(end),
+                Ok(None) => {}
+                Err(e) if e.code == WD_E::ConnectionLost && !reopened => {
+                    trace::note(PROTO, &format!("during the wait: {}", e.message));
+                    reopened = true;
+                    self.reopen()?;
+                    if self.exists > known {
+                        return Ok(mail);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One IDLE command: `Some` when the wait is over, `None` when it is time to send it
+    /// again (or the server ended it).
+    fn idle_round(&mut self, w: &WaitUntil) -> Result<Option<Waited>> {
+        let tag = self.send(&[Part::Text("IDLE".into())])?;
+        let mut arrived = false;
+        loop {
+            match self.read_response()? {
+                Response::Continue(_) => break,
+                Response::Untagged(u) => arrived |= self.take_untagged(u)?,
+                Response::Tagged {
+                    tag: t,
+                    status,
+                    code,
+                    text,
+                } if t == tag => {
+                    return Err(Error::protocol("IDLE", reply_text(status, &code, &text)));
+                }
+                Response::Tagged { .. } => {}
+            }
+        }
+        let reissue = Instant::now() + self.timing.idle_reissue;
+        let mut ended_by_server = false;
+        let end = loop {
+            if arrived {
+                break None;
+            }
+            if let Some(end) = w.over() {
+                break Some(end);
+            }
+            let left = reissue.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break None;
+            }
+            if !self.conn.poll_data(w.slice(GIVE_WAY_CHECK.min(left)))? {
+                continue;
+            }
+            match self.read_response()? {
+                Response::Untagged(u) => arrived |= self.take_untagged(u)?,
+                Response::Tagged {
+                    tag: t,
+                    status,
+                    code,
+                    text,
+                } if t == tag => {
+                    if status != Status::Ok {
+                        return Err(Error::protocol("IDLE", reply_text(status, &code, &text)));
+                    }
+                    ended_by_server = true;
+                    break None;
+                }
+                _ => {}
+            }
+        };
+        if !ended_by_server {
+            self.write_line("DONE", "DONE")?;
+            let before = self.exists;
+            let (data, mut done) = self.wait_all(&[(tag, "IDLE")])?;
+            arrived |= arrivals(before, &data);
+            done.pop()
+                .unwrap_or_else(|| Err(Error::internal("no result")))?;
+        }
+        Ok(if arrived {
+            Some(Waited::NewMail { known: 0 })
+        } else {
+            end
+        })
+    }
+
+    /// NOOP polling (no IDLE): one NOOP, then a pause; `Some` when the wait is over.
+    fn noop_round(&mut self, w: &WaitUntil) -> Result<Option<Waited>> {
+        let before = self.exists;
+        let data = self.run_text("NOOP", "NOOP".into())?;
+        if arrivals(before, &data) {
+            return Ok(Some(Waited::NewMail { known: 0 }));
+        }
+        Ok(w.pause(self.timing.noop_poll))
+    }
+
+    /// NOOP on an idle connection (`WD_PROP_KEEPALIVE`). A failure leaves the connection
+    /// closed, to be opened again by the next call ([`ImapClient::revive`]).
+    pub(super) fn noop(&mut self) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.run_text("NOOP", "NOOP".into())
+            .map(|_| ())
+            .inspect_err(|_| {
+                self.closed = true;
+                self.conn.close();
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrivals_follow_expunges() {
+        use Untagged::{Exists, Expunge};
+        assert!(!arrivals(3, &[]));
+        assert!(!arrivals(3, &[Exists(3)]));
+        assert!(arrivals(3, &[Exists(4)]));
+        assert!(!arrivals(3, &[Expunge(1), Exists(2)]));
+        assert!(arrivals(3, &[Expunge(1), Exists(3)]));
+        assert!(arrivals(3, &[Exists(2), Exists(3)]));
+    }
+}

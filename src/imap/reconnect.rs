@@ -1,0 +1,62 @@
+//! An IMAP connection the server closed while it was idle (a restart, an idle timeout)
+//! is opened again before the next call, transparently: same settings, the folder that
+//! was selected selected again. This is the only place the IMAP client reconnects on its
+//! own; it never replays a command that was sent (a connection that fails in the middle
+//! of a command is reported to the caller).
+
+use super::client::{ImapClient, PROTO};
+use super::response::Response;
+use crate::error::Result;
+use crate::trace;
+use std::time::Duration;
+
+impl ImapClient {
+    /// True when the server closed the connection while it was idle (BYE or end of
+    /// stream); what it sent meanwhile (EXISTS, flag updates) is taken in. Checked
+    /// without blocking when nothing arrived.
+    fn closed_while_idle(&mut self) -> bool {
+        while !self.closed && self.conn.readable_now() {
+            match self.conn.poll_data(Duration::from_millis(1)) {
+                Ok(true) => match self.read_response() {
+                    Ok(Response::Untagged(u)) => {
+                        if self.handle_untagged(&u).is_err() {
+                            return true;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => return true,
+                },
+                // A TLS record not complete yet: the connection lives.
+                Ok(false) => break,
+                Err(_) => return true,
+            }
+        }
+        self.closed
+    }
+
+    /// Opens the connection again with the settings it was opened with, selecting the
+    /// folder selected now; the pace of the waits is kept.
+    pub(super) fn reopen(&mut self) -> Result<()> {
+        trace::note(PROTO, "the server closed the connection: opening it again");
+        let mut cfg = self.cfg.clone();
+        if !self.folder.is_empty() {
+            cfg.folder = self.folder.clone();
+        }
+        let mut fresh = ImapClient::open(&cfg, self.global_timeout)?;
+        fresh.cfg = self.cfg.clone();
+        fresh.timing = self.timing;
+        self.closed = true;
+        self.conn.close();
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Before a call: opens the connection again when the server closed it while it was
+    /// idle; nothing otherwise.
+    pub(super) fn revive(&mut self) -> Result<()> {
+        if self.closed_while_idle() {
+            self.reopen()?;
+        }
+        Ok(())
+    }
+}
