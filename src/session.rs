@@ -518,8 +518,8 @@ pub trait Mailbox: Send {
         Ok(())
     }
     /// Before a call: reopens a connection the server closed while it was idle (IMAP,
-    /// the folder selected again). Default (POP3): nothing, the call itself reports
-    /// `WD_E_CONNECTION_LOST` (a POP3 session cannot resume: its deletions are gone).
+    /// the folder selected again), or reports it with `WD_E_CONNECTION_LOST` (POP3: a
+    /// session cannot resume, its deletions are gone). Default: nothing.
     fn revive(&mut self) -> Result<()> {
         Ok(())
     }

@@ -7,7 +7,8 @@
 //! ([`WaitUntil::give_way`], checked every [`GIVE_WAY_CHECK`]) or it is time to send it
 //! again ([`WaitTiming::idle_reissue`], before the 30 minutes after which a server may
 //! drop an idling client). A connection the server closes during the wait (a restart)
-//! is opened again once ([`ImapClient::reopen`]) and the wait goes on.
+//! is opened again ([`ImapClient::reopen`], tried every second while the server cannot
+//! be reached, within the wait) and the wait goes on; once per wait.
 
 use super::client::{ImapClient, PROTO, reply_text};
 use super::command::Part;
@@ -87,12 +88,28 @@ impl ImapClient {
                 Err(e) if e.code == WD_E::ConnectionLost && !reopened => {
                     trace::note(PROTO, &format!("during the wait: {}", e.message));
                     reopened = true;
-                    self.reopen()?;
+                    self.reopen_within(w)?;
                     if self.exists > known {
                         return Ok(mail);
                     }
                 }
                 Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Opens the connection again during a wait, trying every second while the server
+    /// cannot be reached (a restart takes a moment) until the wait is over; then the
+    /// last error.
+    fn reopen_within(&mut self, w: &WaitUntil) -> Result<()> {
+        loop {
+            match self.reopen() {
+                Err(e) if matches!(e.code, WD_E::Connect | WD_E::ConnectionLost) => {
+                    if w.pause(Duration::from_secs(1)).is_some() {
+                        return Err(e);
+                    }
+                }
+                r => return r,
             }
         }
     }

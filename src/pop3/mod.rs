@@ -474,6 +474,10 @@ impl Mailbox for Pop3Client {
         self.noop()
     }
 
+    fn revive(&mut self) -> Result<()> {
+        self.check_idle()
+    }
+
     /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {
         self.simple(&format!("DELE {}", msg.number))?;

@@ -8,9 +8,14 @@
 //! deleted are marked again there (found by their UIDL), the old connection is dropped
 //! without QUIT (so nothing is deleted twice, and the deletions still happen at
 //! `EmailFermeSession` only), and the reader takes a new listing from the fresh session.
+//!
+//! A POP3 connection the server closed while it was idle cannot be resumed (its
+//! deletion marks are gone with it): the next call reports `WD_E_CONNECTION_LOST`
+//! ([`Pop3Client::check_idle`]), and so does every call after it until the session is
+//! closed and opened again.
 
-use super::{MAX_LISTING, Pop3Client, response};
-use crate::error::Result;
+use super::{MAX_LISTING, PROTO, Pop3Client, response};
+use crate::error::{Error, Result, WD_E};
 use crate::session::{Mailbox, MessageRef, WaitUntil, Waited};
 use crate::trace;
 use std::collections::HashMap;
@@ -32,6 +37,28 @@ impl Pop3Client {
             Ok(body) => response::parse_uidl(&body)?.into_iter().collect(),
             Err(_) => HashMap::new(),
         })
+    }
+
+    /// Before a call: `WD_E_CONNECTION_LOST` when the server closed the connection (or
+    /// sent anything: a POP3 server speaks only when asked, so that is its farewell)
+    /// while it was idle.
+    pub(super) fn check_idle(&mut self) -> Result<()> {
+        if self.closed || !self.conn.readable_now() {
+            return Ok(());
+        }
+        let said = match self.conn.poll_data(Duration::from_millis(1)) {
+            Ok(true) => self.conn.read_line_lossy().unwrap_or_default(),
+            _ => String::new(),
+        };
+        if !said.is_empty() {
+            trace::server(PROTO, &said);
+        }
+        Err(Error::new(
+            WD_E::ConnectionLost,
+            "the server closed the POP3 connection while it was idle (the deletions of the \
+             session are not done): close the session and open it again",
+        )
+        .with_system(said))
     }
 
     /// Waits for new mail (see the module).
@@ -69,7 +96,7 @@ impl Pop3Client {
                 }
             }
         }
-        trace::note("POP3", "new mail: the session moves to a new connection");
+        trace::note(PROTO, "new mail: the session moves to a new connection");
         fresh.poll_every = self.poll_every;
         let mut old = std::mem::replace(self, fresh);
         if old.deleted.is_empty() {
