@@ -11,9 +11,22 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use support::bench::{self, port, var};
-use wd300com::ffi::message::{EmailCree, EmailLibere, EmailModifiePropriete, EmailPropriete};
+use support::clients::{SMTPLIB_SEND, python, python_finish, python_start};
+use wd300com::ffi::mailbox::{
+    EmailChangeDossier, EmailDossierSpecial, EmailListeDossierRole, EmailMiseAJour,
+};
+use wd300com::ffi::message::{
+    EmailAjoute, EmailCree, EmailLibere, EmailModifiePropriete, EmailPropriete,
+};
+use wd300com::ffi::read::{
+    EmailListeElement, EmailListeNb, EmailLitMessage, EmailLitPremier, EmailLitSuivant,
+};
+use wd300com::ffi::search::{
+    EmailAttendMessage, EmailCherchePremier, EmailChercheSuivant, EmailRecherche,
+};
 use wd300com::ffi::types::*;
 use wd300com::imap::ImapClient;
+use wd300com::reader::{ServerId, Step};
 use wd300com::registry;
 use wd300com::search::Criteria;
 use wd300com::session::{Mailbox, ReadOptions, SessionConfig, SessionKind};
@@ -25,11 +38,8 @@ fn servers() -> bool {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique(label: &str) -> String {
-    format!(
-        "t-{}-{}-{label}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("t-{}-{n}-{label}", std::process::id())
 }
 
 /// Alice's INBOX receives mail from Postfix in the wait test: one test at a time.
@@ -78,35 +88,6 @@ fn set(m: WdEmail, p: i32, i: i32, v: Option<&str>) {
     assert_eq!(ok, 1, "{}", last_error());
 }
 
-/// Runs Python with `script`, the bench variables and `env`; returns its stdout.
-fn python(script: &str, env: &[(&str, &str)], stdin: &str) -> String {
-    use std::io::Write;
-    let mut cmd = std::process::Command::new("python3");
-    cmd.arg("-c").arg(script);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 const PY_LOGIN: &str = r#"
 import imaplib, json, os, sys
 m = imaplib.IMAP4(os.environ['WD_TEST_HOST'], int(os.environ['WD_TEST_IMAP_PORT']))
@@ -143,8 +124,6 @@ fn a_message_delivered_during_the_wait_wakes_it() {
     if !servers() {
         return;
     }
-    use wd300com::ffi::read::{EmailLitPremier, EmailLitSuivant};
-    use wd300com::ffi::search::EmailAttendMessage;
     let _inbox = INBOX.lock();
     let name = unique("wait");
     registry::open(&name, &alice()).unwrap();
@@ -174,20 +153,8 @@ fn a_message_delivered_during_the_wait_wakes_it() {
         let dir = dir.clone();
         move || {
             std::thread::sleep(Duration::from_millis(800));
-            let mut smtp = std::process::Command::new("python3")
-                .arg("-c")
-                .arg(
-                    r#"
-import os, smtplib
-s = smtplib.SMTP(os.environ['WD_TEST_HOST'], int(os.environ['WD_TEST_SMTP_PORT']))
-s.sendmail('bob@wd.test', [os.environ['WD_TEST_USER1']],
-           ('Subject: %s\r\nFrom: bob@wd.test\r\n\r\nwake up\r\n' % os.environ['S']).encode())
-s.quit()
-"#,
-                )
-                .env("S", &subject)
-                .spawn()
-                .expect("python3");
+            let to = var("WD_TEST_USER1");
+            let smtp = python_start(SMTPLIB_SEND, &[("TO", &to), ("S", &subject)]);
             // When the file shows in the Maildir (delivered by Postfix through the LDA).
             let start = Instant::now();
             let file = loop {
@@ -197,7 +164,7 @@ s.quit()
                 assert!(start.elapsed() < Duration::from_secs(30), "not delivered");
                 std::thread::sleep(Duration::from_millis(1));
             };
-            assert!(smtp.wait().unwrap().success());
+            python_finish(smtp, "");
             file
         }
     });
@@ -230,10 +197,9 @@ s.quit()
 /// the new message.
 #[test]
 fn pop3_wait_moves_to_a_fresh_session_and_keeps_deletions() {
-    if !servers() {
+    let Some(bench) = bench::Bench::load("POP3 wait test") else {
         return;
-    }
-    use wd300com::reader::{ServerId, Step};
+    };
     let user = var("WD_TEST_USER2");
     let dir = maildir(&user);
     let tag = unique("pop3wait");
@@ -250,8 +216,8 @@ fn pop3_wait_moves_to_a_fresh_session_and_keeps_deletions() {
         std::fs::rename(&tmp, dir.join("new").join(&file)).unwrap();
     };
     let mut cfg = SessionConfig::new(SessionKind::Pop3);
-    cfg.host = var("WD_TEST_HOST");
-    cfg.port = port("WD_TEST_POP3_PORT");
+    cfg.host = bench.host;
+    cfg.port = bench.pop3;
     cfg.user = user.clone();
     cfg.password = Some(var("WD_TEST_PASS2"));
     cfg.timeout = Some(30);
@@ -499,9 +465,6 @@ fn searches_agree_with_imaplib_on_200_messages() {
     cl.close().unwrap();
 
     // Through the C API: a list of the matches, headers only, bodies on access.
-    use wd300com::ffi::mailbox::EmailChangeDossier;
-    use wd300com::ffi::read::{EmailListeElement, EmailListeNb};
-    use wd300com::ffi::search::EmailRecherche;
     let name = unique("search-c");
     registry::open(&name, &alice()).unwrap();
     let n = c(&name);
@@ -538,7 +501,6 @@ fn seek_reads_each_match_in_turn() {
     if !servers() {
         return;
     }
-    use wd300com::ffi::search::{EmailCherchePremier, EmailChercheSuivant};
     let f = unique("seek");
     let msgs = [
         ("Réunion budget", "zoe@wd.test", "Le café est servi."),
@@ -635,7 +597,6 @@ fn folder_roles_match_dovecots_special_use() {
     if !servers() {
         return;
     }
-    use wd300com::ffi::mailbox::{EmailDossierSpecial, EmailListeDossierRole};
     let configured = dovecot_special_use();
     let name = unique("roles");
     registry::open(&name, &alice()).unwrap();
@@ -726,9 +687,6 @@ fn flags_round_trip_with_imaplib() {
     if !servers() {
         return;
     }
-    use wd300com::ffi::mailbox::EmailMiseAJour;
-    use wd300com::ffi::message::EmailAjoute;
-    use wd300com::ffi::read::EmailLitMessage;
     let f = unique("flags");
     let mut cfg = alice();
     let mut cl = ImapClient::open(&cfg, 30).unwrap();

@@ -44,29 +44,6 @@ fn restart_servers() {
     );
 }
 
-fn deliver(to: &str, subject: &str) {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
-import os, smtplib
-s = smtplib.SMTP(os.environ['WD_TEST_HOST'], int(os.environ['WD_TEST_SMTP_PORT']))
-s.sendmail('bob@wd.test', [os.environ['TO']],
-           ('Subject: %s\r\nFrom: bob@wd.test\r\n\r\nhello\r\n' % os.environ['S']).encode())
-s.quit()
-"#,
-        )
-        .env("TO", to)
-        .env("S", subject)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn sessions_survive_a_dovecot_restart() {
     if !bench::available("Dovecot restart test") {
@@ -109,7 +86,7 @@ fn sessions_survive_a_dovecot_restart() {
     let t = Instant::now();
     restart_servers();
     println!("servers restarted in {} ms", t.elapsed().as_millis());
-    deliver(&var("WD_TEST_USER3"), &subject);
+    support::clients::smtp_send(&var("WD_TEST_USER3"), &subject);
     let (woke, took) = waiter.join().unwrap();
     assert!(woke.unwrap_or_else(|e| panic!("the wait failed: {e:?}")));
     println!(

@@ -132,11 +132,11 @@ pub unsafe extern "C" fn EmailCherchePremier(
     value: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailCherchePremier", 0, {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        // SAFETY: caller contract.
-        let value = unsafe { args::cstr(value, "value") }?;
-        let seek = Seek::new(seek_field(criterion)?, value)?;
+        let field = seek_field(criterion)?;
+        // SAFETY: caller contract (both strings).
+        let (name, value) =
+            unsafe { (args::cstr(session, "session")?, args::cstr(value, "value")?) };
+        let seek = Seek::new(field, value)?;
         resolve_raw(email.0)?;
         let found = registry::with_reader(name, |r| r.seek_first(seek))?;
         seek_result(email.0, name, found)

@@ -37,6 +37,16 @@ impl Default for WaitTiming {
     }
 }
 
+/// What one response read during an IDLE says.
+enum Heard {
+    /// The continuation request: the server idles.
+    Ready,
+    /// Untagged data; `arrived` when it announced new mail.
+    Data { arrived: bool },
+    /// The IDLE completed (the server ended it).
+    Ended,
+}
+
 /// True when the untagged data `data`, read after the message count was `count`, holds
 /// an EXISTS that raised it (expunges followed on the way).
 fn arrivals(mut count: u32, data: &[Untagged]) -> bool {
@@ -114,24 +124,37 @@ impl ImapClient {
         }
     }
 
+    /// Reads one response during IDLE command `tag`. Its completion with NO or BAD is the
+    /// server's refusal.
+    fn hear(&mut self, tag: &str) -> Result<Heard> {
+        Ok(match self.read_response()? {
+            Response::Continue(_) => Heard::Ready,
+            Response::Untagged(u) => Heard::Data {
+                arrived: self.take_untagged(u)?,
+            },
+            Response::Tagged {
+                tag: t,
+                status,
+                code,
+                text,
+            } if t == tag => match status {
+                Status::Ok => Heard::Ended,
+                _ => return Err(Error::protocol("IDLE", reply_text(status, &code, &text))),
+            },
+            Response::Tagged { .. } => Heard::Data { arrived: false },
+        })
+    }
+
     /// One IDLE command: `Some` when the wait is over, `None` when it is time to send it
     /// again (or the server ended it).
     fn idle_round(&mut self, w: &WaitUntil) -> Result<Option<Waited>> {
         let tag = self.send(&[Part::Text("IDLE".into())])?;
         let mut arrived = false;
         loop {
-            match self.read_response()? {
-                Response::Continue(_) => break,
-                Response::Untagged(u) => arrived |= self.take_untagged(u)?,
-                Response::Tagged {
-                    tag: t,
-                    status,
-                    code,
-                    text,
-                } if t == tag => {
-                    return Err(Error::protocol("IDLE", reply_text(status, &code, &text)));
-                }
-                Response::Tagged { .. } => {}
+            match self.hear(&tag)? {
+                Heard::Ready => break,
+                Heard::Data { arrived: a } => arrived |= a,
+                Heard::Ended => return Err(Error::protocol("IDLE", "ended before it began")),
             }
         }
         let reissue = Instant::now() + self.timing.idle_reissue;
@@ -147,24 +170,15 @@ impl ImapClient {
             if left.is_zero() {
                 break None;
             }
-            if !self.conn.poll_data(w.slice(GIVE_WAY_CHECK.min(left)))? {
-                continue;
-            }
-            match self.read_response()? {
-                Response::Untagged(u) => arrived |= self.take_untagged(u)?,
-                Response::Tagged {
-                    tag: t,
-                    status,
-                    code,
-                    text,
-                } if t == tag => {
-                    if status != Status::Ok {
-                        return Err(Error::protocol("IDLE", reply_text(status, &code, &text)));
+            if self.conn.poll_data(w.slice(GIVE_WAY_CHECK.min(left)))? {
+                match self.hear(&tag)? {
+                    Heard::Data { arrived: a } => arrived |= a,
+                    Heard::Ended => {
+                        ended_by_server = true;
+                        break None;
                     }
-                    ended_by_server = true;
-                    break None;
+                    Heard::Ready => {}
                 }
-                _ => {}
             }
         };
         if !ended_by_server {

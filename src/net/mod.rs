@@ -238,18 +238,21 @@ impl Connection {
         Ok(())
     }
 
-    /// True when the socket already holds unread bytes (checked without blocking).
-    fn socket_has_data(&self) -> bool {
-        let Some(tcp) = self.stream.tcp() else {
-            return false;
-        };
-        if tcp.set_nonblocking(true).is_err() {
-            return false;
-        }
+    /// One peek at the socket without blocking: `Ok(0)` at the end of the stream,
+    /// `WouldBlock` when nothing is there; `None` without a socket or when it cannot be
+    /// made non-blocking.
+    fn peek_now(&self) -> Option<io::Result<usize>> {
+        let tcp = self.stream.tcp()?;
+        tcp.set_nonblocking(true).ok()?;
         let mut b = [0u8; 1];
         let r = tcp.peek(&mut b);
         let _ = tcp.set_nonblocking(false);
-        matches!(r, Ok(n) if n > 0)
+        Some(r)
+    }
+
+    /// True when the socket already holds unread bytes (checked without blocking).
+    fn socket_has_data(&self) -> bool {
+        matches!(self.peek_now(), Some(Ok(n)) if n > 0)
     }
 
     /// True once TLS is active (implicit or after [`start_tls`](Connection::start_tls)).
@@ -328,16 +331,10 @@ impl Connection {
         if self.rend > self.rpos {
             return true;
         }
-        let Some(tcp) = self.stream.tcp() else {
-            return true;
-        };
-        if tcp.set_nonblocking(true).is_err() {
-            return false;
+        match self.peek_now() {
+            None => self.stream.tcp().is_none(),
+            Some(r) => !matches!(r, Err(e) if e.kind() == io::ErrorKind::WouldBlock),
         }
-        let mut b = [0u8; 1];
-        let r = tcp.peek(&mut b);
-        let _ = tcp.set_nonblocking(false);
-        !matches!(r, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 
     /// Number of received bytes buffered and not yet consumed.
