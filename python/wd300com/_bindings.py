@@ -59,6 +59,7 @@ WD_PROP_CLIENT_NAME = 12
 WD_PROP_FOLDER = 13
 WD_PROP_SPOOL_DIR = 14
 WD_PROP_CONNECTIONS = 15
+WD_PROP_KEEPALIVE = 16
 WD_AUTH_AUTO = 0
 WD_AUTH_PLAIN = 1
 WD_AUTH_LOGIN = 2
@@ -99,9 +100,24 @@ WD_EMAIL_OUT = 20
 WD_EMAIL_MAIL_ID = 21
 WD_EMAIL_REFUSED = 22
 WD_EMAIL_ATTACHMENT_RAW_NAME = 23
+WD_EMAIL_FLAGGED = 24
+WD_EMAIL_ANSWERED = 25
+WD_EMAIL_DRAFT = 26
+WD_EMAIL_DELETED = 27
+WD_EMAIL_KEYWORDS = 28
 WD_BUILD_ENCODE_HEADER = 1
 WD_BUILD_HEADER_BCC = 2
 WD_PARAM_MODE = 1
+WD_SEEK_BODY = 1
+WD_SEEK_MESSAGE_ID = 2
+WD_SEEK_SUBJECT = 3
+WD_SEEK_SENDER = 4
+WD_FOLDER_SENT = 1
+WD_FOLDER_DRAFTS = 2
+WD_FOLDER_TRASH = 3
+WD_FOLDER_JUNK = 4
+WD_FOLDER_ARCHIVE = 5
+WD_FOLDER_ALL = 6
 WD_E_NONE = 0
 WD_E_INVALID_ARGUMENT = 101
 WD_E_INVALID_HANDLE = 102
@@ -159,10 +175,14 @@ _SIGNATURES: Tuple[Signature, ...] = (
     ('i32', (('list', 'i32'), ('index', 'i32'), )),
     ('i32', (('session', 'str'), ('email', 'i32'), )),
     ('str', (('session', 'str'), )),
+    ('str', (('session', 'str'), ('role', 'i32'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), ('new_name', 'str'), )),
     ('i32', (('session', 'str'), ('email', 'i32'), ('folder', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), ('email', 'i32'), )),
+    ('i32', (('session', 'str'), ('criteria', 'str'), ('options', 'i32'), )),
+    ('i32', (('session', 'str'), ('email', 'i32'), ('criterion', 'i32'), ('value', 'str'), )),
+    ('i32', (('session', 'str'), ('seconds', 'i32'), )),
     ('i32', (('name', 'str'), ('session_type', 'i32'), )),
     ('i32', (('name', 'str'), ('property', 'i32'), ('value', 'str'), )),
     ('str', (('name', 'str'), ('property', 'i32'), )),
@@ -270,53 +290,65 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('EmailDeleteMessage', 31, 'int32_t EmailDeleteMessage(const char *session, WdEmail email);'),
     ('EmailListeDossier', 32, 'const char *EmailListeDossier(const char *session);'),
     ('EmailListFolder', 32, 'const char *EmailListFolder(const char *session);'),
-    ('EmailChangeDossier', 33, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
-    ('EmailChangeFolder', 33, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
-    ('EmailCreeDossier', 33, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
-    ('EmailCreateFolder', 33, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
-    ('EmailSupprimeDossier', 33, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
-    ('EmailDeleteFolder', 33, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
-    ('EmailRenommeDossier', 34, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
-    ('EmailRenameFolder', 34, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
-    ('EmailCopieMessage', 35, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailCopyMessage', 35, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailDeplaceMessage', 35, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailMoveMessage', 35, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailDossierSpecial', 33, 'const char *EmailDossierSpecial(const char *session, int32_t role);'),
+    ('EmailSpecialFolder', 33, 'const char *EmailSpecialFolder(const char *session, int32_t role);'),
+    ('EmailListeDossierRole', 32, 'const char *EmailListeDossierRole(const char *session);'),
+    ('EmailListFolderRoles', 32, 'const char *EmailListFolderRoles(const char *session);'),
+    ('EmailChangeDossier', 34, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
+    ('EmailChangeFolder', 34, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
+    ('EmailCreeDossier', 34, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
+    ('EmailCreateFolder', 34, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
+    ('EmailSupprimeDossier', 34, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
+    ('EmailDeleteFolder', 34, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
+    ('EmailRenommeDossier', 35, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
+    ('EmailRenameFolder', 35, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
+    ('EmailCopieMessage', 36, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailCopyMessage', 36, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailDeplaceMessage', 36, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailMoveMessage', 36, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
     ('EmailMiseAJour', 31, 'int32_t EmailMiseAJour(const char *session, WdEmail email);'),
     ('EmailUpdate', 31, 'int32_t EmailUpdate(const char *session, WdEmail email);'),
-    ('EmailAjouteMessage', 36, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailAppendMessage', 36, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailSessionCree', 37, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
-    ('EmailSessionCreate', 37, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
-    ('EmailSessionModifie', 38, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionSet', 38, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionPropriete', 39, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
-    ('EmailSessionGet', 39, 'const char *EmailSessionGet(const char *name, int32_t property);'),
-    ('EmailOuvreSessionNotes', 40, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
-    ('EmailStartNotesSession', 40, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionOutlook', 40, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
-    ('EmailStartOutlookSession', 40, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionDeclaree', 41, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
-    ('EmailStartDeclaredSession', 41, 'int32_t EmailStartDeclaredSession(const char *name);'),
-    ('EmailFermeSession', 41, 'int32_t EmailFermeSession(const char *name);'),
-    ('EmailCloseSession', 41, 'int32_t EmailCloseSession(const char *name);'),
-    ('EmailChangeTimeOut', 42, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
-    ('EmailSetTimeOut', 42, 'int32_t EmailSetTimeOut(int32_t seconds);'),
+    ('EmailAjouteMessage', 37, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailAppendMessage', 37, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailRecherche', 38, 'WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);'),
+    ('EmailSearch', 38, 'WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);'),
+    ('EmailCherchePremier', 39, 'int32_t EmailCherchePremier(const char *session, WdEmail email, int32_t criterion, const char *value);'),
+    ('EmailSeekFirst', 39, 'int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);'),
+    ('EmailChercheSuivant', 31, 'int32_t EmailChercheSuivant(const char *session, WdEmail email);'),
+    ('EmailSeekNext', 31, 'int32_t EmailSeekNext(const char *session, WdEmail email);'),
+    ('EmailAttendMessage', 40, 'int32_t EmailAttendMessage(const char *session, int32_t seconds);'),
+    ('EmailWaitMessage', 40, 'int32_t EmailWaitMessage(const char *session, int32_t seconds);'),
+    ('EmailSessionCree', 41, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
+    ('EmailSessionCreate', 41, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
+    ('EmailSessionModifie', 42, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionSet', 42, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionPropriete', 43, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
+    ('EmailSessionGet', 43, 'const char *EmailSessionGet(const char *name, int32_t property);'),
+    ('EmailOuvreSessionNotes', 44, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
+    ('EmailStartNotesSession', 44, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionOutlook', 44, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
+    ('EmailStartOutlookSession', 44, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionDeclaree', 45, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
+    ('EmailStartDeclaredSession', 45, 'int32_t EmailStartDeclaredSession(const char *name);'),
+    ('EmailFermeSession', 45, 'int32_t EmailFermeSession(const char *name);'),
+    ('EmailCloseSession', 45, 'int32_t EmailCloseSession(const char *name);'),
+    ('EmailChangeTimeOut', 46, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
+    ('EmailSetTimeOut', 46, 'int32_t EmailSetTimeOut(int32_t seconds);'),
     ('EmailLitTimeOut', 0, 'int32_t EmailLitTimeOut(void);'),
     ('EmailGetTimeOut', 0, 'int32_t EmailGetTimeOut(void);'),
-    ('EmailParametre', 43, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
-    ('EmailConfigure', 43, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
-    ('EmailTrace', 44, 'int32_t EmailTrace(const char *path);'),
-    ('EmailSetTrace', 44, 'int32_t EmailSetTrace(const char *path);'),
-    ('EmailVersion', 45, 'const char *EmailVersion(void);'),
-    ('EmailOuvreSessionSMTP', 46, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
-    ('EmailStartSMTPSession', 46, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailParametre', 47, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
+    ('EmailConfigure', 47, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
+    ('EmailTrace', 48, 'int32_t EmailTrace(const char *path);'),
+    ('EmailSetTrace', 48, 'int32_t EmailSetTrace(const char *path);'),
+    ('EmailVersion', 49, 'const char *EmailVersion(void);'),
+    ('EmailOuvreSessionSMTP', 50, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailStartSMTPSession', 50, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
     ('EmailEnvoieMessage', 26, 'int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);'),
     ('EmailSendMessage', 26, 'int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);'),
-    ('EmailEtat', 47, 'int32_t EmailEtat(int32_t mail_id);'),
-    ('EmailStatus', 47, 'int32_t EmailStatus(int32_t mail_id);'),
-    ('EmailVerifieAdresse', 48, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
-    ('EmailCheckAddress', 48, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
+    ('EmailEtat', 51, 'int32_t EmailEtat(int32_t mail_id);'),
+    ('EmailStatus', 51, 'int32_t EmailStatus(int32_t mail_id);'),
+    ('EmailVerifieAdresse', 52, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
+    ('EmailCheckAddress', 52, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
 )
 
 # name: (return kind, ((parameter, kind), ...), C prototype)
@@ -350,4 +382,9 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('mail_id', WD_EMAIL_MAIL_ID, 'single', 'number', False, 'Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.'),
     ('refused', WD_EMAIL_REFUSED, 'array', 'text', False, 'Array: recipients refused at the last send, `addr: server reply`, read-only.'),
     ('', WD_EMAIL_ATTACHMENT_RAW_NAME, 'array', 'text', False, 'Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.'),
+    ('flagged', WD_EMAIL_FLAGGED, 'single', 'flag', True, 'IMAP \\Flagged flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('answered', WD_EMAIL_ANSWERED, 'single', 'flag', True, 'IMAP \\Answered flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('draft', WD_EMAIL_DRAFT, 'single', 'flag', True, 'IMAP \\Draft flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP \\Deleted flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('keywords', WD_EMAIL_KEYWORDS, 'array', 'text', True, 'Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.'),
 )
