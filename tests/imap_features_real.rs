@@ -118,7 +118,7 @@ fn files(dir: &std::path::Path) -> BTreeSet<String> {
 }
 
 /// A message delivered by Postfix (sent with smtplib) while `EmailAttendMessage` waits
-/// wakes it at once; the next `EmailLitSuivant` reads it.
+/// (IMAP IDLE over implicit TLS) wakes it at once; the next `EmailLitSuivant` reads it.
 #[test]
 fn a_message_delivered_during_the_wait_wakes_it() {
     if !servers() {
@@ -126,7 +126,12 @@ fn a_message_delivered_during_the_wait_wakes_it() {
     }
     let _inbox = INBOX.lock();
     let name = unique("wait");
-    registry::open(&name, &alice()).unwrap();
+    // Over implicit TLS: IDLE listens in short slices on a TLS stream.
+    let mut cfg = alice();
+    cfg.security = wd300com::session::Security::Implicit;
+    cfg.port = port("WD_TEST_IMAPS_PORT");
+    cfg.ca_file = Some(var("WD_TEST_CA"));
+    registry::open(&name, &cfg).unwrap();
     let n = c(&name);
     let m = EmailCree();
     // SAFETY: valid strings and handle.
