@@ -457,22 +457,22 @@
 #define WD_EMAIL_ATTACHMENT_RAW_NAME 23
 
 /**
- * IMAP \Flagged flag, "1" or "0" (written by `EmailMiseAJour`).
+ * IMAP `\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).
  */
 #define WD_EMAIL_FLAGGED 24
 
 /**
- * IMAP \Answered flag, "1" or "0" (written by `EmailMiseAJour`).
+ * IMAP `\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).
  */
 #define WD_EMAIL_ANSWERED 25
 
 /**
- * IMAP \Draft flag, "1" or "0" (written by `EmailMiseAJour`).
+ * IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
  */
 #define WD_EMAIL_DRAFT 26
 
 /**
- * IMAP \Deleted flag, "1" or "0" (written by `EmailMiseAJour`).
+ * IMAP `\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).
  */
 #define WD_EMAIL_DELETED 27
 

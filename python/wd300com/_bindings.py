@@ -382,9 +382,9 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('mail_id', WD_EMAIL_MAIL_ID, 'single', 'number', False, 'Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.'),
     ('refused', WD_EMAIL_REFUSED, 'array', 'text', False, 'Array: recipients refused at the last send, `addr: server reply`, read-only.'),
     ('', WD_EMAIL_ATTACHMENT_RAW_NAME, 'array', 'text', False, 'Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.'),
-    ('flagged', WD_EMAIL_FLAGGED, 'single', 'flag', True, 'IMAP \\Flagged flag, "1" or "0" (written by `EmailMiseAJour`).'),
-    ('answered', WD_EMAIL_ANSWERED, 'single', 'flag', True, 'IMAP \\Answered flag, "1" or "0" (written by `EmailMiseAJour`).'),
-    ('draft', WD_EMAIL_DRAFT, 'single', 'flag', True, 'IMAP \\Draft flag, "1" or "0" (written by `EmailMiseAJour`).'),
-    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP \\Deleted flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('flagged', WD_EMAIL_FLAGGED, 'single', 'flag', True, 'IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('answered', WD_EMAIL_ANSWERED, 'single', 'flag', True, 'IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('draft', WD_EMAIL_DRAFT, 'single', 'flag', True, 'IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP `\\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).'),
     ('keywords', WD_EMAIL_KEYWORDS, 'array', 'text', True, 'Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.'),
 )

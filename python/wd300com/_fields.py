@@ -175,7 +175,7 @@ class MessageFields:
 
     @property
     def flagged(self) -> bool:
-        """IMAP \\Flagged flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        """IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`)."""
         return self.get(B.WD_EMAIL_FLAGGED) == "1"
 
     @flagged.setter
@@ -184,7 +184,7 @@ class MessageFields:
 
     @property
     def answered(self) -> bool:
-        """IMAP \\Answered flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        """IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`)."""
         return self.get(B.WD_EMAIL_ANSWERED) == "1"
 
     @answered.setter
@@ -193,7 +193,7 @@ class MessageFields:
 
     @property
     def draft(self) -> bool:
-        """IMAP \\Draft flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        """IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`)."""
         return self.get(B.WD_EMAIL_DRAFT) == "1"
 
     @draft.setter
@@ -202,7 +202,7 @@ class MessageFields:
 
     @property
     def deleted(self) -> bool:
-        """IMAP \\Deleted flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        """IMAP `\\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`)."""
         return self.get(B.WD_EMAIL_DELETED) == "1"
 
     @deleted.setter

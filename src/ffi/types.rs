@@ -240,13 +240,13 @@ pub const WD_EMAIL_MAIL_ID: i32 = 21;
 pub const WD_EMAIL_REFUSED: i32 = 22;
 /// Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
 pub const WD_EMAIL_ATTACHMENT_RAW_NAME: i32 = 23;
-/// IMAP \Flagged flag, "1" or "0" (written by `EmailMiseAJour`).
+/// IMAP `\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).
 pub const WD_EMAIL_FLAGGED: i32 = 24;
-/// IMAP \Answered flag, "1" or "0" (written by `EmailMiseAJour`).
+/// IMAP `\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).
 pub const WD_EMAIL_ANSWERED: i32 = 25;
-/// IMAP \Draft flag, "1" or "0" (written by `EmailMiseAJour`).
+/// IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
 pub const WD_EMAIL_DRAFT: i32 = 26;
-/// IMAP \Deleted flag, "1" or "0" (written by `EmailMiseAJour`).
+/// IMAP `\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).
 pub const WD_EMAIL_DELETED: i32 = 27;
 /// Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
 pub const WD_EMAIL_KEYWORDS: i32 = 28;

@@ -189,13 +189,13 @@ pub static PROPERTIES: [Property; 28] = table! {
         "attachment file names as the message carries them (decoded, before \
          `WD_EMAIL_ATTACHMENT_NAME` made them safe; \"\" for a part sent without a name)";
     24 FLAGGED: rw flag(flagged), Listing, "", "flagged",
-        "IMAP \\Flagged flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+        "IMAP `\\Flagged` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
     25 ANSWERED: rw flag(answered), Listing, "", "answered",
-        "IMAP \\Answered flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+        "IMAP `\\Answered` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
     26 DRAFT: rw flag(draft), Listing, "", "draft",
-        "IMAP \\Draft flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+        "IMAP `\\Draft` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
     27 DELETED: rw flag(deleted), Listing, "", "deleted",
-        "IMAP \\Deleted flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+        "IMAP `\\Deleted` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
     28 KEYWORDS: rw list(keywords), Listing, "", "keywords",
         "IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`";
 };
