@@ -1,4 +1,4 @@
-//! The reading engine shared by POP3 and IMAP (API.md §4): one [`Reader`] per open incoming
+//! The reading engine shared by POP3 and IMAP (docs/API.md §4): one [`Reader`] per open incoming
 //! connection owns the listing of the mailbox (or selected folder), the reading cursor
 //! ([`Position`]), the read-ahead of the reading loop and the \Seen flags it owes, and keeps
 //! them right when messages are deleted, moved or flagged. Safe Rust over the [`Mailbox`]

@@ -1,4 +1,4 @@
-//! Sessions by name (API.md §2): the declared sessions and their settings, the open
+//! Sessions by name (docs/API.md §2): the declared sessions and their settings, the open
 //! connections of each name (one incoming [`Reader`], one outgoing sender), opening with
 //! rollback, closing, and the global timeout.
 //!

@@ -1,4 +1,4 @@
-//! IMAP openers (API.md §2): `EmailOuvreSessionIMAP` / `EmailStartIMAPSession`.
+//! IMAP openers (docs/API.md §2): `EmailOuvreSessionIMAP` / `EmailStartIMAPSession`.
 //! Declared IMAP sessions open through `EmailOuvreSessionDeclaree`.
 
 use crate::ffi::session::{login, login_strings};

@@ -1,4 +1,4 @@
-//! Managing the messages of a mailbox (API.md §4): deleting, flagging, copying and moving
+//! Managing the messages of a mailbox (docs/API.md §4): deleting, flagging, copying and moving
 //! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
 //! the rest fails there with `WD_E_NOT_SUPPORTED`.
 

@@ -1,4 +1,4 @@
-//! Message functions (API.md §3): the `Email` type behind `int32_t` handles.
+//! Message functions (docs/API.md §3): the `Email` type behind `int32_t` handles.
 //!
 //! Strings returned by the getters here are owned by the message object: they stay valid
 //! until that object is changed, reset or freed (rule (a) of the README, object form).

@@ -1,4 +1,4 @@
-//! OAuth2 functions (API.md §7): parameter objects, `AuthIdentifie` and token objects,
+//! OAuth2 functions (docs/API.md §7): parameter objects, `AuthIdentifie` and token objects,
 //! behind `int32_t` handles.
 //!
 //! Strings returned by `AuthTokenPropriete` are owned by the token object and stay valid

@@ -1,4 +1,4 @@
-//! POP3 session openers (API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
+//! POP3 session openers (docs/API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
 //! POP3 + SMTP `EmailOuvreSession`.
 
 use crate::ffi::args;

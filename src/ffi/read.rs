@@ -1,4 +1,4 @@
-//! The reading functions shared by POP3 and IMAP (API.md §4): the `EmailLit…` moves,
+//! The reading functions shared by POP3 and IMAP (docs/API.md §4): the `EmailLit…` moves,
 //! `EmailNbMessage`, `EmailRecupereTout` and its lists, over the session's
 //! [`crate::reader::Reader`]. Managing the messages read and the folders: `mailbox.rs`.
 

@@ -1,4 +1,4 @@
-//! Sessions by name (API.md §2): declaring a session and its properties (their text
+//! Sessions by name (docs/API.md §2): declaring a session and its properties (their text
 //! values decoded here), the declared and legacy openers' arguments, closing. The names,
 //! connections and open/close policy live in [`crate::registry`].
 

@@ -1,4 +1,4 @@
-//! Sending (API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
+//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
 //! `EmailVerifieAdresse`.
 //!
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /

@@ -1,4 +1,4 @@
-//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (API.md §7): the
+//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (docs/API.md §7): the
 //! authorization-code flow with PKCE (RFC 7636, S256) and a random `state`, for native
 //! applications (RFC 8252): the system browser opens the authorization URL, the
 //! authorization server redirects it to a loopback address where this module listens,
