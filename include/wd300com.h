@@ -652,7 +652,6 @@ int32_t EmailOuvreSessionIMAP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionIMAP`.
- *
  * # Safety
  * As `EmailOuvreSessionIMAP`.
  */
@@ -732,7 +731,6 @@ int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, co
 
 /**
  * English name of `EmailModifiePropriete`.
- *
  * # Safety
  * As `EmailModifiePropriete`.
  */
@@ -752,7 +750,6 @@ int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
 
 /**
  * English name of `EmailAjoute`.
- *
  * # Safety
  * As `EmailAjoute`.
  */
@@ -788,7 +785,6 @@ const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
 
 /**
  * English name of `EmailEntete`.
- *
  * # Safety
  * As `EmailEntete`.
  */
@@ -808,7 +804,6 @@ int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *va
 
 /**
  * English name of `EmailAjouteEntete`.
- *
  * # Safety
  * As `EmailAjouteEntete`.
  */
@@ -834,7 +829,6 @@ int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
 
 /**
  * English name of `EmailAjouteFichierAttache`.
- *
  * # Safety
  * As `EmailAjouteFichierAttache`.
  */
@@ -859,7 +853,6 @@ int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
 
 /**
  * English name of `EmailAjouteFichierAttacheMemoire`.
- *
  * # Safety
  * As `EmailAjouteFichierAttacheMemoire`.
  */
@@ -884,7 +877,6 @@ const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *
 
 /**
  * English name of `EmailFichierAttacheContenu`.
- *
  * # Safety
  * As `EmailFichierAttacheContenu`.
  */
@@ -912,7 +904,6 @@ int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path)
 
 /**
  * English name of `EmailSauveFichierAttache`.
- *
  * # Safety
  * As `EmailSauveFichierAttache`.
  */
@@ -948,7 +939,6 @@ const uint8_t *EmailSource(WdEmail email, size_t *out_len);
 
 /**
  * English name of `EmailSource`.
- *
  * # Safety
  * As `EmailSource`.
  */
@@ -968,7 +958,6 @@ int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 
 /**
  * English name of `EmailImporteSource`.
- *
  * # Safety
  * As `EmailImporteSource`.
  */
@@ -998,7 +987,6 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 
 /**
  * English name of `EmailImporteHTML`.
- *
  * # Safety
  * As `EmailImporteHTML`.
  */
@@ -1031,7 +1019,6 @@ int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const c
 
 /**
  * English name of `OAuth2ParametresModifie`.
- *
  * # Safety
  * As `OAuth2ParametresModifie`.
  */
@@ -1153,7 +1140,6 @@ int32_t EmailOuvreSessionPOP3(const char *user,
 
 /**
  * English name of `EmailOuvreSessionPOP3`.
- *
  * # Safety
  * As `EmailOuvreSessionPOP3`.
  */
@@ -1190,7 +1176,6 @@ int32_t EmailOuvreSession(const char *user,
 
 /**
  * English name of `EmailOuvreSession`.
- *
  * # Safety
  * As `EmailOuvreSession`.
  */
@@ -1220,7 +1205,6 @@ int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPremier`.
- *
  * # Safety
  * As `EmailLitPremier`.
  */
@@ -1255,7 +1239,6 @@ int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitSuivant`.
- *
  * # Safety
  * As `EmailLitSuivant`.
  */
@@ -1278,7 +1261,6 @@ int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPrecedent`.
- *
  * # Safety
  * As `EmailLitPrecedent`.
  */
@@ -1301,7 +1283,6 @@ int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitDernier`.
- *
  * # Safety
  * As `EmailLitDernier`.
  */
@@ -1325,7 +1306,6 @@ int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitPremierEntete`.
- *
  * # Safety
  * As `EmailLitPremierEntete`.
  */
@@ -1348,7 +1328,6 @@ int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitSuivantEntete`.
- *
  * # Safety
  * As `EmailLitSuivantEntete`.
  */
@@ -1371,7 +1350,6 @@ int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t opti
 
 /**
  * English name of `EmailLitPrecedentEntete`.
- *
  * # Safety
  * As `EmailLitPrecedentEntete`.
  */
@@ -1394,7 +1372,6 @@ int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitDernierEntete`.
- *
  * # Safety
  * As `EmailLitDernierEntete`.
  */
@@ -1426,7 +1403,6 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 
 /**
  * English name of `EmailLitMessage`.
- *
  * # Safety
  * As `EmailLitMessage`.
  */
@@ -1451,7 +1427,6 @@ WdEmailList EmailRecupereTout(const char *session, int32_t options);
 
 /**
  * English name of `EmailRecupereTout`.
- *
  * # Safety
  * As `EmailRecupereTout`.
  */
@@ -1495,7 +1470,6 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
 
 /**
  * English name of `EmailSupprimeMessage`.
- *
  * # Safety
  * As `EmailSupprimeMessage`.
  */
@@ -1515,7 +1489,6 @@ const char *EmailListeDossier(const char *session);
 
 /**
  * English name of `EmailListeDossier`.
- *
  * # Safety
  * As `EmailListeDossier`.
  */
@@ -1536,7 +1509,6 @@ int32_t EmailChangeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailChangeDossier`.
- *
  * # Safety
  * As `EmailChangeDossier`.
  */
@@ -1556,7 +1528,6 @@ int32_t EmailCreeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailCreeDossier`.
- *
  * # Safety
  * As `EmailCreeDossier`.
  */
@@ -1576,7 +1547,6 @@ int32_t EmailSupprimeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailSupprimeDossier`.
- *
  * # Safety
  * As `EmailSupprimeDossier`.
  */
@@ -1595,7 +1565,6 @@ int32_t EmailRenommeDossier(const char *session, const char *folder, const char 
 
 /**
  * English name of `EmailRenommeDossier`.
- *
  * # Safety
  * As `EmailRenommeDossier`.
  */
@@ -1615,7 +1584,6 @@ int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder
 
 /**
  * English name of `EmailCopieMessage`.
- *
  * # Safety
  * As `EmailCopieMessage`.
  */
@@ -1636,7 +1604,6 @@ int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *fold
 
 /**
  * English name of `EmailDeplaceMessage`.
- *
  * # Safety
  * As `EmailDeplaceMessage`.
  */
@@ -1656,7 +1623,6 @@ int32_t EmailMiseAJour(const char *session, WdEmail email);
 
 /**
  * English name of `EmailMiseAJour`.
- *
  * # Safety
  * As `EmailMiseAJour`.
  */
@@ -1677,7 +1643,6 @@ int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail emai
 
 /**
  * English name of `EmailAjouteMessage`.
- *
  * # Safety
  * As `EmailAjouteMessage`.
  */
@@ -1698,7 +1663,6 @@ int32_t EmailSessionCree(const char *name, int32_t session_type);
 
 /**
  * English name of `EmailSessionCree`.
- *
  * # Safety
  * As `EmailSessionCree`.
  */
@@ -1718,7 +1682,6 @@ int32_t EmailSessionModifie(const char *name, int32_t property, const char *valu
 
 /**
  * English name of `EmailSessionModifie`.
- *
  * # Safety
  * As `EmailSessionModifie`.
  */
@@ -1738,7 +1701,6 @@ const char *EmailSessionPropriete(const char *name, int32_t property);
 
 /**
  * English name of `EmailSessionPropriete`.
- *
  * # Safety
  * As `EmailSessionPropriete`.
  */
@@ -1755,9 +1717,8 @@ int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionNotes`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionNotes`.
  */
 int32_t EmailStartNotesSession(const char *profile, const char *password);
 
@@ -1772,9 +1733,8 @@ int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionOutlook`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionOutlook`.
  */
 int32_t EmailStartOutlookSession(const char *profile, const char *password);
 
@@ -1793,7 +1753,6 @@ int32_t EmailOuvreSessionDeclaree(const char *name);
 
 /**
  * English name of `EmailOuvreSessionDeclaree`.
- *
  * # Safety
  * As `EmailOuvreSessionDeclaree`.
  */
@@ -1815,7 +1774,6 @@ int32_t EmailFermeSession(const char *name);
 
 /**
  * English name of `EmailFermeSession`.
- *
  * # Safety
  * As `EmailFermeSession`.
  */
@@ -1874,7 +1832,6 @@ int32_t EmailTrace(const char *path);
 
 /**
  * English name of `EmailTrace`.
- *
  * # Safety
  * As `EmailTrace`.
  */
@@ -1912,7 +1869,6 @@ int32_t EmailOuvreSessionSMTP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionSMTP`.
- *
  * # Safety
  * As `EmailOuvreSessionSMTP`.
  */
@@ -1947,7 +1903,6 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailEnvoieMessage`.
- *
  * # Safety
  * As `EmailEnvoieMessage`.
  */
@@ -1984,7 +1939,6 @@ int32_t EmailVerifieAdresse(const char *address, const char *session);
 
 /**
  * English name of `EmailVerifieAdresse`.
- *
  * # Safety
  * As `EmailVerifieAdresse`.
  */

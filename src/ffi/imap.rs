@@ -35,7 +35,6 @@ pub unsafe extern "C" fn EmailOuvreSessionIMAP(
 }
 
 /// English name of `EmailOuvreSessionIMAP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionIMAP`.
 #[unsafe(no_mangle)]

@@ -39,7 +39,6 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
 }
 
 /// English name of `EmailSupprimeMessage`.
-///
 /// # Safety
 /// As `EmailSupprimeMessage`.
 #[unsafe(no_mangle)]
@@ -67,7 +66,6 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
 }
 
 /// English name of `EmailListeDossier`.
-///
 /// # Safety
 /// As `EmailListeDossier`.
 #[unsafe(no_mangle)]
@@ -132,7 +130,6 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
 }
 
 /// English name of `EmailChangeDossier`.
-///
 /// # Safety
 /// As `EmailChangeDossier`.
 #[unsafe(no_mangle)]
@@ -158,7 +155,6 @@ pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const
 }
 
 /// English name of `EmailCreeDossier`.
-///
 /// # Safety
 /// As `EmailCreeDossier`.
 #[unsafe(no_mangle)]
@@ -187,7 +183,6 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
 }
 
 /// English name of `EmailSupprimeDossier`.
-///
 /// # Safety
 /// As `EmailSupprimeDossier`.
 #[unsafe(no_mangle)]
@@ -221,7 +216,6 @@ pub unsafe extern "C" fn EmailRenommeDossier(
 }
 
 /// English name of `EmailRenommeDossier`.
-///
 /// # Safety
 /// As `EmailRenommeDossier`.
 #[unsafe(no_mangle)]
@@ -258,7 +252,6 @@ pub unsafe extern "C" fn EmailCopieMessage(
 }
 
 /// English name of `EmailCopieMessage`.
-///
 /// # Safety
 /// As `EmailCopieMessage`.
 #[unsafe(no_mangle)]
@@ -296,7 +289,6 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
 }
 
 /// English name of `EmailDeplaceMessage`.
-///
 /// # Safety
 /// As `EmailDeplaceMessage`.
 #[unsafe(no_mangle)]
@@ -329,7 +321,6 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
 }
 
 /// English name of `EmailMiseAJour`.
-///
 /// # Safety
 /// As `EmailMiseAJour`.
 #[unsafe(no_mangle)]
@@ -368,7 +359,6 @@ pub unsafe extern "C" fn EmailAjouteMessage(
 }
 
 /// English name of `EmailAjouteMessage`.
-///
 /// # Safety
 /// As `EmailAjouteMessage`.
 #[unsafe(no_mangle)]

@@ -144,7 +144,6 @@ pub unsafe extern "C" fn EmailModifiePropriete(
 }
 
 /// English name of `EmailModifiePropriete`.
-///
 /// # Safety
 /// As `EmailModifiePropriete`.
 #[unsafe(no_mangle)]
@@ -179,7 +178,6 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
 }
 
 /// English name of `EmailAjoute`.
-///
 /// # Safety
 /// As `EmailAjoute`.
 #[unsafe(no_mangle)]
@@ -236,7 +234,6 @@ pub unsafe extern "C" fn EmailEntete(
 }
 
 /// English name of `EmailEntete`.
-///
 /// # Safety
 /// As `EmailEntete`.
 #[unsafe(no_mangle)]
@@ -275,7 +272,6 @@ pub unsafe extern "C" fn EmailAjouteEntete(
 }
 
 /// English name of `EmailAjouteEntete`.
-///
 /// # Safety
 /// As `EmailAjouteEntete`.
 #[unsafe(no_mangle)]
@@ -315,7 +311,6 @@ pub unsafe extern "C" fn EmailAjouteFichierAttache(email: WdEmail, path: *const 
 }
 
 /// English name of `EmailAjouteFichierAttache`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttache`.
 #[unsafe(no_mangle)]
@@ -355,7 +350,6 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
 }
 
 /// English name of `EmailAjouteFichierAttacheMemoire`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttacheMemoire`.
 #[unsafe(no_mangle)]
@@ -397,7 +391,6 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
 }
 
 /// English name of `EmailFichierAttacheContenu`.
-///
 /// # Safety
 /// As `EmailFichierAttacheContenu`.
 #[unsafe(no_mangle)]
@@ -443,7 +436,6 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
 }
 
 /// English name of `EmailSauveFichierAttache`.
-///
 /// # Safety
 /// As `EmailSauveFichierAttache`.
 #[unsafe(no_mangle)]
@@ -508,7 +500,6 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
 }
 
 /// English name of `EmailSource`.
-///
 /// # Safety
 /// As `EmailSource`.
 #[unsafe(no_mangle)]
@@ -538,7 +529,6 @@ pub unsafe extern "C" fn EmailImporteSource(email: WdEmail, data: *const u8, len
 }
 
 /// English name of `EmailImporteSource`.
-///
 /// # Safety
 /// As `EmailImporteSource`.
 #[unsafe(no_mangle)]
@@ -582,7 +572,6 @@ pub unsafe extern "C" fn EmailImporteHTML(
 }
 
 /// English name of `EmailImporteHTML`.
-///
 /// # Safety
 /// As `EmailImporteHTML`.
 #[unsafe(no_mangle)]

@@ -107,7 +107,6 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
 }
 
 /// English name of `OAuth2ParametresModifie`.
-///
 /// # Safety
 /// As `OAuth2ParametresModifie`.
 #[unsafe(no_mangle)]

@@ -44,7 +44,6 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
 }
 
 /// English name of `EmailOuvreSessionPOP3`.
-///
 /// # Safety
 /// As `EmailOuvreSessionPOP3`.
 #[unsafe(no_mangle)]
@@ -103,7 +102,6 @@ pub unsafe extern "C" fn EmailOuvreSession(
 }
 
 /// English name of `EmailOuvreSession`.
-///
 /// # Safety
 /// As `EmailOuvreSession`.
 #[unsafe(no_mangle)]

@@ -149,7 +149,6 @@ pub unsafe extern "C" fn EmailLitPremier(
 }
 
 /// English name of `EmailLitPremier`.
-///
 /// # Safety
 /// As `EmailLitPremier`.
 #[unsafe(no_mangle)]
@@ -198,7 +197,6 @@ pub unsafe extern "C" fn EmailLitSuivant(
 }
 
 /// English name of `EmailLitSuivant`.
-///
 /// # Safety
 /// As `EmailLitSuivant`.
 #[unsafe(no_mangle)]
@@ -235,7 +233,6 @@ pub unsafe extern "C" fn EmailLitPrecedent(
 }
 
 /// English name of `EmailLitPrecedent`.
-///
 /// # Safety
 /// As `EmailLitPrecedent`.
 #[unsafe(no_mangle)]
@@ -272,7 +269,6 @@ pub unsafe extern "C" fn EmailLitDernier(
 }
 
 /// English name of `EmailLitDernier`.
-///
 /// # Safety
 /// As `EmailLitDernier`.
 #[unsafe(no_mangle)]
@@ -310,7 +306,6 @@ pub unsafe extern "C" fn EmailLitPremierEntete(
 }
 
 /// English name of `EmailLitPremierEntete`.
-///
 /// # Safety
 /// As `EmailLitPremierEntete`.
 #[unsafe(no_mangle)]
@@ -347,7 +342,6 @@ pub unsafe extern "C" fn EmailLitSuivantEntete(
 }
 
 /// English name of `EmailLitSuivantEntete`.
-///
 /// # Safety
 /// As `EmailLitSuivantEntete`.
 #[unsafe(no_mangle)]
@@ -384,7 +378,6 @@ pub unsafe extern "C" fn EmailLitPrecedentEntete(
 }
 
 /// English name of `EmailLitPrecedentEntete`.
-///
 /// # Safety
 /// As `EmailLitPrecedentEntete`.
 #[unsafe(no_mangle)]
@@ -421,7 +414,6 @@ pub unsafe extern "C" fn EmailLitDernierEntete(
 }
 
 /// English name of `EmailLitDernierEntete`.
-///
 /// # Safety
 /// As `EmailLitDernierEntete`.
 #[unsafe(no_mangle)]
@@ -474,7 +466,6 @@ pub unsafe extern "C" fn EmailLitMessage(
 }
 
 /// English name of `EmailLitMessage`.
-///
 /// # Safety
 /// As `EmailLitMessage`.
 #[unsafe(no_mangle)]
@@ -531,7 +522,6 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
 }
 
 /// English name of `EmailRecupereTout`.
-///
 /// # Safety
 /// As `EmailRecupereTout`.
 #[unsafe(no_mangle)]

@@ -203,7 +203,6 @@ pub unsafe extern "C" fn EmailSessionCree(name: *const c_char, session_type: i32
 }
 
 /// English name of `EmailSessionCree`.
-///
 /// # Safety
 /// As `EmailSessionCree`.
 #[unsafe(no_mangle)]
@@ -236,7 +235,6 @@ pub unsafe extern "C" fn EmailSessionModifie(
 }
 
 /// English name of `EmailSessionModifie`.
-///
 /// # Safety
 /// As `EmailSessionModifie`.
 #[unsafe(no_mangle)]
@@ -271,7 +269,6 @@ pub unsafe extern "C" fn EmailSessionPropriete(
 }
 
 /// English name of `EmailSessionPropriete`.
-///
 /// # Safety
 /// As `EmailSessionPropriete`.
 #[unsafe(no_mangle)]
@@ -298,9 +295,8 @@ pub unsafe extern "C" fn EmailOuvreSessionNotes(
 }
 
 /// English name of `EmailOuvreSessionNotes`.
-///
 /// # Safety
-/// Arguments are not read.
+/// As `EmailOuvreSessionNotes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailStartNotesSession(
     profile: *const c_char,
@@ -328,9 +324,8 @@ pub unsafe extern "C" fn EmailOuvreSessionOutlook(
 }
 
 /// English name of `EmailOuvreSessionOutlook`.
-///
 /// # Safety
-/// Arguments are not read.
+/// As `EmailOuvreSessionOutlook`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailStartOutlookSession(
     profile: *const c_char,
@@ -406,7 +401,6 @@ pub unsafe extern "C" fn EmailOuvreSessionDeclaree(name: *const c_char) -> i32 {
 }
 
 /// English name of `EmailOuvreSessionDeclaree`.
-///
 /// # Safety
 /// As `EmailOuvreSessionDeclaree`.
 #[unsafe(no_mangle)]
@@ -435,7 +429,6 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
 }
 
 /// English name of `EmailFermeSession`.
-///
 /// # Safety
 /// As `EmailFermeSession`.
 #[unsafe(no_mangle)]

@@ -86,7 +86,6 @@ pub unsafe extern "C" fn EmailTrace(path: *const c_char) -> i32 {
 }
 
 /// English name of `EmailTrace`.
-///
 /// # Safety
 /// As `EmailTrace`.
 #[unsafe(no_mangle)]

@@ -54,7 +54,6 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 }
 
 /// English name of `EmailOuvreSessionSMTP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionSMTP`.
 #[unsafe(no_mangle)]
@@ -118,7 +117,6 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
 }
 
 /// English name of `EmailEnvoieMessage`.
-///
 /// # Safety
 /// As `EmailEnvoieMessage`.
 #[unsafe(no_mangle)]
@@ -198,7 +196,6 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
 }
 
 /// English name of `EmailVerifieAdresse`.
-///
 /// # Safety
 /// As `EmailVerifieAdresse`.
 #[unsafe(no_mangle)]
