@@ -4,10 +4,13 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::message::address::{bare, split_list};
 
-/// Protocol of a session.
+mod property;
+pub use property::Property;
+
+/// Protocol of a session; the value is its `WD_SESSION_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
-    Pop3,
+    Pop3 = 1,
     Smtp,
     Imap,
 }
@@ -27,7 +30,7 @@ impl SessionKind {
     }
 }
 
-/// Transport security.
+/// Transport security; the value is its `WD_OPTION_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Security {
     /// Plain TCP (`WD_OPTION_NONE`).
@@ -39,7 +42,8 @@ pub enum Security {
     StartTls,
 }
 
-/// Authentication method requested (`WD_PROP_AUTH_METHOD`).
+/// Authentication method requested (`WD_PROP_AUTH_METHOD`); the value is its `WD_AUTH_*`
+/// code, in the order of the variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthMethod {
     #[default]

@@ -2,9 +2,9 @@
 //! POP3 + SMTP `EmailOuvreSession`.
 
 use crate::ffi::args;
-use crate::ffi::session::{login, login_strings, port_arg};
+use crate::ffi::session::{login, open_legacy, port_arg};
 use crate::registry::{self, Login};
-use crate::session::{Security, SessionKind};
+use crate::session::SessionKind;
 use std::ffi::c_char;
 
 /// Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
@@ -37,9 +37,8 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionPOP3", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        registry::open_login(SessionKind::Pop3, &login(strings, port, option)?)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Pop3, login, port, option, 0)
     })
 }
 
@@ -85,18 +84,15 @@ pub unsafe extern "C" fn EmailOuvreSession(
 ) -> i32 {
     ffi_guard!("EmailOuvreSession", 0, {
         // SAFETY: caller contract.
-        let (user, password, pop3) = unsafe { login_strings(user, password, pop3_server, false) }?;
+        let login = unsafe { login(user, password, pop3_server, false) }?;
         // SAFETY: caller contract.
         let smtp = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
-        let login = Login {
-            user,
-            password,
-            server: pop3,
+        let pop3 = Login {
             port: port_arg(pop3_port, "POP3 port")?,
-            security: Security::None,
             asynchronous: args::flag(asynchronous),
+            ..login
         };
-        registry::open_pop3_smtp(&login, smtp, port_arg(smtp_port, "SMTP port")?)?;
+        registry::open_pop3_smtp(&pop3, smtp, port_arg(smtp_port, "SMTP port")?)?;
         Ok(1)
     })
 }

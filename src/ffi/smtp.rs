@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::resolve;
-use crate::ffi::session::{login, login_strings};
+use crate::ffi::session::{login, open_legacy};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
@@ -45,11 +45,8 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionSMTP", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        let mut login = login(strings, port, option)?;
-        login.asynchronous = args::flag(asynchronous);
-        registry::open_login(SessionKind::Smtp, &login)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Smtp, login, port, option, asynchronous)
     })
 }
 
