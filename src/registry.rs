@@ -10,7 +10,8 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
-use crate::reader::Reader;
+use crate::message::object::MessageObject;
+use crate::reader::{ReadMessage, Reader};
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
     SendOutcome, SessionConfig, SessionKind,
@@ -283,9 +284,70 @@ pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> R
     f(reader)
 }
 
-/// The whole message `msg`, read with headers only through session `session`.
-pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Email> {
-    with_reader(session, |r| r.complete(msg, opts)).map_err(|e| {
+/// Where a message read with headers only came from: the session it completes through,
+/// on first access of a body field ([`complete`]).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub session: String,
+    pub msg: MessageRef,
+    pub opts: ReadOptions,
+}
+
+/// A message object as the C functions hold it: one read with headers only completes
+/// through the session it was read from.
+pub type MessageObj = MessageObject<Origin>;
+
+/// The object of `email`, read from `msg` through session `session` with `opts`.
+fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> MessageObj {
+    let origin = email.header_only.then(|| Origin {
+        session: session.to_string(),
+        msg: msg.clone(),
+        opts,
+    });
+    let mut obj = MessageObj::new(email, true);
+    obj.origin = origin;
+    obj
+}
+
+/// Runs the read `f` on the reader of session `name`: the object of the message read, or
+/// of "no message" (`WD_EMAIL_OUT` = 1) past an end.
+pub fn read(
+    name: &str,
+    opts: ReadOptions,
+    f: impl FnOnce(&mut Reader) -> Result<Option<ReadMessage>>,
+) -> Result<MessageObj> {
+    Ok(match with_reader(name, f)? {
+        Some(ReadMessage { email, msg }) => read_object(email, name, &msg, opts),
+        None => MessageObj::new(
+            Email {
+                out: true,
+                ..Email::default()
+            },
+            false,
+        ),
+    })
+}
+
+/// Every message of the mailbox of session `name` (`EmailRecupereTout`), as objects.
+pub fn fetch_all(name: &str, opts: ReadOptions) -> Result<Vec<MessageObj>> {
+    let (refs, emails) = with_reader(name, |r| r.fetch_all(opts))?;
+    Ok((emails.into_iter().zip(&refs))
+        .map(|(email, msg)| read_object(email, name, msg, opts))
+        .collect())
+}
+
+/// Completes a message read with headers only, on first access of a body field (nothing
+/// to do for the others). No lock is held across another: message, then session, then
+/// message again.
+pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
+    let origin = match &*obj.lock() {
+        o if o.email.header_only => o.origin.clone(),
+        _ => None,
+    };
+    let Some(Origin { session, msg, opts }) = origin else {
+        return Ok(());
+    };
+    let full = with_reader(&session, |r| r.complete(&msg, opts)).map_err(|e| {
         Error::new(
             e.code,
             format!(
@@ -294,7 +356,12 @@ pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Em
             ),
         )
         .with_system(e.system.clone().unwrap_or_default())
-    })
+    })?;
+    let mut o = obj.lock();
+    if o.email.header_only {
+        o.complete_with(full);
+    }
+    Ok(())
 }
 
 fn no_outgoing(name: &str) -> Error {

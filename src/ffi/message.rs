@@ -12,12 +12,11 @@ use crate::ffi::types::*;
 use crate::message::build::BuildOptions;
 use crate::message::model::check_header;
 use crate::message::{Attachment, attachments, parse, properties};
+use crate::registry;
 use std::ffi::c_char;
 
 mod objects;
-pub use objects::{
-    EmailObj, LISTS, MESSAGES, MessageList, Origin, new_handle, resolve, resolve_raw,
-};
+pub use objects::{EmailObj, LISTS, MESSAGES, MessageList, new_handle, resolve, resolve_raw};
 use objects::{free, resolve_whole};
 
 fn index_arg(index: i32) -> Result<usize> {
@@ -103,7 +102,7 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
         let index = index_arg(index)?;
         let obj = resolve_raw(email.0)?;
         if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
+            registry::complete(&obj)?;
         }
         Ok(obj.lock().property(property, index)?.as_ptr())
     })
@@ -196,7 +195,7 @@ pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
         if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
+            registry::complete(&obj)?;
         }
         Ok(obj.lock().count(property)? as i32)
     })
@@ -492,7 +491,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
         let out_len = args::out_ptr(out_len, "out_len")?;
         // The source of a message whose parsing is deferred is already there.
         let obj = resolve_raw(email.0)?;
-        crate::ffi::read::complete(&obj)?;
+        registry::complete(&obj)?;
         let o = obj.lock();
         // SAFETY: out_len checked non-NULL above; caller contract.
         Ok(unsafe { bytes_out(&o.email.source, out_len) })

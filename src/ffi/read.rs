@@ -4,18 +4,15 @@
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve_raw};
+use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, resolve_raw};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
 };
-use crate::message::Email;
-use crate::reader::{ReadMessage, Step};
+use crate::reader::Step;
 use crate::registry;
-use crate::session::{MessageRef, ReadOptions};
-use parking_lot::Mutex;
+use crate::session::ReadOptions;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
@@ -36,56 +33,10 @@ fn read_options(options: i32) -> Result<ReadOptions> {
     })
 }
 
-/// A message object holding `email` as read from session `session` with `opts`: one
-/// read with headers only remembers where it came from, to be completed on first access
-/// of a body field ([`complete`]).
-fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> EmailObj {
-    let origin = email.header_only.then(|| Origin {
-        session: session.to_string(),
-        msg: msg.clone(),
-        opts,
-    });
-    let mut obj = EmailObj::new(email, true);
-    obj.origin = origin;
-    obj
-}
-
-/// Stores the result of a read into handle `h` (0 = the legacy structure): the message,
-/// or "no message" (`WD_EMAIL_OUT` = 1) past an end.
-fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) -> Result<i32> {
-    let read = match read {
-        Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
-        None => EmailObj::new(
-            Email {
-                out: true,
-                ..Email::default()
-            },
-            false,
-        ),
-    };
-    let obj = resolve_raw(h)?;
-    let mut o = obj.lock();
-    o.replace(read.email, read.built);
-    o.origin = read.origin;
+/// Stores the object of a read into handle `h` (0 = the legacy structure).
+fn store(h: i32, read: EmailObj) -> Result<i32> {
+    resolve_raw(h)?.lock().replace_with(read);
     Ok(1)
-}
-
-/// Completes a message read with headers only, on first access of a body field.
-/// No lock is held across another: message, then session, then message again.
-pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
-    let origin = match &obj.lock() {
-        o if o.email.header_only => o.origin.clone(),
-        _ => None,
-    };
-    let Some(origin) = origin else {
-        return Ok(());
-    };
-    let full = registry::complete(&origin.session, &origin.msg, origin.opts)?;
-    let mut o = obj.lock();
-    if o.email.header_only {
-        o.complete_with(full);
-    }
-    Ok(())
 }
 
 /// The body of the `EmailLit…` moves: decodes the session name and reads into `email`.
@@ -102,8 +53,7 @@ unsafe fn read_move(
     let name = unsafe { args::cstr(session, "session") }?;
     let opts = read_options(options)?;
     resolve_raw(email.0)?; // validate the handle before any network traffic
-    let read = registry::with_reader(name, |r| r.step(step, opts))?;
-    store(email.0, name, read, opts)
+    store(email.0, registry::read(name, opts, |r| r.step(step, opts))?)
 }
 
 /// The body of `EmailLitMessage`: decodes the session name and reads message `number`
@@ -120,8 +70,10 @@ unsafe fn read_number(session: *const c_char, email: WdEmail, number: i32) -> Re
         .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))?;
     resolve_raw(email.0)?;
     let opts = read_options(WD_READ_ALL)?;
-    let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
-    store(email.0, name, read, opts)
+    store(
+        email.0,
+        registry::read(name, opts, |r| r.read_number(number, opts))?,
+    )
 }
 
 /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
@@ -479,7 +431,7 @@ pub unsafe extern "C" fn EmailReadMessage(
 }
 
 /// Stores message objects as handles: all of them, or none on failure.
-fn insert_all(objects: impl Iterator<Item = EmailObj>) -> Result<Vec<i32>> {
+fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
     for obj in objects {
         let h = MESSAGES.insert(obj).inspect_err(|_| {
@@ -512,9 +464,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
             header_only: options & WD_READ_ALL == 0,
             ..read_options(options)?
         };
-        let (refs, emails) = registry::with_reader(name, |r| r.fetch_all(opts))?;
-        let objects =
-            (emails.into_iter().zip(&refs)).map(|(email, msg)| read_object(email, name, msg, opts));
+        let objects = registry::fetch_all(name, opts)?;
         LISTS.insert(MessageList {
             items: insert_all(objects)?,
         })
