@@ -10,6 +10,7 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
+use crate::message::address::{bare, is_valid_syntax};
 use crate::message::object::MessageObject;
 use crate::reader::{ReadMessage, Reader};
 use crate::session::{
@@ -380,7 +381,7 @@ fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) 
 
 /// Sends (or queues) the message `build` gives through session `name`; the session is
 /// checked before the message is built.
-pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
+fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
     if find(name)?.outgoing.lock().is_none() {
         return Err(no_outgoing(name));
     }
@@ -388,7 +389,30 @@ pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Resu
     with_outgoing(name, |out| out.send(msg))
 }
 
-/// Probes `address` as a recipient on the outgoing connection of session `name`.
-pub fn check_recipient(name: &str, address: &str) -> Result<RecipientCheck> {
-    with_outgoing(name, |out| out.check_recipient(address))
+/// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
+/// source is built when needed; its mail id and the recipients refused are recorded on it.
+/// `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
+pub fn send_message(name: &str, obj: &Mutex<MessageObj>) -> Result<()> {
+    let outcome = send(name, || {
+        let mut o = obj.lock();
+        o.ensure_built()?;
+        OutgoingMessage::of(&o.email)
+    })?;
+    let mut o = obj.lock();
+    (o.email.mail_id, o.email.refused) = outcome.results();
+    outcome.reached_someone()
+}
+
+/// Checks `address` (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+/// the SMTP server of session `name` accepts it as a recipient (MAIL FROM / RCPT TO /
+/// RSET; nothing sent). `None`: the syntax is wrong.
+pub fn check_address(address: &str, name: Option<&str>) -> Result<Option<RecipientCheck>> {
+    let addr = bare(address);
+    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
+        return Ok(None);
+    }
+    Ok(Some(match name {
+        None => RecipientCheck::Accepted,
+        Some(name) => with_outgoing(name, |out| out.check_recipient(&addr))?,
+    }))
 }

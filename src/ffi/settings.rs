@@ -5,11 +5,6 @@ use crate::ffi::args;
 use crate::ffi::types::WD_PARAM_MODE;
 use std::ffi::c_char;
 
-/// The global timeout in seconds, used by sessions that do not set `WD_PROP_TIMEOUT`.
-pub fn timeout_secs() -> u32 {
-    crate::registry::timeout_secs()
-}
-
 /// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
 ///
 /// `seconds`: 1 .. 86400. Bounds every connection attempt and every wait for a reply of
@@ -32,7 +27,9 @@ pub extern "C" fn EmailSetTimeOut(seconds: i32) -> i32 {
 /// Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailLitTimeOut() -> i32 {
-    ffi_guard!("EmailLitTimeOut", -1, { Ok(timeout_secs() as i32) })
+    ffi_guard!("EmailLitTimeOut", -1, {
+        Ok(crate::registry::timeout_secs() as i32)
+    })
 }
 
 /// English name of `EmailLitTimeOut`.

@@ -47,16 +47,21 @@ pub struct Params {
     pub response_type: String,
 }
 
-/// One setting of [`Params`] (the `WD_OAUTH_*` properties).
+/// One setting of [`Params`]; its value is the `WD_OAUTH_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
-    ClientId,
+    ClientId = 1,
     ClientSecret,
     AuthUrl,
     TokenUrl,
     Scope,
     RedirectUrl,
     ResponseType,
+}
+
+crate::codes::coded! {
+    Param[ClientId, ClientSecret, AuthUrl, TokenUrl, Scope, RedirectUrl, ResponseType]:
+        "unknown OAuth2 parameter {code}";
 }
 
 impl Param {

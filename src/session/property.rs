@@ -1,10 +1,10 @@
 //! The settings of a declared session as the C functions name them: the code of each
 //! session type, security option, authentication method and property (the `WD_SESSION_*`,
-//! `WD_OPTION_*`, `WD_AUTH_*` and `WD_PROP_*` constants of `src/ffi/types.rs` are these
-//! values, checked by the tests below), and a property read and written as text
-//! (`EmailSessionModifie`, `EmailSessionPropriete`).
+//! `WD_OPTION_*`, `WD_AUTH_*` and `WD_PROP_*` constants, see [`crate::codes`]), and a
+//! property read and written as text (`EmailSessionModifie`, `EmailSessionPropriete`).
 
 use super::{AuthMethod, Security, SessionConfig, SessionKind};
+use crate::codes::coded;
 use crate::error::{Error, Result};
 use crate::message::model::single_line;
 
@@ -28,36 +28,17 @@ pub enum Property {
     Connections,
 }
 
-/// Gives each enum whose values are C codes (their discriminants) `ALL`, its values in the
-/// order of their codes, and `from_code`, the value of a code (else `WD_E_INVALID_ARGUMENT`
-/// with `$unknown`, which names the code `{code}`).
-macro_rules! coded {
-    ($($t:ident($unknown:literal): $($v:ident),+;)*) => {$(
-        impl $t {
-            pub const ALL: &[$t] = &[$($t::$v),+];
-
-            pub fn from_code(code: i32) -> Result<$t> {
-                $t::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| *v as i32 == code)
-                    .ok_or_else(|| Error::invalid_arg(format!($unknown, code = code)))
-            }
-        }
-    )*};
-}
-
 coded! {
-    SessionKind("session type {code} is not WD_SESSION_POP3, WD_SESSION_SMTP or WD_SESSION_IMAP"):
-        Pop3, Smtp, Imap;
-    Security("option {code} is not WD_OPTION_NONE, WD_OPTION_SSL or WD_OPTION_SECURED_TLS"):
-        None, Implicit, StartTls;
-    AuthMethod("unknown authentication method {code}"):
-        Auto, Plain, Login, CramMd5, XOAuth2, OAuthBearer, Apop, UserPass,
-        ScramSha256, ScramSha1;
-    Property("unknown session property {code}"):
-        ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError, CaFile,
-        Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections;
+    SessionKind[Pop3, Smtp, Imap]:
+        "session type {code} is not WD_SESSION_POP3, WD_SESSION_SMTP or WD_SESSION_IMAP";
+    Security[None, Implicit, StartTls]:
+        "option {code} is not WD_OPTION_NONE, WD_OPTION_SSL or WD_OPTION_SECURED_TLS";
+    AuthMethod[Auto, Plain, Login, CramMd5, XOAuth2, OAuthBearer, Apop, UserPass, ScramSha256,
+        ScramSha1]:
+        "unknown authentication method {code}";
+    Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
+        CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections]:
+        "unknown session property {code}";
 }
 
 /// A decimal number from `min` to `max` (white space around it allowed).
@@ -155,40 +136,6 @@ impl SessionConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The `WD_<group>_*` constants of `src/ffi/types.rs`: (name, value).
-    fn constants(group: &str) -> Vec<(String, i32)> {
-        let types = include_str!("../ffi/types.rs");
-        let prefix = format!("pub const WD_{group}_");
-        types
-            .lines()
-            .filter_map(|l| l.strip_prefix(&prefix))
-            .filter_map(|l| {
-                let (name, value) = l.split_once(": i32 = ")?;
-                Some((name.to_string(), value.trim_end_matches(';').parse().ok()?))
-            })
-            .collect()
-    }
-
-    /// The constants of the group have the values `codes`, one each.
-    fn same_codes(group: &str, codes: impl Iterator<Item = i32>) {
-        let consts = constants(group);
-        let mut values: Vec<i32> = consts.iter().map(|c| c.1).collect();
-        values.sort();
-        assert_eq!(values, codes.collect::<Vec<_>>(), "WD_{group}_* {consts:?}");
-    }
-
-    #[test]
-    fn the_codes_are_the_c_constants() {
-        same_codes("PROP", Property::ALL.iter().map(|&p| p as i32));
-        same_codes("SESSION", SessionKind::ALL.iter().map(|&k| k as i32));
-        same_codes("OPTION", Security::ALL.iter().map(|&s| s as i32));
-        same_codes("AUTH", AuthMethod::ALL.iter().map(|&m| m as i32));
-        assert_eq!(Security::from_code(1).unwrap(), Security::Implicit);
-        assert_eq!(AuthMethod::from_code(3).unwrap(), AuthMethod::CramMd5);
-        assert!(Property::from_code(0).is_err());
-        assert!(SessionKind::from_code(0).is_err());
-    }
 
     #[test]
     fn properties_read_back_as_written() {
