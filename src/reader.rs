@@ -17,6 +17,14 @@ pub const AHEAD_MAX: usize = 64;
 /// A batch stops before its listed sizes pass this (it holds one message at least).
 pub const AHEAD_MAX_BYTES: u64 = 8 << 20;
 
+/// Checks a folder name given by the caller: not empty, on one line.
+pub fn check_folder(folder: &str, what: &str) -> Result<()> {
+    if folder.is_empty() {
+        return Err(Error::invalid_arg(format!("{what} is empty")));
+    }
+    crate::message::model::single_line(folder, what)
+}
+
 /// A move of the reading cursor (`EmailLitPremier`, `…Suivant`, `…Precedent`, `…Dernier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {

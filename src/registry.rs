@@ -403,6 +403,17 @@ pub fn send_message(name: &str, obj: &Mutex<MessageObj>) -> Result<()> {
     outcome.reached_someone()
 }
 
+/// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its
+/// source is built first when needed; the \Seen flag follows its seen flag.
+pub fn append(name: &str, folder: &str, obj: &Mutex<MessageObj>) -> Result<()> {
+    let (data, seen) = {
+        let mut o = obj.lock();
+        o.ensure_built()?;
+        (o.email.source.clone(), o.email.seen)
+    };
+    with_reader(name, |r| r.append(folder, &data, seen))
+}
+
 /// Checks `address` (`EmailVerifieAdresse`): its syntax, then, with a session, whether
 /// the SMTP server of session `name` accepts it as a recipient (MAIL FROM / RCPT TO /
 /// RSET; nothing sent). `None`: the syntax is wrong.

@@ -2,12 +2,12 @@
 //! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
 //! the rest fails there with `WD_E_NOT_SUPPORTED`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args;
 use crate::ffi::message::{resolve, resolve_raw};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
-use crate::reader::{Reader, ServerId};
+use crate::reader::{Reader, ServerId, check_folder};
 use crate::registry;
 use std::ffi::c_char;
 
@@ -74,13 +74,6 @@ pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_cha
     unsafe { EmailListeDossier(session) }
 }
 
-fn check_folder(folder: &str) -> Result<()> {
-    if folder.is_empty() {
-        return Err(Error::invalid_arg("folder name is empty"));
-    }
-    args::single_line(folder, "folder name")
-}
-
 /// Decodes a session name and a folder name (not empty, on one line).
 ///
 /// # Safety
@@ -93,7 +86,7 @@ unsafe fn session_folder<'a>(
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract.
     let folder = unsafe { args::cstr(folder, "folder") }?;
-    check_folder(folder)?;
+    check_folder(folder, "folder name")?;
     Ok((name, folder))
 }
 
@@ -209,7 +202,7 @@ pub unsafe extern "C" fn EmailRenommeDossier(
         let (name, from) = unsafe { session_folder(session, folder) }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        check_folder(to)?;
+        check_folder(to, "folder name")?;
         registry::with_reader(name, |r| r.rename_folder(from, to))?;
         Ok(1)
     })
@@ -347,13 +340,8 @@ pub unsafe extern "C" fn EmailAjouteMessage(
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
         let (name, folder) = unsafe { session_folder(session, folder) }?;
-        let (data, seen) = {
-            let obj = resolve(email.0)?;
-            let mut o = obj.lock();
-            o.ensure_built()?;
-            (o.email.source.clone(), o.email.seen)
-        };
-        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
+        let obj = resolve(email.0)?;
+        registry::append(name, folder, &obj)?;
         Ok(1)
     })
 }
