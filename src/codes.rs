@@ -43,27 +43,19 @@ mod tests {
 
     #[test]
     fn the_codes_are_the_c_constants() {
-        let codes = |v: Vec<i32>| v;
-        assert_eq!(
-            constants("PROP"),
-            codes(Property::ALL.iter().map(|&p| p as i32).collect())
-        );
-        assert_eq!(
-            constants("SESSION"),
-            codes(SessionKind::ALL.iter().map(|&k| k as i32).collect())
-        );
-        assert_eq!(
-            constants("OPTION"),
-            codes(Security::ALL.iter().map(|&s| s as i32).collect())
-        );
-        assert_eq!(
-            constants("AUTH"),
-            codes(AuthMethod::ALL.iter().map(|&m| m as i32).collect())
-        );
-        assert_eq!(
-            constants("OAUTH"),
-            codes(Param::ALL.iter().map(|&p| p as i32).collect())
-        );
+        fn codes<T: Copy>(all: &[T], code: fn(T) -> i32) -> Vec<i32> {
+            all.iter().map(|&v| code(v)).collect()
+        }
+        let groups = [
+            ("PROP", codes(Property::ALL, |v| v as i32)),
+            ("SESSION", codes(SessionKind::ALL, |v| v as i32)),
+            ("OPTION", codes(Security::ALL, |v| v as i32)),
+            ("AUTH", codes(AuthMethod::ALL, |v| v as i32)),
+            ("OAUTH", codes(Param::ALL, |v| v as i32)),
+        ];
+        for (group, codes) in groups {
+            assert_eq!(constants(group), codes, "WD_{group}_*");
+        }
         assert_eq!(Security::from_code(1).unwrap(), Security::Implicit);
         assert_eq!(AuthMethod::from_code(3).unwrap(), AuthMethod::CramMd5);
         assert_eq!(Param::from_code(4).unwrap(), Param::TokenUrl);

@@ -389,6 +389,15 @@ fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<S
     with_outgoing(name, |out| out.send(msg))
 }
 
+/// Completes message `obj` when reading its property `property` (`WD_EMAIL_*`) needs
+/// the whole message.
+pub fn complete_for(obj: &Mutex<MessageObj>, property: i32) -> Result<()> {
+    if crate::message::properties::needs_body(property) {
+        complete(obj)?;
+    }
+    Ok(())
+}
+
 /// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
 /// source is built when needed; its mail id and the recipients refused are recorded on it.
 /// `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.

@@ -101,9 +101,7 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve_raw(email.0)?;
-        if properties::needs_body(property) {
-            registry::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().property(property, index)?.as_ptr())
     })
 }
@@ -194,9 +192,7 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
-        if properties::needs_body(property) {
-            registry::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().count(property)? as i32)
     })
 }
