@@ -83,10 +83,13 @@ pub unsafe extern "C" fn EmailOuvreSession(
     asynchronous: i32,
 ) -> i32 {
     ffi_guard!("EmailOuvreSession", 0, {
-        // SAFETY: caller contract.
-        let login = unsafe { login(user, password, pop3_server, false) }?;
-        // SAFETY: caller contract.
-        let smtp = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
+        // SAFETY: caller contract (the POP3 login decoded first, then the SMTP server).
+        let (login, smtp) = unsafe {
+            (
+                login(user, password, pop3_server, false)?,
+                args::opt_cstr(smtp_server, "SMTP server")?,
+            )
+        };
         let pop3 = Login {
             port: port_arg(pop3_port, "POP3 port")?,
             asynchronous: args::flag(asynchronous),
