@@ -246,6 +246,14 @@
 #define WD_PROP_CONNECTIONS 15
 
 /**
+ * Session property: largest message read or sent, in bytes (default 268435456 = 256 MiB,
+ * at most 536870912; "" or 0 = the default). A larger message is refused with
+ * `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
+ * `WD_E_PROTOCOL`, and the connection is closed).
+ */
+#define WD_PROP_MAX_MESSAGE_SIZE 16
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
@@ -463,6 +471,14 @@
  * `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
  */
 #define WD_PARAM_MODE 1
+
+/**
+ * `EmailParametre(WD_PARAM_MIN_SPEED, v)`: a reply must move at least `v` bytes per second
+ * on average over every window of the timeout's length, or fail with `WD_E_TIMEOUT`
+ * (default 1024; 0: only some progress within each timeout). Connections opened
+ * afterwards.
+ */
+#define WD_PARAM_MIN_SPEED 2
 
 /**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
@@ -1806,8 +1822,10 @@ int32_t EmailGetTimeOut(void);
 /**
  * Sets a global parameter (`EmailParametre`).
  *
- * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
- * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+ * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+ * `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+ * (`value` >= 0, default 1024; connections opened afterwards). Returns 1, or 0 with
+ * `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 

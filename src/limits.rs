@@ -6,6 +6,9 @@ pub const DEFAULT_TIMEOUT_SECS: u32 = 600;
 pub const MAX_LINE: usize = 64 * 1024;
 /// Largest message accepted from a server or built locally, in bytes.
 pub const MAX_MESSAGE: usize = 512 * 1024 * 1024;
+/// Default of `WD_PROP_MAX_MESSAGE_SIZE`: the largest message a session reads (larger
+/// ones are refused, never buffered), in bytes. At most [`MAX_MESSAGE`].
+pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 256 * 1024 * 1024;
 /// Largest IMAP literal accepted, in bytes.
 pub const MAX_LITERAL: usize = MAX_MESSAGE;
 /// Largest byte buffer accepted across the C boundary, in bytes.

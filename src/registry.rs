@@ -43,6 +43,18 @@ pub fn set_timeout(seconds: i32) -> Result<()> {
     }
 }
 
+/// Sets the minimum average speed of a reply (`EmailParametre(WD_PARAM_MIN_SPEED, v)`),
+/// in bytes per second, for the connections opened afterwards: 0 or more.
+pub fn set_min_speed(bytes_per_second: i32) -> Result<()> {
+    let v = u32::try_from(bytes_per_second).map_err(|_| {
+        Error::invalid_arg(format!(
+            "minimum speed {bytes_per_second} is negative (bytes per second, 0 = none)"
+        ))
+    })?;
+    crate::net::set_min_speed(v);
+    Ok(())
+}
+
 /// What the `EmailOuvreSession…` openers are given: `user` names the session and logs in.
 #[derive(Debug, Clone, Copy)]
 pub struct Login<'a> {

@@ -86,6 +86,9 @@ pub struct SessionConfig {
     pub spool_dir: Option<String>,
     /// Connections of an asynchronous SMTP session (1 to 16).
     pub connections: u32,
+    /// Largest message read or sent, in bytes (`WD_PROP_MAX_MESSAGE_SIZE`): a larger one
+    /// is refused with `WD_E_MESSAGE`, and each reply's memory budget derives from it.
+    pub max_message_size: u64,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -108,6 +111,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("folder", &self.folder)
             .field("spool_dir", &self.spool_dir)
             .field("connections", &self.connections)
+            .field("max_message_size", &self.max_message_size)
             .finish()
     }
 }
@@ -131,6 +135,7 @@ impl SessionConfig {
             folder: "INBOX".to_string(),
             spool_dir: None,
             connections: 1,
+            max_message_size: crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
 
@@ -176,6 +181,7 @@ impl SessionConfig {
             timeout: std::time::Duration::from_secs(u64::from(
                 self.timeout.unwrap_or(global_timeout),
             )),
+            min_speed: crate::net::min_speed(),
         }
     }
 }
@@ -319,6 +325,24 @@ pub struct MessageRef {
     pub seen: bool,
 }
 
+/// `WD_E_MESSAGE` for a message listed larger than `max` bytes: refused before it is
+/// asked for (the connection stays usable).
+pub fn refuse_oversize(refs: &[MessageRef], max: u64) -> Result<()> {
+    match refs.iter().find(|r| r.size > max) {
+        Some(r) => Err(Error::message(format!(
+            "message {} is {} bytes, more than WD_PROP_MAX_MESSAGE_SIZE ({max} bytes): \
+             not read",
+            if r.uid.is_empty() {
+                r.number.to_string()
+            } else {
+                r.uid.clone()
+            },
+            r.size
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// An open incoming (POP3 or IMAP) connection: the shared reading API runs on this.
 /// The defaults are POP3's: no flags, numbers kept until QUIT, and the folder operations
 /// `WD_E_NOT_SUPPORTED` (POP3 has one mailbox).
@@ -354,6 +378,17 @@ pub trait Mailbox: Send {
     /// it, and the reader writes it for the messages it read ahead. Default: no flags.
     fn has_flags(&self) -> bool {
         false
+    }
+    /// `Err(WD_E_CONNECTION_LOST)` once the connection failed in the middle of an exchange
+    /// (or was closed): every later call on the session fails, even one the reader could
+    /// answer without the server. Default: usable.
+    fn usable(&self) -> Result<()> {
+        Ok(())
+    }
+    /// The largest message this connection reads (`WD_PROP_MAX_MESSAGE_SIZE`): the reader
+    /// keeps larger listed messages out of its read-ahead batches. Default: no limit.
+    fn max_message_size(&self) -> u64 {
+        u64::MAX
     }
     /// True when removing a message renumbers the ones after it at once (IMAP expunge).
     /// Default: the numbers stay until the session ends (POP3 DELE).

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::ffi::args;
-use crate::ffi::types::WD_PARAM_MODE;
+use crate::ffi::types::{WD_PARAM_MIN_SPEED, WD_PARAM_MODE};
 use std::ffi::c_char;
 
 /// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
@@ -40,13 +40,16 @@ pub extern "C" fn EmailGetTimeOut() -> i32 {
 
 /// Sets a global parameter (`EmailParametre`).
 ///
-/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
-/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+/// `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+/// (`value` >= 0, default 1024; connections opened afterwards). Returns 1, or 0 with
+/// `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailParametre(parameter: i32, value: i32) -> i32 {
     ffi_guard!("EmailParametre", 0, {
         match parameter {
             WD_PARAM_MODE => Ok(1),
+            WD_PARAM_MIN_SPEED => crate::registry::set_min_speed(value).map(|_| 1),
             // Test hook: proves that a panic inside an export is caught (see c-tests).
             9999 if std::env::var_os("WD300COM_TEST_PANIC").is_some() => {
                 panic!("test panic requested with value {value}")

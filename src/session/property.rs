@@ -26,6 +26,7 @@ pub enum Property {
     Folder,
     SpoolDir,
     Connections,
+    MaxMessageSize,
 }
 
 coded! {
@@ -37,7 +38,8 @@ coded! {
         ScramSha1]:
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
-        CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections]:
+        CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
+        MaxMessageSize]:
         "unknown session property {code}";
 }
 
@@ -107,6 +109,17 @@ impl SessionConfig {
             }
             Property::SpoolDir => self.spool_dir = opt(value),
             Property::Connections => self.connections = number(value, "connections", 1, 16)? as u32,
+            Property::MaxMessageSize => {
+                // "" or 0: the default; at most the library's absolute limit.
+                let max = crate::limits::MAX_MESSAGE as i64;
+                self.max_message_size = match value.trim() {
+                    "" => crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
+                    v => match number(v, "max message size", 0, max)? {
+                        0 => crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
+                        n => n as u64,
+                    },
+                };
+            }
         }
         Ok(())
     }
@@ -129,6 +142,7 @@ impl SessionConfig {
             Property::Folder => self.folder.clone(),
             Property::SpoolDir => self.spool_dir.clone().unwrap_or_default(),
             Property::Connections => self.connections.to_string(),
+            Property::MaxMessageSize => self.max_message_size.to_string(),
         })
     }
 }
