@@ -1085,3 +1085,48 @@ fn imap_tags_are_unpredictable() {
     drop(cl);
     server.join().assert_ok();
 }
+
+/// `WD_PROP_MAX_MESSAGE_SIZE`: a message listed larger is refused with `WD_E_MESSAGE`
+/// before it is asked for (the session stays usable); a literal announced larger is
+/// refused before a byte of it is read, and the connection closed.
+#[test]
+fn oversize_messages_are_refused_unread() {
+    let server = FakeServer::start(
+        pop3_login("USER\r\nUIDL\r\n")
+            .expect("LIST")
+            .send("+OK\r\n1 300000000\r\n.\r\n")
+            .expect("UIDL")
+            .send("+OK\r\n1 uid1\r\n.\r\n")
+            .expect("STAT")
+            .send("+OK 1 300000000\r\n")
+            .expect("QUIT")
+            .send("+OK bye\r\n"),
+    );
+    let mut cfg = config(SessionKind::Pop3, server.port());
+    cfg.timeout = Some(5);
+    let mut p = Pop3Client::open(&cfg, 600).unwrap();
+    let refs = p.list(ReadOptions::default()).unwrap();
+    let e = p.fetch(&refs, ReadOptions::default()).unwrap_err();
+    assert_eq!(e.code, WD_E::Message, "{e:?}");
+    assert!(e.message.contains("WD_PROP_MAX_MESSAGE_SIZE"), "{e:?}");
+    assert_eq!(p.stat().unwrap(), (1, 300_000_000), "still usable");
+    p.close().unwrap();
+    server.join().assert_ok();
+
+    let server = FakeServer::start(
+        imap_listed(1000)
+            .expect("A0005 UID FETCH 1 ")
+            .send("* 1 FETCH (UID 1 BODY[] {300000000}\r\n")
+            .expect_closed(),
+    );
+    let mut cfg = config(SessionKind::Imap, server.port());
+    cfg.timeout = Some(5);
+    let name = "oversize-imap";
+    registry::open(name, &cfg).unwrap();
+    let e =
+        registry::with_reader(name, |r| r.step(Step::First, ReadOptions::default())).unwrap_err();
+    assert_eq!(e.code, WD_E::Message, "{e:?}");
+    let e = registry::close(name).unwrap_err();
+    assert_eq!(e.code, WD_E::ConnectionLost, "{e:?}");
+    server.join().assert_ok();
+}
