@@ -20,6 +20,6 @@ pub const CLOSE_TIMEOUT_SECS: u64 = 5;
 /// Largest local file read by `EmailAjouteFichierAttache` or embedded by
 /// `EmailImporteHTML`, in bytes (the default `WD_PROP_MAX_MESSAGE_SIZE`, 256 MiB: the
 /// session a message will be sent on is not known when a file is attached).
-pub const MAX_ATTACHMENT_FILE: u64 = 256 * 1024 * 1024;
+pub const MAX_ATTACHMENT_FILE: u64 = DEFAULT_MAX_MESSAGE_SIZE;
 /// Longest safe attachment file name, in bytes of UTF-8 (the usual file-system limit).
 pub const MAX_FILE_NAME: usize = 255;

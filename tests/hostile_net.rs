@@ -845,13 +845,23 @@ fn row6_one_byte_per_second_ends_at_the_deadline() {
     for run in runs {
         let (case, key, o) = run.join().unwrap();
         o.assert_clean_exit();
-        assert_eq!(o.code(key), WD_E::Timeout as i32, "{case}: {o}");
+        if case == "imap_close" {
+            // LOGOUT is not waited for: closing ends at once, or at the deadline.
+            assert!(
+                [0, WD_E::Timeout as i32].contains(&o.code(key)),
+                "{case}: {o}"
+            );
+        } else {
+            assert_eq!(o.code(key), WD_E::Timeout as i32, "{case}: {o}");
+        }
         let ms = o.ms(key);
         assert!(ms < 8000, "{case}: {key} took {ms} ms: {o}");
-        eprintln!(
-            "row 6 {case}: {key} WD_E_TIMEOUT in {ms} ms: {}",
-            o.get(&format!("{key}.msg"))
-        );
+        let msg = o
+            .values
+            .get(&format!("{key}.msg"))
+            .cloned()
+            .unwrap_or_default();
+        eprintln!("row 6 {case}: {key} code {} in {ms} ms: {msg}", o.code(key));
     }
 }
 
