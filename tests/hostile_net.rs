@@ -164,15 +164,15 @@ fn child() {
         }
         "smtp_send" => {
             registry::open(name, &cfg(SessionKind::Smtp, Security::None)).unwrap();
-            let _ = timed("send", || {
-                registry::send(name, || {
-                    Ok(wd300com::session::OutgoingMessage {
-                        from: "alice@wd.test".into(),
-                        recipients: vec!["bob@wd.test".into()],
-                        data: b"Subject: hi\r\n\r\nhello\r\n".to_vec(),
-                    })
-                })
-            });
+            let email = wd300com::message::Email {
+                sender: "alice@wd.test".into(),
+                to: vec!["bob@wd.test".into()],
+                subject: "hi".into(),
+                message: "hello".into(),
+                ..Default::default()
+            };
+            let obj = parking_lot::Mutex::new(registry::MessageObj::new(email, false));
+            let _ = timed("send", || registry::send_message(name, &obj));
         }
         "oauth2_refresh" => {
             let params = wd300com::oauth2::Params {

@@ -1,4 +1,4 @@
-//! The memory budget of one reply (API.md §9, `WD_PROP_MAX_MESSAGE_SIZE`): the bytes a
+//! The memory budget of one reply (docs/API.md §9, `WD_PROP_MAX_MESSAGE_SIZE`): the bytes a
 //! command's reply may bring into memory — its untagged or unsolicited data, its literals,
 //! its multi-line body — counted as they are read, and checked before a announced size is
 //! read. Past it the reply is refused with `WD_E_PROTOCOL` (the caller then closes the

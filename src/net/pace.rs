@@ -1,4 +1,4 @@
-//! Deadlines of one connection (API.md §9): the timeout bounds whole exchanges, not single
+//! Deadlines of one connection (docs/API.md §9): the timeout bounds whole exchanges, not single
 //! reads.
 //!
 //! - **Opening** (name resolution, connection, TLS handshake, greeting, STARTTLS, sign-in,
