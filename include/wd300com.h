@@ -246,11 +246,19 @@
 #define WD_PROP_CONNECTIONS 15
 
 /**
+ * Session property: largest message read or sent, in bytes (default 268435456 = 256 MiB,
+ * at most 536870912; "" or 0 = the default). A larger message is refused with
+ * `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
+ * `WD_E_PROTOCOL`, and the connection is closed).
+ */
+#define WD_PROP_MAX_MESSAGE_SIZE 16
+
+/**
  * Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
  * synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
  * session that never runs during a call or a wait.
  */
-#define WD_PROP_KEEPALIVE 16
+#define WD_PROP_KEEPALIVE 17
 
 /**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -497,6 +505,14 @@
 #define WD_PARAM_MODE 1
 
 /**
+ * `EmailParametre(WD_PARAM_MIN_SPEED, v)`: a reply must move at least `v` bytes per second
+ * on average over every window of the timeout's length, or fail with `WD_E_TIMEOUT`
+ * (default 1024; 0: only some progress within each timeout). Connections opened
+ * afterwards.
+ */
+#define WD_PARAM_MIN_SPEED 2
+
+/**
  * `EmailCherchePremier`: the text or HTML body holds the value.
  */
 #define WD_SEEK_BODY 1
@@ -734,7 +750,6 @@ int32_t EmailOuvreSessionIMAP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionIMAP`.
- *
  * # Safety
  * As `EmailOuvreSessionIMAP`.
  */
@@ -814,7 +829,6 @@ int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, co
 
 /**
  * English name of `EmailModifiePropriete`.
- *
  * # Safety
  * As `EmailModifiePropriete`.
  */
@@ -834,7 +848,6 @@ int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
 
 /**
  * English name of `EmailAjoute`.
- *
  * # Safety
  * As `EmailAjoute`.
  */
@@ -870,7 +883,6 @@ const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
 
 /**
  * English name of `EmailEntete`.
- *
  * # Safety
  * As `EmailEntete`.
  */
@@ -890,7 +902,6 @@ int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *va
 
 /**
  * English name of `EmailAjouteEntete`.
- *
  * # Safety
  * As `EmailAjouteEntete`.
  */
@@ -916,7 +927,6 @@ int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
 
 /**
  * English name of `EmailAjouteFichierAttache`.
- *
  * # Safety
  * As `EmailAjouteFichierAttache`.
  */
@@ -941,7 +951,6 @@ int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
 
 /**
  * English name of `EmailAjouteFichierAttacheMemoire`.
- *
  * # Safety
  * As `EmailAjouteFichierAttacheMemoire`.
  */
@@ -966,7 +975,6 @@ const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *
 
 /**
  * English name of `EmailFichierAttacheContenu`.
- *
  * # Safety
  * As `EmailFichierAttacheContenu`.
  */
@@ -994,7 +1002,6 @@ int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path)
 
 /**
  * English name of `EmailSauveFichierAttache`.
- *
  * # Safety
  * As `EmailSauveFichierAttache`.
  */
@@ -1030,7 +1037,6 @@ const uint8_t *EmailSource(WdEmail email, size_t *out_len);
 
 /**
  * English name of `EmailSource`.
- *
  * # Safety
  * As `EmailSource`.
  */
@@ -1050,7 +1056,6 @@ int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 
 /**
  * English name of `EmailImporteSource`.
- *
  * # Safety
  * As `EmailImporteSource`.
  */
@@ -1080,7 +1085,6 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 
 /**
  * English name of `EmailImporteHTML`.
- *
  * # Safety
  * As `EmailImporteHTML`.
  */
@@ -1113,7 +1117,6 @@ int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const c
 
 /**
  * English name of `OAuth2ParametresModifie`.
- *
  * # Safety
  * As `OAuth2ParametresModifie`.
  */
@@ -1235,7 +1238,6 @@ int32_t EmailOuvreSessionPOP3(const char *user,
 
 /**
  * English name of `EmailOuvreSessionPOP3`.
- *
  * # Safety
  * As `EmailOuvreSessionPOP3`.
  */
@@ -1272,7 +1274,6 @@ int32_t EmailOuvreSession(const char *user,
 
 /**
  * English name of `EmailOuvreSession`.
- *
  * # Safety
  * As `EmailOuvreSession`.
  */
@@ -1302,7 +1303,6 @@ int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPremier`.
- *
  * # Safety
  * As `EmailLitPremier`.
  */
@@ -1337,7 +1337,6 @@ int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitSuivant`.
- *
  * # Safety
  * As `EmailLitSuivant`.
  */
@@ -1360,7 +1359,6 @@ int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPrecedent`.
- *
  * # Safety
  * As `EmailLitPrecedent`.
  */
@@ -1383,7 +1381,6 @@ int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitDernier`.
- *
  * # Safety
  * As `EmailLitDernier`.
  */
@@ -1407,7 +1404,6 @@ int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitPremierEntete`.
- *
  * # Safety
  * As `EmailLitPremierEntete`.
  */
@@ -1430,7 +1426,6 @@ int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitSuivantEntete`.
- *
  * # Safety
  * As `EmailLitSuivantEntete`.
  */
@@ -1453,7 +1448,6 @@ int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t opti
 
 /**
  * English name of `EmailLitPrecedentEntete`.
- *
  * # Safety
  * As `EmailLitPrecedentEntete`.
  */
@@ -1476,7 +1470,6 @@ int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitDernierEntete`.
- *
  * # Safety
  * As `EmailLitDernierEntete`.
  */
@@ -1508,7 +1501,6 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 
 /**
  * English name of `EmailLitMessage`.
- *
  * # Safety
  * As `EmailLitMessage`.
  */
@@ -1533,7 +1525,6 @@ WdEmailList EmailRecupereTout(const char *session, int32_t options);
 
 /**
  * English name of `EmailRecupereTout`.
- *
  * # Safety
  * As `EmailRecupereTout`.
  */
@@ -1577,7 +1568,6 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
 
 /**
  * English name of `EmailSupprimeMessage`.
- *
  * # Safety
  * As `EmailSupprimeMessage`.
  */
@@ -1597,7 +1587,6 @@ const char *EmailListeDossier(const char *session);
 
 /**
  * English name of `EmailListeDossier`.
- *
  * # Safety
  * As `EmailListeDossier`.
  */
@@ -1669,7 +1658,6 @@ int32_t EmailChangeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailChangeDossier`.
- *
  * # Safety
  * As `EmailChangeDossier`.
  */
@@ -1689,7 +1677,6 @@ int32_t EmailCreeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailCreeDossier`.
- *
  * # Safety
  * As `EmailCreeDossier`.
  */
@@ -1709,7 +1696,6 @@ int32_t EmailSupprimeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailSupprimeDossier`.
- *
  * # Safety
  * As `EmailSupprimeDossier`.
  */
@@ -1728,7 +1714,6 @@ int32_t EmailRenommeDossier(const char *session, const char *folder, const char 
 
 /**
  * English name of `EmailRenommeDossier`.
- *
  * # Safety
  * As `EmailRenommeDossier`.
  */
@@ -1748,7 +1733,6 @@ int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder
 
 /**
  * English name of `EmailCopieMessage`.
- *
  * # Safety
  * As `EmailCopieMessage`.
  */
@@ -1769,7 +1753,6 @@ int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *fold
 
 /**
  * English name of `EmailDeplaceMessage`.
- *
  * # Safety
  * As `EmailDeplaceMessage`.
  */
@@ -1794,7 +1777,6 @@ int32_t EmailMiseAJour(const char *session, WdEmail email);
 
 /**
  * English name of `EmailMiseAJour`.
- *
  * # Safety
  * As `EmailMiseAJour`.
  */
@@ -1815,7 +1797,6 @@ int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail emai
 
 /**
  * English name of `EmailAjouteMessage`.
- *
  * # Safety
  * As `EmailAjouteMessage`.
  */
@@ -1959,7 +1940,6 @@ int32_t EmailSessionCree(const char *name, int32_t session_type);
 
 /**
  * English name of `EmailSessionCree`.
- *
  * # Safety
  * As `EmailSessionCree`.
  */
@@ -1979,7 +1959,6 @@ int32_t EmailSessionModifie(const char *name, int32_t property, const char *valu
 
 /**
  * English name of `EmailSessionModifie`.
- *
  * # Safety
  * As `EmailSessionModifie`.
  */
@@ -1999,7 +1978,6 @@ const char *EmailSessionPropriete(const char *name, int32_t property);
 
 /**
  * English name of `EmailSessionPropriete`.
- *
  * # Safety
  * As `EmailSessionPropriete`.
  */
@@ -2016,9 +1994,8 @@ int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionNotes`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionNotes`.
  */
 int32_t EmailStartNotesSession(const char *profile, const char *password);
 
@@ -2033,9 +2010,8 @@ int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionOutlook`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionOutlook`.
  */
 int32_t EmailStartOutlookSession(const char *profile, const char *password);
 
@@ -2054,7 +2030,6 @@ int32_t EmailOuvreSessionDeclaree(const char *name);
 
 /**
  * English name of `EmailOuvreSessionDeclaree`.
- *
  * # Safety
  * As `EmailOuvreSessionDeclaree`.
  */
@@ -2076,7 +2051,6 @@ int32_t EmailFermeSession(const char *name);
 
 /**
  * English name of `EmailFermeSession`.
- *
  * # Safety
  * As `EmailFermeSession`.
  */
@@ -2109,8 +2083,10 @@ int32_t EmailGetTimeOut(void);
 /**
  * Sets a global parameter (`EmailParametre`).
  *
- * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
- * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+ * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+ * `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+ * (`value` >= 0, default 1024; connections opened afterwards). Returns 1, or 0 with
+ * `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 
@@ -2135,7 +2111,6 @@ int32_t EmailTrace(const char *path);
 
 /**
  * English name of `EmailTrace`.
- *
  * # Safety
  * As `EmailTrace`.
  */
@@ -2173,7 +2148,6 @@ int32_t EmailOuvreSessionSMTP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionSMTP`.
- *
  * # Safety
  * As `EmailOuvreSessionSMTP`.
  */
@@ -2208,7 +2182,6 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailEnvoieMessage`.
- *
  * # Safety
  * As `EmailEnvoieMessage`.
  */
@@ -2245,7 +2218,6 @@ int32_t EmailVerifieAdresse(const char *address, const char *session);
 
 /**
  * English name of `EmailVerifieAdresse`.
- *
  * # Safety
  * As `EmailVerifieAdresse`.
  */

@@ -349,17 +349,23 @@ impl Criteria {
     }
 }
 
-/// The criterion of `EmailCherchePremier` (`WD_SEEK_*`).
+/// The criterion of `EmailCherchePremier`; its value is the `WD_SEEK_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeekField {
     /// The text or HTML body holds the value.
-    Body,
+    Body = 1,
     /// The Message-ID is the value (angle brackets optional).
     MessageId,
     /// The subject holds the value.
     Subject,
     /// The sender (From, name or address) holds the value.
     Sender,
+}
+
+crate::codes::coded! {
+    SeekField[Body, MessageId, Subject, Sender]:
+        "criterion {code} is not WD_SEEK_BODY, WD_SEEK_MESSAGE_ID, WD_SEEK_SUBJECT or \
+         WD_SEEK_SENDER";
 }
 
 /// One seek: a field and the value looked for (not case sensitive).

@@ -181,6 +181,38 @@ fn idle_gives_way_when_asked() {
     assert!(tr.has_line("DONE"));
 }
 
+/// A server that closes the connection during the wait (a restart): the connection is
+/// opened again and the wait goes on; the messages the new SELECT counts are not new
+/// mail, an EXISTS after them is.
+#[test]
+fn a_wait_goes_on_over_a_new_connection() {
+    let s = FakeServer::start_multi(vec![
+        logged_in(CAPS)
+            .expect("A0003 IDLE")
+            .send("+ idling\r\n* BYE Server shutting down.\r\n")
+            .close(),
+        logged_in(CAPS)
+            .expect("A0003 IDLE")
+            .send("+ idling\r\n")
+            .stall(Duration::from_millis(200))
+            .send("* 4 EXISTS\r\n")
+            .expect("DONE")
+            .send("A0003 OK Idle completed.\r\n")
+            .drain_until_closed(),
+    ]);
+    let mut c = open(s.port());
+    let w = WaitUntil {
+        until: Instant::now() + Duration::from_secs(20),
+        give_way: NEVER,
+    };
+    assert_eq!(c.wait_new_mail(&w).unwrap(), Waited::NewMail { known: 3 });
+    assert_eq!(c.exists(), 4);
+    c.close().unwrap();
+    let t = s.join();
+    t.assert_ok();
+    assert_eq!(t.sessions.len(), 2);
+}
+
 /// A session waiting on one thread gives way to a call on another: the wait returns 0
 /// without error, then the call runs.
 #[test]

@@ -1,17 +1,14 @@
-//! Managing the messages of a mailbox (API.md §4): deleting, flagging, copying and moving
+//! Managing the messages of a mailbox (docs/API.md §4): deleting, flagging, copying and moving
 //! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
 //! the rest fails there with `WD_E_NOT_SUPPORTED`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args;
 use crate::ffi::message::{resolve, resolve_raw};
 use crate::ffi::strings::ret_thread;
-use crate::ffi::types::{
-    WD_FOLDER_ALL, WD_FOLDER_ARCHIVE, WD_FOLDER_DRAFTS, WD_FOLDER_JUNK, WD_FOLDER_SENT,
-    WD_FOLDER_TRASH, WdEmail,
-};
+use crate::ffi::types::WdEmail;
 use crate::message::flags;
-use crate::reader::{Reader, ServerId};
+use crate::reader::{Reader, ServerId, check_folder};
 use crate::registry;
 use crate::session::{Folder, FolderRole};
 use std::ffi::c_char;
@@ -44,7 +41,6 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
 }
 
 /// English name of `EmailSupprimeMessage`.
-///
 /// # Safety
 /// As `EmailSupprimeMessage`.
 #[unsafe(no_mangle)]
@@ -72,29 +68,12 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
 }
 
 /// English name of `EmailListeDossier`.
-///
 /// # Safety
 /// As `EmailListeDossier`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { EmailListeDossier(session) }
-}
-
-const ROLES: [(FolderRole, i32); 6] = [
-    (FolderRole::Sent, WD_FOLDER_SENT),
-    (FolderRole::Drafts, WD_FOLDER_DRAFTS),
-    (FolderRole::Trash, WD_FOLDER_TRASH),
-    (FolderRole::Junk, WD_FOLDER_JUNK),
-    (FolderRole::Archive, WD_FOLDER_ARCHIVE),
-    (FolderRole::All, WD_FOLDER_ALL),
-];
-
-fn role_value(role: Option<FolderRole>) -> i32 {
-    ROLES
-        .iter()
-        .find(|(r, _)| Some(*r) == role)
-        .map_or(0, |(_, v)| *v)
 }
 
 /// The folders of session `session` with their roles.
@@ -126,13 +105,7 @@ unsafe fn folders_of(session: *const c_char) -> Result<Vec<Folder>> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailDossierSpecial(session: *const c_char, role: i32) -> *const c_char {
     ffi_guard!("EmailDossierSpecial", std::ptr::null(), {
-        let wanted = ROLES
-            .iter()
-            .find(|(_, v)| *v == role)
-            .map(|(r, _)| *r)
-            .ok_or_else(|| {
-                Error::invalid_arg(format!("role {role} is not a WD_FOLDER_* value (1 to 6)"))
-            })?;
+        let wanted = FolderRole::from_code(role)?;
         // SAFETY: caller contract.
         let folders = unsafe { folders_of(session) }?;
         let name = folders.iter().find(|f| f.role == Some(wanted));
@@ -168,7 +141,7 @@ pub unsafe extern "C" fn EmailListeDossierRole(session: *const c_char) -> *const
         let folders = unsafe { folders_of(session) }?;
         let lines: Vec<String> = folders
             .iter()
-            .map(|f| format!("{}\t{}", f.name, role_value(f.role)))
+            .map(|f| format!("{}\t{}", f.name, f.role.map_or(0, |r| r as i32)))
             .collect();
         Ok(ret_thread(&lines.join("\n")))
     })
@@ -184,13 +157,6 @@ pub unsafe extern "C" fn EmailListFolderRoles(session: *const c_char) -> *const 
     unsafe { EmailListeDossierRole(session) }
 }
 
-fn check_folder(folder: &str) -> Result<()> {
-    if folder.is_empty() {
-        return Err(Error::invalid_arg("folder name is empty"));
-    }
-    args::single_line(folder, "folder name")
-}
-
 /// Decodes a session name and a folder name (not empty, on one line).
 ///
 /// # Safety
@@ -203,7 +169,7 @@ unsafe fn session_folder<'a>(
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract.
     let folder = unsafe { args::cstr(folder, "folder") }?;
-    check_folder(folder)?;
+    check_folder(folder, "folder name")?;
     Ok((name, folder))
 }
 
@@ -240,7 +206,6 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
 }
 
 /// English name of `EmailChangeDossier`.
-///
 /// # Safety
 /// As `EmailChangeDossier`.
 #[unsafe(no_mangle)]
@@ -266,7 +231,6 @@ pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const
 }
 
 /// English name of `EmailCreeDossier`.
-///
 /// # Safety
 /// As `EmailCreeDossier`.
 #[unsafe(no_mangle)]
@@ -295,7 +259,6 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
 }
 
 /// English name of `EmailSupprimeDossier`.
-///
 /// # Safety
 /// As `EmailSupprimeDossier`.
 #[unsafe(no_mangle)]
@@ -322,14 +285,13 @@ pub unsafe extern "C" fn EmailRenommeDossier(
         let (name, from) = unsafe { session_folder(session, folder) }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        check_folder(to)?;
+        check_folder(to, "folder name")?;
         registry::with_reader(name, |r| r.rename_folder(from, to))?;
         Ok(1)
     })
 }
 
 /// English name of `EmailRenommeDossier`.
-///
 /// # Safety
 /// As `EmailRenommeDossier`.
 #[unsafe(no_mangle)]
@@ -366,7 +328,6 @@ pub unsafe extern "C" fn EmailCopieMessage(
 }
 
 /// English name of `EmailCopieMessage`.
-///
 /// # Safety
 /// As `EmailCopieMessage`.
 #[unsafe(no_mangle)]
@@ -404,7 +365,6 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
 }
 
 /// English name of `EmailDeplaceMessage`.
-///
 /// # Safety
 /// As `EmailDeplaceMessage`.
 #[unsafe(no_mangle)]
@@ -447,7 +407,6 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
 }
 
 /// English name of `EmailMiseAJour`.
-///
 /// # Safety
 /// As `EmailMiseAJour`.
 #[unsafe(no_mangle)]
@@ -474,19 +433,13 @@ pub unsafe extern "C" fn EmailAjouteMessage(
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
         let (name, folder) = unsafe { session_folder(session, folder) }?;
-        let (data, seen) = {
-            let obj = resolve(email.0)?;
-            let mut o = obj.lock();
-            o.ensure_built()?;
-            (o.email.source.clone(), o.email.seen)
-        };
-        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
+        let obj = resolve(email.0)?;
+        registry::append(name, folder, &obj)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailAjouteMessage`.
-///
 /// # Safety
 /// As `EmailAjouteMessage`.
 #[unsafe(no_mangle)]

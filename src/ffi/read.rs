@@ -1,21 +1,18 @@
-//! The reading functions shared by POP3 and IMAP (API.md §4): the `EmailLit…` moves,
+//! The reading functions shared by POP3 and IMAP (docs/API.md §4): the `EmailLit…` moves,
 //! `EmailNbMessage`, `EmailRecupereTout` and its lists, over the session's
 //! [`crate::reader::Reader`]. Managing the messages read and the folders: `mailbox.rs`.
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve_raw};
+use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, resolve_raw};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
 };
-use crate::message::Email;
-use crate::reader::{ReadMessage, Step};
+use crate::reader::Step;
 use crate::registry;
-use crate::session::{MessageRef, ReadOptions};
-use parking_lot::Mutex;
+use crate::session::ReadOptions;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
@@ -36,61 +33,10 @@ pub(crate) fn read_options(options: i32) -> Result<ReadOptions> {
     })
 }
 
-/// A message object holding `email` as read from session `session` with `opts`: one
-/// read with headers only remembers where it came from, to be completed on first access
-/// of a body field ([`complete`]).
-fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> EmailObj {
-    let origin = email.header_only.then(|| Origin {
-        session: session.to_string(),
-        msg: msg.clone(),
-        opts,
-    });
-    let mut obj = EmailObj::new(email, true);
-    obj.origin = origin;
-    obj
-}
-
-/// Stores the result of a read into handle `h` (0 = the legacy structure): the message,
-/// or "no message" (`WD_EMAIL_OUT` = 1) past an end.
-pub(crate) fn store(
-    h: i32,
-    session: &str,
-    read: Option<ReadMessage>,
-    opts: ReadOptions,
-) -> Result<i32> {
-    let read = match read {
-        Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
-        None => EmailObj::new(
-            Email {
-                out: true,
-                ..Email::default()
-            },
-            false,
-        ),
-    };
-    let obj = resolve_raw(h)?;
-    let mut o = obj.lock();
-    o.replace(read.email, read.built);
-    o.origin = read.origin;
+/// Stores the object of a read into handle `h` (0 = the legacy structure).
+pub(crate) fn store(h: i32, read: EmailObj) -> Result<i32> {
+    resolve_raw(h)?.lock().replace_with(read);
     Ok(1)
-}
-
-/// Completes a message read with headers only, on first access of a body field.
-/// No lock is held across another: message, then session, then message again.
-pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
-    let origin = match &obj.lock() {
-        o if o.email.header_only => o.origin.clone(),
-        _ => None,
-    };
-    let Some(origin) = origin else {
-        return Ok(());
-    };
-    let full = registry::complete(&origin.session, &origin.msg, origin.opts)?;
-    let mut o = obj.lock();
-    if o.email.header_only {
-        o.complete_with(full);
-    }
-    Ok(())
 }
 
 /// The body of the `EmailLit…` moves: decodes the session name and reads into `email`.
@@ -107,8 +53,7 @@ unsafe fn read_move(
     let name = unsafe { args::cstr(session, "session") }?;
     let opts = read_options(options)?;
     resolve_raw(email.0)?; // validate the handle before any network traffic
-    let read = registry::with_reader(name, |r| r.step(step, opts))?;
-    store(email.0, name, read, opts)
+    store(email.0, registry::read(name, opts, |r| r.step(step, opts))?)
 }
 
 /// The body of `EmailLitMessage`: decodes the session name and reads message `number`
@@ -125,8 +70,10 @@ unsafe fn read_number(session: *const c_char, email: WdEmail, number: i32) -> Re
         .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))?;
     resolve_raw(email.0)?;
     let opts = read_options(WD_READ_ALL)?;
-    let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
-    store(email.0, name, read, opts)
+    store(
+        email.0,
+        registry::read(name, opts, |r| r.read_number(number, opts))?,
+    )
 }
 
 /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
@@ -154,7 +101,6 @@ pub unsafe extern "C" fn EmailLitPremier(
 }
 
 /// English name of `EmailLitPremier`.
-///
 /// # Safety
 /// As `EmailLitPremier`.
 #[unsafe(no_mangle)]
@@ -203,7 +149,6 @@ pub unsafe extern "C" fn EmailLitSuivant(
 }
 
 /// English name of `EmailLitSuivant`.
-///
 /// # Safety
 /// As `EmailLitSuivant`.
 #[unsafe(no_mangle)]
@@ -240,7 +185,6 @@ pub unsafe extern "C" fn EmailLitPrecedent(
 }
 
 /// English name of `EmailLitPrecedent`.
-///
 /// # Safety
 /// As `EmailLitPrecedent`.
 #[unsafe(no_mangle)]
@@ -277,7 +221,6 @@ pub unsafe extern "C" fn EmailLitDernier(
 }
 
 /// English name of `EmailLitDernier`.
-///
 /// # Safety
 /// As `EmailLitDernier`.
 #[unsafe(no_mangle)]
@@ -315,7 +258,6 @@ pub unsafe extern "C" fn EmailLitPremierEntete(
 }
 
 /// English name of `EmailLitPremierEntete`.
-///
 /// # Safety
 /// As `EmailLitPremierEntete`.
 #[unsafe(no_mangle)]
@@ -352,7 +294,6 @@ pub unsafe extern "C" fn EmailLitSuivantEntete(
 }
 
 /// English name of `EmailLitSuivantEntete`.
-///
 /// # Safety
 /// As `EmailLitSuivantEntete`.
 #[unsafe(no_mangle)]
@@ -389,7 +330,6 @@ pub unsafe extern "C" fn EmailLitPrecedentEntete(
 }
 
 /// English name of `EmailLitPrecedentEntete`.
-///
 /// # Safety
 /// As `EmailLitPrecedentEntete`.
 #[unsafe(no_mangle)]
@@ -426,7 +366,6 @@ pub unsafe extern "C" fn EmailLitDernierEntete(
 }
 
 /// English name of `EmailLitDernierEntete`.
-///
 /// # Safety
 /// As `EmailLitDernierEntete`.
 #[unsafe(no_mangle)]
@@ -479,7 +418,6 @@ pub unsafe extern "C" fn EmailLitMessage(
 }
 
 /// English name of `EmailLitMessage`.
-///
 /// # Safety
 /// As `EmailLitMessage`.
 #[unsafe(no_mangle)]
@@ -492,23 +430,16 @@ pub unsafe extern "C" fn EmailReadMessage(
     unsafe { EmailLitMessage(session, email, number) }
 }
 
-/// A list handle holding `emails` (with their listing entries `refs`) read from session
-/// `session` with `opts`.
-pub(crate) fn new_list(
-    session: &str,
-    refs: &[MessageRef],
-    emails: Vec<Email>,
-    opts: ReadOptions,
-) -> Result<i32> {
-    let objects =
-        (emails.into_iter().zip(refs)).map(|(email, msg)| read_object(email, session, msg, opts));
+/// A list handle holding the message objects `objects` (`EmailRecupereTout`,
+/// `EmailRecherche`).
+pub(crate) fn new_list(objects: Vec<EmailObj>) -> Result<i32> {
     LISTS.insert(MessageList {
         items: insert_all(objects)?,
     })
 }
 
 /// Stores message objects as handles: all of them, or none on failure.
-fn insert_all(objects: impl Iterator<Item = EmailObj>) -> Result<Vec<i32>> {
+fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
     for obj in objects {
         let h = MESSAGES.insert(obj).inspect_err(|_| {
@@ -541,13 +472,11 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
             header_only: options & WD_READ_ALL == 0,
             ..read_options(options)?
         };
-        let (refs, emails) = registry::with_reader(name, |r| r.fetch_all(opts))?;
-        new_list(name, &refs, emails, opts)
+        new_list(registry::fetch_all(name, opts)?)
     }))
 }
 
 /// English name of `EmailRecupereTout`.
-///
 /// # Safety
 /// As `EmailRecupereTout`.
 #[unsafe(no_mangle)]

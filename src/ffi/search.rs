@@ -1,36 +1,17 @@
-//! Finding mail (API.md §9): `EmailRecherche` (server-side criteria, a message list),
+//! Finding mail (docs/API.md §9): `EmailRecherche` (server-side criteria, a message list),
 //! `EmailCherchePremier` / `EmailChercheSuivant` (one criterion, one message after
 //! another) and `EmailAttendMessage` (waiting for new mail). The criteria language is
 //! [`crate::search`]'s; the wait is [`crate::registry::wait_for_mail`].
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::message::resolve_raw;
+use crate::ffi::message::{EmailObj, resolve_raw};
 use crate::ffi::read::{new_list, read_options, store};
-use crate::ffi::types::{
-    WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_SEEK_BODY, WD_SEEK_MESSAGE_ID,
-    WD_SEEK_SENDER, WD_SEEK_SUBJECT, WdEmail, WdEmailList,
-};
-use crate::reader::ReadMessage;
+use crate::ffi::types::{WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WdEmail, WdEmailList};
 use crate::registry;
 use crate::search::{Criteria, Seek, SeekField};
 use crate::session::ReadOptions;
 use std::ffi::c_char;
-
-fn seek_field(criterion: i32) -> Result<SeekField> {
-    Ok(match criterion {
-        WD_SEEK_BODY => SeekField::Body,
-        WD_SEEK_MESSAGE_ID => SeekField::MessageId,
-        WD_SEEK_SUBJECT => SeekField::Subject,
-        WD_SEEK_SENDER => SeekField::Sender,
-        _ => {
-            return Err(Error::invalid_arg(format!(
-                "criterion {criterion} is not WD_SEEK_BODY, WD_SEEK_MESSAGE_ID, \
-                 WD_SEEK_SUBJECT or WD_SEEK_SENDER"
-            )));
-        }
-    })
-}
 
 /// The options of `EmailRecherche`: `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN`, or 0 /
 /// `WD_READ_ALL` (whole messages).
@@ -46,9 +27,9 @@ fn search_options(options: i32) -> Result<ReadOptions> {
 
 /// Stores a seek's result into `email`: 1 for a message, 0 (no error, `WD_EMAIL_OUT` =
 /// "1") when there is none.
-fn seek_result(h: i32, session: &str, found: Option<ReadMessage>) -> Result<i32> {
-    let some = found.is_some();
-    store(h, session, found, ReadOptions::default())?;
+fn seek_result(h: i32, found: EmailObj) -> Result<i32> {
+    let some = !found.email.out;
+    store(h, found)?;
     Ok(i32::from(some))
 }
 
@@ -88,8 +69,7 @@ pub unsafe extern "C" fn EmailRecherche(
         let text = unsafe { args::opt_cstr(criteria, "criteria") }?.unwrap_or("");
         let criteria = Criteria::parse(text)?;
         let opts = search_options(options)?;
-        let (refs, emails) = registry::with_reader(name, |r| r.search(&criteria, opts))?;
-        new_list(name, &refs, emails, opts)
+        new_list(registry::search(name, &criteria, opts)?)
     }))
 }
 
@@ -132,14 +112,14 @@ pub unsafe extern "C" fn EmailCherchePremier(
     value: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailCherchePremier", 0, {
-        let field = seek_field(criterion)?;
+        let field = SeekField::from_code(criterion)?;
         // SAFETY: caller contract (both strings).
         let (name, value) =
             unsafe { (args::cstr(session, "session")?, args::cstr(value, "value")?) };
         let seek = Seek::new(field, value)?;
         resolve_raw(email.0)?;
-        let found = registry::with_reader(name, |r| r.seek_first(seek))?;
-        seek_result(email.0, name, found)
+        let found = registry::read(name, ReadOptions::default(), |r| r.seek_first(seek))?;
+        seek_result(email.0, found)
     })
 }
 
@@ -174,8 +154,8 @@ pub unsafe extern "C" fn EmailChercheSuivant(session: *const c_char, email: WdEm
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
         resolve_raw(email.0)?;
-        let found = registry::with_reader(name, |r| r.seek_next())?;
-        seek_result(email.0, name, found)
+        let found = registry::read(name, ReadOptions::default(), |r| r.seek_next())?;
+        seek_result(email.0, found)
     })
 }
 

@@ -2,13 +2,8 @@
 
 use crate::error::Error;
 use crate::ffi::args;
-use crate::ffi::types::WD_PARAM_MODE;
+use crate::ffi::types::{WD_PARAM_MIN_SPEED, WD_PARAM_MODE};
 use std::ffi::c_char;
-
-/// The global timeout in seconds, used by sessions that do not set `WD_PROP_TIMEOUT`.
-pub fn timeout_secs() -> u32 {
-    crate::registry::timeout_secs()
-}
 
 /// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
 ///
@@ -32,7 +27,9 @@ pub extern "C" fn EmailSetTimeOut(seconds: i32) -> i32 {
 /// Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailLitTimeOut() -> i32 {
-    ffi_guard!("EmailLitTimeOut", -1, { Ok(timeout_secs() as i32) })
+    ffi_guard!("EmailLitTimeOut", -1, {
+        Ok(crate::registry::timeout_secs() as i32)
+    })
 }
 
 /// English name of `EmailLitTimeOut`.
@@ -43,13 +40,16 @@ pub extern "C" fn EmailGetTimeOut() -> i32 {
 
 /// Sets a global parameter (`EmailParametre`).
 ///
-/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
-/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+/// `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+/// (`value` >= 0, default 1024; connections opened afterwards). Returns 1, or 0 with
+/// `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailParametre(parameter: i32, value: i32) -> i32 {
     ffi_guard!("EmailParametre", 0, {
         match parameter {
             WD_PARAM_MODE => Ok(1),
+            WD_PARAM_MIN_SPEED => crate::registry::set_min_speed(value).map(|_| 1),
             // Test hook: proves that a panic inside an export is caught (see c-tests).
             9999 if std::env::var_os("WD300COM_TEST_PANIC").is_some() => {
                 panic!("test panic requested with value {value}")
@@ -86,7 +86,6 @@ pub unsafe extern "C" fn EmailTrace(path: *const c_char) -> i32 {
 }
 
 /// English name of `EmailTrace`.
-///
 /// # Safety
 /// As `EmailTrace`.
 #[unsafe(no_mangle)]

@@ -1,21 +1,20 @@
-//! Sending (API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
+//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
 //! `EmailVerifieAdresse`.
 //!
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
 //! EmailSendMessage, EmailEtat / EmailStatus, EmailVerifieAdresse / EmailCheckAddress.
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::ffi::args;
 use crate::ffi::message::resolve;
-use crate::ffi::session::{login, login_strings};
+use crate::ffi::session::{login, open_legacy};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
     WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
 };
-use crate::message::address::{bare, is_valid_syntax};
 use crate::registry;
-use crate::session::{OutgoingMessage, RecipientCheck, SessionKind};
+use crate::session::{RecipientCheck, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
 
@@ -45,16 +44,12 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionSMTP", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        let mut login = login(strings, port, option)?;
-        login.asynchronous = args::flag(asynchronous);
-        registry::open_login(SessionKind::Smtp, &login)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Smtp, login, port, option, asynchronous)
     })
 }
 
 /// English name of `EmailOuvreSessionSMTP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionSMTP`.
 #[unsafe(no_mangle)]
@@ -68,20 +63,6 @@ pub unsafe extern "C" fn EmailStartSMTPSession(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
-}
-
-/// Safe part of `EmailEnvoieMessage`: the source is built when needed, the mail id and
-/// the refused recipients recorded on the message.
-fn send_message(name: &str, email: i32) -> Result<()> {
-    let obj = resolve(email)?; // a bad handle is reported as such, whatever the session
-    let outcome = registry::send(name, || {
-        let mut o = obj.lock();
-        o.ensure_built()?;
-        OutgoingMessage::of(&o.email)
-    })?;
-    let mut o = obj.lock();
-    (o.email.mail_id, o.email.refused) = outcome.results();
-    outcome.reached_someone()
 }
 
 /// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
@@ -112,13 +93,13 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
         let _ = options;
-        send_message(name, email.0)?;
+        let obj = resolve(email.0)?; // a bad handle is reported as such, whatever the session
+        registry::send_message(name, &obj)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailEnvoieMessage`.
-///
 /// # Safety
 /// As `EmailEnvoieMessage`.
 #[unsafe(no_mangle)]
@@ -158,21 +139,6 @@ pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
     EmailEtat(mail_id)
 }
 
-/// Safe part of `EmailVerifieAdresse`.
-fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
-    let addr = bare(address);
-    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
-        return Ok(WD_ADDRESS_INCORRECT_SYNTAX);
-    }
-    let Some(name) = name else {
-        return Ok(WD_ADDRESS_VALID);
-    };
-    Ok(match registry::check_recipient(name, &addr)? {
-        RecipientCheck::Accepted => WD_ADDRESS_VALID,
-        RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
-    })
-}
-
 /// Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
 /// the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
 ///
@@ -193,12 +159,15 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
         let address = unsafe { args::cstr(address, "address") }?;
         // SAFETY: caller contract.
         let name = unsafe { args::opt_cstr(session, "session") }?;
-        check_address(address, name)
+        Ok(match registry::check_address(address, name)? {
+            None => WD_ADDRESS_INCORRECT_SYNTAX,
+            Some(RecipientCheck::Accepted) => WD_ADDRESS_VALID,
+            Some(RecipientCheck::Refused(_)) => WD_ADDRESS_REFUSED,
+        })
     })
 }
 
 /// English name of `EmailVerifieAdresse`.
-///
 /// # Safety
 /// As `EmailVerifieAdresse`.
 #[unsafe(no_mangle)]

@@ -12,7 +12,7 @@
 
 use super::client::{ImapClient, PROTO, reply_text};
 use super::command::Part;
-use super::response::{Response, Status, Untagged};
+use super::response::{Response, Status};
 use crate::error::{Error, Result, WD_E};
 use crate::session::{GIVE_WAY_CHECK, WaitUntil, Waited};
 use crate::trace;
@@ -41,40 +41,16 @@ impl Default for WaitTiming {
 enum Heard {
     /// The continuation request: the server idles.
     Ready,
-    /// Untagged data; `arrived` when it announced new mail.
-    Data { arrived: bool },
+    /// Untagged data (taken in: an EXISTS raising the count sets `grew`).
+    Data,
     /// The IDLE completed (the server ended it).
     Ended,
-}
-
-/// True when the untagged data `data`, read after the message count was `count`, holds
-/// an EXISTS that raised it (expunges followed on the way).
-fn arrivals(mut count: u32, data: &[Untagged]) -> bool {
-    let mut arrived = false;
-    for u in data {
-        match u {
-            Untagged::Exists(n) => {
-                arrived |= *n > count;
-                count = *n;
-            }
-            Untagged::Expunge(_) => count = count.saturating_sub(1),
-            _ => {}
-        }
-    }
-    arrived
 }
 
 impl ImapClient {
     /// Changes the pace of [`ImapClient::wait`] (tests).
     pub fn set_wait_timing(&mut self, timing: WaitTiming) {
         self.timing = timing;
-    }
-
-    /// Takes in one untagged response; true when it announced new mail.
-    fn take_untagged(&mut self, u: Untagged) -> Result<bool> {
-        let before = self.exists;
-        self.handle_untagged(&u)?;
-        Ok(arrivals(before, std::slice::from_ref(&u)))
     }
 
     /// Waits for new mail until `w` says the wait is over (see the module).
@@ -84,6 +60,9 @@ impl ImapClient {
         if self.exists > known {
             return Ok(mail);
         }
+        // From here on an EXISTS that raises the count ([`ImapClient::handle_untagged`])
+        // is new mail.
+        self.grew = false;
         let mut reopened = false;
         loop {
             let round = if self.has("IDLE") && Instant::now() < w.until {
@@ -102,6 +81,8 @@ impl ImapClient {
                     if self.exists > known {
                         return Ok(mail);
                     }
+                    // The SELECT of the new connection counted the messages again.
+                    self.grew = false;
                 }
                 Err(e) => return Err(e),
             }
@@ -129,9 +110,10 @@ impl ImapClient {
     fn hear(&mut self, tag: &str) -> Result<Heard> {
         Ok(match self.read_response()? {
             Response::Continue(_) => Heard::Ready,
-            Response::Untagged(u) => Heard::Data {
-                arrived: self.take_untagged(u)?,
-            },
+            Response::Untagged(u) => {
+                self.handle_untagged(&u)?;
+                Heard::Data
+            }
             Response::Tagged {
                 tag: t,
                 status,
@@ -141,7 +123,7 @@ impl ImapClient {
                 Status::Ok => Heard::Ended,
                 _ => return Err(Error::protocol("IDLE", reply_text(status, &code, &text))),
             },
-            Response::Tagged { .. } => Heard::Data { arrived: false },
+            Response::Tagged { .. } => Heard::Data,
         })
     }
 
@@ -149,18 +131,17 @@ impl ImapClient {
     /// again (or the server ended it).
     fn idle_round(&mut self, w: &WaitUntil) -> Result<Option<Waited>> {
         let tag = self.send(&[Part::Text("IDLE".into())])?;
-        let mut arrived = false;
         loop {
             match self.hear(&tag)? {
                 Heard::Ready => break,
-                Heard::Data { arrived: a } => arrived |= a,
+                Heard::Data => {}
                 Heard::Ended => return Err(Error::protocol("IDLE", "ended before it began")),
             }
         }
         let reissue = Instant::now() + self.timing.idle_reissue;
         let mut ended_by_server = false;
         let end = loop {
-            if arrived {
+            if self.grew {
                 break None;
             }
             if let Some(end) = w.over() {
@@ -172,7 +153,7 @@ impl ImapClient {
             }
             if self.conn.poll_data(w.slice(GIVE_WAY_CHECK.min(left)))? {
                 match self.hear(&tag)? {
-                    Heard::Data { arrived: a } => arrived |= a,
+                    Heard::Data => {}
                     Heard::Ended => {
                         ended_by_server = true;
                         break None;
@@ -183,13 +164,11 @@ impl ImapClient {
         };
         if !ended_by_server {
             self.write_line("DONE", "DONE")?;
-            let before = self.exists;
-            let (data, mut done) = self.wait_all(&[(tag, "IDLE")])?;
-            arrived |= arrivals(before, &data);
+            let (_, mut done) = self.wait_all(&[(tag, "IDLE")])?;
             done.pop()
                 .unwrap_or_else(|| Err(Error::internal("no result")))?;
         }
-        Ok(if arrived {
+        Ok(if self.grew {
             Some(Waited::NewMail { known: 0 })
         } else {
             end
@@ -198,9 +177,8 @@ impl ImapClient {
 
     /// NOOP polling (no IDLE): one NOOP, then a pause; `Some` when the wait is over.
     fn noop_round(&mut self, w: &WaitUntil) -> Result<Option<Waited>> {
-        let before = self.exists;
-        let data = self.run_text("NOOP", "NOOP".into())?;
-        if arrivals(before, &data) {
+        self.run_text("NOOP", "NOOP".into())?;
+        if self.grew {
             return Ok(Some(Waited::NewMail { known: 0 }));
         }
         Ok(w.pause(self.timing.noop_poll))
@@ -218,21 +196,5 @@ impl ImapClient {
                 self.closed = true;
                 self.conn.close();
             })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arrivals_follow_expunges() {
-        use Untagged::{Exists, Expunge};
-        assert!(!arrivals(3, &[]));
-        assert!(!arrivals(3, &[Exists(3)]));
-        assert!(arrivals(3, &[Exists(4)]));
-        assert!(!arrivals(3, &[Expunge(1), Exists(2)]));
-        assert!(arrivals(3, &[Expunge(1), Exists(3)]));
-        assert!(arrivals(3, &[Exists(2), Exists(3)]));
     }
 }

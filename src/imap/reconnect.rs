@@ -12,9 +12,14 @@ use std::time::Duration;
 
 impl ImapClient {
     /// True when the server closed the connection while it was idle (BYE or end of
-    /// stream); what it sent meanwhile (EXISTS, flag updates) is taken in. Checked
-    /// without blocking when nothing arrived.
+    /// stream), or the keep-alive found it closed; what the server sent meanwhile
+    /// (EXISTS, flag updates) is taken in. Checked without blocking when nothing arrived.
+    /// A connection that failed in the middle of an exchange is not one: it stays dead
+    /// (its calls fail with `WD_E_CONNECTION_LOST`).
     fn closed_while_idle(&mut self) -> bool {
+        if !self.closed && !self.conn.is_usable() {
+            return false;
+        }
         while !self.closed && self.conn.readable_now() {
             match self.conn.poll_data(Duration::from_millis(1)) {
                 Ok(true) => match self.read_response() {

@@ -109,16 +109,14 @@ pub fn command(c: &Criteria, esearch: bool) -> Vec<Part> {
     parts
 }
 
-/// The numbers a search answered, from its untagged data: SEARCH lines, or the ESEARCH
-/// line of command `tag` (one without a tag is taken as ours).
-pub fn results(tag: &str, data: Vec<Untagged>) -> Vec<u32> {
+/// The numbers a search answered, from its untagged data: SEARCH or ESEARCH lines (one
+/// search runs at a time, so every ESEARCH line answers it, whatever its TAG says).
+pub fn results(data: Vec<Untagged>) -> Vec<u32> {
     let mut out = Vec::new();
     for u in data {
         match u {
             Untagged::Search(v) => out.extend(v),
-            Untagged::ESearch { tag: t, all, .. } if t.as_deref().is_none_or(|t| t == tag) => {
-                out.extend(all)
-            }
+            Untagged::ESearch { all, .. } => out.extend(all),
             _ => {}
         }
     }
@@ -133,10 +131,10 @@ impl ImapClient {
     pub(super) fn search_uids(&mut self, c: &Criteria) -> Result<Vec<MessageRef>> {
         let parts = command(c, self.has("ESEARCH"));
         let tag = self.send(&parts)?;
-        let (data, mut done) = self.wait_all(&[(tag.clone(), "UID SEARCH")])?;
+        let (data, mut done) = self.wait_all(&[(tag, "UID SEARCH")])?;
         done.pop()
             .unwrap_or_else(|| Err(Error::internal("no result")))?;
-        Ok(results(&tag, data)
+        Ok(results(data)
             .into_iter()
             .map(|uid| MessageRef {
                 uid: uid.to_string(),
@@ -208,13 +206,8 @@ mod tests {
                 uid: true,
                 all: vec![3, 4],
             },
-            Untagged::ESearch {
-                tag: Some("A0001".into()),
-                uid: true,
-                all: vec![100],
-            },
             Untagged::Exists(5),
         ];
-        assert_eq!(results("A0007", data), [3, 4, 9]);
+        assert_eq!(results(data), [3, 4, 9]);
     }
 }

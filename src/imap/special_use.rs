@@ -87,7 +87,7 @@ pub(super) fn assign(listed: &[Listed]) -> Vec<Folder> {
             roles[i] = Some(role);
         }
     }
-    for role in FolderRole::ALL_ROLES {
+    for &role in FolderRole::ALL {
         if roles.contains(&Some(role)) {
             continue;
         }

@@ -43,7 +43,7 @@ impl Pop3Client {
     /// sent anything: a POP3 server speaks only when asked, so that is its farewell)
     /// while it was idle.
     pub(super) fn check_idle(&mut self) -> Result<()> {
-        if self.closed || !self.conn.readable_now() {
+        if self.closed || !self.conn.is_usable() || !self.conn.readable_now() {
             return Ok(());
         }
         let said = match self.conn.poll_data(Duration::from_millis(1)) {
