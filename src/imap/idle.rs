@@ -185,9 +185,11 @@ impl ImapClient {
     }
 
     /// NOOP on an idle connection (`WD_PROP_KEEPALIVE`). A failure leaves the connection
-    /// closed, to be opened again by the next call ([`ImapClient::revive`]).
+    /// closed (the server dropped it while idle), to be opened again by the next call
+    /// ([`ImapClient::revive`]).
     pub(super) fn noop(&mut self) -> Result<()> {
-        if self.closed {
+        // A connection that failed during a call stays dead: nothing to keep alive.
+        if self.closed || !self.conn.is_usable() {
             return Ok(());
         }
         self.run_text("NOOP", "NOOP".into())
