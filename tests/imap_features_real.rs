@@ -597,6 +597,8 @@ fn dovecot_special_use() -> Vec<(String, String)> {
     out
 }
 
+/// Each role names the folder the bench's Dovecot configures for it (`WD_FOLDER_ALL`:
+/// none, ""); `EmailListeDossierRole` agrees.
 #[test]
 fn folder_roles_match_dovecots_special_use() {
     if !servers() {
