@@ -541,7 +541,8 @@ static void settings(void) {
     EXPECT_FAIL(EmailParametre(999, 0), 0, WD_E_INVALID_ARGUMENT);
     CHECK_STR(ErreurInfo(999), "");
     CHECK_STR(ErreurInfo(-1), "");
-    CHECK_STR(ErreurInfo(0), "");
+    /* WD_ERR_DEFAULT (0) is the full details, as ErreurInfo() in WLangage. */
+    CHECK_STR(ErreurInfo(WD_ERR_DEFAULT), ErreurInfo(WD_ERR_FULL_DETAILS));
     CHECK_STR(ErreurCodeTexte(-5), "unknown error code");
     CHECK_STR(ErreurCodeTexte(INT32_MAX), "unknown error code");
     CHECK(ErreurCodeTexte(WD_E_TIMEOUT) != NULL && strlen(ErreurCodeTexte(WD_E_TIMEOUT)) > 0);

@@ -61,6 +61,11 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /**
+ * `ErreurInfo` selector 0, WLangage's `ErreurInfo()` without argument: the full details.
+ */
+#define WD_ERR_DEFAULT 0
+
+/**
  * OAuth2 parameter: client identifier given by the authorization server.
  */
 #define WD_OAUTH_CLIENT_ID 1
@@ -355,7 +360,7 @@
 #define WD_EMAIL_BCC 4
 
 /**
- * Reply-To address (`Email.AdresseRéponse`).
+ * Reply-To address.
  */
 #define WD_EMAIL_REPLY_TO 5
 
@@ -375,7 +380,7 @@
 #define WD_EMAIL_HTML 8
 
 /**
- * Date, RFC 3339 (`Email.Date`).
+ * Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`).
  */
 #define WD_EMAIL_DATE 9
 
@@ -385,12 +390,12 @@
 #define WD_EMAIL_MESSAGE_ID 10
 
 /**
- * Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
+ * Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`).
  */
 #define WD_EMAIL_PRIORITY 11
 
 /**
- * Read-receipt address (`Email.ConfirmationLecture`).
+ * Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`).
  */
 #define WD_EMAIL_DISPOSITION_NOTIFICATION 12
 
@@ -435,7 +440,7 @@
 #define WD_EMAIL_OUT 20
 
 /**
- * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
+ * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only.
  */
 #define WD_EMAIL_MAIL_ID 21
 
@@ -448,6 +453,36 @@
  * Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
  */
 #define WD_EMAIL_ATTACHMENT_RAW_NAME 23
+
+/**
+ * Address the read receipt goes to ("": the sender's); setting one asks a receipt.
+ */
+#define WD_EMAIL_DISPOSITION_NOTIFICATION_TO 24
+
+/**
+ * Number of To recipients (`Email.NbDestinataire`), read-only.
+ */
+#define WD_EMAIL_NB_RECIPIENT 25
+
+/**
+ * Number of attachments (`Email.NbAttache`), read-only.
+ */
+#define WD_EMAIL_NB_ATTACHMENT 26
+
+/**
+ * Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.
+ */
+#define WD_EMAIL_ERROR 27
+
+/**
+ * Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`).
+ */
+#define WD_EMAIL_CONFIDENTIALITY 28
+
+/**
+ * Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).
+ */
+#define WD_EMAIL_SENDER_ADDRESS 29
 
 /**
  * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -463,6 +498,105 @@
  * `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
  */
 #define WD_PARAM_MODE 1
+
+/**
+ * `EmailParametre(WD_PARAM_DATE_FORMAT, v)`: how `WD_EMAIL_DATE` reads, `WD_DATE_RFC3339`
+ * (the default) or `WD_DATE_WLANGAGE`; process-wide.
+ */
+#define WD_PARAM_DATE_FORMAT 2
+
+/**
+ * Dates read as RFC 3339 (`2024-03-01T10:20:30+01:00`), the default.
+ */
+#define WD_DATE_RFC3339 0
+
+/**
+ * Dates read as WLangage DateHeure in local time (`20240301102030`).
+ */
+#define WD_DATE_WLANGAGE 1
+
+/**
+ * Encode every text header (RFC 2047), ASCII ones too, when the source is built for
+ * sending (`emailOptionEncodeEntête`); non-ASCII headers are always encoded.
+ */
+#define WD_SEND_ENCODE_HEADER 1
+
+/**
+ * Send the Bcc header (`emailOptionEntêteCci`): every recipient sees the Bcc addresses.
+ */
+#define WD_SEND_HEADER_BCC 2
+
+/**
+ * Ask a delivery status notification on success (RFC 3461 `NOTIFY=SUCCESS`; used when
+ * the server offers DSN).
+ */
+#define WD_SEND_DSN_SUCCESS 4
+
+/**
+ * Ask a delivery status notification on failure (`NOTIFY=FAILURE`).
+ */
+#define WD_SEND_DSN_FAILURE 8
+
+/**
+ * Ask a delivery status notification when delivery is delayed (`NOTIFY=DELAY`).
+ */
+#define WD_SEND_DSN_DELAY 16
+
+/**
+ * Delivery status notifications carry the headers only (`RET=HDRS`), not the message.
+ */
+#define WD_SEND_DSN_HEADERS 32
+
+/**
+ * `WD_EMAIL_PRIORITY` value: high (`emailHighPriority`).
+ */
+#define WD_PRIORITY_HIGH "1"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: normal.
+ */
+#define WD_PRIORITY_NORMAL "3"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: low (`emailLowPriority`).
+ */
+#define WD_PRIORITY_LOW "5"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: normal (no Sensitivity header).
+ */
+#define WD_CONFIDENTIALITY_NORMAL ""
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: personal (`Sensitivity: Personal`).
+ */
+#define WD_CONFIDENTIALITY_PERSONAL "personal"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: private (`Sensitivity: Private`).
+ */
+#define WD_CONFIDENTIALITY_PRIVATE "private"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: company confidential (`emailCompanyConfidential`,
+ * `Sensitivity: Company-Confidential`).
+ */
+#define WD_CONFIDENTIALITY_COMPANY "company-confidential"
+
+/**
+ * Synchronous sending (`emailSynchrone`), the default.
+ */
+#define WD_SENDING_SYNCHRONOUS 0
+
+/**
+ * Asynchronous sending (`emailAsynchrone`): `EmailEnvoieMessage` queues and returns.
+ */
+#define WD_SENDING_ASYNCHRONOUS 1
+
+/**
+ * `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
+ */
+#define WD_OAUTH_RESPONSE_TYPE_CODE "code"
 
 /**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
@@ -595,10 +729,13 @@ int32_t ErrorOccurred(void);
  *
  * `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
  * code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
- * `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+ * `WD_ERR_FULL_DETAILS` (all of it, several lines); `WD_ERR_DEFAULT` (0) is the full
+ * details, as WLangage's `ErreurInfo()` without argument. Unknown selectors give "".
  * Never returns NULL; "" (or "0" for the code) when there is no error.
- * Ownership: the string belongs to the library and stays valid until the next failing
- * call on this thread. Does not change the error state.
+ * Ownership: the string belongs to the library and stays valid until the calling
+ * thread's error state changes (the next call other than an error query that clears
+ * or records an error): two queries in one `printf` are safe. Does not change the
+ * error state.
  */
 const char *ErreurInfo(int32_t info);
 
@@ -740,10 +877,13 @@ int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const c
 
 /**
  * Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
- * `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+ * `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+ * file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+ * `Ajoute(Email.Attache, chemin)`).
  *
- * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
- * or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+ * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+ * strings obtained from this message. Thread-safe.
  *
  * # Safety
  * `value` is NULL or a NUL-terminated string.
@@ -1209,9 +1349,11 @@ int32_t EmailStartSession(const char *user,
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1244,9 +1386,11 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1267,9 +1411,11 @@ int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1290,9 +1436,11 @@ int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1314,9 +1462,11 @@ int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1337,9 +1487,11 @@ int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1360,9 +1512,11 @@ int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options)
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1383,9 +1537,11 @@ int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t opti
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
  * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+ * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+ * Thread-safe; calls on one session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1403,8 +1559,14 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 /**
  * Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
  *
- * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
- * POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
+ * As in WinDev, messages deleted in this session are counted until they are really
+ * removed (their numbers stay taken): POP3 gives the count of the session's first
+ * listing until the session closes; IMAP counts the folder's messages, those flagged
+ * \Deleted too until `EmailDetruit` or the close. So `for (i = 1; i <= n; i++)
+ * EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
+ *
+ * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
+ * (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
  * (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
  *
  * # Safety
@@ -1416,8 +1578,9 @@ int32_t EmailNbMessage(const char *session, int32_t options);
  * Reads message number `number` (1-based, as listed by the server) into `email`
  * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
  *
- * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
- * Thread-safe.
+ * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted
+ * in this session), or 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on
+ * `email`. Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1431,6 +1594,52 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
  * As `EmailLitMessage`.
  */
 int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
+
+/**
+ * Reads the headers of message number `number` (1-based, as listed by the server)
+ * into `email` (`EmailLitEnteteMessage`); the body is fetched on first access of a body
+ * field. PC SOFT's loop reads the headers of each message and its size
+ * (`EmailTailleMessage`) to leave big messages on the server.
+ *
+ * `email`: the message handle to fill (0 = the legacy structure). Returns 1 (with
+ * `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted in this
+ * session), or 0 on error (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+ * `WD_E_INVALID_ARGUMENT` for a number below 1, network and protocol errors), `email`
+ * then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);
+
+/**
+ * English name of `EmailLitEnteteMessage`.
+ *
+ * # Safety
+ * As `EmailLitEnteteMessage`.
+ */
+int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);
+
+/**
+ * The size in bytes of message number `number` (1-based, as listed by the server)
+ * (`EmailTailleMessage`), as the server announces it, without fetching the message.
+ *
+ * Returns the size (2147483647 for a larger one), or -1 on error:
+ * `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+ * below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailTailleMessage(const char *session, int32_t number);
+
+/**
+ * English name of `EmailTailleMessage`.
+ *
+ * # Safety
+ * As `EmailTailleMessage`.
+ */
+int32_t EmailMessageSize(const char *session, int32_t number);
 
 /**
  * Fetches every message of the mailbox or selected folder in batched round trips
@@ -1481,9 +1690,14 @@ WdEmail EmailListeElement(WdEmailList list, int32_t index);
 WdEmail EmailListItem(WdEmailList list, int32_t index);
 
 /**
- * Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
- * the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
- * sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+ * Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
+ * POP3 marks it and the server removes it at `EmailFermeSession` (a lost connection
+ * deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
+ * change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
+ * then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
+ * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+ * `EmailLitPrecedent` continue with the messages around it, passing over the deleted
+ * ones. Deleting it again does nothing.
  *
  * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
  * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
@@ -1500,6 +1714,30 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
  * As `EmailSupprimeMessage`.
  */
 int32_t EmailDeleteMessage(const char *session, WdEmail email);
+
+/**
+ * Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
+ * (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
+ * EXPUNGE (which also removes messages other clients flagged \Deleted). The messages
+ * after them are renumbered. Without it they go at a folder change or at
+ * `EmailFermeSession`.
+ *
+ * Returns 1 (also when nothing was deleted), or 0 with `WD_E_NOT_SUPPORTED` (POP3
+ * removes deleted messages at `EmailFermeSession`), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailDetruit(const char *session);
+
+/**
+ * English name of `EmailDetruit`.
+ *
+ * # Safety
+ * As `EmailDetruit`.
+ */
+int32_t EmailDestroy(const char *session);
 
 /**
  * Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
@@ -1848,8 +2086,12 @@ int32_t EmailGetTimeOut(void);
 /**
  * Sets a global parameter (`EmailParametre`).
  *
- * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
- * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+ * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+ * `WD_PARAM_DATE_FORMAT` with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE`
+ * sets how `WD_EMAIL_DATE` reads for every message of the process (a WLangage
+ * DateHeure `AAAAMMJJHHMMSS` in local time, or RFC 3339; both are accepted when set).
+ * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter or value.
+ * Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 
@@ -1928,15 +2170,22 @@ int32_t EmailStartSMTPSession(const char *user,
  *
  * `session`: session name. `email`: message handle, 0 = the legacy structure; its
  * source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
- * To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ * To, Cc and Bcc (Bcc is left out of the headers unless `WD_SEND_HEADER_BCC`).
+ * `options`: 0, or a sum of `WD_SEND_ENCODE_HEADER` (the source is rebuilt with every
+ * text header encoded), `WD_SEND_HEADER_BCC` (rebuilt with the Bcc header, which is
+ * sent), and the delivery status notifications (RFC 3461) `WD_SEND_DSN_SUCCESS`,
+ * `WD_SEND_DSN_FAILURE`, `WD_SEND_DSN_DELAY` (`NOTIFY=` on each RCPT) and
+ * `WD_SEND_DSN_HEADERS` (`RET=HDRS`), asked when the server offers DSN (otherwise the
+ * message goes without, noted in the transcript).
  * Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
  * message still goes to the others. On an asynchronous session the message is queued
- * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+ * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`. On failure the message is also in
+ * `WD_EMAIL_ERROR`.
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
- * larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
- * the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ * `WD_E_INVALID_ARGUMENT` (no sender or recipient, unknown option), `WD_E_MESSAGE`
+ * (cannot build, or larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every
+ * recipient refused; the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
  * `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
  * serialized.
  *
@@ -1952,6 +2201,32 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
  * As `EmailEnvoieMessage`.
  */
 int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
+
+/**
+ * Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
+ * first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
+ * Bcc header lines are removed and line ends made CRLF (dot-stuffed, or sent with BDAT
+ * when the server offers CHUNKING), nothing else changed. On an asynchronous session
+ * the message is queued (follow it with `EmailEtat`: the id is not returned here).
+ *
+ * `session`: session name (an open SMTP connection). `path`: the file (`.eml`), a
+ * regular file of at most 512 MiB. Returns 1, or 0 with `WD_E_IO` (file missing,
+ * unreadable, not a regular file, too large), `WD_E_MESSAGE` (no header, no From
+ * address), `WD_E_INVALID_ARGUMENT` (no recipient), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_RECIPIENT_REFUSED`, `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` and `path` are NULL or NUL-terminated strings.
+ */
+int32_t EmailEnvoie(const char *session, const char *path);
+
+/**
+ * English name of `EmailEnvoie`.
+ *
+ * # Safety
+ * As `EmailEnvoie`.
+ */
+int32_t EmailSend(const char *session, const char *path);
 
 /**
  * State of an asynchronously sent message (`EmailEtat`).

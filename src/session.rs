@@ -146,6 +146,16 @@ impl SessionConfig {
         }
     }
 
+    /// The security actually used: STARTTLS asked on a port where TLS starts with the
+    /// first byte (465, 993, 995) becomes implicit TLS, since a server there never sends
+    /// the plain greeting STARTTLS waits for (WLangage's `optionTLS` on port 993).
+    pub fn effective_security(&self) -> Security {
+        match (self.security, self.effective_port()) {
+            (Security::StartTls, 465 | 993 | 995) => Security::Implicit,
+            (s, _) => s,
+        }
+    }
+
     /// Checks the settings needed to connect.
     pub fn validate(&self) -> Result<()> {
         if self.host.trim().is_empty() {
@@ -158,11 +168,21 @@ impl SessionConfig {
 impl SessionConfig {
     /// The network settings of this session; `global_timeout` applies when the session
     /// sets none.
+    /// A switch to implicit TLS ([`SessionConfig::effective_security`]) is noted in the
+    /// transcript.
     pub fn connect_config(&self, global_timeout: u32) -> crate::net::ConnectConfig {
+        let port = self.effective_port();
+        let security = self.effective_security();
+        if security != self.security {
+            crate::trace::note(
+                self.kind.name(),
+                &format!("WD_OPTION_SECURED_TLS: implicit TLS on port {port}"),
+            );
+        }
         crate::net::ConnectConfig {
             host: self.host.trim().to_string(),
-            port: self.effective_port(),
-            tls: match self.security {
+            port,
+            tls: match security {
                 Security::None => crate::net::TlsMode::None,
                 Security::Implicit => crate::net::TlsMode::Implicit,
                 Security::StartTls => crate::net::TlsMode::StartTls,
@@ -176,6 +196,46 @@ impl SessionConfig {
     }
 }
 
+/// Delivery status notifications asked for a message (RFC 3461), sent as the `NOTIFY`
+/// parameter of each RCPT and the `RET` parameter of MAIL when the server offers DSN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dsn {
+    /// A report when the message is delivered (`NOTIFY=SUCCESS`).
+    pub success: bool,
+    /// A report when it cannot be delivered (`NOTIFY=FAILURE`).
+    pub failure: bool,
+    /// A report when its delivery is delayed (`NOTIFY=DELAY`).
+    pub delay: bool,
+    /// Reports carry the headers only (`RET=HDRS`), not the whole message.
+    pub headers_only: bool,
+}
+
+impl Dsn {
+    /// True when anything is asked.
+    pub fn requested(&self) -> bool {
+        self.success || self.failure || self.delay || self.headers_only
+    }
+
+    /// The `NOTIFY=` value of RCPT, `None` when no notification is asked.
+    pub fn notify(&self) -> Option<String> {
+        let words: Vec<&str> = [
+            (self.success, "SUCCESS"),
+            (self.failure, "FAILURE"),
+            (self.delay, "DELAY"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, w)| *w)
+        .collect();
+        (!words.is_empty()).then(|| words.join(","))
+    }
+
+    /// The `RET=` value of MAIL.
+    pub fn ret(&self) -> Option<&'static str> {
+        self.headers_only.then_some("HDRS")
+    }
+}
+
 /// A message handed to an outgoing connection.
 #[derive(Debug, Clone, Default)]
 pub struct OutgoingMessage {
@@ -185,6 +245,11 @@ pub struct OutgoingMessage {
     pub recipients: Vec<String>,
     /// The RFC 5322 source.
     pub data: Vec<u8>,
+    /// Send the Bcc header lines of the source (`WD_SEND_HEADER_BCC`); by default they
+    /// are removed before sending.
+    pub keep_bcc: bool,
+    /// Delivery status notifications asked (`WD_SEND_DSN_*`).
+    pub dsn: Dsn,
 }
 
 impl OutgoingMessage {
@@ -211,6 +276,38 @@ impl OutgoingMessage {
             from,
             recipients,
             data: email.source.clone(),
+            ..OutgoingMessage::default()
+        })
+    }
+
+    /// The envelope of a ready RFC 5322 source (`EmailEnvoie`): MAIL FROM the first
+    /// address of `From`, RCPT TO every address of `To`, `Cc` and `Bcc` (the Bcc lines
+    /// are removed when sending). The source itself is kept as it is.
+    pub fn of_source(data: Vec<u8>) -> Result<OutgoingMessage> {
+        // The envelope comes from the header section alone.
+        let head_end = (data.windows(4).position(|w| w == b"\r\n\r\n"))
+            .map(|p| p + 4)
+            .or_else(|| data.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
+            .unwrap_or(data.len());
+        let email = crate::message::parse::parse_fields(&data[..head_end])
+            .map_err(|e| Error::message(format!("not an RFC 5322 message: {}", e.message)))?;
+        if bare(&email.sender).is_empty() {
+            return Err(Error::message("the message has no From address"));
+        }
+        let mut msg = OutgoingMessage::of(&email)?;
+        msg.data = data;
+        Ok(msg)
+    }
+
+    /// [`OutgoingMessage::of_source`] of the file `path`: a regular file of at most
+    /// `MAX_MESSAGE` bytes (`WD_E_IO` otherwise).
+    pub fn from_file(path: &str) -> Result<OutgoingMessage> {
+        let limit = crate::limits::MAX_MESSAGE as u64;
+        let data = crate::files::read_regular(std::path::Path::new(path), true, limit)
+            .map_err(|r| r.into_error("cannot read the message file", path, limit))?;
+        OutgoingMessage::of_source(data).map_err(|e| {
+            Error::new(e.code, format!("{path}: {}", e.message))
+                .with_system(e.system.clone().unwrap_or_default())
         })
     }
 }
@@ -341,18 +438,37 @@ pub trait Mailbox: Send {
         let emails = self.fetch(&refs, opts)?;
         Ok((refs, emails))
     }
-    /// Deletes a message (POP3: marked, removed at QUIT; IMAP: \Deleted + expunge).
+    /// Deletes a message (POP3: marked, removed at QUIT; IMAP: flagged \Deleted, removed
+    /// by [`Mailbox::destroy`] or at the close). Its number stays taken until then.
     fn delete(&mut self, msg: &MessageRef) -> Result<()>;
-    /// Ends the session cleanly (QUIT / LOGOUT).
+    /// Ends the session cleanly (QUIT / LOGOUT; IMAP: CLOSE first when messages were
+    /// deleted, which removes them).
     fn close(&mut self) -> Result<()>;
+    /// The number of messages (`EmailNbMessage`), those deleted in this session counted
+    /// until they are really removed, as their numbers stay taken: POP3 gives the count
+    /// of the session's first listing, IMAP the messages of the folder (the unseen ones
+    /// not deleted with `unread_only`). Default: the listing's length.
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        Ok(self.list(opts)?.len())
+    }
+    /// Removes the messages deleted in this session from the mailbox now (IMAP expunge,
+    /// `EmailDetruit`). POP3 removes them at QUIT only: `WD_E_NOT_SUPPORTED`.
+    fn destroy(&mut self) -> Result<()> {
+        Err(Error::not_supported(format!(
+            "{} removes deleted messages when the session closes (EmailFermeSession): \
+             EmailDetruit works with IMAP",
+            self.protocol()
+        )))
+    }
 
     /// True when messages carry flags, \Seen among them (IMAP): reading a message sets
     /// it, and the reader writes it for the messages it read ahead. Default: no flags.
     fn has_flags(&self) -> bool {
         false
     }
-    /// True when removing a message renumbers the ones after it at once (IMAP expunge).
-    /// Default: the numbers stay until the session ends (POP3 DELE).
+    /// True when removing a message (moving it, or [`Mailbox::destroy`]) renumbers the
+    /// ones after it at once (IMAP expunge). Default: the numbers stay until the session
+    /// ends (POP3 DELE).
     fn renumbers_after_expunge(&self) -> bool {
         false
     }

@@ -159,10 +159,13 @@ pub unsafe extern "C" fn EmailSetProperty(
 }
 
 /// Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
-/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+/// file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+/// `Ajoute(Email.Attache, chemin)`).
 ///
-/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
-/// or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+/// strings obtained from this message. Thread-safe.
 ///
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
@@ -171,6 +174,9 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
     ffi_guard!("EmailAjoute", 0, {
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
+        if property == WD_EMAIL_ATTACHMENT_NAME {
+            return attach_file(email, value);
+        }
         let list = properties::appendable(property)?;
         args::single_line(value, "value")?;
         resolve(email.0)?.lock().append(list, value);
@@ -307,11 +313,16 @@ pub unsafe extern "C" fn EmailAjouteFichierAttache(email: WdEmail, path: *const 
     ffi_guard!("EmailAjouteFichierAttache", 0, {
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
-        let obj = resolve(email.0)?;
-        let attachment = attachments::from_file(path)?;
-        obj.lock().attach(attachment);
-        Ok(1)
+        attach_file(email, path)
     })
+}
+
+/// Attaches the file `path` to message `email` (read now).
+fn attach_file(email: WdEmail, path: &str) -> Result<i32> {
+    let obj = resolve(email.0)?;
+    let attachment = attachments::from_file(path)?;
+    obj.lock().attach(attachment);
+    Ok(1)
 }
 
 /// English name of `EmailAjouteFichierAttache`.

@@ -70,6 +70,21 @@ fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) ->
     Ok(1)
 }
 
+/// Records a failed read on handle `h`: "no message" (`WD_EMAIL_OUT` = 1, so that every
+/// `WHILE NOT Email.EnDehors` loop ends) with the error's message (`WD_EMAIL_ERROR`).
+/// Returns `e`.
+fn failed_read(h: i32, e: Error) -> Error {
+    if let Ok(obj) = resolve_raw(h) {
+        let email = Email {
+            out: true,
+            error: e.message.clone(),
+            ..Email::default()
+        };
+        obj.lock().replace(email, false);
+    }
+    e
+}
+
 /// Completes a message read with headers only, on first access of a body field.
 /// No lock is held across another: message, then session, then message again.
 pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
@@ -98,30 +113,49 @@ unsafe fn read_move(
     options: i32,
     step: Step,
 ) -> Result<i32> {
-    // SAFETY: caller contract.
-    let name = unsafe { args::cstr(session, "session") }?;
-    let opts = read_options(options)?;
     resolve_raw(email.0)?; // validate the handle before any network traffic
-    let read = registry::with_reader(name, |r| r.step(step, opts))?;
+    let read = (|| {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let opts = read_options(options)?;
+        let read = registry::with_reader(name, |r| r.step(step, opts))?;
+        Ok((name, read, opts))
+    })();
+    let (name, read, opts) = read.map_err(|e| failed_read(email.0, e))?;
     store(email.0, name, read, opts)
 }
 
-/// The body of `EmailLitMessage`: decodes the session name and reads message `number`
-/// into `email`.
+/// The body of `EmailLitMessage` (`options` `WD_READ_ALL`) and `EmailLitEnteteMessage`
+/// (`WD_READ_HEADER`): decodes the session name and reads message `number` into
+/// `email`.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
-unsafe fn read_number(session: *const c_char, email: WdEmail, number: i32) -> Result<i32> {
-    // SAFETY: caller contract.
-    let name = unsafe { args::cstr(session, "session") }?;
-    let number = u32::try_from(number)
+unsafe fn read_number(
+    session: *const c_char,
+    email: WdEmail,
+    number: i32,
+    options: i32,
+) -> Result<i32> {
+    resolve_raw(email.0)?;
+    let read = (|| {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let number = message_number(number)?;
+        let opts = read_options(options)?;
+        let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
+        Ok((name, read, opts))
+    })();
+    let (name, read, opts) = read.map_err(|e| failed_read(email.0, e))?;
+    store(email.0, name, read, opts)
+}
+
+/// A message number of the C API: 1 or more.
+fn message_number(number: i32) -> Result<u32> {
+    u32::try_from(number)
         .ok()
         .filter(|&n| n >= 1)
-        .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))?;
-    resolve_raw(email.0)?;
-    let opts = read_options(WD_READ_ALL)?;
-    let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
-    store(email.0, name, read, opts)
+        .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))
 }
 
 /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
@@ -130,9 +164,11 @@ unsafe fn read_number(session: *const c_char, email: WdEmail, number: i32) -> Re
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -179,9 +215,11 @@ pub unsafe extern "C" fn EmailReadFirst(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -216,9 +254,11 @@ pub unsafe extern "C" fn EmailReadNext(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -253,9 +293,11 @@ pub unsafe extern "C" fn EmailReadPrevious(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -291,9 +333,11 @@ pub unsafe extern "C" fn EmailReadLast(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -328,9 +372,11 @@ pub unsafe extern "C" fn EmailReadFirstHeader(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -365,9 +411,11 @@ pub unsafe extern "C" fn EmailReadNextHeader(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -402,9 +450,11 @@ pub unsafe extern "C" fn EmailReadPreviousHeader(
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
 /// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
-/// protocol errors. Thread-safe; calls on one session serialize.
+/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
+/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
+/// Thread-safe; calls on one session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -436,8 +486,14 @@ pub unsafe extern "C" fn EmailReadLastHeader(
 
 /// Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
 ///
-/// `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
-/// POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
+/// As in WinDev, messages deleted in this session are counted until they are really
+/// removed (their numbers stay taken): POP3 gives the count of the session's first
+/// listing until the session closes; IMAP counts the folder's messages, those flagged
+/// \Deleted too until `EmailDetruit` or the close. So `for (i = 1; i <= n; i++)
+/// EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
+///
+/// `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
+/// (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
 /// (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
 ///
 /// # Safety
@@ -456,8 +512,9 @@ pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) ->
 /// Reads message number `number` (1-based, as listed by the server) into `email`
 /// (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
 ///
-/// Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
-/// Thread-safe.
+/// Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted
+/// in this session), or 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on
+/// `email`. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -469,7 +526,7 @@ pub unsafe extern "C" fn EmailLitMessage(
 ) -> i32 {
     ffi_guard!("EmailLitMessage", 0, {
         // SAFETY: caller contract.
-        unsafe { read_number(session, email, number) }
+        unsafe { read_number(session, email, number, WD_READ_ALL) }
     })
 }
 
@@ -485,6 +542,75 @@ pub unsafe extern "C" fn EmailReadMessage(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailLitMessage(session, email, number) }
+}
+
+/// Reads the headers of message number `number` (1-based, as listed by the server)
+/// into `email` (`EmailLitEnteteMessage`); the body is fetched on first access of a body
+/// field. PC SOFT's loop reads the headers of each message and its size
+/// (`EmailTailleMessage`) to leave big messages on the server.
+///
+/// `email`: the message handle to fill (0 = the legacy structure). Returns 1 (with
+/// `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted in this
+/// session), or 0 on error (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
+/// `WD_E_INVALID_ARGUMENT` for a number below 1, network and protocol errors), `email`
+/// then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailLitEnteteMessage(
+    session: *const c_char,
+    email: WdEmail,
+    number: i32,
+) -> i32 {
+    ffi_guard!("EmailLitEnteteMessage", 0, {
+        // SAFETY: caller contract.
+        unsafe { read_number(session, email, number, WD_READ_HEADER) }
+    })
+}
+
+/// English name of `EmailLitEnteteMessage`.
+///
+/// # Safety
+/// As `EmailLitEnteteMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailReadMessageHeader(
+    session: *const c_char,
+    email: WdEmail,
+    number: i32,
+) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailLitEnteteMessage(session, email, number) }
+}
+
+/// The size in bytes of message number `number` (1-based, as listed by the server)
+/// (`EmailTailleMessage`), as the server announces it, without fetching the message.
+///
+/// Returns the size (2147483647 for a larger one), or -1 on error:
+/// `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+/// below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailTailleMessage(session: *const c_char, number: i32) -> i32 {
+    ffi_guard!("EmailTailleMessage", -1, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let number = message_number(number)?;
+        let size = registry::with_reader(name, |r| r.size_of(number))?;
+        Ok(i32::try_from(size).unwrap_or(i32::MAX))
+    })
+}
+
+/// English name of `EmailTailleMessage`.
+///
+/// # Safety
+/// As `EmailTailleMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailTailleMessage(session, number) }
 }
 
 /// Stores message objects as handles: all of them, or none on failure.

@@ -23,6 +23,8 @@ pub struct ImapClient {
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
+    /// UIDs flagged \Deleted by this session in the selected folder, not expunged yet.
+    pub(super) deleted: Vec<u32>,
     /// A SELECT to pipeline behind a one-command sign-in (see [`ImapClient::write_line`]):
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
@@ -70,9 +72,11 @@ impl ImapClient {
             folder: String::new(),
             logging_out: false,
             closed: false,
+            deleted: Vec::new(),
             select_behind_sign_in: None,
             pipelined_select: None,
         };
+        c.conn.check_plain_greeting()?;
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
                 Status::Ok | Status::PreAuth => {
@@ -97,7 +101,7 @@ impl ImapClient {
                 ));
             }
         };
-        if cfg.security == Security::StartTls && !preauth {
+        if cfg.effective_security() == Security::StartTls && !preauth {
             if c.caps.is_empty() {
                 c.capability()?;
             }
@@ -123,7 +127,7 @@ impl ImapClient {
         if !preauth {
             if c.caps.is_empty() {
                 c.capability()?;
-            } else if cfg.security != Security::StartTls {
+            } else if cfg.effective_security() != Security::StartTls {
                 // Capabilities known from the greeting: the SELECT may follow a
                 // one-command sign-in in the same flight.
                 c.select_behind_sign_in = Some(folder.to_string());

@@ -397,6 +397,38 @@ impl Connection {
         }
     }
 
+    /// Checks the first bytes of a plain connection before its greeting is read: a
+    /// server that speaks TLS from the first byte (SMTPS 465, IMAPS 993, POP3S 995)
+    /// sends no plain greeting, and when it answers at all, it is with a TLS record
+    /// (0x15 alert or 0x16 handshake, then 0x03). That fails at once with
+    /// [`WD_E::Tls`] naming `WD_OPTION_SSL`, instead of waiting for a line that never
+    /// ends. Waits for the first bytes (bounded by the timeout); nothing is consumed.
+    pub fn check_plain_greeting(&mut self) -> Result<()> {
+        if self.is_tls() {
+            return Ok(());
+        }
+        while self.rend - self.rpos < 2 {
+            if self.fill()? == 0 {
+                break;
+            }
+        }
+        let first = &self.rbuf[self.rpos..self.rend];
+        if matches!(first, [0x15 | 0x16, 0x03, ..] | [0x15 | 0x16]) {
+            let port = self.port;
+            trace::note(self.proto, "the server answered with a TLS record");
+            return Err(Error::new(
+                WD_E::Tls,
+                format!(
+                    "the server on port {port} speaks TLS from the first byte (it answered \
+                     with a TLS record, not a {} greeting): use WD_OPTION_SSL (implicit TLS)",
+                    self.proto
+                ),
+            )
+            .with_system(format!("TLS record {:02x?}", &first[..first.len().min(5)])));
+        }
+        Ok(())
+    }
+
     /// [`read_line`](Connection::read_line) as a `String` (invalid UTF-8 replaced).
     pub fn read_line_lossy(&mut self) -> Result<String> {
         self.read_line()
