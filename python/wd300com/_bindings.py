@@ -23,6 +23,7 @@ WD_ERR_MESSAGE = 1
 WD_ERR_CODE = 2
 WD_ERR_SYSTEM_MESSAGE = 3
 WD_ERR_FULL_DETAILS = 4
+WD_ERR_DEFAULT = 0
 WD_OAUTH_CLIENT_ID = 1
 WD_OAUTH_CLIENT_SECRET = 2
 WD_OAUTH_AUTH_URL = 3
@@ -99,9 +100,34 @@ WD_EMAIL_OUT = 20
 WD_EMAIL_MAIL_ID = 21
 WD_EMAIL_REFUSED = 22
 WD_EMAIL_ATTACHMENT_RAW_NAME = 23
+WD_EMAIL_DISPOSITION_NOTIFICATION_TO = 24
+WD_EMAIL_NB_RECIPIENT = 25
+WD_EMAIL_NB_ATTACHMENT = 26
+WD_EMAIL_ERROR = 27
+WD_EMAIL_CONFIDENTIALITY = 28
+WD_EMAIL_SENDER_ADDRESS = 29
 WD_BUILD_ENCODE_HEADER = 1
 WD_BUILD_HEADER_BCC = 2
 WD_PARAM_MODE = 1
+WD_PARAM_DATE_FORMAT = 2
+WD_DATE_RFC3339 = 0
+WD_DATE_WLANGAGE = 1
+WD_SEND_ENCODE_HEADER = 1
+WD_SEND_HEADER_BCC = 2
+WD_SEND_DSN_SUCCESS = 4
+WD_SEND_DSN_FAILURE = 8
+WD_SEND_DSN_DELAY = 16
+WD_SEND_DSN_HEADERS = 32
+WD_PRIORITY_HIGH = '1'
+WD_PRIORITY_NORMAL = '3'
+WD_PRIORITY_LOW = '5'
+WD_CONFIDENTIALITY_NORMAL = ''
+WD_CONFIDENTIALITY_PERSONAL = 'personal'
+WD_CONFIDENTIALITY_PRIVATE = 'private'
+WD_CONFIDENTIALITY_COMPANY = 'company-confidential'
+WD_SENDING_SYNCHRONOUS = 0
+WD_SENDING_ASYNCHRONOUS = 1
+WD_OAUTH_RESPONSE_TYPE_CODE = 'code'
 WD_E_NONE = 0
 WD_E_INVALID_ARGUMENT = 101
 WD_E_INVALID_HANDLE = 102
@@ -155,9 +181,11 @@ _SIGNATURES: Tuple[Signature, ...] = (
     ('i32', (('session', 'str'), ('email', 'i32'), ('options', 'i32'), )),
     ('i32', (('session', 'str'), ('options', 'i32'), )),
     ('i32', (('session', 'str'), ('email', 'i32'), ('number', 'i32'), )),
+    ('i32', (('session', 'str'), ('number', 'i32'), )),
     ('i32', (('list', 'i32'), )),
     ('i32', (('list', 'i32'), ('index', 'i32'), )),
     ('i32', (('session', 'str'), ('email', 'i32'), )),
+    ('i32', (('session', 'str'), )),
     ('str', (('session', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), ('new_name', 'str'), )),
@@ -173,6 +201,7 @@ _SIGNATURES: Tuple[Signature, ...] = (
     ('i32', (('path', 'str'), )),
     ('str', ()),
     ('i32', (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('asynchronous', 'i32'), ('option', 'i32'), )),
+    ('i32', (('session', 'str'), ('path', 'str'), )),
     ('i32', (('mail_id', 'i32'), )),
     ('i32', (('address', 'str'), ('session', 'str'), )),
 )
@@ -260,63 +289,71 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('EmailNbMessage', 27, 'int32_t EmailNbMessage(const char *session, int32_t options);'),
     ('EmailLitMessage', 28, 'int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);'),
     ('EmailReadMessage', 28, 'int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);'),
+    ('EmailLitEnteteMessage', 28, 'int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);'),
+    ('EmailReadMessageHeader', 28, 'int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);'),
+    ('EmailTailleMessage', 29, 'int32_t EmailTailleMessage(const char *session, int32_t number);'),
+    ('EmailMessageSize', 29, 'int32_t EmailMessageSize(const char *session, int32_t number);'),
     ('EmailRecupereTout', 27, 'WdEmailList EmailRecupereTout(const char *session, int32_t options);'),
     ('EmailGetAll', 27, 'WdEmailList EmailGetAll(const char *session, int32_t options);'),
-    ('EmailListeNb', 29, 'int32_t EmailListeNb(WdEmailList list);'),
-    ('EmailListCount', 29, 'int32_t EmailListCount(WdEmailList list);'),
-    ('EmailListeElement', 30, 'WdEmail EmailListeElement(WdEmailList list, int32_t index);'),
-    ('EmailListItem', 30, 'WdEmail EmailListItem(WdEmailList list, int32_t index);'),
-    ('EmailSupprimeMessage', 31, 'int32_t EmailSupprimeMessage(const char *session, WdEmail email);'),
-    ('EmailDeleteMessage', 31, 'int32_t EmailDeleteMessage(const char *session, WdEmail email);'),
-    ('EmailListeDossier', 32, 'const char *EmailListeDossier(const char *session);'),
-    ('EmailListFolder', 32, 'const char *EmailListFolder(const char *session);'),
-    ('EmailChangeDossier', 33, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
-    ('EmailChangeFolder', 33, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
-    ('EmailCreeDossier', 33, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
-    ('EmailCreateFolder', 33, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
-    ('EmailSupprimeDossier', 33, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
-    ('EmailDeleteFolder', 33, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
-    ('EmailRenommeDossier', 34, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
-    ('EmailRenameFolder', 34, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
-    ('EmailCopieMessage', 35, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailCopyMessage', 35, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailDeplaceMessage', 35, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailMoveMessage', 35, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailMiseAJour', 31, 'int32_t EmailMiseAJour(const char *session, WdEmail email);'),
-    ('EmailUpdate', 31, 'int32_t EmailUpdate(const char *session, WdEmail email);'),
-    ('EmailAjouteMessage', 36, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailAppendMessage', 36, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailSessionCree', 37, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
-    ('EmailSessionCreate', 37, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
-    ('EmailSessionModifie', 38, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionSet', 38, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionPropriete', 39, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
-    ('EmailSessionGet', 39, 'const char *EmailSessionGet(const char *name, int32_t property);'),
-    ('EmailOuvreSessionNotes', 40, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
-    ('EmailStartNotesSession', 40, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionOutlook', 40, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
-    ('EmailStartOutlookSession', 40, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionDeclaree', 41, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
-    ('EmailStartDeclaredSession', 41, 'int32_t EmailStartDeclaredSession(const char *name);'),
-    ('EmailFermeSession', 41, 'int32_t EmailFermeSession(const char *name);'),
-    ('EmailCloseSession', 41, 'int32_t EmailCloseSession(const char *name);'),
-    ('EmailChangeTimeOut', 42, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
-    ('EmailSetTimeOut', 42, 'int32_t EmailSetTimeOut(int32_t seconds);'),
+    ('EmailListeNb', 30, 'int32_t EmailListeNb(WdEmailList list);'),
+    ('EmailListCount', 30, 'int32_t EmailListCount(WdEmailList list);'),
+    ('EmailListeElement', 31, 'WdEmail EmailListeElement(WdEmailList list, int32_t index);'),
+    ('EmailListItem', 31, 'WdEmail EmailListItem(WdEmailList list, int32_t index);'),
+    ('EmailSupprimeMessage', 32, 'int32_t EmailSupprimeMessage(const char *session, WdEmail email);'),
+    ('EmailDeleteMessage', 32, 'int32_t EmailDeleteMessage(const char *session, WdEmail email);'),
+    ('EmailDetruit', 33, 'int32_t EmailDetruit(const char *session);'),
+    ('EmailDestroy', 33, 'int32_t EmailDestroy(const char *session);'),
+    ('EmailListeDossier', 34, 'const char *EmailListeDossier(const char *session);'),
+    ('EmailListFolder', 34, 'const char *EmailListFolder(const char *session);'),
+    ('EmailChangeDossier', 35, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
+    ('EmailChangeFolder', 35, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
+    ('EmailCreeDossier', 35, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
+    ('EmailCreateFolder', 35, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
+    ('EmailSupprimeDossier', 35, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
+    ('EmailDeleteFolder', 35, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
+    ('EmailRenommeDossier', 36, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
+    ('EmailRenameFolder', 36, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
+    ('EmailCopieMessage', 37, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailCopyMessage', 37, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailDeplaceMessage', 37, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailMoveMessage', 37, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailMiseAJour', 32, 'int32_t EmailMiseAJour(const char *session, WdEmail email);'),
+    ('EmailUpdate', 32, 'int32_t EmailUpdate(const char *session, WdEmail email);'),
+    ('EmailAjouteMessage', 38, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailAppendMessage', 38, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailSessionCree', 39, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
+    ('EmailSessionCreate', 39, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
+    ('EmailSessionModifie', 40, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionSet', 40, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionPropriete', 41, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
+    ('EmailSessionGet', 41, 'const char *EmailSessionGet(const char *name, int32_t property);'),
+    ('EmailOuvreSessionNotes', 42, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
+    ('EmailStartNotesSession', 42, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionOutlook', 42, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
+    ('EmailStartOutlookSession', 42, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionDeclaree', 43, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
+    ('EmailStartDeclaredSession', 43, 'int32_t EmailStartDeclaredSession(const char *name);'),
+    ('EmailFermeSession', 43, 'int32_t EmailFermeSession(const char *name);'),
+    ('EmailCloseSession', 43, 'int32_t EmailCloseSession(const char *name);'),
+    ('EmailChangeTimeOut', 44, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
+    ('EmailSetTimeOut', 44, 'int32_t EmailSetTimeOut(int32_t seconds);'),
     ('EmailLitTimeOut', 0, 'int32_t EmailLitTimeOut(void);'),
     ('EmailGetTimeOut', 0, 'int32_t EmailGetTimeOut(void);'),
-    ('EmailParametre', 43, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
-    ('EmailConfigure', 43, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
-    ('EmailTrace', 44, 'int32_t EmailTrace(const char *path);'),
-    ('EmailSetTrace', 44, 'int32_t EmailSetTrace(const char *path);'),
-    ('EmailVersion', 45, 'const char *EmailVersion(void);'),
-    ('EmailOuvreSessionSMTP', 46, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
-    ('EmailStartSMTPSession', 46, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailParametre', 45, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
+    ('EmailConfigure', 45, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
+    ('EmailTrace', 46, 'int32_t EmailTrace(const char *path);'),
+    ('EmailSetTrace', 46, 'int32_t EmailSetTrace(const char *path);'),
+    ('EmailVersion', 47, 'const char *EmailVersion(void);'),
+    ('EmailOuvreSessionSMTP', 48, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailStartSMTPSession', 48, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
     ('EmailEnvoieMessage', 26, 'int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);'),
     ('EmailSendMessage', 26, 'int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);'),
-    ('EmailEtat', 47, 'int32_t EmailEtat(int32_t mail_id);'),
-    ('EmailStatus', 47, 'int32_t EmailStatus(int32_t mail_id);'),
-    ('EmailVerifieAdresse', 48, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
-    ('EmailCheckAddress', 48, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
+    ('EmailEnvoie', 49, 'int32_t EmailEnvoie(const char *session, const char *path);'),
+    ('EmailSend', 49, 'int32_t EmailSend(const char *session, const char *path);'),
+    ('EmailEtat', 50, 'int32_t EmailEtat(int32_t mail_id);'),
+    ('EmailStatus', 50, 'int32_t EmailStatus(int32_t mail_id);'),
+    ('EmailVerifieAdresse', 51, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
+    ('EmailCheckAddress', 51, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
 )
 
 # name: (return kind, ((parameter, kind), ...), C prototype)
@@ -331,14 +368,14 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('to', WD_EMAIL_RECIPIENT, 'array', 'text', True, 'Array: To recipients (`Email.Destinataire`).'),
     ('cc', WD_EMAIL_CC, 'array', 'text', True, 'Array: Cc recipients (`Email.Cc`).'),
     ('bcc', WD_EMAIL_BCC, 'array', 'text', True, 'Array: Bcc recipients (`Email.Cci`).'),
-    ('reply_to', WD_EMAIL_REPLY_TO, 'single', 'text', True, 'Reply-To address (`Email.AdresseRéponse`).'),
+    ('reply_to', WD_EMAIL_REPLY_TO, 'single', 'text', True, 'Reply-To address.'),
     ('subject', WD_EMAIL_SUBJECT, 'single', 'text', True, 'Subject (`Email.Sujet`).'),
     ('body', WD_EMAIL_MESSAGE, 'single', 'text', True, 'Text body (`Email.Message`).'),
     ('html', WD_EMAIL_HTML, 'single', 'text', True, 'HTML body (`Email.HTML`).'),
-    ('date', WD_EMAIL_DATE, 'single', 'text', True, 'Date, RFC 3339 (`Email.Date`).'),
+    ('date', WD_EMAIL_DATE, 'single', 'text', True, 'Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`).'),
     ('message_id', WD_EMAIL_MESSAGE_ID, 'single', 'text', True, 'Message-ID without angle brackets (`Email.MessageID`).'),
-    ('priority', WD_EMAIL_PRIORITY, 'single', 'number', True, 'Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).'),
-    ('disposition_notification', WD_EMAIL_DISPOSITION_NOTIFICATION, 'single', 'text', True, 'Read-receipt address (`Email.ConfirmationLecture`).'),
+    ('priority', WD_EMAIL_PRIORITY, 'single', 'number', True, 'Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`).'),
+    ('disposition_notification', WD_EMAIL_DISPOSITION_NOTIFICATION, 'single', 'flag', True, 'Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`).'),
     ('', WD_EMAIL_ATTACHMENT_NAME, 'array', 'text', True, 'Array: attachment file names (`Email.Attache[i].Nom`).'),
     ('', WD_EMAIL_ATTACHMENT_TYPE, 'array', 'text', True, 'Array: attachment MIME types (`Email.Attache[i].Type`).'),
     ('', WD_EMAIL_ATTACHMENT_CONTENT_ID, 'array', 'text', True, 'Array: attachment Content-IDs, empty for non-inline parts (`Email.Attache[i].Identifiant`).'),
@@ -347,7 +384,13 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('size', WD_EMAIL_SIZE, 'single', 'number', False, 'Size in bytes (`Email.Taille`), read-only.'),
     ('seen', WD_EMAIL_SEEN, 'single', 'flag', True, 'IMAP \\Seen flag, "1" or "0" (`Email.Lu`).'),
     ('out', WD_EMAIL_OUT, 'single', 'flag', False, '"1" when a read function found no message (`Email.EnDehors`), read-only.'),
-    ('mail_id', WD_EMAIL_MAIL_ID, 'single', 'number', False, 'Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.'),
+    ('mail_id', WD_EMAIL_MAIL_ID, 'single', 'number', False, 'Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only.'),
     ('refused', WD_EMAIL_REFUSED, 'array', 'text', False, 'Array: recipients refused at the last send, `addr: server reply`, read-only.'),
     ('', WD_EMAIL_ATTACHMENT_RAW_NAME, 'array', 'text', False, 'Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.'),
+    ('disposition_notification_to', WD_EMAIL_DISPOSITION_NOTIFICATION_TO, 'single', 'text', True, 'Address the read receipt goes to ("": the sender\'s); setting one asks a receipt.'),
+    ('', WD_EMAIL_NB_RECIPIENT, 'single', 'number', False, 'Number of To recipients (`Email.NbDestinataire`), read-only.'),
+    ('', WD_EMAIL_NB_ATTACHMENT, 'single', 'number', False, 'Number of attachments (`Email.NbAttache`), read-only.'),
+    ('error', WD_EMAIL_ERROR, 'single', 'text', False, 'Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.'),
+    ('confidentiality', WD_EMAIL_CONFIDENTIALITY, 'single', 'text', True, 'Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`).'),
+    ('', WD_EMAIL_SENDER_ADDRESS, 'single', 'text', True, 'Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).'),
 )

@@ -64,7 +64,7 @@ class MessageFields:
 
     @property
     def reply_to(self) -> str:
-        """Reply-To address (`Email.AdresseRéponse`)."""
+        """Reply-To address."""
         return self.get(B.WD_EMAIL_REPLY_TO) or ""
 
     @reply_to.setter
@@ -100,7 +100,7 @@ class MessageFields:
 
     @property
     def date(self) -> str:
-        """Date, RFC 3339 (`Email.Date`)."""
+        """Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`)."""
         return self.get(B.WD_EMAIL_DATE) or ""
 
     @date.setter
@@ -118,7 +118,7 @@ class MessageFields:
 
     @property
     def priority(self) -> int:
-        """Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`)."""
+        """Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`)."""
         return int(self.get(B.WD_EMAIL_PRIORITY) or 0)
 
     @priority.setter
@@ -126,12 +126,12 @@ class MessageFields:
         self.set(B.WD_EMAIL_PRIORITY, value)
 
     @property
-    def disposition_notification(self) -> str:
-        """Read-receipt address (`Email.ConfirmationLecture`)."""
-        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION) or ""
+    def disposition_notification(self) -> bool:
+        """Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`)."""
+        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION) == "1"
 
     @disposition_notification.setter
-    def disposition_notification(self, value: Optional[str]) -> None:
+    def disposition_notification(self, value: bool) -> None:
         self.set(B.WD_EMAIL_DISPOSITION_NOTIFICATION, value)
 
     @property
@@ -165,10 +165,33 @@ class MessageFields:
 
     @property
     def mail_id(self) -> int:
-        """Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only."""
+        """Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only."""
         return int(self.get(B.WD_EMAIL_MAIL_ID) or 0)
 
     @property
     def refused(self) -> List[str]:
         """Array: recipients refused at the last send, `addr: server reply`, read-only."""
         return self.get_list(B.WD_EMAIL_REFUSED)
+
+    @property
+    def disposition_notification_to(self) -> str:
+        """Address the read receipt goes to ("": the sender's); setting one asks a receipt."""
+        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO) or ""
+
+    @disposition_notification_to.setter
+    def disposition_notification_to(self, value: Optional[str]) -> None:
+        self.set(B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO, value)
+
+    @property
+    def error(self) -> str:
+        """Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only."""
+        return self.get(B.WD_EMAIL_ERROR) or ""
+
+    @property
+    def confidentiality(self) -> str:
+        """Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`)."""
+        return self.get(B.WD_EMAIL_CONFIDENTIALITY) or ""
+
+    @confidentiality.setter
+    def confidentiality(self, value: Optional[str]) -> None:
+        self.set(B.WD_EMAIL_CONFIDENTIALITY, value)

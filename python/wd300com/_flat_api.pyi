@@ -92,6 +92,10 @@ __all__ = [
     'EmailNbMessage',
     'EmailLitMessage',
     'EmailReadMessage',
+    'EmailLitEnteteMessage',
+    'EmailReadMessageHeader',
+    'EmailTailleMessage',
+    'EmailMessageSize',
     'EmailRecupereTout',
     'EmailGetAll',
     'EmailListeNb',
@@ -100,6 +104,8 @@ __all__ = [
     'EmailListItem',
     'EmailSupprimeMessage',
     'EmailDeleteMessage',
+    'EmailDetruit',
+    'EmailDestroy',
     'EmailListeDossier',
     'EmailListFolder',
     'EmailChangeDossier',
@@ -145,6 +151,8 @@ __all__ = [
     'EmailStartSMTPSession',
     'EmailEnvoieMessage',
     'EmailSendMessage',
+    'EmailEnvoie',
+    'EmailSend',
     'EmailEtat',
     'EmailStatus',
     'EmailVerifieAdresse',
@@ -394,6 +402,18 @@ def EmailLitMessage(session: _Text, email: int, number: int, /) -> int:
 def EmailReadMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);"""
 
+def EmailLitEnteteMessage(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);"""
+
+def EmailReadMessageHeader(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);"""
+
+def EmailTailleMessage(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailTailleMessage(const char *session, int32_t number);"""
+
+def EmailMessageSize(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailMessageSize(const char *session, int32_t number);"""
+
 def EmailRecupereTout(session: _Text, options: int, /) -> int:
     """C: WdEmailList EmailRecupereTout(const char *session, int32_t options);"""
 
@@ -417,6 +437,12 @@ def EmailSupprimeMessage(session: _Text, email: int, /) -> int:
 
 def EmailDeleteMessage(session: _Text, email: int, /) -> int:
     """C: int32_t EmailDeleteMessage(const char *session, WdEmail email);"""
+
+def EmailDetruit(session: _Text, /) -> int:
+    """C: int32_t EmailDetruit(const char *session);"""
+
+def EmailDestroy(session: _Text, /) -> int:
+    """C: int32_t EmailDestroy(const char *session);"""
 
 def EmailListeDossier(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListeDossier(const char *session);"""
@@ -552,6 +578,12 @@ def EmailEnvoieMessage(session: _Text, email: int, options: int, /) -> int:
 
 def EmailSendMessage(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);"""
+
+def EmailEnvoie(session: _Text, path: _Text, /) -> int:
+    """C: int32_t EmailEnvoie(const char *session, const char *path);"""
+
+def EmailSend(session: _Text, path: _Text, /) -> int:
+    """C: int32_t EmailSend(const char *session, const char *path);"""
 
 def EmailEtat(mail_id: int, /) -> int:
     """C: int32_t EmailEtat(int32_t mail_id);"""

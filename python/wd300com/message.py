@@ -34,7 +34,8 @@ class Message(MessageFields, Resource):
 
     The fields of the property table are typed attributes (see _fields.MessageFields):
     sender, to, cc, bcc, reply_to, subject, body (alias text), html, date, message_id,
-    priority, disposition_notification, uid, number, size, seen, out, mail_id, refused.
+    priority, disposition_notification (bool), disposition_notification_to, uid, number,
+    size, seen, out, mail_id, refused, error, confidentiality.
     """
 
     def __init__(self, handle: Optional[int] = None, *, owner: Optional[object] = None) -> None:
@@ -121,7 +122,9 @@ class Message(MessageFields, Resource):
 
     @property
     def date(self) -> str:
-        """Date as RFC 3339 text (set it from str or datetime)."""
+        """Date as RFC 3339 text (WLangage DateHeure after
+        EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)); set it from str (RFC 3339,
+        DateHeure or RFC 5322) or datetime."""
         return self.get(B.WD_EMAIL_DATE) or ""
 
     @date.setter
