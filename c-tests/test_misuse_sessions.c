@@ -703,7 +703,7 @@ static void with_fake_server(WdEmail e) {
     EXPECT_FAIL(EmailMiseAJour(FAKE_USER, e), 0, WD_E_NOT_SUPPORTED);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, 0), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, -5), 0, WD_E_INVALID_ARGUMENT);
-    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 1); /* no such message: WD_EMAIL_OUT */
+    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 0); /* no such message: WD_EMAIL_OUT */
     CHECK_STR(EmailPropriete(e, WD_EMAIL_OUT, 0), "1");
 
     /* A real list: indexes out of range, wrong kinds both ways. */

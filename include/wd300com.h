@@ -1348,12 +1348,14 @@ int32_t EmailStartSession(const char *user,
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1385,12 +1387,14 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1410,12 +1414,14 @@ int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1435,12 +1441,14 @@ int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1461,12 +1469,14 @@ int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1486,12 +1496,14 @@ int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1511,12 +1523,14 @@ int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options)
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1536,12 +1550,14 @@ int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t opti
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
- * message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
- * and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
- * Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1578,9 +1594,10 @@ int32_t EmailNbMessage(const char *session, int32_t options);
  * Reads message number `number` (1-based, as listed by the server) into `email`
  * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
  *
- * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted
- * in this session), or 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on
- * `email`. Thread-safe.
+ * Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
+ * `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
+ * session); 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on `email`.
+ * Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1601,11 +1618,12 @@ int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
  * field. PC SOFT's loop reads the headers of each message and its size
  * (`EmailTailleMessage`) to leave big messages on the server.
  *
- * `email`: the message handle to fill (0 = the legacy structure). Returns 1 (with
- * `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted in this
- * session), or 0 on error (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_INVALID_ARGUMENT` for a number below 1, network and protocol errors), `email`
- * then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+ * `email`: the message handle to fill (0 = the legacy structure). Returns 1 when the
+ * headers were read; 0 without error and `WD_EMAIL_OUT` = "1" when there is no such
+ * message (past the end, or deleted in this session); 0 on error
+ * (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for a number
+ * below 1, network and protocol errors), `email` then holding `WD_EMAIL_OUT` = "1" and
+ * the message in `WD_EMAIL_ERROR`. Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.

@@ -527,6 +527,68 @@ fn not_imap(proto: &str, what: &str) -> Error {
 mod tests {
     use super::*;
 
+    /// STARTTLS asked on a port of implicit TLS (WLangage's `optionTLS` on 993) opens
+    /// with TLS from the first byte; elsewhere the option is kept.
+    #[test]
+    fn secured_tls_on_an_implicit_port_is_implicit_tls() {
+        for (kind, port, want) in [
+            (SessionKind::Imap, 993, Security::Implicit),
+            (SessionKind::Pop3, 995, Security::Implicit),
+            (SessionKind::Smtp, 465, Security::Implicit),
+            (SessionKind::Imap, 143, Security::StartTls),
+            (SessionKind::Smtp, 587, Security::StartTls),
+            (SessionKind::Smtp, 0, Security::StartTls),
+            (SessionKind::Imap, 10993, Security::StartTls),
+        ] {
+            let mut c = SessionConfig::new(kind);
+            c.host = "mail.example.org".into();
+            c.port = port;
+            c.security = Security::StartTls;
+            assert_eq!(c.effective_security(), want, "{kind:?} {port}");
+            let tls = c.connect_config(600).tls;
+            let implicit = want == Security::Implicit;
+            assert_eq!(tls == crate::net::TlsMode::Implicit, implicit, "{port}");
+        }
+        let mut c = SessionConfig::new(SessionKind::Imap);
+        c.port = 993;
+        assert_eq!(c.effective_security(), Security::None, "plain stays plain");
+    }
+
+    #[test]
+    fn dsn_parameters() {
+        let d = Dsn {
+            success: true,
+            delay: true,
+            ..Dsn::default()
+        };
+        assert_eq!(d.notify().as_deref(), Some("SUCCESS,DELAY"));
+        assert_eq!(d.ret(), None);
+        let h = Dsn {
+            headers_only: true,
+            ..Dsn::default()
+        };
+        assert!(h.requested() && h.notify().is_none());
+        assert_eq!(h.ret(), Some("HDRS"));
+        assert!(!Dsn::default().requested());
+    }
+
+    /// The envelope of a ready file: From, To, Cc and Bcc, the source kept as it is.
+    #[test]
+    fn envelope_of_a_ready_source() {
+        let src = b"From: A <a@x.test>\nTo: b@x.test, C <c@x.test>\nCc: d@x.test\nBcc: e@x.test\nSubject: s\n\nbody\n";
+        let m = OutgoingMessage::of_source(src.to_vec()).unwrap();
+        assert_eq!(m.from, "a@x.test");
+        assert_eq!(
+            m.recipients,
+            ["b@x.test", "c@x.test", "d@x.test", "e@x.test"]
+        );
+        assert_eq!(m.data, src);
+        let e = OutgoingMessage::of_source(b"To: b@x.test\n\nx".to_vec()).unwrap_err();
+        assert_eq!(e.message, "the message has no From address");
+        let e = OutgoingMessage::of_source(b"From: a@x.test\n\nx".to_vec()).unwrap_err();
+        assert_eq!(e.code, WD_E::InvalidArgument);
+    }
+
     #[test]
     fn debug_output_masks_password_and_token() {
         let mut c = SessionConfig::new(SessionKind::Imap);

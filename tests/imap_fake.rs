@@ -775,8 +775,11 @@ fn read_loop(user: &std::ffi::CStr, max: usize) -> Vec<String> {
         // What the caller is given is seen, read ahead or not.
         assert_eq!(prop(WD_EMAIL_SEEN), "1");
         if subjects.len() < max {
+            // 1 while a message was read, 0 past the end (WD_EMAIL_OUT, no error).
             // SAFETY: NUL-terminated session name.
-            assert_eq!(unsafe { EmailLitSuivant(user.as_ptr(), h, 0) }, 1);
+            let read = unsafe { EmailLitSuivant(user.as_ptr(), h, 0) };
+            assert_eq!(read == 1, prop(WD_EMAIL_OUT) != "1");
+            assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
         }
     }
     assert_eq!(EmailLibere(h), 1);

@@ -50,9 +50,11 @@ fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions)
     obj
 }
 
-/// Stores the result of a read into handle `h` (0 = the legacy structure): the message,
-/// or "no message" (`WD_EMAIL_OUT` = 1) past an end.
+/// Stores the result of a read into handle `h` (0 = the legacy structure): the message
+/// (returns 1), or "no message" (`WD_EMAIL_OUT` = 1) past an end (returns 0, no error:
+/// WinDev's Faux when nothing was read, so that a loop on the result ends).
 fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) -> Result<i32> {
+    let found = i32::from(read.is_some());
     let read = match read {
         Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
         None => EmailObj::new(
@@ -67,7 +69,7 @@ fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) ->
     let mut o = obj.lock();
     o.replace(read.email, read.built);
     o.origin = read.origin;
-    Ok(1)
+    Ok(found)
 }
 
 /// Records a failed read on handle `h`: "no message" (`WD_EMAIL_OUT` = 1, so that every
@@ -163,12 +165,14 @@ fn message_number(number: i32) -> Result<u32> {
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -214,12 +218,14 @@ pub unsafe extern "C" fn EmailReadFirst(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -253,12 +259,14 @@ pub unsafe extern "C" fn EmailReadNext(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -292,12 +300,14 @@ pub unsafe extern "C" fn EmailReadPrevious(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -332,12 +342,14 @@ pub unsafe extern "C" fn EmailReadLast(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -371,12 +383,14 @@ pub unsafe extern "C" fn EmailReadFirstHeader(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -410,12 +424,14 @@ pub unsafe extern "C" fn EmailReadNextHeader(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -449,12 +465,14 @@ pub unsafe extern "C" fn EmailReadPreviousHeader(
 ///
 /// `session`: the session name. `email`: the message handle to fill (0 = the legacy
 /// structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
-/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
-/// returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error, `email` then holding no
-/// message with `WD_EMAIL_OUT` = "1" (so that a `WHILE NOT Email.EnDehors` loop ends)
-/// and the message in `WD_EMAIL_ERROR`: `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and protocol errors.
-/// Thread-safe; calls on one session serialize.
+/// `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+/// Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+/// 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+/// `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+/// message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+/// (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+/// session serialize.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -512,9 +530,10 @@ pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) ->
 /// Reads message number `number` (1-based, as listed by the server) into `email`
 /// (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
 ///
-/// Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted
-/// in this session), or 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on
-/// `email`. Thread-safe.
+/// Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
+/// `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
+/// session); 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on `email`.
+/// Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -549,11 +568,12 @@ pub unsafe extern "C" fn EmailReadMessage(
 /// field. PC SOFT's loop reads the headers of each message and its size
 /// (`EmailTailleMessage`) to leave big messages on the server.
 ///
-/// `email`: the message handle to fill (0 = the legacy structure). Returns 1 (with
-/// `WD_EMAIL_OUT` = "1" when there is no such message, e.g. one deleted in this
-/// session), or 0 on error (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_INVALID_ARGUMENT` for a number below 1, network and protocol errors), `email`
-/// then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+/// `email`: the message handle to fill (0 = the legacy structure). Returns 1 when the
+/// headers were read; 0 without error and `WD_EMAIL_OUT` = "1" when there is no such
+/// message (past the end, or deleted in this session); 0 on error
+/// (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for a number
+/// below 1, network and protocol errors), `email` then holding `WD_EMAIL_OUT` = "1" and
+/// the message in `WD_EMAIL_ERROR`. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
