@@ -1145,6 +1145,36 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
 
 /**
+ * Opens the desktop's mail client on a new message filled from `email`
+ * (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+ * Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+ * `xdg-email` (freedesktop), or the command in the environment variable
+ * `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+ * client has the message). Attachments are written for the client into a new private
+ * folder of the system's temporary folder, left there.
+ *
+ * `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+ * `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+ * failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailOuvreMessagerie(WdEmail email);
+
+/**
+ * English name of `EmailOuvreMessagerie`.
+ */
+int32_t EmailOpenMail(WdEmail email);
+
+/**
+ * `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+ */
+int32_t EmailLanceAppli(WdEmail email);
+
+/**
+ * English name of `EmailLanceAppli`.
+ */
+int32_t EmailRunApp(WdEmail email);
+
+/**
  * Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
  *
  * Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when

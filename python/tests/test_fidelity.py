@@ -407,6 +407,31 @@ def test_F28_EmailTailleMessage_gives_the_size_without_fetching(env):
         assert wd.ErreurCode() == wd.WD_E_INVALID_ARGUMENT
 
 
+def test_F34_EmailOuvreMessagerie_opens_the_mail_client(tmp_path, monkeypatch):
+    """EmailOuvreMessagerie / EmailLanceAppli hand the message to the desktop's mail
+    client: xdg-email's arguments, here to a stand-in named by WD300COM_MAILER."""
+    args_file = tmp_path / "args"
+    mailer = tmp_path / "mailer.sh"
+    mailer.write_text('#!/bin/sh\nfor a in "$@"; do printf "%%s\\n" "$a"; done > "%s"\n'
+                      % args_file)
+    mailer.chmod(0o755)
+    monkeypatch.setenv("WD300COM_MAILER", str(mailer))
+    wd.EmailRAZ(0)
+    wd.EmailAjoute(0, wd.WD_EMAIL_RECIPIENT, "Toi <toi@wd.test>")
+    wd.EmailAjoute(0, wd.WD_EMAIL_CC, "cc@wd.test")
+    wd.EmailModifiePropriete(0, wd.WD_EMAIL_SUBJECT, 0, "Le rapport")
+    wd.EmailModifiePropriete(0, wd.WD_EMAIL_MESSAGE, 0, "Bonjour")
+    wd.EmailAjouteFichierAttacheMemoire(0, "rapport.txt", b"contenu", None)
+    assert wd.EmailLanceAppli(0) == 1, wd.ErreurInfo(0)
+    args = args_file.read_text().splitlines()
+    assert args[:7] == ["--utf8", "--cc", "cc@wd.test", "--subject", "Le rapport", "--body",
+                        "Bonjour"]
+    assert args[7] == "--attach" and args[8].endswith("/rapport.txt")
+    assert open(args[8], "rb").read() == b"contenu" and args[9:] == ["toi@wd.test"]
+    monkeypatch.setenv("WD300COM_MAILER", "false")
+    assert wd.EmailOuvreMessagerie(0) == 0 and wd.ErreurCode() == wd.WD_E_IO
+
+
 def test_F38_ErreurInfo_without_argument_is_the_full_details():
     """ErreurInfo(0) is WLangage's ErreurInfo(): everything; the strings of several queries
     stay valid together until the error state changes."""

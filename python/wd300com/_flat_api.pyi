@@ -55,6 +55,10 @@ __all__ = [
     'EmailImportSource',
     'EmailImporteHTML',
     'EmailImportHTML',
+    'EmailOuvreMessagerie',
+    'EmailOpenMail',
+    'EmailLanceAppli',
+    'EmailRunApp',
     'OAuth2ParametresCree',
     'OAuth2ParametersCreate',
     'OAuth2ParametresModifie',
@@ -290,6 +294,18 @@ def EmailImporteHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
 
 def EmailImportHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
     """C: int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);"""
+
+def EmailOuvreMessagerie(email: int, /) -> int:
+    """C: int32_t EmailOuvreMessagerie(WdEmail email);"""
+
+def EmailOpenMail(email: int, /) -> int:
+    """C: int32_t EmailOpenMail(WdEmail email);"""
+
+def EmailLanceAppli(email: int, /) -> int:
+    """C: int32_t EmailLanceAppli(WdEmail email);"""
+
+def EmailRunApp(email: int, /) -> int:
+    """C: int32_t EmailRunApp(WdEmail email);"""
 
 def OAuth2ParametresCree() -> int:
     """C: WdOAuth2Params OAuth2ParametresCree(void);"""

@@ -223,6 +223,11 @@ class Message(MessageFields, Resource):
         raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
         call("EmailImporteSource", self._handle, raw, len(raw))
 
+    def open_in_mail_client(self) -> None:
+        """EmailOuvreMessagerie: opens the desktop's mail client on a new message filled
+        from this one (xdg-email, or the command in WD300COM_MAILER)."""
+        call("EmailOuvreMessagerie", self._handle)
+
     def import_html(self, html: str, images_dir: Optional[PathArg] = None) -> None:
         """EmailImporteHTML: HTML body; local images become inline parts."""
         call(

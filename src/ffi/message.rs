@@ -605,3 +605,41 @@ pub unsafe extern "C" fn EmailImportHTML(
     // SAFETY: forwarded contract.
     unsafe { EmailImporteHTML(email, html, images_dir) }
 }
+
+/// Opens the desktop's mail client on a new message filled from `email`
+/// (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+/// Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+/// `xdg-email` (freedesktop), or the command in the environment variable
+/// `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+/// client has the message). Attachments are written for the client into a new private
+/// folder of the system's temporary folder, left there.
+///
+/// `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+/// `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+/// failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOuvreMessagerie(email: WdEmail) -> i32 {
+    ffi_guard!("EmailOuvreMessagerie", 0, {
+        let message = resolve_whole(email.0)?.lock().email.clone();
+        crate::message::mailer::open(&message)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOpenMail(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailLanceAppli(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// English name of `EmailLanceAppli`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailRunApp(email: WdEmail) -> i32 {
+    EmailLanceAppli(email)
+}
