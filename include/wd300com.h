@@ -460,12 +460,12 @@
 #define WD_EMAIL_DISPOSITION_NOTIFICATION_TO 24
 
 /**
- * Number of To recipients (`Email.NbDestinataire`), read-only.
+ * Number of To recipients (set: keeps the first N, as WinDev uses only those) (`Email.NbDestinataire`).
  */
 #define WD_EMAIL_NB_RECIPIENT 25
 
 /**
- * Number of attachments (`Email.NbAttache`), read-only.
+ * Number of attachments (set: keeps the first N) (`Email.NbAttache`).
  */
 #define WD_EMAIL_NB_ATTACHMENT 26
 

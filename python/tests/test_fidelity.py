@@ -456,13 +456,17 @@ def test_M2_recipient_by_index_as_the_structure_does():
 
 
 def test_M3_NbDestinataire_follows_the_recipients():
-    """`Email.NbDestinataire` reads the number of To recipients (To only, as WinDev)."""
+    """`Email.NbDestinataire` reads the number of To recipients (To only, as WinDev), and
+    setting it keeps the first N."""
     wd.EmailRAZ(0)
     for a in ("a@wd.test", "b@wd.test"):
         wd.EmailAjoute(0, wd.WD_EMAIL_RECIPIENT, a)
     wd.EmailAjoute(0, wd.WD_EMAIL_CC, "c@wd.test")
     assert prop(0, wd.WD_EMAIL_NB_RECIPIENT) == "2"
-    assert wd.EmailModifiePropriete(0, wd.WD_EMAIL_NB_RECIPIENT, 0, "5") == 0, "read-only"
+    # `Email.NbDestinataire = 1`: WinDev sends to the first one only.
+    assert wd.EmailModifiePropriete(0, wd.WD_EMAIL_NB_RECIPIENT, 0, "1") == 1
+    assert wd.EmailNb(0, wd.WD_EMAIL_RECIPIENT) == 1
+    assert wd.EmailModifiePropriete(0, wd.WD_EMAIL_NB_RECIPIENT, 0, "5") == 0
 
 
 def test_M10_Attache_takes_a_path_and_a_non_ascii_name_has_no_defect(tmp_path):
@@ -498,6 +502,7 @@ def test_M11_NbAttache_follows_the_attachments():
     for name in ("a.txt", "b.txt"):
         wd.EmailAjouteFichierAttacheMemoire(0, name, b"x", None)
     assert prop(0, wd.WD_EMAIL_NB_ATTACHMENT) == "2"
+    assert wd.EmailModifiePropriete(0, wd.WD_EMAIL_NB_ATTACHMENT, 0, "2") == 1
 
 
 def test_M13_AccuseReception_is_a_boolean():

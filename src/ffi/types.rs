@@ -240,9 +240,9 @@ pub const WD_EMAIL_REFUSED: i32 = 22;
 pub const WD_EMAIL_ATTACHMENT_RAW_NAME: i32 = 23;
 /// Address the read receipt goes to ("": the sender's); setting one asks a receipt.
 pub const WD_EMAIL_DISPOSITION_NOTIFICATION_TO: i32 = 24;
-/// Number of To recipients (`Email.NbDestinataire`), read-only.
+/// Number of To recipients (set: keeps the first N, as WinDev uses only those) (`Email.NbDestinataire`).
 pub const WD_EMAIL_NB_RECIPIENT: i32 = 25;
-/// Number of attachments (`Email.NbAttache`), read-only.
+/// Number of attachments (set: keeps the first N) (`Email.NbAttache`).
 pub const WD_EMAIL_NB_ATTACHMENT: i32 = 26;
 /// Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.
 pub const WD_EMAIL_ERROR: i32 = 27;

@@ -136,9 +136,6 @@ macro_rules! value {
     ($access:ident list($f:ident)) => {
         Value::List { get: |e| &e.$f, set: setter!($access $f) }
     };
-    (ro count($f:ident)) => {
-        Value::Number { get: |e| e.$f.len() as i64, set: None, max: 0 }
-    };
     (rw custom($get:ident, $set:ident, $ty:literal)) => {
         Value::Custom { get: $get, set: Some($set), ty: $ty }
     };
@@ -210,8 +207,11 @@ pub static PROPERTIES: [Property; 29] = table! {
     24 DISPOSITION_NOTIFICATION_TO: rw custom(receipt_to_get, receipt_to_set, "text"), Parsed,
         "", "disposition_notification_to",
         "Address the read receipt goes to (\"\": the sender's); setting one asks a receipt";
-    25 NB_RECIPIENT: ro count(to), Parsed, "NbDestinataire", "", "Number of To recipients";
-    26 NB_ATTACHMENT: ro count(attachments), Body, "NbAttache", "", "Number of attachments";
+    25 NB_RECIPIENT: rw custom(nb_recipient_get, nb_recipient_set, "number"), Parsed,
+        "NbDestinataire", "",
+        "Number of To recipients (set: keeps the first N, as WinDev uses only those)";
+    26 NB_ATTACHMENT: rw custom(nb_attachment_get, nb_attachment_set, "number"), Body,
+        "NbAttache", "", "Number of attachments (set: keeps the first N)";
     27 ERROR: ro text(error, Line), Listing, "Erreur", "error",
         "Message of the last read or send of this message that failed, \"\" after a success";
     28 CONFIDENTIALITY: rw custom(confidentiality_get, confidentiality_set, "text"), Parsed,
@@ -290,6 +290,38 @@ fn receipt_to_set(e: &mut Email, v: &str) -> Result<()> {
         e.disposition_notification = true;
     }
     e.disposition_notification_to = v.to_string();
+    Ok(())
+}
+
+/// A count written by structure-style code (`Email.NbDestinataire = 2`): the first `n`
+/// elements of `len` stay; more than there are is refused.
+fn kept_count(v: &str, len: usize, what: &str) -> Result<usize> {
+    match v.trim().parse::<usize>() {
+        Ok(n) if n <= len => Ok(n),
+        _ => Err(Error::invalid_arg(format!(
+            "{what} {:?} is not 0 to {len} (the number of elements there are)",
+            v.trim()
+        ))),
+    }
+}
+
+fn nb_recipient_get(e: &Email) -> String {
+    e.to.len().to_string()
+}
+
+fn nb_recipient_set(e: &mut Email, v: &str) -> Result<()> {
+    let n = kept_count(v, e.to.len(), "WD_EMAIL_NB_RECIPIENT")?;
+    e.to.truncate(n);
+    Ok(())
+}
+
+fn nb_attachment_get(e: &Email) -> String {
+    e.attachments.len().to_string()
+}
+
+fn nb_attachment_set(e: &mut Email, v: &str) -> Result<()> {
+    let n = kept_count(v, e.attachments.len(), "WD_EMAIL_NB_ATTACHMENT")?;
+    e.attachments.truncate(n);
     Ok(())
 }
 
@@ -652,8 +684,6 @@ mod tests {
             "MAIL_ID",
             "REFUSED",
             "ATTACHMENT_RAW_NAME",
-            "NB_RECIPIENT",
-            "NB_ATTACHMENT",
             "ERROR",
         ] {
             assert_eq!(
@@ -730,6 +760,27 @@ mod tests {
             ]
         );
         assert!(!needs_body(99));
+    }
+
+    /// Structure-style counts: reading gives the length, writing keeps the first N.
+    #[test]
+    fn counts_read_the_arrays_and_keep_the_first_n() {
+        let mut e = Email::default();
+        let (nb, to) = (named("NB_RECIPIENT"), named("RECIPIENT"));
+        for a in ["a@x", "b@x", "c@x"] {
+            to.push(&mut e, a);
+        }
+        assert_eq!(nb.get(&e, 0).unwrap(), "3");
+        nb.set(&mut e, 0, Some("3")).unwrap();
+        nb.set(&mut e, 0, Some(" 2 ")).unwrap();
+        assert_eq!(e.to, ["a@x", "b@x"]);
+        assert_eq!(
+            err(nb.set(&mut e, 0, Some("5"))),
+            "WD_EMAIL_NB_RECIPIENT \"5\" is not 0 to 2 (the number of elements there are)"
+        );
+        e.attachments = vec![Attachment::default(); 2];
+        named("NB_ATTACHMENT").set(&mut e, 0, Some("0")).unwrap();
+        assert!(e.attachments.is_empty());
     }
 
     /// The files written from the table match it; `WD_REGENERATE=1` rewrites them.
