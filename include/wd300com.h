@@ -1621,6 +1621,27 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 int32_t EmailNbMessage(const char *session, int32_t options);
 
 /**
+ * The size in bytes of message number `number` (1-based, as listed by the server)
+ * (`EmailTailleMessage`), as the server announces it, without fetching the message.
+ *
+ * Returns the size (2147483647 for a larger one), or -1 on error:
+ * `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+ * below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailTailleMessage(const char *session, int32_t number);
+
+/**
+ * English name of `EmailTailleMessage`.
+ *
+ * # Safety
+ * As `EmailTailleMessage`.
+ */
+int32_t EmailMessageSize(const char *session, int32_t number);
+
+/**
  * Reads message number `number` (1-based, as listed by the server) into `email`
  * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
  *
@@ -1667,27 +1688,6 @@ int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number
  * As `EmailLitEnteteMessage`.
  */
 int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);
-
-/**
- * The size in bytes of message number `number` (1-based, as listed by the server)
- * (`EmailTailleMessage`), as the server announces it, without fetching the message.
- *
- * Returns the size (2147483647 for a larger one), or -1 on error:
- * `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
- * below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
- *
- * # Safety
- * `session` is NULL or a NUL-terminated string.
- */
-int32_t EmailTailleMessage(const char *session, int32_t number);
-
-/**
- * English name of `EmailTailleMessage`.
- *
- * # Safety
- * As `EmailTailleMessage`.
- */
-int32_t EmailMessageSize(const char *session, int32_t number);
 
 /**
  * Fetches every message of the mailbox or selected folder in batched round trips

@@ -172,26 +172,3 @@ class MessageFields:
     def refused(self) -> List[str]:
         """Array: recipients refused at the last send, `addr: server reply`, read-only."""
         return self.get_list(B.WD_EMAIL_REFUSED)
-
-    @property
-    def disposition_notification_to(self) -> str:
-        """Address the read receipt goes to ("": the sender's); setting one asks a receipt."""
-        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO) or ""
-
-    @disposition_notification_to.setter
-    def disposition_notification_to(self, value: Optional[str]) -> None:
-        self.set(B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO, value)
-
-    @property
-    def error(self) -> str:
-        """Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only."""
-        return self.get(B.WD_EMAIL_ERROR) or ""
-
-    @property
-    def confidentiality(self) -> str:
-        """Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`)."""
-        return self.get(B.WD_EMAIL_CONFIDENTIALITY) or ""
-
-    @confidentiality.setter
-    def confidentiality(self, value: Optional[str]) -> None:
-        self.set(B.WD_EMAIL_CONFIDENTIALITY, value)

@@ -94,12 +94,12 @@ __all__ = [
     'EmailLitDernierEntete',
     'EmailReadLastHeader',
     'EmailNbMessage',
+    'EmailTailleMessage',
+    'EmailMessageSize',
     'EmailLitMessage',
     'EmailReadMessage',
     'EmailLitEnteteMessage',
     'EmailReadMessageHeader',
-    'EmailTailleMessage',
-    'EmailMessageSize',
     'EmailRecupereTout',
     'EmailGetAll',
     'EmailListeNb',
@@ -412,6 +412,12 @@ def EmailReadLastHeader(session: _Text, email: int, options: int, /) -> int:
 def EmailNbMessage(session: _Text, options: int, /) -> int:
     """C: int32_t EmailNbMessage(const char *session, int32_t options);"""
 
+def EmailTailleMessage(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailTailleMessage(const char *session, int32_t number);"""
+
+def EmailMessageSize(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailMessageSize(const char *session, int32_t number);"""
+
 def EmailLitMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);"""
 
@@ -423,12 +429,6 @@ def EmailLitEnteteMessage(session: _Text, email: int, number: int, /) -> int:
 
 def EmailReadMessageHeader(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);"""
-
-def EmailTailleMessage(session: _Text, number: int, /) -> int:
-    """C: int32_t EmailTailleMessage(const char *session, int32_t number);"""
-
-def EmailMessageSize(session: _Text, number: int, /) -> int:
-    """C: int32_t EmailMessageSize(const char *session, int32_t number);"""
 
 def EmailRecupereTout(session: _Text, options: int, /) -> int:
     """C: WdEmailList EmailRecupereTout(const char *session, int32_t options);"""

@@ -25,6 +25,29 @@ class Attachment(NamedTuple):
     content: bytes
 
 
+class _Text:
+    """A text property of the table read and written through the message's accessors,
+    for the properties kept out of the generated attributes. Read-only when
+    `writable` is False (setting raises AttributeError)."""
+
+    def __init__(self, prop: int, doc: str, writable: bool = True) -> None:
+        self.prop, self.writable, self.__doc__ = prop, writable, doc
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Text: ...
+
+    @overload
+    def __get__(self, obj: MessageFields, owner: type) -> str: ...
+
+    def __get__(self, obj: Optional[MessageFields], owner: type) -> Union[str, _Text]:
+        return self if obj is None else obj.get(self.prop) or ""
+
+    def __set__(self, obj: MessageFields, value: Optional[str]) -> None:
+        if not self.writable:
+            raise AttributeError("read-only property")
+        obj.set(self.prop, value)
+
+
 class Message(MessageFields, Resource):
     """A message handle. Message() creates a new empty message (EmailCree); it is freed by
     close(), by the end of a `with` block, or when the object is garbage collected.
@@ -119,6 +142,13 @@ class Message(MessageFields, Resource):
         call("EmailRAZ", self._handle)
 
     # -- fields not of the table's plain kinds
+
+    disposition_notification_to = _Text(
+        B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO,
+        "Where the read receipt goes (\"\": the sender's); setting an address asks one.",
+    )
+    confidentiality = _Text(B.WD_EMAIL_CONFIDENTIALITY, "The Sensitivity (WD_CONFIDENTIALITY_*).")
+    error = _Text(B.WD_EMAIL_ERROR, "The last failure of a read or send of it.", writable=False)
 
     @property
     def date(self) -> str:

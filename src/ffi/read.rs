@@ -10,7 +10,7 @@ pub use crate::ffi::types::{
     WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
 };
 use crate::message::Email;
-use crate::reader::{ReadMessage, Step};
+use crate::reader::{ReadMessage, Reader, Step};
 use crate::registry;
 use crate::session::{MessageRef, ReadOptions};
 use parking_lot::Mutex;
@@ -105,7 +105,30 @@ pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
     Ok(())
 }
 
-/// The body of the `EmailLit…` moves: decodes the session name and reads into `email`.
+/// The body of every read function: decodes the session name and the options, reads
+/// with `read` on the session's reader and stores the result into `email`; a failure
+/// leaves `email` with `WD_EMAIL_OUT` = 1 ([`failed_read`]).
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn read_into(
+    session: *const c_char,
+    email: WdEmail,
+    options: i32,
+    read: impl FnOnce(&mut Reader, ReadOptions) -> Result<Option<ReadMessage>>,
+) -> Result<i32> {
+    resolve_raw(email.0)?; // validate the handle before any network traffic
+    let got = (|| {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        let opts = read_options(options)?;
+        Ok((name, registry::with_reader(name, |r| read(r, opts))?, opts))
+    })();
+    let (name, got, opts) = got.map_err(|e| failed_read(email.0, e))?;
+    store(email.0, name, got, opts)
+}
+
+/// The body of the `EmailLit…` moves.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -115,41 +138,8 @@ unsafe fn read_move(
     options: i32,
     step: Step,
 ) -> Result<i32> {
-    resolve_raw(email.0)?; // validate the handle before any network traffic
-    let read = (|| {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        let opts = read_options(options)?;
-        let read = registry::with_reader(name, |r| r.step(step, opts))?;
-        Ok((name, read, opts))
-    })();
-    let (name, read, opts) = read.map_err(|e| failed_read(email.0, e))?;
-    store(email.0, name, read, opts)
-}
-
-/// The body of `EmailLitMessage` (`options` `WD_READ_ALL`) and `EmailLitEnteteMessage`
-/// (`WD_READ_HEADER`): decodes the session name and reads message `number` into
-/// `email`.
-///
-/// # Safety
-/// `session` is NULL or a NUL-terminated string.
-unsafe fn read_number(
-    session: *const c_char,
-    email: WdEmail,
-    number: i32,
-    options: i32,
-) -> Result<i32> {
-    resolve_raw(email.0)?;
-    let read = (|| {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        let number = message_number(number)?;
-        let opts = read_options(options)?;
-        let read = registry::with_reader(name, |r| r.read_number(number, opts))?;
-        Ok((name, read, opts))
-    })();
-    let (name, read, opts) = read.map_err(|e| failed_read(email.0, e))?;
-    store(email.0, name, read, opts)
+    // SAFETY: caller contract.
+    unsafe { read_into(session, email, options, |r, o| r.step(step, o)) }
 }
 
 /// A message number of the C API: 1 or more.
@@ -519,12 +509,52 @@ pub unsafe extern "C" fn EmailReadLastHeader(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) -> i32 {
     ffi_guard!("EmailNbMessage", -1, {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
         let opts = read_options(options)?;
-        let n = registry::with_reader(name, |r| r.count(opts))?;
-        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+        // SAFETY: caller contract.
+        unsafe { reader_number(session, |r| r.count(opts).map(|n| n as u64)) }
     })
+}
+
+/// The body of the functions that give a number of the session's reader
+/// (`EmailNbMessage`, `EmailTailleMessage`): decodes the session name, runs `f` on the
+/// reader, and gives the result as an `int32_t` (at most 2147483647).
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn reader_number(
+    session: *const c_char,
+    f: impl FnOnce(&mut Reader) -> Result<u64>,
+) -> Result<i32> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    Ok(i32::try_from(registry::with_reader(name, f)?).unwrap_or(i32::MAX))
+}
+
+/// The size in bytes of message number `number` (1-based, as listed by the server)
+/// (`EmailTailleMessage`), as the server announces it, without fetching the message.
+///
+/// Returns the size (2147483647 for a larger one), or -1 on error:
+/// `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+/// below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailTailleMessage(session: *const c_char, number: i32) -> i32 {
+    // SAFETY: caller contract.
+    ffi_guard!("EmailTailleMessage", -1, {
+        unsafe { reader_number(session, |r| r.size_of(message_number(number)?)) }
+    })
+}
+
+/// English name of `EmailTailleMessage`.
+///
+/// # Safety
+/// As `EmailTailleMessage`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailTailleMessage(session, number) }
 }
 
 /// Reads message number `number` (1-based, as listed by the server) into `email`
@@ -545,7 +575,11 @@ pub unsafe extern "C" fn EmailLitMessage(
 ) -> i32 {
     ffi_guard!("EmailLitMessage", 0, {
         // SAFETY: caller contract.
-        unsafe { read_number(session, email, number, WD_READ_ALL) }
+        unsafe {
+            read_into(session, email, WD_READ_ALL, |r, o| {
+                r.read_number(message_number(number)?, o)
+            })
+        }
     })
 }
 
@@ -584,8 +618,9 @@ pub unsafe extern "C" fn EmailLitEnteteMessage(
     number: i32,
 ) -> i32 {
     ffi_guard!("EmailLitEnteteMessage", 0, {
+        let headers = |r: &mut Reader, o| r.read_number(message_number(number)?, o);
         // SAFETY: caller contract.
-        unsafe { read_number(session, email, number, WD_READ_HEADER) }
+        unsafe { read_into(session, email, WD_READ_HEADER, headers) }
     })
 }
 
@@ -601,36 +636,6 @@ pub unsafe extern "C" fn EmailReadMessageHeader(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailLitEnteteMessage(session, email, number) }
-}
-
-/// The size in bytes of message number `number` (1-based, as listed by the server)
-/// (`EmailTailleMessage`), as the server announces it, without fetching the message.
-///
-/// Returns the size (2147483647 for a larger one), or -1 on error:
-/// `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
-/// below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
-///
-/// # Safety
-/// `session` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailTailleMessage(session: *const c_char, number: i32) -> i32 {
-    ffi_guard!("EmailTailleMessage", -1, {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        let number = message_number(number)?;
-        let size = registry::with_reader(name, |r| r.size_of(number))?;
-        Ok(i32::try_from(size).unwrap_or(i32::MAX))
-    })
-}
-
-/// English name of `EmailTailleMessage`.
-///
-/// # Safety
-/// As `EmailTailleMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailTailleMessage(session, number) }
 }
 
 /// Stores message objects as handles: all of them, or none on failure.

@@ -72,24 +72,18 @@ fn write_attachments(email: &Email) -> Result<Vec<PathBuf>> {
 
 /// The process that opens the mail client with `args`, and its name for messages.
 fn command(args: &[String]) -> (Command, String) {
-    match std::env::var(MAILER_ENV)
-        .ok()
-        .filter(|c| !c.trim().is_empty())
-    {
-        Some(c) => {
-            let mut cmd = Command::new("sh");
-            cmd.arg("-c")
-                .arg(format!("{c} \"$@\""))
-                .arg("wd300com-mailer")
-                .args(args);
-            (cmd, c)
-        }
-        None => {
-            let mut cmd = Command::new("xdg-email");
-            cmd.args(args);
-            (cmd, "xdg-email".to_string())
-        }
+    let configured = std::env::var(MAILER_ENV).unwrap_or_default();
+    if configured.trim().is_empty() {
+        let mut cmd = Command::new("xdg-email");
+        cmd.args(args);
+        return (cmd, "xdg-email".to_string());
     }
+    // The configured command gets the arguments as they are, never parsed by the shell.
+    let script = format!("{configured} \"$@\"");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", script.as_str(), "wd300com-mailer"])
+        .args(args);
+    (cmd, configured)
 }
 
 /// Opens the desktop's mail client on a new message filled from `email` and waits for the

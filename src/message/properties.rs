@@ -136,6 +136,17 @@ macro_rules! value {
     ($access:ident list($f:ident)) => {
         Value::List { get: |e| &e.$f, set: setter!($access $f) }
     };
+    (rw count($f:ident)) => {
+        Value::Custom {
+            get: |e| e.$f.len().to_string(),
+            set: Some(|e, v| {
+                let n = kept_count(v, e.$f.len())?;
+                e.$f.truncate(n);
+                Ok(())
+            }),
+            ty: "number",
+        }
+    };
     (rw custom($get:ident, $set:ident, $ty:literal)) => {
         Value::Custom { get: $get, set: Some($set), ty: $ty }
     };
@@ -205,17 +216,16 @@ pub static PROPERTIES: [Property; 29] = table! {
         "attachment file names as the message carries them (decoded, before \
          `WD_EMAIL_ATTACHMENT_NAME` made them safe; \"\" for a part sent without a name)";
     24 DISPOSITION_NOTIFICATION_TO: rw custom(receipt_to_get, receipt_to_set, "text"), Parsed,
-        "", "disposition_notification_to",
+        "", "",
         "Address the read receipt goes to (\"\": the sender's); setting one asks a receipt";
-    25 NB_RECIPIENT: rw custom(nb_recipient_get, nb_recipient_set, "number"), Parsed,
-        "NbDestinataire", "",
+    25 NB_RECIPIENT: rw count(to), Parsed, "NbDestinataire", "",
         "Number of To recipients (set: keeps the first N, as WinDev uses only those)";
-    26 NB_ATTACHMENT: rw custom(nb_attachment_get, nb_attachment_set, "number"), Body,
-        "NbAttache", "", "Number of attachments (set: keeps the first N)";
-    27 ERROR: ro text(error, Line), Listing, "Erreur", "error",
+    26 NB_ATTACHMENT: rw count(attachments), Body, "NbAttache", "",
+        "Number of attachments (set: keeps the first N)";
+    27 ERROR: ro text(error, Line), Listing, "Erreur", "",
         "Message of the last read or send of this message that failed, \"\" after a success";
     28 CONFIDENTIALITY: rw custom(confidentiality_get, confidentiality_set, "text"), Parsed,
-        "Confidentialité", "confidentiality",
+        "Confidentialité", "",
         "Sensitivity: \"\" (normal), \"personal\", \"private\" or \"company-confidential\" \
          (`WD_CONFIDENTIALITY_*`)";
     29 SENDER_ADDRESS: rw custom(reply_address_get, reply_address_set, "text"), Parsed,
@@ -295,34 +305,14 @@ fn receipt_to_set(e: &mut Email, v: &str) -> Result<()> {
 
 /// A count written by structure-style code (`Email.NbDestinataire = 2`): the first `n`
 /// elements of `len` stay; more than there are is refused.
-fn kept_count(v: &str, len: usize, what: &str) -> Result<usize> {
+fn kept_count(v: &str, len: usize) -> Result<usize> {
     match v.trim().parse::<usize>() {
         Ok(n) if n <= len => Ok(n),
         _ => Err(Error::invalid_arg(format!(
-            "{what} {:?} is not 0 to {len} (the number of elements there are)",
+            "count {:?} is not 0 to {len} (the number of elements there are)",
             v.trim()
         ))),
     }
-}
-
-fn nb_recipient_get(e: &Email) -> String {
-    e.to.len().to_string()
-}
-
-fn nb_recipient_set(e: &mut Email, v: &str) -> Result<()> {
-    let n = kept_count(v, e.to.len(), "WD_EMAIL_NB_RECIPIENT")?;
-    e.to.truncate(n);
-    Ok(())
-}
-
-fn nb_attachment_get(e: &Email) -> String {
-    e.attachments.len().to_string()
-}
-
-fn nb_attachment_set(e: &mut Email, v: &str) -> Result<()> {
-    let n = kept_count(v, e.attachments.len(), "WD_EMAIL_NB_ATTACHMENT")?;
-    e.attachments.truncate(n);
-    Ok(())
 }
 
 fn confidentiality_get(e: &Email) -> String {
@@ -776,7 +766,7 @@ mod tests {
         assert_eq!(e.to, ["a@x", "b@x"]);
         assert_eq!(
             err(nb.set(&mut e, 0, Some("5"))),
-            "WD_EMAIL_NB_RECIPIENT \"5\" is not 0 to 2 (the number of elements there are)"
+            "count \"5\" is not 0 to 2 (the number of elements there are)"
         );
         e.attachments = vec![Attachment::default(); 2];
         named("NB_ATTACHMENT").set(&mut e, 0, Some("0")).unwrap();

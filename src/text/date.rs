@@ -202,15 +202,24 @@ impl DateTime {
         if !matches!(s.len(), 8 | 14 | 16 | 17) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
-        let time = |r: std::ops::Range<usize>| if s.len() > 8 { num(r) } else { Some(0) };
+        // AAAA MM JJ, then HH MM SS (a Date stops after JJ: midnight); the rest dropped.
+        let mut parts = [0u32; 6];
+        let mut at = 0;
+        for (part, width) in parts.iter_mut().zip([4, 2, 2, 2, 2, 2]) {
+            if at + width > s.len() {
+                break;
+            }
+            *part = s[at..at + width].parse().ok()?;
+            at += width;
+        }
+        let [year, month, day, hour, minute, second] = parts;
         let local = DateTime {
-            year: i64::from(num(0..4)?),
-            month: num(4..6)?,
-            day: num(6..8)?,
-            hour: time(8..10)?,
-            minute: time(10..12)?,
-            second: time(12..14)?,
+            year: i64::from(year),
+            month,
+            day,
+            hour,
+            minute,
+            second,
             offset_minutes: 0,
         };
         if !local.is_valid() {
