@@ -142,6 +142,22 @@ unsafe fn read_move(
     unsafe { read_into(session, email, options, |r, o| r.step(step, o)) }
 }
 
+/// The body of `EmailLitMessage` and `EmailLitEnteteMessage`: message `number` into
+/// `email`, the number checked before the session is looked up.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn read_number(
+    number: i32,
+    session: *const c_char,
+    email: WdEmail,
+    opts: i32,
+) -> Result<i32> {
+    let number = message_number(number).map_err(|e| failed_read(email.0, e))?;
+    // SAFETY: caller contract.
+    unsafe { read_into(session, email, opts, |r, o| r.read_number(number, o)) }
+}
+
 /// A message number of the C API: 1 or more.
 fn message_number(number: i32) -> Result<u32> {
     u32::try_from(number)
@@ -575,11 +591,7 @@ pub unsafe extern "C" fn EmailLitMessage(
 ) -> i32 {
     ffi_guard!("EmailLitMessage", 0, {
         // SAFETY: caller contract.
-        unsafe {
-            read_into(session, email, WD_READ_ALL, |r, o| {
-                r.read_number(message_number(number)?, o)
-            })
-        }
+        unsafe { read_number(number, session, email, WD_READ_ALL) }
     })
 }
 
@@ -618,9 +630,8 @@ pub unsafe extern "C" fn EmailLitEnteteMessage(
     number: i32,
 ) -> i32 {
     ffi_guard!("EmailLitEnteteMessage", 0, {
-        let headers = |r: &mut Reader, o| r.read_number(message_number(number)?, o);
         // SAFETY: caller contract.
-        unsafe { read_into(session, email, WD_READ_HEADER, headers) }
+        unsafe { read_number(number, session, email, WD_READ_ALL | WD_READ_HEADER) }
     })
 }
 
