@@ -251,6 +251,14 @@
 #define WD_PROP_CONNECTIONS 15
 
 /**
+ * Session property: largest message read or sent, in bytes (default 268435456 = 256 MiB,
+ * at most 536870912; "" or 0 = the default). A larger message is refused with
+ * `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
+ * `WD_E_PROTOCOL`, and the connection is closed).
+ */
+#define WD_PROP_MAX_MESSAGE_SIZE 16
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
@@ -500,10 +508,18 @@
 #define WD_PARAM_MODE 1
 
 /**
+ * `EmailParametre(WD_PARAM_MIN_SPEED, v)`: a reply must move at least `v` bytes per second
+ * on average over every window of the timeout's length, or fail with `WD_E_TIMEOUT`
+ * (default 1024; 0: only some progress within each timeout). Connections opened
+ * afterwards.
+ */
+#define WD_PARAM_MIN_SPEED 2
+
+/**
  * `EmailParametre(WD_PARAM_DATE_FORMAT, v)`: how `WD_EMAIL_DATE` reads, `WD_DATE_RFC3339`
  * (the default) or `WD_DATE_WLANGAGE`; process-wide.
  */
-#define WD_PARAM_DATE_FORMAT 2
+#define WD_PARAM_DATE_FORMAT 3
 
 /**
  * Dates read as RFC 3339 (`2024-03-01T10:20:30+01:00`), the default.
@@ -789,7 +805,6 @@ int32_t EmailOuvreSessionIMAP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionIMAP`.
- *
  * # Safety
  * As `EmailOuvreSessionIMAP`.
  */
@@ -869,7 +884,6 @@ int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, co
 
 /**
  * English name of `EmailModifiePropriete`.
- *
  * # Safety
  * As `EmailModifiePropriete`.
  */
@@ -892,7 +906,6 @@ int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
 
 /**
  * English name of `EmailAjoute`.
- *
  * # Safety
  * As `EmailAjoute`.
  */
@@ -928,7 +941,6 @@ const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
 
 /**
  * English name of `EmailEntete`.
- *
  * # Safety
  * As `EmailEntete`.
  */
@@ -948,7 +960,6 @@ int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *va
 
 /**
  * English name of `EmailAjouteEntete`.
- *
  * # Safety
  * As `EmailAjouteEntete`.
  */
@@ -974,7 +985,6 @@ int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
 
 /**
  * English name of `EmailAjouteFichierAttache`.
- *
  * # Safety
  * As `EmailAjouteFichierAttache`.
  */
@@ -999,7 +1009,6 @@ int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
 
 /**
  * English name of `EmailAjouteFichierAttacheMemoire`.
- *
  * # Safety
  * As `EmailAjouteFichierAttacheMemoire`.
  */
@@ -1024,7 +1033,6 @@ const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *
 
 /**
  * English name of `EmailFichierAttacheContenu`.
- *
  * # Safety
  * As `EmailFichierAttacheContenu`.
  */
@@ -1052,7 +1060,6 @@ int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path)
 
 /**
  * English name of `EmailSauveFichierAttache`.
- *
  * # Safety
  * As `EmailSauveFichierAttache`.
  */
@@ -1088,7 +1095,6 @@ const uint8_t *EmailSource(WdEmail email, size_t *out_len);
 
 /**
  * English name of `EmailSource`.
- *
  * # Safety
  * As `EmailSource`.
  */
@@ -1108,7 +1114,6 @@ int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 
 /**
  * English name of `EmailImporteSource`.
- *
  * # Safety
  * As `EmailImporteSource`.
  */
@@ -1138,7 +1143,6 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 
 /**
  * English name of `EmailImporteHTML`.
- *
  * # Safety
  * As `EmailImporteHTML`.
  */
@@ -1201,7 +1205,6 @@ int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const c
 
 /**
  * English name of `OAuth2ParametresModifie`.
- *
  * # Safety
  * As `OAuth2ParametresModifie`.
  */
@@ -1323,7 +1326,6 @@ int32_t EmailOuvreSessionPOP3(const char *user,
 
 /**
  * English name of `EmailOuvreSessionPOP3`.
- *
  * # Safety
  * As `EmailOuvreSessionPOP3`.
  */
@@ -1360,7 +1362,6 @@ int32_t EmailOuvreSession(const char *user,
 
 /**
  * English name of `EmailOuvreSession`.
- *
  * # Safety
  * As `EmailOuvreSession`.
  */
@@ -1394,7 +1395,6 @@ int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPremier`.
- *
  * # Safety
  * As `EmailLitPremier`.
  */
@@ -1433,7 +1433,6 @@ int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitSuivant`.
- *
  * # Safety
  * As `EmailLitSuivant`.
  */
@@ -1460,7 +1459,6 @@ int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPrecedent`.
- *
  * # Safety
  * As `EmailLitPrecedent`.
  */
@@ -1487,7 +1485,6 @@ int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitDernier`.
- *
  * # Safety
  * As `EmailLitDernier`.
  */
@@ -1515,7 +1512,6 @@ int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitPremierEntete`.
- *
  * # Safety
  * As `EmailLitPremierEntete`.
  */
@@ -1542,7 +1538,6 @@ int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitSuivantEntete`.
- *
  * # Safety
  * As `EmailLitSuivantEntete`.
  */
@@ -1569,7 +1564,6 @@ int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t opti
 
 /**
  * English name of `EmailLitPrecedentEntete`.
- *
  * # Safety
  * As `EmailLitPrecedentEntete`.
  */
@@ -1596,7 +1590,6 @@ int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitDernierEntete`.
- *
  * # Safety
  * As `EmailLitDernierEntete`.
  */
@@ -1635,7 +1628,6 @@ int32_t EmailTailleMessage(const char *session, int32_t number);
 
 /**
  * English name of `EmailTailleMessage`.
- *
  * # Safety
  * As `EmailTailleMessage`.
  */
@@ -1657,7 +1649,6 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 
 /**
  * English name of `EmailLitMessage`.
- *
  * # Safety
  * As `EmailLitMessage`.
  */
@@ -1683,7 +1674,6 @@ int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number
 
 /**
  * English name of `EmailLitEnteteMessage`.
- *
  * # Safety
  * As `EmailLitEnteteMessage`.
  */
@@ -1708,7 +1698,6 @@ WdEmailList EmailRecupereTout(const char *session, int32_t options);
 
 /**
  * English name of `EmailRecupereTout`.
- *
  * # Safety
  * As `EmailRecupereTout`.
  */
@@ -1757,7 +1746,6 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
 
 /**
  * English name of `EmailSupprimeMessage`.
- *
  * # Safety
  * As `EmailSupprimeMessage`.
  */
@@ -1781,7 +1769,6 @@ int32_t EmailDetruit(const char *session);
 
 /**
  * English name of `EmailDetruit`.
- *
  * # Safety
  * As `EmailDetruit`.
  */
@@ -1801,7 +1788,6 @@ const char *EmailListeDossier(const char *session);
 
 /**
  * English name of `EmailListeDossier`.
- *
  * # Safety
  * As `EmailListeDossier`.
  */
@@ -1822,7 +1808,6 @@ int32_t EmailChangeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailChangeDossier`.
- *
  * # Safety
  * As `EmailChangeDossier`.
  */
@@ -1842,7 +1827,6 @@ int32_t EmailCreeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailCreeDossier`.
- *
  * # Safety
  * As `EmailCreeDossier`.
  */
@@ -1862,7 +1846,6 @@ int32_t EmailSupprimeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailSupprimeDossier`.
- *
  * # Safety
  * As `EmailSupprimeDossier`.
  */
@@ -1881,7 +1864,6 @@ int32_t EmailRenommeDossier(const char *session, const char *folder, const char 
 
 /**
  * English name of `EmailRenommeDossier`.
- *
  * # Safety
  * As `EmailRenommeDossier`.
  */
@@ -1901,7 +1883,6 @@ int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder
 
 /**
  * English name of `EmailCopieMessage`.
- *
  * # Safety
  * As `EmailCopieMessage`.
  */
@@ -1922,7 +1903,6 @@ int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *fold
 
 /**
  * English name of `EmailDeplaceMessage`.
- *
  * # Safety
  * As `EmailDeplaceMessage`.
  */
@@ -1942,7 +1922,6 @@ int32_t EmailMiseAJour(const char *session, WdEmail email);
 
 /**
  * English name of `EmailMiseAJour`.
- *
  * # Safety
  * As `EmailMiseAJour`.
  */
@@ -1963,7 +1942,6 @@ int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail emai
 
 /**
  * English name of `EmailAjouteMessage`.
- *
  * # Safety
  * As `EmailAjouteMessage`.
  */
@@ -1984,7 +1962,6 @@ int32_t EmailSessionCree(const char *name, int32_t session_type);
 
 /**
  * English name of `EmailSessionCree`.
- *
  * # Safety
  * As `EmailSessionCree`.
  */
@@ -2004,7 +1981,6 @@ int32_t EmailSessionModifie(const char *name, int32_t property, const char *valu
 
 /**
  * English name of `EmailSessionModifie`.
- *
  * # Safety
  * As `EmailSessionModifie`.
  */
@@ -2024,7 +2000,6 @@ const char *EmailSessionPropriete(const char *name, int32_t property);
 
 /**
  * English name of `EmailSessionPropriete`.
- *
  * # Safety
  * As `EmailSessionPropriete`.
  */
@@ -2041,9 +2016,8 @@ int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionNotes`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionNotes`.
  */
 int32_t EmailStartNotesSession(const char *profile, const char *password);
 
@@ -2058,9 +2032,8 @@ int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionOutlook`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionOutlook`.
  */
 int32_t EmailStartOutlookSession(const char *profile, const char *password);
 
@@ -2079,7 +2052,6 @@ int32_t EmailOuvreSessionDeclaree(const char *name);
 
 /**
  * English name of `EmailOuvreSessionDeclaree`.
- *
  * # Safety
  * As `EmailOuvreSessionDeclaree`.
  */
@@ -2101,7 +2073,6 @@ int32_t EmailFermeSession(const char *name);
 
 /**
  * English name of `EmailFermeSession`.
- *
  * # Safety
  * As `EmailFermeSession`.
  */
@@ -2135,11 +2106,12 @@ int32_t EmailGetTimeOut(void);
  * Sets a global parameter (`EmailParametre`).
  *
  * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
- * `WD_PARAM_DATE_FORMAT` with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE`
- * sets how `WD_EMAIL_DATE` reads for every message of the process (a WLangage
- * DateHeure `AAAAMMJJHHMMSS` in local time, or RFC 3339; both are accepted when set).
- * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter or value.
- * Thread-safe.
+ * `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+ * (`value` >= 0, default 1024; connections opened afterwards); `WD_PARAM_DATE_FORMAT`
+ * with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE` sets how `WD_EMAIL_DATE`
+ * reads for every message of the process (a WLangage DateHeure `AAAAMMJJHHMMSS` in
+ * local time, or RFC 3339; both are accepted when set). Returns 1, or 0 with
+ * `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 
@@ -2164,7 +2136,6 @@ int32_t EmailTrace(const char *path);
 
 /**
  * English name of `EmailTrace`.
- *
  * # Safety
  * As `EmailTrace`.
  */
@@ -2202,7 +2173,6 @@ int32_t EmailOuvreSessionSMTP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionSMTP`.
- *
  * # Safety
  * As `EmailOuvreSessionSMTP`.
  */
@@ -2244,7 +2214,6 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailEnvoieMessage`.
- *
  * # Safety
  * As `EmailEnvoieMessage`.
  */
@@ -2270,7 +2239,6 @@ int32_t EmailEnvoie(const char *session, const char *path);
 
 /**
  * English name of `EmailEnvoie`.
- *
  * # Safety
  * As `EmailEnvoie`.
  */
@@ -2307,7 +2275,6 @@ int32_t EmailVerifieAdresse(const char *address, const char *session);
 
 /**
  * English name of `EmailVerifieAdresse`.
- *
  * # Safety
  * As `EmailVerifieAdresse`.
  */

@@ -148,6 +148,22 @@ impl Error {
         .with_system(reply)
     }
 
+    /// Everything about the error on several lines (`WD_ERR_FULL_DETAILS`): the code and
+    /// its description, the message, and the server's reply or OS error when there is one.
+    pub fn full_details(&self) -> String {
+        let mut full = format!(
+            "Error {} ({})\nMessage: {}",
+            self.code as i32,
+            self.code.describe(),
+            self.message
+        );
+        if let Some(system) = self.system.as_deref().filter(|s| !s.is_empty()) {
+            full.push_str("\nSystem: ");
+            full.push_str(system.trim_end());
+        }
+        full
+    }
+
     /// A local file error; `path` and the OS error are included.
     pub fn io(what: &str, path: &str, e: &std::io::Error) -> Error {
         Error::new(WD_E::Io, format!("{what} {path}: {e}")).with_system(e.to_string())

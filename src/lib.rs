@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 pub mod auth;
+pub mod codes;
 pub mod error;
 pub mod files;
 pub mod imap;

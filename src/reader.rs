@@ -1,4 +1,4 @@
-//! The reading engine shared by POP3 and IMAP (API.md §4): one [`Reader`] per open incoming
+//! The reading engine shared by POP3 and IMAP (docs/API.md §4): one [`Reader`] per open incoming
 //! connection owns the listing of the mailbox (or selected folder), the reading cursor
 //! ([`Position`]), the read-ahead of the reading loop and the \Seen flags it owes, and keeps
 //! them right when messages are deleted, moved or flagged. Safe Rust over the [`Mailbox`]
@@ -21,6 +21,17 @@ use crate::session::{Mailbox, MessageRef, ReadOptions};
 pub const AHEAD_MAX: usize = 64;
 /// A batch stops before its listed sizes pass this (it holds one message at least).
 pub const AHEAD_MAX_BYTES: u64 = 8 << 20;
+/// A message received larger than twice its listed size plus this shows that the listed
+/// sizes cannot be trusted: no more read-ahead on that connection.
+const SIZE_SLACK: u64 = 64 << 10;
+
+/// Checks a folder name given by the caller: not empty, on one line.
+pub fn check_folder(folder: &str, what: &str) -> Result<()> {
+    if folder.is_empty() {
+        return Err(Error::invalid_arg(format!("{what} is empty")));
+    }
+    crate::message::model::single_line(folder, what)
+}
 
 /// A move of the reading cursor (`EmailLitPremier`, `…Suivant`, `…Precedent`, `…Dernier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +143,9 @@ struct ReadAhead {
     window: usize,
     /// Handed out without the server setting \Seen: owed a \Seen.
     owed_seen: Vec<MessageRef>,
+    /// A message came much larger than listed: the listed sizes, which bound the batches,
+    /// are not trusted, and each batch holds the message asked for only.
+    sizes_untrusted: bool,
 }
 
 impl ReadAhead {
@@ -215,6 +229,7 @@ impl Reader {
     /// Writes the \Seen flags owed (one command) and gives the mailbox for another
     /// operation: every operation but the reading moves goes through here.
     fn settled(&mut self) -> Result<&mut dyn Mailbox> {
+        self.mailbox.usable()?;
         if !self.ahead.owed_seen.is_empty() {
             let owed = std::mem::take(&mut self.ahead.owed_seen);
             self.mailbox.set_seen_many(&owed, true)?;
@@ -261,6 +276,8 @@ impl Reader {
     /// message handed out is seen (where the mailbox has flags, unless `keep_unseen` or
     /// `header_only`); when the server did not set \Seen itself, the reader owes it.
     pub fn step(&mut self, step: Step, opts: ReadOptions) -> Result<Option<ReadMessage>> {
+        // A dead connection fails every move, also one the cache could answer.
+        self.mailbox.usable()?;
         let relist = matches!(step, Step::First | Step::Last)
             || self
                 .listed_with
@@ -292,8 +309,16 @@ impl Reader {
 
     /// Fetches `listing[pos]` and, into the cache, the messages after it in the reading
     /// direction, with the \Seen flags owed in the same round trip.
+    ///
+    /// The batch is bounded by the listed sizes (at most [`AHEAD_MAX_BYTES`], no message
+    /// over the mailbox's largest message), and by what actually arrives: a message much
+    /// larger than listed ends the read-ahead of this connection.
     fn fetch_batch(&mut self, pos: usize, forward: bool, opts: ReadOptions) -> Result<Email> {
-        self.ahead.window = (self.ahead.window * 2).clamp(1, AHEAD_MAX);
+        self.ahead.window = if self.ahead.sizes_untrusted {
+            1
+        } else {
+            (self.ahead.window * 2).clamp(1, AHEAD_MAX)
+        };
         let live = |i: &usize| !self.gone.contains_key(i);
         let order: Vec<usize> = if forward {
             (pos..self.listing.len())
@@ -307,12 +332,13 @@ impl Reader {
                 .take(self.ahead.window)
                 .collect()
         };
+        let max = self.mailbox.max_message_size();
         let mut refs: Vec<MessageRef> = Vec::with_capacity(order.len());
         let mut bytes = 0u64;
         for i in order {
             let r = &self.listing[i];
             bytes = bytes.saturating_add(r.size);
-            if !refs.is_empty() && bytes > AHEAD_MAX_BYTES {
+            if !refs.is_empty() && (bytes > AHEAD_MAX_BYTES || r.size > max) {
                 break;
             }
             refs.push(r.clone());
@@ -340,6 +366,11 @@ impl Reader {
             return Err(Error::internal(
                 "server returned a different number of messages",
             ));
+        }
+        if refs.iter().zip(&emails).any(|(r, e)| {
+            e.source.len() as u64 > r.size.saturating_mul(2).saturating_add(SIZE_SLACK)
+        }) {
+            self.ahead.sizes_untrusted = true;
         }
         let mut batch = refs.into_iter().zip(emails);
         let (_, first) = batch
@@ -564,6 +595,10 @@ impl Reader {
     /// Writes the \Seen flags owed, then ends the session (QUIT / LOGOUT) even when that
     /// write failed; the first error is returned.
     pub fn close(&mut self) -> Result<()> {
+        if self.mailbox.usable().is_err() {
+            // Nothing can be written: the mailbox says what is lost.
+            return self.mailbox.close();
+        }
         let flushed = self.flush_seen();
         let closed = self.mailbox.close();
         flushed.and(closed)

@@ -1,4 +1,4 @@
-//! Sessions by name (API.md §2): the declared sessions and their settings, the open
+//! Sessions by name (docs/API.md §2): the declared sessions and their settings, the open
 //! connections of each name (one incoming [`Reader`], one outgoing sender), opening with
 //! rollback, closing, and the global timeout.
 //!
@@ -10,10 +10,12 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
-use crate::reader::Reader;
+use crate::message::address::{bare, is_valid_syntax};
+use crate::message::object::MessageObject;
+use crate::reader::{ReadMessage, Reader};
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
-    SendOutcome, SessionConfig, SessionKind,
+    SendOptions, SendOutcome, SessionConfig, SessionKind,
 };
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -39,6 +41,18 @@ pub fn set_timeout(seconds: i32) -> Result<()> {
             "timeout {seconds} is out of range (1 to 86400 seconds)"
         ))),
     }
+}
+
+/// Sets the minimum average speed of a reply (`EmailParametre(WD_PARAM_MIN_SPEED, v)`),
+/// in bytes per second, for the connections opened afterwards: 0 or more.
+pub fn set_min_speed(bytes_per_second: i32) -> Result<()> {
+    let v = u32::try_from(bytes_per_second).map_err(|_| {
+        Error::invalid_arg(format!(
+            "minimum speed {bytes_per_second} is negative (bytes per second, 0 = none)"
+        ))
+    })?;
+    crate::net::set_min_speed(v);
+    Ok(())
 }
 
 /// What the `EmailOuvreSession…` openers are given: `user` names the session and logs in.
@@ -283,9 +297,70 @@ pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> R
     f(reader)
 }
 
-/// The whole message `msg`, read with headers only through session `session`.
-pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Email> {
-    with_reader(session, |r| r.complete(msg, opts)).map_err(|e| {
+/// Where a message read with headers only came from: the session it completes through,
+/// on first access of a body field ([`complete`]).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub session: String,
+    pub msg: MessageRef,
+    pub opts: ReadOptions,
+}
+
+/// A message object as the C functions hold it: one read with headers only completes
+/// through the session it was read from.
+pub type MessageObj = MessageObject<Origin>;
+
+/// The object of `email`, read from `msg` through session `session` with `opts`.
+fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> MessageObj {
+    let origin = email.header_only.then(|| Origin {
+        session: session.to_string(),
+        msg: msg.clone(),
+        opts,
+    });
+    let mut obj = MessageObj::new(email, true);
+    obj.origin = origin;
+    obj
+}
+
+/// Runs the read `f` on the reader of session `name`: the object of the message read, or
+/// of "no message" (`WD_EMAIL_OUT` = 1) past an end.
+pub fn read(
+    name: &str,
+    opts: ReadOptions,
+    f: impl FnOnce(&mut Reader) -> Result<Option<ReadMessage>>,
+) -> Result<MessageObj> {
+    Ok(match with_reader(name, f)? {
+        Some(ReadMessage { email, msg }) => read_object(email, name, &msg, opts),
+        None => MessageObj::new(
+            Email {
+                out: true,
+                ..Email::default()
+            },
+            false,
+        ),
+    })
+}
+
+/// Every message of the mailbox of session `name` (`EmailRecupereTout`), as objects.
+pub fn fetch_all(name: &str, opts: ReadOptions) -> Result<Vec<MessageObj>> {
+    let (refs, emails) = with_reader(name, |r| r.fetch_all(opts))?;
+    Ok((emails.into_iter().zip(&refs))
+        .map(|(email, msg)| read_object(email, name, msg, opts))
+        .collect())
+}
+
+/// Completes a message read with headers only, on first access of a body field (nothing
+/// to do for the others). No lock is held across another: message, then session, then
+/// message again.
+pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
+    let origin = match &*obj.lock() {
+        o if o.email.header_only => o.origin.clone(),
+        _ => None,
+    };
+    let Some(Origin { session, msg, opts }) = origin else {
+        return Ok(());
+    };
+    let full = with_reader(&session, |r| r.complete(&msg, opts)).map_err(|e| {
         Error::new(
             e.code,
             format!(
@@ -294,7 +369,12 @@ pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Em
             ),
         )
         .with_system(e.system.clone().unwrap_or_default())
-    })
+    })?;
+    let mut o = obj.lock();
+    if o.email.header_only {
+        o.complete_with(full);
+    }
+    Ok(())
 }
 
 fn no_outgoing(name: &str) -> Error {
@@ -313,7 +393,7 @@ fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) 
 
 /// Sends (or queues) the message `build` gives through session `name`; the session is
 /// checked before the message is built.
-pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
+fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
     if find(name)?.outgoing.lock().is_none() {
         return Err(no_outgoing(name));
     }
@@ -321,7 +401,73 @@ pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Resu
     with_outgoing(name, |out| out.send(msg))
 }
 
-/// Probes `address` as a recipient on the outgoing connection of session `name`.
-pub fn check_recipient(name: &str, address: &str) -> Result<RecipientCheck> {
-    with_outgoing(name, |out| out.check_recipient(address))
+/// Completes message `obj` when reading its property `property` (`WD_EMAIL_*`) needs
+/// the whole message.
+pub fn complete_for(obj: &Mutex<MessageObj>, property: i32) -> Result<()> {
+    if crate::message::properties::needs_body(property) {
+        complete(obj)?;
+    }
+    Ok(())
+}
+
+/// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
+/// source is built when needed, or built again with `opts.build`; its mail id, the
+/// recipients refused and the error (`WD_EMAIL_ERROR`, "" after a success) are recorded
+/// on it. `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
+pub fn send_message(name: &str, obj: &Mutex<MessageObj>, opts: SendOptions) -> Result<()> {
+    let sent = send(name, || {
+        let mut o = obj.lock();
+        match opts.build {
+            Some(build) => {
+                o.ensure_parsed();
+                o.build_source(build)?;
+            }
+            None => o.ensure_built()?,
+        }
+        let msg = OutgoingMessage::of(&o.email)?;
+        Ok(OutgoingMessage {
+            keep_bcc: opts.keep_bcc,
+            dsn: opts.dsn,
+            ..msg
+        })
+    })
+    .and_then(|outcome| {
+        let mut o = obj.lock();
+        (o.email.mail_id, o.email.refused) = outcome.results();
+        outcome.reached_someone()
+    });
+    let error = sent.as_ref().err().map(|e| e.message.clone());
+    obj.lock().email.error = error.unwrap_or_default();
+    sent
+}
+
+/// Sends the ready RFC 5322 file `path` as it is through session `name` (`EmailEnvoie`):
+/// the envelope from its From, To, Cc and Bcc.
+pub fn send_file(name: &str, path: &str) -> Result<()> {
+    send(name, || OutgoingMessage::from_file(path))?.reached_someone()
+}
+
+/// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its
+/// source is built first when needed; the \Seen flag follows its seen flag.
+pub fn append(name: &str, folder: &str, obj: &Mutex<MessageObj>) -> Result<()> {
+    let (data, seen) = {
+        let mut o = obj.lock();
+        o.ensure_built()?;
+        (o.email.source.clone(), o.email.seen)
+    };
+    with_reader(name, |r| r.append(folder, &data, seen))
+}
+
+/// Checks `address` (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+/// the SMTP server of session `name` accepts it as a recipient (MAIL FROM / RCPT TO /
+/// RSET; nothing sent). `None`: the syntax is wrong.
+pub fn check_address(address: &str, name: Option<&str>) -> Result<Option<RecipientCheck>> {
+    let addr = bare(address);
+    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
+        return Ok(None);
+    }
+    Ok(Some(match name {
+        None => RecipientCheck::Accepted,
+        Some(name) => with_outgoing(name, |out| out.check_recipient(&addr))?,
+    }))
 }

@@ -4,10 +4,13 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::message::address::{bare, split_list};
 
-/// Protocol of a session.
+mod property;
+pub use property::Property;
+
+/// Protocol of a session; the value is its `WD_SESSION_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
-    Pop3,
+    Pop3 = 1,
     Smtp,
     Imap,
 }
@@ -27,7 +30,7 @@ impl SessionKind {
     }
 }
 
-/// Transport security.
+/// Transport security; the value is its `WD_OPTION_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Security {
     /// Plain TCP (`WD_OPTION_NONE`).
@@ -39,7 +42,8 @@ pub enum Security {
     StartTls,
 }
 
-/// Authentication method requested (`WD_PROP_AUTH_METHOD`).
+/// Authentication method requested (`WD_PROP_AUTH_METHOD`); the value is its `WD_AUTH_*`
+/// code, in the order of the variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthMethod {
     #[default]
@@ -82,6 +86,9 @@ pub struct SessionConfig {
     pub spool_dir: Option<String>,
     /// Connections of an asynchronous SMTP session (1 to 16).
     pub connections: u32,
+    /// Largest message read or sent, in bytes (`WD_PROP_MAX_MESSAGE_SIZE`): a larger one
+    /// is refused with `WD_E_MESSAGE`, and each reply's memory budget derives from it.
+    pub max_message_size: u64,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -104,6 +111,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("folder", &self.folder)
             .field("spool_dir", &self.spool_dir)
             .field("connections", &self.connections)
+            .field("max_message_size", &self.max_message_size)
             .finish()
     }
 }
@@ -127,6 +135,7 @@ impl SessionConfig {
             folder: "INBOX".to_string(),
             spool_dir: None,
             connections: 1,
+            max_message_size: crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
 
@@ -192,6 +201,7 @@ impl SessionConfig {
             timeout: std::time::Duration::from_secs(u64::from(
                 self.timeout.unwrap_or(global_timeout),
             )),
+            min_speed: crate::net::min_speed(),
         }
     }
 }
@@ -234,6 +244,17 @@ impl Dsn {
     pub fn ret(&self) -> Option<&'static str> {
         self.headers_only.then_some("HDRS")
     }
+}
+
+/// How `EmailEnvoieMessage` sends a message object (its `WD_SEND_*` options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// Build the source again with these options (`None`: as it is, built when needed).
+    pub build: Option<crate::message::build::BuildOptions>,
+    /// Send the Bcc header lines.
+    pub keep_bcc: bool,
+    /// Delivery status notifications asked.
+    pub dsn: Dsn,
 }
 
 /// A message handed to an outgoing connection.
@@ -412,6 +433,24 @@ pub struct MessageRef {
     pub seen: bool,
 }
 
+/// `WD_E_MESSAGE` for a message listed larger than `max` bytes: refused before it is
+/// asked for (the connection stays usable).
+pub fn refuse_oversize(refs: &[MessageRef], max: u64) -> Result<()> {
+    match refs.iter().find(|r| r.size > max) {
+        Some(r) => Err(Error::message(format!(
+            "message {} is {} bytes, more than WD_PROP_MAX_MESSAGE_SIZE ({max} bytes): \
+             not read",
+            if r.uid.is_empty() {
+                r.number.to_string()
+            } else {
+                r.uid.clone()
+            },
+            r.size
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// An open incoming (POP3 or IMAP) connection: the shared reading API runs on this.
 /// The defaults are POP3's: no flags, numbers kept until QUIT, and the folder operations
 /// `WD_E_NOT_SUPPORTED` (POP3 has one mailbox).
@@ -465,6 +504,17 @@ pub trait Mailbox: Send {
     /// it, and the reader writes it for the messages it read ahead. Default: no flags.
     fn has_flags(&self) -> bool {
         false
+    }
+    /// `Err(WD_E_CONNECTION_LOST)` once the connection failed in the middle of an exchange
+    /// (or was closed): every later call on the session fails, even one the reader could
+    /// answer without the server. Default: usable.
+    fn usable(&self) -> Result<()> {
+        Ok(())
+    }
+    /// The largest message this connection reads (`WD_PROP_MAX_MESSAGE_SIZE`): the reader
+    /// keeps larger listed messages out of its read-ahead batches. Default: no limit.
+    fn max_message_size(&self) -> u64 {
+        u64::MAX
     }
     /// True when removing a message (moving it, or [`Mailbox::destroy`]) renumbers the
     /// ones after it at once (IMAP expunge). Default: the numbers stay until the session

@@ -182,13 +182,60 @@ fn timeout_fires() {
     let e = c.read_line().unwrap_err();
     let dt = t0.elapsed();
     assert_eq!(e.code, WD_E::Timeout);
-    assert_eq!(e.message, "no reply within 1 s");
+    // Not opened yet: the whole opening had the timeout.
+    assert_eq!(e.message, "the connection did not open within 1 s");
     assert!(dt >= Duration::from_millis(900), "{dt:?}");
     assert!(dt < Duration::from_secs(2), "{dt:?}");
-    // The partial line stays buffered: a retry completes it.
+    // The connection is dead: the rest of the line is never read as a later reply.
     c.set_timeout(Duration::from_secs(5)).unwrap();
     assert_eq!(c.timeout(), Duration::from_secs(5));
-    assert_eq!(c.read_line().unwrap(), b"hello");
+    let t0 = Instant::now();
+    let e = c.read_line().unwrap_err();
+    assert_eq!(e.code, WD_E::ConnectionLost);
+    assert!(
+        e.message
+            .contains("closed after an earlier error (the connection did not open"),
+        "{}",
+        e.message
+    );
+    assert!(t0.elapsed() < Duration::from_millis(500));
+    assert!(!c.is_usable());
+    assert_eq!(c.send_line("NOOP").unwrap_err().code, WD_E::ConnectionLost);
+    h.join().unwrap();
+}
+
+#[test]
+fn opened_connection_times_out_per_exchange() {
+    let (port, h) = serve(|mut s| {
+        s.write_all(b"greeting\r\n").unwrap();
+        let mut b = [0u8; 64];
+        let _ = s.read(&mut b);
+        thread::sleep(Duration::from_millis(1500));
+        let _ = s.write_all(b"late\r\n");
+        thread::sleep(Duration::from_millis(500));
+    });
+    let mut c = Connection::connect(
+        &ConnectConfig {
+            timeout: Duration::from_secs(1),
+            ..cfg(port)
+        },
+        "TEST",
+    )
+    .unwrap();
+    assert_eq!(c.read_line().unwrap(), b"greeting");
+    c.opened();
+    // The idle time before the command does not count: its window starts with it.
+    thread::sleep(Duration::from_millis(1200));
+    c.send_line("CMD").unwrap();
+    let t0 = Instant::now();
+    let e = c.read_line().unwrap_err();
+    assert_eq!(e.code, WD_E::Timeout);
+    assert_eq!(e.message, "no reply within 1 s");
+    let dt = t0.elapsed();
+    assert!(
+        dt >= Duration::from_millis(900) && dt < Duration::from_secs(2),
+        "{dt:?}"
+    );
     h.join().unwrap();
 }
 

@@ -1,6 +1,6 @@
 """Sessions as Python objects: SmtpSession, Pop3Session, ImapSession.
 
-A session is a name in the library's registry (API.md §2). The classes declare it with
+A session is a name in the library's registry (docs/API.md §2). The classes declare it with
 EmailSessionCree, set its properties with EmailSessionModifie and open it with
 EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFermeSession.
 """

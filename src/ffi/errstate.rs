@@ -47,25 +47,13 @@ pub fn clear() {
 
 /// Records `e` as the calling thread's last error.
 pub fn set(e: &Error) {
-    let message = e.message.lines().next().unwrap_or("").to_string();
-    let system = e.system.clone().unwrap_or_default();
-    let mut full = format!(
-        "Error {} ({})\nMessage: {}",
-        e.code as i32,
-        e.code.describe(),
-        e.message
-    );
-    if !system.is_empty() {
-        full.push_str("\nSystem: ");
-        full.push_str(system.trim_end());
-    }
     let _ = LAST.try_with(|l| {
         *l.borrow_mut() = LastError {
             code: e.code,
-            message: to_c(&message),
+            message: to_c(e.message.lines().next().unwrap_or("")),
             code_text: to_c(&(e.code as i32).to_string()),
-            system: to_c(&system),
-            full: to_c(&full),
+            system: to_c(e.system.as_deref().unwrap_or("")),
+            full: to_c(&e.full_details()),
         };
     });
 }

@@ -1,13 +1,13 @@
-//! Managing the messages of a mailbox (API.md §4): deleting (and, IMAP, destroying the
+//! Managing the messages of a mailbox (docs/API.md §4): deleting (and, IMAP, destroying the
 //! deleted), flagging, copying and moving the messages read, appending new ones, and the
 //! IMAP folders. POP3 has only deleting; the rest fails there with `WD_E_NOT_SUPPORTED`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args;
 use crate::ffi::message::{resolve, resolve_raw};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
-use crate::reader::{Reader, ServerId};
+use crate::reader::{Reader, ServerId, check_folder};
 use crate::registry;
 use std::ffi::c_char;
 
@@ -45,7 +45,6 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
 }
 
 /// English name of `EmailSupprimeMessage`.
-///
 /// # Safety
 /// As `EmailSupprimeMessage`.
 #[unsafe(no_mangle)]
@@ -77,7 +76,6 @@ pub unsafe extern "C" fn EmailDetruit(session: *const c_char) -> i32 {
 }
 
 /// English name of `EmailDetruit`.
-///
 /// # Safety
 /// As `EmailDetruit`.
 #[unsafe(no_mangle)]
@@ -105,20 +103,12 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
 }
 
 /// English name of `EmailListeDossier`.
-///
 /// # Safety
 /// As `EmailListeDossier`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { EmailListeDossier(session) }
-}
-
-fn check_folder(folder: &str) -> Result<()> {
-    if folder.is_empty() {
-        return Err(Error::invalid_arg("folder name is empty"));
-    }
-    args::single_line(folder, "folder name")
 }
 
 /// Decodes a session name and a folder name (not empty, on one line).
@@ -133,7 +123,7 @@ unsafe fn session_folder<'a>(
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract.
     let folder = unsafe { args::cstr(folder, "folder") }?;
-    check_folder(folder)?;
+    check_folder(folder, "folder name")?;
     Ok((name, folder))
 }
 
@@ -170,7 +160,6 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
 }
 
 /// English name of `EmailChangeDossier`.
-///
 /// # Safety
 /// As `EmailChangeDossier`.
 #[unsafe(no_mangle)]
@@ -196,7 +185,6 @@ pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const
 }
 
 /// English name of `EmailCreeDossier`.
-///
 /// # Safety
 /// As `EmailCreeDossier`.
 #[unsafe(no_mangle)]
@@ -225,7 +213,6 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
 }
 
 /// English name of `EmailSupprimeDossier`.
-///
 /// # Safety
 /// As `EmailSupprimeDossier`.
 #[unsafe(no_mangle)]
@@ -252,14 +239,13 @@ pub unsafe extern "C" fn EmailRenommeDossier(
         let (name, from) = unsafe { session_folder(session, folder) }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        check_folder(to)?;
+        check_folder(to, "folder name")?;
         registry::with_reader(name, |r| r.rename_folder(from, to))?;
         Ok(1)
     })
 }
 
 /// English name of `EmailRenommeDossier`.
-///
 /// # Safety
 /// As `EmailRenommeDossier`.
 #[unsafe(no_mangle)]
@@ -296,7 +282,6 @@ pub unsafe extern "C" fn EmailCopieMessage(
 }
 
 /// English name of `EmailCopieMessage`.
-///
 /// # Safety
 /// As `EmailCopieMessage`.
 #[unsafe(no_mangle)]
@@ -334,7 +319,6 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
 }
 
 /// English name of `EmailDeplaceMessage`.
-///
 /// # Safety
 /// As `EmailDeplaceMessage`.
 #[unsafe(no_mangle)]
@@ -367,7 +351,6 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
 }
 
 /// English name of `EmailMiseAJour`.
-///
 /// # Safety
 /// As `EmailMiseAJour`.
 #[unsafe(no_mangle)]
@@ -394,19 +377,13 @@ pub unsafe extern "C" fn EmailAjouteMessage(
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
         let (name, folder) = unsafe { session_folder(session, folder) }?;
-        let (data, seen) = {
-            let obj = resolve(email.0)?;
-            let mut o = obj.lock();
-            o.ensure_built()?;
-            (o.email.source.clone(), o.email.seen)
-        };
-        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
+        let obj = resolve(email.0)?;
+        registry::append(name, folder, &obj)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailAjouteMessage`.
-///
 /// # Safety
 /// As `EmailAjouteMessage`.
 #[unsafe(no_mangle)]

@@ -1,4 +1,4 @@
-//! Message functions (API.md §3): the `Email` type behind `int32_t` handles.
+//! Message functions (docs/API.md §3): the `Email` type behind `int32_t` handles.
 //!
 //! Strings returned by the getters here are owned by the message object: they stay valid
 //! until that object is changed, reset or freed (rule (a) of the README, object form).
@@ -12,12 +12,11 @@ use crate::ffi::types::*;
 use crate::message::build::BuildOptions;
 use crate::message::model::check_header;
 use crate::message::{Attachment, attachments, parse, properties};
+use crate::registry;
 use std::ffi::c_char;
 
 mod objects;
-pub use objects::{
-    EmailObj, LISTS, MESSAGES, MessageList, Origin, new_handle, resolve, resolve_raw,
-};
+pub use objects::{EmailObj, LISTS, MESSAGES, MessageList, new_handle, resolve, resolve_raw};
 use objects::{free, resolve_whole};
 
 fn index_arg(index: i32) -> Result<usize> {
@@ -102,9 +101,7 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve_raw(email.0)?;
-        if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().property(property, index)?.as_ptr())
     })
 }
@@ -144,7 +141,6 @@ pub unsafe extern "C" fn EmailModifiePropriete(
 }
 
 /// English name of `EmailModifiePropriete`.
-///
 /// # Safety
 /// As `EmailModifiePropriete`.
 #[unsafe(no_mangle)]
@@ -185,7 +181,6 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
 }
 
 /// English name of `EmailAjoute`.
-///
 /// # Safety
 /// As `EmailAjoute`.
 #[unsafe(no_mangle)]
@@ -203,9 +198,7 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
-        if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().count(property)? as i32)
     })
 }
@@ -242,7 +235,6 @@ pub unsafe extern "C" fn EmailEntete(
 }
 
 /// English name of `EmailEntete`.
-///
 /// # Safety
 /// As `EmailEntete`.
 #[unsafe(no_mangle)]
@@ -281,7 +273,6 @@ pub unsafe extern "C" fn EmailAjouteEntete(
 }
 
 /// English name of `EmailAjouteEntete`.
-///
 /// # Safety
 /// As `EmailAjouteEntete`.
 #[unsafe(no_mangle)]
@@ -326,7 +317,6 @@ fn attach_file(email: WdEmail, path: &str) -> Result<i32> {
 }
 
 /// English name of `EmailAjouteFichierAttache`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttache`.
 #[unsafe(no_mangle)]
@@ -366,7 +356,6 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
 }
 
 /// English name of `EmailAjouteFichierAttacheMemoire`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttacheMemoire`.
 #[unsafe(no_mangle)]
@@ -408,7 +397,6 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
 }
 
 /// English name of `EmailFichierAttacheContenu`.
-///
 /// # Safety
 /// As `EmailFichierAttacheContenu`.
 #[unsafe(no_mangle)]
@@ -454,7 +442,6 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
 }
 
 /// English name of `EmailSauveFichierAttache`.
-///
 /// # Safety
 /// As `EmailSauveFichierAttache`.
 #[unsafe(no_mangle)]
@@ -511,7 +498,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
         let out_len = args::out_ptr(out_len, "out_len")?;
         // The source of a message whose parsing is deferred is already there.
         let obj = resolve_raw(email.0)?;
-        crate::ffi::read::complete(&obj)?;
+        registry::complete(&obj)?;
         let o = obj.lock();
         // SAFETY: out_len checked non-NULL above; caller contract.
         Ok(unsafe { bytes_out(&o.email.source, out_len) })
@@ -519,7 +506,6 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
 }
 
 /// English name of `EmailSource`.
-///
 /// # Safety
 /// As `EmailSource`.
 #[unsafe(no_mangle)]
@@ -549,7 +535,6 @@ pub unsafe extern "C" fn EmailImporteSource(email: WdEmail, data: *const u8, len
 }
 
 /// English name of `EmailImporteSource`.
-///
 /// # Safety
 /// As `EmailImporteSource`.
 #[unsafe(no_mangle)]
@@ -593,7 +578,6 @@ pub unsafe extern "C" fn EmailImporteHTML(
 }
 
 /// English name of `EmailImporteHTML`.
-///
 /// # Safety
 /// As `EmailImporteHTML`.
 #[unsafe(no_mangle)]

@@ -1,4 +1,4 @@
-//! OAuth2 functions (API.md §7): parameter objects, `AuthIdentifie` and token objects,
+//! OAuth2 functions (docs/API.md §7): parameter objects, `AuthIdentifie` and token objects,
 //! behind `int32_t` handles.
 //!
 //! Strings returned by `AuthTokenPropriete` are owned by the token object and stay valid
@@ -33,28 +33,8 @@ pub struct TokenObj {
 static PARAMS: HandleTable<Params> = HandleTable::new(KIND_OAUTH_PARAMS);
 static TOKENS: HandleTable<TokenObj> = HandleTable::new(KIND_TOKEN);
 
-/// The parameter named by a `WD_OAUTH_*` property.
-fn param(property: i32) -> Result<Param> {
-    Ok(match property {
-        WD_OAUTH_CLIENT_ID => Param::ClientId,
-        WD_OAUTH_CLIENT_SECRET => Param::ClientSecret,
-        WD_OAUTH_AUTH_URL => Param::AuthUrl,
-        WD_OAUTH_TOKEN_URL => Param::TokenUrl,
-        WD_OAUTH_SCOPE => Param::Scope,
-        WD_OAUTH_REDIRECT_URL => Param::RedirectUrl,
-        WD_OAUTH_RESPONSE_TYPE => Param::ResponseType,
-        _ => {
-            return Err(Error::invalid_arg(format!(
-                "unknown OAuth2 parameter {property}"
-            )));
-        }
-    })
-}
-
 fn options() -> Options {
-    Options::new(Duration::from_secs(
-        crate::ffi::settings::timeout_secs() as u64
-    ))
+    Options::new(Duration::from_secs(crate::registry::timeout_secs() as u64))
 }
 
 /// A handle for a new token object.
@@ -101,13 +81,12 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
         let value = unsafe { args::opt_cstr(value, "value") }?.unwrap_or("");
         args::single_line(value, "value")?;
         let obj = PARAMS.get(params.0)?;
-        *obj.lock().field_mut(param(property)?) = value.to_string();
+        *obj.lock().field_mut(Param::from_code(property)?) = value.to_string();
         Ok(1)
     })
 }
 
 /// English name of `OAuth2ParametresModifie`.
-///
 /// # Safety
 /// As `OAuth2ParametresModifie`.
 #[unsafe(no_mangle)]
@@ -132,7 +111,7 @@ pub extern "C" fn OAuth2ParametresPropriete(
 ) -> *const c_char {
     ffi_guard!("OAuth2ParametresPropriete", std::ptr::null(), {
         let obj = PARAMS.get(params.0)?;
-        let value = obj.lock().read_back(param(property)?);
+        let value = obj.lock().read_back(Param::from_code(property)?);
         Ok(ret_thread(&value))
     })
 }

@@ -1,10 +1,10 @@
-//! The reading functions shared by POP3 and IMAP (API.md §4): the `EmailLit…` moves,
+//! The reading functions shared by POP3 and IMAP (docs/API.md §4): the `EmailLit…` moves,
 //! `EmailNbMessage`, `EmailRecupereTout` and its lists, over the session's
 //! [`crate::reader::Reader`]. Managing the messages read and the folders: `mailbox.rs`.
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, Origin, resolve_raw};
+use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, resolve_raw};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
@@ -12,10 +12,8 @@ pub use crate::ffi::types::{
 use crate::message::Email;
 use crate::reader::{ReadMessage, Reader, Step};
 use crate::registry;
-use crate::session::{MessageRef, ReadOptions};
-use parking_lot::Mutex;
+use crate::session::ReadOptions;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
@@ -36,39 +34,12 @@ fn read_options(options: i32) -> Result<ReadOptions> {
     })
 }
 
-/// A message object holding `email` as read from session `session` with `opts`: one
-/// read with headers only remembers where it came from, to be completed on first access
-/// of a body field ([`complete`]).
-fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> EmailObj {
-    let origin = email.header_only.then(|| Origin {
-        session: session.to_string(),
-        msg: msg.clone(),
-        opts,
-    });
-    let mut obj = EmailObj::new(email, true);
-    obj.origin = origin;
-    obj
-}
-
-/// Stores the result of a read into handle `h` (0 = the legacy structure): the message
-/// (returns 1), or "no message" (`WD_EMAIL_OUT` = 1) past an end (returns 0, no error:
-/// WinDev's Faux when nothing was read, so that a loop on the result ends).
-fn store(h: i32, session: &str, read: Option<ReadMessage>, opts: ReadOptions) -> Result<i32> {
-    let found = i32::from(read.is_some());
-    let read = match read {
-        Some(ReadMessage { email, msg }) => read_object(email, session, &msg, opts),
-        None => EmailObj::new(
-            Email {
-                out: true,
-                ..Email::default()
-            },
-            false,
-        ),
-    };
-    let obj = resolve_raw(h)?;
-    let mut o = obj.lock();
-    o.replace(read.email, read.built);
-    o.origin = read.origin;
+/// Stores the object of a read into handle `h` (0 = the legacy structure): 1 when it
+/// holds a message, 0 (no error) when it is "no message" (`WD_EMAIL_OUT` = 1) past an
+/// end: WinDev's Faux when nothing was read, so that a loop on the result ends.
+fn store(h: i32, read: EmailObj) -> Result<i32> {
+    let found = i32::from(!read.email.out);
+    resolve_raw(h)?.lock().replace_with(read);
     Ok(found)
 }
 
@@ -85,24 +56,6 @@ fn failed_read(h: i32, e: Error) -> Error {
         obj.lock().replace(email, false);
     }
     e
-}
-
-/// Completes a message read with headers only, on first access of a body field.
-/// No lock is held across another: message, then session, then message again.
-pub fn complete(obj: &Arc<Mutex<EmailObj>>) -> Result<()> {
-    let origin = match &obj.lock() {
-        o if o.email.header_only => o.origin.clone(),
-        _ => None,
-    };
-    let Some(origin) = origin else {
-        return Ok(());
-    };
-    let full = registry::complete(&origin.session, &origin.msg, origin.opts)?;
-    let mut o = obj.lock();
-    if o.email.header_only {
-        o.complete_with(full);
-    }
-    Ok(())
 }
 
 /// The body of every read function: decodes the session name and the options, reads
@@ -122,10 +75,9 @@ unsafe fn read_into(
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
         let opts = read_options(options)?;
-        Ok((name, registry::with_reader(name, |r| read(r, opts))?, opts))
+        registry::read(name, opts, |r| read(r, opts))
     })();
-    let (name, got, opts) = got.map_err(|e| failed_read(email.0, e))?;
-    store(email.0, name, got, opts)
+    store(email.0, got.map_err(|e| failed_read(email.0, e))?)
 }
 
 /// The body of the `EmailLit…` moves.
@@ -166,6 +118,21 @@ fn message_number(number: i32) -> Result<u32> {
         .ok_or_else(|| Error::invalid_arg(format!("message number {number} is not 1 or more")))
 }
 
+/// The body of the functions that give a number of the session's reader
+/// (`EmailNbMessage`, `EmailTailleMessage`): decodes the session name, runs `f` on the
+/// reader, and gives the result as an `int32_t` (at most 2147483647).
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn reader_number(
+    session: *const c_char,
+    f: impl FnOnce(&mut Reader) -> Result<u64>,
+) -> Result<i32> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    Ok(i32::try_from(registry::with_reader(name, f)?).unwrap_or(i32::MAX))
+}
+
 /// Reads the first message of the mailbox (or selected IMAP folder) into `email`
 /// (`EmailLitPremier`), taking a new listing of the mailbox.
 ///
@@ -195,7 +162,6 @@ pub unsafe extern "C" fn EmailLitPremier(
 }
 
 /// English name of `EmailLitPremier`.
-///
 /// # Safety
 /// As `EmailLitPremier`.
 #[unsafe(no_mangle)]
@@ -248,7 +214,6 @@ pub unsafe extern "C" fn EmailLitSuivant(
 }
 
 /// English name of `EmailLitSuivant`.
-///
 /// # Safety
 /// As `EmailLitSuivant`.
 #[unsafe(no_mangle)]
@@ -289,7 +254,6 @@ pub unsafe extern "C" fn EmailLitPrecedent(
 }
 
 /// English name of `EmailLitPrecedent`.
-///
 /// # Safety
 /// As `EmailLitPrecedent`.
 #[unsafe(no_mangle)]
@@ -330,7 +294,6 @@ pub unsafe extern "C" fn EmailLitDernier(
 }
 
 /// English name of `EmailLitDernier`.
-///
 /// # Safety
 /// As `EmailLitDernier`.
 #[unsafe(no_mangle)]
@@ -372,7 +335,6 @@ pub unsafe extern "C" fn EmailLitPremierEntete(
 }
 
 /// English name of `EmailLitPremierEntete`.
-///
 /// # Safety
 /// As `EmailLitPremierEntete`.
 #[unsafe(no_mangle)]
@@ -413,7 +375,6 @@ pub unsafe extern "C" fn EmailLitSuivantEntete(
 }
 
 /// English name of `EmailLitSuivantEntete`.
-///
 /// # Safety
 /// As `EmailLitSuivantEntete`.
 #[unsafe(no_mangle)]
@@ -454,7 +415,6 @@ pub unsafe extern "C" fn EmailLitPrecedentEntete(
 }
 
 /// English name of `EmailLitPrecedentEntete`.
-///
 /// # Safety
 /// As `EmailLitPrecedentEntete`.
 #[unsafe(no_mangle)]
@@ -495,7 +455,6 @@ pub unsafe extern "C" fn EmailLitDernierEntete(
 }
 
 /// English name of `EmailLitDernierEntete`.
-///
 /// # Safety
 /// As `EmailLitDernierEntete`.
 #[unsafe(no_mangle)]
@@ -531,21 +490,6 @@ pub unsafe extern "C" fn EmailNbMessage(session: *const c_char, options: i32) ->
     })
 }
 
-/// The body of the functions that give a number of the session's reader
-/// (`EmailNbMessage`, `EmailTailleMessage`): decodes the session name, runs `f` on the
-/// reader, and gives the result as an `int32_t` (at most 2147483647).
-///
-/// # Safety
-/// `session` is NULL or a NUL-terminated string.
-unsafe fn reader_number(
-    session: *const c_char,
-    f: impl FnOnce(&mut Reader) -> Result<u64>,
-) -> Result<i32> {
-    // SAFETY: caller contract.
-    let name = unsafe { args::cstr(session, "session") }?;
-    Ok(i32::try_from(registry::with_reader(name, f)?).unwrap_or(i32::MAX))
-}
-
 /// The size in bytes of message number `number` (1-based, as listed by the server)
 /// (`EmailTailleMessage`), as the server announces it, without fetching the message.
 ///
@@ -564,7 +508,6 @@ pub unsafe extern "C" fn EmailTailleMessage(session: *const c_char, number: i32)
 }
 
 /// English name of `EmailTailleMessage`.
-///
 /// # Safety
 /// As `EmailTailleMessage`.
 #[unsafe(no_mangle)]
@@ -596,7 +539,6 @@ pub unsafe extern "C" fn EmailLitMessage(
 }
 
 /// English name of `EmailLitMessage`.
-///
 /// # Safety
 /// As `EmailLitMessage`.
 #[unsafe(no_mangle)]
@@ -636,7 +578,6 @@ pub unsafe extern "C" fn EmailLitEnteteMessage(
 }
 
 /// English name of `EmailLitEnteteMessage`.
-///
 /// # Safety
 /// As `EmailLitEnteteMessage`.
 #[unsafe(no_mangle)]
@@ -650,7 +591,7 @@ pub unsafe extern "C" fn EmailReadMessageHeader(
 }
 
 /// Stores message objects as handles: all of them, or none on failure.
-fn insert_all(objects: impl Iterator<Item = EmailObj>) -> Result<Vec<i32>> {
+fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
     for obj in objects {
         let h = MESSAGES.insert(obj).inspect_err(|_| {
@@ -683,9 +624,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
             header_only: options & WD_READ_ALL == 0,
             ..read_options(options)?
         };
-        let (refs, emails) = registry::with_reader(name, |r| r.fetch_all(opts))?;
-        let objects =
-            (emails.into_iter().zip(&refs)).map(|(email, msg)| read_object(email, name, msg, opts));
+        let objects = registry::fetch_all(name, opts)?;
         LISTS.insert(MessageList {
             items: insert_all(objects)?,
         })
@@ -693,7 +632,6 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
 }
 
 /// English name of `EmailRecupereTout`.
-///
 /// # Safety
 /// As `EmailRecupereTout`.
 #[unsafe(no_mangle)]

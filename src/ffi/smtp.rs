@@ -1,4 +1,4 @@
-//! Sending (API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEnvoie`,
+//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEnvoie`,
 //! `EmailEtat`, `EmailVerifieAdresse`.
 //!
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
@@ -8,17 +8,16 @@
 use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::resolve;
-use crate::ffi::session::{login, login_strings};
+use crate::ffi::session::{login, open_legacy};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
     WD_SEND_DSN_DELAY, WD_SEND_DSN_FAILURE, WD_SEND_DSN_HEADERS, WD_SEND_DSN_SUCCESS,
     WD_SEND_ENCODE_HEADER, WD_SEND_HEADER_BCC, WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
 };
-use crate::message::address::{bare, is_valid_syntax};
 use crate::message::build::BuildOptions;
 use crate::registry;
-use crate::session::{Dsn, OutgoingMessage, RecipientCheck, SessionKind};
+use crate::session::{Dsn, RecipientCheck, SendOptions, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
 
@@ -48,16 +47,12 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionSMTP", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        let mut login = login(strings, port, option)?;
-        login.asynchronous = args::flag(asynchronous);
-        registry::open_login(SessionKind::Smtp, &login)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Smtp, login, port, option, asynchronous)
     })
 }
 
 /// English name of `EmailOuvreSessionSMTP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionSMTP`.
 #[unsafe(no_mangle)]
@@ -73,9 +68,8 @@ pub unsafe extern "C" fn EmailStartSMTPSession(
     unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
 }
 
-/// The `WD_SEND_*` options of `EmailEnvoieMessage`: how to build the source (`None`:
-/// as it is, built when needed), whether the Bcc lines are sent, the DSN asked.
-fn send_options(options: i32) -> Result<(Option<BuildOptions>, bool, Dsn)> {
+/// The `WD_SEND_*` options of `EmailEnvoieMessage`.
+fn send_options(options: i32) -> Result<SendOptions> {
     let known = WD_SEND_ENCODE_HEADER
         | WD_SEND_HEADER_BCC
         | WD_SEND_DSN_SUCCESS
@@ -88,52 +82,19 @@ fn send_options(options: i32) -> Result<(Option<BuildOptions>, bool, Dsn)> {
         )));
     }
     let on = |flag: i32| options & flag != 0;
-    let build = (on(WD_SEND_ENCODE_HEADER) || on(WD_SEND_HEADER_BCC)).then_some(BuildOptions {
-        header_bcc: on(WD_SEND_HEADER_BCC),
-        encode_headers: on(WD_SEND_ENCODE_HEADER),
-    });
-    let dsn = Dsn {
-        success: on(WD_SEND_DSN_SUCCESS),
-        failure: on(WD_SEND_DSN_FAILURE),
-        delay: on(WD_SEND_DSN_DELAY),
-        headers_only: on(WD_SEND_DSN_HEADERS),
-    };
-    Ok((build, on(WD_SEND_HEADER_BCC), dsn))
-}
-
-/// Safe part of `EmailEnvoieMessage`: the source is built when needed (rebuilt with the
-/// header options), the mail id, the refused recipients and the error (`WD_EMAIL_ERROR`)
-/// recorded on the message.
-fn send_message(name: &str, email: i32, options: i32) -> Result<()> {
-    let (build, keep_bcc, dsn) = send_options(options)?;
-    let obj = resolve(email)?; // a bad handle is reported as such, whatever the session
-    let sent = registry::send(name, || {
-        let mut o = obj.lock();
-        match build {
-            Some(opts) => {
-                o.ensure_parsed();
-                o.build_source(opts)?;
-            }
-            None => o.ensure_built()?,
-        }
-        let msg = OutgoingMessage::of(&o.email)?;
-        Ok(OutgoingMessage {
-            keep_bcc,
-            dsn,
-            ..msg
-        })
+    Ok(SendOptions {
+        build: (on(WD_SEND_ENCODE_HEADER) || on(WD_SEND_HEADER_BCC)).then_some(BuildOptions {
+            header_bcc: on(WD_SEND_HEADER_BCC),
+            encode_headers: on(WD_SEND_ENCODE_HEADER),
+        }),
+        keep_bcc: on(WD_SEND_HEADER_BCC),
+        dsn: Dsn {
+            success: on(WD_SEND_DSN_SUCCESS),
+            failure: on(WD_SEND_DSN_FAILURE),
+            delay: on(WD_SEND_DSN_DELAY),
+            headers_only: on(WD_SEND_DSN_HEADERS),
+        },
     })
-    .and_then(|outcome| {
-        let mut o = obj.lock();
-        (o.email.mail_id, o.email.refused) = outcome.results();
-        outcome.reached_someone()
-    });
-    obj.lock().email.error = sent
-        .as_ref()
-        .err()
-        .map(|e| e.message.clone())
-        .unwrap_or_default();
-    sent
 }
 
 /// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
@@ -170,13 +131,14 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
     ffi_guard!("EmailEnvoieMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        send_message(name, email.0, options)?;
+        let options = send_options(options)?;
+        let obj = resolve(email.0)?; // a bad handle is reported as such, whatever the session
+        registry::send_message(name, &obj, options)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailEnvoieMessage`.
-///
 /// # Safety
 /// As `EmailEnvoieMessage`.
 #[unsafe(no_mangle)]
@@ -210,13 +172,12 @@ pub unsafe extern "C" fn EmailEnvoie(session: *const c_char, path: *const c_char
         let name = unsafe { args::cstr(session, "session") }?;
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
-        registry::send(name, || OutgoingMessage::from_file(path))?.reached_someone()?;
+        registry::send_file(name, path)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailEnvoie`.
-///
 /// # Safety
 /// As `EmailEnvoie`.
 #[unsafe(no_mangle)]
@@ -252,21 +213,6 @@ pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
     EmailEtat(mail_id)
 }
 
-/// Safe part of `EmailVerifieAdresse`.
-fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
-    let addr = bare(address);
-    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
-        return Ok(WD_ADDRESS_INCORRECT_SYNTAX);
-    }
-    let Some(name) = name else {
-        return Ok(WD_ADDRESS_VALID);
-    };
-    Ok(match registry::check_recipient(name, &addr)? {
-        RecipientCheck::Accepted => WD_ADDRESS_VALID,
-        RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
-    })
-}
-
 /// Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
 /// the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
 ///
@@ -287,12 +233,15 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
         let address = unsafe { args::cstr(address, "address") }?;
         // SAFETY: caller contract.
         let name = unsafe { args::opt_cstr(session, "session") }?;
-        check_address(address, name)
+        Ok(match registry::check_address(address, name)? {
+            None => WD_ADDRESS_INCORRECT_SYNTAX,
+            Some(RecipientCheck::Accepted) => WD_ADDRESS_VALID,
+            Some(RecipientCheck::Refused(_)) => WD_ADDRESS_REFUSED,
+        })
     })
 }
 
 /// English name of `EmailVerifieAdresse`.
-///
 /// # Safety
 /// As `EmailVerifieAdresse`.
 #[unsafe(no_mangle)]

@@ -146,6 +146,11 @@ pub const WD_PROP_SPOOL_DIR: i32 = 14;
 /// Session property: connections an asynchronous SMTP session sends on, 1 (default) to
 /// 16; with more than one, messages may leave in another order than queued.
 pub const WD_PROP_CONNECTIONS: i32 = 15;
+/// Session property: largest message read or sent, in bytes (default 268435456 = 256 MiB,
+/// at most 536870912; "" or 0 = the default). A larger message is refused with
+/// `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
+/// `WD_E_PROTOCOL`, and the connection is closed).
+pub const WD_PROP_MAX_MESSAGE_SIZE: i32 = 16;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -260,9 +265,14 @@ pub const WD_BUILD_HEADER_BCC: i32 = 2;
 // ---- EmailParametre ----
 /// `EmailParametre(WD_PARAM_MODE, v)`: accepted for compatibility, no effect.
 pub const WD_PARAM_MODE: i32 = 1;
+/// `EmailParametre(WD_PARAM_MIN_SPEED, v)`: a reply must move at least `v` bytes per second
+/// on average over every window of the timeout's length, or fail with `WD_E_TIMEOUT`
+/// (default 1024; 0: only some progress within each timeout). Connections opened
+/// afterwards.
+pub const WD_PARAM_MIN_SPEED: i32 = 2;
 /// `EmailParametre(WD_PARAM_DATE_FORMAT, v)`: how `WD_EMAIL_DATE` reads, `WD_DATE_RFC3339`
 /// (the default) or `WD_DATE_WLANGAGE`; process-wide.
-pub const WD_PARAM_DATE_FORMAT: i32 = 2;
+pub const WD_PARAM_DATE_FORMAT: i32 = 3;
 
 // ---- WD_PARAM_DATE_FORMAT values ----
 /// Dates read as RFC 3339 (`2024-03-01T10:20:30+01:00`), the default.

@@ -7,8 +7,8 @@ use super::command::{Part, mailbox, uid_sets};
 use super::response::{FetchData, Untagged};
 use super::utf7;
 use crate::error::{Error, Result, WD_E};
-use crate::limits::MAX_LITERAL;
 use crate::message::Email;
+use crate::net::fetch_payload;
 use crate::session::{Mailbox, MessageRef, ReadOptions};
 use crate::trace;
 use std::collections::HashMap;
@@ -163,6 +163,10 @@ impl Mailbox for ImapClient {
         "IMAP"
     }
 
+    fn usable(&self) -> Result<()> {
+        self.conn.usable()
+    }
+
     fn has_flags(&self) -> bool {
         true
     }
@@ -170,6 +174,10 @@ impl Mailbox for ImapClient {
     /// Moving and expunging renumber at once: the messages after move down one.
     fn renumbers_after_expunge(&self) -> bool {
         true
+    }
+
+    fn max_message_size(&self) -> u64 {
+        self.max_message
     }
 
     /// UID SEARCH (UNDELETED, or UNSEEN UNDELETED) and one UID FETCH of
@@ -183,7 +191,9 @@ impl Mailbox for ImapClient {
         };
         let t1 = self.send(&[Part::Text(format!("UID SEARCH {crit}"))])?;
         let t2 = self.send(&[Part::Text("UID FETCH 1:* (UID FLAGS RFC822.SIZE)".into())])?;
-        let (data, results) = self.wait_all(&[(t1, "UID SEARCH"), (t2, "UID FETCH")])?;
+        // A listing may be as large as one message.
+        let (data, results) =
+            self.wait_all_within(&[(t1, "UID SEARCH"), (t2, "UID FETCH")], self.max_message)?;
         let mut results = results.into_iter();
         let search = results
             .next()
@@ -234,6 +244,7 @@ impl Mailbox for ImapClient {
         opts: ReadOptions,
     ) -> Result<Vec<Email>> {
         let uids: Vec<u32> = refs.iter().map(parse_uid).collect::<Result<_>>()?;
+        crate::session::refuse_oversize(refs, self.max_message)?;
         let mut tags = Vec::new();
         if !seen.is_empty() {
             let cmd = store_seen_command(seen, true)?;
@@ -247,7 +258,10 @@ impl Mailbox for ImapClient {
         if tags.is_empty() {
             return Ok(Vec::new());
         }
-        let (data, results) = self.wait_all(&tags)?;
+        // What the listed sizes announce, one whole message at least: a server listing
+        // small sizes and sending large messages is stopped after about one message.
+        let payload = fetch_payload(refs.iter().map(|r| r.size), self.max_message);
+        let (data, results) = self.wait_all_within(&tags, payload)?;
         results.into_iter().try_for_each(|r| r.map(|_| ()))?;
         let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
         for u in data {
@@ -295,14 +309,22 @@ impl Mailbox for ImapClient {
             return Ok((refs, emails));
         }
         let item = fetch_item(opts);
-        let result = self.run_text(
-            "UID FETCH",
-            format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"),
-        );
+        // Every message of the folder, each at most the largest message allowed.
+        let payload = u64::from(self.exists.max(1)).saturating_mul(self.max_message);
+        let tag = self.send(&[Part::Text(format!(
+            "UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"
+        ))])?;
+        let result = self
+            .wait_all_within(&[(tag, "UID FETCH")], payload)
+            .and_then(|(data, mut res)| {
+                res.pop()
+                    .unwrap_or_else(|| Err(Error::internal("no result")))
+                    .map(|_| data)
+            });
         let data = match result {
             Ok(data) => data,
             // "1:*" in an empty folder: some servers answer NO or BAD.
-            Err(e) if e.code == WD_E::Protocol && self.exists == 0 => {
+            Err(e) if e.code == WD_E::Protocol && self.exists == 0 && self.conn.is_usable() => {
                 trace::note(PROTO, "empty folder");
                 return Ok((Vec::new(), Vec::new()));
             }
@@ -369,10 +391,15 @@ impl Mailbox for ImapClient {
     /// CLOSE when this session deleted messages (the server removes them), then LOGOUT
     /// without waiting for its answer: every command before it has been answered, and
     /// LOGOUT changes nothing on the server, so the connection closes as soon as it is
-    /// sent.
+    /// sent. On a connection that failed earlier nothing is sent and the failure is
+    /// reported (`WD_E_CONNECTION_LOST`): the deleted messages stay, only flagged.
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
+        }
+        if let Err(e) = self.conn.usable() {
+            self.closed = true;
+            return Err(e);
         }
         let expunged = if std::mem::take(&mut self.deleted).is_empty() {
             Ok(())
@@ -401,7 +428,11 @@ impl Mailbox for ImapClient {
     }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {
-        let data = self.run_text("LIST", "LIST \"\" \"*\"".into())?;
+        let tag = self.send(&[Part::Text("LIST \"\" \"*\"".into())])?;
+        // Like a listing of messages, the list of folders may be as large as a message.
+        let (data, mut res) = self.wait_all_within(&[(tag, "LIST")], self.max_message)?;
+        res.pop()
+            .unwrap_or_else(|| Err(Error::internal("no result")))?;
         Ok(data
             .into_iter()
             .filter_map(|u| match u {
@@ -480,10 +511,11 @@ impl Mailbox for ImapClient {
     }
 
     fn append(&mut self, folder: &str, data: &[u8], seen: bool) -> Result<()> {
-        if data.len() > MAX_LITERAL {
-            return Err(Error::invalid_arg(format!(
-                "message of {} bytes is larger than the limit of {MAX_LITERAL}",
-                data.len()
+        if data.len() as u64 > self.max_message {
+            return Err(Error::message(format!(
+                "message of {} bytes is larger than WD_PROP_MAX_MESSAGE_SIZE ({} bytes)",
+                data.len(),
+                self.max_message
             )));
         }
         let data = crate::net::normalize_crlf(data).into_owned();

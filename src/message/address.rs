@@ -32,60 +32,72 @@ fn is_atext(c: char) -> bool {
         || (!c.is_ascii() && !c.is_control())
 }
 
-fn valid_local(local: &str) -> bool {
-    if local.is_empty() || local.len() > MAX_LOCAL {
+/// The rule both halves of an address follow: not empty, at most `max` bytes, and either
+/// enclosed in `open` … `close` (what is inside checked by `enclosed`) or items separated
+/// by dots, none empty, each checked by `item`.
+fn valid_part(
+    part: &str,
+    max: usize,
+    (open, close): (char, char),
+    enclosed: impl Fn(&str) -> bool,
+    item: impl Fn(&str) -> bool,
+) -> bool {
+    if part.is_empty() || part.len() > max {
         return false;
     }
-    if let Some(inner) = local.strip_prefix('"') {
-        let Some(inner) = inner.strip_suffix('"') else {
-            return false;
-        };
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some(e) if e == ' ' || e.is_ascii_graphic() => {}
-                    _ => return false,
-                },
-                '"' => return false,
-                ' ' => {}
-                c if c.is_ascii_graphic() => {}
-                c if !c.is_ascii() && !c.is_control() => {}
-                _ => return false,
-            }
-        }
-        return true;
+    match part.strip_prefix(open) {
+        Some(inner) => inner.strip_suffix(close).is_some_and(enclosed),
+        None => part.split('.').all(|i| !i.is_empty() && item(i)),
     }
-    local
-        .split('.')
-        .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
 }
 
-fn valid_domain(domain: &str) -> bool {
-    if domain.is_empty() || domain.len() > MAX_DOMAIN {
-        return false;
-    }
-    if let Some(lit) = domain.strip_prefix('[') {
-        let Some(lit) = lit.strip_suffix(']') else {
-            return false;
-        };
-        if let Some(v6) = lit
-            .strip_prefix("IPv6:")
-            .or_else(|| lit.strip_prefix("ipv6:"))
-        {
-            return v6.parse::<std::net::Ipv6Addr>().is_ok();
+/// A local part: a quoted string or a dot-atom.
+fn valid_local(local: &str) -> bool {
+    valid_part(local, MAX_LOCAL, ('"', '"'), valid_quoted, |atom| {
+        atom.chars().all(is_atext)
+    })
+}
+
+/// The inside of a quoted local part: printable characters, `\` escaping one of them.
+fn valid_quoted(inner: &str) -> bool {
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if e == ' ' || e.is_ascii_graphic() => {}
+                _ => return false,
+            },
+            '"' => return false,
+            ' ' => {}
+            c if c.is_ascii_graphic() => {}
+            c if !c.is_ascii() && !c.is_control() => {}
+            _ => return false,
         }
-        return lit.parse::<std::net::Ipv4Addr>().is_ok();
     }
-    domain.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= MAX_LABEL
+    true
+}
+
+/// A domain: an address literal or host name labels.
+fn valid_domain(domain: &str) -> bool {
+    valid_part(domain, MAX_DOMAIN, ('[', ']'), valid_literal, |label| {
+        label.len() <= MAX_LABEL
             && !label.starts_with('-')
             && !label.ends_with('-')
             && label.chars().all(|c| {
                 c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
             })
     })
+}
+
+/// The inside of an address literal: an IPv4 address, or `IPv6:` and an IPv6 address.
+fn valid_literal(lit: &str) -> bool {
+    match lit
+        .strip_prefix("IPv6:")
+        .or_else(|| lit.strip_prefix("ipv6:"))
+    {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => lit.parse::<std::net::Ipv4Addr>().is_ok(),
+    }
 }
 
 /// The bare address `x@y` of `Name <x@y>`; any other input is returned trimmed.

@@ -75,6 +75,12 @@ impl<O> MessageObject<O> {
         self.built = built;
     }
 
+    /// Replaces the whole object by `other`, a message read from a server.
+    pub fn replace_with(&mut self, other: MessageObject<O>) {
+        self.replace(other.email, other.built);
+        self.origin = other.origin;
+    }
+
     /// Completes a message read with headers only with its full version. Not a change
     /// of the message: the strings handed out stay valid (a getter replaces a cached
     /// string only when its value differs).

@@ -17,7 +17,7 @@ use crate::text::{self, DateTime};
 
 /// Parses a raw message (CRLF or LF line ends) into a new `Email`.
 ///
-/// Every field is filled (see `API.md` §3); `source` is the input and `size` its length.
+/// Every field is filled (see `docs/API.md` §3); `source` is the input and `size` its length.
 /// Text bodies have CRLF line ends. Errors: `Message` when the input holds no header at all
 /// or is larger than `MAX_MESSAGE`. Never panics.
 pub fn parse(bytes: &[u8]) -> Result<Email> {

@@ -3,30 +3,45 @@
 //! for line-oriented protocols and a write buffer so pipelined commands leave in one
 //! write call.
 //!
-//! Timeouts: every wait for data (each `read` or `write` system call) is bounded by
-//! the connection timeout; a server that trickles bytes slowly is not cut off. A zero
-//! timeout means "wait for ever".
+//! Timeouts bound whole exchanges ([`pace`]): opening completes within the timeout, and
+//! afterwards each exchange moves at least `timeout × WD_PARAM_MIN_SPEED` bytes in every
+//! timeout-long window; the deadline is re-armed before every system call ([`wire`]), TLS
+//! handshakes included. A zero timeout means "wait for ever".
+//!
+//! A connection that failed in the middle of an exchange (a timeout, a lost connection,
+//! an over-long line, or a reply its protocol client gave up on with
+//! [`Connection::abandon`]) is dead: its socket is closed at once, without any goodbye,
+//! and every later call fails with `WD_E_CONNECTION_LOST` before sending anything. The
+//! bytes left of the interrupted reply can never be taken for the reply of a later
+//! command.
 //!
 //! Tracing: this module only notes connection and TLS events; protocol clients trace
 //! the lines they send and receive (they know what must be masked), except
 //! [`Connection::send_line`] / [`Connection::send_line_masked`] which trace for them.
 
+pub mod budget;
 mod dot_stuff;
+pub mod pace;
 mod tcp;
 mod tls;
+mod wire;
 
 /// Kept at this path for the IMAP client; the helper lives in [`crate::text`].
 pub use crate::text::normalize_crlf;
+pub use budget::{Budget, NOISE_ALLOWANCE, fetch_payload};
 pub use dot_stuff::dot_stuff;
+pub use pace::{DEFAULT_MIN_SPEED, min_speed, set_min_speed};
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_LINE;
 use crate::text::find_byte;
 use crate::trace;
+use pace::Pace;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
-use tcp::{host_port, is_timeout, opt_timeout, secs};
+use tcp::{host_port, is_timeout};
+use wire::Wire;
 
 /// Size of one read system call.
 const READ_CHUNK: usize = 64 * 1024;
@@ -60,8 +75,11 @@ pub struct ConnectConfig {
     pub accept_invalid_certs: bool,
     /// PEM file of extra trusted CA certificates (one or several), added to the system roots.
     pub ca_file: Option<String>,
-    /// Bound on connecting and on every wait for data; zero: no bound.
+    /// Bound on opening and on each exchange ([`pace`]); zero: no bound.
     pub timeout: Duration,
+    /// Minimum average speed of an exchange, bytes/s ([`pace`]; 0: only some progress
+    /// within each timeout). Default: the process-wide [`min_speed`].
+    pub min_speed: u32,
 }
 
 impl Default for ConnectConfig {
@@ -73,24 +91,37 @@ impl Default for ConnectConfig {
             accept_invalid_certs: false,
             ca_file: None,
             timeout: Duration::from_secs(crate::limits::DEFAULT_TIMEOUT_SECS as u64),
+            min_speed: min_speed(),
         }
     }
 }
 
 enum Stream {
-    Plain(TcpStream),
-    Tls(Box<native_tls::TlsStream<TcpStream>>),
+    Plain(Wire),
+    Tls(Box<native_tls::TlsStream<Wire>>),
     /// After a failed STARTTLS upgrade or `close`: every I/O fails.
     Closed,
 }
 
 impl Stream {
-    fn tcp(&self) -> Option<&TcpStream> {
+    fn wire(&self) -> Option<&Wire> {
         match self {
-            Stream::Plain(s) => Some(s),
+            Stream::Plain(w) => Some(w),
             Stream::Tls(s) => Some(s.get_ref()),
             Stream::Closed => None,
         }
+    }
+
+    fn wire_mut(&mut self) -> Option<&mut Wire> {
+        match self {
+            Stream::Plain(w) => Some(w),
+            Stream::Tls(s) => Some(s.get_mut()),
+            Stream::Closed => None,
+        }
+    }
+
+    fn tcp(&self) -> Option<&TcpStream> {
+        self.wire().map(Wire::tcp)
     }
 
     /// One read. `quickack`: acknowledge what arrives at once instead of after the
@@ -126,10 +157,9 @@ impl Stream {
 /// One client connection with buffered reading and writing.
 ///
 /// Reading: before any read system call, pending output is flushed, so a forgotten
-/// [`flush`](Connection::flush) cannot dead-lock a command/reply exchange. After a
-/// [`WD_E::Timeout`] from [`read_line`](Connection::read_line) the partial line stays
-/// buffered and the call may be retried (IMAP IDLE polling); after any other error
-/// the connection should be dropped.
+/// [`flush`](Connection::flush) cannot dead-lock a command/reply exchange. Any error of
+/// a read or a write (a timeout included) kills the connection, as does
+/// [`abandon`](Connection::abandon): see the module documentation.
 pub struct Connection {
     stream: Stream,
     rbuf: Box<[u8]>,
@@ -138,6 +168,14 @@ pub struct Connection {
     wbuf: Vec<u8>,
     /// Data was sent since the last read (see [`Stream::read`]'s `quickack`).
     sent: bool,
+    /// Something was read since the last flight was sent: the next flight starts a new
+    /// exchange window ([`pace`]).
+    replied: bool,
+    /// The next line read is the server's greeting ([`Connection::expect_greeting`]).
+    greeting: bool,
+    /// Why the connection cannot be used any more: the `WD_E_CONNECTION_LOST` message of
+    /// every later call.
+    dead: Option<String>,
     host: String,
     port: u16,
     proto: &'static str,
@@ -153,6 +191,7 @@ impl std::fmt::Debug for Connection {
             .field("tls", &self.is_tls())
             .field("buffered", &(self.rend - self.rpos))
             .field("pending", &self.wbuf.len())
+            .field("dead", &self.dead)
             .finish()
     }
 }
@@ -161,15 +200,46 @@ fn lost(text: &str, e: &io::Error) -> Error {
     Error::new(WD_E::ConnectionLost, format!("{text}: {e}")).with_system(e.to_string())
 }
 
+/// The error of a failed system call on `stream`: a passed deadline is a timeout
+/// described by the connection's pace, anything else a lost connection.
+fn io_error(stream: &Stream, e: &io::Error, sending: bool) -> Error {
+    if is_timeout(e) {
+        let text = stream
+            .wire()
+            .map_or_else(|| "timeout".to_string(), |w| w.pace.describe(sending));
+        Error::new(WD_E::Timeout, text).with_system(e.to_string())
+    } else if sending {
+        lost("connection lost while sending", e)
+    } else {
+        lost("connection lost", e)
+    }
+}
+
+/// Sends `buf` whole on `stream`.
+fn send_on(stream: &mut Stream, buf: &[u8]) -> Result<()> {
+    stream
+        .write_all_flush(buf)
+        .map_err(|e| io_error(stream, &e, true))
+}
+
+/// True when `b` starts like a TLS record (handshake or alert, version 3.x).
+fn looks_like_tls(b: &[u8]) -> bool {
+    b.len() >= 2 && (b[0] == 0x15 || b[0] == 0x16) && b[1] == 0x03
+}
+
 impl Connection {
     /// Connects to `cfg.host:cfg.port` (every resolved address in turn, IPv4 and IPv6),
-    /// sets TCP_NODELAY and the timeouts, and for [`TlsMode::Implicit`] runs the TLS
-    /// handshake. `proto` ("SMTP", "POP3", "IMAP") labels trace notes.
+    /// sets TCP_NODELAY, and for [`TlsMode::Implicit`] runs the TLS handshake. The
+    /// connection is then in its opening phase: everything up to
+    /// [`opened`](Connection::opened) (resolution, connection, handshake, and what the
+    /// protocol does next) must complete within `cfg.timeout`. `proto` ("SMTP", "POP3",
+    /// "IMAP") labels trace notes.
     ///
     /// Errors: [`WD_E::Connect`] (resolution failure, refused, unreachable; `system` is
     /// the OS error), [`WD_E::Timeout`], [`WD_E::Tls`] (OpenSSL reason in message and
     /// `system`), [`WD_E::Io`] when `ca_file` cannot be read.
     pub fn connect(cfg: &ConnectConfig, proto: &'static str) -> Result<Connection> {
+        let pace = Pace::new(cfg.timeout, cfg.min_speed);
         // Check the CA file and TLS set-up before touching the network.
         let connector = match cfg.tls {
             TlsMode::None => None,
@@ -177,11 +247,12 @@ impl Connection {
         };
         let tcp = tcp::connect(&cfg.host, cfg.port, cfg.timeout, proto)?;
         tcp::configure(&tcp, cfg.timeout)?;
+        let wire = Wire::new(tcp, pace);
         let stream = match (cfg.tls, connector) {
             (TlsMode::Implicit, Some(c)) => {
-                Stream::Tls(Box::new(tls::handshake(&c, cfg, tcp, proto)?))
+                Stream::Tls(Box::new(tls::handshake(&c, cfg, wire, proto)?))
             }
-            _ => Stream::Plain(tcp),
+            _ => Stream::Plain(wire),
         };
         Ok(Connection {
             stream,
@@ -190,6 +261,9 @@ impl Connection {
             rend: 0,
             wbuf: Vec::with_capacity(4096),
             sent: false,
+            replied: false,
+            greeting: false,
+            dead: None,
             host: cfg.host.clone(),
             port: cfg.port,
             proto,
@@ -197,16 +271,34 @@ impl Connection {
         })
     }
 
+    /// Ends the opening phase: from now on the timeout bounds each exchange, with the
+    /// minimum speed ([`pace`]).
+    pub fn opened(&mut self) {
+        if let Some(w) = self.stream.wire_mut() {
+            w.pace.opened();
+        }
+    }
+
+    /// The next line read is the server's greeting: a TLS record there fails at once
+    /// ([`WD_E::Tls`], the server expects TLS from the first byte), and a greeting that
+    /// does not come in time fails with a timeout naming `WD_OPTION_SSL` as a likely
+    /// cause.
+    pub fn expect_greeting(&mut self) {
+        self.greeting = true;
+    }
+
     /// Upgrades the connection to TLS in place, after the protocol's STARTTLS/STLS
     /// command got its positive reply. Pending output is flushed first. The server is
     /// identified by the host name used to connect; `cfg` supplies
-    /// `accept_invalid_certs` and `ca_file`.
+    /// `accept_invalid_certs` and `ca_file`. The handshake is bounded by the current
+    /// deadline.
     ///
     /// Fails with [`WD_E::Tls`] "server sent data before TLS handshake" when bytes
     /// follow the server's reply (a STARTTLS command injection attack), "TLS already
     /// active" when called twice, or the OpenSSL reason of a failed handshake. After a
     /// failure the connection is closed.
     pub fn start_tls(&mut self, cfg: &ConnectConfig) -> Result<()> {
+        self.usable()?;
         if self.is_tls() {
             return Err(Error::new(WD_E::Tls, "TLS already active"));
         }
@@ -219,23 +311,23 @@ impl Connection {
         let connector = tls::connector(&c)?;
         let injected = self.rend > self.rpos || self.socket_has_data();
         if injected {
-            trace::note(self.proto, "server sent data before TLS handshake");
-            self.close_now();
-            return Err(Error::new(
-                WD_E::Tls,
-                "server sent data before TLS handshake",
-            ));
+            let e = Error::new(WD_E::Tls, "server sent data before TLS handshake");
+            return Err(self.failed(e));
         }
-        let tcp = match std::mem::replace(&mut self.stream, Stream::Closed) {
-            Stream::Plain(t) => t,
+        let wire = match std::mem::replace(&mut self.stream, Stream::Closed) {
+            Stream::Plain(w) => w,
             other => {
                 self.stream = other;
                 return Err(Error::new(WD_E::ConnectionLost, "connection is closed"));
             }
         };
-        let s = tls::handshake(&connector, &c, tcp, self.proto)?;
-        self.stream = Stream::Tls(Box::new(s));
-        Ok(())
+        match tls::handshake(&connector, &c, wire, self.proto) {
+            Ok(s) => {
+                self.stream = Stream::Tls(Box::new(s));
+                Ok(())
+            }
+            Err(e) => Err(self.failed(e)),
+        }
     }
 
     /// True when the socket already holds unread bytes (checked without blocking).
@@ -281,14 +373,12 @@ impl Connection {
         self.timeout
     }
 
-    /// Changes the bound on every wait for data (zero: no bound).
+    /// Changes the timeout (zero: no bound) and starts a new exchange window now; while
+    /// opening, the opening deadline can only come closer (a short bound for a goodbye).
     pub fn set_timeout(&mut self, timeout: Duration) -> Result<()> {
         self.timeout = timeout;
-        if let Some(tcp) = self.stream.tcp() {
-            let t = opt_timeout(timeout);
-            tcp.set_read_timeout(t)
-                .and_then(|_| tcp.set_write_timeout(t))
-                .map_err(|e| lost("cannot set timeout", &e))?;
+        if let Some(w) = self.stream.wire_mut() {
+            w.pace.set_timeout(timeout);
         }
         Ok(())
     }
@@ -303,30 +393,70 @@ impl Connection {
         self.wbuf.len()
     }
 
-    // ----- reading -------------------------------------------------------------
+    // ----- the state of the connection -----------------------------------------
 
-    fn read_error(&self, e: &io::Error) -> Error {
-        if is_timeout(e) {
-            Error::new(
-                WD_E::Timeout,
-                format!("no reply within {}", secs(self.timeout)),
-            )
-            .with_system(e.to_string())
-        } else {
-            lost("connection lost", e)
+    /// False once the connection was closed or failed: every later call fails.
+    pub fn is_usable(&self) -> bool {
+        self.dead.is_none()
+    }
+
+    /// `Err(WD_E_CONNECTION_LOST)` saying why, once the connection is closed or failed.
+    pub fn usable(&self) -> Result<()> {
+        match &self.dead {
+            None => Ok(()),
+            Some(why) => Err(Error::new(WD_E::ConnectionLost, why.clone())),
         }
     }
 
-    fn eof_error() -> Error {
-        Error::new(WD_E::ConnectionLost, "connection closed by server")
+    /// Gives the connection up in the middle of an exchange (a reply that cannot be
+    /// trusted any more: malformed, over its budget, out of step): the socket is closed
+    /// at once without any goodbye, and every later call fails with
+    /// [`WD_E::ConnectionLost`] naming `why`.
+    pub fn abandon(&mut self, why: &str) {
+        if self.dead.is_some() {
+            return;
+        }
+        trace::note(
+            self.proto,
+            &format!("connection closed without goodbye after an error: {why}"),
+        );
+        self.close_now();
+        self.dead = Some(format!(
+            "the connection was closed after an earlier error ({why})"
+        ));
+    }
+
+    /// Records error `e` of an exchange: the connection is abandoned. A timeout while
+    /// waiting for the greeting of a plain connection names `WD_OPTION_SSL`.
+    fn failed(&mut self, mut e: Error) -> Error {
+        if e.code == WD_E::Timeout && self.greeting && !self.is_tls() {
+            e.message = format!(
+                "{} waiting for the server's greeting (if the server expects TLS from the \
+                 first byte, use WD_OPTION_SSL)",
+                e.message
+            );
+        }
+        self.abandon(&e.message);
+        e
+    }
+
+    // ----- reading -------------------------------------------------------------
+
+    fn eof_error(&mut self) -> Error {
+        self.failed(Error::new(
+            WD_E::ConnectionLost,
+            "connection closed by server",
+        ))
     }
 
     /// One read system call into `buf` (retrying on EINTR), after flushing pending
     /// output. Returns 0 at end of stream.
     fn read_some(&mut self, buf_range: std::ops::Range<usize>) -> Result<usize> {
+        self.usable()?;
         if !self.wbuf.is_empty() {
             self.flush()?;
         }
+        self.replied = true;
         let quickack = !std::mem::take(&mut self.sent);
         loop {
             match self
@@ -335,7 +465,10 @@ impl Connection {
             {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.read_error(&e)),
+                Err(e) => {
+                    let err = io_error(&self.stream, &e, false);
+                    return Err(self.failed(err));
+                }
             }
         }
     }
@@ -357,16 +490,24 @@ impl Connection {
         }
         let n = self.read_some(self.rend..end)?;
         self.rend += n;
+        if self.greeting && looks_like_tls(&self.rbuf[self.rpos..self.rend]) {
+            let e = Error::new(
+                WD_E::Tls,
+                "the server answered with a TLS record instead of a greeting: it expects \
+                 TLS from the first byte (use WD_OPTION_SSL)",
+            );
+            return Err(self.failed(e));
+        }
         Ok(n)
     }
 
     /// Reads one line and returns it WITHOUT its line end. CRLF and bare LF both end a
     /// line (a CR before the LF is removed; other CRs are kept).
     ///
-    /// Errors: [`WD_E::Protocol`] "line too long (> MAX_LINE bytes)" when no LF comes
-    /// within [`MAX_LINE`] bytes (line end included; the data is discarded),
-    /// [`WD_E::ConnectionLost`] "connection closed by server" at EOF (also mid-line),
-    /// [`WD_E::Timeout`] "no reply within N s" (partial data stays buffered).
+    /// Errors (each one kills the connection): [`WD_E::Protocol`] "line too long
+    /// (> MAX_LINE bytes)" when no LF comes within [`MAX_LINE`] bytes (line end
+    /// included), [`WD_E::ConnectionLost`] "connection closed by server" at EOF (also
+    /// mid-line), [`WD_E::Timeout`].
     pub fn read_line(&mut self) -> Result<&[u8]> {
         let mut scanned = 0;
         loop {
@@ -376,6 +517,7 @@ impl Connection {
                 let start = self.rpos;
                 let nl = start + scanned + i;
                 self.rpos = nl + 1;
+                self.greeting = false;
                 let mut end = nl;
                 if end > start && self.rbuf[end - 1] == b'\r' {
                     end -= 1;
@@ -383,50 +525,17 @@ impl Connection {
                 return Ok(&self.rbuf[start..end]);
             }
             if avail.len() >= MAX_LINE {
-                self.rpos = 0;
-                self.rend = 0;
-                return Err(Error::new(
+                let e = Error::new(
                     WD_E::Protocol,
                     format!("line too long (> {MAX_LINE} bytes)"),
-                ));
+                );
+                return Err(self.failed(e));
             }
             scanned = limit;
             if self.fill()? == 0 {
-                return Err(Self::eof_error());
+                return Err(self.eof_error());
             }
         }
-    }
-
-    /// Checks the first bytes of a plain connection before its greeting is read: a
-    /// server that speaks TLS from the first byte (SMTPS 465, IMAPS 993, POP3S 995)
-    /// sends no plain greeting, and when it answers at all, it is with a TLS record
-    /// (0x15 alert or 0x16 handshake, then 0x03). That fails at once with
-    /// [`WD_E::Tls`] naming `WD_OPTION_SSL`, instead of waiting for a line that never
-    /// ends. Waits for the first bytes (bounded by the timeout); nothing is consumed.
-    pub fn check_plain_greeting(&mut self) -> Result<()> {
-        if self.is_tls() {
-            return Ok(());
-        }
-        while self.rend - self.rpos < 2 {
-            if self.fill()? == 0 {
-                break;
-            }
-        }
-        let first = &self.rbuf[self.rpos..self.rend];
-        if matches!(first, [0x15 | 0x16, 0x03, ..] | [0x15 | 0x16]) {
-            let port = self.port;
-            trace::note(self.proto, "the server answered with a TLS record");
-            return Err(Error::new(
-                WD_E::Tls,
-                format!(
-                    "the server on port {port} speaks TLS from the first byte (it answered \
-                     with a TLS record, not a {} greeting): use WD_OPTION_SSL (implicit TLS)",
-                    self.proto
-                ),
-            )
-            .with_system(format!("TLS record {:02x?}", &first[..first.len().min(5)])));
-        }
-        Ok(())
     }
 
     /// [`read_line`](Connection::read_line) as a `String` (invalid UTF-8 replaced).
@@ -435,10 +544,10 @@ impl Connection {
             .map(|l| String::from_utf8_lossy(l).into_owned())
     }
 
-    /// Reads exactly `n` bytes (an IMAP literal). Memory grows as data arrives, so an
-    /// announced size that never comes does not allocate it; callers check `n` against
-    /// their limits first. EOF gives [`WD_E::ConnectionLost`]; after an error (timeout
-    /// included) the bytes already read are lost, so the connection must be dropped.
+    /// Reads exactly `n` bytes (an IMAP literal). Memory grows as data arrives, never
+    /// past `n`, so an announced size that never comes does not allocate it; callers
+    /// check `n` against their limits first. EOF gives [`WD_E::ConnectionLost`]; any
+    /// error kills the connection.
     pub fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(n.min(EXACT_STEP));
         let take = n.min(self.rend - self.rpos);
@@ -449,29 +558,40 @@ impl Connection {
             if left < READ_CHUNK {
                 // Small tail: read through the buffer so what follows stays buffered.
                 if self.fill()? == 0 {
-                    return Err(Self::eof_error());
+                    return Err(self.eof_error());
                 }
                 let take = left.min(self.rend - self.rpos);
                 out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
                 self.rpos += take;
-            } else {
-                // Large remainder: read straight into the result, never past `n`.
-                if !self.wbuf.is_empty() {
-                    self.flush()?;
+                continue;
+            }
+            // Large remainder: read straight into the result, never past `n`.
+            self.usable()?;
+            if !self.wbuf.is_empty() {
+                self.flush()?;
+            }
+            self.replied = true;
+            if out.len() == out.capacity() {
+                // Grow geometrically, but never past `n` (no doubling beyond the size).
+                let target = out.capacity().saturating_mul(2).max(EXACT_STEP).min(n);
+                out.reserve_exact(target - out.len());
+            }
+            let old = out.len();
+            let room = (out.capacity() - old).min(left).min(EXACT_STEP);
+            out.resize(old + room, 0);
+            let quickack = !std::mem::take(&mut self.sent);
+            let r = loop {
+                match self.stream.read(&mut out[old..], quickack) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    r => break r,
                 }
-                let old = out.len();
-                out.resize(old + left.min(EXACT_STEP), 0);
-                let quickack = !std::mem::take(&mut self.sent);
-                let r = loop {
-                    match self.stream.read(&mut out[old..], quickack) {
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        r => break r,
-                    }
-                };
-                match r {
-                    Ok(0) => return Err(Self::eof_error()),
-                    Ok(k) => out.truncate(old + k),
-                    Err(e) => return Err(self.read_error(&e)),
+            };
+            match r {
+                Ok(0) => return Err(self.eof_error()),
+                Ok(k) => out.truncate(old + k),
+                Err(e) => {
+                    let err = io_error(&self.stream, &e, false);
+                    return Err(self.failed(err));
                 }
             }
         }
@@ -487,10 +607,8 @@ impl Connection {
             out.extend_from_slice(&self.rbuf[self.rpos..self.rend]);
             self.rpos = self.rend;
             if out.len() > max {
-                return Err(Error::new(
-                    WD_E::Protocol,
-                    format!("reply too long (> {max} bytes)"),
-                ));
+                let e = Error::new(WD_E::Protocol, format!("reply too long (> {max} bytes)"));
+                return Err(self.failed(e));
             }
             if self.fill()? == 0 {
                 return Ok(out);
@@ -518,31 +636,28 @@ impl Connection {
 
     // ----- writing -------------------------------------------------------------
 
-    fn send_now(stream: &mut Stream, buf: &[u8], timeout: Duration) -> Result<()> {
-        stream.write_all_flush(buf).map_err(|e| {
-            if is_timeout(&e) {
-                Error::new(
-                    WD_E::Timeout,
-                    format!("cannot send within {}", secs(timeout)),
-                )
-                .with_system(e.to_string())
-            } else {
-                lost("connection lost while sending", &e)
-            }
-        })
+    /// A new flight of commands after a reply starts a new exchange window.
+    fn new_flight(&mut self) {
+        if std::mem::take(&mut self.replied)
+            && let Some(w) = self.stream.wire_mut()
+        {
+            w.pace.restart();
+        }
+        self.sent = true;
     }
 
     /// Buffers `data`; it is sent by [`flush`](Connection::flush), by the next read, or
-    /// as soon as more than 64 KiB are pending.
+    /// as soon as more than 64 KiB are pending. Fails at once on a dead connection.
     pub fn write_all(&mut self, data: &[u8]) -> Result<()> {
+        self.usable()?;
         if self.wbuf.len() + data.len() <= WBUF_FLUSH {
             self.wbuf.extend_from_slice(data);
             return Ok(());
         }
         self.flush()?;
         if data.len() >= WBUF_FLUSH {
-            self.sent = true;
-            Self::send_now(&mut self.stream, data, self.timeout)
+            self.new_flight();
+            send_on(&mut self.stream, data).map_err(|e| self.failed(e))
         } else {
             self.wbuf.extend_from_slice(data);
             Ok(())
@@ -550,15 +665,16 @@ impl Connection {
     }
 
     /// Sends everything buffered in one write call. Errors: [`WD_E::ConnectionLost`]
-    /// (broken pipe, reset), [`WD_E::Timeout`].
+    /// (broken pipe, reset, or a connection already dead), [`WD_E::Timeout`].
     pub fn flush(&mut self) -> Result<()> {
         if self.wbuf.is_empty() {
-            return Ok(());
+            return self.usable();
         }
-        self.sent = true;
-        let r = Self::send_now(&mut self.stream, &self.wbuf, self.timeout);
+        self.usable()?;
+        self.new_flight();
+        let r = send_on(&mut self.stream, &self.wbuf);
         self.wbuf.clear();
-        r
+        r.map_err(|e| self.failed(e))
     }
 
     fn check_line(line: &str) -> Result<()> {
@@ -570,8 +686,10 @@ impl Connection {
 
     /// Traces `line` (client side) and buffers it followed by CRLF. `line` must not
     /// hold CR or LF ([`WD_E::InvalidArgument`]: no command injection). Not flushed.
+    /// Fails at once (nothing traced or sent) on a dead connection.
     pub fn send_line(&mut self, line: &str) -> Result<()> {
         Self::check_line(line)?;
+        self.usable()?;
         trace::client(self.proto, line);
         self.write_line_bytes(line.as_bytes())
     }
@@ -580,6 +698,7 @@ impl Connection {
     /// followed by `****` (for commands holding a password or token).
     pub fn send_line_masked(&mut self, line: &str, shown: &str) -> Result<()> {
         Self::check_line(line)?;
+        self.usable()?;
         trace::client_masked(self.proto, shown);
         self.write_line_bytes(line.as_bytes())
     }
@@ -599,14 +718,15 @@ impl Connection {
     /// "\r\n.\r\n" (only ".\r\n" for empty data). Sent in chunks; call
     /// [`flush`](Connection::flush) (or read the reply) afterwards.
     pub fn write_dot_stuffed(&mut self, data: &[u8]) -> Result<()> {
-        let timeout = self.timeout;
-        self.sent = true;
+        self.usable()?;
+        self.new_flight();
         let stream = &mut self.stream;
-        dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
-            let r = Self::send_now(stream, buf, timeout);
+        let r = dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
+            let r = send_on(stream, buf);
             buf.clear();
             r
-        })
+        });
+        r.map_err(|e| self.failed(e))
     }
 
     fn close_now(&mut self) {
@@ -620,8 +740,12 @@ impl Connection {
     }
 
     /// Sends pending output (errors ignored), the TLS close_notify, and closes the
-    /// socket. Later I/O fails with [`WD_E::ConnectionLost`].
+    /// socket. Later I/O fails with [`WD_E::ConnectionLost`]. Nothing is sent on a
+    /// connection that already failed.
     pub fn close(&mut self) {
+        if self.dead.is_some() {
+            return;
+        }
         let _ = self.flush();
         if let Stream::Tls(s) = &mut self.stream {
             let _ = s.shutdown();
@@ -631,6 +755,7 @@ impl Connection {
             &format!("closing connection to {}", host_port(&self.host, self.port)),
         );
         self.close_now();
+        self.dead = Some("connection is closed".to_string());
     }
 }
 

@@ -1,11 +1,12 @@
 //! TLS client setup (native-tls over OpenSSL) and handshake error mapping.
 
 use super::ConnectConfig;
-use super::tcp::{bare_host, host_port, secs};
+use super::tcp::{bare_host, host_port};
+use super::wire::Wire;
 use crate::error::{Error, Result, WD_E};
 use crate::trace;
 use native_tls::{Certificate, HandshakeError, Protocol, TlsConnector, TlsStream};
-use std::net::TcpStream;
+use std::time::Instant;
 
 /// Reads the PEM certificates of `path` (one or several).
 fn load_ca_file(path: &str) -> Result<Vec<Certificate>> {
@@ -41,16 +42,27 @@ pub(crate) fn connector(cfg: &ConnectConfig) -> Result<TlsConnector> {
     })
 }
 
-/// Runs the client handshake over `tcp` for `cfg.host`.
+/// Runs the client handshake over `wire` for `cfg.host`, within the wire's deadline:
+/// every socket call of the handshake waits at most until then, so a server trickling its
+/// handshake ends at the deadline like a silent one.
 pub(crate) fn handshake(
     conn: &TlsConnector,
     cfg: &ConnectConfig,
-    tcp: TcpStream,
+    wire: Wire,
     proto: &str,
-) -> Result<TlsStream<TcpStream>> {
+) -> Result<TlsStream<Wire>> {
     let hp = host_port(&cfg.host, cfg.port);
     trace::note(proto, &format!("TLS handshake with {hp}"));
-    match conn.connect(bare_host(&cfg.host), tcp) {
+    let deadline = wire.pace.deadline();
+    let timed_out = |text: String| {
+        trace::note(proto, &format!("TLS handshake failed: {text}"));
+        Error::new(
+            WD_E::Timeout,
+            format!("TLS handshake with {hp}: not completed within the timeout"),
+        )
+        .with_system(text)
+    };
+    match conn.connect(bare_host(&cfg.host), wire) {
         Ok(s) => {
             trace::note(
                 proto,
@@ -62,15 +74,13 @@ pub(crate) fn handshake(
             );
             Ok(s)
         }
-        Err(HandshakeError::WouldBlock(_)) => Err(Error::new(
-            WD_E::Timeout,
-            format!(
-                "TLS handshake with {hp}: no reply within {}",
-                secs(cfg.timeout)
-            ),
-        )),
+        Err(HandshakeError::WouldBlock(_)) => Err(timed_out("would block".to_string())),
         Err(HandshakeError::Failure(e)) => {
             let text = e.to_string();
+            // The wire fails its calls once the deadline passed.
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(timed_out(text));
+            }
             trace::note(proto, &format!("TLS handshake failed: {text}"));
             Err(
                 Error::new(WD_E::Tls, format!("TLS handshake with {hp} failed: {text}"))

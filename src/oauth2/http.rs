@@ -68,9 +68,25 @@ pub fn post_form(
         },
         accept_invalid_certs: false,
         ca_file: ca_file.map(str::to_string),
+        // The whole exchange (connection, TLS, request, reply) within the flow's deadline:
+        // the connection never leaves its opening phase.
         timeout: remaining(deadline)?,
+        min_speed: crate::net::min_speed(),
     };
-    let mut conn = Connection::connect(&cfg, PROTO)?;
+    let timed_out = |e: Error| {
+        if e.code == WD_E::Timeout {
+            // The connection's own words ("did not open…") are about its deadline, which
+            // is the flow's here.
+            Error::new(
+                WD_E::Timeout,
+                "OAuth2 flow timed out: the token endpoint did not answer in time",
+            )
+            .with_system(e.message)
+        } else {
+            e
+        }
+    };
+    let mut conn = Connection::connect(&cfg, PROTO).map_err(timed_out)?;
     let body = url::form(form);
     let head = format!(
         "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: wd300com/{}\r\nAccept: application/json\r\n\
@@ -86,27 +102,29 @@ pub fn post_form(
     trace::client_masked(PROTO, &format!("form fields {}:", names.join(", ")));
     conn.write_all(head.as_bytes())?;
     conn.write_all(body.as_bytes())?;
-    conn.flush()?;
-    let r = read_response(&mut conn, deadline);
+    let r = (|| {
+        conn.flush()?;
+        read_response(&mut conn, deadline)
+    })();
     conn.close();
-    r
+    r.map_err(timed_out)
 }
 
-/// Bounds the next wait for data by what is left before `deadline` (the connection's
-/// own timeout applies to each wait, not to the whole reply).
-fn bound(conn: &mut Connection, deadline: Instant) -> Result<()> {
-    conn.set_timeout(remaining(deadline)?)
+/// Checks that `deadline` has not passed (the connection's own deadline, set from it at
+/// connect time, bounds every wait of the exchange).
+fn bound(deadline: Instant) -> Result<()> {
+    remaining(deadline).map(|_| ())
 }
 
 fn read_response(conn: &mut Connection, deadline: Instant) -> Result<Response> {
     loop {
-        bound(conn, deadline)?;
+        bound(deadline)?;
         let status_line = conn.read_line_lossy()?;
         trace::server(PROTO, &status_line);
         let (status, reason) = parse_status_line(&status_line)?;
         let mut headers = Vec::new();
         loop {
-            bound(conn, deadline)?;
+            bound(deadline)?;
             let line = conn.read_line_lossy()?;
             if line.is_empty() {
                 break;
@@ -163,7 +181,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
     if chunked {
         let mut body = Vec::new();
         loop {
-            bound(conn, deadline)?;
+            bound(deadline)?;
             let line = conn.read_line_lossy()?;
             let size_text = line.split(';').next().unwrap_or("").trim();
             let size = usize::from_str_radix(size_text, 16)
@@ -171,7 +189,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
             if size == 0 {
                 // Trailers, up to the empty line.
                 loop {
-                    bound(conn, deadline)?;
+                    bound(deadline)?;
                     if conn.read_line()?.is_empty() {
                         return Ok(body);
                     }
@@ -183,7 +201,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                     format!("HTTP reply body too long (> {MAX_BODY} bytes)"),
                 ));
             }
-            bound(conn, deadline)?;
+            bound(deadline)?;
             body.extend_from_slice(&conn.read_exact_vec(size)?);
             if !conn.read_line()?.is_empty() {
                 return Err(Error::new(WD_E::Protocol, "malformed HTTP chunk end"));
@@ -201,13 +219,13 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                 format!("HTTP reply body too long ({n} > {MAX_BODY} bytes)"),
             ));
         }
-        bound(conn, deadline)?;
+        bound(deadline)?;
         return conn.read_exact_vec(n);
     }
     if r.status == 204 || r.status == 304 {
         return Ok(Vec::new());
     }
-    bound(conn, deadline)?;
+    bound(deadline)?;
     conn.read_to_end(MAX_BODY)
 }
 

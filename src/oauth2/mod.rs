@@ -1,4 +1,4 @@
-//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (API.md §7): the
+//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (docs/API.md §7): the
 //! authorization-code flow with PKCE (RFC 7636, S256) and a random `state`, for native
 //! applications (RFC 8252): the system browser opens the authorization URL, the
 //! authorization server redirects it to a loopback address where this module listens,
@@ -47,16 +47,21 @@ pub struct Params {
     pub response_type: String,
 }
 
-/// One setting of [`Params`] (the `WD_OAUTH_*` properties).
+/// One setting of [`Params`]; its value is the `WD_OAUTH_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
-    ClientId,
+    ClientId = 1,
     ClientSecret,
     AuthUrl,
     TokenUrl,
     Scope,
     RedirectUrl,
     ResponseType,
+}
+
+crate::codes::coded! {
+    Param[ClientId, ClientSecret, AuthUrl, TokenUrl, Scope, RedirectUrl, ResponseType]:
+        "unknown OAuth2 parameter {code}";
 }
 
 impl Param {

@@ -15,9 +15,9 @@ pub mod response;
 
 use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
-use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_MESSAGE};
+use crate::limits::CLOSE_TIMEOUT_SECS;
 use crate::message::Email;
-use crate::net::{ConnectConfig, Connection};
+use crate::net::{Budget, ConnectConfig, Connection, fetch_payload};
 use crate::session::{Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
 use crate::trace;
 use response::{Capabilities, Status, parse_status};
@@ -42,6 +42,8 @@ pub struct Pop3Client {
     deleted: BTreeSet<u32>,
     /// The number of messages of the session's first listing (`EmailNbMessage`).
     first_count: Option<usize>,
+    /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest message read.
+    max_message: u64,
     closed: bool,
 }
 
@@ -86,16 +88,17 @@ impl Pop3Client {
     pub fn open(cfg: &SessionConfig, global_timeout: u32) -> Result<Pop3Client> {
         cfg.validate()?;
         let cc = cfg.connect_config(global_timeout);
-        let conn = Connection::connect(&cc, PROTO)?;
+        let mut conn = Connection::connect(&cc, PROTO)?;
+        conn.expect_greeting();
         let mut c = Pop3Client {
             conn,
             caps: Capabilities::default(),
             greeting: String::new(),
             deleted: BTreeSet::new(),
             first_count: None,
+            max_message: cfg.max_message_size,
             closed: false,
         };
-        c.conn.check_plain_greeting()?;
         let (st, line) = c.reply()?;
         match st {
             Status::Ok(text) => c.greeting = text,
@@ -115,6 +118,7 @@ impl Pop3Client {
             }
             return Err(f.error);
         }
+        c.conn.opened();
         Ok(c)
     }
 
@@ -135,18 +139,35 @@ impl Pop3Client {
 
     // ----- low level -----------------------------------------------------------
 
-    /// Reads one status line (traced) and parses it; also returns the line.
+    /// Reads one status line (traced) and parses it; also returns the line. A line that
+    /// is no status line leaves the conversation out of step: the connection is closed
+    /// without QUIT.
     fn reply(&mut self) -> Result<(Status, String)> {
         let raw = self.conn.read_line()?;
         let line = String::from_utf8_lossy(raw).into_owned();
         trace::server(PROTO, &line);
-        let st = parse_status(raw)?;
-        Ok((st, line))
+        match parse_status(raw) {
+            Ok(st) => Ok((st, line)),
+            Err(e) => {
+                self.conn.abandon(&e.message);
+                Err(e)
+            }
+        }
     }
 
     /// Reads the reply of a multi-line command: status line then, after `+OK`, the body
-    /// up to the dot line (at most `max` bytes).
+    /// up to the dot line (at most `max` bytes). Any error stops in the middle of the
+    /// reply: the connection is closed without QUIT (nothing of it is ever read as the
+    /// reply to a later command).
     fn read_multi(&mut self, what: &str, max: usize) -> Result<Multi> {
+        let r = self.read_multi_inner(what, max);
+        if let Err(e) = &r {
+            self.conn.abandon(&e.message);
+        }
+        r
+    }
+
+    fn read_multi_inner(&mut self, what: &str, max: usize) -> Result<Multi> {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => {
@@ -378,6 +399,14 @@ impl Mailbox for Pop3Client {
         "POP3"
     }
 
+    fn usable(&self) -> Result<()> {
+        self.conn.usable()
+    }
+
+    fn max_message_size(&self) -> u64 {
+        self.max_message
+    }
+
     /// LIST and UIDL (one round trip with PIPELINING); messages deleted in this session
     /// are left out. `unread_only` is `NotSupported` (POP3 has no flags).
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
@@ -422,8 +451,14 @@ impl Mailbox for Pop3Client {
 
     /// RETR (or `TOP n 0` for headers only) of each message, in pipelined batches of
     /// [`PIPELINE_BATCH`] when the server offers PIPELINING. A refused message is a
-    /// `Protocol` error (the rest of its batch is read to stay in step).
+    /// `Protocol` error (the rest of its batch is read to stay in step). A message listed
+    /// larger than `WD_PROP_MAX_MESSAGE_SIZE` is `WD_E_MESSAGE` before anything is sent.
+    /// The bodies together may bring what their listed sizes announce (one whole message
+    /// at least, see [`fetch_payload`]); past that, or past the largest message allowed
+    /// for one body, `WD_E_PROTOCOL` and the connection is closed.
     fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
+        crate::session::refuse_oversize(refs, self.max_message)?;
+        let mut budget = Budget::new(fetch_payload(refs.iter().map(|r| r.size), self.max_message));
         let header_only = opts.header_only;
         let cmd = |r: &MessageRef| {
             if header_only {
@@ -446,7 +481,26 @@ impl Mailbox for Pop3Client {
             let mut refused: Option<Error> = None;
             for r in chunk {
                 let c = cmd(r);
-                match self.read_multi(&c, MAX_MESSAGE)? {
+                let max = budget.left().min(self.max_message);
+                let body = match self.read_multi(&c, usize::try_from(max).unwrap_or(usize::MAX)) {
+                    Ok(b) => b,
+                    Err(e) if e.code == WD_E::Protocol && !self.conn.is_usable() => {
+                        return Err(Error::new(
+                            WD_E::Protocol,
+                            format!(
+                                "message {}: {} (WD_PROP_MAX_MESSAGE_SIZE {} bytes, listed \
+                                 size {}); the connection is closed",
+                                r.number, e.message, self.max_message, r.size
+                            ),
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
+                if let Ok(b) = &body {
+                    // Within `max`: cannot fail.
+                    budget.charge(b.len() as u64, "POP3 reply")?;
+                }
+                match body {
                     Ok(body) if refused.is_none() => out.push(Self::to_email(r, body, opts)),
                     Ok(_) => {}
                     Err(line) => {
@@ -482,12 +536,19 @@ impl Mailbox for Pop3Client {
     }
 
     /// QUIT (the server commits the deletions) and closes the connection. A second call
-    /// does nothing.
+    /// does nothing. On a connection that failed earlier nothing is sent (the deletions
+    /// are not committed) and that is reported (`WD_E_CONNECTION_LOST`).
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
         }
         self.closed = true;
+        if let Err(e) = self.conn.usable() {
+            return Err(Error::new(
+                WD_E::ConnectionLost,
+                format!("{} (no QUIT sent: deletions not committed)", e.message),
+            ));
+        }
         let r = self.simple("QUIT");
         self.conn.close();
         r.map(|_| ()).map_err(|e| match e.code {

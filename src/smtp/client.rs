@@ -5,7 +5,7 @@ use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
 use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
-use crate::net::{ConnectConfig, Connection};
+use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
 use crate::trace;
 use std::time::{Duration, Instant};
@@ -14,6 +14,8 @@ pub(crate) const PROTO: &str = "SMTP";
 
 /// A connection idle for longer than this is checked with NOOP before the next command.
 const IDLE_CHECK: Duration = Duration::from_secs(30);
+/// Largest reply accepted (all its lines), in bytes.
+const MAX_REPLY_BYTES: u64 = 1 << 20;
 
 /// Result of one message transaction: recipients accepted and refused `(addr, reply)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +63,7 @@ struct Prepared<'a> {
 }
 
 /// Checks a message's envelope and size and prepares its data (see [`SmtpClient::send`]).
-fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
+fn prepare(msg: &OutgoingMessage, max: u64) -> Result<Prepared<'_>> {
     if !msg.from.is_empty() {
         command::check_envelope_address(&msg.from, "sender")?;
     }
@@ -75,11 +77,10 @@ fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
     if data.is_empty() {
         return Err(Error::message("the message is empty"));
     }
-    if data.len() > crate::limits::MAX_MESSAGE {
+    if data.len() as u64 > max {
         return Err(Error::message(format!(
-            "the message is too large ({} bytes, limit {})",
-            data.len(),
-            crate::limits::MAX_MESSAGE
+            "the message is too large ({} bytes, WD_PROP_MAX_MESSAGE_SIZE {max})",
+            data.len()
         )));
     }
     let needs = command::needs(&data, &msg.from, &msg.recipients);
@@ -170,6 +171,8 @@ impl SmtpClient {
             .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))
     }
 
+    /// Closes the connection without QUIT (pending output, if any, is sent first on a
+    /// connection still usable).
     fn drop_connection(&mut self) {
         if let Some(mut c) = self.conn.take() {
             c.close();
@@ -188,10 +191,15 @@ impl SmtpClient {
         self.flights = 0;
         self.nudges = 0;
         self.caps = Capabilities::default();
-        self.conn = Some(Connection::connect(&self.ccfg, PROTO)?);
+        let mut conn = Connection::connect(&self.ccfg, PROTO)?;
+        conn.expect_greeting();
+        self.conn = Some(conn);
         let r = self.open_inner();
         match r {
             Ok(()) => {
+                if let Some(c) = self.conn.as_mut() {
+                    c.opened();
+                }
                 self.in_sync = true;
                 self.last_used = Instant::now();
                 Ok(())
@@ -208,7 +216,6 @@ impl SmtpClient {
     }
 
     fn open_inner(&mut self) -> Result<()> {
-        self.conn()?.check_plain_greeting()?;
         let greeting = self.read_reply()?;
         if greeting.code != 220 {
             return Err(Error::protocol(
@@ -299,8 +306,18 @@ impl SmtpClient {
     }
 
     /// Reads one complete reply (flushing pending output first), tracing every line;
-    /// the replies of earlier nudges first.
+    /// the replies of earlier nudges first. A reply may bring [`MAX_REPLY_BYTES`]. Any
+    /// error leaves the reply unfinished: the connection is then closed without QUIT (the
+    /// next transaction opens a new one).
     fn read_reply(&mut self) -> Result<Reply> {
+        let r = self.read_reply_inner();
+        if r.is_err() {
+            self.drop_connection();
+        }
+        r
+    }
+
+    fn read_reply_inner(&mut self) -> Result<Reply> {
         if self.conn()?.pending() > 0 {
             self.flights += 1;
             self.replies_since_flight = 0;
@@ -324,8 +341,10 @@ impl SmtpClient {
             .conn
             .as_mut()
             .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))?;
+        let mut budget = Budget::new(MAX_REPLY_BYTES);
         loop {
             let line = conn.read_line()?;
+            budget.charge(line.len() as u64 + 2, "SMTP reply")?;
             if trace::enabled() {
                 trace::server(PROTO, &String::from_utf8_lossy(line));
             }
@@ -421,7 +440,7 @@ impl SmtpClient {
     /// network errors. The transaction is retried once on a new connection when the
     /// server had closed the idle connection (EOF or 421 as first reply).
     pub fn send(&mut self, msg: &OutgoingMessage) -> Result<Delivery> {
-        let Prepared { data, needs } = prepare(msg)?;
+        let Prepared { data, needs } = prepare(msg, self.cfg.max_message_size)?;
         self.ensure_ready()?;
         let r = self.transaction(msg, &data, needs);
         let retry = std::mem::take(&mut self.first_reply_pending);
@@ -680,7 +699,7 @@ impl SmtpClient {
         let mut out: Vec<Option<Result<Delivery>>> = msgs.iter().map(|_| None).collect();
         let mut ready = Vec::with_capacity(msgs.len());
         for (i, m) in msgs.iter().enumerate() {
-            match prepare(m) {
+            match prepare(m, self.cfg.max_message_size) {
                 Ok(p) => ready.push((i, p)),
                 Err(e) => out[i] = Some(Err(e)),
             }

@@ -3,20 +3,12 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::ffi::handles::{HandleTable, KIND_LIST, KIND_MESSAGE, kind_of};
-use crate::message::object::MessageObject;
+use crate::registry::{self, MessageObj};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
 /// A message object as seen from C: the model plus the strings handed out to the caller.
-pub type EmailObj = MessageObject<Origin>;
-
-/// Where a message read from a server came from (for completing a headers-only read).
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub session: String,
-    pub msg: crate::session::MessageRef,
-    pub opts: crate::session::ReadOptions,
-}
+pub type EmailObj = MessageObj;
 
 /// A list of messages returned by `EmailRecupereTout`; its items are message handles.
 pub struct MessageList {
@@ -53,7 +45,7 @@ pub fn resolve_raw(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
 /// [`resolve`], then completes a message read with headers only (for the body fields).
 pub fn resolve_whole(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
     let obj = resolve(h)?;
-    crate::ffi::read::complete(&obj)?;
+    registry::complete(&obj)?;
     Ok(obj)
 }
 
