@@ -172,7 +172,9 @@ fn child() {
                 ..Default::default()
             };
             let obj = parking_lot::Mutex::new(registry::MessageObj::new(email, false));
-            let _ = timed("send", || registry::send_message(name, &obj, Default::default()));
+            let _ = timed("send", || {
+                registry::send_message(name, &obj, Default::default())
+            });
         }
         "oauth2_refresh" => {
             let params = wd300com::oauth2::Params {
