@@ -102,6 +102,25 @@
 #define WD_OAUTH_RESPONSE_TYPE 7
 
 /**
+ * OAuth2 parameter: the grant `AuthIdentifie` uses: `authorization_code` (the default),
+ * `client_credentials`, or `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628; then
+ * `WD_OAUTH_AUTH_URL` is the device authorization endpoint).
+ */
+#define WD_OAUTH_GRANT_TYPE 8
+
+/**
+ * OAuth2 parameter: `k=v&k2=v2` added to the authorization request (the browser's URL,
+ * the device authorization request; the token request of `client_credentials`).
+ */
+#define WD_OAUTH_ADDITIONAL_PARAMETERS 9
+
+/**
+ * OAuth2 parameter: path of an extra trusted CA certificate (PEM) for the token and
+ * device authorization endpoints.
+ */
+#define WD_OAUTH_CA_FILE 10
+
+/**
  * Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
  */
 #define WD_TOKEN_VALUE 1
@@ -257,6 +276,13 @@
  * `WD_E_PROTOCOL`, and the connection is closed).
  */
 #define WD_PROP_MAX_MESSAGE_SIZE 16
+
+/**
+ * Session property: a token handle (`AuthIdentifie`), as decimal text, to sign in with
+ * XOAUTH2/OAUTHBEARER: its current access token is used, and when the server refuses
+ * it, the token is refreshed in place and the sign-in tried once more. "" or "0" unlinks.
+ */
+#define WD_PROP_OAUTH_TOKEN 17
 
 /**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -717,6 +743,13 @@ typedef int32_t WdOAuth2Params;
  * An OAuth2 token handle (`AuthToken` variable).
  */
 typedef int32_t WdAuthToken;
+
+/**
+ * The device-code prompt set with `AuthInviteFonction`: called with the verification
+ * address the user must open, the code to enter there and the `user_data` given with
+ * it. Both strings are valid only during the call.
+ */
+typedef void (*WdPromptCallback)(const char *uri, const char *user_code, void *user_data);
 
 /**
  * A message list handle returned by `EmailRecupereTout`.
@@ -1225,22 +1258,38 @@ const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
 const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
 
 /**
- * Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
- * authorization URL in the browser (the command in the environment variable
- * `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
- * xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
- * address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
- * `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
- * (`EmailChangeTimeOut`). Blocks the calling thread.
+ * Obtains a token with the grant `WD_OAUTH_GRANT_TYPE` names (`AuthIdentifie`). Blocks
+ * the calling thread; the whole flow is bounded by the global timeout
+ * (`EmailChangeTimeOut`).
+ *
+ * - `authorization_code` (the default): the authorization-code flow with PKCE. Opens the
+ *   authorization URL in the browser (the command in the environment variable
+ *   `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ *   xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ *   address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ *   `WD_OAUTH_TOKEN_URL`.
+ * - `client_credentials`: one request to `WD_OAUTH_TOKEN_URL` with the client id and
+ *   secret (RFC 6749 §4.4).
+ * - `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628): asks `WD_OAUTH_AUTH_URL`
+ *   (the device authorization endpoint) for a user code, passes the verification
+ *   address and the code to the callback set with `AuthInviteFonction` (on this thread,
+ *   no library lock held; without a callback they are printed on stderr), then polls
+ *   `WD_OAUTH_TOKEN_URL` every `interval` seconds (5 more after each `slow_down`) until
+ *   the user approves.
+ *
+ * `WD_OAUTH_ADDITIONAL_PARAMETERS` go to the authorization request; `WD_OAUTH_CA_FILE`
+ * is trusted for the token and device endpoints. The token remembers `params` (a copy),
+ * to be renewed.
  *
  * Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
- * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
- * not a loopback http URL, token URL plain http on a non-loopback host);
- * `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
- * in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
- * `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
- * endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
- * non-JSON reply); `WD_E_TLS`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id, secret or a URL missing,
+ * redirect not a loopback http URL, token or device URL plain http on a non-loopback
+ * host, bad additional parameters); `WD_E_NOT_SUPPORTED` (grant type, response type
+ * other than `code`); `WD_E_CONNECT` (redirect port in use, endpoint unreachable);
+ * `WD_E_IO` (browser cannot be started, CA file unreadable); `WD_E_TIMEOUT` (also a
+ * device code that expired); `WD_E_AUTH` (access refused, `access_denied`, error from
+ * the token endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL`
+ * (malformed or non-JSON reply); `WD_E_TLS`. Thread-safe.
  */
 WdAuthToken AuthIdentifie(WdOAuth2Params params);
 
@@ -1250,10 +1299,35 @@ WdAuthToken AuthIdentifie(WdOAuth2Params params);
 WdAuthToken AuthIdentify(WdOAuth2Params params);
 
 /**
+ * Sets the prompt of the device-code flow (`AuthInviteFonction`): `callback(uri,
+ * user_code, user_data)` is called by `AuthIdentifie` with the address the user must
+ * open and the code to enter there (strings valid during the call only). It runs on the
+ * thread that called `AuthIdentifie`, with no library lock held, so it may call the
+ * library. NULL removes the callback: the address and the code are then printed on
+ * stderr. One callback for the process; a later call replaces it.
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * that calls `AuthIdentifie`, until it is replaced; `user_data` is passed through
+ * untouched.
+ */
+int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);
+
+/**
+ * English name of `AuthInviteFonction`.
+ * # Safety
+ * As `AuthInviteFonction`.
+ */
+int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);
+
+/**
  * Reads a property of a token (`WD_TOKEN_*`).
  *
  * Returns a string owned by the token object, valid until the token is freed with
- * `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ * `OAuth2Libere` (also after the token is renewed in place: the new value is a new
+ * string), or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
  * property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
  */
 const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
@@ -1265,9 +1339,11 @@ const char *AuthTokenGet(WdAuthToken token, int32_t property);
 
 /**
  * Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
- * at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
- * stays valid as an object; the new one keeps its refresh token when the server sends
- * none.
+ * at the `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained
+ * with), bounded by the global timeout. A `client_credentials` token without refresh
+ * token is obtained again with the client credentials. The old token object stays as
+ * it is; the new one keeps the refresh token when the server sends none, and remembers
+ * the parameters used.
  *
  * Returns a new token handle (free it with `OAuth2Libere`) or 0 with
  * `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
@@ -1280,6 +1356,26 @@ WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
  * English name of `AuthRafraichitToken`.
  */
 WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * Checks that a token is still valid, renewing it in place when it has expired and can
+ * be renewed (`AuthVerifieAuthentification`): with its refresh token, at the
+ * `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained with), or,
+ * for a `client_credentials` token without refresh token, with the client credentials
+ * again. Sessions linked to the token (`WD_PROP_OAUTH_TOKEN`) then use the new access
+ * token. Bounded by the global timeout.
+ *
+ * Returns 1 when the token is valid (or was renewed); 0 without error when it has
+ * expired and cannot be renewed; 0 with `WD_E_INVALID_HANDLE`, or the error of the
+ * renewal (`WD_E_AUTH` for a refused refresh token, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ * `WD_E_TLS`, `WD_E_PROTOCOL`). Thread-safe.
+ */
+int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * English name of `AuthVerifieAuthentification`.
+ */
+int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);
 
 /**
  * Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
@@ -1970,9 +2066,12 @@ int32_t EmailSessionCreate(const char *name, int32_t session_type);
 /**
  * Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
  * as decimal text); NULL or "" clears it. Takes effect at the next open.
+ * `WD_PROP_OAUTH_TOKEN` takes a token handle: the session keeps the token (freeing the
+ * handle later does not unlink it).
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
- * value out of range, CR/LF in a name). Thread-safe.
+ * value out of range, CR/LF in a name), `WD_E_INVALID_HANDLE` (a `WD_PROP_OAUTH_TOKEN`
+ * that is not a live token handle). Thread-safe.
  *
  * # Safety
  * `name`/`value` are NULL or NUL-terminated strings.
@@ -1988,7 +2087,8 @@ int32_t EmailSessionSet(const char *name, int32_t property, const char *value);
 
 /**
  * Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
- * decimal text, the password and the token as "".
+ * decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
+ * the access token as "".
  *
  * Returns a thread-local string valid until the next library call on this thread, or
  * NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.

@@ -59,6 +59,16 @@ pub enum AuthMethod {
     ScramSha1,
 }
 
+/// A token handle a session signs in with (`WD_PROP_OAUTH_TOKEN`): the session takes its
+/// current access token at each sign-in and renews it through the link when the server
+/// refuses it (see [`crate::auth::sign_in_linked`]).
+#[derive(Debug, Clone)]
+pub struct LinkedToken {
+    /// The handle's value, as the application gave it (read back as decimal text).
+    pub handle: i32,
+    pub link: std::sync::Arc<crate::oauth2::TokenLink>,
+}
+
 /// Everything needed to open one connection. Its `Debug` output masks the password
 /// and the token.
 #[derive(Clone)]
@@ -71,6 +81,9 @@ pub struct SessionConfig {
     pub password: Option<String>,
     pub security: Security,
     pub auth_token: Option<String>,
+    /// The token handle to sign in with; its access token takes the place of
+    /// `auth_token`.
+    pub oauth_token: Option<LinkedToken>,
     pub auth_method: AuthMethod,
     /// Accept invalid, expired, self-signed certificates and host name mismatch.
     pub ignore_cert_errors: bool,
@@ -108,6 +121,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("asynchronous", &self.asynchronous)
             .field("client_name", &self.client_name)
             .field("auth_token", &masked(&self.auth_token))
+            .field("oauth_token", &self.oauth_token.as_ref().map(|t| t.handle))
             .field("folder", &self.folder)
             .field("spool_dir", &self.spool_dir)
             .field("connections", &self.connections)
@@ -126,6 +140,7 @@ impl SessionConfig {
             password: None,
             security: Security::None,
             auth_token: None,
+            oauth_token: None,
             auth_method: AuthMethod::Auto,
             ignore_cert_errors: false,
             ca_file: None,
@@ -163,6 +178,16 @@ impl SessionConfig {
             (Security::StartTls, 465 | 993 | 995) => Security::Implicit,
             (s, _) => s,
         }
+    }
+
+    /// True when the session signs in with a token: an access token or a token handle.
+    pub fn has_token(&self) -> bool {
+        self.oauth_token.is_some() || self.auth_token.as_ref().is_some_and(|t| !t.is_empty())
+    }
+
+    /// The token handle's link, for [`crate::auth::sign_in_linked`].
+    pub fn token_link(&self) -> Option<&crate::oauth2::TokenLink> {
+        self.oauth_token.as_ref().map(|t| &*t.link)
     }
 
     /// Checks the settings needed to connect.

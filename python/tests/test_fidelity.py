@@ -15,7 +15,9 @@ import ctypes
 import datetime
 import email
 import email.policy
+import http.server
 import imaplib
+import json
 import os
 import secrets
 import socket
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from typing import Dict, Iterator, List, Tuple
 
 import pytest
@@ -802,3 +805,98 @@ def test_C20_oauth2ResponseTypeCode():
         assert wd.OAuth2ParametresPropriete(p, wd.WD_OAUTH_RESPONSE_TYPE) == "code"
     finally:
         wd.OAuth2Libere(p)
+
+
+# -- 1.3 / 1.4 OAuth 2.0 (the OAuth2 part of the second wave) ----------------------
+
+
+class _TokenServer(http.server.ThreadingHTTPServer):
+    """A token endpoint for the client-credentials grant: each request gets a new token,
+    registered for dave with the bench's introspection endpoint (WD_TEST_TOKENS_FILE)."""
+
+    def __init__(self, env) -> None:
+        super().__init__(("127.0.0.1", 0), _TokenHandler)
+        self.env = env
+        self.forms: List[Dict[str, str]] = []
+
+
+class _TokenHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        server: _TokenServer = self.server  # type: ignore[assignment]
+        form = dict(urllib.parse.parse_qsl(self.rfile.read(
+            int(self.headers.get("Content-Length", "0"))).decode()))
+        server.forms.append(form)
+        token = "wdtok-fidelity-" + secrets.token_hex(10)
+        path = server.env["WD_TEST_TOKENS_FILE"]
+        with open(path, encoding="utf-8") as f:
+            tokens = json.load(f)
+        tokens[token] = {"user": dave(server.env)[0], "exp": int(time.time()) + 600}
+        tmp = path + ".fidelity.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(tokens, f)
+        os.chmod(tmp, 0o666)
+        os.rename(tmp, path)
+        body = json.dumps({"access_token": token, "token_type": "Bearer",
+                           "expires_in": 600}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def client_credentials_token(env, extra: str = "") -> Iterator[Tuple[int, int, _TokenServer]]:
+    """(parameters, token) handles from the client-credentials grant, and the server."""
+    server = _TokenServer(env)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    p = wd.OAuth2ParametresCree()
+    for prop, value in ((wd.WD_OAUTH_CLIENT_ID, "fidelity"), (wd.WD_OAUTH_CLIENT_SECRET, "s"),
+                        (wd.WD_OAUTH_TOKEN_URL, "http://127.0.0.1:%d/token" % server.server_port),
+                        (wd.WD_OAUTH_SCOPE, "mail"), (wd.WD_OAUTH_GRANT_TYPE, "client_credentials"),
+                        (wd.WD_OAUTH_ADDITIONAL_PARAMETERS, extra)):
+        assert wd.OAuth2ParametresModifie(p, prop, value) == 1, wd.ErreurInfo(0)
+    t = wd.AuthIdentifie(p)
+    assert t, wd.ErreurInfo(0)
+    try:
+        yield p, t, server
+    finally:
+        wd.OAuth2Libere(t)
+        wd.OAuth2Libere(p)
+        server.shutdown()
+
+
+def test_O8_ParametresSupplementaires_reach_the_provider(env):
+    """`OAuth2Paramètres.ParamètresSupplémentaires` (`access_type=offline` …) is sent."""
+    with client_credentials_token(env, "access_type=offline&prompt=none") as (p, _t, server):
+        assert wd.OAuth2ParametresPropriete(p, wd.WD_OAUTH_ADDITIONAL_PARAMETERS) == (
+            "access_type=offline&prompt=none"
+        )
+        assert server.forms[0].get("access_type") == "offline"
+
+
+def test_F37_AuthVerifieAuthentification(env):
+    """AuthVérifieAuthentification: Vrai for a valid token (renewed when expired)."""
+    with client_credentials_token(env) as (p, t, _server):
+        assert wd.AuthVerifieAuthentification(t, p) == 1
+        assert wd.AuthTokenPropriete(t, wd.WD_TOKEN_VALID) == "1"
+
+
+def test_T3_AuthToken_is_the_token_object(env):
+    """`gMaSessionIMAP.AuthToken = AuthIdentifie(…)`: the session takes the token object
+    itself (WD_PROP_OAUTH_TOKEN) and signs in with it, the seed's example (S19)."""
+    with client_credentials_token(env) as (_p, t, _server):
+        assert wd.EmailSessionCree("fidelity-t3", wd.WD_SESSION_IMAP) == 1
+        for prop, value in ((wd.WD_PROP_SERVER_ADDRESS, env["WD_TEST_HOST"]),
+                            (wd.WD_PROP_PORT, env["WD_TEST_IMAPS_PORT"]),
+                            (wd.WD_PROP_OPTION, str(wd.WD_OPTION_SSL)),
+                            (wd.WD_PROP_USER, dave(env)[0]),
+                            (wd.WD_PROP_CA_FILE, env["WD_TEST_CA"]),
+                            (wd.WD_PROP_OAUTH_TOKEN, str(t))):
+            assert wd.EmailSessionModifie("fidelity-t3", prop, value) == 1, wd.ErreurInfo(0)
+        assert wd.EmailOuvreSessionDeclaree("fidelity-t3") == 1, wd.ErreurInfo(0)
+        assert wd.EmailNbMessage("fidelity-t3", 0) >= 0
+        assert wd.EmailFermeSession("fidelity-t3") == 1

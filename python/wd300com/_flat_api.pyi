@@ -67,10 +67,14 @@ __all__ = [
     'OAuth2ParametersGet',
     'AuthIdentifie',
     'AuthIdentify',
+    'AuthInviteFonction',
+    'AuthPromptCallback',
     'AuthTokenPropriete',
     'AuthTokenGet',
     'AuthRafraichitToken',
     'AuthRefreshToken',
+    'AuthVerifieAuthentification',
+    'AuthVerifyAuthentication',
     'OAuth2Libere',
     'OAuth2Free',
     'EmailOuvreSessionPOP3',
@@ -331,6 +335,12 @@ def AuthIdentifie(params: int, /) -> int:
 def AuthIdentify(params: int, /) -> int:
     """C: WdAuthToken AuthIdentify(WdOAuth2Params params);"""
 
+def AuthInviteFonction(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);"""
+
+def AuthPromptCallback(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);"""
+
 def AuthTokenPropriete(token: int, property: int, /) -> Optional[str]:
     """C: const char *AuthTokenPropriete(WdAuthToken token, int32_t property);"""
 
@@ -342,6 +352,12 @@ def AuthRafraichitToken(token: int, params: int, /) -> int:
 
 def AuthRefreshToken(token: int, params: int, /) -> int:
     """C: WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);"""
+
+def AuthVerifieAuthentification(token: int, params: int, /) -> int:
+    """C: int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);"""
+
+def AuthVerifyAuthentication(token: int, params: int, /) -> int:
+    """C: int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);"""
 
 def OAuth2Libere(handle: int, /) -> int:
     """C: int32_t OAuth2Libere(int32_t handle);"""

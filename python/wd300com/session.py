@@ -10,15 +10,33 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from typing import Any, Dict, Iterator, List, Literal, Optional, TypeVar, Union, overload
+from typing import (
+    Any,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Optional,
+    Protocol,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import _bindings as B
 from ._core import Resource, call, call_int, call_str
 from .errors import InvalidArgumentError, WdError
 from .message import Message, MessageList
 
-# A session property value: text, a number, a flag, a path; None leaves it unset.
-PropValue = Union[str, int, float, bool, "os.PathLike[str]", None]
+class _Handle(Protocol):
+    """An object of the library given by its handle (a wd300com.Token for oauth_token)."""
+
+    handle: int
+
+
+# A session property value: text, a number, a flag, a path, a Token (oauth_token); None
+# leaves it unset.
+PropValue = Union[str, int, float, bool, "os.PathLike[str]", _Handle, None]
 _S = TypeVar("_S", bound="Session")
 
 _KINDS: Dict[str, int] = {
@@ -38,6 +56,7 @@ _PROPS: Dict[str, int] = {
     "security": B.WD_PROP_OPTION,
     "auth_token": B.WD_PROP_AUTH_TOKEN,
     "token": B.WD_PROP_AUTH_TOKEN,
+    "oauth_token": B.WD_PROP_OAUTH_TOKEN,
     "auth_method": B.WD_PROP_AUTH_METHOD,
     "ignore_error": B.WD_PROP_IGNORE_ERROR,
     "ignore_cert_errors": B.WD_PROP_IGNORE_ERROR,
@@ -115,6 +134,8 @@ def _prop_value(key: Optional[str], value: PropValue) -> Optional[str]:
         return "1" if value else "0"
     if isinstance(value, (int, float)):
         return str(int(value))
+    if not isinstance(value, (str, os.PathLike)):
+        return str(value.handle)  # a wd300com.Token, for oauth_token
     return os.fspath(value)
 
 
@@ -153,6 +174,7 @@ class Session(Resource):
 
         kind: "smtp", "pop3", "imap" or a WD_SESSION_* value. props: server/host, port,
         user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
+        oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
         "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
         client_name, folder, spool_dir. Returns an SmtpSession, Pop3Session or ImapSession

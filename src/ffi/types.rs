@@ -46,6 +46,17 @@ pub struct WdAuthToken(pub i32);
 #[repr(transparent)]
 pub struct WdEmailList(pub i32);
 
+/// The device-code prompt set with `AuthInviteFonction`: called with the verification
+/// address the user must open, the code to enter there and the `user_data` given with
+/// it. Both strings are valid only during the call.
+pub type WdPromptCallback = Option<
+    unsafe extern "C" fn(
+        uri: *const std::ffi::c_char,
+        user_code: *const std::ffi::c_char,
+        user_data: *mut std::ffi::c_void,
+    ),
+>;
+
 // ---- ErreurInfo selectors ----
 /// `ErreurInfo` selector: the one-line message.
 pub const WD_ERR_MESSAGE: i32 = 1;
@@ -74,6 +85,16 @@ pub const WD_OAUTH_SCOPE: i32 = 5;
 pub const WD_OAUTH_REDIRECT_URL: i32 = 6;
 /// OAuth2 parameter: response type; only `code` (the default) is supported.
 pub const WD_OAUTH_RESPONSE_TYPE: i32 = 7;
+/// OAuth2 parameter: the grant `AuthIdentifie` uses: `authorization_code` (the default),
+/// `client_credentials`, or `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628; then
+/// `WD_OAUTH_AUTH_URL` is the device authorization endpoint).
+pub const WD_OAUTH_GRANT_TYPE: i32 = 8;
+/// OAuth2 parameter: `k=v&k2=v2` added to the authorization request (the browser's URL,
+/// the device authorization request; the token request of `client_credentials`).
+pub const WD_OAUTH_ADDITIONAL_PARAMETERS: i32 = 9;
+/// OAuth2 parameter: path of an extra trusted CA certificate (PEM) for the token and
+/// device authorization endpoints.
+pub const WD_OAUTH_CA_FILE: i32 = 10;
 
 // ---- AuthTokenPropriete ----
 /// Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
@@ -151,6 +172,10 @@ pub const WD_PROP_CONNECTIONS: i32 = 15;
 /// `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
 /// `WD_E_PROTOCOL`, and the connection is closed).
 pub const WD_PROP_MAX_MESSAGE_SIZE: i32 = 16;
+/// Session property: a token handle (`AuthIdentifie`), as decimal text, to sign in with
+/// XOAUTH2/OAUTHBEARER: its current access token is used, and when the server refuses
+/// it, the token is refreshed in place and the sign-in tried once more. "" or "0" unlinks.
+pub const WD_PROP_OAUTH_TOKEN: i32 = 17;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next

@@ -238,21 +238,28 @@ impl Pop3Client {
         cc: &ConnectConfig,
     ) -> std::result::Result<(), Failure> {
         let mut creds = Credentials::new(cfg, &cc.host, cc.port);
-        if creds.token.is_none() {
+        if !cfg.has_token() {
             creds.password.get_or_insert("");
         }
+        let sasl = self.caps.sasl.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: self.caps.sasl_listed.then_some(self.caps.sasl.as_slice()),
+            sasl: self.caps.sasl_listed.then_some(sasl.as_slice()),
             apop: Some(auth::apop_timestamp(&self.greeting).is_some()),
             protocol_login: Some(true),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
-        auth::sign_in(PROTO, &plan, |m| match m {
-            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-            Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
-            Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
-        })
+        auth::sign_in_linked(
+            PROTO,
+            cfg,
+            cc.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
+                Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
+            },
+        )
     }
 
     /// QUIT after a refused sign-in (nothing to commit), its reply awaited briefly;

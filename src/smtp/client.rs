@@ -3,7 +3,7 @@
 
 use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
-use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
+use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
@@ -389,23 +389,27 @@ impl SmtpClient {
     fn authenticate(&mut self) -> Result<()> {
         let (cfg, host) = (self.cfg.clone(), self.ccfg.host.clone());
         let creds = Credentials::new(&cfg, &host, self.ccfg.port);
-        if creds.password.is_none() && creds.token.is_none() {
+        if creds.password.is_none() && !cfg.has_token() {
             return Ok(());
         }
+        let offered = self.caps.auth.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: Some(&self.caps.auth),
+            sasl: Some(&offered),
             apop: None,
             protocol_login: None,
         };
-        let r = auth::select(cfg.auth_method, &offer, &creds)
-            .map_err(Failure::in_step)
-            .and_then(|plan| {
-                auth::sign_in(PROTO, &plan, |m| match m {
-                    Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-                    _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
-                })
-            });
+        let r = auth::sign_in_linked(
+            PROTO,
+            &cfg,
+            self.ccfg.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
+            },
+        );
         r.map_err(|f| {
             self.in_sync = f.in_step;
             f.error
