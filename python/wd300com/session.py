@@ -121,6 +121,12 @@ _AUTH: Dict[str, int] = {
     "scram_sha_1": B.WD_AUTH_SCRAM_SHA_1,
 }
 
+_DSN: Dict[str, int] = {
+    "success": B.WD_SEND_DSN_SUCCESS,
+    "failure": B.WD_SEND_DSN_FAILURE,
+    "delay": B.WD_SEND_DSN_DELAY,
+}
+
 _counter = itertools.count(1)
 
 
@@ -299,12 +305,46 @@ class SmtpSession(_ServerSession):
     kind = B.WD_SESSION_SMTP
     protocol = "smtp"
 
-    def send(self, message: Message, options: int = 0) -> Optional[int]:
+    def send(
+        self,
+        message: Message,
+        options: int = 0,
+        *,
+        bcc_header: bool = False,
+        encode_headers: bool = False,
+        dsn: Optional[str] = None,
+        dsn_headers_only: bool = False,
+    ) -> Optional[int]:
         """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID (an int,
         for status()) for an asynchronous session, else None. Refused recipients:
-        message.refused."""
+        message.refused.
+
+        options: a sum of WD_SEND_* values; the keywords add to it: bcc_header (send the
+        Bcc header), encode_headers (encode every text header), dsn (delivery status
+        notifications asked when the server offers DSN: "success", "failure", "delay"
+        separated by commas), dsn_headers_only (reports carry the headers only)."""
+        if bcc_header:
+            options |= B.WD_SEND_HEADER_BCC
+        if encode_headers:
+            options |= B.WD_SEND_ENCODE_HEADER
+        if dsn_headers_only:
+            options |= B.WD_SEND_DSN_HEADERS
+        for word in (dsn or "").split(","):
+            word = word.strip().lower()
+            if word:
+                try:
+                    options |= _DSN[word]
+                except KeyError:
+                    raise _invalid(
+                        "unknown dsn %r (success, failure, delay)" % word
+                    ) from None
         call("EmailEnvoieMessage", self.name, message.handle, options)
         return message.mail_id or None
+
+    def send_file(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """EmailEnvoie: sends a ready RFC 5322 file (.eml) as it is, to the addresses of
+        its To, Cc and Bcc (the Bcc lines are removed)."""
+        call("EmailEnvoie", self.name, os.fspath(path))
 
     def check_address(self, address: str) -> int:
         """EmailVerifieAdresse: a WD_ADDRESS_* value."""
@@ -322,7 +362,8 @@ class MailboxSession(_ServerSession):
     (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
 
     def count(self, options: int = 0) -> int:
-        """EmailNbMessage."""
+        """EmailNbMessage. Messages deleted in this session are counted until they are
+        really removed (POP3: the count of the session's first listing)."""
         return call_int("EmailNbMessage", self.name, options)
 
     def __len__(self) -> int:
@@ -373,15 +414,28 @@ class MailboxSession(_ServerSession):
         return self._read("EmailLitDernier", options)
 
     def read(self, number: int) -> Optional[Message]:
-        """EmailLitMessage: message `number` (1-based), or None past the end."""
+        """EmailLitMessage: message `number` (1-based), or None when there is none
+        (past the end, or deleted in this session)."""
         return self._read("EmailLitMessage", number)
+
+    def read_header(self, number: int) -> Optional[Message]:
+        """EmailLitEnteteMessage: the headers of message `number` (1-based; the body is
+        fetched on first access), or None when there is none."""
+        return self._read("EmailLitEnteteMessage", number)
+
+    def size_of(self, number: int) -> int:
+        """EmailTailleMessage: the size in bytes of message `number`, as the server
+        announces it (nothing is fetched)."""
+        return call_int("EmailTailleMessage", self.name, number)
 
     def get_all(self, options: int = 0) -> MessageList:
         """EmailRecupereTout: a MessageList."""
         return MessageList(call_int("EmailRecupereTout", self.name, options))
 
     def delete(self, message: Message) -> None:
-        """EmailSupprimeMessage (POP3: done at close; IMAP: flag + expunge)."""
+        """EmailSupprimeMessage: POP3 removes it at close(); IMAP flags it \\Deleted and
+        removes it at destroy(), a folder change or close(). message.out is then True;
+        the reading loop goes on with the messages around it."""
         call("EmailSupprimeMessage", self.name, message.handle)
 
     def wait(self, seconds: int) -> bool:
@@ -434,8 +488,12 @@ class ImapSession(MailboxSession):
         return [f for f in text.splitlines() if f]
 
     def select(self, folder: str) -> None:
-        """EmailChangeDossier."""
+        """EmailChangeDossier (messages deleted in the folder left are removed)."""
         call("EmailChangeDossier", self.name, folder)
+
+    def destroy(self) -> None:
+        """EmailDetruit: removes the messages deleted in this session now."""
+        call("EmailDetruit", self.name)
 
     def create_folder(self, folder: str) -> None:
         """EmailCreeDossier."""

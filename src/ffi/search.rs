@@ -5,8 +5,8 @@
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
-use crate::ffi::message::{EmailObj, resolve_raw};
-use crate::ffi::read::{new_list, read_options, store};
+use crate::ffi::message::resolve_raw;
+use crate::ffi::read::{new_list, read_options, store_outcome};
 use crate::ffi::types::{WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WdEmail, WdEmailList};
 use crate::registry;
 use crate::search::{Criteria, Seek, SeekField};
@@ -23,14 +23,6 @@ fn search_options(options: i32) -> Result<ReadOptions> {
         )));
     }
     read_options(options)
-}
-
-/// Stores a seek's result into `email`: 1 for a message, 0 (no error, `WD_EMAIL_OUT` =
-/// "1") when there is none.
-fn seek_result(h: i32, found: EmailObj) -> Result<i32> {
-    let some = !found.email.out;
-    store(h, found)?;
-    Ok(i32::from(some))
 }
 
 /// Searches the selected IMAP folder (`EmailRecherche`) and returns the matching
@@ -100,7 +92,8 @@ pub unsafe extern "C" fn EmailSearch(
 /// Returns 1 when a message was read; 0 with no error (`ErreurDetectee()` = 0) and
 /// `WD_EMAIL_OUT` = "1" when none matches; 0 with `WD_E_INVALID_ARGUMENT` (unknown
 /// criterion, empty value), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and
-/// protocol errors. Thread-safe.
+/// protocol errors, `email` then holding `WD_EMAIL_OUT` = "1" and the message in
+/// `WD_EMAIL_ERROR` (as after a failed read). Thread-safe.
 ///
 /// # Safety
 /// `session` and `value` are NULL or NUL-terminated strings.
@@ -112,14 +105,16 @@ pub unsafe extern "C" fn EmailCherchePremier(
     value: *const c_char,
 ) -> i32 {
     ffi_guard!("EmailCherchePremier", 0, {
-        let field = SeekField::from_code(criterion)?;
-        // SAFETY: caller contract (both strings).
-        let (name, value) =
-            unsafe { (args::cstr(session, "session")?, args::cstr(value, "value")?) };
-        let seek = Seek::new(field, value)?;
-        resolve_raw(email.0)?;
-        let found = registry::read(name, ReadOptions::default(), |r| r.seek_first(seek))?;
-        seek_result(email.0, found)
+        resolve_raw(email.0)?; // validate the handle before any network traffic
+        let found = (|| {
+            let field = SeekField::from_code(criterion)?;
+            // SAFETY: caller contract (both strings).
+            let (name, value) =
+                unsafe { (args::cstr(session, "session")?, args::cstr(value, "value")?) };
+            let seek = Seek::new(field, value)?;
+            registry::read(name, ReadOptions::default(), |r| r.seek_first(seek))
+        })();
+        store_outcome(email.0, found)
     })
 }
 
@@ -143,19 +138,21 @@ pub unsafe extern "C" fn EmailSeekFirst(
 ///
 /// Returns 1 when a message was read; 0 with no error and `WD_EMAIL_OUT` = "1" past the
 /// last match; 0 with `WD_E_INVALID_ARGUMENT` (no `EmailCherchePremier` before),
-/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and protocol errors.
-/// Thread-safe.
+/// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and protocol errors, `email`
+/// then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailChercheSuivant(session: *const c_char, email: WdEmail) -> i32 {
     ffi_guard!("EmailChercheSuivant", 0, {
-        // SAFETY: caller contract.
-        let name = unsafe { args::cstr(session, "session") }?;
-        resolve_raw(email.0)?;
-        let found = registry::read(name, ReadOptions::default(), |r| r.seek_next())?;
-        seek_result(email.0, found)
+        resolve_raw(email.0)?; // validate the handle before any network traffic
+        let found = (|| {
+            // SAFETY: caller contract.
+            let name = unsafe { args::cstr(session, "session") }?;
+            registry::read(name, ReadOptions::default(), |r| r.seek_next())
+        })();
+        store_outcome(email.0, found)
     })
 }
 

@@ -6,6 +6,7 @@ pub mod build;
 pub(crate) mod codec;
 pub mod flags;
 pub mod html;
+pub mod mailer;
 pub mod model;
 pub mod object;
 pub mod parse;

@@ -41,6 +41,8 @@ pub struct Pop3Client {
     greeting: String,
     /// Messages marked with DELE in this session (gone at QUIT).
     deleted: BTreeSet<u32>,
+    /// The number of messages of the session's first listing (`EmailNbMessage`).
+    first_count: Option<usize>,
     /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest message read.
     max_message: u64,
     closed: bool,
@@ -99,6 +101,7 @@ impl Pop3Client {
             caps: Capabilities::default(),
             greeting: String::new(),
             deleted: BTreeSet::new(),
+            first_count: None,
             max_message: cfg.max_message_size,
             closed: false,
             cfg: cfg.clone(),
@@ -114,7 +117,7 @@ impl Pop3Client {
             Status::Continue(_) => return Err(unexpected("the connection", &line)),
         }
         c.caps = c.capa()?;
-        if cfg.security == Security::StartTls {
+        if cfg.effective_security() == Security::StartTls {
             c.stls(&cc)?;
             c.caps = c.capa()?;
         }
@@ -443,6 +446,8 @@ impl Mailbox for Pop3Client {
             None
         };
         let list = response::parse_list(&self.listing_or_err("LIST", list)?)?;
+        self.first_count
+            .get_or_insert(list.len() + self.deleted.len());
         // A server without UIDL: messages have no unique id.
         let uids: HashMap<u32, String> = match uidl {
             Some(Ok(body)) => response::parse_uidl(&body)?.into_iter().collect(),
@@ -538,6 +543,17 @@ impl Mailbox for Pop3Client {
 
     fn revive(&mut self) -> Result<()> {
         self.check_idle()
+    }
+
+    /// The count of the session's first listing, kept until the session ends: deleting
+    /// does not change it (the numbers stay taken until QUIT).
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        match self.first_count {
+            Some(n) if !opts.unread_only => Ok(n),
+            _ => self
+                .list(opts)
+                .map(|_| self.first_count.unwrap_or_default()),
+        }
     }
 
     /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).

@@ -37,6 +37,8 @@ impl Reader {
         let opts = self.listed_with.unwrap_or_default();
         self.ahead.clear();
         self.listing = self.mailbox.list(opts)?;
+        // The new listing leaves the deleted messages out.
+        self.gone.clear();
         self.listed_with = Some(opts);
         let on = anchor.and_then(|u| self.listing.iter().position(|r| r.uid == u));
         let before_new = || self.listing.iter().rposition(|r| r.number <= known);
