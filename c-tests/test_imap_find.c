@@ -1,9 +1,10 @@
 /* Waiting for mail, searching, seeking, folder roles and flags from C against the test
  * bench's Dovecot: a wait woken by a message another session appends, a wait ended by a
  * call from another thread (0 without error), EmailRecherche with a non-ASCII value,
- * EmailCherchePremier / EmailChercheSuivant, EmailDossierSpecial, EmailListeDossierRole
- * and the flags written by EmailMiseAJour. Without WD_TEST_HOST it prints a note and
- * passes, unless WD_REQUIRE_SERVERS=1. */
+ * EmailCherchePremier / EmailChercheSuivant, EmailDossierSpecial, EmailListeDossierRole,
+ * the flags written by EmailMiseAJour and their agreement with EmailSupprimeMessage /
+ * EmailDetruit. Without WD_TEST_HOST it prints a note and passes, unless
+ * WD_REQUIRE_SERVERS=1. */
 #include "common.h"
 #include <pthread.h>
 #include <time.h>
@@ -139,6 +140,20 @@ int main(void) {
     CHECK_STR(EmailPropriete(e, WD_EMAIL_DRAFT, 0), "0");
     CHECK(EmailNb(e, WD_EMAIL_KEYWORDS) == 1);
     CHECK_STR(EmailPropriete(e, WD_EMAIL_KEYWORDS, 0), "$Label1");
+
+    /* Deleting with EmailSupprimeMessage shows in WD_EMAIL_DELETED; written back as "0"
+     * with EmailMiseAJour it takes the deletion back, so EmailDetruit leaves the message. */
+    CHECK(EmailLitPremier(name, e, WD_READ_HEADER) == 1);
+    CHECK(EmailSupprimeMessage(name, e) == 1);
+    CHECK_STR(EmailPropriete(e, WD_EMAIL_DELETED, 0), "1");
+    CHECK_STR(EmailPropriete(e, WD_EMAIL_OUT, 0), "1");
+    CHECK(EmailModifiePropriete(e, WD_EMAIL_DELETED, 0, "0") == 1);
+    CHECK(EmailMiseAJour(name, e) == 1);
+    CHECK(EmailDetruit(name) == 1);
+    CHECK(EmailNbMessage(name, 0) == 2);
+    CHECK(EmailLitMessage(name, e, 1) == 1);
+    CHECK_STR(EmailPropriete(e, WD_EMAIL_DELETED, 0), "0");
+    CHECK_OK();
 
     /* The reading loop to the end, then a wait: nothing new, 0 without error. */
     CHECK(EmailLitPremier(name, e, WD_READ_HEADER) == 1);

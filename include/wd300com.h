@@ -541,7 +541,7 @@
 #define WD_EMAIL_DRAFT 32
 
 /**
- * IMAP `\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).
+ * IMAP `\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).
  */
 #define WD_EMAIL_DELETED 33
 
@@ -1910,7 +1910,9 @@ WdEmail EmailListItem(WdEmailList list, int32_t index);
  * deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
  * change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
  * then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
- * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+ * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1" and `WD_EMAIL_DELETED` = "1"
+ * (`EmailMiseAJour` with `WD_EMAIL_DELETED` = "0" takes an IMAP deletion back before it
+ * is carried out); `EmailLitSuivant` and
  * `EmailLitPrecedent` continue with the messages around it, passing over the deleted
  * ones. Deleting it again does nothing.
  *
@@ -2143,7 +2145,11 @@ int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder)
  * `WD_EMAIL_DELETED` and `WD_EMAIL_KEYWORDS` where they differ from what the server last
  * reported for it (a flag another client changed meanwhile is left alone unless this
  * message changed it too). One `UID STORE +FLAGS.SILENT` and one `-FLAGS.SILENT`,
- * pipelined. `WD_EMAIL_DELETED` only flags the message (no expunge).
+ * pipelined. `WD_EMAIL_DELETED` set to "1" deletes the message as `EmailSupprimeMessage`
+ * does (flagged \Deleted only: it goes at `EmailDetruit`, a folder change or
+ * `EmailFermeSession`, and the reading moves pass over it); set back to "0" before that,
+ * it takes the deletion back. A message the listings leave out (flagged \Deleted, found
+ * with `EmailRecherche`) is found by its UID.
  *
  * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
  * not read from a server, a keyword that is not an IMAP atom), `WD_E_INVALID_HANDLE`,
@@ -2194,7 +2200,9 @@ int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail emai
  * quoted string (`"two words"`, with `\"` and `\\`). The library checks the text, then
  * quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
  * ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
- * message. `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
+ * message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
+ * not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
+ * `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
  * fetched on first access of a body field), `WD_READ_KEEP_UNSEEN` (do not set \Seen).
  *
  * Returns a list handle (> 0; `EmailListeNb`, `EmailListeElement`, `EmailLibere`), or 0

@@ -181,7 +181,7 @@ impl ReadAhead {
 
 /// What became of a message of the listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gone {
+pub(crate) enum Gone {
     /// Deleted: flagged (IMAP) or marked (POP3), still numbered on the server.
     Deleted,
     /// Removed from the mailbox (moved, or expunged): the messages after it were
@@ -486,7 +486,7 @@ impl Reader {
     /// out of the read-ahead, marked gone in the listing (the cursor stays where it is,
     /// the moves pass over it). A removal renumbers the messages after it where the
     /// mailbox does so.
-    fn forget(&mut self, r: &MessageRef, how: Gone) {
+    pub(crate) fn forget(&mut self, r: &MessageRef, how: Gone) {
         let renumber = how == Gone::Removed && self.mailbox.renumbers_after_expunge();
         self.ahead.forget(r, renumber);
         if let Some(pos) = self.listing.iter().position(|x| x == r) {
@@ -504,6 +504,16 @@ impl Reader {
             if x.number > removed {
                 x.number -= 1;
             }
+        }
+    }
+
+    /// Message `r`, deleted in this session, is back (\Deleted taken off with
+    /// `EmailMiseAJour`): the moves read it again.
+    fn undeleted(&mut self, r: &MessageRef) {
+        if let Some(pos) = self.listing.iter().position(|x| x == r)
+            && self.gone.get(&pos) == Some(&Gone::Deleted)
+        {
+            self.gone.remove(&pos);
         }
     }
 

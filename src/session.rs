@@ -670,7 +670,8 @@ pub trait Mailbox: Send {
     fn find_uid(&mut self, _uid: &str) -> Result<Option<MessageRef>> {
         Ok(None)
     }
-    /// Adds and removes flags of one message (IMAP: one UID STORE for each, pipelined).
+    /// Adds and removes flags of one message (IMAP: one UID STORE for each, pipelined;
+    /// \Deleted counts as [`Mailbox::delete`]).
     fn store_flags(
         &mut self,
         _msg: &MessageRef,

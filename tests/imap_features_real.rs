@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 use support::bench::{self, port, var};
 use support::clients::{SMTPLIB_SEND, python, python_finish, python_start};
 use wd300com::ffi::mailbox::{
-    EmailChangeDossier, EmailDossierSpecial, EmailListeDossierRole, EmailMiseAJour,
+    EmailChangeDossier, EmailDetruit, EmailDossierSpecial, EmailListeDossierRole, EmailMiseAJour,
+    EmailSupprimeMessage,
 };
 use wd300com::ffi::message::{
     EmailAjoute, EmailCree, EmailLibere, EmailModifiePropriete, EmailPropriete,
 };
 use wd300com::ffi::read::{
-    EmailListeElement, EmailListeNb, EmailLitMessage, EmailLitPremier, EmailLitSuivant,
+    EmailListeElement, EmailListeNb, EmailLitMessage, EmailLitPrecedent, EmailLitPremier,
+    EmailLitSuivant,
 };
 use wd300com::ffi::search::{
     EmailAttendMessage, EmailCherchePremier, EmailChercheSuivant, EmailRecherche,
@@ -810,5 +812,107 @@ fn flags_round_trip_with_imaplib() {
     );
     assert_eq!(EmailLibere(m1), 1);
     assert_eq!(EmailLibere(WdEmail(found.0)), 1);
+    registry::close(&name).unwrap();
+}
+
+/// `WD_EMAIL_DELETED` and `EmailMiseAJour` agree with `EmailSupprimeMessage` and
+/// `EmailDetruit`: "1" written deletes (flag only, the reading moves pass over it, the
+/// count keeps it), "0" takes a deletion back, `EmailDetruit` removes what this session
+/// deleted either way and leaves alone a message another client flagged.
+#[test]
+fn the_deleted_flag_deletes_as_email_supprime_message() {
+    if !servers() {
+        return;
+    }
+    let f = unique("deleted");
+    let mut cfg = alice();
+    let mut cl = ImapClient::open(&cfg, 30).unwrap();
+    cl.create_folder(&f).unwrap();
+    for i in 1..=4 {
+        let m = format!("Subject: deleted {i}\r\n\r\nbody\r\n");
+        cl.append(&f, m.as_bytes(), false).unwrap();
+    }
+    cl.close().unwrap();
+    let uids: Vec<u32> = flags_by_imaplib(&f, "").keys().copied().collect();
+    let deleted = |uid: u32| {
+        let flags = flags_by_imaplib(&f, "");
+        flags.get(&uid).map(|v| v.iter().any(|x| x == "\\Deleted"))
+    };
+    // Another client flags message 4.
+    flags_by_imaplib(&f, &format!("STORE {} +FLAGS (\\Deleted)\n", uids[3]));
+
+    cfg.folder = f.clone();
+    let name = unique("deleted-c");
+    registry::open(&name, &cfg).unwrap();
+    let n = c(&name);
+    let (m1, m2) = (EmailCree(), EmailCree());
+    let count = || registry::with_reader(&name, |r| r.count(ReadOptions::default())).unwrap();
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailLitMessage(n.as_ptr(), m1, 1), 1, "{}", last_error());
+        assert_eq!(EmailLitMessage(n.as_ptr(), m2, 2), 1, "{}", last_error());
+    }
+    let m = EmailCree();
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailLitPremier(n.as_ptr(), m, 0), 1, "{}", last_error());
+        assert_eq!(prop(m, WD_EMAIL_UID, 0), uids[0].to_string());
+    }
+    // Message 1 deleted through its flag: flagged on the server, passed over by the
+    // reading moves, still counted, its handle not "out" (only EmailSupprimeMessage is).
+    set(m1, WD_EMAIL_DELETED, 0, Some("1"));
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailMiseAJour(n.as_ptr(), m1), 1, "{}", last_error());
+    }
+    assert_eq!(deleted(uids[0]), Some(true));
+    assert_eq!(prop(m1, WD_EMAIL_OUT, 0), "0");
+    assert_eq!(count(), 4);
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailLitSuivant(n.as_ptr(), m, 0), 1, "{}", last_error());
+        assert_eq!(prop(m, WD_EMAIL_UID, 0), uids[1].to_string());
+        assert_eq!(EmailLitPrecedent(n.as_ptr(), m, 0), 0, "{}", last_error());
+        assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
+    }
+    // Taken back: the moves read it again (the cursor is before the first message).
+    set(m1, WD_EMAIL_DELETED, 0, Some("0"));
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailMiseAJour(n.as_ptr(), m1), 1, "{}", last_error());
+        assert_eq!(deleted(uids[0]), Some(false));
+        assert_eq!(EmailLitSuivant(n.as_ptr(), m, 0), 1, "{}", last_error());
+        assert_eq!(prop(m, WD_EMAIL_UID, 0), uids[0].to_string());
+        assert_eq!(EmailLitMessage(n.as_ptr(), m, 1), 1, "{}", last_error());
+        assert_eq!(prop(m, WD_EMAIL_UID, 0), uids[0].to_string());
+    }
+    // EmailSupprimeMessage: WD_EMAIL_DELETED reads "1" and an update leaves \Deleted on.
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailSupprimeMessage(n.as_ptr(), m2), 1, "{}", last_error());
+        assert_eq!(prop(m2, WD_EMAIL_OUT, 0), "1");
+        assert_eq!(prop(m2, WD_EMAIL_DELETED, 0), "1");
+        assert_eq!(EmailMiseAJour(n.as_ptr(), m2), 1, "{}", last_error());
+    }
+    assert_eq!(deleted(uids[1]), Some(true));
+    // Message 1 deleted again through its flag: its number finds no message, as after
+    // EmailSupprimeMessage. EmailDetruit removes 1 and 2, not 4, which another client
+    // flagged.
+    set(m1, WD_EMAIL_DELETED, 0, Some("1"));
+    // SAFETY: valid strings and handles.
+    unsafe {
+        assert_eq!(EmailMiseAJour(n.as_ptr(), m1), 1, "{}", last_error());
+        assert_eq!(EmailLitMessage(n.as_ptr(), m, 1), 0);
+        assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
+        assert_eq!(prop(m, WD_EMAIL_OUT, 0), "1");
+        assert_eq!(EmailDetruit(n.as_ptr()), 1, "{}", last_error());
+    }
+    let left: Vec<u32> = flags_by_imaplib(&f, "").keys().copied().collect();
+    assert_eq!(left, [uids[2], uids[3]]);
+    assert_eq!(deleted(uids[3]), Some(true));
+    assert_eq!(count(), 2);
+    for h in [m, m1, m2] {
+        assert_eq!(EmailLibere(h), 1);
+    }
     registry::close(&name).unwrap();
 }

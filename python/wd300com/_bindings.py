@@ -443,6 +443,6 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('flagged', WD_EMAIL_FLAGGED, 'single', 'flag', True, 'IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).'),
     ('answered', WD_EMAIL_ANSWERED, 'single', 'flag', True, 'IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).'),
     ('draft', WD_EMAIL_DRAFT, 'single', 'flag', True, 'IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).'),
-    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP `\\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP `\\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).'),
     ('keywords', WD_EMAIL_KEYWORDS, 'array', 'text', True, 'Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.'),
 )

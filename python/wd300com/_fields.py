@@ -202,7 +202,7 @@ class MessageFields:
 
     @property
     def deleted(self) -> bool:
-        """IMAP `\\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        """IMAP `\\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before)."""
         return self.get(B.WD_EMAIL_DELETED) == "1"
 
     @deleted.setter

@@ -517,7 +517,9 @@ class ImapSession(MailboxSession):
 
     def update(self, message: Message) -> None:
         """EmailMiseAJour: writes message.seen back to the server, and flagged, answered,
-        draft, deleted and keywords where they changed since the message was read."""
+        draft, deleted and keywords where they changed since the message was read.
+        deleted=True deletes as delete() does (removed at destroy(), a folder change or
+        close()); False takes such a deletion back before."""
         call("EmailMiseAJour", self.name, message.handle)
 
     def search(self, criteria: str = "", options: int = 0) -> MessageList:

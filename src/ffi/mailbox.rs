@@ -25,7 +25,9 @@ fn server_id(h: i32) -> Result<(ServerId, bool)> {
 /// deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
 /// change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
 /// then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
-/// message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+/// message. Afterwards `email` reads `WD_EMAIL_OUT` = "1" and `WD_EMAIL_DELETED` = "1"
+/// (`EmailMiseAJour` with `WD_EMAIL_DELETED` = "0" takes an IMAP deletion back before it
+/// is carried out); `EmailLitSuivant` and
 /// `EmailLitPrecedent` continue with the messages around it, passing over the deleted
 /// ones. Deleting it again does nothing.
 ///
@@ -41,7 +43,7 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
         let name = unsafe { args::cstr(session, "session") }?;
         let (id, _) = server_id(email.0)?;
         registry::with_reader(name, |r| r.delete(&id))?;
-        resolve_raw(email.0)?.lock().email.out = true;
+        flags::mark_deleted(&mut resolve_raw(email.0)?.lock().email);
         Ok(1)
     })
 }
@@ -419,7 +421,11 @@ pub unsafe extern "C" fn EmailMoveMessage(
 /// `WD_EMAIL_DELETED` and `WD_EMAIL_KEYWORDS` where they differ from what the server last
 /// reported for it (a flag another client changed meanwhile is left alone unless this
 /// message changed it too). One `UID STORE +FLAGS.SILENT` and one `-FLAGS.SILENT`,
-/// pipelined. `WD_EMAIL_DELETED` only flags the message (no expunge).
+/// pipelined. `WD_EMAIL_DELETED` set to "1" deletes the message as `EmailSupprimeMessage`
+/// does (flagged \Deleted only: it goes at `EmailDetruit`, a folder change or
+/// `EmailFermeSession`, and the reading moves pass over it); set back to "0" before that,
+/// it takes the deletion back. A message the listings leave out (flagged \Deleted, found
+/// with `EmailRecherche`) is found by its UID.
 ///
 /// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
 /// not read from a server, a keyword that is not an IMAP atom), `WD_E_INVALID_HANDLE`,

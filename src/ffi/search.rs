@@ -37,7 +37,9 @@ fn search_options(options: i32) -> Result<ReadOptions> {
 /// quoted string (`"two words"`, with `\"` and `\\`). The library checks the text, then
 /// quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
 /// ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
-/// message. `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
+/// message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
+/// not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
+/// `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
 /// fetched on first access of a body field), `WD_READ_KEEP_UNSEEN` (do not set \Seen).
 ///
 /// Returns a list handle (> 0; `EmailListeNb`, `EmailListeElement`, `EmailLibere`), or 0

@@ -290,7 +290,7 @@ pub const WD_EMAIL_FLAGGED: i32 = 30;
 pub const WD_EMAIL_ANSWERED: i32 = 31;
 /// IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
 pub const WD_EMAIL_DRAFT: i32 = 32;
-/// IMAP `\Deleted` flag, "1" or "0" (written by `EmailMiseAJour`).
+/// IMAP `\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).
 pub const WD_EMAIL_DELETED: i32 = 33;
 /// Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
 pub const WD_EMAIL_KEYWORDS: i32 = 34;

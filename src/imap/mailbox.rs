@@ -467,7 +467,10 @@ impl Mailbox for ImapClient {
         Ok(special_use::assign(&self.list_all()?))
     }
 
-    /// `UID STORE uid +FLAGS.SILENT (…)` and `-FLAGS.SILENT (…)`, pipelined.
+    /// `UID STORE uid +FLAGS.SILENT (…)` and `-FLAGS.SILENT (…)`, pipelined. \Deleted
+    /// added or removed here counts as [`Mailbox::delete`] does: the message goes at
+    /// [`Mailbox::destroy`], a folder change or the close, unless \Deleted is taken off
+    /// again before.
     fn store_flags(&mut self, msg: &MessageRef, add: &[String], remove: &[String]) -> Result<()> {
         let uid = parse_uid(msg)?;
         let mut tags = Vec::new();
@@ -481,7 +484,13 @@ impl Mailbox for ImapClient {
             return Ok(());
         }
         let (_, results) = self.wait_all(&tags)?;
-        results.into_iter().try_for_each(|r| r.map(|_| ()))
+        results.into_iter().try_for_each(|r| r.map(|_| ()))?;
+        if flags::has(add, flags::DELETED) && !self.deleted.contains(&uid) {
+            self.deleted.push(uid);
+        } else if flags::has(remove, flags::DELETED) {
+            self.deleted.retain(|&u| u != uid);
+        }
+        Ok(())
     }
 
     /// `UID FETCH uid (UID FLAGS RFC822.SIZE)`: the message of that UID in the selected

@@ -28,8 +28,25 @@ fn system(e: &Email) -> [(&'static str, bool); 5] {
     ]
 }
 
-fn has(flags: &[String], name: &str) -> bool {
+/// True when `flags` names `name` (IMAP flags compare without regard to case).
+pub fn has(flags: &[String], name: &str) -> bool {
     flags.iter().any(|f| f.eq_ignore_ascii_case(name))
+}
+
+/// What `EmailSupprimeMessage` leaves on the message it deleted: `WD_EMAIL_OUT` = "1" (as
+/// WinDev), `WD_EMAIL_DELETED` = "1", and for a message read from an IMAP server \Deleted
+/// among the flags the server holds, so that a later `EmailMiseAJour` neither writes it
+/// again nor takes it off.
+pub fn mark_deleted(email: &mut Email) {
+    email.out = true;
+    email.deleted = true;
+    if email.server_flags.is_some() {
+        let c = FlagChanges {
+            add: vec![DELETED.to_string()],
+            remove: Vec::new(),
+        };
+        written(email, &c);
+    }
 }
 
 /// Sets the flag fields of `email` from the FLAGS the server sent for it, and remembers
@@ -173,6 +190,25 @@ mod tests {
         assert!(parsed.seen && parsed.flagged);
         assert_eq!(parsed.keywords, ["$Forwarded", "work"]);
         assert_eq!(parsed.server_flags.as_ref().map(Vec::len), Some(5));
+    }
+
+    /// A message deleted before it was parsed still reads deleted and "out" once parsed,
+    /// and an update writes \Deleted neither again nor off.
+    #[test]
+    fn a_deleted_message_stays_deleted_through_parsing() {
+        let mut e = Email::deferred(b"Subject: s\r\n\r\nb\r\n".to_vec(), "7".into(), 1, 20, true);
+        apply_server(&mut e, &strings(&["\\Seen"]));
+        mark_deleted(&mut e);
+        e.parse_deferred().unwrap();
+        assert_eq!(e.subject, "s");
+        assert!(e.out && e.deleted && e.seen);
+        assert_eq!(e.server_flags, Some(strings(&["\\Seen", "\\Deleted"])));
+        let c = changes(&e).unwrap();
+        assert_eq!((c.add, c.remove), (strings(&["\\Seen"]), vec![]));
+        // POP3: no flags on the server, the field says it.
+        let mut p = Email::default();
+        mark_deleted(&mut p);
+        assert!(p.out && p.deleted && p.server_flags.is_none());
     }
 
     #[test]

@@ -116,7 +116,7 @@ impl Email {
     }
 
     /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
-    /// `number`, `size`, the flags, `header_only`) and the source itself (moved, not
+    /// `number`, `size`, the flags, `header_only`, `out`) and the source itself (moved, not
     /// copied). A source that cannot be parsed is kept as it is with the server fields
     /// (as the eager reading did); the error is returned for the caller to note.
     pub fn parse_deferred(&mut self) -> Result<()> {
@@ -132,6 +132,8 @@ impl Email {
         self.number = old.number;
         self.size = old.size;
         self.header_only = old.header_only;
+        // Set on the message before it was parsed (EmailSupprimeMessage).
+        self.out = old.out;
         Ok(())
     }
 

@@ -238,7 +238,9 @@ pub static PROPERTIES: [Property; 34] = table! {
     32 DRAFT: rw flag(draft), Listing, "", "draft",
         "IMAP `\\Draft` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
     33 DELETED: rw flag(deleted), Listing, "", "deleted",
-        "IMAP `\\Deleted` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+        "IMAP `\\Deleted` flag, \"1\" or \"0\"; \"1\" after `EmailSupprimeMessage`; written by \
+         `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the \
+         close; \"0\" takes it back before)";
     34 KEYWORDS: rw list(keywords), Listing, "", "keywords",
         "IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`";
 };

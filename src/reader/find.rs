@@ -2,7 +2,7 @@
 //! (`EmailCherchePremier`, `EmailChercheSuivant`), writing flags back
 //! (`EmailMiseAJour`) and the roles of the folders (`EmailDossierSpecial`).
 
-use super::{ReadMessage, Reader, ServerId};
+use super::{Gone, ReadMessage, Reader, ServerId};
 use crate::error::{Error, Result};
 use crate::message::Email;
 use crate::message::flags::{self, FlagChanges};
@@ -125,19 +125,25 @@ impl Reader {
     }
 
     /// Writes the flag changes `c` of message `id` (`EmailMiseAJour`): one UID STORE
-    /// adding and one removing, pipelined.
+    /// adding and one removing, pipelined. \Deleted added deletes the message as
+    /// [`Reader::delete`] does (the moves pass over it, it goes at [`Reader::destroy`],
+    /// a folder change or the close); taken off, the message is back.
     pub fn update_flags(&mut self, id: &ServerId, c: &FlagChanges) -> Result<()> {
         self.settled()?;
         let r = self.locate(id)?;
         self.mailbox.store_flags(&r, &c.add, &c.remove)?;
         self.ahead.forget(&r, false);
-        let named = |list: &[String]| list.iter().any(|f| f.eq_ignore_ascii_case(flags::SEEN));
         if let Some(x) = self.listing.iter_mut().find(|x| **x == r) {
-            if named(&c.add) {
+            if flags::has(&c.add, flags::SEEN) {
                 x.seen = true;
-            } else if named(&c.remove) {
+            } else if flags::has(&c.remove, flags::SEEN) {
                 x.seen = false;
             }
+        }
+        if flags::has(&c.add, flags::DELETED) {
+            self.forget(&r, Gone::Deleted);
+        } else if flags::has(&c.remove, flags::DELETED) {
+            self.undeleted(&r);
         }
         Ok(())
     }
