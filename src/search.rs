@@ -397,15 +397,19 @@ impl Seek {
         })
     }
 
-    /// The same seek as search criteria (for a server that searches).
+    /// The same seek as search criteria (for a server that searches), `UNDELETED` added:
+    /// a seek reads as the reading moves do, passing over deleted messages.
     pub fn criteria(&self) -> Criteria {
         let v = self.value.clone();
-        Criteria(vec![match self.field {
-            SeekField::Body => Key::Text(Field::Body, v),
-            SeekField::Subject => Key::Text(Field::Subject, v),
-            SeekField::Sender => Key::Text(Field::From, v),
-            SeekField::MessageId => Key::Header("Message-ID".into(), format!("<{v}>")),
-        }])
+        Criteria(vec![
+            match self.field {
+                SeekField::Body => Key::Text(Field::Body, v),
+                SeekField::Subject => Key::Text(Field::Subject, v),
+                SeekField::Sender => Key::Text(Field::From, v),
+                SeekField::MessageId => Key::Header("Message-ID".into(), format!("<{v}>")),
+            },
+            Key::Flag(Flag::Deleted, false),
+        ])
     }
 
     /// True when the whole message is needed to decide (the body).
@@ -538,7 +542,10 @@ mod tests {
         assert!(!s(SeekField::MessageId, "abc").matches(&e));
         assert_eq!(
             s(SeekField::MessageId, "<abc@wd.test>").criteria().0,
-            [Key::Header("Message-ID".into(), "<abc@wd.test>".into())]
+            [
+                Key::Header("Message-ID".into(), "<abc@wd.test>".into()),
+                Key::Flag(Flag::Deleted, false)
+            ]
         );
         assert!(Seek::new(SeekField::MessageId, "<>").is_err());
         assert!(Seek::new(SeekField::Subject, "a\nb").is_err());

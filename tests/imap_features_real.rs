@@ -571,6 +571,47 @@ fn seek_reads_each_match_in_turn() {
     assert_eq!(seek(WD_SEEK_MESSAGE_ID, &id), ["Other"]);
     assert_eq!(seek(WD_SEEK_MESSAGE_ID, &format!("<{id}>")), ["Other"]);
     assert!(seek(WD_SEEK_SUBJECT, "absent").is_empty());
+    // A seek passes over deleted messages, as the reading moves do: one deleted before
+    // it, and one deleted between two of its reads.
+    let other = EmailCree();
+    // SAFETY: valid strings and handles.
+    unsafe {
+        let v = c("Lunch");
+        assert_eq!(
+            EmailCherchePremier(n.as_ptr(), other, WD_SEEK_SUBJECT, v.as_ptr()),
+            1
+        );
+        assert_eq!(
+            EmailSupprimeMessage(n.as_ptr(), other),
+            1,
+            "{}",
+            last_error()
+        );
+    }
+    assert_eq!(seek(WD_SEEK_BODY, "CAFÉ"), ["Réunion budget"]);
+    // SAFETY: valid strings and handles.
+    unsafe {
+        let v = c("budget");
+        assert_eq!(
+            EmailCherchePremier(n.as_ptr(), m, WD_SEEK_SUBJECT, v.as_ptr()),
+            1
+        );
+        assert_eq!(prop(m, WD_EMAIL_SUBJECT, 0), "Réunion budget");
+        let list = EmailRecherche(n.as_ptr(), c("SUBJECT \"Budget 2025\"").as_ptr(), 0);
+        assert_eq!(EmailListeNb(list), 1, "{}", last_error());
+        let later = EmailListeElement(list, 0);
+        assert_eq!(
+            EmailSupprimeMessage(n.as_ptr(), later),
+            1,
+            "{}",
+            last_error()
+        );
+        assert_eq!(EmailLibere(WdEmail(list.0)), 1);
+        assert_eq!(EmailChercheSuivant(n.as_ptr(), m), 0, "{}", last_error());
+        assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
+    }
+    assert_eq!(prop(m, WD_EMAIL_OUT, 0), "1");
+    assert_eq!(EmailLibere(other), 1);
     let imaplib = python(
         &format!(
             "{PY_LOGIN}m.select(F, readonly=True)\nm.literal = 'café'.encode()\n\

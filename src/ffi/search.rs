@@ -89,7 +89,8 @@ pub unsafe extern "C" fn EmailSearch(
 /// `value`: UTF-8, compared without regard to case (contained in the field; equal for the
 /// Message-ID). IMAP searches on the server (UID SEARCH); POP3 looks at each message's
 /// headers (whole messages for `WD_SEEK_BODY`), in order. The message is read whole, as
-/// `EmailLitPremier` reads it (IMAP: \Seen set).
+/// `EmailLitPremier` reads it (IMAP: \Seen set); as the reading moves, a seek passes over
+/// deleted messages (IMAP: `UNDELETED`).
 ///
 /// Returns 1 when a message was read; 0 with no error (`ErreurDetectee()` = 0) and
 /// `WD_EMAIL_OUT` = "1" when none matches; 0 with `WD_E_INVALID_ARGUMENT` (unknown

@@ -86,11 +86,16 @@ impl Reader {
     fn seek_in(&mut self, st: &mut SeekState) -> Result<Option<ReadMessage>> {
         let whole = ReadOptions::default();
         if st.on_server {
-            let Some(r) = st.candidates.get(st.next).cloned() else {
-                return Ok(None);
-            };
-            st.next += 1;
-            return self.read_whole(r);
+            // A match deleted since the search (here or by another client) is passed
+            // over, as the reading moves pass over deleted messages.
+            while let Some(r) = st.candidates.get(st.next).cloned() {
+                st.next += 1;
+                match self.read_whole(r)? {
+                    Some(m) if m.email.deleted => continue,
+                    found => return Ok(found),
+                }
+            }
+            return Ok(None);
         }
         let look = ReadOptions {
             header_only: !st.seek.needs_body(),
