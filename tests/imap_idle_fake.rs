@@ -12,7 +12,9 @@ use support::fake_server::*;
 use wd300com::imap::{ImapClient, WaitTiming};
 use wd300com::registry::{self, Login};
 use wd300com::search::Criteria;
-use wd300com::session::{Mailbox, Security, SessionConfig, SessionKind, WaitUntil, Waited};
+use wd300com::session::{
+    Mailbox, MessageRef, Security, SessionConfig, SessionKind, WaitUntil, Waited,
+};
 
 const CAPS: &str = "IMAP4rev1 LITERAL+ UIDPLUS MOVE IDLE ESEARCH";
 
@@ -243,29 +245,41 @@ fn another_call_on_the_session_ends_the_wait() {
 }
 
 /// A connection the server closed while idle is opened again before the next call, the
-/// folder selected again.
+/// folder selected again; a message deleted before still goes at EmailDetruit.
 #[test]
 fn a_connection_closed_while_idle_is_opened_again() {
     let s = FakeServer::start_multi(vec![
         logged_in(CAPS)
             .expect("A0003 SELECT \"Work\"")
             .send("* 0 EXISTS\r\nA0003 OK [READ-WRITE] Select completed\r\n")
+            .expect("A0004 UID STORE 8 +FLAGS.SILENT (\\Deleted)")
+            .send("A0004 OK Store completed\r\n")
             .send("* BYE Server shutting down.\r\n")
             .close(),
         selected(CAPS, "Work", 5)
             .expect("A0003 UID SEARCH UNDELETED")
             .expect("A0004 UID FETCH 1:*")
             .send("* SEARCH 9\r\n* 1 FETCH (UID 9 FLAGS () RFC822.SIZE 10)\r\nA0003 OK s\r\nA0004 OK f\r\n")
+            .expect("A0005 UID EXPUNGE 8")
+            .send("A0005 OK Expunge completed\r\n")
             .drain_until_closed(),
     ]);
     let mut c = open(s.port());
     c.select_folder("Work").unwrap();
+    let eight = MessageRef {
+        number: 1,
+        uid: "8".into(),
+        ..MessageRef::default()
+    };
+    c.delete(&eight).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     // What a call does first: the BYE is seen, the connection opened again.
     c.revive().unwrap();
     assert_eq!(c.folder(), "Work");
     assert_eq!(c.exists(), 5);
     assert_eq!(c.list(Default::default()).unwrap().len(), 1);
+    // The deletion made before the restart is carried out on the new connection.
+    c.destroy().unwrap();
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();

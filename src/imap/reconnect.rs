@@ -40,7 +40,7 @@ impl ImapClient {
     }
 
     /// Opens the connection again with the settings it was opened with, selecting the
-    /// folder selected now; the pace of the waits is kept.
+    /// folder selected now; the pace of the waits and the messages deleted are kept.
     pub(super) fn reopen(&mut self) -> Result<()> {
         trace::note(PROTO, "the server closed the connection: opening it again");
         let mut cfg = self.cfg.clone();
@@ -50,6 +50,9 @@ impl ImapClient {
         let mut fresh = ImapClient::open(&cfg, self.global_timeout)?;
         fresh.cfg = self.cfg.clone();
         fresh.timing = self.timing;
+        // The messages this session flagged \Deleted in that folder still go at
+        // EmailDetruit, a folder change or the close.
+        fresh.deleted = std::mem::take(&mut self.deleted);
         self.closed = true;
         self.conn.close();
         *self = fresh;
