@@ -254,6 +254,17 @@
 #define WD_PROP_MAX_MESSAGE_SIZE 16
 
 /**
+ * Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+ * (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+ * `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+ * omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+ * `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+ * `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+ * refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+ */
+#define WD_PROP_PROXY 17
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then

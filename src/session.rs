@@ -89,6 +89,8 @@ pub struct SessionConfig {
     /// Largest message read or sent, in bytes (`WD_PROP_MAX_MESSAGE_SIZE`): a larger one
     /// is refused with `WD_E_MESSAGE`, and each reply's memory budget derives from it.
     pub max_message_size: u64,
+    /// The proxy (`WD_PROP_PROXY`): by default the environment's (`ALL_PROXY`).
+    pub proxy: crate::net::ProxyChoice,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -112,6 +114,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("spool_dir", &self.spool_dir)
             .field("connections", &self.connections)
             .field("max_message_size", &self.max_message_size)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -136,6 +139,7 @@ impl SessionConfig {
             spool_dir: None,
             connections: 1,
             max_message_size: crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
+            proxy: crate::net::ProxyChoice::default(),
         }
     }
 
@@ -182,6 +186,7 @@ impl SessionConfig {
                 self.timeout.unwrap_or(global_timeout),
             )),
             min_speed: crate::net::min_speed(),
+            proxy: self.proxy.clone(),
         }
     }
 }

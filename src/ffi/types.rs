@@ -149,6 +149,14 @@ pub const WD_PROP_CONNECTIONS: i32 = 15;
 /// `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
 /// `WD_E_PROTOCOL`, and the connection is closed).
 pub const WD_PROP_MAX_MESSAGE_SIZE: i32 = 16;
+/// Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+/// (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+/// `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+/// omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+/// `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+/// `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+/// refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+pub const WD_PROP_PROXY: i32 = 17;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next

@@ -27,6 +27,7 @@ pub enum Property {
     SpoolDir,
     Connections,
     MaxMessageSize,
+    Proxy,
 }
 
 coded! {
@@ -39,7 +40,7 @@ coded! {
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
         CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
-        MaxMessageSize]:
+        MaxMessageSize, Proxy]:
         "unknown session property {code}";
 }
 
@@ -120,6 +121,7 @@ impl SessionConfig {
                     },
                 };
             }
+            Property::Proxy => self.proxy = crate::net::ProxyChoice::parse(&line(value, "proxy")?)?,
         }
         Ok(())
     }
@@ -143,6 +145,7 @@ impl SessionConfig {
             Property::SpoolDir => self.spool_dir.clone().unwrap_or_default(),
             Property::Connections => self.connections.to_string(),
             Property::MaxMessageSize => self.max_message_size.to_string(),
+            Property::Proxy => self.proxy.text(),
         })
     }
 }
@@ -173,6 +176,15 @@ mod tests {
             format!("auth method \"{n}\" is not a number from 0 to {}", n - 1)
         );
         assert!(c.set_property(Property::User as i32, "a\r\nb").is_err());
+        c.set_property(Property::Proxy as i32, "socks5://u:pw@127.0.0.1:1080")
+            .unwrap();
+        assert_eq!(
+            c.property(Property::Proxy as i32).unwrap(),
+            "socks5://u:****@127.0.0.1:1080"
+        );
+        assert!(c.set_property(Property::Proxy as i32, "ftp://h").is_err());
+        c.set_property(Property::Proxy as i32, "").unwrap();
+        assert_eq!(c.proxy, crate::net::ProxyChoice::default());
         assert!(c.set_property(Property::ClientName as i32, "a b").is_err());
     }
 }
