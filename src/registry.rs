@@ -17,6 +17,7 @@ use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
     SendOutcome, SessionConfig, SessionKind,
 };
+use crate::text::quoted;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -102,11 +103,12 @@ static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(
 
 /// Looks a session name up (the table lock is held only for the lookup).
 fn find(name: &str) -> Result<Arc<Session>> {
-    SESSIONS
-        .lock()
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
+    SESSIONS.lock().get(name).cloned().ok_or_else(|| {
+        Error::new(
+            WD_E::UnknownSession,
+            format!("unknown session {}", quoted(name)),
+        )
+    })
 }
 
 /// The session of `name`, created when absent.
@@ -145,7 +147,10 @@ fn release(name: &str) {
 fn not_declared(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} was not declared with EmailSessionCree"),
+        format!(
+            "session {} was not declared with EmailSessionCree",
+            quoted(name)
+        ),
     )
 }
 
@@ -159,7 +164,7 @@ pub fn declare(name: &str, kind: SessionKind) -> Result<()> {
     if declared.is_some() {
         return Err(Error::new(
             WD_E::SessionExists,
-            format!("session {name:?} is already declared"),
+            format!("session {} is already declared", quoted(name)),
         ));
     }
     *declared = Some(SessionConfig::new(kind));
@@ -191,7 +196,8 @@ fn exists(name: &str, what: &str) -> Error {
     Error::new(
         WD_E::SessionExists,
         format!(
-            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
+            "session {} already has an open {what} connection (close it with EmailFermeSession)",
+            quoted(name)
         ),
     )
 }
@@ -274,7 +280,7 @@ pub fn close(name: &str) -> Result<()> {
         forget_if_empty(&e);
         return Err(Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} is not open"),
+            format!("session {} is not open", quoted(name)),
         ));
     }
     let timeout = Duration::from_secs(u64::from(timeout_secs()));
@@ -291,7 +297,10 @@ pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> R
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} has no open POP3 or IMAP connection"),
+            format!(
+                "session {} has no open POP3 or IMAP connection",
+                quoted(name)
+            ),
         )
     })?;
     f(reader)
@@ -380,7 +389,7 @@ pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
 fn no_outgoing(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} has no open SMTP connection"),
+        format!("session {} has no open SMTP connection", quoted(name)),
     )
 }
 

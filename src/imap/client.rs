@@ -140,10 +140,27 @@ impl ImapClient {
                 }
                 _ => return Err(Error::protocol("unexpected IMAP greeting", text)),
             },
-            other => {
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => {
                 return Err(Error::protocol(
-                    "unexpected IMAP greeting",
-                    format!("{other:?}"),
+                    "unexpected IMAP greeting (a tagged reply, not * OK)",
+                    format!("{tag} {}", reply_text(status, &code, &text)),
+                ));
+            }
+            Response::Continue(text) => {
+                return Err(Error::protocol(
+                    "unexpected IMAP greeting (a continuation request, not * OK)",
+                    format!("+ {text}"),
+                ));
+            }
+            Response::Untagged(_) => {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "unexpected IMAP greeting (untagged data, not * OK)",
                 ));
             }
         };

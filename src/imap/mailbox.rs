@@ -10,6 +10,7 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::net::fetch_payload;
 use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::text::quoted;
 use crate::trace;
 use std::collections::HashMap;
 
@@ -19,7 +20,7 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .parse::<u32>()
         .ok()
         .filter(|&u| u > 0)
-        .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
+        .ok_or_else(|| Error::invalid_arg(format!("{} is not an IMAP UID", quoted(&r.uid))))
 }
 
 /// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).

@@ -10,6 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::message::model::{Attachment, Email, single_line};
+use crate::text::quoted;
 
 /// How a written text is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,8 +319,9 @@ impl Property {
                         .filter(|n| (0..=max).contains(n))
                         .ok_or_else(|| {
                             Error::invalid_arg(format!(
-                                "{} {s:?} is not 0 to {max}",
-                                self.name.to_ascii_lowercase()
+                                "{} {} is not 0 to {max}",
+                                self.name.to_ascii_lowercase(),
+                                quoted(s)
                             ))
                         })?,
                 };
@@ -331,8 +333,9 @@ impl Property {
                     "0" | "" | "false" | "False" | "FALSE" => false,
                     s => {
                         return Err(Error::invalid_arg(format!(
-                            "{} flag {s:?} is not 0 or 1",
-                            self.name.to_ascii_lowercase()
+                            "{} flag {} is not 0 or 1",
+                            self.name.to_ascii_lowercase(),
+                            quoted(s)
                         )));
                     }
                 };

@@ -4,6 +4,7 @@
 use super::url::{self, Scheme, Url};
 use super::{Options, Params, Token, browser, error_text, http, parse_token_reply, pkce};
 use crate::error::{Error, Result, WD_E};
+use crate::text::quoted;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Instant;
 
@@ -30,9 +31,9 @@ fn token_endpoint(p: &Params) -> Result<Url> {
     )?;
     if u.scheme == Scheme::Http && !u.is_loopback() {
         return Err(Error::invalid_arg(format!(
-            "WD_OAUTH_TOKEN_URL {:?} must use https (plain http is allowed only for \
+            "WD_OAUTH_TOKEN_URL {} must use https (plain http is allowed only for \
              localhost, 127.0.0.1 and ::1)",
-            p.token_url
+            quoted(&p.token_url)
         )));
     }
     Ok(u)
@@ -44,7 +45,8 @@ impl Params {
         let rt = self.response_type.trim();
         if !rt.is_empty() && rt != "code" {
             return Err(Error::not_supported(format!(
-                "WD_OAUTH_RESPONSE_TYPE {rt:?} is not supported (only \"code\")"
+                "WD_OAUTH_RESPONSE_TYPE {} is not supported (only \"code\")",
+                quoted(rt)
             )));
         }
         let auth = Url::parse(
@@ -59,9 +61,9 @@ impl Params {
         if redirect.scheme != Scheme::Http || !redirect.is_loopback() || !redirect.query.is_empty()
         {
             return Err(Error::invalid_arg(format!(
-                "WD_OAUTH_REDIRECT_URL {:?} must be a loopback http address without query, \
+                "WD_OAUTH_REDIRECT_URL {} must be a loopback http address without query, \
                  such as http://localhost:9000 or http://127.0.0.1:9000/callback",
-                self.redirect_url
+                quoted(&self.redirect_url)
             )));
         }
         Ok(Endpoints {

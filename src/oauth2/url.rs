@@ -2,6 +2,7 @@
 //! percent-encoding and query strings.
 
 use crate::error::{Error, Result};
+use crate::text::quoted;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Scheme of a parsed URL.
@@ -30,7 +31,9 @@ pub struct Url {
 impl Url {
     /// Parses an absolute http/https URL; `what` names it in error messages.
     pub fn parse(s: &str, what: &str) -> Result<Url> {
-        let bad = |why: &str| Error::invalid_arg(format!("{what} {s:?} is not a valid URL: {why}"));
+        let bad = |why: &str| {
+            Error::invalid_arg(format!("{what} {} is not a valid URL: {why}", quoted(s)))
+        };
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("it holds a space or a control character"));
         }

@@ -7,6 +7,7 @@ use super::{AuthMethod, Security, SessionConfig, SessionKind};
 use crate::codes::coded;
 use crate::error::{Error, Result};
 use crate::message::model::single_line;
+use crate::text::quoted;
 
 /// A property of a declared session; its value is the `WD_PROP_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,10 @@ fn number(v: &str, what: &str, min: i64, max: i64) -> Result<i64> {
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
-            Error::invalid_arg(format!("{what} {v:?} is not a number from {min} to {max}"))
+            Error::invalid_arg(format!(
+                "{what} {} is not a number from {min} to {max}",
+                quoted(v)
+            ))
         })
 }
 

@@ -7,6 +7,7 @@ use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::text::quoted;
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -115,7 +116,8 @@ impl SmtpClient {
             && (name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()))
         {
             return Err(Error::invalid_arg(format!(
-                "client name {name:?} is not a host name"
+                "client name {} is not a host name",
+                quoted(name)
             )));
         }
         let mut c = SmtpClient {

@@ -171,6 +171,32 @@ pub fn excerpt(bytes: &[u8], max: usize) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(max)]).into_owned()
 }
 
+/// `s` between double quotes for a message, with `"` and `\` escaped and every character
+/// that would not show (control, bidirectional and zero-width characters) written as
+/// `\r`, `\n`, `\t` or `<U+XXXX>`.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
+            {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Decodes the `%XX` escapes of a URL component (a malformed escape is kept as written;
 /// invalid UTF-8 is replaced). `+` stays `+`.
 pub fn percent_decode(s: &str) -> String {
@@ -197,6 +223,16 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoting_for_messages() {
+        assert_eq!(quoted("abc é"), "\"abc é\"");
+        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(
+            quoted("x\r\n\t\u{7}\u{202e}y"),
+            "\"x\\r\\n\\t<U+0007><U+202E>y\""
+        );
+    }
 
     #[test]
     fn percent_escapes() {
