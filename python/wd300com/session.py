@@ -47,6 +47,7 @@ _PROPS: Dict[str, int] = {
     "client_name": B.WD_PROP_CLIENT_NAME,
     "folder": B.WD_PROP_FOLDER,
     "spool_dir": B.WD_PROP_SPOOL_DIR,
+    "proxy": B.WD_PROP_PROXY,
 }
 
 _SECURITY: Dict[str, int] = {
