@@ -223,10 +223,7 @@ fn http_refusals_and_nonsense() {
         assert_eq!(e.system.as_deref(), Some("SSH-2.0-OpenSSH_9.2"));
     });
     // Endless header lines: refused after 16 KiB.
-    let s = head().flood(
-        b"X-Junk: 0123456789abcdef0123456789abcdef\r\n",
-        64 * 1024,
-    );
+    let s = head().flood(b"X-Junk: 0123456789abcdef0123456789abcdef\r\n", 64 * 1024);
     run("http://127.0.0.1:PORT", "127.0.0.1", s, |r| {
         let e = refused(r);
         assert!(
