@@ -23,36 +23,47 @@ fn expect_bytes(s: Script, want: &'static [u8]) -> Script {
 }
 
 fn cfg(proxy: &str, port: u16) -> ConnectConfig {
+    let url = proxy.replace("PORT", &port.to_string());
     ConnectConfig {
         host: "127.0.0.1".into(),
         port: 110,
         timeout: Duration::from_secs(5),
-        proxy: ProxyChoice::Use(
-            Proxy::parse(&proxy.replace("PORT", &port.to_string()), "WD_PROP_PROXY").unwrap(),
-        ),
+        proxy: ProxyChoice::Use(Proxy::parse(&url, "WD_PROP_PROXY").unwrap()),
         ..ConnectConfig::default()
     }
 }
 
-/// Connects through the fake proxy playing `script` with proxy URL `proxy` ("PORT"
-/// stands for the fake's port) and `host`; the server's transcript.
-fn run(
-    proxy: &str,
-    host: &str,
-    script: Script,
-    check: impl FnOnce(Result<Connection, Error>),
-) -> Transcript {
+/// Connects to `host` through the fake proxy playing `script`, with proxy URL `proxy`
+/// ("PORT" stands for the fake's port).
+fn through(proxy: &str, host: &str, script: Script) -> (Result<Connection, Error>, FakeServer) {
     let server = FakeServer::start(script);
     let mut c = cfg(proxy, server.port());
     c.host = host.into();
-    check(Connection::connect(&c, "POP3"));
-    server.join()
+    (Connection::connect(&c, "POP3"), server)
 }
 
-fn refused(r: Result<Connection, Error>) -> Error {
+/// The first line the server behind the proxy sent; the fake's script must have passed.
+fn first_line(proxy: &str, host: &str, script: Script) -> String {
+    let (r, server) = through(proxy, host, script);
+    let line = r.unwrap().read_line_lossy().unwrap();
+    server.join().assert_ok();
+    line
+}
+
+/// The refusal of the fake proxy playing `script`: `WD_E_CONNECT`.
+fn refusal(proxy: &str, script: Script) -> Error {
+    let (r, server) = through(proxy, "127.0.0.1", script);
     let e = r.expect_err("the proxy must refuse");
     assert_eq!(e.code, WD_E::Connect, "{}", e.message);
+    drop(server);
     e
+}
+
+/// What the message says after naming the proxy ("the SOCKS5 proxy … (WD_PROP_PROXY) ").
+fn said(e: &Error) -> &str {
+    e.message
+        .split_once("(WD_PROP_PROXY) ")
+        .map_or("", |(_, t)| t)
 }
 
 #[test]
@@ -65,13 +76,12 @@ fn socks5_tunnel_bytes_and_the_server_behind_it() {
         .send("+OK fake POP3 behind the proxy\r\n")
         .expect("QUIT")
         .send("+OK bye\r\n");
-    run("socks5://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let mut c = r.unwrap();
-        assert_eq!(c.read_line().unwrap(), b"+OK fake POP3 behind the proxy");
-        c.send_line("QUIT").unwrap();
-        assert_eq!(c.read_line().unwrap(), b"+OK bye");
-    })
-    .assert_ok();
+    let (r, server) = through("socks5://127.0.0.1:PORT", "127.0.0.1", s);
+    let mut c = r.unwrap();
+    assert_eq!(c.read_line().unwrap(), b"+OK fake POP3 behind the proxy");
+    c.send_line("QUIT").unwrap();
+    assert_eq!(c.read_line().unwrap(), b"+OK bye");
+    server.join().assert_ok();
 }
 
 #[test]
@@ -82,16 +92,8 @@ fn socks5h_sends_the_name_and_user_password_decoded() {
     let s = expect_bytes(s, b"\x05\x01\x00\x03\x10mail.example.org\x00\x6e")
         // A domain-name bound address this time.
         .send_bytes(b"\x05\x00\x00\x03\x05proxy\x00\x01+OK ready\r\n");
-    run(
-        "socks5h://u%40x:p%3Aw@127.0.0.1:PORT",
-        "mail.example.org",
-        s,
-        |r| {
-            let mut c = r.unwrap();
-            assert_eq!(c.read_line().unwrap(), b"+OK ready");
-        },
-    )
-    .assert_ok();
+    let url = "socks5h://u%40x:p%3Aw@127.0.0.1:PORT";
+    assert_eq!(first_line(url, "mail.example.org", s), "+OK ready");
 }
 
 #[test]
@@ -104,95 +106,56 @@ fn http_connect_request_and_a_greeting_in_the_same_segment() {
         .expect("Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
         .expect("")
         .send("HTTP/1.1 200 Connection established\r\nX-Proxy: fake\r\n\r\n+OK ready\r\n");
-    run(
-        "http://Aladdin:open%20sesame@127.0.0.1:PORT",
-        "[::1]",
-        s,
-        |r| {
-            let mut c = r.unwrap();
-            assert_eq!(c.read_line().unwrap(), b"+OK ready");
-        },
-    )
-    .assert_ok();
+    let url = "http://Aladdin:open%20sesame@127.0.0.1:PORT";
+    assert_eq!(first_line(url, "[::1]", s), "+OK ready");
 }
 
 #[test]
 fn socks5_refusals_and_nonsense() {
+    let socks = "socks5://127.0.0.1:PORT";
     // The destination refused by the proxy's rules.
     let s = expect_bytes(Script::new(), &[5, 1, 0]).send_bytes([5, 0]);
     let s = expect_bytes(s, &[5, 1, 0, 1, 127, 0, 0, 1, 0, 110]);
-    let s = s.send_bytes([5, 2, 0, 1, 0, 0, 0, 0, 0, 0]);
-    let e = std::cell::RefCell::new(None);
-    run("socks5://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        *e.borrow_mut() = Some(refused(r))
-    });
-    let e = e.into_inner().unwrap();
-    assert!(
-        e.message.ends_with(
-            "(WD_PROP_PROXY) could not connect to 127.0.0.1:110: connection not allowed by \
-             its rules (reply 2)"
-        ),
-        "{}",
-        e.message
-    );
+    let e = refusal(socks, s.send_bytes([5, 2, 0, 1, 0, 0, 0, 0, 0, 0]));
+    let why = "connection not allowed by its rules";
     assert_eq!(
-        e.system.as_deref(),
-        Some("SOCKS5 reply 2: connection not allowed by its rules")
+        said(&e),
+        format!("could not connect to 127.0.0.1:110: {why} (reply 2)")
     );
+    assert_eq!(e.system.unwrap(), format!("SOCKS5 reply 2: {why}"));
 
     // Not a SOCKS5 proxy at all (an HTTP proxy answering the greeting).
     let s = expect_bytes(Script::new(), &[5, 1, 0]).send("HTTP/1.1 400 Bad Request\r\n\r\n");
-    run("socks5://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message.ends_with("did not answer as a SOCKS5 proxy"),
-            "{}",
-            e.message
-        );
-        assert_eq!(e.system.as_deref(), Some("reply bytes 48 54"));
-    });
+    let e = refusal(socks, s);
+    assert_eq!(said(&e), "did not answer as a SOCKS5 proxy");
+    assert_eq!(e.system.as_deref(), Some("reply bytes 48 54"));
 
     // Sign-in refused.
     let s = expect_bytes(Script::new(), &[5, 2, 0, 2]).send_bytes([5, 2]);
     let s = expect_bytes(s, b"\x01\x01a\x01b").send_bytes([1, 1]);
-    run("socks5://a:b@127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message.ends_with("refused the user name or password"),
-            "{}",
-            e.message
-        );
-    });
+    let e = refusal("socks5://a:b@127.0.0.1:PORT", s);
+    assert_eq!(said(&e), "refused the user name or password");
 
     // A method the client did not offer.
-    let s = expect_bytes(Script::new(), &[5, 1, 0]).send_bytes([5, 2]);
-    run("socks5://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message
-                .ends_with("chose an authentication method not offered (2)"),
-            "{}",
-            e.message
-        );
-    });
+    let e = refusal(
+        socks,
+        expect_bytes(Script::new(), &[5, 1, 0]).send_bytes([5, 2]),
+    );
+    assert_eq!(said(&e), "chose an authentication method not offered (2)");
 
     // The proxy hangs up in the middle.
-    let s = expect_bytes(Script::new(), &[5, 1, 0])
-        .send_bytes([5])
-        .close();
-    run("socks5://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message
-                .ends_with("closed the connection at the SOCKS5 greeting"),
-            "{}",
-            e.message
-        );
-    });
+    let e = refusal(
+        socks,
+        expect_bytes(Script::new(), &[5, 1, 0])
+            .send_bytes([5])
+            .close(),
+    );
+    assert_eq!(said(&e), "closed the connection at the SOCKS5 greeting");
 }
 
 #[test]
 fn http_refusals_and_nonsense() {
+    let http = "http://127.0.0.1:PORT";
     let head = || {
         Script::new()
             .expect("CONNECT 127.0.0.1:110 HTTP/1.1")
@@ -200,57 +163,40 @@ fn http_refusals_and_nonsense() {
             .expect("User-Agent:")
             .expect("")
     };
-    let s = head().send("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
-    run("http://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message.ends_with(
-                "(WD_PROP_PROXY) refused the tunnel to 127.0.0.1:110: HTTP/1.1 403 Forbidden"
-            ),
-            "{}",
-            e.message
-        );
-        assert_eq!(e.system.as_deref(), Some("HTTP/1.1 403 Forbidden"));
-    });
-    let s = head().send("SSH-2.0-OpenSSH_9.2\r\n\r\n");
-    run("http://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message.ends_with("did not answer as an HTTP proxy"),
-            "{}",
-            e.message
-        );
-        assert_eq!(e.system.as_deref(), Some("SSH-2.0-OpenSSH_9.2"));
-    });
+    let e = refusal(
+        http,
+        head().send("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+    );
+    let status = "HTTP/1.1 403 Forbidden";
+    assert_eq!(
+        said(&e),
+        format!("refused the tunnel to 127.0.0.1:110: {status}")
+    );
+    assert_eq!(e.system.as_deref(), Some(status));
+    let e = refusal(http, head().send("SSH-2.0-OpenSSH_9.2\r\n\r\n"));
+    assert_eq!(said(&e), "did not answer as an HTTP proxy");
+    assert_eq!(e.system.as_deref(), Some("SSH-2.0-OpenSSH_9.2"));
     // Endless header lines: refused after 16 KiB.
-    let s = head().flood(b"X-Junk: 0123456789abcdef0123456789abcdef\r\n", 64 * 1024);
-    run("http://127.0.0.1:PORT", "127.0.0.1", s, |r| {
-        let e = refused(r);
-        assert!(
-            e.message.ends_with("did not answer as an HTTP proxy"),
-            "{}",
-            e.message
-        );
-    });
+    let junk = b"X-Junk: 0123456789abcdef0123456789abcdef\r\n";
+    let e = refusal(http, head().flood(junk, 64 * 1024));
+    assert_eq!(said(&e), "did not answer as an HTTP proxy");
 }
 
 #[test]
 fn a_silent_proxy_ends_by_the_opening_deadline() {
-    let s = Script::new().stall(Duration::from_secs(4));
-    let server = FakeServer::start(s);
+    let server = FakeServer::start(Script::new().stall(Duration::from_secs(4)));
     let mut c = cfg("socks5://127.0.0.1:PORT", server.port());
     c.timeout = Duration::from_secs(1);
     let t0 = Instant::now();
     let e = Connection::connect(&c, "POP3").unwrap_err();
     assert_eq!(e.code, WD_E::Timeout, "{}", e.message);
+    let proxy = format!(
+        "the SOCKS5 proxy 127.0.0.1:{} (WD_PROP_PROXY)",
+        server.port()
+    );
     assert_eq!(
         e.message,
-        format!(
-            "the SOCKS5 proxy 127.0.0.1:{} (WD_PROP_PROXY) did not answer at the SOCKS5 \
-             greeting within 1 s",
-            server.port()
-        )
+        format!("{proxy} did not answer at the SOCKS5 greeting within 1 s")
     );
     assert!(t0.elapsed() < Duration::from_secs(3));
-    drop(server);
 }

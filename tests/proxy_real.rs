@@ -153,112 +153,65 @@ fn three_protocols(kind: Kind) {
 }
 
 #[test]
-fn socks5_without_authentication_on_three_protocols() {
-    three_protocols(Kind::Socks5);
-}
-
-#[test]
-fn socks5h_resolves_at_the_proxy_on_three_protocols() {
-    three_protocols(Kind::Socks5h);
-}
-
-#[test]
-fn socks5_with_user_and_password_on_three_protocols() {
-    three_protocols(Kind::Socks5Auth);
-}
-
-#[test]
-fn http_connect_with_basic_authentication_on_three_protocols() {
-    three_protocols(Kind::HttpAuth);
+fn both_proxy_kinds_with_and_without_sign_in_on_three_protocols() {
+    for kind in [
+        Kind::Socks5,
+        Kind::Socks5h,
+        Kind::Socks5Auth,
+        Kind::HttpAuth,
+    ] {
+        three_protocols(kind);
+    }
 }
 
 /// What the user reads when a proxy says no: `WD_E_CONNECT`, the proxy's reply as the
-/// system message.
+/// system message. Each case: the proxy URL, the port of the server behind it, and the
+/// message (its start when it ends with an OS or proxy text).
 #[test]
 fn refusals_by_the_real_proxies() {
     let Some(p) = proxies("proxy refusal tests") else {
         return;
     };
-    let imap = |proxy: &str| {
-        let c = p.cfg(SessionKind::Imap, Security::None, proxy);
-        let e = open(&c).expect_err("must fail");
-        eprintln!(
-            "{proxy}: {} | {}",
-            e.message,
-            e.system.as_deref().unwrap_or("")
-        );
-        assert_eq!(e.code, WD_E::Connect, "{}", e.message);
-        e
-    };
     let (u, s, a, h) = (&p.user, p.socks, p.socks_auth, p.http);
-    let e = imap(&format!("socks5://{u}:wrong@127.0.0.1:{a}"));
-    assert_eq!(
-        e.message,
-        format!("the SOCKS5 proxy 127.0.0.1:{a} (WD_PROP_PROXY) refused the user name or password")
-    );
-    assert_eq!(e.system.as_deref(), Some("SOCKS5 user/password status 1"));
-    let e = imap(&format!("socks5://127.0.0.1:{a}"));
-    assert_eq!(
-        e.message,
-        format!(
-            "the SOCKS5 proxy 127.0.0.1:{a} (WD_PROP_PROXY) requires a user name and password \
-             (give them as socks5://user:password@127.0.0.1:{a})"
-        )
-    );
-    let e = imap(&format!("http://127.0.0.1:{h}"));
-    assert!(
-        e.message.contains("requires a user name and password"),
-        "{}",
-        e.message
-    );
-    assert!(e.system.unwrap().contains(" 407 "));
-    let e = imap(&format!("http://{u}:wrong@127.0.0.1:{h}"));
-    assert!(
-        e.message.starts_with(&format!(
-            "the HTTP proxy 127.0.0.1:{h} (WD_PROP_PROXY) refused the user name or password: HTTP/1."
-        )),
-        "{}",
-        e.message
-    );
-    // The server behind the proxy refuses the connection (nothing listens on port 1).
-    let mut c = p.cfg(
-        SessionKind::Imap,
-        Security::None,
-        &format!("socks5://127.0.0.1:{s}"),
-    );
-    c.port = 1;
-    let e = open(&c).unwrap_err();
-    assert_eq!(e.code, WD_E::Connect);
-    assert!(
-        e.message.starts_with(&format!(
-            "the SOCKS5 proxy 127.0.0.1:{s} (WD_PROP_PROXY) could not connect to 127.0.0.1:1: "
-        )),
-        "{}",
-        e.message
-    );
-    assert!(e.system.unwrap().starts_with("SOCKS5 reply "));
-    let mut c = p.cfg(SessionKind::Smtp, Security::None, &p.url(Kind::HttpAuth));
-    c.port = 1;
-    let e = open(&c).unwrap_err();
-    assert_eq!(e.code, WD_E::Connect);
-    assert!(
-        e.message
-            .contains("refused the tunnel to 127.0.0.1:1: HTTP/1."),
-        "{}",
-        e.message
-    );
-    // No proxy listening: the proxy is named, and where its setting came from.
+    let imap = p.bench.imap;
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = closed.local_addr().unwrap().port();
     drop(closed);
-    let e = imap(&format!("socks5://127.0.0.1:{dead}"));
-    assert!(
-        e.message.starts_with(&format!(
-            "cannot connect to the SOCKS5 proxy 127.0.0.1:{dead} (WD_PROP_PROXY): "
-        )),
-        "{}",
-        e.message
+    let socks_a = format!("the SOCKS5 proxy 127.0.0.1:{a} (WD_PROP_PROXY)");
+    let socks_s = format!("the SOCKS5 proxy 127.0.0.1:{s} (WD_PROP_PROXY)");
+    let http_h = format!("the HTTP proxy 127.0.0.1:{h} (WD_PROP_PROXY)");
+    let with_auth = p.url(Kind::HttpAuth);
+    let hint = "requires a user name and password (give them as";
+    // proxy | port behind it | the message (or its start) | the system message's start.
+    // Port 1: nothing listens there behind the proxy. The last: no proxy listening.
+    let table = format!(
+        "socks5://{u}:wrong@127.0.0.1:{a} | {imap} | {socks_a} refused the user name or \
+         password | SOCKS5 user/password status 1
+socks5://127.0.0.1:{a} | {imap} | {socks_a} {hint} socks5://user:password@127.0.0.1:{a}) | \
+         SOCKS5 reply: no acceptable authentication method
+http://127.0.0.1:{h} | {imap} | {http_h} {hint} http://user:password@127.0.0.1:{h}) | \
+         HTTP/1.0 407 Proxy Authentication Required
+http://{u}:wrong@127.0.0.1:{h} | {imap} | {http_h} refused the user name or password: \
+         HTTP/1.0 401 Unauthorized | HTTP/1.0 401 Unauthorized
+socks5://127.0.0.1:{s} | 1 | {socks_s} could not connect to 127.0.0.1:1:  | SOCKS5 reply 
+{with_auth} | 1 | {http_h} refused the tunnel to 127.0.0.1:1: HTTP/1. | HTTP/1.
+socks5://127.0.0.1:{dead} | {imap} | cannot connect to the SOCKS5 proxy 127.0.0.1:{dead} \
+         (WD_PROP_PROXY):  | Connection refused"
     );
+    let cases = table.lines().map(|line| {
+        let f: Vec<&str> = line.split(" | ").collect();
+        (f[0], f[1].parse::<u16>().unwrap(), f[2], f[3])
+    });
+    for (proxy, port, message, reply) in cases {
+        let mut c = p.cfg(SessionKind::Imap, Security::None, proxy);
+        c.port = port;
+        let e = open(&c).expect_err("must fail");
+        let system = e.system.clone().unwrap_or_default();
+        eprintln!("{proxy}: {} | {system}", e.message);
+        assert_eq!(e.code, WD_E::Connect, "{}", e.message);
+        assert_eq!(&e.message[..message.len().min(e.message.len())], message);
+        assert!(system.starts_with(reply), "{system}");
+    }
 }
 
 /// Runs test `name` of this file in a child process with the environment `env` (the

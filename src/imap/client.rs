@@ -140,15 +140,10 @@ impl ImapClient {
                 }
                 _ => return Err(Error::protocol("unexpected IMAP greeting", text)),
             },
-            Response::Tagged {
-                tag,
-                status,
-                code,
-                text,
-            } => {
-                return Err(Error::protocol(
-                    "unexpected IMAP greeting (a tagged reply, not * OK)",
-                    format!("{tag} {}", reply_text(status, &code, &text)),
+            Response::Untagged(_) => {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "unexpected IMAP greeting (untagged data, not * OK)",
                 ));
             }
             Response::Continue(text) => {
@@ -157,12 +152,15 @@ impl ImapClient {
                     format!("+ {text}"),
                 ));
             }
-            Response::Untagged(_) => {
-                return Err(Error::new(
-                    WD_E::Protocol,
-                    "unexpected IMAP greeting (untagged data, not * OK)",
-                ));
-            }
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => Err(Error::protocol(
+                "unexpected IMAP greeting (a tagged reply, not * OK)",
+                format!("{tag} {}", reply_text(status, &code, &text)),
+            ))?,
         };
         if cfg.security == Security::StartTls && preauth {
             // Already signed in on a plain connection: STARTTLS is no longer possible, and

@@ -225,21 +225,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quoting_for_messages() {
-        assert_eq!(quoted("abc é"), "\"abc é\"");
-        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(
-            quoted("x\r\n\t\u{7}\u{202e}y"),
-            "\"x\\r\\n\\t<U+0007><U+202E>y\""
-        );
-    }
-
-    #[test]
-    fn percent_escapes() {
-        assert_eq!(percent_decode("p%40ss%3Aw%2Fd+x"), "p@ss:w/d+x");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%C3%A9"), "é");
+    fn quoting_and_percent_escapes() {
+        let shown = quoted("abc é, a\"b\\c, x\r\n\t\u{7}\u{202e}y");
+        let want = r#""abc é, a\"b\\c, x\r\n\t<U+0007><U+202E>y""#;
+        assert_eq!(shown, want);
+        let decoded = percent_decode("p%40ss%3Aw%2Fd+x 100% %zz%4 %C3%A9");
+        assert_eq!(decoded, "p@ss:w/d+x 100% %zz%4 é");
     }
 
     #[test]
