@@ -445,7 +445,14 @@ fn socks5(t: &mut Talk, host: &str, port: u16) -> Result<()> {
         Ok(ip) => Some(ip),
         Err(_) if p.kind == ProxyKind::Socks5h => None,
         Err(_) => {
-            let left = t.wire.pace.left().ok().flatten().unwrap_or(Duration::ZERO);
+            // Resolved here, by what is left of the opening deadline (none: no bound).
+            let left = match t.wire.pace.left() {
+                Ok(left) => left.unwrap_or(Duration::ZERO),
+                Err(_) => {
+                    let e = io::Error::from(io::ErrorKind::TimedOut);
+                    return Err(t.io_failed(&e, "before the SOCKS5 connect request"));
+                }
+            };
             let addrs: Vec<SocketAddr> = resolve(host, port, left)?;
             Some(addrs[0].ip())
         }
