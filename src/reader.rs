@@ -7,6 +7,11 @@
 //! The \Seen rule: messages read ahead are fetched without setting \Seen; those handed out
 //! are owed a \Seen, written by one command sent with the next batch, or before any other
 //! operation of the reader, or at [`Reader::close`].
+//!
+//! Deleting: a deleted (or moved) message stays in the listing, marked gone; the moves
+//! pass over it in either direction, so a loop that deletes as it reads visits every
+//! message forward and backward, and the numbers of the listing stay those of the
+//! server until messages are really removed.
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
@@ -81,18 +86,6 @@ impl Position {
             Some(i) if i < len => Position::At(i),
             _ if step.forward() => Position::AfterLast,
             _ => Position::BeforeFirst,
-        }
-    }
-
-    /// The position once the message at index `removed` left the listing: a cursor on
-    /// or after it moves back one, so that the next forward move reads the message that
-    /// followed the removed one.
-    pub fn after_removal(self, removed: usize) -> Position {
-        match self {
-            Position::At(i) if removed <= i => {
-                i.checked_sub(1).map_or(Position::BeforeFirst, Position::At)
-            }
-            p => p,
         }
     }
 }
@@ -183,11 +176,23 @@ impl ReadAhead {
     }
 }
 
+/// What became of a message of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    /// Deleted: flagged (IMAP) or marked (POP3), still numbered on the server.
+    Deleted,
+    /// Removed from the mailbox (moved, or expunged): the messages after it were
+    /// renumbered.
+    Removed,
+}
+
 /// The reading state of one open incoming connection.
 pub struct Reader {
     mailbox: Box<dyn Mailbox>,
     /// Taken by the last new listing (`Step::First` / `Step::Last`, [`Reader::read_number`]).
     listing: Vec<MessageRef>,
+    /// The messages of `listing` deleted or moved since (by index): the moves skip them.
+    gone: std::collections::BTreeMap<usize, Gone>,
     /// The options of that listing; `None` before the first one and after a folder change.
     listed_with: Option<ReadOptions>,
     position: Position,
@@ -199,6 +204,7 @@ impl Reader {
         Reader {
             mailbox,
             listing: Vec::new(),
+            gone: Default::default(),
             listed_with: None,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
@@ -241,8 +247,25 @@ impl Reader {
         self.flush_seen()?;
         self.ahead.clear();
         self.listing = self.mailbox.list(opts)?;
+        self.gone.clear();
         self.listed_with = Some(opts);
         Ok(())
+    }
+
+    /// Moves the cursor by `step`, passing over the messages deleted or moved.
+    fn advance(&mut self, step: Step) {
+        let len = self.listing.len();
+        self.position = self.position.step(step, len);
+        let again = if step.forward() {
+            Step::Next
+        } else {
+            Step::Previous
+        };
+        while let Position::At(i) = self.position
+            && self.gone.contains_key(&i)
+        {
+            self.position = self.position.step(again, len);
+        }
     }
 
     /// Moves the cursor and reads the message it lands on; `None` past either end.
@@ -263,7 +286,7 @@ impl Reader {
             self.relist(opts)?;
             self.position = Position::start(step);
         }
-        self.position = self.position.step(step, self.listing.len());
+        self.advance(step);
         let Position::At(pos) = self.position else {
             return Ok(None);
         };
@@ -296,10 +319,18 @@ impl Reader {
         } else {
             (self.ahead.window * 2).clamp(1, AHEAD_MAX)
         };
+        let live = |i: &usize| !self.gone.contains_key(i);
         let order: Vec<usize> = if forward {
-            (pos..self.listing.len()).take(self.ahead.window).collect()
+            (pos..self.listing.len())
+                .filter(live)
+                .take(self.ahead.window)
+                .collect()
         } else {
-            (0..=pos).rev().take(self.ahead.window).collect()
+            (0..=pos)
+                .rev()
+                .filter(live)
+                .take(self.ahead.window)
+                .collect()
         };
         let max = self.mailbox.max_message_size();
         let mut refs: Vec<MessageRef> = Vec::with_capacity(order.len());
@@ -363,9 +394,35 @@ impl Reader {
         Ok(fetched.pop().map(|email| ReadMessage { email, msg }))
     }
 
-    /// Counts the messages (`unread_only` for the unseen ones).
+    /// Counts the messages (`unread_only` for the unseen ones), as the mailbox counts
+    /// them ([`Mailbox::count`]: POP3 keeps the session's first count).
     pub fn count(&mut self, opts: ReadOptions) -> Result<usize> {
-        Ok(self.settled()?.list(opts)?.len())
+        self.settled()?.count(opts)
+    }
+
+    /// The size in bytes of message `number` (1-based, as listed) (`EmailTailleMessage`):
+    /// from the listing when it holds that message, else from a new listing taken for
+    /// the lookup only.
+    pub fn size_of(&mut self, number: u32) -> Result<u64> {
+        let listed = self
+            .listing
+            .iter()
+            .enumerate()
+            .find(|(i, r)| r.number == number && !self.gone.contains_key(i))
+            .map(|(_, r)| r.size);
+        if let Some(size) = listed {
+            return Ok(size);
+        }
+        let all = self.settled()?.list(ReadOptions::default())?;
+        all.iter()
+            .find(|r| r.number == number)
+            .map(|r| r.size)
+            .ok_or_else(|| {
+                Error::invalid_arg(format!(
+                    "there is no message number {number} (deleted, or past the {} listed)",
+                    all.len()
+                ))
+            })
     }
 
     /// Every message with its content, in as few round trips as the protocol allows.
@@ -407,32 +464,77 @@ impl Reader {
         })
     }
 
-    /// Message `r` left the mailbox: out of the cache and the listing, the cursor kept
-    /// on the message it was on (or before the next one).
-    fn forget(&mut self, r: &MessageRef) {
-        self.ahead.forget(r, self.mailbox.renumbers_after_expunge());
+    /// Message `r` was deleted (`Gone::Deleted`) or left the mailbox (`Gone::Removed`):
+    /// out of the read-ahead, marked gone in the listing (the cursor stays where it is,
+    /// the moves pass over it). A removal renumbers the messages after it where the
+    /// mailbox does so.
+    fn forget(&mut self, r: &MessageRef, how: Gone) {
+        let renumber = how == Gone::Removed && self.mailbox.renumbers_after_expunge();
+        self.ahead.forget(r, renumber);
         if let Some(pos) = self.listing.iter().position(|x| x == r) {
-            self.listing.remove(pos);
-            self.position = self.position.after_removal(pos);
+            self.gone.insert(pos, how);
+            if renumber {
+                self.renumber_after(pos);
+            }
         }
     }
 
-    /// Deletes message `id` (POP3: at QUIT; IMAP: now); the next forward move reads the
-    /// message after it.
+    /// The messages of the listing after `pos` move down one number (an expunge).
+    fn renumber_after(&mut self, pos: usize) {
+        let removed = self.listing[pos].number;
+        for x in &mut self.listing[pos + 1..] {
+            if x.number > removed {
+                x.number -= 1;
+            }
+        }
+    }
+
+    /// The listing entry of message `id` unless it is gone already.
+    fn gone_already(&self, id: &ServerId) -> bool {
+        self.listing
+            .iter()
+            .enumerate()
+            .any(|(i, r)| id.matches(r) && self.gone.contains_key(&i))
+    }
+
+    /// Deletes message `id` (POP3: marked, gone at QUIT; IMAP: flagged \Deleted, gone at
+    /// [`Reader::destroy`] or at the close). The moves then pass over it; deleting it
+    /// again does nothing.
     pub fn delete(&mut self, id: &ServerId) -> Result<()> {
         self.settled()?;
+        if self.gone_already(id) {
+            return Ok(());
+        }
         let r = self.locate(id)?;
         self.mailbox.delete(&r)?;
-        self.forget(&r);
+        self.forget(&r, Gone::Deleted);
         Ok(())
     }
 
-    /// Moves message `id` to `folder`, forgotten as a deleted one.
+    /// Removes the messages deleted in this session from the mailbox now
+    /// (`EmailDetruit`, IMAP); the listing's numbers follow.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.settled()?.destroy()?;
+        self.ahead.clear();
+        let deleted: Vec<usize> = (self.gone.iter())
+            .filter(|(_, g)| **g == Gone::Deleted)
+            .map(|(&i, _)| i)
+            .collect();
+        for &i in deleted.iter().rev() {
+            self.gone.insert(i, Gone::Removed);
+            if self.mailbox.renumbers_after_expunge() {
+                self.renumber_after(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves message `id` to `folder`: it leaves the listing as a removed one.
     pub fn move_to(&mut self, id: &ServerId, folder: &str) -> Result<()> {
         self.settled()?;
         let r = self.locate(id)?;
         self.mailbox.move_message(&r, folder)?;
-        self.forget(&r);
+        self.forget(&r, Gone::Removed);
         Ok(())
     }
 
@@ -462,6 +564,7 @@ impl Reader {
         self.ahead.clear();
         self.mailbox.select_folder(folder)?;
         self.listing.clear();
+        self.gone.clear();
         self.listed_with = None;
         self.position = Position::BeforeFirst;
         Ok(())
@@ -550,23 +653,6 @@ mod tests {
         }
         assert_eq!(Position::start(First), BeforeFirst);
         assert_eq!(Position::start(Previous), AfterLast);
-    }
-
-    /// Removing a message from the listing moves a signed cursor on or after it back one.
-    #[test]
-    fn removal_matches_the_signed_cursor_it_replaces() {
-        for len in 1..5 {
-            for from in positions(len) {
-                for removed in 0..len {
-                    let c = signed(from, len);
-                    let want = if removed as isize <= c { c - 1 } else { c };
-                    let got = from.after_removal(removed);
-                    assert_eq!(signed(got, len - 1), want, "{from:?} - {removed} of {len}");
-                }
-            }
-        }
-        // The next forward move reads what followed the removed message.
-        assert_eq!(At(2).after_removal(2).step(Next, 3), At(2));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::message::object::MessageObject;
 use crate::reader::{ReadMessage, Reader};
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
-    SendOutcome, SessionConfig, SessionKind,
+    SendOptions, SendOutcome, SessionConfig, SessionKind,
 };
 use crate::text::quoted;
 use parking_lot::Mutex;
@@ -420,17 +420,40 @@ pub fn complete_for(obj: &Mutex<MessageObj>, property: i32) -> Result<()> {
 }
 
 /// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
-/// source is built when needed; its mail id and the recipients refused are recorded on it.
-/// `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
-pub fn send_message(name: &str, obj: &Mutex<MessageObj>) -> Result<()> {
-    let outcome = send(name, || {
+/// source is built when needed, or built again with `opts.build`; its mail id, the
+/// recipients refused and the error (`WD_EMAIL_ERROR`, "" after a success) are recorded
+/// on it. `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
+pub fn send_message(name: &str, obj: &Mutex<MessageObj>, opts: SendOptions) -> Result<()> {
+    let sent = send(name, || {
         let mut o = obj.lock();
-        o.ensure_built()?;
-        OutgoingMessage::of(&o.email)
-    })?;
-    let mut o = obj.lock();
-    (o.email.mail_id, o.email.refused) = outcome.results();
-    outcome.reached_someone()
+        match opts.build {
+            Some(build) => {
+                o.ensure_parsed();
+                o.build_source(build)?;
+            }
+            None => o.ensure_built()?,
+        }
+        let msg = OutgoingMessage::of(&o.email)?;
+        Ok(OutgoingMessage {
+            keep_bcc: opts.keep_bcc,
+            dsn: opts.dsn,
+            ..msg
+        })
+    })
+    .and_then(|outcome| {
+        let mut o = obj.lock();
+        (o.email.mail_id, o.email.refused) = outcome.results();
+        outcome.reached_someone()
+    });
+    let error = sent.as_ref().err().map(|e| e.message.clone());
+    obj.lock().email.error = error.unwrap_or_default();
+    sent
+}
+
+/// Sends the ready RFC 5322 file `path` as it is through session `name` (`EmailEnvoie`):
+/// the envelope from its From, To, Cc and Bcc.
+pub fn send_file(name: &str, path: &str) -> Result<()> {
+    send(name, || OutgoingMessage::from_file(path))?.reached_someone()
 }
 
 /// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its

@@ -13,7 +13,8 @@ Two layers:
 * A Pythonic layer that raises :class:`WdError` (of the subclass of the error's code, see
   :mod:`wd300com.errors`) on failure: :class:`Message`, :class:`MessageList`,
   :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
-  :meth:`Session.declare`.
+  :meth:`Session.declare`, and OAuth2: :class:`OAuth2Params` (``identify()``) and
+  :class:`Token`, which sessions take as ``oauth_token=`` (see :mod:`wd300com.oauth2`).
 
 ``python -m wd300com`` is a small command-line mail client (see :mod:`wd300com.cli`).
 The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY`` first).
@@ -46,6 +47,7 @@ from .errors import (
     error_class,
 )
 from .message import Attachment, Message, MessageList
+from .oauth2 import GRANT_CLIENT_CREDENTIALS, GRANT_DEVICE_CODE, OAuth2Params, Token
 from .session import ImapSession, MailboxSession, Pop3Session, Session, SmtpSession
 
 __version__: str = _bindings.WD300COM_VERSION_STRING
@@ -84,6 +86,10 @@ __all__ = [
     "Pop3Session",
     "ImapSession",
     "MailboxSession",
+    "OAuth2Params",
+    "Token",
+    "GRANT_CLIENT_CREDENTIALS",
+    "GRANT_DEVICE_CODE",
     "last_error",
     "lib",
     "library_path",

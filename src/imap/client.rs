@@ -32,6 +32,8 @@ pub struct ImapClient {
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
+    /// UIDs flagged \Deleted by this session in the selected folder, not expunged yet.
+    pub(super) deleted: Vec<u32>,
     /// A SELECT to pipeline behind a one-command sign-in (see [`ImapClient::write_line`]):
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
@@ -120,6 +122,7 @@ impl ImapClient {
             folder: String::new(),
             logging_out: false,
             closed: false,
+            deleted: Vec::new(),
             select_behind_sign_in: None,
             pipelined_select: None,
         };
@@ -162,7 +165,7 @@ impl ImapClient {
                 format!("{tag} {}", reply_text(status, &code, &text)),
             ))?,
         };
-        if cfg.security == Security::StartTls && preauth {
+        if cfg.effective_security() == Security::StartTls && preauth {
             // Already signed in on a plain connection: STARTTLS is no longer possible, and
             // going on would send everything in clear text (curl and Thunderbird refuse too).
             let e = Error::new(
@@ -174,7 +177,7 @@ impl ImapClient {
             c.conn.abandon(&e.message);
             return Err(e);
         }
-        if cfg.security == Security::StartTls {
+        if cfg.effective_security() == Security::StartTls {
             if c.caps.is_empty() {
                 c.capability()?;
             }
@@ -214,7 +217,7 @@ impl ImapClient {
         if !preauth {
             if c.caps.is_empty() {
                 c.capability()?;
-            } else if cfg.security != Security::StartTls {
+            } else if cfg.effective_security() != Security::StartTls {
                 // Capabilities known from the greeting: the SELECT may follow a
                 // one-command sign-in in the same flight.
                 c.select_behind_sign_in = Some(folder.to_string());

@@ -40,8 +40,16 @@ pub struct Email {
     pub message_id: String,
     /// Priority: 1 high, 3 normal, 5 low (X-Priority); 0 means unset.
     pub priority: i32,
-    /// Address to which a read receipt is requested (Disposition-Notification-To).
-    pub disposition_notification: String,
+    /// A read receipt is asked (Disposition-Notification-To; WLangage `AccuséRéception`).
+    pub disposition_notification: bool,
+    /// Where the read receipt goes; empty: the sender's address.
+    pub disposition_notification_to: String,
+    /// Sensitivity (RFC 2156): "" (normal), "personal", "private" or
+    /// "company-confidential" (WLangage `Confidentialité`).
+    pub confidentiality: String,
+    /// The message of the last error of an operation on this message (a read or a
+    /// send), "" after a success (WLangage `Email.Erreur`).
+    pub error: String,
     pub attachments: Vec<Attachment>,
     /// Extra headers (name, value) added by the user or kept from an imported message
     /// (every header of an imported message, in order, decoded).

@@ -28,6 +28,9 @@ pub enum Property {
     SpoolDir,
     Connections,
     MaxMessageSize,
+    /// A token handle (`WD_PROP_OAUTH_TOKEN`): the C function looks the handle up and sets
+    /// [`SessionConfig::oauth_token`]; here only "" or "0" (none) is read.
+    OAuthToken,
     Proxy,
 }
 
@@ -41,7 +44,7 @@ coded! {
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
         CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
-        MaxMessageSize, Proxy]:
+        MaxMessageSize, OAuthToken, Proxy]:
         "unknown session property {code}";
 }
 
@@ -125,6 +128,15 @@ impl SessionConfig {
                     },
                 };
             }
+            Property::OAuthToken => {
+                if number(value, "token handle", 0, 0).is_err() && !value.trim().is_empty() {
+                    return Err(Error::invalid_arg(
+                        "WD_PROP_OAUTH_TOKEN takes a token handle, looked up by \
+                         EmailSessionModifie",
+                    ));
+                }
+                self.oauth_token = None;
+            }
             Property::Proxy => self.proxy = crate::net::ProxyChoice::parse(&line(value, "proxy")?)?,
         }
         Ok(())
@@ -149,6 +161,11 @@ impl SessionConfig {
             Property::SpoolDir => self.spool_dir.clone().unwrap_or_default(),
             Property::Connections => self.connections.to_string(),
             Property::MaxMessageSize => self.max_message_size.to_string(),
+            Property::OAuthToken => self
+                .oauth_token
+                .as_ref()
+                .map(|t| t.handle.to_string())
+                .unwrap_or_default(),
             Property::Proxy => self.proxy.text(),
         })
     }

@@ -210,6 +210,8 @@ pub struct Capabilities {
     pub smtputf8: bool,
     pub starttls: bool,
     pub enhanced_status_codes: bool,
+    /// Delivery status notifications (RFC 3461).
+    pub dsn: bool,
     /// Advertised SIZE limit; `None` when absent or 0 (no limit).
     pub size: Option<u64>,
     /// SASL mechanisms of the AUTH line(s), upper case.
@@ -239,6 +241,7 @@ impl Capabilities {
                 "SMTPUTF8" => c.smtputf8 = true,
                 "STARTTLS" => c.starttls = true,
                 "ENHANCEDSTATUSCODES" => c.enhanced_status_codes = true,
+                "DSN" => c.dsn = true,
                 "SIZE" => {
                     c.size = params
                         .first()

@@ -1,8 +1,10 @@
 //! Small text and byte helpers shared by the protocol clients and the message model:
 //! fast byte search, line splitting, CRLF checking, normalisation and trimming, and
-//! calendar dates ([`date`]). Pure functions, no I/O; nothing here panics on any input.
+//! calendar dates ([`date`]). Pure functions, no I/O (except [`localtime`], which reads
+//! the local time zone's file once); nothing here panics on any input.
 
 pub mod date;
+pub mod localtime;
 
 pub use date::DateTime;
 
