@@ -654,9 +654,9 @@
 /**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
  *
- * Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
- * 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
- * 9xx internal.
+ * Ranges: 0 ok; 1xx the caller's side (argument/handle misuse, callbacks); 2xx network,
+ * DNS, timeout; 3xx TLS; 4xx authentication; 5xx protocol (the server said no); 6xx
+ * MIME; 7xx local I/O; 9xx internal.
  */
 enum WD_E
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -691,6 +691,10 @@ enum WD_E
    * A call from inside a library callback into the same object.
    */
   WD_E_RECURSIVE_CALL = 106,
+  /**
+   * A progress callback returned 0: the transfer was stopped (nothing partial kept).
+   */
+  WD_E_CANCELLED = 107,
   /**
    * Cannot connect (DNS failure, refused, unreachable).
    */

@@ -463,6 +463,24 @@ pub struct MessageRef {
     pub seen: bool,
 }
 
+/// The size a fetch of `refs` with `opts` brings, as the server listed it, for the
+/// progress callback: `None` (unknown) for headers only.
+pub fn announced(refs: &[MessageRef], opts: ReadOptions) -> Option<u64> {
+    (!opts.header_only).then(|| refs.iter().map(|r| r.size).fold(0, u64::saturating_add))
+}
+
+/// [`Mailbox::list`] then [`Mailbox::fetch`], the listed sizes announced to the progress
+/// callback in between.
+pub fn list_and_fetch<M: Mailbox + ?Sized>(
+    mailbox: &mut M,
+    opts: ReadOptions,
+) -> Result<(Vec<MessageRef>, Vec<Email>)> {
+    let refs = mailbox.list(opts)?;
+    crate::progress::expect(announced(&refs, opts))?;
+    let emails = mailbox.fetch(&refs, opts)?;
+    Ok((refs, emails))
+}
+
 /// `WD_E_MESSAGE` for a message listed larger than `max` bytes: refused before it is
 /// asked for (the connection stays usable).
 pub fn refuse_oversize(refs: &[MessageRef], max: u64) -> Result<()> {
@@ -498,14 +516,13 @@ pub trait Mailbox: Send {
         opts: ReadOptions,
     ) -> Result<Vec<crate::message::Email>>;
     /// Every message of the mailbox (filtered by `opts`) with its content: what `list`
-    /// then `fetch` give, in as few round trips as the protocol allows (IMAP: one).
+    /// then `fetch` give ([`list_and_fetch`]), in as few round trips as the protocol
+    /// allows (IMAP: one, unless a progress callback wants the total first).
     fn fetch_all(
         &mut self,
         opts: ReadOptions,
     ) -> Result<(Vec<MessageRef>, Vec<crate::message::Email>)> {
-        let refs = self.list(opts)?;
-        let emails = self.fetch(&refs, opts)?;
-        Ok((refs, emails))
+        list_and_fetch(self, opts)
     }
     /// Deletes a message (POP3: marked, removed at QUIT; IMAP: flagged \Deleted, removed
     /// by [`Mailbox::destroy`] or at the close). Its number stays taken until then.
@@ -539,6 +556,12 @@ pub trait Mailbox: Send {
     /// (or was closed): every later call on the session fails, even one the reader could
     /// answer without the server. Default: usable.
     fn usable(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Before a call: opens the connection again when it was given up for a reason that
+    /// does not end the session (IMAP: a transfer cancelled by the progress callback).
+    /// Default: nothing (POP3 reports the loss at its next command).
+    fn revive(&mut self) -> Result<()> {
         Ok(())
     }
     /// The largest message this connection reads (`WD_PROP_MAX_MESSAGE_SIZE`): the reader

@@ -38,6 +38,10 @@ pub struct ImapClient {
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
+    /// The settings it was opened with (a connection given up after a cancelled transfer
+    /// is opened again: [`ImapClient::reopen`]).
+    pub(super) cfg: SessionConfig,
+    pub(super) global_timeout: u32,
 }
 
 /// A random tag prefix of 8 letters and digits: a message body (or anything else a third
@@ -125,6 +129,8 @@ impl ImapClient {
             deleted: Vec::new(),
             select_behind_sign_in: None,
             pipelined_select: None,
+            cfg: cfg.clone(),
+            global_timeout,
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -370,10 +376,12 @@ impl ImapClient {
                     if !plus {
                         self.wait_continuation(&tag)?;
                     }
-                    self.conn.write_all(data)?;
                     if matches!(p, Part::SecretLiteral(_)) {
+                        self.conn.write_all(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}} ****", data.len()));
                     } else {
+                        // A message (APPEND): its progress is followed.
+                        self.conn.write_body(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}}", data.len()));
                     }
                     line.clear();

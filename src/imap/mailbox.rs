@@ -168,6 +168,10 @@ impl Mailbox for ImapClient {
         self.conn.usable()
     }
 
+    fn revive(&mut self) -> Result<()> {
+        ImapClient::revive(self)
+    }
+
     fn has_flags(&self) -> bool {
         true
     }
@@ -302,12 +306,11 @@ impl Mailbox for ImapClient {
     }
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
-    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    /// and fetches everything in one round trip. With it, or with a progress callback
+    /// (which wants the total first): the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
-        if opts.unread_only {
-            let refs = self.list(opts)?;
-            let emails = self.fetch(&refs, opts)?;
-            return Ok((refs, emails));
+        if opts.unread_only || crate::progress::active() {
+            return crate::session::list_and_fetch(self, opts);
         }
         let item = fetch_item(opts);
         // Every message of the folder, each at most the largest message allowed.
@@ -400,7 +403,12 @@ impl Mailbox for ImapClient {
         }
         if let Err(e) = self.conn.usable() {
             self.closed = true;
-            return Err(e);
+            // Given up after a cancelled transfer: nothing was lost.
+            return if self.conn.was_cancelled() {
+                Ok(())
+            } else {
+                Err(e)
+            };
         }
         let expunged = if std::mem::take(&mut self.deleted).is_empty() {
             Ok(())

@@ -18,6 +18,14 @@
 //! Tracing: this module only notes connection and TLS events; protocol clients trace
 //! the lines they send and receive (they know what must be masked), except
 //! [`Connection::send_line`] / [`Connection::send_line_masked`] which trace for them.
+//!
+//! Progress ([`crate::progress`]): the bytes of message data are counted here, at one
+//! level, as they move: a body written with [`Connection::write_body`] or
+//! [`Connection::write_dot_stuffed`], a literal read with [`Connection::read_exact_vec`],
+//! and what a decoder of the stream reports with [`Connection::progressed`] (the POP3
+//! dot decoder). A cancel gives the connection up like any error in the middle of an
+//! exchange: the data it was moving is never completed (no final dot, no rest of a
+//! chunk or literal), and [`Connection::was_cancelled`] tells the protocol client why.
 
 pub mod budget;
 mod cert;
@@ -37,6 +45,7 @@ pub use proxy::{Proxy, ProxyChoice, ProxyKind};
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_LINE;
+use crate::progress;
 use crate::text::find_byte;
 use crate::trace;
 use pace::Pace;
@@ -186,6 +195,8 @@ pub struct Connection {
     /// The plain exchange before STARTTLS, kept (while small) to read the server's
     /// certificate again on a second connection when the handshake fails on it.
     replay: Option<Vec<Replay>>,
+    /// The connection was given up because the progress callback stopped a transfer.
+    cancelled: bool,
     host: String,
     port: u16,
     proto: &'static str,
@@ -393,6 +404,7 @@ impl Connection {
             greeting: false,
             dead: None,
             replay: (cfg.tls == TlsMode::StartTls).then(Vec::new),
+            cancelled: false,
             host: cfg.host.clone(),
             port: cfg.port,
             proto,
@@ -565,6 +577,30 @@ impl Connection {
         ));
     }
 
+    /// True when the connection was given up because the progress callback stopped the
+    /// transfer it was in the middle of (`WD_E_CANCELLED`).
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// Counts `n` bytes of message data for the progress callback. When the callback
+    /// stops the transfer, the connection is given up (see the module) and the error
+    /// returned (`WD_E_CANCELLED`).
+    pub fn progressed(&mut self, n: usize) -> Result<()> {
+        self.unless_stopped(progress::advance(n as u64))
+    }
+
+    /// `r`, a verdict of the progress callback: an error gives the connection up.
+    fn unless_stopped(&mut self, r: Result<()>) -> Result<()> {
+        r.map_err(|e| self.stopped(e))
+    }
+
+    fn stopped(&mut self, e: Error) -> Error {
+        self.cancelled = true;
+        self.abandon(&e.message);
+        e
+    }
+
     /// Records error `e` of an exchange: the connection is abandoned. A timeout while
     /// waiting for the greeting of a plain connection names `WD_OPTION_SSL`.
     fn failed(&mut self, mut e: Error) -> Error {
@@ -687,12 +723,14 @@ impl Connection {
     /// Reads exactly `n` bytes (an IMAP literal). Memory grows as data arrives, never
     /// past `n`, so an announced size that never comes does not allocate it; callers
     /// check `n` against their limits first. EOF gives [`WD_E::ConnectionLost`]; any
-    /// error kills the connection.
+    /// error kills the connection. The bytes count as progress of the transfer under way
+    /// (a cancel: [`WD_E::Cancelled`], the connection given up).
     pub fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(n.min(EXACT_STEP));
         let take = n.min(self.rend - self.rpos);
         out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
         self.rpos += take;
+        self.progressed(take)?;
         while out.len() < n {
             let left = n - out.len();
             if left < READ_CHUNK {
@@ -703,6 +741,7 @@ impl Connection {
                 let take = left.min(self.rend - self.rpos);
                 out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
                 self.rpos += take;
+                self.progressed(take)?;
                 continue;
             }
             // Large remainder: read straight into the result, never past `n`.
@@ -728,7 +767,10 @@ impl Connection {
             };
             match r {
                 Ok(0) => return Err(self.eof_error()),
-                Ok(k) => out.truncate(old + k),
+                Ok(k) => {
+                    out.truncate(old + k);
+                    self.progressed(k)?;
+                }
                 Err(e) => {
                     let err = io_error(&self.stream, &e, false);
                     return Err(self.failed(err));
@@ -883,16 +925,54 @@ impl Connection {
     /// with a line end, then the terminator ".\r\n" — so the bytes sent always end with
     /// "\r\n.\r\n" (only ".\r\n" for empty data). Sent in chunks; call
     /// [`flush`](Connection::flush) (or read the reply) afterwards.
+    ///
+    /// Progress: the bytes of `data` are counted as each chunk leaves, and the last call
+    /// of the progress callback comes before the terminator: a cancel at any point gives
+    /// the connection up without it, so the server never takes the partial message.
     pub fn write_dot_stuffed(&mut self, data: &[u8]) -> Result<()> {
         self.usable()?;
         self.new_flight();
         let stream = &mut self.stream;
-        let r = dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
+        let (mut counted, mut stopped) = (0, false);
+        let r = dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf, done| {
+            if let Err(e) = progress::advance((done - counted) as u64) {
+                stopped = true;
+                return Err(e);
+            }
+            counted = done;
             let r = send_on(stream, buf);
             buf.clear();
             r
         });
-        r.map_err(|e| self.failed(e))
+        match r {
+            Err(e) if stopped => Err(self.stopped(e)),
+            Err(e) => Err(self.failed(e)),
+            // The terminator is only buffered: the last call comes before it leaves.
+            Ok(()) => self.unless_stopped(
+                progress::advance((data.len() - counted) as u64)
+                    .and_then(|()| progress::complete()),
+            ),
+        }
+    }
+
+    /// Writes a message body as it is (a BDAT chunk, an IMAP literal), like
+    /// [`write_all`](Connection::write_all). Progress: counted piece by piece, the last
+    /// call of the progress callback before the last piece leaves; a cancel gives the
+    /// connection up with the body incomplete.
+    pub fn write_body(&mut self, data: &[u8]) -> Result<()> {
+        if !progress::active() {
+            return self.write_all(data);
+        }
+        let mut pieces = data.chunks(WBUF_FLUSH).peekable();
+        while let Some(piece) = pieces.next() {
+            self.progressed(piece.len())?;
+            if pieces.peek().is_none() {
+                let r = progress::complete();
+                self.unless_stopped(r)?;
+            }
+            self.write_all(piece)?;
+        }
+        Ok(())
     }
 
     fn close_now(&mut self) {

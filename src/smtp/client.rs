@@ -541,7 +541,7 @@ impl SmtpClient {
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
         self.command(&format!("BDAT {} LAST", data.len()))?;
         trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
-        self.conn()?.write_all(data)
+        self.conn()?.write_body(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
