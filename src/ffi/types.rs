@@ -57,6 +57,26 @@ pub type WdPromptCallback = Option<
     ),
 >;
 
+/// The progress callback set with `EmailJauge`: called during a transfer with the bytes
+/// moved so far (`done`), the size announced (`total`, -1 when unknown) and the
+/// `user_data` given with it. Returns 0 to cancel the transfer (`WD_E_CANCELLED`), any
+/// other value to go on.
+pub type WdProgressCallback =
+    Option<unsafe extern "C" fn(done: i64, total: i64, user_data: *mut std::ffi::c_void) -> i32>;
+
+/// The transcript callback set with `EmailTraceFonction`: called with the name of the
+/// session the line belongs to ("" for none), its direction (`WD_TRACE_*`), the line as
+/// written to the transcript file and the `user_data` given with it. The strings are
+/// valid only during the call.
+pub type WdTraceCallback = Option<
+    unsafe extern "C" fn(
+        session: *const std::ffi::c_char,
+        direction: i32,
+        line: *const std::ffi::c_char,
+        user_data: *mut std::ffi::c_void,
+    ),
+>;
+
 // ---- ErreurInfo selectors ----
 /// `ErreurInfo` selector: the one-line message.
 pub const WD_ERR_MESSAGE: i32 = 1;
@@ -117,6 +137,9 @@ pub const WD_READ_UNREAD: i32 = 1;
 pub const WD_READ_HEADER: i32 = 2;
 /// Reading option: do not set the \Seen flag (IMAP).
 pub const WD_READ_KEEP_UNSEEN: i32 = 4;
+/// `EmailRecupereTout` option (`ertAsynchronous`): returns the list at once and fills it
+/// in the background (`EmailListeNb` grows; `EmailListeEtat` tells when it is complete).
+pub const WD_READ_ASYNC: i32 = 16;
 
 // ---- EmailSessionCree session types ----
 /// Session type for `EmailSessionCree`: POP3.
@@ -357,3 +380,20 @@ pub const WD_SENDING_ASYNCHRONOUS: i32 = 1;
 // ---- WD_OAUTH_RESPONSE_TYPE values (text) ----
 /// `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
 pub const WD_OAUTH_RESPONSE_TYPE_CODE: &str = "code";
+
+// ---- EmailTraceFonction directions ----
+/// Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
+pub const WD_TRACE_INFO: i32 = 0;
+/// Transcript line: sent by the client, marked `C:`.
+pub const WD_TRACE_CLIENT: i32 = 1;
+/// Transcript line: received from the server, marked `S:`.
+pub const WD_TRACE_SERVER: i32 = 2;
+
+// ---- EmailListeEtat ----
+/// `EmailListeEtat`: the list is being filled in the background (`WD_READ_ASYNC`).
+pub const WD_LIST_FILLING: i32 = 1;
+/// `EmailListeEtat`: the list holds every message.
+pub const WD_LIST_COMPLETE: i32 = 2;
+/// `EmailListeEtat`: filling stopped on an error (the messages before it stay); the
+/// call sets that error (`ErreurInfo` tells why).
+pub const WD_LIST_ERROR: i32 = 3;
