@@ -25,6 +25,7 @@ from typing import (
 
 from . import _bindings as B
 from ._core import Resource, call, call_int, call_str
+from .callbacks import ProgressTarget, progress_pointer
 from .errors import InvalidArgumentError, WdError
 from .message import Message, MessageList
 
@@ -217,6 +218,15 @@ class Session(Resource):
             prop = _PROPS[prop]
         return call_str("EmailSessionPropriete", self.name, prop)
 
+    def progress(self: _S, target: Optional[ProgressTarget]) -> _S:
+        """EmailJauge: follows the transfers of this session (sending, reading, appending)
+        with `target`, a callable ``(done, total)`` (total -1 when unknown; returning False
+        cancels: the call raises CancelledError) or a tqdm-like bar (``update(n)``, its
+        total set and ``reset()`` for each transfer); None removes it. See
+        :mod:`wd300com.callbacks`. Returns the session."""
+        call("EmailJauge", self.name, progress_pointer(target), None)
+        return self
+
     def open(self: _S) -> _S:
         """EmailOuvreSessionDeclaree: connects and logs in."""
         call("EmailOuvreSessionDeclaree", self.name)
@@ -403,8 +413,12 @@ class MailboxSession(_ServerSession):
         announces it (nothing is fetched)."""
         return call_int("EmailTailleMessage", self.name, number)
 
-    def get_all(self, options: int = 0) -> MessageList:
-        """EmailRecupereTout: a MessageList."""
+    def get_all(self, options: int = 0, background: bool = False) -> MessageList:
+        """EmailRecupereTout: a MessageList. background=True (WD_READ_ASYNC): the list
+        comes back at once and fills in a thread of the library (MessageList.complete,
+        MessageList.follow()); calls on the session wait until it is complete."""
+        if background:
+            options |= B.WD_READ_ASYNC
         return MessageList(call_int("EmailRecupereTout", self.name, options))
 
     def delete(self, message: Message) -> None:
