@@ -204,6 +204,53 @@ pub fn note(proto: &str, text: &str) {
 mod tests {
     use super::*;
 
+    /// Lines of session "unit-trace" only: other tests of this binary may write lines.
+    #[test]
+    fn the_callback_gets_each_line_survives_a_panic_and_is_not_reentered() {
+        type Seen = Arc<Mutex<Vec<(String, Direction, String)>>>;
+        let seen: Seen = Arc::default();
+        let got = seen.clone();
+        set_callback(Some(Arc::new(move |session: &str, dir, line: &str| {
+            if session != "unit-trace" {
+                return;
+            }
+            got.lock()
+                .push((session.to_string(), dir, line.to_string()));
+            // A line written from inside the callback goes to the file only.
+            note("TEST", "from inside");
+            if line.ends_with("first") {
+                panic!("a panic in the callback");
+            }
+        })));
+        {
+            let _s = scope(Some(Arc::from("unit-trace")));
+            note("TEST", "first");
+            client("TEST", "second\r\nthird");
+            client_masked("TEST", "PASS");
+        }
+        set_callback(None);
+        let seen = seen.lock();
+        let texts: Vec<(Direction, &str)> = seen
+            .iter()
+            .map(|(_, d, l)| (*d, l.split_once(' ').unwrap().1))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (Direction::Info, "TEST * first"),
+                (Direction::Client, "TEST C: second"),
+                (Direction::Client, "TEST C: third"),
+                (Direction::Client, "TEST C: PASS ****"),
+            ]
+        );
+        assert!(seen.iter().all(|(_, _, l)| is_stamped(l)));
+    }
+
+    fn is_stamped(line: &str) -> bool {
+        line.split_once(' ')
+            .is_some_and(|(t, _)| t.len() == 24 && t.ends_with('Z') && t.as_bytes()[10] == b'T')
+    }
+
     #[test]
     fn timestamps_are_iso_8601_utc_with_milliseconds() {
         let t = timestamp();
