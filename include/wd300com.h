@@ -163,6 +163,12 @@
 #define WD_READ_KEEP_UNSEEN 4
 
 /**
+ * `EmailRecupereTout` option (`ertAsynchronous`): returns the list at once and fills it
+ * in the background (`EmailListeNb` grows; `EmailListeEtat` tells when it is complete).
+ */
+#define WD_READ_ASYNC 16
+
+/**
  * Session type for `EmailSessionCree`: POP3.
  */
 #define WD_SESSION_POP3 1
@@ -285,11 +291,22 @@
 #define WD_PROP_OAUTH_TOKEN 17
 
 /**
+ * Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+ * (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+ * `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+ * omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+ * `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+ * `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+ * refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+ */
+#define WD_PROP_PROXY 18
+
+/**
  * Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
  * synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
  * session that never runs during a call or a wait.
  */
-#define WD_PROP_KEEPALIVE 18
+#define WD_PROP_KEEPALIVE 19
 
 /**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -723,11 +740,42 @@
 #define WD_FOLDER_ALL 6
 
 /**
+ * Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
+ */
+#define WD_TRACE_INFO 0
+
+/**
+ * Transcript line: sent by the client, marked `C:`.
+ */
+#define WD_TRACE_CLIENT 1
+
+/**
+ * Transcript line: received from the server, marked `S:`.
+ */
+#define WD_TRACE_SERVER 2
+
+/**
+ * `EmailListeEtat`: the list is being filled in the background (`WD_READ_ASYNC`).
+ */
+#define WD_LIST_FILLING 1
+
+/**
+ * `EmailListeEtat`: the list holds every message.
+ */
+#define WD_LIST_COMPLETE 2
+
+/**
+ * `EmailListeEtat`: filling stopped on an error (the messages before it stay); the
+ * call sets that error (`ErreurInfo` tells why).
+ */
+#define WD_LIST_ERROR 3
+
+/**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
  *
- * Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
- * 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
- * 9xx internal.
+ * Ranges: 0 ok; 1xx the caller's side (argument/handle misuse, callbacks); 2xx network,
+ * DNS, timeout; 3xx TLS; 4xx authentication; 5xx protocol (the server said no); 6xx
+ * MIME; 7xx local I/O; 9xx internal.
  */
 enum WD_E
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -762,6 +810,10 @@ enum WD_E
    * A call from inside a library callback into the same object.
    */
   WD_E_RECURSIVE_CALL = 106,
+  /**
+   * A progress callback returned 0: the transfer was stopped (nothing partial kept).
+   */
+  WD_E_CANCELLED = 107,
   /**
    * Cannot connect (DNS failure, refused, unreachable).
    */
@@ -837,6 +889,25 @@ typedef void (*WdPromptCallback)(const char *uri, const char *user_code, void *u
  * A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
+
+/**
+ * The progress callback set with `EmailJauge`: called during a transfer with the bytes
+ * moved so far (`done`), the size announced (`total`, -1 when unknown) and the
+ * `user_data` given with it. Returns 0 to cancel the transfer (`WD_E_CANCELLED`), any
+ * other value to go on.
+ */
+typedef int32_t (*WdProgressCallback)(int64_t done, int64_t total, void *user_data);
+
+/**
+ * The transcript callback set with `EmailTraceFonction`: called with the name of the
+ * session the line belongs to ("" for none), its direction (`WD_TRACE_*`), the line as
+ * written to the transcript file and the `user_data` given with it. The strings are
+ * valid only during the call.
+ */
+typedef void (*WdTraceCallback)(const char *session,
+                                int32_t direction,
+                                const char *line,
+                                void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1164,9 +1235,13 @@ const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_
  * temporary file of the folder, then it is renamed to the safe name, replacing a file of
  * that name; a symbolic link of that name is replaced, never followed.
  *
+ * The bytes written are reported to the process-wide progress callback (`EmailJauge`
+ * with a NULL session); returning 0 there cancels: no partial file is left
+ * (`WD_E_CANCELLED`), as after a failed write.
+ *
  * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
  * folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
- * `WD_E_INVALID_HANDLE`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
  *
  * # Safety
  * `path` is NULL or a NUL-terminated string.
@@ -1862,9 +1937,21 @@ int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t numbe
  * (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
  * body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
  * messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
- * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+ * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip (two with a
+ * progress callback, which is given the listed sizes as its total). Each message is
  * parsed on its first access (`EmailSource` and the UID, number, size and seen flag
  * need no parsing); a message that cannot be parsed keeps its source and those fields.
+ *
+ * `WD_READ_ASYNC` (`ertAsynchronous`): returns the list at once, empty, and a thread of
+ * the library fills it, listing then fetching in batches (at most 64 messages or 8 MiB
+ * each): `EmailListeNb` grows as batches arrive, in mailbox order. The session is busy
+ * meanwhile: this returns once the thread holds the session's reading connection, and
+ * any later call on that connection (another read, `EmailNbMessage`, a folder change,
+ * completing a message read with headers only) waits until the list is complete;
+ * `EmailFermeSession` stops the fill after the batch in progress. Completion:
+ * `EmailListeEtat` (`WD_LIST_FILLING`, `WD_LIST_COMPLETE`, `WD_LIST_ERROR`), and the
+ * session's progress callback (`EmailJauge`), called on the filling thread, whose last
+ * call has `done == total`. Freeing the list stops the fill.
  *
  * Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
  * `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
@@ -1903,6 +1990,22 @@ WdEmail EmailListeElement(WdEmailList list, int32_t index);
  * English name of `EmailListeElement`.
  */
 WdEmail EmailListItem(WdEmailList list, int32_t index);
+
+/**
+ * Tells whether a list of `EmailRecupereTout` is complete (`EmailListeEtat`).
+ *
+ * Returns `WD_LIST_COMPLETE` (every message is in; always for a list fetched without
+ * `WD_READ_ASYNC`), `WD_LIST_FILLING` (the library's thread is still filling it), or
+ * `WD_LIST_ERROR` — the fill stopped, the messages before the error stay, and the
+ * thread's error state holds why (`ErreurInfo`; `WD_E_CANCELLED` when the session was
+ * closed or the progress callback cancelled). -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailListeEtat(WdEmailList list);
+
+/**
+ * English name of `EmailListeEtat`.
+ */
+int32_t EmailListStatus(WdEmailList list);
 
 /**
  * Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
@@ -2494,9 +2597,10 @@ int32_t EmailConfigure(int32_t parameter, int32_t value);
 /**
  * Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
  *
- * Commands and replies are written one per line, prefixed by the protocol and `C:` /
- * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- * transcript. A new file is created readable and writable by its owner only (mode 0600
+ * Commands and replies are written one per line, prefixed by an ISO 8601 UTC timestamp
+ * with milliseconds (`2026-12-01T15:30:00.123Z`), the protocol and `C:` (client), `S:`
+ * (server) or `*` (a note); passwords, tokens and SASL exchanges are masked as `****`
+ * (`EmailTraceFonction` receives the same lines). `path` NULL stops the file. A new file is created readable and writable by its owner only (mode 0600
  * on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
  * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
  *
@@ -2517,6 +2621,93 @@ int32_t EmailSetTrace(const char *path);
  * Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
+
+/**
+ * Sets the progress callback of a session (`EmailJauge`): `callback(done, total,
+ * user_data)` is called while that session moves message data — sending (the bytes of
+ * the built source written; `total` its size), reading (`EmailLit…`,
+ * `EmailRecupereTout`, completing a message read with headers only: the bytes received;
+ * `total` the size the server listed, -1 when unknown as for headers only), appending
+ * (`EmailAjouteMessage`) — and by `EmailSauveFichierAttache` (the bytes written) for the
+ * process-wide callback.
+ *
+ * `session`: the name of an open or declared session, or NULL (or "") for the
+ * process-wide callback, used by the sessions that set none and by work that belongs to
+ * no session. A session's callback lasts as long as its name (a declared session keeps
+ * it across closing and opening). `callback`: NULL removes it (`user_data` is then
+ * ignored). `user_data`: passed to every call, untouched.
+ *
+ * The calls: one when a transfer starts (`done` = 0), then at most every 64 KiB or
+ * 100 ms, and a last one with `done == total` (an unknown total: the bytes moved);
+ * `done` never decreases. Returning 0 cancels: the call fails with `WD_E_CANCELLED` and
+ * nothing partial is kept — SMTP: a message whose data had started to leave is never
+ * completed (its connection is dropped without the final dot, and the next send
+ * reconnects); IMAP: the connection is dropped and opened again at the next call; POP3:
+ * the connection is closed without QUIT (nothing deleted), the next call fails with
+ * `WD_E_CONNECTION_LOST`. Any other value goes on. The last call of a send comes before
+ * the end of the message leaves, so it can still cancel; the last call of a read,
+ * when the data is already in, cannot. An asynchronous SMTP session reports no
+ * progress (its sends run after `EmailEnvoieMessage` returned).
+ *
+ * Threads: the callback runs on the thread that made the call (for `EmailRecupereTout`
+ * with `WD_READ_ASYNC`, on the library's thread filling the list), with no library
+ * lock held that it could need: it may call any library function except one on the
+ * connection whose call it reports on, which fails at once with `WD_E_RECURSIVE_CALL`.
+ * It must return normally (no longjmp, no C++ exception through the library).
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (no session of that name),
+ * `WD_E_INVALID_ARGUMENT` (name not UTF-8). Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string. `callback`, when not NULL, must be safe
+ * to call with these arguments from the threads named above until it is replaced;
+ * `user_data` must stay valid as long.
+ */
+int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * English name of `EmailJauge`.
+ * # Safety
+ * As `EmailJauge`.
+ */
+int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * Sets the transcript callback of the process (`EmailTraceFonction`):
+ * `callback(session, direction, line, user_data)` receives every transcript line of
+ * every session, as `EmailTrace` writes it to its file (both may be on): `line` starts
+ * with an ISO 8601 UTC timestamp with milliseconds, then the protocol and the
+ * direction mark (`2026-12-01T15:30:00.123Z SMTP C: EHLO localhost`), credentials
+ * masked as `****` exactly as in the file; `session` is the name of the session the
+ * line belongs to ("" for none, e.g. an OAuth2 flow); `direction` is `WD_TRACE_INFO`
+ * (a note), `WD_TRACE_CLIENT` or `WD_TRACE_SERVER`. Strings valid during the call only.
+ *
+ * `callback`: NULL stops it (`user_data` is then ignored). One callback for the
+ * process; a later call replaces it. A line being delivered on another thread at that
+ * moment may still reach the previous one: keep its `user_data` alive until no call is
+ * in progress.
+ *
+ * Threads: called on the thread that wrote the line — the thread of the call, or a
+ * thread of the library working for a session (asynchronous sending, a list filled in
+ * the background) — with no library lock held that it could need: it may call any
+ * library function except one on the connection whose call it reports on
+ * (`WD_E_RECURSIVE_CALL`); the lines written by such calls go to the file only, never
+ * back to the callback. It must return normally (no longjmp).
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * until it is replaced; `user_data` must stay valid as long.
+ */
+int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);
+
+/**
+ * English name of `EmailTraceFonction`.
+ * # Safety
+ * As `EmailTraceFonction`.
+ */
+int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);
 
 /**
  * Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).

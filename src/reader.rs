@@ -15,7 +15,9 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
-use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::progress;
+use crate::session::{Mailbox, MessageRef, ReadOptions, announced};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 mod find;
 mod wait;
@@ -238,6 +240,7 @@ impl Reader {
     /// Writes the \Seen flags owed (one command) and gives the mailbox for another
     /// operation: every operation but the reading moves goes through here.
     fn settled(&mut self) -> Result<&mut dyn Mailbox> {
+        self.mailbox.revive()?;
         self.mailbox.usable()?;
         if !self.ahead.owed_seen.is_empty() {
             let owed = std::mem::take(&mut self.ahead.owed_seen);
@@ -286,6 +289,7 @@ impl Reader {
     /// `header_only`); when the server did not set \Seen itself, the reader owes it.
     pub fn step(&mut self, step: Step, opts: ReadOptions) -> Result<Option<ReadMessage>> {
         // A dead connection fails every move, also one the cache could answer.
+        self.mailbox.revive()?;
         self.mailbox.usable()?;
         let relist = matches!(step, Step::First | Step::Last)
             || self
@@ -362,11 +366,14 @@ impl Reader {
         } else {
             opts
         };
+        // Announced before the \Seen owed are taken: a cancel there loses none of them.
+        progress::expect(announced(&refs, opts))?;
         let owed = std::mem::take(&mut self.ahead.owed_seen);
         let emails = match self.mailbox.fetch_after_seen(&owed, &refs, fetch_opts) {
             // A message read ahead may be gone or refused: read the one asked for alone.
             Err(e) if refs.len() > 1 && e.code == WD_E::Protocol => {
                 refs.truncate(1);
+                progress::expect(announced(&refs, opts))?;
                 self.mailbox.fetch_after_seen(&owed, &refs, opts)?
             }
             r => r?,
@@ -399,6 +406,7 @@ impl Reader {
         };
         self.position = Position::At(pos);
         let msg = self.listing[pos].clone();
+        progress::expect(announced(std::slice::from_ref(&msg), opts))?;
         let mut fetched = self.mailbox.fetch(std::slice::from_ref(&msg), opts)?;
         Ok(fetched.pop().map(|email| ReadMessage { email, msg }))
     }
@@ -439,6 +447,46 @@ impl Reader {
         self.settled()?.fetch_all(opts)
     }
 
+    /// Every message with its content, listed then fetched in batches of at most
+    /// [`AHEAD_MAX`] messages and [`AHEAD_MAX_BYTES`] by their listed sizes (one message
+    /// at least), each batch handed to `deliver` as it arrives; the listed sizes are the
+    /// progress callback's total. Stops between two batches once `stop` is set
+    /// (`WD_E_CANCELLED`), or when `deliver` fails.
+    pub fn fetch_all_in_batches(
+        &mut self,
+        opts: ReadOptions,
+        stop: &AtomicBool,
+        mut deliver: impl FnMut(Vec<MessageRef>, Vec<Email>) -> Result<()>,
+    ) -> Result<()> {
+        let mailbox = self.settled()?;
+        let refs = mailbox.list(opts)?;
+        progress::expect(announced(&refs, opts))?;
+        let mut rest = refs.as_slice();
+        while !rest.is_empty() {
+            if stop.load(Ordering::SeqCst) {
+                return Err(Error::new(
+                    WD_E::Cancelled,
+                    "the session was closed before every message was fetched",
+                ));
+            }
+            let mut bytes = 0u64;
+            let n = rest
+                .iter()
+                .take(AHEAD_MAX)
+                .take_while(|r| {
+                    bytes = bytes.saturating_add(r.size);
+                    bytes <= AHEAD_MAX_BYTES
+                })
+                .count()
+                .max(1);
+            let (batch, tail) = rest.split_at(n);
+            let emails = mailbox.fetch(batch, opts)?;
+            deliver(batch.to_vec(), emails)?;
+            rest = tail;
+        }
+        Ok(())
+    }
+
     /// The whole message `msg`, read before with headers only (parsed at once: the caller
     /// reads a body field right after).
     pub fn complete(&mut self, msg: &MessageRef, opts: ReadOptions) -> Result<Email> {
@@ -447,7 +495,9 @@ impl Reader {
             defer_parse: false,
             ..opts
         };
-        self.settled()?
+        let mailbox = self.settled()?;
+        progress::expect(announced(std::slice::from_ref(msg), opts))?;
+        mailbox
             .fetch(std::slice::from_ref(msg), opts)?
             .pop()
             .ok_or_else(|| Error::internal("server returned no message"))
@@ -610,9 +660,12 @@ impl Reader {
         self.settled()?.rename_folder(from, to)
     }
 
-    /// Appends a message source to `folder`, \Seen as `seen` says.
+    /// Appends a message source to `folder`, \Seen as `seen` says (its size is the
+    /// transfer the progress callback follows).
     pub fn append(&mut self, folder: &str, data: &[u8], seen: bool) -> Result<()> {
-        self.settled()?.append(folder, data, seen)
+        let mailbox = self.settled()?;
+        progress::expect(Some(data.len() as u64))?;
+        mailbox.append(folder, data, seen)
     }
 
     /// Writes the \Seen flags owed, then ends the session (QUIT / LOGOUT) even when that

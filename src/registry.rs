@@ -8,6 +8,14 @@
 //! the name (a declaration stays). Each connection has its own lock, held for the whole
 //! call on it: calls on one connection serialize, reading and sending run in parallel.
 //!
+//! Every call on a session runs in its context ([`Session::context`]): the transcript
+//! lines name the session ([`crate::trace::scope`]) and its progress callback follows
+//! the transfers ([`crate::progress::scope`]). A connection's lock is marked as held by
+//! the calling thread ([`crate::reentry`]): a callback of that call calling into the same
+//! connection gets `WD_E_RECURSIVE_CALL` instead of waiting for ever. A list filled in
+//! the background ([`fetch_all_background`]) holds the incoming lock on its own thread
+//! until it ends; closing the session stops it between two batches.
+//!
 //! A wait for new mail ([`wait_for_mail`]) holds the incoming lock for as long as it
 //! waits, but gives way: a call that wants that lock counts itself in
 //! `Session::incoming_wanted` first ([`Session::lock_incoming`]), the wait sees it
@@ -21,15 +29,19 @@ use crate::keepalive::KeepAlive;
 use crate::message::Email;
 use crate::message::address::{bare, is_valid_syntax};
 use crate::message::object::MessageObject;
+use crate::progress;
 use crate::reader::{ReadMessage, Reader};
+use crate::reentry::{self, Held};
 use crate::search::Criteria;
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
     SendOptions, SendOutcome, SessionConfig, SessionKind, WaitUntil,
 };
+use crate::text::quoted;
+use crate::trace;
 use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -100,24 +112,77 @@ impl Login<'_> {
     }
 }
 
-/// One session name: its declaration (if any) and its open connections.
+/// One session name: its declaration (if any), its open connections, its progress
+/// callback.
 struct Session {
     name: String,
+    /// The name on the transcript lines of its calls.
+    label: Arc<str>,
     declared: Mutex<Option<SessionConfig>>,
     incoming: Mutex<Option<Reader>>,
     outgoing: Mutex<Option<Box<dyn Outgoing>>>,
+    progress: Mutex<Option<progress::Callback>>,
+    /// Set to stop the list being filled in the background, if any.
+    filling: Mutex<Option<Arc<AtomicBool>>>,
     /// Callers waiting for the incoming lock: a wait for new mail gives way to them.
     incoming_wanted: AtomicUsize,
     keepalive: Mutex<Option<KeepAlive>>,
 }
 
+/// What a call on a session runs in (see the module): dropped when the call ends.
+struct Context {
+    _trace: trace::Scope,
+    _progress: progress::Scope,
+}
+
+/// The lock of one connection of a session, marked as held by the calling thread.
+struct Slot<'a, T> {
+    guard: MutexGuard<'a, T>,
+    _held: Held,
+}
+
+impl<T> std::ops::Deref for Slot<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Slot<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
 impl Session {
-    /// The incoming lock, asking a wait for new mail that holds it to give way.
-    fn lock_incoming(&self) -> MutexGuard<'_, Option<Reader>> {
+    /// The context of a call on this session: its name on the transcript, its progress
+    /// callback (else the process-wide one).
+    fn context(&self) -> Context {
+        let callback = self.progress.lock().clone().or_else(default_progress);
+        Context {
+            _trace: trace::scope(Some(self.label.clone())),
+            _progress: progress::scope(callback),
+        }
+    }
+
+    /// Locks one of its connections, `Err(WD_E_RECURSIVE_CALL)` when the calling thread
+    /// holds it already (a callback of a call on it).
+    fn lock<'a, T>(&self, slot: &'a Mutex<T>) -> Result<Slot<'a, T>> {
+        let held = reentry::hold(slot, &format!("session {}", quoted(&self.name)))?;
+        Ok(Slot {
+            guard: slot.lock(),
+            _held: held,
+        })
+    }
+
+    /// The incoming lock as [`Session::lock`] takes it, asking a wait for new mail that
+    /// holds it to give way.
+    fn lock_incoming(&self) -> Result<Slot<'_, Option<Reader>>> {
+        let held = reentry::hold(&self.incoming, &format!("session {}", quoted(&self.name)))?;
         self.incoming_wanted.fetch_add(1, Ordering::SeqCst);
         let guard = self.incoming.lock();
         self.incoming_wanted.fetch_sub(1, Ordering::SeqCst);
-        guard
+        Ok(Slot { guard, _held: held })
     }
 
     /// Starts the keep-alive of `seconds` (0: none) unless one runs already. A thread
@@ -133,12 +198,18 @@ impl Session {
             let Some(s) = session.upgrade() else {
                 return false;
             };
-            if let Some(mut r) = s.incoming.try_lock()
+            // Its transcript lines name the session; a callback they reach that calls
+            // into a connection the keep-alive holds gets WD_E_RECURSIVE_CALL.
+            let _cx = trace::scope(Some(s.label.clone()));
+            let what = format!("session {}", quoted(&s.name));
+            if let Ok(_held) = reentry::hold(&s.incoming, &what)
+                && let Some(mut r) = s.incoming.try_lock()
                 && let Some(r) = r.as_mut()
             {
                 r.keep_alive(idle);
             }
-            if let Some(mut o) = s.outgoing.try_lock()
+            if let Ok(_held) = reentry::hold(&s.outgoing, &what)
+                && let Some(mut o) = s.outgoing.try_lock()
                 && let Some(o) = o.as_mut()
             {
                 o.keep_alive(idle);
@@ -147,20 +218,41 @@ impl Session {
         });
         match started {
             Ok(k) => *slot = Some(k),
-            Err(e) => crate::trace::note("SESSION", &e.message),
+            Err(e) => trace::note("SESSION", &e.message),
         }
     }
+}
+
+/// The progress callback of the sessions that set none, and of the work that belongs to
+/// no session (saving an attachment).
+static DEFAULT_PROGRESS: Mutex<Option<progress::Callback>> = Mutex::new(None);
+
+/// The process-wide progress callback (`EmailJauge` without a session).
+pub fn default_progress() -> Option<progress::Callback> {
+    DEFAULT_PROGRESS.lock().clone()
+}
+
+/// Sets the progress callback (`EmailJauge`) of session `name`, or the process-wide one
+/// when `name` is `None`; `None` removes it. A session's callback lasts as long as its
+/// name (open or declared).
+pub fn set_progress(name: Option<&str>, callback: Option<progress::Callback>) -> Result<()> {
+    match name {
+        None => *DEFAULT_PROGRESS.lock() = callback,
+        Some(name) => *find(name)?.progress.lock() = callback,
+    }
+    Ok(())
 }
 
 static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(Default::default);
 
 /// Looks a session name up (the table lock is held only for the lookup).
 fn find(name: &str) -> Result<Arc<Session>> {
-    SESSIONS
-        .lock()
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
+    SESSIONS.lock().get(name).cloned().ok_or_else(|| {
+        Error::new(
+            WD_E::UnknownSession,
+            format!("unknown session {}", quoted(name)),
+        )
+    })
 }
 
 /// The session of `name`, created when absent.
@@ -169,9 +261,12 @@ fn entry(name: &str) -> Arc<Session> {
     let e = map.entry(name.to_string()).or_insert_with(|| {
         Arc::new(Session {
             name: name.to_string(),
+            label: Arc::from(name),
             declared: Mutex::new(None),
             incoming: Mutex::new(None),
             outgoing: Mutex::new(None),
+            progress: Mutex::new(None),
+            filling: Mutex::new(None),
             incoming_wanted: AtomicUsize::new(0),
             keepalive: Mutex::new(None),
         })
@@ -183,7 +278,7 @@ fn entry(name: &str) -> Arc<Session> {
 fn forget_if_empty(e: &Arc<Session>) {
     let mut map = SESSIONS.lock();
     if e.declared.lock().is_none()
-        && e.lock_incoming().is_none()
+        && e.lock_incoming().is_ok_and(|r| r.is_none())
         && e.outgoing.lock().is_none()
         && map.get(&e.name).is_some_and(|cur| Arc::ptr_eq(cur, e))
     {
@@ -201,7 +296,10 @@ fn release(name: &str) {
 fn not_declared(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} was not declared with EmailSessionCree"),
+        format!(
+            "session {} was not declared with EmailSessionCree",
+            quoted(name)
+        ),
     )
 }
 
@@ -215,7 +313,7 @@ pub fn declare(name: &str, kind: SessionKind) -> Result<()> {
     if declared.is_some() {
         return Err(Error::new(
             WD_E::SessionExists,
-            format!("session {name:?} is already declared"),
+            format!("session {} is already declared", quoted(name)),
         ));
     }
     *declared = Some(SessionConfig::new(kind));
@@ -247,7 +345,8 @@ fn exists(name: &str, what: &str) -> Error {
     Error::new(
         WD_E::SessionExists,
         format!(
-            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
+            "session {} already has an open {what} connection (close it with EmailFermeSession)",
+            quoted(name)
         ),
     )
 }
@@ -261,14 +360,15 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
     cfg.validate()?;
     let timeout = timeout_secs();
     let e = entry(name);
+    let _cx = e.context();
     if cfg.kind.incoming() {
-        let mut slot = e.lock_incoming();
+        let mut slot = e.lock_incoming()?;
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
         }
         *slot = Some(Reader::new(open_incoming(cfg, timeout)?));
     } else {
-        let mut slot = e.outgoing.lock();
+        let mut slot = e.lock(&e.outgoing)?;
         if slot.is_some() {
             return Err(exists(name, "outgoing (SMTP)"));
         }
@@ -309,7 +409,8 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
     open_login(SessionKind::Pop3, login)?;
     connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
         if let Ok(e) = find(login.user) {
-            let reader = e.lock_incoming().take();
+            let _cx = e.context();
+            let reader = e.lock_incoming().ok().and_then(|mut r| r.take());
             if let Some(mut reader) = reader {
                 // Nothing was deleted yet: QUIT only ends the session politely.
                 let _ = reader.close();
@@ -325,15 +426,21 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
 /// error is returned.
 pub fn close(name: &str) -> Result<()> {
     let e = find(name)?;
-    let outgoing = e.outgoing.lock().take();
-    let incoming = e.lock_incoming().take();
+    let _cx = e.context();
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    reentry::check(&e.outgoing, &format!("session {}", quoted(name)))?;
+    if let Some(stop) = e.filling.lock().as_ref() {
+        stop.store(true, Ordering::SeqCst);
+    }
+    let outgoing = e.lock(&e.outgoing)?.take();
+    let incoming = e.lock_incoming()?.take();
     let keepalive = e.keepalive.lock().take();
     drop(keepalive);
     if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
         forget_if_empty(&e);
         return Err(Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} is not open"),
+            format!("session {} is not open", quoted(name)),
         ));
     }
     let timeout = Duration::from_secs(u64::from(timeout_secs()));
@@ -343,25 +450,34 @@ pub fn close(name: &str) -> Result<()> {
     sent.and(read)
 }
 
-/// Runs `f` on the reader of session `e` (named `name`), its lock held for the call; a
-/// connection the server closed while idle is opened again first.
-fn on_reader<T>(e: &Session, name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
-    let mut slot = e.lock_incoming();
+/// Runs `f` on the reader of session `name`, its lock held for the call, in the
+/// session's context; the progress callback's last call when it succeeded.
+pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let e = find(name)?;
+    let _cx = e.context();
+    on_reader(&e, f)
+}
+
+/// [`with_reader`] in the context already set up; a connection the server closed while
+/// idle is opened again first.
+fn on_reader<T>(e: &Session, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let mut slot = e.lock_incoming()?;
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} has no open POP3 or IMAP connection"),
+            format!(
+                "session {} has no open POP3 or IMAP connection",
+                quoted(&e.name)
+            ),
         )
     })?;
     reader.revive()?;
     let r = f(reader);
     reader.touch();
+    if r.is_ok() {
+        progress::finish();
+    }
     r
-}
-
-/// Runs `f` on the reader of session `name`, its lock held for the call.
-pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
-    on_reader(&*find(name)?, name, f)
 }
 
 /// Waits up to `seconds` for new mail on the incoming connection of session `name`
@@ -369,12 +485,13 @@ pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> R
 /// connection, returning false (see the module).
 pub fn wait_for_mail(name: &str, seconds: u32) -> Result<bool> {
     let e = find(name)?;
+    let _cx = e.context();
     let give_way = || e.incoming_wanted.load(Ordering::SeqCst) > 0;
     let w = WaitUntil {
         until: Instant::now() + Duration::from_secs(u64::from(seconds)),
         give_way: &give_way,
     };
-    on_reader(&e, name, |r| r.wait_for_mail(&w))
+    on_reader(&e, |r| r.wait_for_mail(&w))
 }
 
 /// Where a message read with headers only came from: the session it completes through,
@@ -421,27 +538,79 @@ pub fn read(
     })
 }
 
-/// The messages the reader function `f` fetched from session `name` with `opts`, as
-/// objects.
-fn objects_of(
+/// The objects of messages fetched from session `name` with `opts`.
+fn read_objects(
     name: &str,
+    refs: &[MessageRef],
+    emails: Vec<Email>,
     opts: ReadOptions,
-    f: impl FnOnce(&mut Reader) -> Result<(Vec<MessageRef>, Vec<Email>)>,
-) -> Result<Vec<MessageObj>> {
-    let (refs, emails) = with_reader(name, f)?;
-    Ok((emails.into_iter().zip(&refs))
+) -> Vec<MessageObj> {
+    (emails.into_iter().zip(refs))
         .map(|(email, msg)| read_object(email, name, msg, opts))
-        .collect())
+        .collect()
 }
 
 /// Every message of the mailbox of session `name` (`EmailRecupereTout`), as objects.
 pub fn fetch_all(name: &str, opts: ReadOptions) -> Result<Vec<MessageObj>> {
-    objects_of(name, opts, |r| r.fetch_all(opts))
+    let (refs, emails) = with_reader(name, |r| r.fetch_all(opts))?;
+    Ok(read_objects(name, &refs, emails, opts))
+}
+
+/// Fetches every message of session `name` in the background (`EmailRecupereTout` with
+/// `WD_READ_ASYNC`): a thread of the library takes the session's incoming connection —
+/// this returns once it holds it, so every later call on that connection waits for the
+/// fill to end —, lists the messages and fetches them in batches
+/// ([`Reader::fetch_all_in_batches`]), handing each batch to `deliver` as it arrives,
+/// then gives the outcome to `done`. It runs in the session's context: its progress
+/// callback is called on that thread, the last call (`done == total`) once every message
+/// was delivered. Closing the session stops it between two batches (`WD_E_CANCELLED`),
+/// and so does `deliver` failing (the list was freed).
+///
+/// Errors (nothing started): `WD_E_UNKNOWN_SESSION`, `WD_E_RECURSIVE_CALL` (from a
+/// callback of a call on that connection), `WD_E_INTERNAL` (no thread).
+pub fn fetch_all_background(
+    name: &str,
+    opts: ReadOptions,
+    mut deliver: impl FnMut(Vec<MessageObj>) -> Result<()> + Send + 'static,
+    done: impl FnOnce(Result<()>) + Send + 'static,
+) -> Result<()> {
+    let e = find(name)?;
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    let (started_tx, started) = std::sync::mpsc::channel::<Result<()>>();
+    let session = e.clone();
+    let fill = move || {
+        let e = session;
+        let _cx = e.context();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut began = false;
+        let r = on_reader(&e, |reader| {
+            *e.filling.lock() = Some(stop.clone());
+            began = true;
+            let _ = started_tx.send(Ok(()));
+            reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
+                deliver(read_objects(&e.name, &refs, emails, opts))
+            })
+        });
+        if began {
+            *e.filling.lock() = None;
+            done(r);
+        } else {
+            let _ = started_tx.send(r);
+        }
+    };
+    std::thread::Builder::new()
+        .name("wd300com-fill".into())
+        .spawn(fill)
+        .map_err(|err| Error::internal(format!("cannot start the filling thread: {err}")))?;
+    started
+        .recv()
+        .unwrap_or_else(|_| Err(Error::internal("the filling thread ended at once")))
 }
 
 /// The messages of session `name` matching `criteria` (`EmailRecherche`), as objects.
 pub fn search(name: &str, criteria: &Criteria, opts: ReadOptions) -> Result<Vec<MessageObj>> {
-    objects_of(name, opts, |r| r.search(criteria, opts))
+    let (refs, emails) = with_reader(name, |r| r.search(criteria, opts))?;
+    Ok(read_objects(name, &refs, emails, opts))
 }
 
 /// Completes a message read with headers only, on first access of a body field (nothing
@@ -475,21 +644,28 @@ pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
 fn no_outgoing(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} has no open SMTP connection"),
+        format!("session {} has no open SMTP connection", quoted(name)),
     )
 }
 
-/// Runs `f` on the outgoing connection of session `name`, its lock held for the call.
+/// Runs `f` on the outgoing connection of session `name`, its lock held for the call, in
+/// the session's context; the progress callback's last call when it succeeded.
 fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) -> Result<T> {
     let e = find(name)?;
-    let mut slot = e.outgoing.lock();
-    f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut())
+    let _cx = e.context();
+    let mut slot = e.lock(&e.outgoing)?;
+    let r = f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut());
+    if r.is_ok() {
+        progress::finish();
+    }
+    r
 }
 
 /// Sends (or queues) the message `build` gives through session `name`; the session is
 /// checked before the message is built.
 fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
-    if find(name)?.outgoing.lock().is_none() {
+    let e = find(name)?;
+    if e.lock(&e.outgoing)?.is_none() {
         return Err(no_outgoing(name));
     }
     let msg = build()?;
@@ -540,6 +716,18 @@ pub fn send_message(name: &str, obj: &Mutex<MessageObj>, opts: SendOptions) -> R
 /// the envelope from its From, To, Cc and Bcc.
 pub fn send_file(name: &str, path: &str) -> Result<()> {
     send(name, || OutgoingMessage::from_file(path))?.reached_someone()
+}
+
+/// Saves attachment `index` of message `obj` to `path` (`EmailSauveFichierAttache`, see
+/// [`crate::message::attachments::save`]); the bytes written are reported to the
+/// process-wide progress callback. The message is held meanwhile: that callback calling
+/// into it gets `WD_E_RECURSIVE_CALL`.
+pub fn save_attachment(obj: &Mutex<MessageObj>, index: usize, path: &str) -> Result<String> {
+    let _held = reentry::hold(obj, "the message")?;
+    let _progress = progress::scope(default_progress());
+    let written = crate::message::attachments::save(obj.lock().attachment(index)?, index, path)?;
+    progress::finish();
+    Ok(written)
 }
 
 /// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its

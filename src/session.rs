@@ -102,6 +102,8 @@ pub struct SessionConfig {
     /// Largest message read or sent, in bytes (`WD_PROP_MAX_MESSAGE_SIZE`): a larger one
     /// is refused with `WD_E_MESSAGE`, and each reply's memory budget derives from it.
     pub max_message_size: u64,
+    /// The proxy (`WD_PROP_PROXY`): by default the environment's (`ALL_PROXY`).
+    pub proxy: crate::net::ProxyChoice,
     /// Seconds of idleness after which a NOOP keeps the connection alive; 0 = never
     /// (`WD_PROP_KEEPALIVE`, see [`crate::keepalive`]).
     pub keepalive: u32,
@@ -129,6 +131,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("spool_dir", &self.spool_dir)
             .field("connections", &self.connections)
             .field("max_message_size", &self.max_message_size)
+            .field("proxy", &self.proxy)
             .field("keepalive", &self.keepalive)
             .finish()
     }
@@ -155,6 +158,7 @@ impl SessionConfig {
             spool_dir: None,
             connections: 1,
             max_message_size: crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
+            proxy: crate::net::ProxyChoice::default(),
             keepalive: 0,
         }
     }
@@ -232,6 +236,7 @@ impl SessionConfig {
                 self.timeout.unwrap_or(global_timeout),
             )),
             min_speed: crate::net::min_speed(),
+            proxy: self.proxy.clone(),
         }
     }
 }
@@ -547,6 +552,24 @@ pub struct MessageRef {
     pub seen: bool,
 }
 
+/// The size a fetch of `refs` with `opts` brings, as the server listed it, for the
+/// progress callback: `None` (unknown) for headers only.
+pub fn announced(refs: &[MessageRef], opts: ReadOptions) -> Option<u64> {
+    (!opts.header_only).then(|| refs.iter().map(|r| r.size).fold(0, u64::saturating_add))
+}
+
+/// [`Mailbox::list`] then [`Mailbox::fetch`], the listed sizes announced to the progress
+/// callback in between.
+pub fn list_and_fetch<M: Mailbox + ?Sized>(
+    mailbox: &mut M,
+    opts: ReadOptions,
+) -> Result<(Vec<MessageRef>, Vec<Email>)> {
+    let refs = mailbox.list(opts)?;
+    crate::progress::expect(announced(&refs, opts))?;
+    let emails = mailbox.fetch(&refs, opts)?;
+    Ok((refs, emails))
+}
+
 /// `WD_E_MESSAGE` for a message listed larger than `max` bytes: refused before it is
 /// asked for (the connection stays usable).
 pub fn refuse_oversize(refs: &[MessageRef], max: u64) -> Result<()> {
@@ -582,14 +605,13 @@ pub trait Mailbox: Send {
         opts: ReadOptions,
     ) -> Result<Vec<crate::message::Email>>;
     /// Every message of the mailbox (filtered by `opts`) with its content: what `list`
-    /// then `fetch` give, in as few round trips as the protocol allows (IMAP: one).
+    /// then `fetch` give ([`list_and_fetch`]), in as few round trips as the protocol
+    /// allows (IMAP: one, unless a progress callback wants the total first).
     fn fetch_all(
         &mut self,
         opts: ReadOptions,
     ) -> Result<(Vec<MessageRef>, Vec<crate::message::Email>)> {
-        let refs = self.list(opts)?;
-        let emails = self.fetch(&refs, opts)?;
-        Ok((refs, emails))
+        list_and_fetch(self, opts)
     }
     /// Deletes a message (POP3: marked, removed at QUIT; IMAP: flagged \Deleted, removed
     /// by [`Mailbox::destroy`] or at the close). Its number stays taken until then.
@@ -623,6 +645,14 @@ pub trait Mailbox: Send {
     /// (or was closed): every later call on the session fails, even one the reader could
     /// answer without the server. Default: usable.
     fn usable(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Before a call: opens the connection again when it was given up for a reason that
+    /// does not end the session (IMAP: the server closed it while it was idle, or a
+    /// transfer cancelled by the progress callback), or reports a loss with
+    /// `WD_E_CONNECTION_LOST` (POP3, closed while idle: a session cannot resume, its
+    /// deletions are gone). Default: nothing.
+    fn revive(&mut self) -> Result<()> {
         Ok(())
     }
     /// The largest message this connection reads (`WD_PROP_MAX_MESSAGE_SIZE`): the reader
@@ -707,12 +737,6 @@ pub trait Mailbox: Send {
     /// NOOP: keeps an idle connection alive. Errors leave the connection to
     /// [`Mailbox::revive`] (IMAP) or to the next call, which reports it (POP3).
     fn keep_alive(&mut self) -> Result<()> {
-        Ok(())
-    }
-    /// Before a call: reopens a connection the server closed while it was idle (IMAP,
-    /// the folder selected again), or reports it with `WD_E_CONNECTION_LOST` (POP3: a
-    /// session cannot resume, its deletions are gone). Default: nothing.
-    fn revive(&mut self) -> Result<()> {
         Ok(())
     }
     /// Sets or clears \Seen on several messages (IMAP: one command).

@@ -56,6 +56,30 @@ fn bye_greeting_is_connection_lost() {
 }
 
 #[test]
+fn unexpected_greetings_are_shown_as_the_server_sent_them() {
+    for (greeting, message) in [
+        (
+            "+ OK hello\r\n",
+            "unexpected IMAP greeting (a continuation request, not * OK): + OK hello",
+        ),
+        (
+            "A1 NO [ALERT] go away\r\n",
+            "unexpected IMAP greeting (a tagged reply, not * OK): A1 NO [ALERT] go away",
+        ),
+        (
+            "* 3 EXISTS\r\n",
+            "unexpected IMAP greeting (untagged data, not * OK)",
+        ),
+    ] {
+        let s = FakeServer::start(Script::new().send(greeting).drain_until_closed());
+        let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+        assert_eq!(e.code, WD_E::Protocol);
+        assert_eq!(e.message, message);
+        drop(s);
+    }
+}
+
+#[test]
 fn login_refused_is_auth_with_reply() {
     let s = FakeServer::start(
         Script::new()

@@ -42,6 +42,7 @@ WD_READ_ALL = 8
 WD_READ_UNREAD = 1
 WD_READ_HEADER = 2
 WD_READ_KEEP_UNSEEN = 4
+WD_READ_ASYNC = 16
 WD_SESSION_POP3 = 1
 WD_SESSION_SMTP = 2
 WD_SESSION_IMAP = 3
@@ -65,7 +66,8 @@ WD_PROP_SPOOL_DIR = 14
 WD_PROP_CONNECTIONS = 15
 WD_PROP_MAX_MESSAGE_SIZE = 16
 WD_PROP_OAUTH_TOKEN = 17
-WD_PROP_KEEPALIVE = 18
+WD_PROP_PROXY = 18
+WD_PROP_KEEPALIVE = 19
 WD_AUTH_AUTO = 0
 WD_AUTH_PLAIN = 1
 WD_AUTH_LOGIN = 2
@@ -150,6 +152,12 @@ WD_FOLDER_TRASH = 3
 WD_FOLDER_JUNK = 4
 WD_FOLDER_ARCHIVE = 5
 WD_FOLDER_ALL = 6
+WD_TRACE_INFO = 0
+WD_TRACE_CLIENT = 1
+WD_TRACE_SERVER = 2
+WD_LIST_FILLING = 1
+WD_LIST_COMPLETE = 2
+WD_LIST_ERROR = 3
 WD_E_NONE = 0
 WD_E_INVALID_ARGUMENT = 101
 WD_E_INVALID_HANDLE = 102
@@ -157,6 +165,7 @@ WD_E_UNKNOWN_SESSION = 103
 WD_E_SESSION_EXISTS = 104
 WD_E_NOT_SUPPORTED = 105
 WD_E_RECURSIVE_CALL = 106
+WD_E_CANCELLED = 107
 WD_E_CONNECT = 201
 WD_E_TIMEOUT = 202
 WD_E_CONNECTION_LOST = 203
@@ -227,6 +236,7 @@ _SIGNATURES: Tuple[Signature, ...] = (
     ('i32', (('parameter', 'i32'), ('value', 'i32'), )),
     ('i32', (('path', 'str'), )),
     ('str', ()),
+    ('i32', (('session', 'str'), ('callback', 'fnptr'), ('user_data', 'ptr'), )),
     ('i32', (('user', 'str'), ('password', 'str'), ('server', 'str'), ('port', 'i32'), ('asynchronous', 'i32'), ('option', 'i32'), )),
     ('i32', (('session', 'str'), ('path', 'str'), )),
     ('i32', (('mail_id', 'i32'), )),
@@ -334,6 +344,8 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('EmailListCount', 31, 'int32_t EmailListCount(WdEmailList list);'),
     ('EmailListeElement', 32, 'WdEmail EmailListeElement(WdEmailList list, int32_t index);'),
     ('EmailListItem', 32, 'WdEmail EmailListItem(WdEmailList list, int32_t index);'),
+    ('EmailListeEtat', 31, 'int32_t EmailListeEtat(WdEmailList list);'),
+    ('EmailListStatus', 31, 'int32_t EmailListStatus(WdEmailList list);'),
     ('EmailSupprimeMessage', 33, 'int32_t EmailSupprimeMessage(const char *session, WdEmail email);'),
     ('EmailDeleteMessage', 33, 'int32_t EmailDeleteMessage(const char *session, WdEmail email);'),
     ('EmailDetruit', 34, 'int32_t EmailDetruit(const char *session);'),
@@ -391,16 +403,20 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('EmailTrace', 51, 'int32_t EmailTrace(const char *path);'),
     ('EmailSetTrace', 51, 'int32_t EmailSetTrace(const char *path);'),
     ('EmailVersion', 52, 'const char *EmailVersion(void);'),
-    ('EmailOuvreSessionSMTP', 53, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
-    ('EmailStartSMTPSession', 53, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailJauge', 53, 'int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);'),
+    ('EmailProgressBar', 53, 'int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);'),
+    ('EmailTraceFonction', 22, 'int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);'),
+    ('EmailTraceCallback', 22, 'int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);'),
+    ('EmailOuvreSessionSMTP', 54, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailStartSMTPSession', 54, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
     ('EmailEnvoieMessage', 27, 'int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);'),
     ('EmailSendMessage', 27, 'int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);'),
-    ('EmailEnvoie', 54, 'int32_t EmailEnvoie(const char *session, const char *path);'),
-    ('EmailSend', 54, 'int32_t EmailSend(const char *session, const char *path);'),
-    ('EmailEtat', 55, 'int32_t EmailEtat(int32_t mail_id);'),
-    ('EmailStatus', 55, 'int32_t EmailStatus(int32_t mail_id);'),
-    ('EmailVerifieAdresse', 56, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
-    ('EmailCheckAddress', 56, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
+    ('EmailEnvoie', 55, 'int32_t EmailEnvoie(const char *session, const char *path);'),
+    ('EmailSend', 55, 'int32_t EmailSend(const char *session, const char *path);'),
+    ('EmailEtat', 56, 'int32_t EmailEtat(int32_t mail_id);'),
+    ('EmailStatus', 56, 'int32_t EmailStatus(int32_t mail_id);'),
+    ('EmailVerifieAdresse', 57, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
+    ('EmailCheckAddress', 57, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
 )
 
 # name: (return kind, ((parameter, kind), ...), C prototype)

@@ -110,6 +110,8 @@ __all__ = [
     'EmailListCount',
     'EmailListeElement',
     'EmailListItem',
+    'EmailListeEtat',
+    'EmailListStatus',
     'EmailSupprimeMessage',
     'EmailDeleteMessage',
     'EmailDetruit',
@@ -167,6 +169,10 @@ __all__ = [
     'EmailTrace',
     'EmailSetTrace',
     'EmailVersion',
+    'EmailJauge',
+    'EmailProgressBar',
+    'EmailTraceFonction',
+    'EmailTraceCallback',
     'EmailOuvreSessionSMTP',
     'EmailStartSMTPSession',
     'EmailEnvoieMessage',
@@ -476,6 +482,12 @@ def EmailListeElement(list: int, index: int, /) -> int:
 def EmailListItem(list: int, index: int, /) -> int:
     """C: WdEmail EmailListItem(WdEmailList list, int32_t index);"""
 
+def EmailListeEtat(list: int, /) -> int:
+    """C: int32_t EmailListeEtat(WdEmailList list);"""
+
+def EmailListStatus(list: int, /) -> int:
+    """C: int32_t EmailListStatus(WdEmailList list);"""
+
 def EmailSupprimeMessage(session: _Text, email: int, /) -> int:
     """C: int32_t EmailSupprimeMessage(const char *session, WdEmail email);"""
 
@@ -646,6 +658,18 @@ def EmailSetTrace(path: _Text, /) -> int:
 
 def EmailVersion() -> Optional[str]:
     """C: const char *EmailVersion(void);"""
+
+def EmailJauge(session: _Text, callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);"""
+
+def EmailProgressBar(session: _Text, callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);"""
+
+def EmailTraceFonction(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);"""
+
+def EmailTraceCallback(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);"""
 
 def EmailOuvreSessionSMTP(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
     """C: int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""

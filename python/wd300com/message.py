@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Union, overload
 
 from . import _bindings as B
@@ -298,6 +299,27 @@ class MessageList(Resource):
         if not 0 <= i < n:
             raise IndexError("message list index out of range")
         return Message(call_int("EmailListeElement", self._handle, i), owner=self)
+
+    @property
+    def complete(self) -> bool:
+        """EmailListeEtat: True once every message is in (always for a list not filled in
+        the background); raises the error that stopped a background fill."""
+        return call_int("EmailListeEtat", self._handle) == B.WD_LIST_COMPLETE
+
+    def follow(self, poll: float = 0.05) -> Iterator[Message]:
+        """Generator of the messages of a list filled in the background as they arrive,
+        until it is complete (checked every `poll` seconds); raises the error that
+        stopped the fill."""
+        i = 0
+        while True:
+            done = self.complete
+            n = len(self)
+            while i < n:
+                yield self[i]
+                i += 1
+            if done:
+                return
+            time.sleep(poll)
 
     def __iter__(self) -> Iterator[Message]:
         for i in range(len(self)):

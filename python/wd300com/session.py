@@ -25,6 +25,7 @@ from typing import (
 
 from . import _bindings as B
 from ._core import Resource, call, call_int, call_str
+from .callbacks import ProgressTarget, progress_pointer
 from .errors import InvalidArgumentError, WdError
 from .message import Message, MessageList
 
@@ -66,6 +67,7 @@ _PROPS: Dict[str, int] = {
     "client_name": B.WD_PROP_CLIENT_NAME,
     "folder": B.WD_PROP_FOLDER,
     "spool_dir": B.WD_PROP_SPOOL_DIR,
+    "proxy": B.WD_PROP_PROXY,
     "keepalive": B.WD_PROP_KEEPALIVE,
 }
 
@@ -202,9 +204,11 @@ class Session(Resource):
         user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
         oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
-        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
-        client_name, folder, spool_dir, keepalive (seconds of idleness before a NOOP, 0 = off). Returns an SmtpSession, Pop3Session or ImapSession
-        (not yet open: call open() or use it in a `with` block)."""
+        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout,
+        asynchronous, client_name, folder, spool_dir, proxy ("socks5://…", "http://…",
+        "direct"), keepalive (seconds of idleness before a NOOP, 0 = off). Returns an
+        SmtpSession, Pop3Session or ImapSession (not yet open: call open() or use it in a
+        `with` block)."""
         if isinstance(kind, str):
             try:
                 kind = _KINDS[kind.lower()]
@@ -241,6 +245,15 @@ class Session(Resource):
         if isinstance(prop, str):
             prop = _PROPS[prop]
         return call_str("EmailSessionPropriete", self.name, prop)
+
+    def progress(self: _S, target: Optional[ProgressTarget]) -> _S:
+        """EmailJauge: follows the transfers of this session (sending, reading, appending)
+        with `target`, a callable ``(done, total)`` (total -1 when unknown; returning False
+        cancels: the call raises CancelledError) or a tqdm-like bar (``update(n)``, its
+        total set and ``reset()`` for each transfer); None removes it. See
+        :mod:`wd300com.callbacks`. Returns the session."""
+        call("EmailJauge", self.name, progress_pointer(target), None)
+        return self
 
     def open(self: _S) -> _S:
         """EmailOuvreSessionDeclaree: connects and logs in."""
@@ -428,8 +441,12 @@ class MailboxSession(_ServerSession):
         announces it (nothing is fetched)."""
         return call_int("EmailTailleMessage", self.name, number)
 
-    def get_all(self, options: int = 0) -> MessageList:
-        """EmailRecupereTout: a MessageList."""
+    def get_all(self, options: int = 0, background: bool = False) -> MessageList:
+        """EmailRecupereTout: a MessageList. background=True (WD_READ_ASYNC): the list
+        comes back at once and fills in a thread of the library (MessageList.complete,
+        MessageList.follow()); calls on the session wait until it is complete."""
+        if background:
+            options |= B.WD_READ_ASYNC
         return MessageList(call_int("EmailRecupereTout", self.name, options))
 
     def delete(self, message: Message) -> None:

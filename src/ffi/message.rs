@@ -419,9 +419,13 @@ pub unsafe extern "C" fn EmailAttachmentContent(
 /// temporary file of the folder, then it is renamed to the safe name, replacing a file of
 /// that name; a symbolic link of that name is replaced, never followed.
 ///
+/// The bytes written are reported to the process-wide progress callback (`EmailJauge`
+/// with a NULL session); returning 0 there cancels: no partial file is left
+/// (`WD_E_CANCELLED`), as after a failed write.
+///
 /// Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
 /// folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_INVALID_HANDLE`. Thread-safe.
+/// `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
 ///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
@@ -436,7 +440,7 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve_whole(email.0)?;
-        attachments::save(obj.lock().attachment(index)?, index, path)?;
+        crate::registry::save_attachment(&obj, index, path)?;
         Ok(1)
     })
 }

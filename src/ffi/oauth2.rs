@@ -27,6 +27,7 @@ pub use crate::ffi::types::{
 };
 use crate::oauth2::{self, Options, Param, Params, TokenLink};
 use crate::session::LinkedToken;
+use crate::text::quoted;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ffi::{CString, c_char, c_void};
@@ -85,7 +86,10 @@ pub fn linked_token(value: &str) -> Result<Option<LinkedToken>> {
     let handle = match v {
         "" => 0,
         _ => v.parse::<i32>().ok().filter(|h| *h >= 0).ok_or_else(|| {
-            Error::invalid_arg(format!("token handle {value:?} is not a number from 0"))
+            Error::invalid_arg(format!(
+                "token handle {} is not a number from 0",
+                quoted(value)
+            ))
         })?,
     };
     if handle == 0 {

@@ -7,13 +7,17 @@ use crate::ffi::args;
 use crate::ffi::message::{EmailObj, LISTS, MESSAGES, MessageList, resolve_raw};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
-    WD_READ_ALL, WD_READ_HEADER, WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
+    WD_LIST_COMPLETE, WD_LIST_ERROR, WD_LIST_FILLING, WD_READ_ALL, WD_READ_ASYNC, WD_READ_HEADER,
+    WD_READ_KEEP_UNSEEN, WD_READ_UNREAD, WdEmailList,
 };
 use crate::message::Email;
 use crate::reader::{ReadMessage, Reader, Step};
 use crate::registry;
 use crate::session::ReadOptions;
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::ffi::c_char;
+use std::sync::LazyLock;
 
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
@@ -605,6 +609,54 @@ pub(crate) fn new_list(objects: Vec<EmailObj>) -> Result<i32> {
     })
 }
 
+/// The lists filled in the background (`WD_READ_ASYNC`) that are not complete: still
+/// filling, or stopped by an error. A list not in here is complete.
+static FILLS: LazyLock<Mutex<HashMap<i32, Option<Error>>>> = LazyLock::new(Default::default);
+
+/// A list is freed: its fill state goes with it.
+pub fn forget_fill(list: i32) {
+    FILLS.lock().remove(&list);
+}
+
+/// Adds `objects` to list `list` while it still exists; otherwise they are freed and the
+/// fill stops with the error.
+fn add_to_list(list: i32, objects: Vec<EmailObj>) -> Result<()> {
+    let items = insert_all(objects)?;
+    let kept = LISTS.get(list).and_then(|l| {
+        let mut l = l.lock();
+        // Checked with the list locked: `EmailLibere` removes it, then takes its items.
+        LISTS.get(list)?;
+        l.items.extend_from_slice(&items);
+        Ok(())
+    });
+    if kept.is_err() {
+        items.iter().for_each(|&h| drop(MESSAGES.remove(h)));
+    }
+    kept
+}
+
+/// The body of `EmailRecupereTout` with `WD_READ_ASYNC`: an empty list now, filled by
+/// [`registry::fetch_all_background`].
+fn fetch_all_async(name: &str, opts: ReadOptions) -> Result<i32> {
+    let list = LISTS.insert(MessageList { items: Vec::new() })?;
+    FILLS.lock().insert(list, None);
+    let done = move |r: Result<()>| match r {
+        Ok(()) => forget_fill(list),
+        Err(e) => {
+            if let Some(state) = FILLS.lock().get_mut(&list) {
+                *state = Some(e);
+            }
+        }
+    };
+    let started = registry::fetch_all_background(name, opts, move |o| add_to_list(list, o), done);
+    if let Err(e) = started {
+        forget_fill(list);
+        let _ = LISTS.remove(list);
+        return Err(e);
+    }
+    Ok(list)
+}
+
 /// Stores message objects as handles: all of them, or none on failure.
 fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
@@ -621,9 +673,21 @@ fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
 /// (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
 /// body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
 /// messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
-/// IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+/// IMAP without `WD_READ_UNREAD` lists and fetches in one round trip (two with a
+/// progress callback, which is given the listed sizes as its total). Each message is
 /// parsed on its first access (`EmailSource` and the UID, number, size and seen flag
 /// need no parsing); a message that cannot be parsed keeps its source and those fields.
+///
+/// `WD_READ_ASYNC` (`ertAsynchronous`): returns the list at once, empty, and a thread of
+/// the library fills it, listing then fetching in batches (at most 64 messages or 8 MiB
+/// each): `EmailListeNb` grows as batches arrive, in mailbox order. The session is busy
+/// meanwhile: this returns once the thread holds the session's reading connection, and
+/// any later call on that connection (another read, `EmailNbMessage`, a folder change,
+/// completing a message read with headers only) waits until the list is complete;
+/// `EmailFermeSession` stops the fill after the batch in progress. Completion:
+/// `EmailListeEtat` (`WD_LIST_FILLING`, `WD_LIST_COMPLETE`, `WD_LIST_ERROR`), and the
+/// session's progress callback (`EmailJauge`), called on the filling thread, whose last
+/// call has `done == total`. Freeing the list stops the fill.
 ///
 /// Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
 /// `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
@@ -637,8 +701,11 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
         let name = unsafe { args::cstr(session, "session") }?;
         let opts = ReadOptions {
             header_only: options & WD_READ_ALL == 0,
-            ..read_options(options)?
+            ..read_options(options & !WD_READ_ASYNC)?
         };
+        if options & WD_READ_ASYNC != 0 {
+            return fetch_all_async(name, opts);
+        }
         new_list(registry::fetch_all(name, opts)?)
     }))
 }
@@ -692,4 +759,32 @@ pub extern "C" fn EmailListeElement(list: WdEmailList, index: i32) -> WdEmail {
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailListItem(list: WdEmailList, index: i32) -> WdEmail {
     EmailListeElement(list, index)
+}
+
+/// Tells whether a list of `EmailRecupereTout` is complete (`EmailListeEtat`).
+///
+/// Returns `WD_LIST_COMPLETE` (every message is in; always for a list fetched without
+/// `WD_READ_ASYNC`), `WD_LIST_FILLING` (the library's thread is still filling it), or
+/// `WD_LIST_ERROR` — the fill stopped, the messages before the error stay, and the
+/// thread's error state holds why (`ErreurInfo`; `WD_E_CANCELLED` when the session was
+/// closed or the progress callback cancelled). -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailListeEtat(list: WdEmailList) -> i32 {
+    ffi_guard!("EmailListeEtat", -1, {
+        LISTS.get(list.0)?;
+        Ok(match FILLS.lock().get(&list.0) {
+            None => WD_LIST_COMPLETE,
+            Some(None) => WD_LIST_FILLING,
+            Some(Some(e)) => {
+                crate::ffi::errstate::set(e);
+                WD_LIST_ERROR
+            }
+        })
+    })
+}
+
+/// English name of `EmailListeEtat`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailListStatus(list: WdEmailList) -> i32 {
+    EmailListeEtat(list)
 }

@@ -79,9 +79,10 @@ pub extern "C" fn EmailConfigure(parameter: i32, value: i32) -> i32 {
 
 /// Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
 ///
-/// Commands and replies are written one per line, prefixed by the protocol and `C:` /
-/// `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
-/// transcript. A new file is created readable and writable by its owner only (mode 0600
+/// Commands and replies are written one per line, prefixed by an ISO 8601 UTC timestamp
+/// with milliseconds (`2026-12-01T15:30:00.123Z`), the protocol and `C:` (client), `S:`
+/// (server) or `*` (a note); passwords, tokens and SASL exchanges are masked as `****`
+/// (`EmailTraceFonction` receives the same lines). `path` NULL stops the file. A new file is created readable and writable by its owner only (mode 0600
 /// on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
 /// `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
 ///

@@ -57,6 +57,26 @@ pub type WdPromptCallback = Option<
     ),
 >;
 
+/// The progress callback set with `EmailJauge`: called during a transfer with the bytes
+/// moved so far (`done`), the size announced (`total`, -1 when unknown) and the
+/// `user_data` given with it. Returns 0 to cancel the transfer (`WD_E_CANCELLED`), any
+/// other value to go on.
+pub type WdProgressCallback =
+    Option<unsafe extern "C" fn(done: i64, total: i64, user_data: *mut std::ffi::c_void) -> i32>;
+
+/// The transcript callback set with `EmailTraceFonction`: called with the name of the
+/// session the line belongs to ("" for none), its direction (`WD_TRACE_*`), the line as
+/// written to the transcript file and the `user_data` given with it. The strings are
+/// valid only during the call.
+pub type WdTraceCallback = Option<
+    unsafe extern "C" fn(
+        session: *const std::ffi::c_char,
+        direction: i32,
+        line: *const std::ffi::c_char,
+        user_data: *mut std::ffi::c_void,
+    ),
+>;
+
 // ---- ErreurInfo selectors ----
 /// `ErreurInfo` selector: the one-line message.
 pub const WD_ERR_MESSAGE: i32 = 1;
@@ -117,6 +137,9 @@ pub const WD_READ_UNREAD: i32 = 1;
 pub const WD_READ_HEADER: i32 = 2;
 /// Reading option: do not set the \Seen flag (IMAP).
 pub const WD_READ_KEEP_UNSEEN: i32 = 4;
+/// `EmailRecupereTout` option (`ertAsynchronous`): returns the list at once and fills it
+/// in the background (`EmailListeNb` grows; `EmailListeEtat` tells when it is complete).
+pub const WD_READ_ASYNC: i32 = 16;
 
 // ---- EmailSessionCree session types ----
 /// Session type for `EmailSessionCree`: POP3.
@@ -176,10 +199,18 @@ pub const WD_PROP_MAX_MESSAGE_SIZE: i32 = 16;
 /// XOAUTH2/OAUTHBEARER: its current access token is used, and when the server refuses
 /// it, the token is refreshed in place and the sign-in tried once more. "" or "0" unlinks.
 pub const WD_PROP_OAUTH_TOKEN: i32 = 17;
+/// Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+/// (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+/// `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+/// omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+/// `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+/// `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+/// refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+pub const WD_PROP_PROXY: i32 = 18;
 /// Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
 /// synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
 /// session that never runs during a call or a wait.
-pub const WD_PROP_KEEPALIVE: i32 = 18;
+pub const WD_PROP_KEEPALIVE: i32 = 19;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -387,3 +418,20 @@ pub const WD_FOLDER_JUNK: i32 = 4;
 pub const WD_FOLDER_ARCHIVE: i32 = 5;
 /// Folder role: every message (`\All`).
 pub const WD_FOLDER_ALL: i32 = 6;
+
+// ---- EmailTraceFonction directions ----
+/// Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
+pub const WD_TRACE_INFO: i32 = 0;
+/// Transcript line: sent by the client, marked `C:`.
+pub const WD_TRACE_CLIENT: i32 = 1;
+/// Transcript line: received from the server, marked `S:`.
+pub const WD_TRACE_SERVER: i32 = 2;
+
+// ---- EmailListeEtat ----
+/// `EmailListeEtat`: the list is being filled in the background (`WD_READ_ASYNC`).
+pub const WD_LIST_FILLING: i32 = 1;
+/// `EmailListeEtat`: the list holds every message.
+pub const WD_LIST_COMPLETE: i32 = 2;
+/// `EmailListeEtat`: filling stopped on an error (the messages before it stay); the
+/// call sets that error (`ErreurInfo` tells why).
+pub const WD_LIST_ERROR: i32 = 3;

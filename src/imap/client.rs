@@ -38,8 +38,8 @@ pub struct ImapClient {
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
-    /// The settings it was opened with (a connection the server closed while idle is
-    /// opened again: [`ImapClient::reopen`]).
+    /// The settings it was opened with (a connection the server closed while idle, or one
+    /// given up after a cancelled transfer, is opened again: [`ImapClient::reopen`]).
     pub(super) cfg: SessionConfig,
     pub(super) global_timeout: u32,
     /// Messages of the folder the last listing saw (highest sequence number): a wait
@@ -158,12 +158,27 @@ impl ImapClient {
                 }
                 _ => return Err(Error::protocol("unexpected IMAP greeting", text)),
             },
-            other => {
-                return Err(Error::protocol(
-                    "unexpected IMAP greeting",
-                    format!("{other:?}"),
+            Response::Untagged(_) => {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "unexpected IMAP greeting (untagged data, not * OK)",
                 ));
             }
+            Response::Continue(text) => {
+                return Err(Error::protocol(
+                    "unexpected IMAP greeting (a continuation request, not * OK)",
+                    format!("+ {text}"),
+                ));
+            }
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => Err(Error::protocol(
+                "unexpected IMAP greeting (a tagged reply, not * OK)",
+                format!("{tag} {}", reply_text(status, &code, &text)),
+            ))?,
         };
         if cfg.effective_security() == Security::StartTls && preauth {
             // Already signed in on a plain connection: STARTTLS is no longer possible, and
@@ -377,10 +392,12 @@ impl ImapClient {
                     if !plus {
                         self.wait_continuation(&tag)?;
                     }
-                    self.conn.write_all(data)?;
                     if matches!(p, Part::SecretLiteral(_)) {
+                        self.conn.write_all(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}} ****", data.len()));
                     } else {
+                        // A message (APPEND): its progress is followed.
+                        self.conn.write_body(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}}", data.len()));
                     }
                     line.clear();

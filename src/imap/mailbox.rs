@@ -11,6 +11,7 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::{Email, flags};
 use crate::net::fetch_payload;
 use crate::session::{Folder, Mailbox, MessageRef, ReadOptions, WaitUntil, Waited};
+use crate::text::quoted;
 use crate::trace;
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .parse::<u32>()
         .ok()
         .filter(|&u| u > 0)
-        .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
+        .ok_or_else(|| Error::invalid_arg(format!("{} is not an IMAP UID", quoted(&r.uid))))
 }
 
 /// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).
@@ -197,6 +198,10 @@ impl Mailbox for ImapClient {
         self.conn.usable()
     }
 
+    fn revive(&mut self) -> Result<()> {
+        ImapClient::revive(self)
+    }
+
     fn has_flags(&self) -> bool {
         true
     }
@@ -332,12 +337,11 @@ impl Mailbox for ImapClient {
     }
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
-    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    /// and fetches everything in one round trip. With it, or with a progress callback
+    /// (which wants the total first): the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
-        if opts.unread_only {
-            let refs = self.list(opts)?;
-            let emails = self.fetch(&refs, opts)?;
-            return Ok((refs, emails));
+        if opts.unread_only || crate::progress::active() {
+            return crate::session::list_and_fetch(self, opts);
         }
         let item = fetch_item(opts);
         // Every message of the folder, each at most the largest message allowed.
@@ -431,7 +435,12 @@ impl Mailbox for ImapClient {
         }
         if let Err(e) = self.conn.usable() {
             self.closed = true;
-            return Err(e);
+            // Given up after a cancelled transfer: nothing was lost.
+            return if self.conn.was_cancelled() {
+                Ok(())
+            } else {
+                Err(e)
+            };
         }
         let expunged = if std::mem::take(&mut self.deleted).is_empty() {
             Ok(())
@@ -528,10 +537,6 @@ impl Mailbox for ImapClient {
 
     fn keep_alive(&mut self) -> Result<()> {
         self.noop()
-    }
-
-    fn revive(&mut self) -> Result<()> {
-        ImapClient::revive(self)
     }
 
     fn select_folder(&mut self, folder: &str) -> Result<()> {

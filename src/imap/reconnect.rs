@@ -1,8 +1,10 @@
-//! An IMAP connection the server closed while it was idle (a restart, an idle timeout)
-//! is opened again before the next call, transparently: same settings, the folder that
-//! was selected selected again. This is the only place the IMAP client reconnects on its
-//! own; it never replays a command that was sent (a connection that fails in the middle
-//! of a command is reported to the caller).
+//! An IMAP connection is opened again before the next call, transparently (same settings,
+//! the folder that was selected selected again), in two cases: the server closed it while
+//! it was idle (a restart, an idle timeout), or it was given up after a transfer cancelled
+//! by the progress callback (`WD_E_CANCELLED`: the literal it was in the middle of cannot
+//! be finished). This is the only place the IMAP client reconnects on its own; it never
+//! replays a command that was sent (a connection that fails in the middle of a command
+//! otherwise is reported to the caller).
 
 use super::client::{ImapClient, PROTO};
 use super::response::Response;
@@ -39,10 +41,20 @@ impl ImapClient {
         self.closed
     }
 
+    /// True when a cancelled transfer gave the connection up.
+    fn given_up(&self) -> bool {
+        !self.closed && !self.conn.is_usable() && self.conn.was_cancelled()
+    }
+
     /// Opens the connection again with the settings it was opened with, selecting the
     /// folder selected now; the pace of the waits and the messages deleted are kept.
     pub(super) fn reopen(&mut self) -> Result<()> {
-        trace::note(PROTO, "the server closed the connection: opening it again");
+        let why = if self.given_up() {
+            "the connection was given up: opening it again"
+        } else {
+            "the server closed the connection: opening it again"
+        };
+        trace::note(PROTO, why);
         let mut cfg = self.cfg.clone();
         if !self.folder.is_empty() {
             cfg.folder = self.folder.clone();
@@ -60,9 +72,9 @@ impl ImapClient {
     }
 
     /// Before a call: opens the connection again when the server closed it while it was
-    /// idle; nothing otherwise.
+    /// idle, or when a cancelled transfer gave it up; nothing otherwise.
     pub(super) fn revive(&mut self) -> Result<()> {
-        if self.closed_while_idle() {
+        if self.given_up() || self.closed_while_idle() {
             self.reopen()?;
         }
         Ok(())

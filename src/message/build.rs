@@ -10,6 +10,7 @@ use crate::message::address::{is_valid_syntax, split_list, split_mailbox};
 use crate::message::attachments::mime_type_for;
 use crate::message::codec;
 use crate::message::model::{Attachment, Email, has_line_break};
+use crate::text::quoted;
 use crate::text::{self, DateTime};
 
 /// Options of `build` (`WD_BUILD_*` flags).
@@ -56,8 +57,8 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
     } else {
         DateTime::parse_rfc3339(&email.date).ok_or_else(|| {
             Error::message(format!(
-                "date {:?} is not an RFC 3339 date (e.g. 2024-03-01T10:20:30+01:00)",
-                email.date
+                "date {} is not an RFC 3339 date (e.g. 2024-03-01T10:20:30+01:00)",
+                quoted(&email.date)
             ))
         })?
     };
@@ -76,8 +77,8 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
                 .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
         {
             return Err(Error::invalid_arg(format!(
-                "message_id {:?} is not a valid Message-ID",
-                email.message_id
+                "message_id {} is not a valid Message-ID",
+                quoted(&email.message_id)
             )));
         }
         id
@@ -211,7 +212,8 @@ fn check_fields(email: &Email) -> Result<()> {
         let n = name.trim();
         if n.is_empty() || n.len() > 76 || !n.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(Error::invalid_arg(format!(
-                "header name {name:?} is not valid"
+                "header name {} is not valid",
+                quoted(name)
             )));
         }
         if has_line_break(value) {
@@ -240,8 +242,8 @@ fn check_fields(email: &Email) -> Result<()> {
             .any(|c| c.is_whitespace() || !c.is_ascii())
         {
             return Err(Error::invalid_arg(format!(
-                "attachment {i} content_id {:?} is not valid",
-                a.content_id
+                "attachment {i} content_id {} is not valid",
+                quoted(&a.content_id)
             )));
         }
     }

@@ -1,6 +1,7 @@
 //! Our `Email` type: every field the WLangage `Email` structure exposes, in decoded UTF-8.
 
 use crate::error::{Error, Result};
+use crate::text::quoted;
 
 /// One attachment (or inline part) of a message, with its decoded content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -170,7 +171,8 @@ pub fn single_line(value: &str, what: &str) -> Result<()> {
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::invalid_arg(format!(
-            "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
+            "header name {} is not a valid field name (printable ASCII without ':' or space)",
+            quoted(name)
         )));
     }
     single_line(value, "header value")

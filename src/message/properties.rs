@@ -11,6 +11,7 @@
 use crate::error::{Error, Result};
 use crate::message::model::{Attachment, Email, single_line};
 use crate::text::DateTime;
+use crate::text::quoted;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a written text is stored.
@@ -271,8 +272,9 @@ fn date_set(e: &mut Email, v: &str) -> Result<()> {
             .or_else(|| crate::message::parse::parse_date(v))
             .ok_or_else(|| {
                 Error::invalid_arg(format!(
-                    "date {v:?} is neither RFC 3339 (2024-03-01T10:20:30+01:00), a WLangage \
-                     DateHeure (20240301102030) nor an RFC 5322 date"
+                    "date {} is neither RFC 3339 (2024-03-01T10:20:30+01:00), a WLangage \
+                     DateHeure (20240301102030) nor an RFC 5322 date",
+                    quoted(v)
                 ))
             })?
             .to_rfc3339()
@@ -321,8 +323,8 @@ fn kept_count(v: &str, len: usize) -> Result<usize> {
     match v.trim().parse::<usize>() {
         Ok(n) if n <= len => Ok(n),
         _ => Err(Error::invalid_arg(format!(
-            "count {:?} is not 0 to {len} (the number of elements there are)",
-            v.trim()
+            "count {} is not 0 to {len} (the number of elements there are)",
+            quoted(v.trim())
         ))),
     }
 }
@@ -338,8 +340,9 @@ fn confidentiality_set(e: &mut Email, v: &str) -> Result<()> {
         "personal" | "private" | "company-confidential" => level,
         _ => {
             return Err(Error::invalid_arg(format!(
-                "confidentiality {v:?} is not \"\", \"personal\", \"private\" or \
-                 \"company-confidential\""
+                "confidentiality {} is not \"\", \"personal\", \"private\" or \
+                 \"company-confidential\"",
+                quoted(v)
             )));
         }
     };
@@ -489,8 +492,9 @@ impl Property {
                         .filter(|n| (0..=max).contains(n))
                         .ok_or_else(|| {
                             Error::invalid_arg(format!(
-                                "{} {s:?} is not 0 to {max}",
-                                self.name.to_ascii_lowercase()
+                                "{} {} is not 0 to {max}",
+                                self.name.to_ascii_lowercase(),
+                                quoted(s)
                             ))
                         })?,
                 };
@@ -499,9 +503,9 @@ impl Property {
                 let set = set.ok_or_else(read_only)?;
                 *set(e) = flag_word(v).ok_or_else(|| {
                     Error::invalid_arg(format!(
-                        "{} flag {:?} is not 0 or 1",
+                        "{} flag {} is not 0 or 1",
                         self.name.to_ascii_lowercase(),
-                        v.trim()
+                        quoted(v.trim())
                     ))
                 })?;
             }

@@ -5,6 +5,7 @@ use super::grant::extra_pairs;
 use super::url::{self, Scheme, Url};
 use super::{Options, Params, Token, browser, error_text, http, parse_token_reply, pkce};
 use crate::error::{Error, Result, WD_E};
+use crate::text::quoted;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Instant;
 
@@ -30,8 +31,9 @@ pub(super) fn secure_endpoint(value: &str, name: &str) -> Result<Url> {
     let u = Url::parse(require(value, name)?, name)?;
     if u.scheme == Scheme::Http && !u.is_loopback() {
         return Err(Error::invalid_arg(format!(
-            "{name} {value:?} must use https (plain http is allowed only for \
-             localhost, 127.0.0.1 and ::1)"
+            "{name} {} must use https (plain http is allowed only for \
+             localhost, 127.0.0.1 and ::1)",
+            quoted(value)
         )));
     }
     Ok(u)
@@ -48,7 +50,8 @@ impl Params {
         let rt = self.response_type.trim();
         if !rt.is_empty() && rt != "code" {
             return Err(Error::not_supported(format!(
-                "WD_OAUTH_RESPONSE_TYPE {rt:?} is not supported (only \"code\")"
+                "WD_OAUTH_RESPONSE_TYPE {} is not supported (only \"code\")",
+                quoted(rt)
             )));
         }
         let auth = Url::parse(
@@ -63,9 +66,9 @@ impl Params {
         if redirect.scheme != Scheme::Http || !redirect.is_loopback() || !redirect.query.is_empty()
         {
             return Err(Error::invalid_arg(format!(
-                "WD_OAUTH_REDIRECT_URL {:?} must be a loopback http address without query, \
+                "WD_OAUTH_REDIRECT_URL {} must be a loopback http address without query, \
                  such as http://localhost:9000 or http://127.0.0.1:9000/callback",
-                self.redirect_url
+                quoted(&self.redirect_url)
             )));
         }
         Ok(Endpoints {

@@ -6,6 +6,7 @@ use super::device::{Prompt, device_code, prompt_on_stderr};
 use super::flow::{require, token_endpoint, token_form};
 use super::{Options, Params, Token, authorize, http, parse_token_reply, refresh, url};
 use crate::error::{Error, Result};
+use crate::text::quoted;
 use std::time::Instant;
 
 /// The `grant_type` of the device authorization grant (RFC 8628 §3.4).
@@ -32,8 +33,9 @@ impl Grant {
             "client_credentials" => Ok(Grant::ClientCredentials),
             DEVICE_CODE_GRANT => Ok(Grant::DeviceCode),
             other => Err(Error::not_supported(format!(
-                "WD_OAUTH_GRANT_TYPE {other:?} is not supported (authorization_code, \
-                 client_credentials or {DEVICE_CODE_GRANT})"
+                "WD_OAUTH_GRANT_TYPE {} is not supported (authorization_code, \
+                 client_credentials or {DEVICE_CODE_GRANT})",
+                quoted(other)
             ))),
         }
     }
@@ -71,12 +73,14 @@ pub(super) fn extra_pairs(p: &Params) -> Result<Vec<(String, String)>> {
     for (k, _) in &pairs {
         if k.is_empty() {
             return Err(Error::invalid_arg(format!(
-                "WD_OAUTH_ADDITIONAL_PARAMETERS {text:?} holds a parameter without a name"
+                "WD_OAUTH_ADDITIONAL_PARAMETERS {} holds a parameter without a name",
+                quoted(text)
             )));
         }
         if RESERVED.contains(&k.as_str()) {
             return Err(Error::invalid_arg(format!(
-                "WD_OAUTH_ADDITIONAL_PARAMETERS may not set {k:?}: the library sets it{}",
+                "WD_OAUTH_ADDITIONAL_PARAMETERS may not set {}: the library sets it{}",
+                quoted(k),
                 if k == "scope" {
                     " from WD_OAUTH_SCOPE"
                 } else {

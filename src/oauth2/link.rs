@@ -4,7 +4,8 @@
 use super::grant::{renew, renewable};
 use super::{Options, Params, Token};
 use crate::error::Result;
-use parking_lot::Mutex;
+use crate::reentry::{self, Held};
+use parking_lot::{Mutex, MutexGuard};
 use std::sync::Arc;
 
 /// A token and the parameters it was obtained with (docs/API.md §9: a token handle remembers
@@ -47,10 +48,17 @@ impl TokenLink {
         &self.params
     }
 
+    /// The renewal lock; `WD_E_RECURSIVE_CALL` for a call from a callback (the transcript)
+    /// of a renewal of this token on the calling thread, which holds it.
+    fn one_renewal(&self) -> Result<(Held, MutexGuard<'_, ()>)> {
+        let held = reentry::hold(&self.renewing, "the token being renewed")?;
+        Ok((held, self.renewing.lock()))
+    }
+
     /// Renews the token (see [`renew`]) with `p`, or the parameters it was obtained with,
     /// stores the new token in place and returns it.
     pub fn renew(&self, p: Option<&Params>, opts: &Options) -> Result<Token> {
-        let _one = self.renewing.lock();
+        let _one = self.one_renewal()?;
         self.renew_locked(p, opts)
     }
 
@@ -65,7 +73,7 @@ impl TokenLink {
     /// no longer `refused` (another session renewed it meanwhile), and returns the access
     /// token to sign in with.
     pub fn renew_after_refusal(&self, refused: &str, opts: &Options) -> Result<String> {
-        let _one = self.renewing.lock();
+        let _one = self.one_renewal()?;
         let current = self.token();
         if current.access_token != refused {
             return Ok(current.access_token);
@@ -77,7 +85,7 @@ impl TokenLink {
     /// has expired by its own expiry and can be renewed. The flag tells whether it was
     /// renewed.
     pub fn access_token_for_sign_in(&self, opts: &Options) -> Result<(String, bool)> {
-        let _one = self.renewing.lock();
+        let _one = self.one_renewal()?;
         let current = self.token();
         if current.is_valid() || !renewable(&current, &self.params) {
             return Ok((current.access_token, false));
@@ -90,7 +98,7 @@ impl TokenLink {
     /// then true. False for an expired token that cannot be renewed; the error of a
     /// renewal that failed.
     pub fn verify(&self, p: Option<&Params>, opts: &Options) -> Result<bool> {
-        let _one = self.renewing.lock();
+        let _one = self.one_renewal()?;
         let current = self.token();
         if current.is_valid() {
             return Ok(true);

@@ -7,6 +7,7 @@ use super::{AuthMethod, Security, SessionConfig, SessionKind};
 use crate::codes::coded;
 use crate::error::{Error, Result};
 use crate::message::model::single_line;
+use crate::text::quoted;
 
 /// A property of a declared session; its value is the `WD_PROP_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,7 @@ pub enum Property {
     /// A token handle (`WD_PROP_OAUTH_TOKEN`): the C function looks the handle up and sets
     /// [`SessionConfig::oauth_token`]; here only "" or "0" (none) is read.
     OAuthToken,
+    Proxy,
     KeepAlive,
 }
 
@@ -43,7 +45,7 @@ coded! {
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
         CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
-        MaxMessageSize, OAuthToken, KeepAlive]:
+        MaxMessageSize, OAuthToken, Proxy, KeepAlive]:
         "unknown session property {code}";
 }
 
@@ -54,7 +56,10 @@ fn number(v: &str, what: &str, min: i64, max: i64) -> Result<i64> {
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
-            Error::invalid_arg(format!("{what} {v:?} is not a number from {min} to {max}"))
+            Error::invalid_arg(format!(
+                "{what} {} is not a number from {min} to {max}",
+                quoted(v)
+            ))
         })
 }
 
@@ -133,6 +138,7 @@ impl SessionConfig {
                 }
                 self.oauth_token = None;
             }
+            Property::Proxy => self.proxy = crate::net::ProxyChoice::parse(&line(value, "proxy")?)?,
             Property::KeepAlive => self.keepalive = number(value, "keep-alive", 0, 86_400)? as u32,
         }
         Ok(())
@@ -162,6 +168,7 @@ impl SessionConfig {
                 .as_ref()
                 .map(|t| t.handle.to_string())
                 .unwrap_or_default(),
+            Property::Proxy => self.proxy.text(),
             Property::KeepAlive => self.keepalive.to_string(),
         })
     }
@@ -193,6 +200,15 @@ mod tests {
             format!("auth method \"{n}\" is not a number from 0 to {}", n - 1)
         );
         assert!(c.set_property(Property::User as i32, "a\r\nb").is_err());
+        c.set_property(Property::Proxy as i32, "socks5://u:pw@127.0.0.1:1080")
+            .unwrap();
+        assert_eq!(
+            c.property(Property::Proxy as i32).unwrap(),
+            "socks5://u:****@127.0.0.1:1080"
+        );
+        assert!(c.set_property(Property::Proxy as i32, "ftp://h").is_err());
+        c.set_property(Property::Proxy as i32, "").unwrap();
+        assert_eq!(c.proxy, crate::net::ProxyChoice::default());
         assert!(c.set_property(Property::ClientName as i32, "a b").is_err());
     }
 }

@@ -7,6 +7,7 @@ use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::text::quoted;
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -115,7 +116,8 @@ impl SmtpClient {
             && (name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()))
         {
             return Err(Error::invalid_arg(format!(
-                "client name {name:?} is not a host name"
+                "client name {} is not a host name",
+                quoted(name)
             )));
         }
         let mut c = SmtpClient {
@@ -558,7 +560,7 @@ impl SmtpClient {
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
         self.command(&format!("BDAT {} LAST", data.len()))?;
         trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
-        self.conn()?.write_all(data)
+        self.conn()?.write_body(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::text;
+use crate::text::quoted;
 
 /// The bare address of "Name <addr@host>" or "addr@host": the one mailbox parser of the
 /// message model.
@@ -19,13 +20,16 @@ pub fn check_envelope_address(addr: &str, what: &str) -> Result<()> {
         .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
     if let Some(c) = bad {
         return Err(Error::invalid_arg(format!(
-            "{what} {addr:?} holds a forbidden character {c:?}"
+            "{what} {} holds a forbidden character U+{:04X}",
+            quoted(addr),
+            c as u32
         )));
     }
     match addr.rsplit_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
         _ => Err(Error::invalid_arg(format!(
-            "{what} {addr:?} is not an address (local@domain)"
+            "{what} {} is not an address (local@domain)",
+            quoted(addr)
         ))),
     }
 }

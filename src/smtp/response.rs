@@ -5,6 +5,7 @@
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
 use crate::text;
+use crate::text::quoted;
 
 /// One complete server reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +73,11 @@ fn malformed(line: &[u8]) -> Error {
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
-    Error::new(WD_E::Protocol, format!("malformed reply: {shown:?}")).with_system(shown)
+    Error::new(
+        WD_E::Protocol,
+        format!("malformed reply: {}", quoted(&shown)),
+    )
+    .with_system(shown)
 }
 
 /// Parses "X.Y.Z" at the start of `text` (class 2, 4 or 5; RFC 3463 lengths).
