@@ -582,19 +582,22 @@ pub fn fetch_all_background(
         let e = session;
         let _cx = e.context();
         let stop = Arc::new(AtomicBool::new(false));
-        let mut began = false;
+        let mut done = Some(done);
         let r = on_reader(&e, |reader| {
             *e.filling.lock() = Some(stop.clone());
-            began = true;
             let _ = started_tx.send(Ok(()));
-            reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
+            let r = reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
                 deliver(read_objects(&e.name, &refs, emails, opts))
-            })
-        });
-        if began {
+            });
+            // Still holding the reading connection: a call waiting for it sees the
+            // list complete (or failed) once it gets it.
             *e.filling.lock() = None;
-            done(r);
-        } else {
+            if let Some(done) = done.take() {
+                done(r.clone());
+            }
+            r
+        });
+        if done.is_some() {
             let _ = started_tx.send(r);
         }
     };
