@@ -11,6 +11,7 @@ use std::time::Duration;
 use wd300com::error::WD_E;
 use wd300com::message::address::{bare, is_valid_syntax};
 use wd300com::message::attachments::safe_name;
+use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::parse::parse;
 use wd300com::oauth2::url::Url;
 use wd300com::smtp::response::parse_all;
@@ -141,4 +142,23 @@ fn a_cut_attachment_name_is_still_safe() {
     let name = &e.attachments[0].name;
     assert!(!name.ends_with([' ', '.']), "{name:?}");
     assert_eq!(safe_name(name).as_ref(), Some(name));
+}
+
+/// mime_roundtrip/type-that-starts-like-rfc822: a part of type
+/// `message/rfc822ent-transfer-encoding: …` (a broken header) was built as an attached
+/// message, its bare CR turned into CRLF; only `message/rfc822` itself is one.
+#[test]
+fn only_message_rfc822_itself_is_built_as_a_message() {
+    let mut e = parse(&message("type-that-starts-like-rfc822")).unwrap();
+    assert_eq!(e.attachments.len(), 1);
+    let a = e.attachments[0].clone();
+    assert!(
+        a.content_type.starts_with("message/rfc822e"),
+        "{}",
+        a.content_type
+    );
+    assert!(a.data.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n'));
+    build(&mut e, BuildOptions::default()).unwrap();
+    let again = parse(&e.source).unwrap();
+    assert_eq!(again.attachments[0].data, a.data, "bare CR kept");
 }
