@@ -541,7 +541,8 @@ static void settings(void) {
     EXPECT_FAIL(EmailParametre(999, 0), 0, WD_E_INVALID_ARGUMENT);
     CHECK_STR(ErreurInfo(999), "");
     CHECK_STR(ErreurInfo(-1), "");
-    CHECK_STR(ErreurInfo(0), "");
+    /* WD_ERR_DEFAULT (0) is the full details, as ErreurInfo() in WLangage. */
+    CHECK_STR(ErreurInfo(WD_ERR_DEFAULT), ErreurInfo(WD_ERR_FULL_DETAILS));
     CHECK_STR(ErreurCodeTexte(-5), "unknown error code");
     CHECK_STR(ErreurCodeTexte(INT32_MAX), "unknown error code");
     CHECK(ErreurCodeTexte(WD_E_TIMEOUT) != NULL && strlen(ErreurCodeTexte(WD_E_TIMEOUT)) > 0);
@@ -702,7 +703,7 @@ static void with_fake_server(WdEmail e) {
     EXPECT_FAIL(EmailMiseAJour(FAKE_USER, e), 0, WD_E_NOT_SUPPORTED);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, 0), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, -5), 0, WD_E_INVALID_ARGUMENT);
-    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 1); /* no such message: WD_EMAIL_OUT */
+    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 0); /* no such message: WD_EMAIL_OUT */
     CHECK_STR(EmailPropriete(e, WD_EMAIL_OUT, 0), "1");
 
     /* A real list: indexes out of range, wrong kinds both ways. */

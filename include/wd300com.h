@@ -61,6 +61,11 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /**
+ * `ErreurInfo` selector 0, WLangage's `ErreurInfo()` without argument: the full details.
+ */
+#define WD_ERR_DEFAULT 0
+
+/**
  * OAuth2 parameter: client identifier given by the authorization server.
  */
 #define WD_OAUTH_CLIENT_ID 1
@@ -95,6 +100,25 @@
  * OAuth2 parameter: response type; only `code` (the default) is supported.
  */
 #define WD_OAUTH_RESPONSE_TYPE 7
+
+/**
+ * OAuth2 parameter: the grant `AuthIdentifie` uses: `authorization_code` (the default),
+ * `client_credentials`, or `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628; then
+ * `WD_OAUTH_AUTH_URL` is the device authorization endpoint).
+ */
+#define WD_OAUTH_GRANT_TYPE 8
+
+/**
+ * OAuth2 parameter: `k=v&k2=v2` added to the authorization request (the browser's URL,
+ * the device authorization request; the token request of `client_credentials`).
+ */
+#define WD_OAUTH_ADDITIONAL_PARAMETERS 9
+
+/**
+ * OAuth2 parameter: path of an extra trusted CA certificate (PEM) for the token and
+ * device authorization endpoints.
+ */
+#define WD_OAUTH_CA_FILE 10
 
 /**
  * Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
@@ -137,6 +161,12 @@
  * Reading option: do not set the \Seen flag (IMAP).
  */
 #define WD_READ_KEEP_UNSEEN 4
+
+/**
+ * `EmailRecupereTout` option (`ertAsynchronous`): returns the list at once and fills it
+ * in the background (`EmailListeNb` grows; `EmailListeEtat` tells when it is complete).
+ */
+#define WD_READ_ASYNC 16
 
 /**
  * Session type for `EmailSessionCree`: POP3.
@@ -254,6 +284,24 @@
 #define WD_PROP_MAX_MESSAGE_SIZE 16
 
 /**
+ * Session property: a token handle (`AuthIdentifie`), as decimal text, to sign in with
+ * XOAUTH2/OAUTHBEARER: its current access token is used, and when the server refuses
+ * it, the token is refreshed in place and the sign-in tried once more. "" or "0" unlinks.
+ */
+#define WD_PROP_OAUTH_TOKEN 17
+
+/**
+ * Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+ * (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+ * `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+ * omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+ * `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+ * `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+ * refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+ */
+#define WD_PROP_PROXY 18
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
@@ -363,7 +411,7 @@
 #define WD_EMAIL_BCC 4
 
 /**
- * Reply-To address (`Email.AdresseRéponse`).
+ * Reply-To address.
  */
 #define WD_EMAIL_REPLY_TO 5
 
@@ -383,7 +431,7 @@
 #define WD_EMAIL_HTML 8
 
 /**
- * Date, RFC 3339 (`Email.Date`).
+ * Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`).
  */
 #define WD_EMAIL_DATE 9
 
@@ -393,12 +441,12 @@
 #define WD_EMAIL_MESSAGE_ID 10
 
 /**
- * Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
+ * Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`).
  */
 #define WD_EMAIL_PRIORITY 11
 
 /**
- * Read-receipt address (`Email.ConfirmationLecture`).
+ * Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`).
  */
 #define WD_EMAIL_DISPOSITION_NOTIFICATION 12
 
@@ -443,7 +491,7 @@
 #define WD_EMAIL_OUT 20
 
 /**
- * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
+ * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only.
  */
 #define WD_EMAIL_MAIL_ID 21
 
@@ -456,6 +504,36 @@
  * Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
  */
 #define WD_EMAIL_ATTACHMENT_RAW_NAME 23
+
+/**
+ * Address the read receipt goes to ("": the sender's); setting one asks a receipt.
+ */
+#define WD_EMAIL_DISPOSITION_NOTIFICATION_TO 24
+
+/**
+ * Number of To recipients (set: keeps the first N, as WinDev uses only those) (`Email.NbDestinataire`).
+ */
+#define WD_EMAIL_NB_RECIPIENT 25
+
+/**
+ * Number of attachments (set: keeps the first N) (`Email.NbAttache`).
+ */
+#define WD_EMAIL_NB_ATTACHMENT 26
+
+/**
+ * Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.
+ */
+#define WD_EMAIL_ERROR 27
+
+/**
+ * Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`).
+ */
+#define WD_EMAIL_CONFIDENTIALITY 28
+
+/**
+ * Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).
+ */
+#define WD_EMAIL_SENDER_ADDRESS 29
 
 /**
  * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -481,11 +559,141 @@
 #define WD_PARAM_MIN_SPEED 2
 
 /**
+ * `EmailParametre(WD_PARAM_DATE_FORMAT, v)`: how `WD_EMAIL_DATE` reads, `WD_DATE_RFC3339`
+ * (the default) or `WD_DATE_WLANGAGE`; process-wide.
+ */
+#define WD_PARAM_DATE_FORMAT 3
+
+/**
+ * Dates read as RFC 3339 (`2024-03-01T10:20:30+01:00`), the default.
+ */
+#define WD_DATE_RFC3339 0
+
+/**
+ * Dates read as WLangage DateHeure in local time (`20240301102030`).
+ */
+#define WD_DATE_WLANGAGE 1
+
+/**
+ * Encode every text header (RFC 2047), ASCII ones too, when the source is built for
+ * sending (`emailOptionEncodeEntête`); non-ASCII headers are always encoded.
+ */
+#define WD_SEND_ENCODE_HEADER 1
+
+/**
+ * Send the Bcc header (`emailOptionEntêteCci`): every recipient sees the Bcc addresses.
+ */
+#define WD_SEND_HEADER_BCC 2
+
+/**
+ * Ask a delivery status notification on success (RFC 3461 `NOTIFY=SUCCESS`; used when
+ * the server offers DSN).
+ */
+#define WD_SEND_DSN_SUCCESS 4
+
+/**
+ * Ask a delivery status notification on failure (`NOTIFY=FAILURE`).
+ */
+#define WD_SEND_DSN_FAILURE 8
+
+/**
+ * Ask a delivery status notification when delivery is delayed (`NOTIFY=DELAY`).
+ */
+#define WD_SEND_DSN_DELAY 16
+
+/**
+ * Delivery status notifications carry the headers only (`RET=HDRS`), not the message.
+ */
+#define WD_SEND_DSN_HEADERS 32
+
+/**
+ * `WD_EMAIL_PRIORITY` value: high (`emailHighPriority`).
+ */
+#define WD_PRIORITY_HIGH "1"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: normal.
+ */
+#define WD_PRIORITY_NORMAL "3"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: low (`emailLowPriority`).
+ */
+#define WD_PRIORITY_LOW "5"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: normal (no Sensitivity header).
+ */
+#define WD_CONFIDENTIALITY_NORMAL ""
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: personal (`Sensitivity: Personal`).
+ */
+#define WD_CONFIDENTIALITY_PERSONAL "personal"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: private (`Sensitivity: Private`).
+ */
+#define WD_CONFIDENTIALITY_PRIVATE "private"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: company confidential (`emailCompanyConfidential`,
+ * `Sensitivity: Company-Confidential`).
+ */
+#define WD_CONFIDENTIALITY_COMPANY "company-confidential"
+
+/**
+ * Synchronous sending (`emailSynchrone`), the default.
+ */
+#define WD_SENDING_SYNCHRONOUS 0
+
+/**
+ * Asynchronous sending (`emailAsynchrone`): `EmailEnvoieMessage` queues and returns.
+ */
+#define WD_SENDING_ASYNCHRONOUS 1
+
+/**
+ * `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
+ */
+#define WD_OAUTH_RESPONSE_TYPE_CODE "code"
+
+/**
+ * Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
+ */
+#define WD_TRACE_INFO 0
+
+/**
+ * Transcript line: sent by the client, marked `C:`.
+ */
+#define WD_TRACE_CLIENT 1
+
+/**
+ * Transcript line: received from the server, marked `S:`.
+ */
+#define WD_TRACE_SERVER 2
+
+/**
+ * `EmailListeEtat`: the list is being filled in the background (`WD_READ_ASYNC`).
+ */
+#define WD_LIST_FILLING 1
+
+/**
+ * `EmailListeEtat`: the list holds every message.
+ */
+#define WD_LIST_COMPLETE 2
+
+/**
+ * `EmailListeEtat`: filling stopped on an error (the messages before it stay); the
+ * call sets that error (`ErreurInfo` tells why).
+ */
+#define WD_LIST_ERROR 3
+
+/**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
  *
- * Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
- * 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
- * 9xx internal.
+ * Ranges: 0 ok; 1xx the caller's side (argument/handle misuse, callbacks); 2xx network,
+ * DNS, timeout; 3xx TLS; 4xx authentication; 5xx protocol (the server said no); 6xx
+ * MIME; 7xx local I/O; 9xx internal.
  */
 enum WD_E
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -520,6 +728,10 @@ enum WD_E
    * A call from inside a library callback into the same object.
    */
   WD_E_RECURSIVE_CALL = 106,
+  /**
+   * A progress callback returned 0: the transfer was stopped (nothing partial kept).
+   */
+  WD_E_CANCELLED = 107,
   /**
    * Cannot connect (DNS failure, refused, unreachable).
    */
@@ -585,9 +797,35 @@ typedef int32_t WdOAuth2Params;
 typedef int32_t WdAuthToken;
 
 /**
+ * The device-code prompt set with `AuthInviteFonction`: called with the verification
+ * address the user must open, the code to enter there and the `user_data` given with
+ * it. Both strings are valid only during the call.
+ */
+typedef void (*WdPromptCallback)(const char *uri, const char *user_code, void *user_data);
+
+/**
  * A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
+
+/**
+ * The progress callback set with `EmailJauge`: called during a transfer with the bytes
+ * moved so far (`done`), the size announced (`total`, -1 when unknown) and the
+ * `user_data` given with it. Returns 0 to cancel the transfer (`WD_E_CANCELLED`), any
+ * other value to go on.
+ */
+typedef int32_t (*WdProgressCallback)(int64_t done, int64_t total, void *user_data);
+
+/**
+ * The transcript callback set with `EmailTraceFonction`: called with the name of the
+ * session the line belongs to ("" for none), its direction (`WD_TRACE_*`), the line as
+ * written to the transcript file and the `user_data` given with it. The strings are
+ * valid only during the call.
+ */
+typedef void (*WdTraceCallback)(const char *session,
+                                int32_t direction,
+                                const char *line,
+                                void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -611,10 +849,13 @@ int32_t ErrorOccurred(void);
  *
  * `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
  * code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
- * `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+ * `WD_ERR_FULL_DETAILS` (all of it, several lines); `WD_ERR_DEFAULT` (0) is the full
+ * details, as WLangage's `ErreurInfo()` without argument. Unknown selectors give "".
  * Never returns NULL; "" (or "0" for the code) when there is no error.
- * Ownership: the string belongs to the library and stays valid until the next failing
- * call on this thread. Does not change the error state.
+ * Ownership: the string belongs to the library and stays valid until the calling
+ * thread's error state changes (the next call other than an error query that clears
+ * or records an error): two queries in one `printf` are safe. Does not change the
+ * error state.
  */
 const char *ErreurInfo(int32_t info);
 
@@ -754,10 +995,13 @@ int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const c
 
 /**
  * Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
- * `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+ * `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+ * file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+ * `Ajoute(Email.Attache, chemin)`).
  *
- * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
- * or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+ * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+ * strings obtained from this message. Thread-safe.
  *
  * # Safety
  * `value` is NULL or a NUL-terminated string.
@@ -909,9 +1153,13 @@ const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_
  * temporary file of the folder, then it is renamed to the safe name, replacing a file of
  * that name; a symbolic link of that name is replaced, never followed.
  *
+ * The bytes written are reported to the process-wide progress callback (`EmailJauge`
+ * with a NULL session); returning 0 there cancels: no partial file is left
+ * (`WD_E_CANCELLED`), as after a failed write.
+ *
  * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
  * folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
- * `WD_E_INVALID_HANDLE`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
  *
  * # Safety
  * `path` is NULL or a NUL-terminated string.
@@ -1009,6 +1257,36 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
 
 /**
+ * Opens the desktop's mail client on a new message filled from `email`
+ * (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+ * Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+ * `xdg-email` (freedesktop), or the command in the environment variable
+ * `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+ * client has the message). Attachments are written for the client into a new private
+ * folder of the system's temporary folder, left there.
+ *
+ * `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+ * `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+ * failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailOuvreMessagerie(WdEmail email);
+
+/**
+ * English name of `EmailOuvreMessagerie`.
+ */
+int32_t EmailOpenMail(WdEmail email);
+
+/**
+ * `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+ */
+int32_t EmailLanceAppli(WdEmail email);
+
+/**
+ * English name of `EmailLanceAppli`.
+ */
+int32_t EmailRunApp(WdEmail email);
+
+/**
  * Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
  *
  * Returns a handle, to be freed with `OAuth2Libere`, or 0 (`WD_E_INVALID_ARGUMENT` when
@@ -1055,22 +1333,38 @@ const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
 const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
 
 /**
- * Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
- * authorization URL in the browser (the command in the environment variable
- * `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
- * xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
- * address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
- * `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
- * (`EmailChangeTimeOut`). Blocks the calling thread.
+ * Obtains a token with the grant `WD_OAUTH_GRANT_TYPE` names (`AuthIdentifie`). Blocks
+ * the calling thread; the whole flow is bounded by the global timeout
+ * (`EmailChangeTimeOut`).
+ *
+ * - `authorization_code` (the default): the authorization-code flow with PKCE. Opens the
+ *   authorization URL in the browser (the command in the environment variable
+ *   `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ *   xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ *   address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ *   `WD_OAUTH_TOKEN_URL`.
+ * - `client_credentials`: one request to `WD_OAUTH_TOKEN_URL` with the client id and
+ *   secret (RFC 6749 §4.4).
+ * - `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628): asks `WD_OAUTH_AUTH_URL`
+ *   (the device authorization endpoint) for a user code, passes the verification
+ *   address and the code to the callback set with `AuthInviteFonction` (on this thread,
+ *   no library lock held; without a callback they are printed on stderr), then polls
+ *   `WD_OAUTH_TOKEN_URL` every `interval` seconds (5 more after each `slow_down`) until
+ *   the user approves.
+ *
+ * `WD_OAUTH_ADDITIONAL_PARAMETERS` go to the authorization request; `WD_OAUTH_CA_FILE`
+ * is trusted for the token and device endpoints. The token remembers `params` (a copy),
+ * to be renewed.
  *
  * Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
- * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
- * not a loopback http URL, token URL plain http on a non-loopback host);
- * `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
- * in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
- * `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
- * endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
- * non-JSON reply); `WD_E_TLS`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id, secret or a URL missing,
+ * redirect not a loopback http URL, token or device URL plain http on a non-loopback
+ * host, bad additional parameters); `WD_E_NOT_SUPPORTED` (grant type, response type
+ * other than `code`); `WD_E_CONNECT` (redirect port in use, endpoint unreachable);
+ * `WD_E_IO` (browser cannot be started, CA file unreadable); `WD_E_TIMEOUT` (also a
+ * device code that expired); `WD_E_AUTH` (access refused, `access_denied`, error from
+ * the token endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL`
+ * (malformed or non-JSON reply); `WD_E_TLS`. Thread-safe.
  */
 WdAuthToken AuthIdentifie(WdOAuth2Params params);
 
@@ -1080,10 +1374,35 @@ WdAuthToken AuthIdentifie(WdOAuth2Params params);
 WdAuthToken AuthIdentify(WdOAuth2Params params);
 
 /**
+ * Sets the prompt of the device-code flow (`AuthInviteFonction`): `callback(uri,
+ * user_code, user_data)` is called by `AuthIdentifie` with the address the user must
+ * open and the code to enter there (strings valid during the call only). It runs on the
+ * thread that called `AuthIdentifie`, with no library lock held, so it may call the
+ * library. NULL removes the callback: the address and the code are then printed on
+ * stderr. One callback for the process; a later call replaces it.
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * that calls `AuthIdentifie`, until it is replaced; `user_data` is passed through
+ * untouched.
+ */
+int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);
+
+/**
+ * English name of `AuthInviteFonction`.
+ * # Safety
+ * As `AuthInviteFonction`.
+ */
+int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);
+
+/**
  * Reads a property of a token (`WD_TOKEN_*`).
  *
  * Returns a string owned by the token object, valid until the token is freed with
- * `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ * `OAuth2Libere` (also after the token is renewed in place: the new value is a new
+ * string), or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
  * property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
  */
 const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
@@ -1095,9 +1414,11 @@ const char *AuthTokenGet(WdAuthToken token, int32_t property);
 
 /**
  * Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
- * at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
- * stays valid as an object; the new one keeps its refresh token when the server sends
- * none.
+ * at the `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained
+ * with), bounded by the global timeout. A `client_credentials` token without refresh
+ * token is obtained again with the client credentials. The old token object stays as
+ * it is; the new one keeps the refresh token when the server sends none, and remembers
+ * the parameters used.
  *
  * Returns a new token handle (free it with `OAuth2Libere`) or 0 with
  * `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
@@ -1110,6 +1431,26 @@ WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
  * English name of `AuthRafraichitToken`.
  */
 WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * Checks that a token is still valid, renewing it in place when it has expired and can
+ * be renewed (`AuthVerifieAuthentification`): with its refresh token, at the
+ * `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained with), or,
+ * for a `client_credentials` token without refresh token, with the client credentials
+ * again. Sessions linked to the token (`WD_PROP_OAUTH_TOKEN`) then use the new access
+ * token. Bounded by the global timeout.
+ *
+ * Returns 1 when the token is valid (or was renewed); 0 without error when it has
+ * expired and cannot be renewed; 0 with `WD_E_INVALID_HANDLE`, or the error of the
+ * renewal (`WD_E_AUTH` for a refused refresh token, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ * `WD_E_TLS`, `WD_E_PROTOCOL`). Thread-safe.
+ */
+int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * English name of `AuthVerifieAuthentification`.
+ */
+int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);
 
 /**
  * Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
@@ -1209,10 +1550,14 @@ int32_t EmailStartSession(const char *user,
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1243,10 +1588,14 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1265,10 +1614,14 @@ int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1287,10 +1640,14 @@ int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1310,10 +1667,14 @@ int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1332,10 +1693,14 @@ int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1354,10 +1719,14 @@ int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options)
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1376,10 +1745,14 @@ int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t opti
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1396,8 +1769,14 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 /**
  * Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
  *
- * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
- * POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
+ * As in WinDev, messages deleted in this session are counted until they are really
+ * removed (their numbers stay taken): POP3 gives the count of the session's first
+ * listing until the session closes; IMAP counts the folder's messages, those flagged
+ * \Deleted too until `EmailDetruit` or the close. So `for (i = 1; i <= n; i++)
+ * EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
+ *
+ * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
+ * (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
  * (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
  *
  * # Safety
@@ -1406,10 +1785,32 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 int32_t EmailNbMessage(const char *session, int32_t options);
 
 /**
+ * The size in bytes of message number `number` (1-based, as listed by the server)
+ * (`EmailTailleMessage`), as the server announces it, without fetching the message.
+ *
+ * Returns the size (2147483647 for a larger one), or -1 on error:
+ * `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+ * below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailTailleMessage(const char *session, int32_t number);
+
+/**
+ * English name of `EmailTailleMessage`.
+ * # Safety
+ * As `EmailTailleMessage`.
+ */
+int32_t EmailMessageSize(const char *session, int32_t number);
+
+/**
  * Reads message number `number` (1-based, as listed by the server) into `email`
  * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
  *
- * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
+ * Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
+ * `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
+ * session); 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on `email`.
  * Thread-safe.
  *
  * # Safety
@@ -1425,13 +1826,50 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
 
 /**
+ * Reads the headers of message number `number` (1-based, as listed by the server)
+ * into `email` (`EmailLitEnteteMessage`); the body is fetched on first access of a body
+ * field. PC SOFT's loop reads the headers of each message and its size
+ * (`EmailTailleMessage`) to leave big messages on the server.
+ *
+ * `email`: the message handle to fill (0 = the legacy structure). Returns 1 when the
+ * headers were read; 0 without error and `WD_EMAIL_OUT` = "1" when there is no such
+ * message (past the end, or deleted in this session); 0 on error
+ * (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for a number
+ * below 1, network and protocol errors), `email` then holding `WD_EMAIL_OUT` = "1" and
+ * the message in `WD_EMAIL_ERROR`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);
+
+/**
+ * English name of `EmailLitEnteteMessage`.
+ * # Safety
+ * As `EmailLitEnteteMessage`.
+ */
+int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);
+
+/**
  * Fetches every message of the mailbox or selected folder in batched round trips
  * (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
  * body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
  * messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
- * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+ * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip (two with a
+ * progress callback, which is given the listed sizes as its total). Each message is
  * parsed on its first access (`EmailSource` and the UID, number, size and seen flag
  * need no parsing); a message that cannot be parsed keeps its source and those fields.
+ *
+ * `WD_READ_ASYNC` (`ertAsynchronous`): returns the list at once, empty, and a thread of
+ * the library fills it, listing then fetching in batches (at most 64 messages or 8 MiB
+ * each): `EmailListeNb` grows as batches arrive, in mailbox order. The session is busy
+ * meanwhile: this returns once the thread holds the session's reading connection, and
+ * any later call on that connection (another read, `EmailNbMessage`, a folder change,
+ * completing a message read with headers only) waits until the list is complete;
+ * `EmailFermeSession` stops the fill after the batch in progress. Completion:
+ * `EmailListeEtat` (`WD_LIST_FILLING`, `WD_LIST_COMPLETE`, `WD_LIST_ERROR`), and the
+ * session's progress callback (`EmailJauge`), called on the filling thread, whose last
+ * call has `done == total`. Freeing the list stops the fill.
  *
  * Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
  * `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
@@ -1472,9 +1910,30 @@ WdEmail EmailListeElement(WdEmailList list, int32_t index);
 WdEmail EmailListItem(WdEmailList list, int32_t index);
 
 /**
- * Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
- * the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
- * sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+ * Tells whether a list of `EmailRecupereTout` is complete (`EmailListeEtat`).
+ *
+ * Returns `WD_LIST_COMPLETE` (every message is in; always for a list fetched without
+ * `WD_READ_ASYNC`), `WD_LIST_FILLING` (the library's thread is still filling it), or
+ * `WD_LIST_ERROR` — the fill stopped, the messages before the error stay, and the
+ * thread's error state holds why (`ErreurInfo`; `WD_E_CANCELLED` when the session was
+ * closed or the progress callback cancelled). -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailListeEtat(WdEmailList list);
+
+/**
+ * English name of `EmailListeEtat`.
+ */
+int32_t EmailListStatus(WdEmailList list);
+
+/**
+ * Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
+ * POP3 marks it and the server removes it at `EmailFermeSession` (a lost connection
+ * deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
+ * change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
+ * then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
+ * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+ * `EmailLitPrecedent` continue with the messages around it, passing over the deleted
+ * ones. Deleting it again does nothing.
  *
  * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
  * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
@@ -1490,6 +1949,29 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
  * As `EmailSupprimeMessage`.
  */
 int32_t EmailDeleteMessage(const char *session, WdEmail email);
+
+/**
+ * Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
+ * (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
+ * EXPUNGE (which also removes messages other clients flagged \Deleted). The messages
+ * after them are renumbered. Without it they go at a folder change or at
+ * `EmailFermeSession`.
+ *
+ * Returns 1 (also when nothing was deleted), or 0 with `WD_E_NOT_SUPPORTED` (POP3
+ * removes deleted messages at `EmailFermeSession`), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailDetruit(const char *session);
+
+/**
+ * English name of `EmailDetruit`.
+ * # Safety
+ * As `EmailDetruit`.
+ */
+int32_t EmailDestroy(const char *session);
 
 /**
  * Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
@@ -1687,9 +2169,12 @@ int32_t EmailSessionCreate(const char *name, int32_t session_type);
 /**
  * Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
  * as decimal text); NULL or "" clears it. Takes effect at the next open.
+ * `WD_PROP_OAUTH_TOKEN` takes a token handle: the session keeps the token (freeing the
+ * handle later does not unlink it).
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
- * value out of range, CR/LF in a name). Thread-safe.
+ * value out of range, CR/LF in a name), `WD_E_INVALID_HANDLE` (a `WD_PROP_OAUTH_TOKEN`
+ * that is not a live token handle). Thread-safe.
  *
  * # Safety
  * `name`/`value` are NULL or NUL-terminated strings.
@@ -1705,7 +2190,8 @@ int32_t EmailSessionSet(const char *name, int32_t property, const char *value);
 
 /**
  * Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
- * decimal text, the password and the token as "".
+ * decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
+ * the access token as "".
  *
  * Returns a thread-local string valid until the next library call on this thread, or
  * NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
@@ -1824,7 +2310,10 @@ int32_t EmailGetTimeOut(void);
  *
  * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
  * `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
- * (`value` >= 0, default 1024; connections opened afterwards). Returns 1, or 0 with
+ * (`value` >= 0, default 1024; connections opened afterwards); `WD_PARAM_DATE_FORMAT`
+ * with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE` sets how `WD_EMAIL_DATE`
+ * reads for every message of the process (a WLangage DateHeure `AAAAMMJJHHMMSS` in
+ * local time, or RFC 3339; both are accepted when set). Returns 1, or 0 with
  * `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
@@ -1837,9 +2326,10 @@ int32_t EmailConfigure(int32_t parameter, int32_t value);
 /**
  * Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
  *
- * Commands and replies are written one per line, prefixed by the protocol and `C:` /
- * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- * transcript. A new file is created readable and writable by its owner only (mode 0600
+ * Commands and replies are written one per line, prefixed by an ISO 8601 UTC timestamp
+ * with milliseconds (`2026-12-01T15:30:00.123Z`), the protocol and `C:` (client), `S:`
+ * (server) or `*` (a note); passwords, tokens and SASL exchanges are masked as `****`
+ * (`EmailTraceFonction` receives the same lines). `path` NULL stops the file. A new file is created readable and writable by its owner only (mode 0600
  * on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
  * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
  *
@@ -1860,6 +2350,93 @@ int32_t EmailSetTrace(const char *path);
  * Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
+
+/**
+ * Sets the progress callback of a session (`EmailJauge`): `callback(done, total,
+ * user_data)` is called while that session moves message data — sending (the bytes of
+ * the built source written; `total` its size), reading (`EmailLit…`,
+ * `EmailRecupereTout`, completing a message read with headers only: the bytes received;
+ * `total` the size the server listed, -1 when unknown as for headers only), appending
+ * (`EmailAjouteMessage`) — and by `EmailSauveFichierAttache` (the bytes written) for the
+ * process-wide callback.
+ *
+ * `session`: the name of an open or declared session, or NULL (or "") for the
+ * process-wide callback, used by the sessions that set none and by work that belongs to
+ * no session. A session's callback lasts as long as its name (a declared session keeps
+ * it across closing and opening). `callback`: NULL removes it (`user_data` is then
+ * ignored). `user_data`: passed to every call, untouched.
+ *
+ * The calls: one when a transfer starts (`done` = 0), then at most every 64 KiB or
+ * 100 ms, and a last one with `done == total` (an unknown total: the bytes moved);
+ * `done` never decreases. Returning 0 cancels: the call fails with `WD_E_CANCELLED` and
+ * nothing partial is kept — SMTP: a message whose data had started to leave is never
+ * completed (its connection is dropped without the final dot, and the next send
+ * reconnects); IMAP: the connection is dropped and opened again at the next call; POP3:
+ * the connection is closed without QUIT (nothing deleted), the next call fails with
+ * `WD_E_CONNECTION_LOST`. Any other value goes on. The last call of a send comes before
+ * the end of the message leaves, so it can still cancel; the last call of a read,
+ * when the data is already in, cannot. An asynchronous SMTP session reports no
+ * progress (its sends run after `EmailEnvoieMessage` returned).
+ *
+ * Threads: the callback runs on the thread that made the call (for `EmailRecupereTout`
+ * with `WD_READ_ASYNC`, on the library's thread filling the list), with no library
+ * lock held that it could need: it may call any library function except one on the
+ * connection whose call it reports on, which fails at once with `WD_E_RECURSIVE_CALL`.
+ * It must return normally (no longjmp, no C++ exception through the library).
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (no session of that name),
+ * `WD_E_INVALID_ARGUMENT` (name not UTF-8). Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string. `callback`, when not NULL, must be safe
+ * to call with these arguments from the threads named above until it is replaced;
+ * `user_data` must stay valid as long.
+ */
+int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * English name of `EmailJauge`.
+ * # Safety
+ * As `EmailJauge`.
+ */
+int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * Sets the transcript callback of the process (`EmailTraceFonction`):
+ * `callback(session, direction, line, user_data)` receives every transcript line of
+ * every session, as `EmailTrace` writes it to its file (both may be on): `line` starts
+ * with an ISO 8601 UTC timestamp with milliseconds, then the protocol and the
+ * direction mark (`2026-12-01T15:30:00.123Z SMTP C: EHLO localhost`), credentials
+ * masked as `****` exactly as in the file; `session` is the name of the session the
+ * line belongs to ("" for none, e.g. an OAuth2 flow); `direction` is `WD_TRACE_INFO`
+ * (a note), `WD_TRACE_CLIENT` or `WD_TRACE_SERVER`. Strings valid during the call only.
+ *
+ * `callback`: NULL stops it (`user_data` is then ignored). One callback for the
+ * process; a later call replaces it. A line being delivered on another thread at that
+ * moment may still reach the previous one: keep its `user_data` alive until no call is
+ * in progress.
+ *
+ * Threads: called on the thread that wrote the line — the thread of the call, or a
+ * thread of the library working for a session (asynchronous sending, a list filled in
+ * the background) — with no library lock held that it could need: it may call any
+ * library function except one on the connection whose call it reports on
+ * (`WD_E_RECURSIVE_CALL`); the lines written by such calls go to the file only, never
+ * back to the callback. It must return normally (no longjmp).
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * until it is replaced; `user_data` must stay valid as long.
+ */
+int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);
+
+/**
+ * English name of `EmailTraceFonction`.
+ * # Safety
+ * As `EmailTraceFonction`.
+ */
+int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);
 
 /**
  * Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
@@ -1902,15 +2479,22 @@ int32_t EmailStartSMTPSession(const char *user,
  *
  * `session`: session name. `email`: message handle, 0 = the legacy structure; its
  * source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
- * To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ * To, Cc and Bcc (Bcc is left out of the headers unless `WD_SEND_HEADER_BCC`).
+ * `options`: 0, or a sum of `WD_SEND_ENCODE_HEADER` (the source is rebuilt with every
+ * text header encoded), `WD_SEND_HEADER_BCC` (rebuilt with the Bcc header, which is
+ * sent), and the delivery status notifications (RFC 3461) `WD_SEND_DSN_SUCCESS`,
+ * `WD_SEND_DSN_FAILURE`, `WD_SEND_DSN_DELAY` (`NOTIFY=` on each RCPT) and
+ * `WD_SEND_DSN_HEADERS` (`RET=HDRS`), asked when the server offers DSN (otherwise the
+ * message goes without, noted in the transcript).
  * Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
  * message still goes to the others. On an asynchronous session the message is queued
- * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+ * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`. On failure the message is also in
+ * `WD_EMAIL_ERROR`.
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
- * larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
- * the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ * `WD_E_INVALID_ARGUMENT` (no sender or recipient, unknown option), `WD_E_MESSAGE`
+ * (cannot build, or larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every
+ * recipient refused; the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
  * `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
  * serialized.
  *
@@ -1925,6 +2509,31 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
  * As `EmailEnvoieMessage`.
  */
 int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
+
+/**
+ * Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
+ * first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
+ * Bcc header lines are removed and line ends made CRLF (dot-stuffed, or sent with BDAT
+ * when the server offers CHUNKING), nothing else changed. On an asynchronous session
+ * the message is queued (follow it with `EmailEtat`: the id is not returned here).
+ *
+ * `session`: session name (an open SMTP connection). `path`: the file (`.eml`), a
+ * regular file of at most 512 MiB. Returns 1, or 0 with `WD_E_IO` (file missing,
+ * unreadable, not a regular file, too large), `WD_E_MESSAGE` (no header, no From
+ * address), `WD_E_INVALID_ARGUMENT` (no recipient), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_RECIPIENT_REFUSED`, `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` and `path` are NULL or NUL-terminated strings.
+ */
+int32_t EmailEnvoie(const char *session, const char *path);
+
+/**
+ * English name of `EmailEnvoie`.
+ * # Safety
+ * As `EmailEnvoie`.
+ */
+int32_t EmailSend(const char *session, const char *path);
 
 /**
  * State of an asynchronously sent message (`EmailEtat`).

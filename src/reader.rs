@@ -7,10 +7,17 @@
 //! The \Seen rule: messages read ahead are fetched without setting \Seen; those handed out
 //! are owed a \Seen, written by one command sent with the next batch, or before any other
 //! operation of the reader, or at [`Reader::close`].
+//!
+//! Deleting: a deleted (or moved) message stays in the listing, marked gone; the moves
+//! pass over it in either direction, so a loop that deletes as it reads visits every
+//! message forward and backward, and the numbers of the listing stay those of the
+//! server until messages are really removed.
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
-use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::progress;
+use crate::session::{Mailbox, MessageRef, ReadOptions, announced};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Largest read-ahead batch of the reading loop (messages).
 pub const AHEAD_MAX: usize = 64;
@@ -81,18 +88,6 @@ impl Position {
             Some(i) if i < len => Position::At(i),
             _ if step.forward() => Position::AfterLast,
             _ => Position::BeforeFirst,
-        }
-    }
-
-    /// The position once the message at index `removed` left the listing: a cursor on
-    /// or after it moves back one, so that the next forward move reads the message that
-    /// followed the removed one.
-    pub fn after_removal(self, removed: usize) -> Position {
-        match self {
-            Position::At(i) if removed <= i => {
-                i.checked_sub(1).map_or(Position::BeforeFirst, Position::At)
-            }
-            p => p,
         }
     }
 }
@@ -183,11 +178,23 @@ impl ReadAhead {
     }
 }
 
+/// What became of a message of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    /// Deleted: flagged (IMAP) or marked (POP3), still numbered on the server.
+    Deleted,
+    /// Removed from the mailbox (moved, or expunged): the messages after it were
+    /// renumbered.
+    Removed,
+}
+
 /// The reading state of one open incoming connection.
 pub struct Reader {
     mailbox: Box<dyn Mailbox>,
     /// Taken by the last new listing (`Step::First` / `Step::Last`, [`Reader::read_number`]).
     listing: Vec<MessageRef>,
+    /// The messages of `listing` deleted or moved since (by index): the moves skip them.
+    gone: std::collections::BTreeMap<usize, Gone>,
     /// The options of that listing; `None` before the first one and after a folder change.
     listed_with: Option<ReadOptions>,
     position: Position,
@@ -199,6 +206,7 @@ impl Reader {
         Reader {
             mailbox,
             listing: Vec::new(),
+            gone: Default::default(),
             listed_with: None,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
@@ -223,6 +231,7 @@ impl Reader {
     /// Writes the \Seen flags owed (one command) and gives the mailbox for another
     /// operation: every operation but the reading moves goes through here.
     fn settled(&mut self) -> Result<&mut dyn Mailbox> {
+        self.mailbox.revive()?;
         self.mailbox.usable()?;
         if !self.ahead.owed_seen.is_empty() {
             let owed = std::mem::take(&mut self.ahead.owed_seen);
@@ -241,8 +250,25 @@ impl Reader {
         self.flush_seen()?;
         self.ahead.clear();
         self.listing = self.mailbox.list(opts)?;
+        self.gone.clear();
         self.listed_with = Some(opts);
         Ok(())
+    }
+
+    /// Moves the cursor by `step`, passing over the messages deleted or moved.
+    fn advance(&mut self, step: Step) {
+        let len = self.listing.len();
+        self.position = self.position.step(step, len);
+        let again = if step.forward() {
+            Step::Next
+        } else {
+            Step::Previous
+        };
+        while let Position::At(i) = self.position
+            && self.gone.contains_key(&i)
+        {
+            self.position = self.position.step(again, len);
+        }
     }
 
     /// Moves the cursor and reads the message it lands on; `None` past either end.
@@ -254,6 +280,7 @@ impl Reader {
     /// `header_only`); when the server did not set \Seen itself, the reader owes it.
     pub fn step(&mut self, step: Step, opts: ReadOptions) -> Result<Option<ReadMessage>> {
         // A dead connection fails every move, also one the cache could answer.
+        self.mailbox.revive()?;
         self.mailbox.usable()?;
         let relist = matches!(step, Step::First | Step::Last)
             || self
@@ -263,7 +290,7 @@ impl Reader {
             self.relist(opts)?;
             self.position = Position::start(step);
         }
-        self.position = self.position.step(step, self.listing.len());
+        self.advance(step);
         let Position::At(pos) = self.position else {
             return Ok(None);
         };
@@ -296,10 +323,18 @@ impl Reader {
         } else {
             (self.ahead.window * 2).clamp(1, AHEAD_MAX)
         };
+        let live = |i: &usize| !self.gone.contains_key(i);
         let order: Vec<usize> = if forward {
-            (pos..self.listing.len()).take(self.ahead.window).collect()
+            (pos..self.listing.len())
+                .filter(live)
+                .take(self.ahead.window)
+                .collect()
         } else {
-            (0..=pos).rev().take(self.ahead.window).collect()
+            (0..=pos)
+                .rev()
+                .filter(live)
+                .take(self.ahead.window)
+                .collect()
         };
         let max = self.mailbox.max_message_size();
         let mut refs: Vec<MessageRef> = Vec::with_capacity(order.len());
@@ -322,11 +357,14 @@ impl Reader {
         } else {
             opts
         };
+        // Announced before the \Seen owed are taken: a cancel there loses none of them.
+        progress::expect(announced(&refs, opts))?;
         let owed = std::mem::take(&mut self.ahead.owed_seen);
         let emails = match self.mailbox.fetch_after_seen(&owed, &refs, fetch_opts) {
             // A message read ahead may be gone or refused: read the one asked for alone.
             Err(e) if refs.len() > 1 && e.code == WD_E::Protocol => {
                 refs.truncate(1);
+                progress::expect(announced(&refs, opts))?;
                 self.mailbox.fetch_after_seen(&owed, &refs, opts)?
             }
             r => r?,
@@ -359,18 +397,85 @@ impl Reader {
         };
         self.position = Position::At(pos);
         let msg = self.listing[pos].clone();
+        progress::expect(announced(std::slice::from_ref(&msg), opts))?;
         let mut fetched = self.mailbox.fetch(std::slice::from_ref(&msg), opts)?;
         Ok(fetched.pop().map(|email| ReadMessage { email, msg }))
     }
 
-    /// Counts the messages (`unread_only` for the unseen ones).
+    /// Counts the messages (`unread_only` for the unseen ones), as the mailbox counts
+    /// them ([`Mailbox::count`]: POP3 keeps the session's first count).
     pub fn count(&mut self, opts: ReadOptions) -> Result<usize> {
-        Ok(self.settled()?.list(opts)?.len())
+        self.settled()?.count(opts)
+    }
+
+    /// The size in bytes of message `number` (1-based, as listed) (`EmailTailleMessage`):
+    /// from the listing when it holds that message, else from a new listing taken for
+    /// the lookup only.
+    pub fn size_of(&mut self, number: u32) -> Result<u64> {
+        let listed = self
+            .listing
+            .iter()
+            .enumerate()
+            .find(|(i, r)| r.number == number && !self.gone.contains_key(i))
+            .map(|(_, r)| r.size);
+        if let Some(size) = listed {
+            return Ok(size);
+        }
+        let all = self.settled()?.list(ReadOptions::default())?;
+        all.iter()
+            .find(|r| r.number == number)
+            .map(|r| r.size)
+            .ok_or_else(|| {
+                Error::invalid_arg(format!(
+                    "there is no message number {number} (deleted, or past the {} listed)",
+                    all.len()
+                ))
+            })
     }
 
     /// Every message with its content, in as few round trips as the protocol allows.
     pub fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
         self.settled()?.fetch_all(opts)
+    }
+
+    /// Every message with its content, listed then fetched in batches of at most
+    /// [`AHEAD_MAX`] messages and [`AHEAD_MAX_BYTES`] by their listed sizes (one message
+    /// at least), each batch handed to `deliver` as it arrives; the listed sizes are the
+    /// progress callback's total. Stops between two batches once `stop` is set
+    /// (`WD_E_CANCELLED`), or when `deliver` fails.
+    pub fn fetch_all_in_batches(
+        &mut self,
+        opts: ReadOptions,
+        stop: &AtomicBool,
+        mut deliver: impl FnMut(Vec<MessageRef>, Vec<Email>) -> Result<()>,
+    ) -> Result<()> {
+        let mailbox = self.settled()?;
+        let refs = mailbox.list(opts)?;
+        progress::expect(announced(&refs, opts))?;
+        let mut rest = refs.as_slice();
+        while !rest.is_empty() {
+            if stop.load(Ordering::SeqCst) {
+                return Err(Error::new(
+                    WD_E::Cancelled,
+                    "the session was closed before every message was fetched",
+                ));
+            }
+            let mut bytes = 0u64;
+            let n = rest
+                .iter()
+                .take(AHEAD_MAX)
+                .take_while(|r| {
+                    bytes = bytes.saturating_add(r.size);
+                    bytes <= AHEAD_MAX_BYTES
+                })
+                .count()
+                .max(1);
+            let (batch, tail) = rest.split_at(n);
+            let emails = mailbox.fetch(batch, opts)?;
+            deliver(batch.to_vec(), emails)?;
+            rest = tail;
+        }
+        Ok(())
     }
 
     /// The whole message `msg`, read before with headers only (parsed at once: the caller
@@ -381,7 +486,9 @@ impl Reader {
             defer_parse: false,
             ..opts
         };
-        self.settled()?
+        let mailbox = self.settled()?;
+        progress::expect(announced(std::slice::from_ref(msg), opts))?;
+        mailbox
             .fetch(std::slice::from_ref(msg), opts)?
             .pop()
             .ok_or_else(|| Error::internal("server returned no message"))
@@ -407,32 +514,77 @@ impl Reader {
         })
     }
 
-    /// Message `r` left the mailbox: out of the cache and the listing, the cursor kept
-    /// on the message it was on (or before the next one).
-    fn forget(&mut self, r: &MessageRef) {
-        self.ahead.forget(r, self.mailbox.renumbers_after_expunge());
+    /// Message `r` was deleted (`Gone::Deleted`) or left the mailbox (`Gone::Removed`):
+    /// out of the read-ahead, marked gone in the listing (the cursor stays where it is,
+    /// the moves pass over it). A removal renumbers the messages after it where the
+    /// mailbox does so.
+    fn forget(&mut self, r: &MessageRef, how: Gone) {
+        let renumber = how == Gone::Removed && self.mailbox.renumbers_after_expunge();
+        self.ahead.forget(r, renumber);
         if let Some(pos) = self.listing.iter().position(|x| x == r) {
-            self.listing.remove(pos);
-            self.position = self.position.after_removal(pos);
+            self.gone.insert(pos, how);
+            if renumber {
+                self.renumber_after(pos);
+            }
         }
     }
 
-    /// Deletes message `id` (POP3: at QUIT; IMAP: now); the next forward move reads the
-    /// message after it.
+    /// The messages of the listing after `pos` move down one number (an expunge).
+    fn renumber_after(&mut self, pos: usize) {
+        let removed = self.listing[pos].number;
+        for x in &mut self.listing[pos + 1..] {
+            if x.number > removed {
+                x.number -= 1;
+            }
+        }
+    }
+
+    /// The listing entry of message `id` unless it is gone already.
+    fn gone_already(&self, id: &ServerId) -> bool {
+        self.listing
+            .iter()
+            .enumerate()
+            .any(|(i, r)| id.matches(r) && self.gone.contains_key(&i))
+    }
+
+    /// Deletes message `id` (POP3: marked, gone at QUIT; IMAP: flagged \Deleted, gone at
+    /// [`Reader::destroy`] or at the close). The moves then pass over it; deleting it
+    /// again does nothing.
     pub fn delete(&mut self, id: &ServerId) -> Result<()> {
         self.settled()?;
+        if self.gone_already(id) {
+            return Ok(());
+        }
         let r = self.locate(id)?;
         self.mailbox.delete(&r)?;
-        self.forget(&r);
+        self.forget(&r, Gone::Deleted);
         Ok(())
     }
 
-    /// Moves message `id` to `folder`, forgotten as a deleted one.
+    /// Removes the messages deleted in this session from the mailbox now
+    /// (`EmailDetruit`, IMAP); the listing's numbers follow.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.settled()?.destroy()?;
+        self.ahead.clear();
+        let deleted: Vec<usize> = (self.gone.iter())
+            .filter(|(_, g)| **g == Gone::Deleted)
+            .map(|(&i, _)| i)
+            .collect();
+        for &i in deleted.iter().rev() {
+            self.gone.insert(i, Gone::Removed);
+            if self.mailbox.renumbers_after_expunge() {
+                self.renumber_after(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves message `id` to `folder`: it leaves the listing as a removed one.
     pub fn move_to(&mut self, id: &ServerId, folder: &str) -> Result<()> {
         self.settled()?;
         let r = self.locate(id)?;
         self.mailbox.move_message(&r, folder)?;
-        self.forget(&r);
+        self.forget(&r, Gone::Removed);
         Ok(())
     }
 
@@ -462,6 +614,7 @@ impl Reader {
         self.ahead.clear();
         self.mailbox.select_folder(folder)?;
         self.listing.clear();
+        self.gone.clear();
         self.listed_with = None;
         self.position = Position::BeforeFirst;
         Ok(())
@@ -484,9 +637,12 @@ impl Reader {
         self.settled()?.rename_folder(from, to)
     }
 
-    /// Appends a message source to `folder`, \Seen as `seen` says.
+    /// Appends a message source to `folder`, \Seen as `seen` says (its size is the
+    /// transfer the progress callback follows).
     pub fn append(&mut self, folder: &str, data: &[u8], seen: bool) -> Result<()> {
-        self.settled()?.append(folder, data, seen)
+        let mailbox = self.settled()?;
+        progress::expect(Some(data.len() as u64))?;
+        mailbox.append(folder, data, seen)
     }
 
     /// Writes the \Seen flags owed, then ends the session (QUIT / LOGOUT) even when that
@@ -550,23 +706,6 @@ mod tests {
         }
         assert_eq!(Position::start(First), BeforeFirst);
         assert_eq!(Position::start(Previous), AfterLast);
-    }
-
-    /// Removing a message from the listing moves a signed cursor on or after it back one.
-    #[test]
-    fn removal_matches_the_signed_cursor_it_replaces() {
-        for len in 1..5 {
-            for from in positions(len) {
-                for removed in 0..len {
-                    let c = signed(from, len);
-                    let want = if removed as isize <= c { c - 1 } else { c };
-                    let got = from.after_removal(removed);
-                    assert_eq!(signed(got, len - 1), want, "{from:?} - {removed} of {len}");
-                }
-            }
-        }
-        // The next forward move reads what followed the removed message.
-        assert_eq!(At(2).after_removal(2).step(Next, 3), At(2));
     }
 
     #[test]

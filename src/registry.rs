@@ -7,19 +7,31 @@
 //! free again; a declaration stays). Closing flushes and ends both connections and frees
 //! the name (a declaration stays). Each connection has its own lock, held for the whole
 //! call on it: calls on one connection serialize, reading and sending run in parallel.
+//!
+//! Every call on a session runs in its context ([`Session::context`]): the transcript
+//! lines name the session ([`crate::trace::scope`]) and its progress callback follows
+//! the transfers ([`crate::progress::scope`]). A connection's lock is marked as held by
+//! the calling thread ([`crate::reentry`]): a callback of that call calling into the same
+//! connection gets `WD_E_RECURSIVE_CALL` instead of waiting for ever. A list filled in
+//! the background ([`fetch_all_background`]) holds the incoming lock on its own thread
+//! until it ends; closing the session stops it between two batches.
 
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::message::address::{bare, is_valid_syntax};
 use crate::message::object::MessageObject;
+use crate::progress;
 use crate::reader::{ReadMessage, Reader};
+use crate::reentry::{self, Held};
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
-    SendOutcome, SessionConfig, SessionKind,
+    SendOptions, SendOutcome, SessionConfig, SessionKind,
 };
-use parking_lot::Mutex;
+use crate::text::quoted;
+use crate::trace;
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -90,23 +102,97 @@ impl Login<'_> {
     }
 }
 
-/// One session name: its declaration (if any) and its open connections.
+/// One session name: its declaration (if any), its open connections, its progress
+/// callback.
 struct Session {
     name: String,
+    /// The name on the transcript lines of its calls.
+    label: Arc<str>,
     declared: Mutex<Option<SessionConfig>>,
     incoming: Mutex<Option<Reader>>,
     outgoing: Mutex<Option<Box<dyn Outgoing>>>,
+    progress: Mutex<Option<progress::Callback>>,
+    /// Set to stop the list being filled in the background, if any.
+    filling: Mutex<Option<Arc<AtomicBool>>>,
+}
+
+/// What a call on a session runs in (see the module): dropped when the call ends.
+struct Context {
+    _trace: trace::Scope,
+    _progress: progress::Scope,
+}
+
+/// The lock of one connection of a session, marked as held by the calling thread.
+struct Slot<'a, T> {
+    guard: MutexGuard<'a, T>,
+    _held: Held,
+}
+
+impl<T> std::ops::Deref for Slot<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Slot<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl Session {
+    /// The context of a call on this session: its name on the transcript, its progress
+    /// callback (else the process-wide one).
+    fn context(&self) -> Context {
+        let callback = self.progress.lock().clone().or_else(default_progress);
+        Context {
+            _trace: trace::scope(Some(self.label.clone())),
+            _progress: progress::scope(callback),
+        }
+    }
+
+    /// Locks one of its connections, `Err(WD_E_RECURSIVE_CALL)` when the calling thread
+    /// holds it already (a callback of a call on it).
+    fn lock<'a, T>(&self, slot: &'a Mutex<T>) -> Result<Slot<'a, T>> {
+        let held = reentry::hold(slot, &format!("session {}", quoted(&self.name)))?;
+        Ok(Slot {
+            guard: slot.lock(),
+            _held: held,
+        })
+    }
+}
+
+/// The progress callback of the sessions that set none, and of the work that belongs to
+/// no session (saving an attachment).
+static DEFAULT_PROGRESS: Mutex<Option<progress::Callback>> = Mutex::new(None);
+
+/// The process-wide progress callback (`EmailJauge` without a session).
+pub fn default_progress() -> Option<progress::Callback> {
+    DEFAULT_PROGRESS.lock().clone()
+}
+
+/// Sets the progress callback (`EmailJauge`) of session `name`, or the process-wide one
+/// when `name` is `None`; `None` removes it. A session's callback lasts as long as its
+/// name (open or declared).
+pub fn set_progress(name: Option<&str>, callback: Option<progress::Callback>) -> Result<()> {
+    match name {
+        None => *DEFAULT_PROGRESS.lock() = callback,
+        Some(name) => *find(name)?.progress.lock() = callback,
+    }
+    Ok(())
 }
 
 static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(Default::default);
 
 /// Looks a session name up (the table lock is held only for the lookup).
 fn find(name: &str) -> Result<Arc<Session>> {
-    SESSIONS
-        .lock()
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
+    SESSIONS.lock().get(name).cloned().ok_or_else(|| {
+        Error::new(
+            WD_E::UnknownSession,
+            format!("unknown session {}", quoted(name)),
+        )
+    })
 }
 
 /// The session of `name`, created when absent.
@@ -115,9 +201,12 @@ fn entry(name: &str) -> Arc<Session> {
     let e = map.entry(name.to_string()).or_insert_with(|| {
         Arc::new(Session {
             name: name.to_string(),
+            label: Arc::from(name),
             declared: Mutex::new(None),
             incoming: Mutex::new(None),
             outgoing: Mutex::new(None),
+            progress: Mutex::new(None),
+            filling: Mutex::new(None),
         })
     });
     e.clone()
@@ -145,7 +234,10 @@ fn release(name: &str) {
 fn not_declared(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} was not declared with EmailSessionCree"),
+        format!(
+            "session {} was not declared with EmailSessionCree",
+            quoted(name)
+        ),
     )
 }
 
@@ -159,7 +251,7 @@ pub fn declare(name: &str, kind: SessionKind) -> Result<()> {
     if declared.is_some() {
         return Err(Error::new(
             WD_E::SessionExists,
-            format!("session {name:?} is already declared"),
+            format!("session {} is already declared", quoted(name)),
         ));
     }
     *declared = Some(SessionConfig::new(kind));
@@ -191,7 +283,8 @@ fn exists(name: &str, what: &str) -> Error {
     Error::new(
         WD_E::SessionExists,
         format!(
-            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
+            "session {} already has an open {what} connection (close it with EmailFermeSession)",
+            quoted(name)
         ),
     )
 }
@@ -205,14 +298,15 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
     cfg.validate()?;
     let timeout = timeout_secs();
     let e = entry(name);
+    let _cx = e.context();
     if cfg.kind.incoming() {
-        let mut slot = e.incoming.lock();
+        let mut slot = e.lock(&e.incoming)?;
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
         }
         *slot = Some(Reader::new(open_incoming(cfg, timeout)?));
     } else {
-        let mut slot = e.outgoing.lock();
+        let mut slot = e.lock(&e.outgoing)?;
         if slot.is_some() {
             return Err(exists(name, "outgoing (SMTP)"));
         }
@@ -252,7 +346,8 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
     open_login(SessionKind::Pop3, login)?;
     connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
         if let Ok(e) = find(login.user) {
-            let reader = e.incoming.lock().take();
+            let _cx = e.context();
+            let reader = e.lock(&e.incoming).ok().and_then(|mut r| r.take());
             if let Some(mut reader) = reader {
                 // Nothing was deleted yet: QUIT only ends the session politely.
                 let _ = reader.close();
@@ -268,13 +363,19 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
 /// error is returned.
 pub fn close(name: &str) -> Result<()> {
     let e = find(name)?;
-    let outgoing = e.outgoing.lock().take();
-    let incoming = e.incoming.lock().take();
+    let _cx = e.context();
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    reentry::check(&e.outgoing, &format!("session {}", quoted(name)))?;
+    if let Some(stop) = e.filling.lock().as_ref() {
+        stop.store(true, Ordering::SeqCst);
+    }
+    let outgoing = e.lock(&e.outgoing)?.take();
+    let incoming = e.lock(&e.incoming)?.take();
     if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
         forget_if_empty(&e);
         return Err(Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} is not open"),
+            format!("session {} is not open", quoted(name)),
         ));
     }
     let timeout = Duration::from_secs(u64::from(timeout_secs()));
@@ -284,17 +385,31 @@ pub fn close(name: &str) -> Result<()> {
     sent.and(read)
 }
 
-/// Runs `f` on the reader of session `name`, its lock held for the call.
+/// Runs `f` on the reader of session `name`, its lock held for the call, in the
+/// session's context; the progress callback's last call when it succeeded.
 pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
     let e = find(name)?;
-    let mut slot = e.incoming.lock();
+    let _cx = e.context();
+    on_reader(&e, f)
+}
+
+/// [`with_reader`] in the context already set up.
+fn on_reader<T>(e: &Session, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let mut slot = e.lock(&e.incoming)?;
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} has no open POP3 or IMAP connection"),
+            format!(
+                "session {} has no open POP3 or IMAP connection",
+                quoted(&e.name)
+            ),
         )
     })?;
-    f(reader)
+    let r = f(reader);
+    if r.is_ok() {
+        progress::finish();
+    }
+    r
 }
 
 /// Where a message read with headers only came from: the session it completes through,
@@ -341,12 +456,76 @@ pub fn read(
     })
 }
 
+/// The objects of messages fetched from session `name` with `opts`.
+fn read_objects(
+    name: &str,
+    refs: &[MessageRef],
+    emails: Vec<Email>,
+    opts: ReadOptions,
+) -> Vec<MessageObj> {
+    (emails.into_iter().zip(refs))
+        .map(|(email, msg)| read_object(email, name, msg, opts))
+        .collect()
+}
+
 /// Every message of the mailbox of session `name` (`EmailRecupereTout`), as objects.
 pub fn fetch_all(name: &str, opts: ReadOptions) -> Result<Vec<MessageObj>> {
     let (refs, emails) = with_reader(name, |r| r.fetch_all(opts))?;
-    Ok((emails.into_iter().zip(&refs))
-        .map(|(email, msg)| read_object(email, name, msg, opts))
-        .collect())
+    Ok(read_objects(name, &refs, emails, opts))
+}
+
+/// Fetches every message of session `name` in the background (`EmailRecupereTout` with
+/// `WD_READ_ASYNC`): a thread of the library takes the session's incoming connection —
+/// this returns once it holds it, so every later call on that connection waits for the
+/// fill to end —, lists the messages and fetches them in batches
+/// ([`Reader::fetch_all_in_batches`]), handing each batch to `deliver` as it arrives,
+/// then gives the outcome to `done`. It runs in the session's context: its progress
+/// callback is called on that thread, the last call (`done == total`) once every message
+/// was delivered. Closing the session stops it between two batches (`WD_E_CANCELLED`),
+/// and so does `deliver` failing (the list was freed).
+///
+/// Errors (nothing started): `WD_E_UNKNOWN_SESSION`, `WD_E_RECURSIVE_CALL` (from a
+/// callback of a call on that connection), `WD_E_INTERNAL` (no thread).
+pub fn fetch_all_background(
+    name: &str,
+    opts: ReadOptions,
+    mut deliver: impl FnMut(Vec<MessageObj>) -> Result<()> + Send + 'static,
+    done: impl FnOnce(Result<()>) + Send + 'static,
+) -> Result<()> {
+    let e = find(name)?;
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    let (started_tx, started) = std::sync::mpsc::channel::<Result<()>>();
+    let session = e.clone();
+    let fill = move || {
+        let e = session;
+        let _cx = e.context();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut done = Some(done);
+        let r = on_reader(&e, |reader| {
+            *e.filling.lock() = Some(stop.clone());
+            let _ = started_tx.send(Ok(()));
+            let r = reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
+                deliver(read_objects(&e.name, &refs, emails, opts))
+            });
+            // Still holding the reading connection: a call waiting for it sees the
+            // list complete (or failed) once it gets it.
+            *e.filling.lock() = None;
+            if let Some(done) = done.take() {
+                done(r.clone());
+            }
+            r
+        });
+        if done.is_some() {
+            let _ = started_tx.send(r);
+        }
+    };
+    std::thread::Builder::new()
+        .name("wd300com-fill".into())
+        .spawn(fill)
+        .map_err(|err| Error::internal(format!("cannot start the filling thread: {err}")))?;
+    started
+        .recv()
+        .unwrap_or_else(|_| Err(Error::internal("the filling thread ended at once")))
 }
 
 /// Completes a message read with headers only, on first access of a body field (nothing
@@ -380,21 +559,28 @@ pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
 fn no_outgoing(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} has no open SMTP connection"),
+        format!("session {} has no open SMTP connection", quoted(name)),
     )
 }
 
-/// Runs `f` on the outgoing connection of session `name`, its lock held for the call.
+/// Runs `f` on the outgoing connection of session `name`, its lock held for the call, in
+/// the session's context; the progress callback's last call when it succeeded.
 fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) -> Result<T> {
     let e = find(name)?;
-    let mut slot = e.outgoing.lock();
-    f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut())
+    let _cx = e.context();
+    let mut slot = e.lock(&e.outgoing)?;
+    let r = f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut());
+    if r.is_ok() {
+        progress::finish();
+    }
+    r
 }
 
 /// Sends (or queues) the message `build` gives through session `name`; the session is
 /// checked before the message is built.
 fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
-    if find(name)?.outgoing.lock().is_none() {
+    let e = find(name)?;
+    if e.lock(&e.outgoing)?.is_none() {
         return Err(no_outgoing(name));
     }
     let msg = build()?;
@@ -411,17 +597,52 @@ pub fn complete_for(obj: &Mutex<MessageObj>, property: i32) -> Result<()> {
 }
 
 /// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
-/// source is built when needed; its mail id and the recipients refused are recorded on it.
-/// `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
-pub fn send_message(name: &str, obj: &Mutex<MessageObj>) -> Result<()> {
-    let outcome = send(name, || {
+/// source is built when needed, or built again with `opts.build`; its mail id, the
+/// recipients refused and the error (`WD_EMAIL_ERROR`, "" after a success) are recorded
+/// on it. `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
+pub fn send_message(name: &str, obj: &Mutex<MessageObj>, opts: SendOptions) -> Result<()> {
+    let sent = send(name, || {
         let mut o = obj.lock();
-        o.ensure_built()?;
-        OutgoingMessage::of(&o.email)
-    })?;
-    let mut o = obj.lock();
-    (o.email.mail_id, o.email.refused) = outcome.results();
-    outcome.reached_someone()
+        match opts.build {
+            Some(build) => {
+                o.ensure_parsed();
+                o.build_source(build)?;
+            }
+            None => o.ensure_built()?,
+        }
+        let msg = OutgoingMessage::of(&o.email)?;
+        Ok(OutgoingMessage {
+            keep_bcc: opts.keep_bcc,
+            dsn: opts.dsn,
+            ..msg
+        })
+    })
+    .and_then(|outcome| {
+        let mut o = obj.lock();
+        (o.email.mail_id, o.email.refused) = outcome.results();
+        outcome.reached_someone()
+    });
+    let error = sent.as_ref().err().map(|e| e.message.clone());
+    obj.lock().email.error = error.unwrap_or_default();
+    sent
+}
+
+/// Sends the ready RFC 5322 file `path` as it is through session `name` (`EmailEnvoie`):
+/// the envelope from its From, To, Cc and Bcc.
+pub fn send_file(name: &str, path: &str) -> Result<()> {
+    send(name, || OutgoingMessage::from_file(path))?.reached_someone()
+}
+
+/// Saves attachment `index` of message `obj` to `path` (`EmailSauveFichierAttache`, see
+/// [`crate::message::attachments::save`]); the bytes written are reported to the
+/// process-wide progress callback. The message is held meanwhile: that callback calling
+/// into it gets `WD_E_RECURSIVE_CALL`.
+pub fn save_attachment(obj: &Mutex<MessageObj>, index: usize, path: &str) -> Result<String> {
+    let _held = reentry::hold(obj, "the message")?;
+    let _progress = progress::scope(default_progress());
+    let written = crate::message::attachments::save(obj.lock().attachment(index)?, index, path)?;
+    progress::finish();
+    Ok(written)
 }
 
 /// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its

@@ -172,7 +172,9 @@ fn child() {
                 ..Default::default()
             };
             let obj = parking_lot::Mutex::new(registry::MessageObj::new(email, false));
-            let _ = timed("send", || registry::send_message(name, &obj));
+            let _ = timed("send", || {
+                registry::send_message(name, &obj, Default::default())
+            });
         }
         "oauth2_refresh" => {
             let params = wd300com::oauth2::Params {
@@ -1031,6 +1033,7 @@ fn row7_dead_imap_and_smtp_connections_stay_dead() {
         from: "alice@wd.test".into(),
         recipients: vec!["bob@wd.test".into()],
         data: b"Subject: hi\r\n\r\nhello\r\n".to_vec(),
+        ..Default::default()
     };
     let e = c.send(&msg).unwrap_err();
     assert_eq!(e.code, WD_E::Timeout, "{e:?}");

@@ -56,6 +56,30 @@ fn bye_greeting_is_connection_lost() {
 }
 
 #[test]
+fn unexpected_greetings_are_shown_as_the_server_sent_them() {
+    for (greeting, message) in [
+        (
+            "+ OK hello\r\n",
+            "unexpected IMAP greeting (a continuation request, not * OK): + OK hello",
+        ),
+        (
+            "A1 NO [ALERT] go away\r\n",
+            "unexpected IMAP greeting (a tagged reply, not * OK): A1 NO [ALERT] go away",
+        ),
+        (
+            "* 3 EXISTS\r\n",
+            "unexpected IMAP greeting (untagged data, not * OK)",
+        ),
+    ] {
+        let s = FakeServer::start(Script::new().send(greeting).drain_until_closed());
+        let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+        assert_eq!(e.code, WD_E::Protocol);
+        assert_eq!(e.message, message);
+        drop(s);
+    }
+}
+
+#[test]
 fn login_refused_is_auth_with_reply() {
     let s = FakeServer::start(
         Script::new()
@@ -162,7 +186,7 @@ fn starttls_refused_is_tls_error() {
 fn commands_refused_are_protocol_errors() {
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH ALL")
+            .expect("A0003 UID SEARCH UNDELETED")
             .expect("A0004 UID FETCH 1:*")
             .send("A0003 NO search failed\r\nA0004 BAD fetch failed\r\n")
             .expect("A0005 CREATE \"R&AOk-unions 2024\"")
@@ -326,7 +350,7 @@ fn thousand_messages_in_one_round_trip() {
     }
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH ALL")
+            .expect("A0003 UID SEARCH UNDELETED")
             .expect("A0004 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
             .send(format!(
                 "{search}\r\nA0003 OK Search completed.\r\n{sizes}A0004 OK Fetch completed.\r\n"
@@ -361,7 +385,7 @@ fn thousand_messages_in_one_round_trip() {
 fn unseen_listing_filters_by_search() {
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH UNSEEN")
+            .expect("A0003 UID SEARCH UNSEEN UNDELETED")
             .expect("A0004 UID FETCH 1:*")
             .send(
                 "* SEARCH 12\r\nA0003 OK done\r\n* 1 FETCH (UID 11 FLAGS (\\Seen) RFC822.SIZE 5)\r\n\
@@ -694,7 +718,7 @@ fn reading_server_without(user: &str, n: u32, gone: u32) -> Script {
                 if cmd == "LOGOUT" {
                     c.write_str(&format!("* BYE bye\r\n{tag} OK done\r\n"))?;
                     return Ok(());
-                } else if cmd == "UID SEARCH ALL" {
+                } else if cmd == "UID SEARCH UNDELETED" {
                     out.push_str("* SEARCH");
                     for i in 1..=n {
                         out.push_str(&format!(" {}", i + 100));
@@ -775,8 +799,11 @@ fn read_loop(user: &std::ffi::CStr, max: usize) -> Vec<String> {
         // What the caller is given is seen, read ahead or not.
         assert_eq!(prop(WD_EMAIL_SEEN), "1");
         if subjects.len() < max {
+            // 1 while a message was read, 0 past the end (WD_EMAIL_OUT, no error).
             // SAFETY: NUL-terminated session name.
-            assert_eq!(unsafe { EmailLitSuivant(user.as_ptr(), h, 0) }, 1);
+            let read = unsafe { EmailLitSuivant(user.as_ptr(), h, 0) };
+            assert_eq!(read == 1, prop(WD_EMAIL_OUT) != "1");
+            assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
         }
     }
     assert_eq!(EmailLibere(h), 1);

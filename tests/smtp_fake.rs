@@ -38,6 +38,7 @@ fn msg(rcpts: &[&str]) -> OutgoingMessage {
         recipients: rcpts.iter().map(|s| s.to_string()).collect(),
         data: b"From: alice@wd.test\nTo: bob@wd.test\nBcc: hidden@wd.test\nSubject: hi\n\n.dot line\nbare\rcr\n"
             .to_vec(),
+        ..OutgoingMessage::default()
     }
 }
 

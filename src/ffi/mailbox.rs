@@ -1,6 +1,6 @@
-//! Managing the messages of a mailbox (docs/API.md §4): deleting, flagging, copying and moving
-//! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
-//! the rest fails there with `WD_E_NOT_SUPPORTED`.
+//! Managing the messages of a mailbox (docs/API.md §4): deleting (and, IMAP, destroying the
+//! deleted), flagging, copying and moving the messages read, appending new ones, and the
+//! IMAP folders. POP3 has only deleting; the rest fails there with `WD_E_NOT_SUPPORTED`.
 
 use crate::error::Result;
 use crate::ffi::args;
@@ -18,9 +18,14 @@ fn server_id(h: i32) -> Result<(ServerId, bool)> {
     Ok((ServerId::of(&o.email), o.email.seen))
 }
 
-/// Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
-/// the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
-/// sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+/// Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
+/// POP3 marks it and the server removes it at `EmailFermeSession` (a lost connection
+/// deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
+/// change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
+/// then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
+/// message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+/// `EmailLitPrecedent` continue with the messages around it, passing over the deleted
+/// ones. Deleting it again does nothing.
 ///
 /// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
 /// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
@@ -34,6 +39,7 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
         let name = unsafe { args::cstr(session, "session") }?;
         let (id, _) = server_id(email.0)?;
         registry::with_reader(name, |r| r.delete(&id))?;
+        resolve_raw(email.0)?.lock().email.out = true;
         Ok(1)
     })
 }
@@ -45,6 +51,37 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
 pub unsafe extern "C" fn EmailDeleteMessage(session: *const c_char, email: WdEmail) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailSupprimeMessage(session, email) }
+}
+
+/// Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
+/// (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
+/// EXPUNGE (which also removes messages other clients flagged \Deleted). The messages
+/// after them are renumbered. Without it they go at a folder change or at
+/// `EmailFermeSession`.
+///
+/// Returns 1 (also when nothing was deleted), or 0 with `WD_E_NOT_SUPPORTED` (POP3
+/// removes deleted messages at `EmailFermeSession`), `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_PROTOCOL`, network errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDetruit(session: *const c_char) -> i32 {
+    ffi_guard!("EmailDetruit", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        registry::with_reader(name, Reader::destroy)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailDetruit`.
+/// # Safety
+/// As `EmailDetruit`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDestroy(session: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailDetruit(session) }
 }
 
 /// Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per

@@ -155,10 +155,13 @@ pub unsafe extern "C" fn EmailSetProperty(
 }
 
 /// Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
-/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+/// file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+/// `Ajoute(Email.Attache, chemin)`).
 ///
-/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
-/// or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+/// strings obtained from this message. Thread-safe.
 ///
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
@@ -167,6 +170,9 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
     ffi_guard!("EmailAjoute", 0, {
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
+        if property == WD_EMAIL_ATTACHMENT_NAME {
+            return attach_file(email, value);
+        }
         let list = properties::appendable(property)?;
         args::single_line(value, "value")?;
         resolve(email.0)?.lock().append(list, value);
@@ -298,11 +304,16 @@ pub unsafe extern "C" fn EmailAjouteFichierAttache(email: WdEmail, path: *const 
     ffi_guard!("EmailAjouteFichierAttache", 0, {
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
-        let obj = resolve(email.0)?;
-        let attachment = attachments::from_file(path)?;
-        obj.lock().attach(attachment);
-        Ok(1)
+        attach_file(email, path)
     })
+}
+
+/// Attaches the file `path` to message `email` (read now).
+fn attach_file(email: WdEmail, path: &str) -> Result<i32> {
+    let obj = resolve(email.0)?;
+    let attachment = attachments::from_file(path)?;
+    obj.lock().attach(attachment);
+    Ok(1)
 }
 
 /// English name of `EmailAjouteFichierAttache`.
@@ -408,9 +419,13 @@ pub unsafe extern "C" fn EmailAttachmentContent(
 /// temporary file of the folder, then it is renamed to the safe name, replacing a file of
 /// that name; a symbolic link of that name is replaced, never followed.
 ///
+/// The bytes written are reported to the process-wide progress callback (`EmailJauge`
+/// with a NULL session); returning 0 there cancels: no partial file is left
+/// (`WD_E_CANCELLED`), as after a failed write.
+///
 /// Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
 /// folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_INVALID_HANDLE`. Thread-safe.
+/// `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
 ///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
@@ -425,7 +440,7 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve_whole(email.0)?;
-        attachments::save(obj.lock().attachment(index)?, index, path)?;
+        crate::registry::save_attachment(&obj, index, path)?;
         Ok(1)
     })
 }
@@ -577,4 +592,42 @@ pub unsafe extern "C" fn EmailImportHTML(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailImporteHTML(email, html, images_dir) }
+}
+
+/// Opens the desktop's mail client on a new message filled from `email`
+/// (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+/// Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+/// `xdg-email` (freedesktop), or the command in the environment variable
+/// `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+/// client has the message). Attachments are written for the client into a new private
+/// folder of the system's temporary folder, left there.
+///
+/// `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+/// `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+/// failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOuvreMessagerie(email: WdEmail) -> i32 {
+    ffi_guard!("EmailOuvreMessagerie", 0, {
+        let message = resolve_whole(email.0)?.lock().email.clone();
+        crate::message::mailer::open(&message)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOpenMail(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailLanceAppli(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// English name of `EmailLanceAppli`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailRunApp(email: WdEmail) -> i32 {
+    EmailLanceAppli(email)
 }

@@ -17,6 +17,8 @@ pub mod read;
 pub mod mailbox;
 pub mod session;
 pub mod settings;
+// Right after `settings`: the header lists the functions in module order.
+pub mod callbacks;
 pub mod smtp;
 pub mod strings;
 pub mod types;

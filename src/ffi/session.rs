@@ -11,9 +11,9 @@ pub use crate::ffi::types::{
     WD_AUTH_PLAIN, WD_AUTH_SCRAM_SHA_1, WD_AUTH_SCRAM_SHA_256, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2,
     WD_OPTION_NONE, WD_OPTION_SECURED_TLS, WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS,
     WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE, WD_PROP_CLIENT_NAME,
-    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD,
-    WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
-    WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
+    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OAUTH_TOKEN, WD_PROP_OPTION,
+    WD_PROP_PASSWORD, WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT,
+    WD_PROP_USER, WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
 };
 use crate::registry::{self, Login};
 use crate::session::{Security, SessionKind};
@@ -49,9 +49,12 @@ pub unsafe extern "C" fn EmailSessionCreate(name: *const c_char, session_type: i
 
 /// Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
 /// as decimal text); NULL or "" clears it. Takes effect at the next open.
+/// `WD_PROP_OAUTH_TOKEN` takes a token handle: the session keeps the token (freeing the
+/// handle later does not unlink it).
 ///
 /// Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
-/// value out of range, CR/LF in a name). Thread-safe.
+/// value out of range, CR/LF in a name), `WD_E_INVALID_HANDLE` (a `WD_PROP_OAUTH_TOKEN`
+/// that is not a live token handle). Thread-safe.
 ///
 /// # Safety
 /// `name`/`value` are NULL or NUL-terminated strings.
@@ -65,7 +68,14 @@ pub unsafe extern "C" fn EmailSessionModifie(
         // SAFETY: caller contract (the name is decoded first).
         let (name, value) = unsafe { (args::cstr(name, "name")?, args::opt_cstr(value, "value")?) };
         let value = value.unwrap_or("");
-        registry::with_declared(name, |cfg| cfg.set_property(property, value))?;
+        registry::with_declared(name, |cfg| match property {
+            // A token handle, looked up here.
+            WD_PROP_OAUTH_TOKEN => {
+                cfg.oauth_token = crate::ffi::oauth2::linked_token(value)?;
+                Ok(())
+            }
+            _ => cfg.set_property(property, value),
+        })?;
         Ok(1)
     })
 }
@@ -84,7 +94,8 @@ pub unsafe extern "C" fn EmailSessionSet(
 }
 
 /// Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
-/// decimal text, the password and the token as "".
+/// decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
+/// the access token as "".
 ///
 /// Returns a thread-local string valid until the next library call on this thread, or
 /// NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.

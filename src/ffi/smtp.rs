@@ -1,20 +1,23 @@
-//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
-//! `EmailVerifieAdresse`.
+//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEnvoie`,
+//! `EmailEtat`, `EmailVerifieAdresse`.
 //!
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
-//! EmailSendMessage, EmailEtat / EmailStatus, EmailVerifieAdresse / EmailCheckAddress.
+//! EmailSendMessage, EmailEnvoie / EmailSend, EmailEtat / EmailStatus,
+//! EmailVerifieAdresse / EmailCheckAddress.
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::resolve;
 use crate::ffi::session::{login, open_legacy};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
-    WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
+    WD_SEND_DSN_DELAY, WD_SEND_DSN_FAILURE, WD_SEND_DSN_HEADERS, WD_SEND_DSN_SUCCESS,
+    WD_SEND_ENCODE_HEADER, WD_SEND_HEADER_BCC, WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
 };
+use crate::message::build::BuildOptions;
 use crate::registry;
-use crate::session::{RecipientCheck, SessionKind};
+use crate::session::{Dsn, RecipientCheck, SendOptions, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
 
@@ -65,19 +68,55 @@ pub unsafe extern "C" fn EmailStartSMTPSession(
     unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
 }
 
+/// The `WD_SEND_*` options of `EmailEnvoieMessage`.
+fn send_options(options: i32) -> Result<SendOptions> {
+    let known = WD_SEND_ENCODE_HEADER
+        | WD_SEND_HEADER_BCC
+        | WD_SEND_DSN_SUCCESS
+        | WD_SEND_DSN_FAILURE
+        | WD_SEND_DSN_DELAY
+        | WD_SEND_DSN_HEADERS;
+    if options & !known != 0 {
+        return Err(Error::invalid_arg(format!(
+            "unknown send options {options}"
+        )));
+    }
+    let on = |flag: i32| options & flag != 0;
+    Ok(SendOptions {
+        build: (on(WD_SEND_ENCODE_HEADER) || on(WD_SEND_HEADER_BCC)).then_some(BuildOptions {
+            header_bcc: on(WD_SEND_HEADER_BCC),
+            encode_headers: on(WD_SEND_ENCODE_HEADER),
+        }),
+        keep_bcc: on(WD_SEND_HEADER_BCC),
+        dsn: Dsn {
+            success: on(WD_SEND_DSN_SUCCESS),
+            failure: on(WD_SEND_DSN_FAILURE),
+            delay: on(WD_SEND_DSN_DELAY),
+            headers_only: on(WD_SEND_DSN_HEADERS),
+        },
+    })
+}
+
 /// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
 ///
 /// `session`: session name. `email`: message handle, 0 = the legacy structure; its
 /// source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
-/// To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+/// To, Cc and Bcc (Bcc is left out of the headers unless `WD_SEND_HEADER_BCC`).
+/// `options`: 0, or a sum of `WD_SEND_ENCODE_HEADER` (the source is rebuilt with every
+/// text header encoded), `WD_SEND_HEADER_BCC` (rebuilt with the Bcc header, which is
+/// sent), and the delivery status notifications (RFC 3461) `WD_SEND_DSN_SUCCESS`,
+/// `WD_SEND_DSN_FAILURE`, `WD_SEND_DSN_DELAY` (`NOTIFY=` on each RCPT) and
+/// `WD_SEND_DSN_HEADERS` (`RET=HDRS`), asked when the server offers DSN (otherwise the
+/// message goes without, noted in the transcript).
 /// Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
 /// message still goes to the others. On an asynchronous session the message is queued
-/// and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+/// and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`. On failure the message is also in
+/// `WD_EMAIL_ERROR`.
 ///
 /// Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
-/// larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
-/// the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+/// `WD_E_INVALID_ARGUMENT` (no sender or recipient, unknown option), `WD_E_MESSAGE`
+/// (cannot build, or larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every
+/// recipient refused; the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
 /// `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
 /// serialized.
 ///
@@ -92,9 +131,9 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
     ffi_guard!("EmailEnvoieMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let _ = options;
+        let options = send_options(options)?;
         let obj = resolve(email.0)?; // a bad handle is reported as such, whatever the session
-        registry::send_message(name, &obj)?;
+        registry::send_message(name, &obj, options)?;
         Ok(1)
     })
 }
@@ -110,6 +149,41 @@ pub unsafe extern "C" fn EmailSendMessage(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailEnvoieMessage(session, email, options) }
+}
+
+/// Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
+/// first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
+/// Bcc header lines are removed and line ends made CRLF (dot-stuffed, or sent with BDAT
+/// when the server offers CHUNKING), nothing else changed. On an asynchronous session
+/// the message is queued (follow it with `EmailEtat`: the id is not returned here).
+///
+/// `session`: session name (an open SMTP connection). `path`: the file (`.eml`), a
+/// regular file of at most 512 MiB. Returns 1, or 0 with `WD_E_IO` (file missing,
+/// unreadable, not a regular file, too large), `WD_E_MESSAGE` (no header, no From
+/// address), `WD_E_INVALID_ARGUMENT` (no recipient), `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_RECIPIENT_REFUSED`, `WD_E_PROTOCOL`, network errors. Thread-safe.
+///
+/// # Safety
+/// `session` and `path` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailEnvoie(session: *const c_char, path: *const c_char) -> i32 {
+    ffi_guard!("EmailEnvoie", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        // SAFETY: caller contract.
+        let path = unsafe { args::cstr(path, "path") }?;
+        registry::send_file(name, path)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailEnvoie`.
+/// # Safety
+/// As `EmailEnvoie`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSend(session: *const c_char, path: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailEnvoie(session, path) }
 }
 
 /// State of an asynchronously sent message (`EmailEtat`).

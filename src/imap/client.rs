@@ -32,10 +32,16 @@ pub struct ImapClient {
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
+    /// UIDs flagged \Deleted by this session in the selected folder, not expunged yet.
+    pub(super) deleted: Vec<u32>,
     /// A SELECT to pipeline behind a one-command sign-in (see [`ImapClient::write_line`]):
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
+    /// The settings it was opened with (a connection given up after a cancelled transfer
+    /// is opened again: [`ImapClient::reopen`]).
+    pub(super) cfg: SessionConfig,
+    pub(super) global_timeout: u32,
 }
 
 /// A random tag prefix of 8 letters and digits: a message body (or anything else a third
@@ -120,8 +126,11 @@ impl ImapClient {
             folder: String::new(),
             logging_out: false,
             closed: false,
+            deleted: Vec::new(),
             select_behind_sign_in: None,
             pipelined_select: None,
+            cfg: cfg.clone(),
+            global_timeout,
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -140,14 +149,29 @@ impl ImapClient {
                 }
                 _ => return Err(Error::protocol("unexpected IMAP greeting", text)),
             },
-            other => {
-                return Err(Error::protocol(
-                    "unexpected IMAP greeting",
-                    format!("{other:?}"),
+            Response::Untagged(_) => {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "unexpected IMAP greeting (untagged data, not * OK)",
                 ));
             }
+            Response::Continue(text) => {
+                return Err(Error::protocol(
+                    "unexpected IMAP greeting (a continuation request, not * OK)",
+                    format!("+ {text}"),
+                ));
+            }
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => Err(Error::protocol(
+                "unexpected IMAP greeting (a tagged reply, not * OK)",
+                format!("{tag} {}", reply_text(status, &code, &text)),
+            ))?,
         };
-        if cfg.security == Security::StartTls && preauth {
+        if cfg.effective_security() == Security::StartTls && preauth {
             // Already signed in on a plain connection: STARTTLS is no longer possible, and
             // going on would send everything in clear text (curl and Thunderbird refuse too).
             let e = Error::new(
@@ -159,7 +183,7 @@ impl ImapClient {
             c.conn.abandon(&e.message);
             return Err(e);
         }
-        if cfg.security == Security::StartTls {
+        if cfg.effective_security() == Security::StartTls {
             if c.caps.is_empty() {
                 c.capability()?;
             }
@@ -199,7 +223,7 @@ impl ImapClient {
         if !preauth {
             if c.caps.is_empty() {
                 c.capability()?;
-            } else if cfg.security != Security::StartTls {
+            } else if cfg.effective_security() != Security::StartTls {
                 // Capabilities known from the greeting: the SELECT may follow a
                 // one-command sign-in in the same flight.
                 c.select_behind_sign_in = Some(folder.to_string());
@@ -352,10 +376,12 @@ impl ImapClient {
                     if !plus {
                         self.wait_continuation(&tag)?;
                     }
-                    self.conn.write_all(data)?;
                     if matches!(p, Part::SecretLiteral(_)) {
+                        self.conn.write_all(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}} ****", data.len()));
                     } else {
+                        // A message (APPEND): its progress is followed.
+                        self.conn.write_body(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}}", data.len()));
                     }
                     line.clear();

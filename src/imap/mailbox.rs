@@ -10,6 +10,7 @@ use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::net::fetch_payload;
 use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::text::quoted;
 use crate::trace;
 use std::collections::HashMap;
 
@@ -19,7 +20,7 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .parse::<u32>()
         .ok()
         .filter(|&u| u > 0)
-        .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
+        .ok_or_else(|| Error::invalid_arg(format!("{} is not an IMAP UID", quoted(&r.uid))))
 }
 
 /// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).
@@ -97,6 +98,8 @@ impl ImapClient {
     /// called it BAD (a server may refuse a command that arrived before the sign-in
     /// completed), it is sent once more on its own. NO is the folder's answer.
     pub(super) fn select(&mut self, folder: &str) -> Result<()> {
+        // Messages deleted in the folder left go now, as they would at the close.
+        self.expunge_deleted()?;
         self.exists = 0;
         let what = format!("SELECT {folder}");
         self.folder.clear();
@@ -124,7 +127,26 @@ impl ImapClient {
             self.run_text("UID EXPUNGE", format!("UID EXPUNGE {uid}"))?;
         } else {
             self.run_text("EXPUNGE", "EXPUNGE".into())?;
+            self.deleted.clear();
         }
+        Ok(())
+    }
+
+    /// Removes the messages this session flagged \Deleted: `UID EXPUNGE` of them with
+    /// UIDPLUS, else EXPUNGE (which removes every message flagged \Deleted in the
+    /// folder). Nothing when there are none.
+    fn expunge_deleted(&mut self) -> Result<()> {
+        if self.deleted.is_empty() {
+            return Ok(());
+        }
+        if self.has("UIDPLUS") {
+            for set in uid_sets(&self.deleted, UIDS_PER_FETCH) {
+                self.run_text("UID EXPUNGE", format!("UID EXPUNGE {set}"))?;
+            }
+        } else {
+            self.run_text("EXPUNGE", "EXPUNGE".into())?;
+        }
+        self.deleted.clear();
         Ok(())
     }
 
@@ -146,11 +168,15 @@ impl Mailbox for ImapClient {
         self.conn.usable()
     }
 
+    fn revive(&mut self) -> Result<()> {
+        ImapClient::revive(self)
+    }
+
     fn has_flags(&self) -> bool {
         true
     }
 
-    /// Deleting and moving expunge at once: the messages after move down one.
+    /// Moving and expunging renumber at once: the messages after move down one.
     fn renumbers_after_expunge(&self) -> bool {
         true
     }
@@ -159,10 +185,15 @@ impl Mailbox for ImapClient {
         self.max_message
     }
 
-    /// UID SEARCH (ALL or UNSEEN) and one UID FETCH of UID/FLAGS/RFC822.SIZE for all,
-    /// pipelined in one round trip; in sequence order.
+    /// UID SEARCH (UNDELETED, or UNSEEN UNDELETED) and one UID FETCH of
+    /// UID/FLAGS/RFC822.SIZE for all, pipelined in one round trip; in sequence order.
+    /// Messages flagged \Deleted are left out: they are gone for the reader.
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
-        let crit = if opts.unread_only { "UNSEEN" } else { "ALL" };
+        let crit = if opts.unread_only {
+            "UNSEEN UNDELETED"
+        } else {
+            "UNDELETED"
+        };
         let t1 = self.send(&[Part::Text(format!("UID SEARCH {crit}"))])?;
         let t2 = self.send(&[Part::Text("UID FETCH 1:* (UID FLAGS RFC822.SIZE)".into())])?;
         // A listing may be as large as one message.
@@ -275,12 +306,11 @@ impl Mailbox for ImapClient {
     }
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
-    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    /// and fetches everything in one round trip. With it, or with a progress callback
+    /// (which wants the total first): the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
-        if opts.unread_only {
-            let refs = self.list(opts)?;
-            let emails = self.fetch(&refs, opts)?;
-            return Ok((refs, emails));
+        if opts.unread_only || crate::progress::active() {
+            return crate::session::list_and_fetch(self, opts);
         }
         let item = fetch_item(opts);
         // Every message of the folder, each at most the largest message allowed.
@@ -316,8 +346,11 @@ impl Mailbox for ImapClient {
         let mut out = Vec::with_capacity(seqs.len());
         for (seq, d) in seqs {
             // A FETCH without UID is an unsolicited flag update of a message outside
-            // the answer: not ours.
+            // the answer: not ours. A message flagged \Deleted is gone for the reader.
             let Some(uid) = d.uid else { continue };
+            if d.deleted() {
+                continue;
+            }
             let (r, email) = fetched(seq, uid, d, None, opts)?;
             refs.push(r);
             out.push(email);
@@ -325,30 +358,77 @@ impl Mailbox for ImapClient {
         Ok((refs, out))
     }
 
+    /// Flags the message \Deleted; it goes at [`Mailbox::destroy`], at a folder change
+    /// or at the close.
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {
         let uid = parse_uid(msg)?;
         self.store(uid, "+", "\\Deleted")?;
-        self.expunge_uid(uid)
+        if !self.deleted.contains(&uid) {
+            self.deleted.push(uid);
+        }
+        Ok(())
     }
 
-    /// LOGOUT, without waiting for its answer: every command before it has been
-    /// answered, and LOGOUT changes nothing on the server (no expunge), so the
-    /// connection closes as soon as it is sent. On a connection that failed earlier
-    /// nothing is sent and the failure is reported (`WD_E_CONNECTION_LOST`).
+    /// Every message of the folder (`UID SEARCH ALL`: those flagged \Deleted still hold
+    /// their number), or the unseen ones not deleted (`UNSEEN UNDELETED`).
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        let crit = if opts.unread_only {
+            "UNSEEN UNDELETED"
+        } else {
+            "ALL"
+        };
+        let data = self.run_text("UID SEARCH", format!("UID SEARCH {crit}"))?;
+        Ok(data
+            .iter()
+            .map(|u| match u {
+                Untagged::Search(v) => v.len(),
+                _ => 0,
+            })
+            .sum())
+    }
+
+    /// `UID EXPUNGE` of the messages this session deleted (EXPUNGE without UIDPLUS).
+    fn destroy(&mut self) -> Result<()> {
+        self.expunge_deleted()
+    }
+
+    /// CLOSE when this session deleted messages (the server removes them), then LOGOUT
+    /// without waiting for its answer: every command before it has been answered, and
+    /// LOGOUT changes nothing on the server, so the connection closes as soon as it is
+    /// sent. On a connection that failed earlier nothing is sent and the failure is
+    /// reported (`WD_E_CONNECTION_LOST`): the deleted messages stay, only flagged.
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
         }
         if let Err(e) = self.conn.usable() {
             self.closed = true;
-            return Err(e);
+            // Given up after a cancelled transfer: nothing was lost.
+            return if self.conn.was_cancelled() {
+                Ok(())
+            } else {
+                Err(e)
+            };
         }
+        let expunged = if std::mem::take(&mut self.deleted).is_empty() {
+            Ok(())
+        } else {
+            self.run_text("CLOSE", "CLOSE".into()).map(|_| ())
+        };
         self.logging_out = true;
         let r = self
             .send(&[Part::Text("LOGOUT".into())])
             .and_then(|_| self.conn.flush());
         self.closed = true;
         self.conn.close();
+        // A CLOSE that failed left the deleted messages on the server: that is reported.
+        expunged.map_err(|e| {
+            Error::new(
+                e.code,
+                format!("{} (the deleted messages were not removed)", e.message),
+            )
+            .with_system(e.system.clone().unwrap_or_default())
+        })?;
         match r {
             Ok(()) => Ok(()),
             Err(e) if e.code == WD_E::ConnectionLost => Ok(()),

@@ -16,6 +16,7 @@ mod auth;
 mod client;
 pub mod command;
 mod mailbox;
+mod reconnect;
 pub mod response;
 pub mod utf7;
 

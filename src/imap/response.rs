@@ -105,6 +105,11 @@ impl FetchData {
             .map(|f| f.iter().any(|x| x.eq_ignore_ascii_case("\\Seen")))
     }
 
+    /// True when FLAGS was sent and holds `\Deleted`.
+    pub fn deleted(&self) -> bool {
+        (self.flags.iter().flatten()).any(|x| x.eq_ignore_ascii_case("\\Deleted"))
+    }
+
     /// Adds the items of a later FETCH response for the same message.
     pub fn merge(&mut self, other: FetchData) {
         if other.uid.is_some() {

@@ -211,11 +211,21 @@ fn dot_or_space(c: char) -> bool {
 ///
 /// Any other `path` is the file to write, created or replaced (as WinDev does).
 ///
-/// Returns the path written. Errors: `Io` with the path and OS error.
+/// The bytes written are the transfer the progress callback follows
+/// ([`crate::progress`]); a cancelled or failed write leaves no partial file.
+///
+/// Returns the path written. Errors: `Io` with the path and OS error, `Cancelled`.
 pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
+    crate::progress::expect(Some(att.data.len() as u64))?;
     let dir = Path::new(path);
     if !dir.is_dir() {
-        std::fs::write(path, &att.data).map_err(|e| Error::io("cannot write", path, &e))?;
+        let mut file =
+            std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, &e))?;
+        if let Err(e) = write_counted(&mut file, &att.data, path) {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
         return Ok(path.to_string());
     }
     let name = safe_name(&att.name).unwrap_or_else(|| {
@@ -228,15 +238,27 @@ pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
     let target = dir.join(&name);
     let shown = target.display().to_string();
     let (tmp, mut file) = temp_file(dir).map_err(|e| Error::io("cannot write", &shown, &e))?;
-    let written = file
-        .write_all(&att.data)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, &target));
+    let written = write_counted(&mut file, &att.data, &shown).and_then(|()| {
+        file.sync_all()
+            .and_then(|()| std::fs::rename(&tmp, &target))
+            .map_err(|e| Error::io("cannot write", &shown, &e))
+    });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io("cannot write", &shown, &e));
+        return Err(e);
     }
     Ok(shown)
+}
+
+/// Writes `data` to `file` (named `shown` in errors) in pieces, each counted for the
+/// progress callback.
+fn write_counted(file: &mut std::fs::File, data: &[u8], shown: &str) -> Result<()> {
+    for piece in data.chunks(crate::progress::STEP_BYTES as usize) {
+        file.write_all(piece)
+            .map_err(|e| Error::io("cannot write", shown, &e))?;
+        crate::progress::advance(piece.len() as u64)?;
+    }
+    Ok(())
 }
 
 /// A new temporary file in `dir`, created exclusively (`O_EXCL`: never an existing file,

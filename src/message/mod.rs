@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod build;
 pub(crate) mod codec;
 pub mod html;
+pub mod mailer;
 pub mod model;
 pub mod object;
 pub mod parse;

@@ -1,6 +1,7 @@
 //! Our `Email` type: every field the WLangage `Email` structure exposes, in decoded UTF-8.
 
 use crate::error::{Error, Result};
+use crate::text::quoted;
 
 /// One attachment (or inline part) of a message, with its decoded content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,8 +40,16 @@ pub struct Email {
     pub message_id: String,
     /// Priority: 1 high, 3 normal, 5 low (X-Priority); 0 means unset.
     pub priority: i32,
-    /// Address to which a read receipt is requested (Disposition-Notification-To).
-    pub disposition_notification: String,
+    /// A read receipt is asked (Disposition-Notification-To; WLangage `AccuséRéception`).
+    pub disposition_notification: bool,
+    /// Where the read receipt goes; empty: the sender's address.
+    pub disposition_notification_to: String,
+    /// Sensitivity (RFC 2156): "" (normal), "personal", "private" or
+    /// "company-confidential" (WLangage `Confidentialité`).
+    pub confidentiality: String,
+    /// The message of the last error of an operation on this message (a read or a
+    /// send), "" after a success (WLangage `Email.Erreur`).
+    pub error: String,
     pub attachments: Vec<Attachment>,
     /// Extra headers (name, value) added by the user or kept from an imported message
     /// (every header of an imported message, in order, decoded).
@@ -146,7 +155,8 @@ pub fn single_line(value: &str, what: &str) -> Result<()> {
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::invalid_arg(format!(
-            "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
+            "header name {} is not a valid field name (printable ASCII without ':' or space)",
+            quoted(name)
         )));
     }
     single_line(value, "header value")

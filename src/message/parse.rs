@@ -174,9 +174,11 @@ fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
             "reply-to" => reply_to.extend(addresses(&text)),
             "disposition-notification-to" if !have_dnt => {
                 have_dnt = true;
-                email.disposition_notification =
+                email.disposition_notification = true;
+                email.disposition_notification_to =
                     addresses(&text).into_iter().next().unwrap_or_default();
             }
+            "sensitivity" => email.confidentiality = decoded.trim().to_ascii_lowercase(),
             "subject" if !have_subject => {
                 have_subject = true;
                 email.subject = decoded.clone();
@@ -246,6 +248,14 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec
 }
 
 /// A date parsed by mail-parser; None when out of range.
+/// An RFC 5322 date (`Fri, 01 Mar 2024 10:20:30 +0100`), as a `Date` header holds it.
+pub fn parse_date(text: &str) -> Option<DateTime> {
+    match MessageStream::new(format!("{text}\r\n").as_bytes()).parse_date() {
+        HeaderValue::DateTime(d) => date_from_parsed(&d),
+        _ => None,
+    }
+}
+
 fn date_from_parsed(d: &mail_parser::DateTime) -> Option<DateTime> {
     let off = d.tz_hour as i32 * 60 + d.tz_minute as i32;
     let dt = DateTime {

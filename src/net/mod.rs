@@ -18,10 +18,20 @@
 //! Tracing: this module only notes connection and TLS events; protocol clients trace
 //! the lines they send and receive (they know what must be masked), except
 //! [`Connection::send_line`] / [`Connection::send_line_masked`] which trace for them.
+//!
+//! Progress ([`crate::progress`]): the bytes of message data are counted here, at one
+//! level, as they move: a body written with [`Connection::write_body`] or
+//! [`Connection::write_dot_stuffed`], a literal read with [`Connection::read_exact_vec`],
+//! and what a decoder of the stream reports with [`Connection::progressed`] (the POP3
+//! dot decoder). A cancel gives the connection up like any error in the middle of an
+//! exchange: the data it was moving is never completed (no final dot, no rest of a
+//! chunk or literal), and [`Connection::was_cancelled`] tells the protocol client why.
 
 pub mod budget;
+mod cert;
 mod dot_stuff;
 pub mod pace;
+pub mod proxy;
 mod tcp;
 mod tls;
 mod wire;
@@ -31,15 +41,17 @@ pub use crate::text::normalize_crlf;
 pub use budget::{Budget, NOISE_ALLOWANCE, fetch_payload};
 pub use dot_stuff::dot_stuff;
 pub use pace::{DEFAULT_MIN_SPEED, min_speed, set_min_speed};
+pub use proxy::{Proxy, ProxyChoice, ProxyKind};
 
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_LINE;
+use crate::progress;
 use crate::text::find_byte;
 use crate::trace;
 use pace::Pace;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tcp::{host_port, is_timeout};
 use wire::Wire;
 
@@ -80,6 +92,9 @@ pub struct ConnectConfig {
     /// Minimum average speed of an exchange, bytes/s ([`pace`]; 0: only some progress
     /// within each timeout). Default: the process-wide [`min_speed`].
     pub min_speed: u32,
+    /// The proxy (`WD_PROP_PROXY`; by default the environment's `ALL_PROXY`, see
+    /// [`proxy`]).
+    pub proxy: ProxyChoice,
 }
 
 impl Default for ConnectConfig {
@@ -92,6 +107,7 @@ impl Default for ConnectConfig {
             ca_file: None,
             timeout: Duration::from_secs(crate::limits::DEFAULT_TIMEOUT_SECS as u64),
             min_speed: min_speed(),
+            proxy: ProxyChoice::default(),
         }
     }
 }
@@ -176,6 +192,11 @@ pub struct Connection {
     /// Why the connection cannot be used any more: the `WD_E_CONNECTION_LOST` message of
     /// every later call.
     dead: Option<String>,
+    /// The plain exchange before STARTTLS, kept (while small) to read the server's
+    /// certificate again on a second connection when the handshake fails on it.
+    replay: Option<Vec<Replay>>,
+    /// The connection was given up because the progress callback stopped a transfer.
+    cancelled: bool,
     host: String,
     port: u16,
     proto: &'static str,
@@ -222,36 +243,154 @@ fn send_on(stream: &mut Stream, buf: &[u8]) -> Result<()> {
         .map_err(|e| io_error(stream, &e, true))
 }
 
+/// One step of the plain exchange before STARTTLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Replay {
+    /// Lines read from the server.
+    Lines(usize),
+    /// Bytes sent.
+    Send(Vec<u8>),
+}
+
+/// Longest wait for the server's certificate after a failed handshake (within what is
+/// left of the opening deadline): the explanation is not worth a long wait.
+const PROBE_CAP: Duration = Duration::from_secs(5);
+
+/// Largest plain exchange kept for [`Replay`].
+const MAX_REPLAY: usize = 16 * 1024;
+
+/// Connects the socket of a connection to `cfg`'s server, through its proxy when it has
+/// one (the tunnel opened), by the opening deadline of `pace`.
+fn open_wire(cfg: &ConnectConfig, pace: Pace, proto: &'static str) -> Result<Wire> {
+    let route = cfg.proxy.route(&cfg.host)?;
+    let deadline = pace.deadline();
+    let server = host_port(&cfg.host, cfg.port);
+    let tcp = match &route {
+        None => tcp::connect(
+            &tcp::Target {
+                host: &cfg.host,
+                port: cfg.port,
+                what: &server,
+                timeout: cfg.timeout,
+            },
+            deadline,
+            proto,
+        )?,
+        Some(p) => {
+            trace::note(proto, &format!("{server} through the {}", p.label()));
+            let what = format!("the {}", p.label());
+            let t = tcp::Target {
+                host: &p.host,
+                port: p.port,
+                what: &what,
+                timeout: cfg.timeout,
+            };
+            tcp::connect(&t, deadline, proto)?
+        }
+    };
+    tcp::configure(&tcp, cfg.timeout)?;
+    let mut wire = Wire::new(tcp, pace);
+    if let Some(p) = &route {
+        proxy::tunnel(&mut wire, p, &cfg.host, cfg.port, proto)?;
+    }
+    Ok(wire)
+}
+
+/// A failed handshake about the server's certificate explained with the certificate's
+/// names and dates, read on a second connection that checks nothing (the plain exchange
+/// `replay` played again first, for STARTTLS), within what is left before `deadline`.
+/// Other errors are returned as they are.
+fn explained(
+    e: Error,
+    cfg: &ConnectConfig,
+    proto: &'static str,
+    deadline: Option<Instant>,
+    replay: &[Replay],
+) -> Error {
+    let Some(text) = e.system.clone().filter(|_| e.code == WD_E::Tls) else {
+        return e;
+    };
+    let failure = tls::classify(&text, &[]);
+    if !failure.about_certificate() {
+        return e;
+    }
+    let left = match deadline {
+        None => PROBE_CAP,
+        Some(d) => match d.checked_duration_since(Instant::now()) {
+            Some(l) if l >= Duration::from_millis(50) => l.min(PROBE_CAP),
+            _ => return e,
+        },
+    };
+    trace::note(
+        proto,
+        "reading the server's certificate again to explain the failure",
+    );
+    let probe = || -> Option<cert::CertInfo> {
+        let c = ConnectConfig {
+            tls: TlsMode::None,
+            timeout: left,
+            ..cfg.clone()
+        };
+        let mut conn = Connection::connect(&c, proto).ok()?;
+        for step in replay {
+            match step {
+                Replay::Lines(n) => {
+                    for _ in 0..*n {
+                        conn.read_line().ok()?;
+                    }
+                }
+                Replay::Send(b) => {
+                    conn.write_all(b).ok()?;
+                    conn.flush().ok()?;
+                }
+            }
+        }
+        if conn.buffered() > 0 {
+            return None;
+        }
+        match std::mem::replace(&mut conn.stream, Stream::Closed) {
+            Stream::Plain(wire) => tls::peer_certificate(&c, wire),
+            _ => None,
+        }
+    };
+    match probe() {
+        Some(info) => tls::failure_error(&cfg.host, cfg.port, &failure, Some(&info), &text),
+        None => e,
+    }
+}
+
 /// True when `b` starts like a TLS record (handshake or alert, version 3.x).
 fn looks_like_tls(b: &[u8]) -> bool {
     b.len() >= 2 && (b[0] == 0x15 || b[0] == 0x16) && b[1] == 0x03
 }
 
 impl Connection {
-    /// Connects to `cfg.host:cfg.port` (every resolved address in turn, IPv4 and IPv6),
-    /// sets TCP_NODELAY, and for [`TlsMode::Implicit`] runs the TLS handshake. The
+    /// Connects to `cfg.host:cfg.port` (its addresses raced per RFC 8305, IPv6 and IPv4;
+    /// through the proxy of `cfg.proxy` when there is one), sets TCP_NODELAY, and for
+    /// [`TlsMode::Implicit`] runs the TLS handshake. The
     /// connection is then in its opening phase: everything up to
     /// [`opened`](Connection::opened) (resolution, connection, handshake, and what the
     /// protocol does next) must complete within `cfg.timeout`. `proto` ("SMTP", "POP3",
     /// "IMAP") labels trace notes.
     ///
-    /// Errors: [`WD_E::Connect`] (resolution failure, refused, unreachable; `system` is
-    /// the OS error), [`WD_E::Timeout`], [`WD_E::Tls`] (OpenSSL reason in message and
-    /// `system`), [`WD_E::Io`] when `ca_file` cannot be read.
+    /// Errors: [`WD_E::Connect`] (resolution failure, refused, unreachable, a proxy's
+    /// refusal; `system` is the OS error or the proxy's reply), [`WD_E::Timeout`],
+    /// [`WD_E::Tls`] (a sentence saying what to change; OpenSSL's text in `system`),
+    /// [`WD_E::Io`] when `ca_file` cannot be read.
     pub fn connect(cfg: &ConnectConfig, proto: &'static str) -> Result<Connection> {
         let pace = Pace::new(cfg.timeout, cfg.min_speed);
+        let deadline = pace.deadline();
         // Check the CA file and TLS set-up before touching the network.
         let connector = match cfg.tls {
             TlsMode::None => None,
             TlsMode::StartTls | TlsMode::Implicit => Some(tls::connector(cfg)?),
         };
-        let tcp = tcp::connect(&cfg.host, cfg.port, cfg.timeout, proto)?;
-        tcp::configure(&tcp, cfg.timeout)?;
-        let wire = Wire::new(tcp, pace);
+        let wire = open_wire(cfg, pace, proto)?;
         let stream = match (cfg.tls, connector) {
-            (TlsMode::Implicit, Some(c)) => {
-                Stream::Tls(Box::new(tls::handshake(&c, cfg, wire, proto)?))
-            }
+            (TlsMode::Implicit, Some(c)) => Stream::Tls(Box::new(
+                tls::handshake(&c, cfg, wire, proto)
+                    .map_err(|e| explained(e, cfg, proto, deadline, &[]))?,
+            )),
             _ => Stream::Plain(wire),
         };
         Ok(Connection {
@@ -264,6 +403,8 @@ impl Connection {
             replied: false,
             greeting: false,
             dead: None,
+            replay: (cfg.tls == TlsMode::StartTls).then(Vec::new),
+            cancelled: false,
             host: cfg.host.clone(),
             port: cfg.port,
             proto,
@@ -321,12 +462,22 @@ impl Connection {
                 return Err(Error::new(WD_E::ConnectionLost, "connection is closed"));
             }
         };
+        let deadline = wire.pace.deadline();
+        let replay = self.replay.take();
         match tls::handshake(&connector, &c, wire, self.proto) {
             Ok(s) => {
                 self.stream = Stream::Tls(Box::new(s));
                 Ok(())
             }
-            Err(e) => Err(self.failed(e)),
+            Err(e) => {
+                // The probe may take the rest of the deadline: the server's socket is
+                // closed first.
+                let e = self.failed(e);
+                Err(match replay {
+                    Some(r) => explained(e, &c, self.proto, deadline, &r),
+                    None => e,
+                })
+            }
         }
     }
 
@@ -426,6 +577,30 @@ impl Connection {
         ));
     }
 
+    /// True when the connection was given up because the progress callback stopped the
+    /// transfer it was in the middle of (`WD_E_CANCELLED`).
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// Counts `n` bytes of message data for the progress callback. When the callback
+    /// stops the transfer, the connection is given up (see the module) and the error
+    /// returned (`WD_E_CANCELLED`).
+    pub fn progressed(&mut self, n: usize) -> Result<()> {
+        self.unless_stopped(progress::advance(n as u64))
+    }
+
+    /// `r`, a verdict of the progress callback: an error gives the connection up.
+    fn unless_stopped(&mut self, r: Result<()>) -> Result<()> {
+        r.map_err(|e| self.stopped(e))
+    }
+
+    fn stopped(&mut self, e: Error) -> Error {
+        self.cancelled = true;
+        self.abandon(&e.message);
+        e
+    }
+
     /// Records error `e` of an exchange: the connection is abandoned. A timeout while
     /// waiting for the greeting of a plain connection names `WD_OPTION_SSL`.
     fn failed(&mut self, mut e: Error) -> Error {
@@ -518,6 +693,7 @@ impl Connection {
                 let nl = start + scanned + i;
                 self.rpos = nl + 1;
                 self.greeting = false;
+                self.record(None);
                 let mut end = nl;
                 if end > start && self.rbuf[end - 1] == b'\r' {
                     end -= 1;
@@ -547,12 +723,14 @@ impl Connection {
     /// Reads exactly `n` bytes (an IMAP literal). Memory grows as data arrives, never
     /// past `n`, so an announced size that never comes does not allocate it; callers
     /// check `n` against their limits first. EOF gives [`WD_E::ConnectionLost`]; any
-    /// error kills the connection.
+    /// error kills the connection. The bytes count as progress of the transfer under way
+    /// (a cancel: [`WD_E::Cancelled`], the connection given up).
     pub fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(n.min(EXACT_STEP));
         let take = n.min(self.rend - self.rpos);
         out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
         self.rpos += take;
+        self.progressed(take)?;
         while out.len() < n {
             let left = n - out.len();
             if left < READ_CHUNK {
@@ -563,6 +741,7 @@ impl Connection {
                 let take = left.min(self.rend - self.rpos);
                 out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
                 self.rpos += take;
+                self.progressed(take)?;
                 continue;
             }
             // Large remainder: read straight into the result, never past `n`.
@@ -588,7 +767,10 @@ impl Connection {
             };
             match r {
                 Ok(0) => return Err(self.eof_error()),
-                Ok(k) => out.truncate(old + k),
+                Ok(k) => {
+                    out.truncate(old + k);
+                    self.progressed(k)?;
+                }
                 Err(e) => {
                     let err = io_error(&self.stream, &e, false);
                     return Err(self.failed(err));
@@ -646,10 +828,33 @@ impl Connection {
         self.sent = true;
     }
 
+    /// Notes one step of the plain exchange before STARTTLS ([`Replay`]): a line read
+    /// (`None`) or bytes sent. Past [`MAX_REPLAY`] bytes nothing more is kept.
+    fn record(&mut self, sent: Option<&[u8]>) {
+        let Some(r) = &mut self.replay else { return };
+        match (sent, r.last_mut()) {
+            (None, Some(Replay::Lines(n))) => *n += 1,
+            (None, _) => r.push(Replay::Lines(1)),
+            (Some(b), Some(Replay::Send(v))) => v.extend_from_slice(b),
+            (Some(b), _) => r.push(Replay::Send(b.to_vec())),
+        }
+        let size: usize = r
+            .iter()
+            .map(|s| match s {
+                Replay::Send(v) => v.len(),
+                Replay::Lines(_) => 0,
+            })
+            .sum();
+        if size > MAX_REPLAY {
+            self.replay = None;
+        }
+    }
+
     /// Buffers `data`; it is sent by [`flush`](Connection::flush), by the next read, or
     /// as soon as more than 64 KiB are pending. Fails at once on a dead connection.
     pub fn write_all(&mut self, data: &[u8]) -> Result<()> {
         self.usable()?;
+        self.record(Some(data));
         if self.wbuf.len() + data.len() <= WBUF_FLUSH {
             self.wbuf.extend_from_slice(data);
             return Ok(());
@@ -704,6 +909,9 @@ impl Connection {
     }
 
     fn write_line_bytes(&mut self, line: &[u8]) -> Result<()> {
+        if self.replay.is_some() {
+            self.record(Some(&[line, b"\r\n"].concat()));
+        }
         if self.wbuf.len() + line.len() + 2 > WBUF_FLUSH {
             self.flush()?;
         }
@@ -717,16 +925,54 @@ impl Connection {
     /// with a line end, then the terminator ".\r\n" — so the bytes sent always end with
     /// "\r\n.\r\n" (only ".\r\n" for empty data). Sent in chunks; call
     /// [`flush`](Connection::flush) (or read the reply) afterwards.
+    ///
+    /// Progress: the bytes of `data` are counted as each chunk leaves, and the last call
+    /// of the progress callback comes before the terminator: a cancel at any point gives
+    /// the connection up without it, so the server never takes the partial message.
     pub fn write_dot_stuffed(&mut self, data: &[u8]) -> Result<()> {
         self.usable()?;
         self.new_flight();
         let stream = &mut self.stream;
-        let r = dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf| {
+        let (mut counted, mut stopped) = (0, false);
+        let r = dot_stuff::dot_stuff_into(data, &mut self.wbuf, WBUF_FLUSH, |buf, done| {
+            if let Err(e) = progress::advance((done - counted) as u64) {
+                stopped = true;
+                return Err(e);
+            }
+            counted = done;
             let r = send_on(stream, buf);
             buf.clear();
             r
         });
-        r.map_err(|e| self.failed(e))
+        match r {
+            Err(e) if stopped => Err(self.stopped(e)),
+            Err(e) => Err(self.failed(e)),
+            // The terminator is only buffered: the last call comes before it leaves.
+            Ok(()) => self.unless_stopped(
+                progress::advance((data.len() - counted) as u64)
+                    .and_then(|()| progress::complete()),
+            ),
+        }
+    }
+
+    /// Writes a message body as it is (a BDAT chunk, an IMAP literal), like
+    /// [`write_all`](Connection::write_all). Progress: counted piece by piece, the last
+    /// call of the progress callback before the last piece leaves; a cancel gives the
+    /// connection up with the body incomplete.
+    pub fn write_body(&mut self, data: &[u8]) -> Result<()> {
+        if !progress::active() {
+            return self.write_all(data);
+        }
+        let mut pieces = data.chunks(WBUF_FLUSH).peekable();
+        while let Some(piece) = pieces.next() {
+            self.progressed(piece.len())?;
+            if pieces.peek().is_none() {
+                let r = progress::complete();
+                self.unless_stopped(r)?;
+            }
+            self.write_all(piece)?;
+        }
+        Ok(())
     }
 
     fn close_now(&mut self) {

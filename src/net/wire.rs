@@ -6,8 +6,10 @@
 
 use super::pace::Pace;
 use super::tcp::is_timeout;
+use parking_lot::Mutex;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Shortest socket timeout set (a zero timeout would mean "wait for ever").
@@ -21,6 +23,9 @@ pub(crate) struct Wire {
     /// The read and write timeouts last set on the socket.
     read_set: Option<Option<Duration>>,
     write_set: Option<Option<Duration>>,
+    /// While set, the first bytes read are copied there, up to the given count (what a
+    /// server answered a TLS hello, to explain a failed handshake).
+    pub(crate) capture: Option<(Arc<Mutex<Vec<u8>>>, usize)>,
 }
 
 /// The error of a passed deadline (the connection maps it to `WD_E_TIMEOUT`).
@@ -35,6 +40,7 @@ impl Wire {
             pace,
             read_set: None,
             write_set: None,
+            capture: None,
         }
     }
 
@@ -86,7 +92,25 @@ impl Wire {
 
 impl Read for Wire {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.paced(false, |t| t.read(buf))
+        let n = self.paced(false, |t| t.read(buf))?;
+        if let Some((first, max)) = &self.capture {
+            let mut first = first.lock();
+            let fresh = first.is_empty();
+            let room = max.saturating_sub(first.len()).min(n);
+            first.extend_from_slice(&buf[..room]);
+            // Plain text where a TLS record was due (content types 20 to 24): what has
+            // already arrived after it is looked at too, without taking it, to quote it.
+            if fresh && n > 0 && !(0x14..=0x18).contains(&buf[0]) && first.len() < *max {
+                let mut more = vec![0u8; max - first.len()];
+                if self.tcp.set_nonblocking(true).is_ok() {
+                    if let Ok(k) = self.tcp.peek(&mut more) {
+                        first.extend_from_slice(&more[..k]);
+                    }
+                    let _ = self.tcp.set_nonblocking(false);
+                }
+            }
+        }
+        Ok(n)
     }
 }
 

@@ -8,7 +8,7 @@
 use super::url::{self, Scheme, Url};
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_LINE;
-use crate::net::{ConnectConfig, Connection, TlsMode};
+use crate::net::{ConnectConfig, Connection, ProxyChoice, TlsMode, proxy};
 use crate::text::find_byte;
 use crate::trace;
 use std::io::{ErrorKind, Read, Write};
@@ -77,6 +77,11 @@ pub fn post_form(
         // the connection never leaves its opening phase.
         timeout: remaining(deadline)?,
         min_speed: crate::net::min_speed(),
+        // The environment's proxy, as curl reads it for this scheme (docs/API.md §9).
+        proxy: ProxyChoice::Environment(match target.scheme {
+            Scheme::Https => proxy::HTTPS_ENV,
+            Scheme::Http => proxy::HTTP_ENV,
+        }),
     };
     let timed_out = |e: Error| {
         if e.code == WD_E::Timeout {

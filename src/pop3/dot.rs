@@ -164,7 +164,8 @@ impl DotDecoder {
 ///
 /// Errors: [`WD_E::Protocol`] when the body exceeds `max` bytes, [`WD_E::ConnectionLost`]
 /// "multi-line response cut short" at the end of the stream before the dot,
-/// [`WD_E::Timeout`]. After an error the connection must be dropped.
+/// [`WD_E::Timeout`], [`WD_E::Cancelled`] (the progress callback stopped the transfer:
+/// the connection is given up). After an error the connection must be dropped.
 pub fn read_body(conn: &mut Connection, max: usize) -> Result<Vec<u8>> {
     let mut dec = DotDecoder::new(max);
     while !dec.is_done() {
@@ -174,6 +175,7 @@ pub fn read_body(conn: &mut Connection, max: usize) -> Result<Vec<u8>> {
         }
         let used = dec.feed(buf)?;
         conn.consume(used);
+        conn.progressed(used)?;
     }
     dec.finish()
 }

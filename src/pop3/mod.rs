@@ -40,6 +40,8 @@ pub struct Pop3Client {
     greeting: String,
     /// Messages marked with DELE in this session (gone at QUIT).
     deleted: BTreeSet<u32>,
+    /// The number of messages of the session's first listing (`EmailNbMessage`).
+    first_count: Option<usize>,
     /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest message read.
     max_message: u64,
     closed: bool,
@@ -93,6 +95,7 @@ impl Pop3Client {
             caps: Capabilities::default(),
             greeting: String::new(),
             deleted: BTreeSet::new(),
+            first_count: None,
             max_message: cfg.max_message_size,
             closed: false,
         };
@@ -105,7 +108,7 @@ impl Pop3Client {
             Status::Continue(_) => return Err(unexpected("the connection", &line)),
         }
         c.caps = c.capa()?;
-        if cfg.security == Security::StartTls {
+        if cfg.effective_security() == Security::StartTls {
             c.stls(&cc)?;
             c.caps = c.capa()?;
         }
@@ -235,21 +238,28 @@ impl Pop3Client {
         cc: &ConnectConfig,
     ) -> std::result::Result<(), Failure> {
         let mut creds = Credentials::new(cfg, &cc.host, cc.port);
-        if creds.token.is_none() {
+        if !cfg.has_token() {
             creds.password.get_or_insert("");
         }
+        let sasl = self.caps.sasl.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: self.caps.sasl_listed.then_some(self.caps.sasl.as_slice()),
+            sasl: self.caps.sasl_listed.then_some(sasl.as_slice()),
             apop: Some(auth::apop_timestamp(&self.greeting).is_some()),
             protocol_login: Some(true),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
-        auth::sign_in(PROTO, &plan, |m| match m {
-            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-            Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
-            Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
-        })
+        auth::sign_in_linked(
+            PROTO,
+            cfg,
+            cc.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
+                Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
+            },
+        )
     }
 
     /// QUIT after a refused sign-in (nothing to commit), its reply awaited briefly;
@@ -427,6 +437,8 @@ impl Mailbox for Pop3Client {
             None
         };
         let list = response::parse_list(&self.listing_or_err("LIST", list)?)?;
+        self.first_count
+            .get_or_insert(list.len() + self.deleted.len());
         // A server without UIDL: messages have no unique id.
         let uids: HashMap<u32, String> = match uidl {
             Some(Ok(body)) => response::parse_uidl(&body)?.into_iter().collect(),
@@ -510,6 +522,17 @@ impl Mailbox for Pop3Client {
             }
         }
         Ok(out)
+    }
+
+    /// The count of the session's first listing, kept until the session ends: deleting
+    /// does not change it (the numbers stay taken until QUIT).
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        match self.first_count {
+            Some(n) if !opts.unread_only => Ok(n),
+            _ => self
+                .list(opts)
+                .map(|_| self.first_count.unwrap_or_default()),
+        }
     }
 
     /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).

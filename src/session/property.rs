@@ -7,6 +7,7 @@ use super::{AuthMethod, Security, SessionConfig, SessionKind};
 use crate::codes::coded;
 use crate::error::{Error, Result};
 use crate::message::model::single_line;
+use crate::text::quoted;
 
 /// A property of a declared session; its value is the `WD_PROP_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,10 @@ pub enum Property {
     SpoolDir,
     Connections,
     MaxMessageSize,
+    /// A token handle (`WD_PROP_OAUTH_TOKEN`): the C function looks the handle up and sets
+    /// [`SessionConfig::oauth_token`]; here only "" or "0" (none) is read.
+    OAuthToken,
+    Proxy,
 }
 
 coded! {
@@ -39,7 +44,7 @@ coded! {
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
         CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
-        MaxMessageSize]:
+        MaxMessageSize, OAuthToken, Proxy]:
         "unknown session property {code}";
 }
 
@@ -50,7 +55,10 @@ fn number(v: &str, what: &str, min: i64, max: i64) -> Result<i64> {
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
-            Error::invalid_arg(format!("{what} {v:?} is not a number from {min} to {max}"))
+            Error::invalid_arg(format!(
+                "{what} {} is not a number from {min} to {max}",
+                quoted(v)
+            ))
         })
 }
 
@@ -120,6 +128,16 @@ impl SessionConfig {
                     },
                 };
             }
+            Property::OAuthToken => {
+                if number(value, "token handle", 0, 0).is_err() && !value.trim().is_empty() {
+                    return Err(Error::invalid_arg(
+                        "WD_PROP_OAUTH_TOKEN takes a token handle, looked up by \
+                         EmailSessionModifie",
+                    ));
+                }
+                self.oauth_token = None;
+            }
+            Property::Proxy => self.proxy = crate::net::ProxyChoice::parse(&line(value, "proxy")?)?,
         }
         Ok(())
     }
@@ -143,6 +161,12 @@ impl SessionConfig {
             Property::SpoolDir => self.spool_dir.clone().unwrap_or_default(),
             Property::Connections => self.connections.to_string(),
             Property::MaxMessageSize => self.max_message_size.to_string(),
+            Property::OAuthToken => self
+                .oauth_token
+                .as_ref()
+                .map(|t| t.handle.to_string())
+                .unwrap_or_default(),
+            Property::Proxy => self.proxy.text(),
         })
     }
 }
@@ -173,6 +197,15 @@ mod tests {
             format!("auth method \"{n}\" is not a number from 0 to {}", n - 1)
         );
         assert!(c.set_property(Property::User as i32, "a\r\nb").is_err());
+        c.set_property(Property::Proxy as i32, "socks5://u:pw@127.0.0.1:1080")
+            .unwrap();
+        assert_eq!(
+            c.property(Property::Proxy as i32).unwrap(),
+            "socks5://u:****@127.0.0.1:1080"
+        );
+        assert!(c.set_property(Property::Proxy as i32, "ftp://h").is_err());
+        c.set_property(Property::Proxy as i32, "").unwrap();
+        assert_eq!(c.proxy, crate::net::ProxyChoice::default());
         assert!(c.set_property(Property::ClientName as i32, "a b").is_err());
     }
 }

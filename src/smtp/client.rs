@@ -3,10 +3,11 @@
 
 use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
-use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
+use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
 use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::text::quoted;
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -73,7 +74,7 @@ fn prepare(msg: &OutgoingMessage, max: u64) -> Result<Prepared<'_>> {
     for r in &msg.recipients {
         command::check_envelope_address(r, "recipient")?;
     }
-    let data = command::prepare_data(&msg.data);
+    let data = command::prepare_data(&msg.data, msg.keep_bcc);
     if data.is_empty() {
         return Err(Error::message("the message is empty"));
     }
@@ -115,7 +116,8 @@ impl SmtpClient {
             && (name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()))
         {
             return Err(Error::invalid_arg(format!(
-                "client name {name:?} is not a host name"
+                "client name {} is not a host name",
+                quoted(name)
             )));
         }
         let mut c = SmtpClient {
@@ -224,7 +226,7 @@ impl SmtpClient {
             ));
         }
         self.hello()?;
-        if self.cfg.security == Security::StartTls {
+        if self.cfg.effective_security() == Security::StartTls {
             if !self.caps.starttls {
                 return Err(Error::new(
                     WD_E::Tls,
@@ -389,23 +391,27 @@ impl SmtpClient {
     fn authenticate(&mut self) -> Result<()> {
         let (cfg, host) = (self.cfg.clone(), self.ccfg.host.clone());
         let creds = Credentials::new(&cfg, &host, self.ccfg.port);
-        if creds.password.is_none() && creds.token.is_none() {
+        if creds.password.is_none() && !cfg.has_token() {
             return Ok(());
         }
+        let offered = self.caps.auth.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: Some(&self.caps.auth),
+            sasl: Some(&offered),
             apop: None,
             protocol_login: None,
         };
-        let r = auth::select(cfg.auth_method, &offer, &creds)
-            .map_err(Failure::in_step)
-            .and_then(|plan| {
-                auth::sign_in(PROTO, &plan, |m| match m {
-                    Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-                    _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
-                })
-            });
+        let r = auth::sign_in_linked(
+            PROTO,
+            &cfg,
+            self.ccfg.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
+            },
+        );
         r.map_err(|f| {
             self.in_sync = f.in_step;
             f.error
@@ -473,19 +479,32 @@ impl SmtpClient {
         Ok(())
     }
 
-    /// MAIL FROM with the parameters the server and the message call for.
+    /// MAIL FROM with the parameters the server and the message call for. Delivery
+    /// status notifications are asked only of a server that offers DSN (else noted in
+    /// the transcript).
     fn mail_command(&self, msg: &OutgoingMessage, data: &[u8], needs: Needs) -> String {
         let caps = &self.caps;
+        if msg.dsn.requested() && !caps.dsn {
+            trace::note(
+                PROTO,
+                "the server does not offer DSN: no delivery status notification asked",
+            );
+        }
         command::mail_from(
             &msg.from,
-            if caps.esmtp && caps.size.is_some() {
-                Some(data.len())
-            } else {
-                None
+            command::MailParams {
+                size: (caps.esmtp && caps.size.is_some()).then_some(data.len()),
+                eight_bit: needs.eight_bit && caps.eight_bit_mime,
+                smtputf8: (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
+                ret: msg.dsn.ret().filter(|_| caps.dsn),
             },
-            needs.eight_bit && caps.eight_bit_mime,
-            (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
         )
+    }
+
+    /// RCPT TO with the DSN `NOTIFY=` parameter when asked and offered.
+    fn rcpt_command(&self, msg: &OutgoingMessage, addr: &str) -> String {
+        let notify = msg.dsn.notify().filter(|_| self.caps.dsn);
+        command::rcpt_to(addr, notify.as_deref())
     }
 
     fn transaction(
@@ -522,7 +541,7 @@ impl SmtpClient {
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
         self.command(&format!("BDAT {} LAST", data.len()))?;
         trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
-        self.conn()?.write_all(data)
+        self.conn()?.write_body(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
@@ -554,7 +573,7 @@ impl SmtpClient {
         }
         self.command(mail)?;
         for r in &msg.recipients {
-            self.command(&command::rcpt_to(r))?;
+            self.command(&self.rcpt_command(msg, r))?;
         }
         Ok(())
     }
@@ -821,7 +840,7 @@ impl SmtpClient {
         }
         let mut rcpt_rs = Vec::with_capacity(msg.recipients.len());
         for a in &msg.recipients {
-            self.command(&command::rcpt_to(a))?;
+            self.command(&self.rcpt_command(msg, a))?;
             rcpt_rs.push(self.read_reply()?);
         }
         let delivery = Self::split_rcpts(msg, rcpt_rs);
@@ -869,7 +888,13 @@ impl SmtpClient {
                 "the address is not ASCII and the server does not offer SMTPUTF8",
             ));
         }
-        let mail = command::mail_from(&from, None, false, !addr.is_ascii());
+        let mail = command::mail_from(
+            &from,
+            command::MailParams {
+                smtputf8: !addr.is_ascii(),
+                ..command::MailParams::default()
+            },
+        );
         let mut retried = false;
         loop {
             self.in_sync = false;
@@ -903,7 +928,11 @@ impl SmtpClient {
         }
         let rset_sent_first = rset && pipelining;
         let mut replies = Vec::new();
-        for line in [mail.to_string(), command::rcpt_to(addr), "RSET".to_string()] {
+        for line in [
+            mail.to_string(),
+            command::rcpt_to(addr, None),
+            "RSET".to_string(),
+        ] {
             self.command(&line)?;
             if !pipelining {
                 replies.push(self.read_reply()?);

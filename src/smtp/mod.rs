@@ -29,7 +29,9 @@ pub fn open_outgoing(cfg: &SessionConfig, global_timeout: u32) -> Result<Box<dyn
 }
 
 impl Outgoing for SmtpClient {
+    /// Sends now: the built source is the transfer the progress callback follows.
     fn send(&mut self, msg: OutgoingMessage) -> Result<SendOutcome> {
+        crate::progress::expect(Some(msg.data.len() as u64))?;
         let d = SmtpClient::send(self, &msg)?;
         Ok(SendOutcome::Sent {
             accepted: d.accepted,

@@ -9,6 +9,8 @@
 #![allow(dead_code)]
 
 pub mod bench;
+pub mod capi;
+pub mod certs;
 pub mod fake_server;
 pub mod oauth_server;
 pub mod relay;
