@@ -302,6 +302,13 @@
 #define WD_PROP_PROXY 18
 
 /**
+ * Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
+ * synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
+ * session that never runs during a call or a wait.
+ */
+#define WD_PROP_KEEPALIVE 19
+
+/**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
  * one after a refusal. With a token the server takes: OAUTHBEARER, XOAUTH2; otherwise
  * with the password: SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, APOP, PLAIN, LOGIN, then
@@ -536,6 +543,31 @@
 #define WD_EMAIL_SENDER_ADDRESS 29
 
 /**
+ * IMAP `\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_FLAGGED 30
+
+/**
+ * IMAP `\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_ANSWERED 31
+
+/**
+ * IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_DRAFT 32
+
+/**
+ * IMAP `\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).
+ */
+#define WD_EMAIL_DELETED 33
+
+/**
+ * Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
+ */
+#define WD_EMAIL_KEYWORDS 34
+
+/**
  * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
  */
 #define WD_BUILD_ENCODE_HEADER 1
@@ -656,6 +688,56 @@
  * `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
  */
 #define WD_OAUTH_RESPONSE_TYPE_CODE "code"
+
+/**
+ * `EmailCherchePremier`: the text or HTML body holds the value.
+ */
+#define WD_SEEK_BODY 1
+
+/**
+ * `EmailCherchePremier`: the Message-ID is the value (with or without angle brackets).
+ */
+#define WD_SEEK_MESSAGE_ID 2
+
+/**
+ * `EmailCherchePremier`: the subject holds the value.
+ */
+#define WD_SEEK_SUBJECT 3
+
+/**
+ * `EmailCherchePremier`: the sender (From, name or address) holds the value.
+ */
+#define WD_SEEK_SENDER 4
+
+/**
+ * Folder role: sent messages (`\Sent`).
+ */
+#define WD_FOLDER_SENT 1
+
+/**
+ * Folder role: drafts (`\Drafts`).
+ */
+#define WD_FOLDER_DRAFTS 2
+
+/**
+ * Folder role: deleted messages (`\Trash`).
+ */
+#define WD_FOLDER_TRASH 3
+
+/**
+ * Folder role: junk mail (`\Junk`).
+ */
+#define WD_FOLDER_JUNK 4
+
+/**
+ * Folder role: archived messages (`\Archive`).
+ */
+#define WD_FOLDER_ARCHIVE 5
+
+/**
+ * Folder role: every message (`\All`).
+ */
+#define WD_FOLDER_ALL 6
 
 /**
  * Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
@@ -1931,7 +2013,9 @@ int32_t EmailListStatus(WdEmailList list);
  * deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
  * change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
  * then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
- * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1"; `EmailLitSuivant` and
+ * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1" and `WD_EMAIL_DELETED` = "1"
+ * (`EmailMiseAJour` with `WD_EMAIL_DELETED` = "0" takes an IMAP deletion back before it
+ * is carried out); `EmailLitSuivant` and
  * `EmailLitPrecedent` continue with the messages around it, passing over the deleted
  * ones. Deleting it again does nothing.
  *
@@ -1991,6 +2075,57 @@ const char *EmailListeDossier(const char *session);
  * As `EmailListeDossier`.
  */
 const char *EmailListFolder(const char *session);
+
+/**
+ * The folder playing a role on an IMAP account (`EmailDossierSpecial`).
+ *
+ * `role`: `WD_FOLDER_SENT`, `WD_FOLDER_DRAFTS`, `WD_FOLDER_TRASH`, `WD_FOLDER_JUNK`,
+ * `WD_FOLDER_ARCHIVE`, `WD_FOLDER_ALL`. The folder carrying the role's special-use
+ * attribute (RFC 6154, `\Sent`…), else the first whose last name level is a usual name
+ * for it (Sent, Sent Items, Envoyés…; Trash, Deleted Items, Corbeille…; Junk, Spam…;
+ * Drafts, Brouillons; Archive; All Mail), compared without regard to case; each role
+ * goes to one folder at most (as `EmailListeDossierRole` shows).
+ *
+ * Returns the folder name (UTF-8, hierarchy with the server's separator), "" when no
+ * folder plays the role: a thread-local string valid until the next library call on
+ * this thread. NULL with `WD_E_INVALID_ARGUMENT` (unknown role), `WD_E_NOT_SUPPORTED`
+ * (POP3), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+const char *EmailDossierSpecial(const char *session, int32_t role);
+
+/**
+ * English name of `EmailDossierSpecial`.
+ *
+ * # Safety
+ * As `EmailDossierSpecial`.
+ */
+const char *EmailSpecialFolder(const char *session, int32_t role);
+
+/**
+ * Lists the folders of an IMAP account with their roles (`EmailListeDossierRole`): one
+ * line per folder ("\n"), in the order of `EmailListeDossier`, each the folder name, a
+ * tab, and its role as a decimal `WD_FOLDER_*` value, 0 for none (the roles of
+ * `EmailDossierSpecial`), e.g. `Sent\t1`.
+ *
+ * Returns a thread-local string valid until the next library call on this thread, or
+ * NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+ * Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+const char *EmailListeDossierRole(const char *session);
+
+/**
+ * English name of `EmailListeDossierRole`.
+ *
+ * # Safety
+ * As `EmailListeDossierRole`.
+ */
+const char *EmailListFolderRoles(const char *session);
 
 /**
  * Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
@@ -2108,11 +2243,20 @@ int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *fold
 int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);
 
 /**
- * Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+ * Writes the message's flags back to the IMAP server (`EmailMiseAJour`):
+ * `WD_EMAIL_SEEN` always, and `WD_EMAIL_FLAGGED`, `WD_EMAIL_ANSWERED`, `WD_EMAIL_DRAFT`,
+ * `WD_EMAIL_DELETED` and `WD_EMAIL_KEYWORDS` where they differ from what the server last
+ * reported for it (a flag another client changed meanwhile is left alone unless this
+ * message changed it too). One `UID STORE +FLAGS.SILENT` and one `-FLAGS.SILENT`,
+ * pipelined. `WD_EMAIL_DELETED` set to "1" deletes the message as `EmailSupprimeMessage`
+ * does (flagged \Deleted only: it goes at `EmailDetruit`, a folder change or
+ * `EmailFermeSession`, and the reading moves pass over it); set back to "0" before that,
+ * it takes the deletion back. A message the listings leave out (flagged \Deleted, found
+ * with `EmailRecherche`) is found by its UID.
  *
  * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
- * not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
- * `WD_E_PROTOCOL`. Thread-safe.
+ * not read from a server, a keyword that is not an IMAP atom), `WD_E_INVALID_HANDLE`,
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -2145,6 +2289,133 @@ int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail emai
  * As `EmailAjouteMessage`.
  */
 int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);
+
+/**
+ * Searches the selected IMAP folder (`EmailRecherche`) and returns the matching
+ * messages as a list, in UID order.
+ *
+ * `criteria`: IMAP SEARCH keys in UTF-8, all of which must match: `FROM s`, `TO s`,
+ * `CC s`, `BCC s`, `SUBJECT s`, `BODY s`, `TEXT s`, `HEADER name s`, `SINCE d`,
+ * `BEFORE d`, `ON d` (the date the server received the message, `1-Jan-2025`),
+ * `LARGER n`, `SMALLER n`, `SEEN`, `UNSEEN`, `FLAGGED`, `UNFLAGGED`, `ANSWERED`,
+ * `UNANSWERED`, `DELETED`, `UNDELETED`, `DRAFT`, `UNDRAFT`, `KEYWORD k`, `UNKEYWORD k`,
+ * `ALL`, `NOT key`, `OR key key`, `( keys )`; keys in any case; a value is a word or a
+ * quoted string (`"two words"`, with `\"` and `\\`). The library checks the text, then
+ * quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
+ * ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
+ * message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
+ * not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
+ * `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
+ * fetched on first access of a body field), `WD_READ_KEEP_UNSEEN` (do not set \Seen).
+ *
+ * Returns a list handle (> 0; `EmailListeNb`, `EmailListeElement`, `EmailLibere`), or 0
+ * with `WD_E_INVALID_ARGUMENT` (the criteria, with the reason), `WD_E_NOT_SUPPORTED`
+ * (POP3: use `EmailCherchePremier`), `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL` (the
+ * server refused the search, its reply in `WD_ERR_SYSTEM_MESSAGE`), network errors.
+ * Thread-safe.
+ *
+ * # Safety
+ * `session` and `criteria` are NULL or NUL-terminated strings.
+ */
+WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);
+
+/**
+ * English name of `EmailRecherche`.
+ *
+ * # Safety
+ * As `EmailRecherche`.
+ */
+WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);
+
+/**
+ * Reads the first message matching one criterion into `email` (`EmailCherchePremier`);
+ * `EmailChercheSuivant` reads the next ones.
+ *
+ * `criterion`: `WD_SEEK_BODY` (text or HTML body), `WD_SEEK_MESSAGE_ID` (the value with
+ * or without `<>`), `WD_SEEK_SUBJECT`, `WD_SEEK_SENDER` (From, name or address);
+ * `value`: UTF-8, compared without regard to case (contained in the field; equal for the
+ * Message-ID). IMAP searches on the server (UID SEARCH); POP3 looks at each message's
+ * headers (whole messages for `WD_SEEK_BODY`), in order. The message is read whole, as
+ * `EmailLitPremier` reads it (IMAP: \Seen set); as the reading moves, a seek passes over
+ * deleted messages (IMAP: `UNDELETED`).
+ *
+ * Returns 1 when a message was read; 0 with no error (`ErreurDetectee()` = 0) and
+ * `WD_EMAIL_OUT` = "1" when none matches; 0 with `WD_E_INVALID_ARGUMENT` (unknown
+ * criterion, empty value), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and
+ * protocol errors, `email` then holding `WD_EMAIL_OUT` = "1" and the message in
+ * `WD_EMAIL_ERROR` (as after a failed read). Thread-safe.
+ *
+ * # Safety
+ * `session` and `value` are NULL or NUL-terminated strings.
+ */
+int32_t EmailCherchePremier(const char *session,
+                            WdEmail email,
+                            int32_t criterion,
+                            const char *value);
+
+/**
+ * English name of `EmailCherchePremier`.
+ *
+ * # Safety
+ * As `EmailCherchePremier`.
+ */
+int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);
+
+/**
+ * Reads the next message matching the criterion of the last `EmailCherchePremier` on
+ * this session into `email` (`EmailChercheSuivant`).
+ *
+ * Returns 1 when a message was read; 0 with no error and `WD_EMAIL_OUT` = "1" past the
+ * last match; 0 with `WD_E_INVALID_ARGUMENT` (no `EmailCherchePremier` before),
+ * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and protocol errors, `email`
+ * then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailChercheSuivant(const char *session, WdEmail email);
+
+/**
+ * English name of `EmailChercheSuivant`.
+ *
+ * # Safety
+ * As `EmailChercheSuivant`.
+ */
+int32_t EmailSeekNext(const char *session, WdEmail email);
+
+/**
+ * Waits for new mail on the incoming connection of a session (`EmailAttendMessage`).
+ *
+ * IMAP: IDLE (RFC 2177), sent again every 28 minutes and ended with DONE, or a NOOP
+ * every 2 s when the server has no IDLE; a message counts as new when it is not in the
+ * session's last listing. POP3 shows new mail only in a new session: every 2 s a fresh
+ * connection asks STAT (and QUITs without deleting); when mail came, the session moves
+ * to that connection (the deletions it marked are marked there again, still done at
+ * `EmailFermeSession`). Either way, once mail came the listing is taken again so that
+ * the next `EmailLitSuivant` reads the first new message (after the message the loop was
+ * on). A connection the IMAP server closes during the wait (a restart) is opened again
+ * once.
+ *
+ * `seconds`: how long to wait, 0 to look once. Another thread calling any function on
+ * this session's incoming connection ends the wait within about 50 ms: the wait returns
+ * 0 without error, then that call runs. The call blocks the calling thread.
+ *
+ * Returns 1 when new mail arrived; 0 with no error (`ErreurDetectee()` = 0) when none
+ * came before the delay (or the wait gave way); 0 with `WD_E_INVALID_ARGUMENT`
+ * (negative delay), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailAttendMessage(const char *session, int32_t seconds);
+
+/**
+ * English name of `EmailAttendMessage`.
+ *
+ * # Safety
+ * As `EmailAttendMessage`.
+ */
+int32_t EmailWaitMessage(const char *session, int32_t seconds);
 
 /**
  * Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or

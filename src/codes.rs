@@ -27,7 +27,8 @@ pub(crate) use coded;
 #[cfg(test)]
 mod tests {
     use crate::oauth2::Param;
-    use crate::session::{AuthMethod, Property, Security, SessionKind};
+    use crate::search::SeekField;
+    use crate::session::{AuthMethod, FolderRole, Property, Security, SessionKind};
 
     /// The values of the `WD_<group>_*` constants of `src/ffi/types.rs`, sorted.
     fn constants(group: &str) -> Vec<i32> {
@@ -52,6 +53,8 @@ mod tests {
             ("OPTION", codes(Security::ALL, |v| v as i32)),
             ("AUTH", codes(AuthMethod::ALL, |v| v as i32)),
             ("OAUTH", codes(Param::ALL, |v| v as i32)),
+            ("SEEK", codes(SeekField::ALL, |v| v as i32)),
+            ("FOLDER", codes(FolderRole::ALL, |v| v as i32)),
         ];
         for (group, codes) in groups {
             assert_eq!(constants(group), codes, "WD_{group}_*");

@@ -19,6 +19,9 @@ use crate::progress;
 use crate::session::{Mailbox, MessageRef, ReadOptions, announced};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod find;
+mod wait;
+
 /// Largest read-ahead batch of the reading loop (messages).
 pub const AHEAD_MAX: usize = 64;
 /// A batch stops before its listed sizes pass this (it holds one message at least).
@@ -180,7 +183,7 @@ impl ReadAhead {
 
 /// What became of a message of the listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gone {
+pub(crate) enum Gone {
     /// Deleted: flagged (IMAP) or marked (POP3), still numbered on the server.
     Deleted,
     /// Removed from the mailbox (moved, or expunged): the messages after it were
@@ -199,6 +202,10 @@ pub struct Reader {
     listed_with: Option<ReadOptions>,
     position: Position,
     ahead: ReadAhead,
+    /// When the last call on the connection ended (the keep-alive counts from it).
+    last_used: std::time::Instant,
+    /// The seek of `EmailCherchePremier`, continued by `EmailChercheSuivant`.
+    seek: Option<find::SeekState>,
 }
 
 impl Reader {
@@ -210,6 +217,8 @@ impl Reader {
             listed_with: None,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
+            last_used: std::time::Instant::now(),
+            seek: None,
         }
     }
 
@@ -506,7 +515,16 @@ impl Reader {
             return Ok(r.clone());
         }
         let all = self.settled()?.list(ReadOptions::default())?;
-        all.into_iter().find(|r| id.matches(r)).ok_or_else(|| {
+        if let Some(r) = all.into_iter().find(|r| id.matches(r)) {
+            return Ok(r);
+        }
+        // Left out of the listings (IMAP: flagged \Deleted), yet still there.
+        let found = if id.uid.is_empty() {
+            None
+        } else {
+            self.mailbox.find_uid(&id.uid)?
+        };
+        found.ok_or_else(|| {
             Error::new(
                 WD_E::Protocol,
                 format!("message {} is no longer on the server", id.describe()),
@@ -518,7 +536,7 @@ impl Reader {
     /// out of the read-ahead, marked gone in the listing (the cursor stays where it is,
     /// the moves pass over it). A removal renumbers the messages after it where the
     /// mailbox does so.
-    fn forget(&mut self, r: &MessageRef, how: Gone) {
+    pub(crate) fn forget(&mut self, r: &MessageRef, how: Gone) {
         let renumber = how == Gone::Removed && self.mailbox.renumbers_after_expunge();
         self.ahead.forget(r, renumber);
         if let Some(pos) = self.listing.iter().position(|x| x == r) {
@@ -536,6 +554,16 @@ impl Reader {
             if x.number > removed {
                 x.number -= 1;
             }
+        }
+    }
+
+    /// Message `r`, deleted in this session, is back (\Deleted taken off with
+    /// `EmailMiseAJour`): the moves read it again.
+    fn undeleted(&mut self, r: &MessageRef) {
+        if let Some(pos) = self.listing.iter().position(|x| x == r)
+            && self.gone.get(&pos) == Some(&Gone::Deleted)
+        {
+            self.gone.remove(&pos);
         }
     }
 
@@ -595,16 +623,11 @@ impl Reader {
         self.mailbox.copy_message(&r, folder)
     }
 
-    /// Writes the \Seen flag of message `id` (`EmailMiseAJour`).
+    /// Writes the \Seen flag of message `id` (and no other flag).
     pub fn set_seen(&mut self, id: &ServerId, seen: bool) -> Result<()> {
-        self.settled()?;
-        let r = self.locate(id)?;
-        self.mailbox.set_seen(&r, seen)?;
-        self.ahead.forget(&r, false);
-        if let Some(x) = self.listing.iter_mut().find(|x| **x == r) {
-            x.seen = seen;
-        }
-        Ok(())
+        let flag = vec![crate::message::flags::SEEN.to_string()];
+        let (add, remove) = if seen { (flag, vec![]) } else { (vec![], flag) };
+        self.update_flags(id, &crate::message::flags::FlagChanges { add, remove })
     }
 
     /// Selects another folder: the listing and the read-ahead are dropped, the next move

@@ -15,25 +15,35 @@
 //! connection gets `WD_E_RECURSIVE_CALL` instead of waiting for ever. A list filled in
 //! the background ([`fetch_all_background`]) holds the incoming lock on its own thread
 //! until it ends; closing the session stops it between two batches.
+//!
+//! A wait for new mail ([`wait_for_mail`]) holds the incoming lock for as long as it
+//! waits, but gives way: a call that wants that lock counts itself in
+//! `Session::incoming_wanted` first ([`Session::lock_incoming`]), the wait sees it
+//! within [`crate::session::GIVE_WAY_CHECK`], ends cleanly (IDLE DONE) and returns "no
+//! mail", and the call goes on. Before each call on the incoming connection, a
+//! connection the server closed while idle is opened again (IMAP, [`Reader::revive`]).
+//! With `WD_PROP_KEEPALIVE` a session has a [`KeepAlive`] thread (see there).
 
 use crate::error::{Error, Result, WD_E};
+use crate::keepalive::KeepAlive;
 use crate::message::Email;
 use crate::message::address::{bare, is_valid_syntax};
 use crate::message::object::MessageObject;
 use crate::progress;
 use crate::reader::{ReadMessage, Reader};
 use crate::reentry::{self, Held};
+use crate::search::Criteria;
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
-    SendOptions, SendOutcome, SessionConfig, SessionKind,
+    SendOptions, SendOutcome, SessionConfig, SessionKind, WaitUntil,
 };
 use crate::text::quoted;
 use crate::trace;
 use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::{Duration, Instant};
 
 static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
 
@@ -114,6 +124,9 @@ struct Session {
     progress: Mutex<Option<progress::Callback>>,
     /// Set to stop the list being filled in the background, if any.
     filling: Mutex<Option<Arc<AtomicBool>>>,
+    /// Callers waiting for the incoming lock: a wait for new mail gives way to them.
+    incoming_wanted: AtomicUsize,
+    keepalive: Mutex<Option<KeepAlive>>,
 }
 
 /// What a call on a session runs in (see the module): dropped when the call ends.
@@ -161,6 +174,53 @@ impl Session {
             _held: held,
         })
     }
+
+    /// The incoming lock as [`Session::lock`] takes it, asking a wait for new mail that
+    /// holds it to give way.
+    fn lock_incoming(&self) -> Result<Slot<'_, Option<Reader>>> {
+        let held = reentry::hold(&self.incoming, &format!("session {}", quoted(&self.name)))?;
+        self.incoming_wanted.fetch_add(1, Ordering::SeqCst);
+        let guard = self.incoming.lock();
+        self.incoming_wanted.fetch_sub(1, Ordering::SeqCst);
+        Ok(Slot { guard, _held: held })
+    }
+
+    /// Starts the keep-alive of `seconds` (0: none) unless one runs already. A thread
+    /// that cannot start leaves the session without keep-alive (noted in the trace).
+    fn keep_alive(self: &Arc<Session>, seconds: u32) {
+        let mut slot = self.keepalive.lock();
+        if seconds == 0 || slot.is_some() {
+            return;
+        }
+        let idle = Duration::from_secs(u64::from(seconds));
+        let session: Weak<Session> = Arc::downgrade(self);
+        let started = KeepAlive::start(KeepAlive::look_every(seconds), move || {
+            let Some(s) = session.upgrade() else {
+                return false;
+            };
+            // Its transcript lines name the session; a callback they reach that calls
+            // into a connection the keep-alive holds gets WD_E_RECURSIVE_CALL.
+            let _cx = trace::scope(Some(s.label.clone()));
+            let what = format!("session {}", quoted(&s.name));
+            if let Ok(_held) = reentry::hold(&s.incoming, &what)
+                && let Some(mut r) = s.incoming.try_lock()
+                && let Some(r) = r.as_mut()
+            {
+                r.keep_alive(idle);
+            }
+            if let Ok(_held) = reentry::hold(&s.outgoing, &what)
+                && let Some(mut o) = s.outgoing.try_lock()
+                && let Some(o) = o.as_mut()
+            {
+                o.keep_alive(idle);
+            }
+            true
+        });
+        match started {
+            Ok(k) => *slot = Some(k),
+            Err(e) => trace::note("SESSION", &e.message),
+        }
+    }
 }
 
 /// The progress callback of the sessions that set none, and of the work that belongs to
@@ -207,6 +267,8 @@ fn entry(name: &str) -> Arc<Session> {
             outgoing: Mutex::new(None),
             progress: Mutex::new(None),
             filling: Mutex::new(None),
+            incoming_wanted: AtomicUsize::new(0),
+            keepalive: Mutex::new(None),
         })
     });
     e.clone()
@@ -216,7 +278,7 @@ fn entry(name: &str) -> Arc<Session> {
 fn forget_if_empty(e: &Arc<Session>) {
     let mut map = SESSIONS.lock();
     if e.declared.lock().is_none()
-        && e.incoming.lock().is_none()
+        && e.lock_incoming().is_ok_and(|r| r.is_none())
         && e.outgoing.lock().is_none()
         && map.get(&e.name).is_some_and(|cur| Arc::ptr_eq(cur, e))
     {
@@ -300,7 +362,7 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
     let e = entry(name);
     let _cx = e.context();
     if cfg.kind.incoming() {
-        let mut slot = e.lock(&e.incoming)?;
+        let mut slot = e.lock_incoming()?;
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
         }
@@ -312,6 +374,7 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
         }
         *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
     }
+    e.keep_alive(cfg.keepalive);
     Ok(())
 }
 
@@ -347,7 +410,7 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
     connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
         if let Ok(e) = find(login.user) {
             let _cx = e.context();
-            let reader = e.lock(&e.incoming).ok().and_then(|mut r| r.take());
+            let reader = e.lock_incoming().ok().and_then(|mut r| r.take());
             if let Some(mut reader) = reader {
                 // Nothing was deleted yet: QUIT only ends the session politely.
                 let _ = reader.close();
@@ -370,7 +433,9 @@ pub fn close(name: &str) -> Result<()> {
         stop.store(true, Ordering::SeqCst);
     }
     let outgoing = e.lock(&e.outgoing)?.take();
-    let incoming = e.lock(&e.incoming)?.take();
+    let incoming = e.lock_incoming()?.take();
+    let keepalive = e.keepalive.lock().take();
+    drop(keepalive);
     if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
         forget_if_empty(&e);
         return Err(Error::new(
@@ -393,9 +458,10 @@ pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> R
     on_reader(&e, f)
 }
 
-/// [`with_reader`] in the context already set up.
+/// [`with_reader`] in the context already set up; a connection the server closed while
+/// idle is opened again first.
 fn on_reader<T>(e: &Session, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
-    let mut slot = e.lock(&e.incoming)?;
+    let mut slot = e.lock_incoming()?;
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
@@ -405,11 +471,27 @@ fn on_reader<T>(e: &Session, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result
             ),
         )
     })?;
+    reader.revive()?;
     let r = f(reader);
+    reader.touch();
     if r.is_ok() {
         progress::finish();
     }
     r
+}
+
+/// Waits up to `seconds` for new mail on the incoming connection of session `name`
+/// (`EmailAttendMessage`): true when mail came. Gives way to any other call on that
+/// connection, returning false (see the module).
+pub fn wait_for_mail(name: &str, seconds: u32) -> Result<bool> {
+    let e = find(name)?;
+    let _cx = e.context();
+    let give_way = || e.incoming_wanted.load(Ordering::SeqCst) > 0;
+    let w = WaitUntil {
+        until: Instant::now() + Duration::from_secs(u64::from(seconds)),
+        give_way: &give_way,
+    };
+    on_reader(&e, |r| r.wait_for_mail(&w))
 }
 
 /// Where a message read with headers only came from: the session it completes through,
@@ -526,6 +608,12 @@ pub fn fetch_all_background(
     started
         .recv()
         .unwrap_or_else(|_| Err(Error::internal("the filling thread ended at once")))
+}
+
+/// The messages of session `name` matching `criteria` (`EmailRecherche`), as objects.
+pub fn search(name: &str, criteria: &Criteria, opts: ReadOptions) -> Result<Vec<MessageObj>> {
+    let (refs, emails) = with_reader(name, |r| r.search(criteria, opts))?;
+    Ok(read_objects(name, &refs, emails, opts))
 }
 
 /// Completes a message read with headers only, on first access of a body field (nothing

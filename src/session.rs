@@ -104,6 +104,9 @@ pub struct SessionConfig {
     pub max_message_size: u64,
     /// The proxy (`WD_PROP_PROXY`): by default the environment's (`ALL_PROXY`).
     pub proxy: crate::net::ProxyChoice,
+    /// Seconds of idleness after which a NOOP keeps the connection alive; 0 = never
+    /// (`WD_PROP_KEEPALIVE`, see [`crate::keepalive`]).
+    pub keepalive: u32,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -129,6 +132,7 @@ impl std::fmt::Debug for SessionConfig {
             .field("connections", &self.connections)
             .field("max_message_size", &self.max_message_size)
             .field("proxy", &self.proxy)
+            .field("keepalive", &self.keepalive)
             .finish()
     }
 }
@@ -155,6 +159,7 @@ impl SessionConfig {
             connections: 1,
             max_message_size: crate::limits::DEFAULT_MAX_MESSAGE_SIZE,
             proxy: crate::net::ProxyChoice::default(),
+            keepalive: 0,
         }
     }
 
@@ -436,6 +441,90 @@ pub trait Outgoing: Send {
     fn check_recipient(&mut self, address: &str) -> Result<RecipientCheck>;
     /// Waits for the queue (bounded by `timeout`), sends QUIT and closes.
     fn close(&mut self, timeout: std::time::Duration) -> Result<()>;
+    /// Sends NOOP when the connection has been idle for `idle` or longer (the
+    /// keep-alive, [`crate::keepalive`]); a connection found closed is reopened by the
+    /// next send. Default: nothing (an asynchronous queue manages its own connections).
+    fn keep_alive(&mut self, _idle: std::time::Duration) {}
+}
+
+/// How a wait for new mail ended ([`Mailbox::wait_new_mail`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// New mail: the messages numbered up to `known` were there before it.
+    NewMail { known: u32 },
+    /// Nothing new before the end of the wait.
+    TimedOut,
+    /// Another caller wanted the connection: the wait gave way.
+    GaveWay,
+}
+
+/// When a wait for new mail ends: at `until`, or as soon as `give_way()` is true.
+pub struct WaitUntil<'a> {
+    pub until: std::time::Instant,
+    pub give_way: &'a dyn Fn() -> bool,
+}
+
+/// How often a wait checks `give_way` while it pauses or listens.
+pub const GIVE_WAY_CHECK: std::time::Duration = std::time::Duration::from_millis(50);
+
+impl WaitUntil<'_> {
+    /// How the wait ends now, if it does: another caller wants the connection, or the
+    /// time is up.
+    pub fn over(&self) -> Option<Waited> {
+        if (self.give_way)() {
+            Some(Waited::GaveWay)
+        } else if std::time::Instant::now() >= self.until {
+            Some(Waited::TimedOut)
+        } else {
+            None
+        }
+    }
+
+    /// Pauses for `d` (between two polls), checking [`WaitUntil::over`] every
+    /// [`GIVE_WAY_CHECK`]; `Some` when the wait is over.
+    pub fn pause(&self, d: std::time::Duration) -> Option<Waited> {
+        let end = std::time::Instant::now() + d;
+        loop {
+            if let Some(w) = self.over() {
+                return Some(w);
+            }
+            let now = std::time::Instant::now();
+            if now >= end {
+                return None;
+            }
+            std::thread::sleep(GIVE_WAY_CHECK.min(end - now).min(self.slice(d)));
+        }
+    }
+
+    /// The time left, at most `max` (a slice of a listen).
+    pub fn slice(&self, max: std::time::Duration) -> std::time::Duration {
+        self.until
+            .saturating_duration_since(std::time::Instant::now())
+            .min(max)
+    }
+}
+
+/// The role of a special-use folder (RFC 6154); its value is the `WD_FOLDER_*` code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderRole {
+    Sent = 1,
+    Drafts,
+    Trash,
+    Junk,
+    Archive,
+    All,
+}
+
+crate::codes::coded! {
+    FolderRole[Sent, Drafts, Trash, Junk, Archive, All]:
+        "role {code} is not a WD_FOLDER_* value (1 to 6)";
+}
+
+/// One folder of the account with the role it plays, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub name: String,
+    pub role: Option<FolderRole>,
 }
 
 /// Reading options (`WD_READ_*`).
@@ -559,8 +648,10 @@ pub trait Mailbox: Send {
         Ok(())
     }
     /// Before a call: opens the connection again when it was given up for a reason that
-    /// does not end the session (IMAP: a transfer cancelled by the progress callback).
-    /// Default: nothing (POP3 reports the loss at its next command).
+    /// does not end the session (IMAP: the server closed it while it was idle, or a
+    /// transfer cancelled by the progress callback), or reports a loss with
+    /// `WD_E_CONNECTION_LOST` (POP3, closed while idle: a session cannot resume, its
+    /// deletions are gone). Default: nothing.
     fn revive(&mut self) -> Result<()> {
         Ok(())
     }
@@ -602,6 +693,51 @@ pub trait Mailbox: Send {
     }
     fn append(&mut self, _folder: &str, _data: &[u8], _seen: bool) -> Result<()> {
         Err(not_imap(self.protocol(), "appending messages"))
+    }
+    /// The message of UID `uid` in the selected folder, also one the listings leave out
+    /// (IMAP: flagged \Deleted); `None` when there is none. Default: `None` (the listing
+    /// holds every message).
+    fn find_uid(&mut self, _uid: &str) -> Result<Option<MessageRef>> {
+        Ok(None)
+    }
+    /// Adds and removes flags of one message (IMAP: one UID STORE for each, pipelined;
+    /// \Deleted counts as [`Mailbox::delete`]).
+    fn store_flags(
+        &mut self,
+        _msg: &MessageRef,
+        _add: &[String],
+        _remove: &[String],
+    ) -> Result<()> {
+        Err(not_imap(self.protocol(), "flags"))
+    }
+    /// The folders with their roles: the server's special-use attributes, else the
+    /// usual names (each role given to one folder at most).
+    fn folders_with_roles(&mut self) -> Result<Vec<Folder>> {
+        Err(not_imap(self.protocol(), "folders"))
+    }
+    /// True when [`Mailbox::search`] runs on the server (IMAP SEARCH); otherwise the
+    /// reader searches the messages itself.
+    fn searches_on_server(&self) -> bool {
+        false
+    }
+    /// The messages of the selected folder matching `criteria`, in order (only the UID
+    /// is known of each).
+    fn search(&mut self, _criteria: &crate::search::Criteria) -> Result<Vec<MessageRef>> {
+        Err(not_imap(self.protocol(), "server-side search"))
+    }
+    /// Waits for new mail until `w.until` or until `w.give_way()` turns true. IMAP: IDLE
+    /// (NOOP polling without it); POP3: STAT on fresh connections, the session moving to
+    /// the fresh one when mail came (see the implementations).
+    fn wait_new_mail(&mut self, _w: &WaitUntil) -> Result<Waited> {
+        Err(Error::not_supported(format!(
+            "{} cannot wait for new mail",
+            self.protocol()
+        )))
+    }
+    /// NOOP: keeps an idle connection alive. Errors leave the connection to
+    /// [`Mailbox::revive`] (IMAP) or to the next call, which reports it (POP3).
+    fn keep_alive(&mut self) -> Result<()> {
+        Ok(())
     }
     /// Sets or clears \Seen on several messages (IMAP: one command).
     fn set_seen_many(&mut self, msgs: &[MessageRef], seen: bool) -> Result<()> {

@@ -65,18 +65,7 @@ fn message(subject: &str, body: &str) -> Vec<u8> {
 
 /// Runs Python's imaplib as an independent client; returns its stdout.
 fn python(script: &str, folder: &str) -> String {
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .env("F", folder)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    support::clients::python(script, &[("F", folder)], "")
 }
 
 const PY_FLAGS: &str = r#"

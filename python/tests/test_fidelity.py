@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -142,14 +142,14 @@ def imap_client(env) -> Iterator[imaplib.IMAP4]:
 
 
 @contextlib.contextmanager
-def imap_folder(env, n: int) -> Iterator[Tuple[str, str]]:
-    """A new folder of dave holding messages "m1" … "mN", a legacy IMAP session selecting
-    it; the folder is deleted afterwards."""
+def imap_folder(env, n: int, raws: Optional[List[bytes]] = None) -> Iterator[Tuple[str, str]]:
+    """A new folder of dave holding messages "m1" … "mN" (or `raws`), a legacy IMAP
+    session selecting it; the folder is deleted afterwards."""
     folder = "fidelity-" + secrets.token_hex(4)
     with imap_client(env) as c:
         c.create(folder)
-        for i in range(1, n + 1):
-            c.append(folder, None, None, raw_message("m%d" % i))
+        for raw in raws if raws is not None else [raw_message("m%d" % i) for i in range(1, n + 1)]:
+            c.append(folder, None, None, raw)
     u, p = dave(env)
     assert wd.EmailOuvreSessionIMAP(u, p, env["WD_TEST_HOST"], port(env, "IMAP"), 0) == 1
     try:
@@ -410,6 +410,50 @@ def test_F28_EmailTailleMessage_gives_the_size_without_fetching(env):
         assert wd.ErreurCode() == wd.WD_E_INVALID_ARGUMENT
 
 
+def seek_all(session: str, criterion: int, value: str) -> List[str]:
+    """The subjects EmailCherchePremier then EmailChercheSuivant read into the structure,
+    until Faux; that end is no error and leaves Email.EnDehors set."""
+    found = []
+    r = wd.EmailCherchePremier(session, 0, criterion, value)
+    while r == 1:
+        found.append(prop(0, wd.WD_EMAIL_SUBJECT))
+        r = wd.EmailChercheSuivant(session, 0)
+    assert wd.ErreurDetectee() == 0, wd.ErreurInfo(wd.WD_ERR_DEFAULT)
+    assert out()
+    return found
+
+
+def test_F31_EmailCherchePremier_reads_each_match_then_faux(env):
+    """EmailCherchePremier / EmailChercheSuivant read the matching messages one after
+    another into the structure (IMAP searches on the server, POP3 looks at each message);
+    after the last match Faux without error and Email.EnDehors, as the reading functions
+    end; a deleted message is passed over, as EmailLitSuivant passes over it."""
+    raws = [
+        raw_message("m1", "Le café est servi."),
+        raw_message("m2", "Thé vert."),
+        raw_message("m3", "CAFÉ noir."),
+        raw_message("m4", "Un café ?"),
+    ]
+    with pop3_legacy(env, raws) as s:
+        assert seek_all(s, wd.WD_SEEK_BODY, "café") == ["m1", "m3", "m4"]
+        assert seek_all(s, wd.WD_SEEK_BODY, "absent") == []
+    with imap_folder(env, 0, raws) as (s, folder):
+        assert seek_all(s, wd.WD_SEEK_BODY, "café") == ["m1", "m3", "m4"]
+        assert wd.EmailLitMessage(s, 0, 3) == 1
+        assert wd.EmailSupprimeMessage(s, 0) == 1
+        assert seek_all(s, wd.WD_SEEK_BODY, "café") == ["m1", "m4"]
+        # Deleted between two reads of the seek: passed over too.
+        assert wd.EmailCherchePremier(s, 0, wd.WD_SEEK_BODY, "café") == 1
+        assert prop(0, wd.WD_EMAIL_SUBJECT) == "m1"
+        other = wd.EmailCree()
+        try:
+            assert wd.EmailLitMessage(s, other, 4) == 1
+            assert wd.EmailSupprimeMessage(s, other) == 1
+        finally:
+            wd.EmailLibere(other)
+        assert wd.EmailChercheSuivant(s, 0) == 0 and out() and wd.ErreurDetectee() == 0
+
+
 def test_F34_EmailOuvreMessagerie_opens_the_mail_client(tmp_path, monkeypatch):
     """EmailOuvreMessagerie / EmailLanceAppli hand the message to the desktop's mail
     client: xdg-email's arguments, here to a stand-in named by WD300COM_MAILER."""
@@ -617,6 +661,27 @@ def test_C4_named_sending_modes(env):
     assert (wd.WD_SENDING_SYNCHRONOUS, wd.WD_SENDING_ASYNCHRONOUS) == (0, 1)
     with smtp_legacy(env, wd.WD_SENDING_ASYNCHRONOUS):
         pass
+
+
+def test_C5_emailBody_and_emailMessageID(env):
+    """`emailBody` and `emailMessageID` are WD_SEEK_BODY and WD_SEEK_MESSAGE_ID (the
+    Message-ID with or without its angle brackets, the whole of it); by subject and by
+    sender are the library's additions. An unknown criterion is refused."""
+    assert (wd.WD_SEEK_BODY, wd.WD_SEEK_MESSAGE_ID) == (1, 2)
+    assert (wd.WD_SEEK_SUBJECT, wd.WD_SEEK_SENDER) == (3, 4)
+    raws = [raw_message("m%d" % i) for i in (1, 2, 3)]
+    mid = email.message_from_bytes(raws[1])["Message-ID"].strip("<>")
+    with pop3_legacy(env, raws) as s:
+        for value in (mid, "<%s>" % mid):
+            assert seek_all(s, wd.WD_SEEK_MESSAGE_ID, value) == ["m2"]
+        assert seek_all(s, wd.WD_SEEK_MESSAGE_ID, mid[:-3]) == []
+    with imap_folder(env, 0, raws) as (s, folder):
+        for value in (mid, "<%s>" % mid):
+            assert seek_all(s, wd.WD_SEEK_MESSAGE_ID, value) == ["m2"]
+        assert seek_all(s, wd.WD_SEEK_SUBJECT, "M3") == ["m3"]
+        assert seek_all(s, wd.WD_SEEK_SENDER, "alice@") == ["m1", "m2", "m3"]
+        assert wd.EmailSeekFirst(s, 0, 99, "x") == 0
+        assert wd.ErreurCode() == wd.WD_E_INVALID_ARGUMENT
 
 
 def test_C8_priority_constants():

@@ -293,6 +293,45 @@ def test_scram_auth_method_keyword(env, method):
             assert s.is_open
 
 
+def test_imap_wait_search_seek_roles_and_flags(env):
+    """wait(0) (nothing new), search(), seek(), special_folder(), folder_roles() and the
+    flag attributes through the Pythonic layer."""
+    tag = uuid.uuid4().hex[:8]
+    folder = "py-find-%s" % tag
+    with imap(env) as s:
+        assert s.special_folder("sent") == "Sent"
+        assert s.special_folder(wd.WD_FOLDER_TRASH) == "Trash"
+        assert s.special_folder("all") is None
+        assert s.folder_roles()["Drafts"] == wd.WD_FOLDER_DRAFTS
+        assert s.folder_roles()["INBOX"] == 0
+        with pytest.raises(WdError):
+            s.special_folder("nope")
+        s.create_folder(folder)
+        for subject in ("café %s" % tag, "thé %s" % tag, "café crème %s" % tag):
+            with Message() as m:
+                m.sender = user(env, 1)[0]
+                m.to = [user(env, 3)[0]]
+                m.subject = subject
+                m.body = "corps"
+                s.append(folder, m)
+        s.select(folder)
+        assert s.wait(0) is False
+        found = s.search("SUBJECT café")
+        assert [m.subject for m in found] == ["café %s" % tag, "café crème %s" % tag]
+        found.close()
+        assert [m.subject for m in s.seek("subject", "CRÈME")] == ["café crème %s" % tag]
+        assert s.seek_first("body", "absent") is None
+        first = s.first()
+        assert first is not None and not first.flagged and first.keywords == []
+        first.flagged = True
+        first.keywords = ["$Label1"]
+        s.update(first)
+        again = s.read(1)
+        assert again is not None and again.flagged and again.keywords == ["$Label1"]
+        s.select("INBOX")
+        s.delete_folder(folder)
+
+
 def test_proxy_keyword_through_the_bench_proxies(env):
     u, p = user(env, 1)
     proxy_user, proxy_pass = env["WD_TEST_PROXY_USER"], env["WD_TEST_PROXY_PASS"]

@@ -67,6 +67,7 @@ WD_PROP_CONNECTIONS = 15
 WD_PROP_MAX_MESSAGE_SIZE = 16
 WD_PROP_OAUTH_TOKEN = 17
 WD_PROP_PROXY = 18
+WD_PROP_KEEPALIVE = 19
 WD_AUTH_AUTO = 0
 WD_AUTH_PLAIN = 1
 WD_AUTH_LOGIN = 2
@@ -113,6 +114,11 @@ WD_EMAIL_NB_ATTACHMENT = 26
 WD_EMAIL_ERROR = 27
 WD_EMAIL_CONFIDENTIALITY = 28
 WD_EMAIL_SENDER_ADDRESS = 29
+WD_EMAIL_FLAGGED = 30
+WD_EMAIL_ANSWERED = 31
+WD_EMAIL_DRAFT = 32
+WD_EMAIL_DELETED = 33
+WD_EMAIL_KEYWORDS = 34
 WD_BUILD_ENCODE_HEADER = 1
 WD_BUILD_HEADER_BCC = 2
 WD_PARAM_MODE = 1
@@ -136,6 +142,16 @@ WD_CONFIDENTIALITY_COMPANY = 'company-confidential'
 WD_SENDING_SYNCHRONOUS = 0
 WD_SENDING_ASYNCHRONOUS = 1
 WD_OAUTH_RESPONSE_TYPE_CODE = 'code'
+WD_SEEK_BODY = 1
+WD_SEEK_MESSAGE_ID = 2
+WD_SEEK_SUBJECT = 3
+WD_SEEK_SENDER = 4
+WD_FOLDER_SENT = 1
+WD_FOLDER_DRAFTS = 2
+WD_FOLDER_TRASH = 3
+WD_FOLDER_JUNK = 4
+WD_FOLDER_ARCHIVE = 5
+WD_FOLDER_ALL = 6
 WD_TRACE_INFO = 0
 WD_TRACE_CLIENT = 1
 WD_TRACE_SERVER = 2
@@ -203,10 +219,14 @@ _SIGNATURES: Tuple[Signature, ...] = (
     ('i32', (('session', 'str'), ('email', 'i32'), )),
     ('i32', (('session', 'str'), )),
     ('str', (('session', 'str'), )),
+    ('str', (('session', 'str'), ('role', 'i32'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), ('new_name', 'str'), )),
     ('i32', (('session', 'str'), ('email', 'i32'), ('folder', 'str'), )),
     ('i32', (('session', 'str'), ('folder', 'str'), ('email', 'i32'), )),
+    ('i32', (('session', 'str'), ('criteria', 'str'), ('options', 'i32'), )),
+    ('i32', (('session', 'str'), ('email', 'i32'), ('criterion', 'i32'), ('value', 'str'), )),
+    ('i32', (('session', 'str'), ('seconds', 'i32'), )),
     ('i32', (('name', 'str'), ('session_type', 'i32'), )),
     ('i32', (('name', 'str'), ('property', 'i32'), ('value', 'str'), )),
     ('str', (('name', 'str'), ('property', 'i32'), )),
@@ -332,59 +352,71 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
     ('EmailDestroy', 34, 'int32_t EmailDestroy(const char *session);'),
     ('EmailListeDossier', 35, 'const char *EmailListeDossier(const char *session);'),
     ('EmailListFolder', 35, 'const char *EmailListFolder(const char *session);'),
-    ('EmailChangeDossier', 36, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
-    ('EmailChangeFolder', 36, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
-    ('EmailCreeDossier', 36, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
-    ('EmailCreateFolder', 36, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
-    ('EmailSupprimeDossier', 36, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
-    ('EmailDeleteFolder', 36, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
-    ('EmailRenommeDossier', 37, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
-    ('EmailRenameFolder', 37, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
-    ('EmailCopieMessage', 38, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailCopyMessage', 38, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailDeplaceMessage', 38, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
-    ('EmailMoveMessage', 38, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailDossierSpecial', 36, 'const char *EmailDossierSpecial(const char *session, int32_t role);'),
+    ('EmailSpecialFolder', 36, 'const char *EmailSpecialFolder(const char *session, int32_t role);'),
+    ('EmailListeDossierRole', 35, 'const char *EmailListeDossierRole(const char *session);'),
+    ('EmailListFolderRoles', 35, 'const char *EmailListFolderRoles(const char *session);'),
+    ('EmailChangeDossier', 37, 'int32_t EmailChangeDossier(const char *session, const char *folder);'),
+    ('EmailChangeFolder', 37, 'int32_t EmailChangeFolder(const char *session, const char *folder);'),
+    ('EmailCreeDossier', 37, 'int32_t EmailCreeDossier(const char *session, const char *folder);'),
+    ('EmailCreateFolder', 37, 'int32_t EmailCreateFolder(const char *session, const char *folder);'),
+    ('EmailSupprimeDossier', 37, 'int32_t EmailSupprimeDossier(const char *session, const char *folder);'),
+    ('EmailDeleteFolder', 37, 'int32_t EmailDeleteFolder(const char *session, const char *folder);'),
+    ('EmailRenommeDossier', 38, 'int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);'),
+    ('EmailRenameFolder', 38, 'int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);'),
+    ('EmailCopieMessage', 39, 'int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailCopyMessage', 39, 'int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailDeplaceMessage', 39, 'int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);'),
+    ('EmailMoveMessage', 39, 'int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);'),
     ('EmailMiseAJour', 33, 'int32_t EmailMiseAJour(const char *session, WdEmail email);'),
     ('EmailUpdate', 33, 'int32_t EmailUpdate(const char *session, WdEmail email);'),
-    ('EmailAjouteMessage', 39, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailAppendMessage', 39, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
-    ('EmailSessionCree', 40, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
-    ('EmailSessionCreate', 40, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
-    ('EmailSessionModifie', 41, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionSet', 41, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
-    ('EmailSessionPropriete', 42, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
-    ('EmailSessionGet', 42, 'const char *EmailSessionGet(const char *name, int32_t property);'),
-    ('EmailOuvreSessionNotes', 43, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
-    ('EmailStartNotesSession', 43, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionOutlook', 43, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
-    ('EmailStartOutlookSession', 43, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
-    ('EmailOuvreSessionDeclaree', 44, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
-    ('EmailStartDeclaredSession', 44, 'int32_t EmailStartDeclaredSession(const char *name);'),
-    ('EmailFermeSession', 44, 'int32_t EmailFermeSession(const char *name);'),
-    ('EmailCloseSession', 44, 'int32_t EmailCloseSession(const char *name);'),
-    ('EmailChangeTimeOut', 45, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
-    ('EmailSetTimeOut', 45, 'int32_t EmailSetTimeOut(int32_t seconds);'),
+    ('EmailAjouteMessage', 40, 'int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailAppendMessage', 40, 'int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);'),
+    ('EmailRecherche', 41, 'WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);'),
+    ('EmailSearch', 41, 'WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);'),
+    ('EmailCherchePremier', 42, 'int32_t EmailCherchePremier(const char *session, WdEmail email, int32_t criterion, const char *value);'),
+    ('EmailSeekFirst', 42, 'int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);'),
+    ('EmailChercheSuivant', 33, 'int32_t EmailChercheSuivant(const char *session, WdEmail email);'),
+    ('EmailSeekNext', 33, 'int32_t EmailSeekNext(const char *session, WdEmail email);'),
+    ('EmailAttendMessage', 43, 'int32_t EmailAttendMessage(const char *session, int32_t seconds);'),
+    ('EmailWaitMessage', 43, 'int32_t EmailWaitMessage(const char *session, int32_t seconds);'),
+    ('EmailSessionCree', 44, 'int32_t EmailSessionCree(const char *name, int32_t session_type);'),
+    ('EmailSessionCreate', 44, 'int32_t EmailSessionCreate(const char *name, int32_t session_type);'),
+    ('EmailSessionModifie', 45, 'int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionSet', 45, 'int32_t EmailSessionSet(const char *name, int32_t property, const char *value);'),
+    ('EmailSessionPropriete', 46, 'const char *EmailSessionPropriete(const char *name, int32_t property);'),
+    ('EmailSessionGet', 46, 'const char *EmailSessionGet(const char *name, int32_t property);'),
+    ('EmailOuvreSessionNotes', 47, 'int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);'),
+    ('EmailStartNotesSession', 47, 'int32_t EmailStartNotesSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionOutlook', 47, 'int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);'),
+    ('EmailStartOutlookSession', 47, 'int32_t EmailStartOutlookSession(const char *profile, const char *password);'),
+    ('EmailOuvreSessionDeclaree', 48, 'int32_t EmailOuvreSessionDeclaree(const char *name);'),
+    ('EmailStartDeclaredSession', 48, 'int32_t EmailStartDeclaredSession(const char *name);'),
+    ('EmailFermeSession', 48, 'int32_t EmailFermeSession(const char *name);'),
+    ('EmailCloseSession', 48, 'int32_t EmailCloseSession(const char *name);'),
+    ('EmailChangeTimeOut', 49, 'int32_t EmailChangeTimeOut(int32_t seconds);'),
+    ('EmailSetTimeOut', 49, 'int32_t EmailSetTimeOut(int32_t seconds);'),
     ('EmailLitTimeOut', 0, 'int32_t EmailLitTimeOut(void);'),
     ('EmailGetTimeOut', 0, 'int32_t EmailGetTimeOut(void);'),
-    ('EmailParametre', 46, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
-    ('EmailConfigure', 46, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
-    ('EmailTrace', 47, 'int32_t EmailTrace(const char *path);'),
-    ('EmailSetTrace', 47, 'int32_t EmailSetTrace(const char *path);'),
-    ('EmailVersion', 48, 'const char *EmailVersion(void);'),
-    ('EmailJauge', 49, 'int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);'),
-    ('EmailProgressBar', 49, 'int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);'),
+    ('EmailParametre', 50, 'int32_t EmailParametre(int32_t parameter, int32_t value);'),
+    ('EmailConfigure', 50, 'int32_t EmailConfigure(int32_t parameter, int32_t value);'),
+    ('EmailTrace', 51, 'int32_t EmailTrace(const char *path);'),
+    ('EmailSetTrace', 51, 'int32_t EmailSetTrace(const char *path);'),
+    ('EmailVersion', 52, 'const char *EmailVersion(void);'),
+    ('EmailJauge', 53, 'int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);'),
+    ('EmailProgressBar', 53, 'int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);'),
     ('EmailTraceFonction', 22, 'int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);'),
     ('EmailTraceCallback', 22, 'int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);'),
-    ('EmailOuvreSessionSMTP', 50, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
-    ('EmailStartSMTPSession', 50, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailOuvreSessionSMTP', 54, 'int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
+    ('EmailStartSMTPSession', 54, 'int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);'),
     ('EmailEnvoieMessage', 27, 'int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);'),
     ('EmailSendMessage', 27, 'int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);'),
-    ('EmailEnvoie', 51, 'int32_t EmailEnvoie(const char *session, const char *path);'),
-    ('EmailSend', 51, 'int32_t EmailSend(const char *session, const char *path);'),
-    ('EmailEtat', 52, 'int32_t EmailEtat(int32_t mail_id);'),
-    ('EmailStatus', 52, 'int32_t EmailStatus(int32_t mail_id);'),
-    ('EmailVerifieAdresse', 53, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
-    ('EmailCheckAddress', 53, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
+    ('EmailEnvoie', 55, 'int32_t EmailEnvoie(const char *session, const char *path);'),
+    ('EmailSend', 55, 'int32_t EmailSend(const char *session, const char *path);'),
+    ('EmailEtat', 56, 'int32_t EmailEtat(int32_t mail_id);'),
+    ('EmailStatus', 56, 'int32_t EmailStatus(int32_t mail_id);'),
+    ('EmailVerifieAdresse', 57, 'int32_t EmailVerifieAdresse(const char *address, const char *session);'),
+    ('EmailCheckAddress', 57, 'int32_t EmailCheckAddress(const char *address, const char *session);'),
 )
 
 # name: (return kind, ((parameter, kind), ...), C prototype)
@@ -424,4 +456,9 @@ EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (
     ('', WD_EMAIL_ERROR, 'single', 'text', False, 'Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.'),
     ('', WD_EMAIL_CONFIDENTIALITY, 'single', 'text', True, 'Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`).'),
     ('', WD_EMAIL_SENDER_ADDRESS, 'single', 'text', True, 'Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).'),
+    ('flagged', WD_EMAIL_FLAGGED, 'single', 'flag', True, 'IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('answered', WD_EMAIL_ANSWERED, 'single', 'flag', True, 'IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('draft', WD_EMAIL_DRAFT, 'single', 'flag', True, 'IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).'),
+    ('deleted', WD_EMAIL_DELETED, 'single', 'flag', True, 'IMAP `\\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).'),
+    ('keywords', WD_EMAIL_KEYWORDS, 'array', 'text', True, 'Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.'),
 )

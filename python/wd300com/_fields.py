@@ -172,3 +172,48 @@ class MessageFields:
     def refused(self) -> List[str]:
         """Array: recipients refused at the last send, `addr: server reply`, read-only."""
         return self.get_list(B.WD_EMAIL_REFUSED)
+
+    @property
+    def flagged(self) -> bool:
+        """IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_FLAGGED) == "1"
+
+    @flagged.setter
+    def flagged(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_FLAGGED, value)
+
+    @property
+    def answered(self) -> bool:
+        """IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_ANSWERED) == "1"
+
+    @answered.setter
+    def answered(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_ANSWERED, value)
+
+    @property
+    def draft(self) -> bool:
+        """IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_DRAFT) == "1"
+
+    @draft.setter
+    def draft(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_DRAFT, value)
+
+    @property
+    def deleted(self) -> bool:
+        """IMAP `\\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before)."""
+        return self.get(B.WD_EMAIL_DELETED) == "1"
+
+    @deleted.setter
+    def deleted(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_DELETED, value)
+
+    @property
+    def keywords(self) -> List[str]:
+        """Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`."""
+        return self.get_list(B.WD_EMAIL_KEYWORDS)
+
+    @keywords.setter
+    def keywords(self, value: Union[str, Iterable[str], None]) -> None:
+        self.set_list(B.WD_EMAIL_KEYWORDS, value)

@@ -118,6 +118,10 @@ __all__ = [
     'EmailDestroy',
     'EmailListeDossier',
     'EmailListFolder',
+    'EmailDossierSpecial',
+    'EmailSpecialFolder',
+    'EmailListeDossierRole',
+    'EmailListFolderRoles',
     'EmailChangeDossier',
     'EmailChangeFolder',
     'EmailCreeDossier',
@@ -134,6 +138,14 @@ __all__ = [
     'EmailUpdate',
     'EmailAjouteMessage',
     'EmailAppendMessage',
+    'EmailRecherche',
+    'EmailSearch',
+    'EmailCherchePremier',
+    'EmailSeekFirst',
+    'EmailChercheSuivant',
+    'EmailSeekNext',
+    'EmailAttendMessage',
+    'EmailWaitMessage',
     'EmailSessionCree',
     'EmailSessionCreate',
     'EmailSessionModifie',
@@ -494,6 +506,18 @@ def EmailListeDossier(session: _Text, /) -> Optional[str]:
 def EmailListFolder(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListFolder(const char *session);"""
 
+def EmailDossierSpecial(session: _Text, role: int, /) -> Optional[str]:
+    """C: const char *EmailDossierSpecial(const char *session, int32_t role);"""
+
+def EmailSpecialFolder(session: _Text, role: int, /) -> Optional[str]:
+    """C: const char *EmailSpecialFolder(const char *session, int32_t role);"""
+
+def EmailListeDossierRole(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListeDossierRole(const char *session);"""
+
+def EmailListFolderRoles(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListFolderRoles(const char *session);"""
+
 def EmailChangeDossier(session: _Text, folder: _Text, /) -> int:
     """C: int32_t EmailChangeDossier(const char *session, const char *folder);"""
 
@@ -541,6 +565,30 @@ def EmailAjouteMessage(session: _Text, folder: _Text, email: int, /) -> int:
 
 def EmailAppendMessage(session: _Text, folder: _Text, email: int, /) -> int:
     """C: int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);"""
+
+def EmailRecherche(session: _Text, criteria: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);"""
+
+def EmailSearch(session: _Text, criteria: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);"""
+
+def EmailCherchePremier(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
+    """C: int32_t EmailCherchePremier(const char *session, WdEmail email, int32_t criterion, const char *value);"""
+
+def EmailSeekFirst(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
+    """C: int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);"""
+
+def EmailChercheSuivant(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailChercheSuivant(const char *session, WdEmail email);"""
+
+def EmailSeekNext(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailSeekNext(const char *session, WdEmail email);"""
+
+def EmailAttendMessage(session: _Text, seconds: int, /) -> int:
+    """C: int32_t EmailAttendMessage(const char *session, int32_t seconds);"""
+
+def EmailWaitMessage(session: _Text, seconds: int, /) -> int:
+    """C: int32_t EmailWaitMessage(const char *session, int32_t seconds);"""
 
 def EmailSessionCree(name: _Text, session_type: int, /) -> int:
     """C: int32_t EmailSessionCree(const char *name, int32_t session_type);"""

@@ -68,7 +68,33 @@ _PROPS: Dict[str, int] = {
     "folder": B.WD_PROP_FOLDER,
     "spool_dir": B.WD_PROP_SPOOL_DIR,
     "proxy": B.WD_PROP_PROXY,
+    "keepalive": B.WD_PROP_KEEPALIVE,
 }
+
+_SEEK: Dict[str, int] = {
+    "body": B.WD_SEEK_BODY,
+    "message_id": B.WD_SEEK_MESSAGE_ID,
+    "subject": B.WD_SEEK_SUBJECT,
+    "sender": B.WD_SEEK_SENDER,
+}
+
+_ROLES: Dict[str, int] = {
+    "sent": B.WD_FOLDER_SENT,
+    "drafts": B.WD_FOLDER_DRAFTS,
+    "trash": B.WD_FOLDER_TRASH,
+    "junk": B.WD_FOLDER_JUNK,
+    "archive": B.WD_FOLDER_ARCHIVE,
+    "all": B.WD_FOLDER_ALL,
+}
+
+
+def _named(table: Dict[str, int], what: str, value: Union[str, int]) -> int:
+    if isinstance(value, int):
+        return value
+    try:
+        return table[value.lower()]
+    except KeyError:
+        raise _invalid("unknown %s %r (one of %s)" % (what, value, ", ".join(table))) from None
 
 _SECURITY: Dict[str, int] = {
     "none": B.WD_OPTION_NONE,
@@ -178,9 +204,11 @@ class Session(Resource):
         user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
         oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
-        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
-        client_name, folder, spool_dir. Returns an SmtpSession, Pop3Session or ImapSession
-        (not yet open: call open() or use it in a `with` block)."""
+        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout,
+        asynchronous, client_name, folder, spool_dir, proxy ("socks5://…", "http://…",
+        "direct"), keepalive (seconds of idleness before a NOOP, 0 = off). Returns an
+        SmtpSession, Pop3Session or ImapSession (not yet open: call open() or use it in a
+        `with` block)."""
         if isinstance(kind, str):
             try:
                 kind = _KINDS[kind.lower()]
@@ -427,6 +455,36 @@ class MailboxSession(_ServerSession):
         the reading loop goes on with the messages around it."""
         call("EmailSupprimeMessage", self.name, message.handle)
 
+    def wait(self, seconds: int) -> bool:
+        """EmailAttendMessage: waits up to `seconds` for new mail (IMAP IDLE, POP3 polling).
+        True when mail came: next() then reads it. False when none came, or when another
+        thread made a call on this session (the wait gives way to it). 0 looks once."""
+        return call_int("EmailAttendMessage", self.name, int(seconds)) == 1
+
+    def _seek(self, fn: str, *args: Any) -> Optional[Message]:
+        msg = Message()
+        if call_int(fn, self.name, msg.handle, *args) != 1:
+            msg.close()
+            return None
+        return msg
+
+    def seek_first(self, criterion: Union[str, int], value: str) -> Optional[Message]:
+        """EmailCherchePremier: the first message whose `criterion` ("body", "message_id",
+        "subject", "sender" or WD_SEEK_*) holds `value` (not case sensitive; a Message-ID
+        with or without <>), or None. IMAP searches on the server, POP3 on the client."""
+        return self._seek("EmailCherchePremier", _named(_SEEK, "criterion", criterion), value)
+
+    def seek_next(self) -> Optional[Message]:
+        """EmailChercheSuivant: the next match of seek_first(), or None."""
+        return self._seek("EmailChercheSuivant")
+
+    def seek(self, criterion: Union[str, int], value: str) -> Iterator[Message]:
+        """Generator of every match: seek_first() then seek_next() until None."""
+        msg = self.seek_first(criterion, value)
+        while msg is not None:
+            yield msg
+            msg = self.seek_next()
+
 
 class Pop3Session(MailboxSession):
     """A POP3 session: Pop3Session(host, port, user, password, security=..., ca_file=...)."""
@@ -475,8 +533,30 @@ class ImapSession(MailboxSession):
         call("EmailDeplaceMessage", self.name, message.handle, folder)
 
     def update(self, message: Message) -> None:
-        """EmailMiseAJour: writes message.seen back to the server."""
+        """EmailMiseAJour: writes message.seen back to the server, and flagged, answered,
+        draft, deleted and keywords where they changed since the message was read.
+        deleted=True deletes as delete() does (removed at destroy(), a folder change or
+        close()); False takes such a deletion back before."""
         call("EmailMiseAJour", self.name, message.handle)
+
+    def search(self, criteria: str = "", options: int = 0) -> MessageList:
+        """EmailRecherche: the messages of the selected folder matching IMAP SEARCH
+        `criteria` (e.g. 'FROM alice SUBJECT "réunion" SINCE 1-Jan-2025 NOT SEEN'), as a
+        MessageList. options: 0 (whole messages), WD_READ_HEADER, WD_READ_KEEP_UNSEEN."""
+        return MessageList(call_int("EmailRecherche", self.name, criteria, options))
+
+    def special_folder(self, role: Union[str, int]) -> Optional[str]:
+        """EmailDossierSpecial: the folder playing `role` ("sent", "drafts", "trash",
+        "junk", "archive", "all" or WD_FOLDER_*), or None."""
+        name = call_str("EmailDossierSpecial", self.name, _named(_ROLES, "role", role))
+        return name or None
+
+    def folder_roles(self) -> Dict[str, int]:
+        """EmailListeDossierRole: every folder with its role (a WD_FOLDER_* value, 0 for
+        none), in the order of folders()."""
+        text = call_str("EmailListeDossierRole", self.name) or ""
+        pairs = (line.rsplit("\t", 1) for line in text.splitlines() if line)
+        return {name: int(role) for name, role in pairs}
 
     def append(self, folder: str, message: Message) -> None:
         """EmailAjouteMessage: IMAP APPEND of the built source."""

@@ -15,6 +15,7 @@ pub mod pop3;
 pub mod read;
 // Right after `read`: the header lists the functions in module order.
 pub mod mailbox;
+pub mod search;
 pub mod session;
 pub mod settings;
 // Right after `settings`: the header lists the functions in module order.

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 // The functions managing the messages read and the folders keep their path here.
 pub use crate::ffi::mailbox::*;
 
-fn read_options(options: i32) -> Result<ReadOptions> {
+pub(crate) fn read_options(options: i32) -> Result<ReadOptions> {
     let known = WD_READ_ALL | WD_READ_UNREAD | WD_READ_HEADER | WD_READ_KEEP_UNSEEN;
     if options & !known != 0 || options < 0 {
         return Err(Error::invalid_arg(format!(
@@ -81,7 +81,14 @@ unsafe fn read_into(
         let opts = read_options(options)?;
         registry::read(name, opts, |r| read(r, opts))
     })();
-    store(email.0, got.map_err(|e| failed_read(email.0, e))?)
+    store_outcome(email.0, got)
+}
+
+/// Stores the outcome of a read into handle `h`: the object ([`store`]: 1, or 0 without
+/// error for "no message"), or the failure ([`failed_read`]: `WD_EMAIL_OUT` = 1 and the
+/// message in `WD_EMAIL_ERROR`), which it returns.
+pub(crate) fn store_outcome(h: i32, got: Result<EmailObj>) -> Result<i32> {
+    store(h, got.map_err(|e| failed_read(h, e))?)
 }
 
 /// The body of the `EmailLit…` moves.
@@ -594,7 +601,14 @@ pub unsafe extern "C" fn EmailReadMessageHeader(
     unsafe { EmailLitEnteteMessage(session, email, number) }
 }
 
-/// Stores message objects as handles: all of them, or none on failure.
+/// A list handle holding the message objects `objects` (`EmailRecupereTout`,
+/// `EmailRecherche`).
+pub(crate) fn new_list(objects: Vec<EmailObj>) -> Result<i32> {
+    LISTS.insert(MessageList {
+        items: insert_all(objects)?,
+    })
+}
+
 /// The lists filled in the background (`WD_READ_ASYNC`) that are not complete: still
 /// filling, or stopped by an error. A list not in here is complete.
 static FILLS: LazyLock<Mutex<HashMap<i32, Option<Error>>>> = LazyLock::new(Default::default);
@@ -643,6 +657,7 @@ fn fetch_all_async(name: &str, opts: ReadOptions) -> Result<i32> {
     Ok(list)
 }
 
+/// Stores message objects as handles: all of them, or none on failure.
 fn insert_all(objects: Vec<EmailObj>) -> Result<Vec<i32>> {
     let mut items = Vec::new();
     for obj in objects {
@@ -691,10 +706,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
         if options & WD_READ_ASYNC != 0 {
             return fetch_all_async(name, opts);
         }
-        let objects = registry::fetch_all(name, opts)?;
-        LISTS.insert(MessageList {
-            items: insert_all(objects)?,
-        })
+        new_list(registry::fetch_all(name, opts)?)
     }))
 }
 

@@ -207,6 +207,10 @@ pub const WD_PROP_OAUTH_TOKEN: i32 = 17;
 /// `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
 /// refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
 pub const WD_PROP_PROXY: i32 = 18;
+/// Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
+/// synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
+/// session that never runs during a call or a wait.
+pub const WD_PROP_KEEPALIVE: i32 = 19;
 
 // ---- WD_PROP_AUTH_METHOD values ----
 /// `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -311,6 +315,16 @@ pub const WD_EMAIL_ERROR: i32 = 27;
 pub const WD_EMAIL_CONFIDENTIALITY: i32 = 28;
 /// Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).
 pub const WD_EMAIL_SENDER_ADDRESS: i32 = 29;
+/// IMAP `\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_FLAGGED: i32 = 30;
+/// IMAP `\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_ANSWERED: i32 = 31;
+/// IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
+pub const WD_EMAIL_DRAFT: i32 = 32;
+/// IMAP `\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).
+pub const WD_EMAIL_DELETED: i32 = 33;
+/// Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
+pub const WD_EMAIL_KEYWORDS: i32 = 34;
 
 // ---- EmailConstruitSource options ----
 /// Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -380,6 +394,30 @@ pub const WD_SENDING_ASYNCHRONOUS: i32 = 1;
 // ---- WD_OAUTH_RESPONSE_TYPE values (text) ----
 /// `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
 pub const WD_OAUTH_RESPONSE_TYPE_CODE: &str = "code";
+
+// ---- EmailCherchePremier criteria ----
+/// `EmailCherchePremier`: the text or HTML body holds the value.
+pub const WD_SEEK_BODY: i32 = 1;
+/// `EmailCherchePremier`: the Message-ID is the value (with or without angle brackets).
+pub const WD_SEEK_MESSAGE_ID: i32 = 2;
+/// `EmailCherchePremier`: the subject holds the value.
+pub const WD_SEEK_SUBJECT: i32 = 3;
+/// `EmailCherchePremier`: the sender (From, name or address) holds the value.
+pub const WD_SEEK_SENDER: i32 = 4;
+
+// ---- EmailDossierSpecial roles (RFC 6154) ----
+/// Folder role: sent messages (`\Sent`).
+pub const WD_FOLDER_SENT: i32 = 1;
+/// Folder role: drafts (`\Drafts`).
+pub const WD_FOLDER_DRAFTS: i32 = 2;
+/// Folder role: deleted messages (`\Trash`).
+pub const WD_FOLDER_TRASH: i32 = 3;
+/// Folder role: junk mail (`\Junk`).
+pub const WD_FOLDER_JUNK: i32 = 4;
+/// Folder role: archived messages (`\Archive`).
+pub const WD_FOLDER_ARCHIVE: i32 = 5;
+/// Folder role: every message (`\All`).
+pub const WD_FOLDER_ALL: i32 = 6;
 
 // ---- EmailTraceFonction directions ----
 /// Transcript line: a note of the library (connection, TLS, data summary), marked `*`.

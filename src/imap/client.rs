@@ -38,10 +38,16 @@ pub struct ImapClient {
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
-    /// The settings it was opened with (a connection given up after a cancelled transfer
-    /// is opened again: [`ImapClient::reopen`]).
+    /// The settings it was opened with (a connection the server closed while idle, or one
+    /// given up after a cancelled transfer, is opened again: [`ImapClient::reopen`]).
     pub(super) cfg: SessionConfig,
     pub(super) global_timeout: u32,
+    /// Messages of the folder the last listing saw (highest sequence number): a wait
+    /// for new mail counts what came after them.
+    pub(super) listed: u32,
+    /// An EXISTS raised the message count since a wait for new mail cleared it.
+    pub(super) grew: bool,
+    pub(super) timing: super::idle::WaitTiming,
 }
 
 /// A random tag prefix of 8 letters and digits: a message body (or anything else a third
@@ -131,6 +137,9 @@ impl ImapClient {
             pipelined_select: None,
             cfg: cfg.clone(),
             global_timeout,
+            listed: 0,
+            grew: false,
+            timing: Default::default(),
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -315,7 +324,10 @@ impl ImapClient {
     /// session with `WD_E::ConnectionLost`.
     pub(super) fn handle_untagged(&mut self, u: &Untagged) -> Result<()> {
         match u {
-            Untagged::Exists(n) => self.exists = *n,
+            Untagged::Exists(n) => {
+                self.grew |= *n > self.exists;
+                self.exists = *n;
+            }
             Untagged::Expunge(_) => self.exists = self.exists.saturating_sub(1),
             Untagged::Capability(c) => self.caps = c.clone(),
             Untagged::Cond { status, code, text } => {
@@ -346,15 +358,19 @@ impl ImapClient {
     }
 
     /// Writes one command (not flushed unless a literal needs the server's "+"), and
-    /// returns its tag. Literals use LITERAL+ when offered.
+    /// returns its tag. Literals use LITERAL+ when offered. Parts are separated by a
+    /// space, except a text part starting with `)`, which closes a list right after the
+    /// part before it (a literal in a parenthesised search key).
     pub(super) fn send(&mut self, parts: &[Part]) -> Result<String> {
         let tag = self.next_tag();
         let plus = self.has("LITERAL+");
         let mut line = tag.clone();
         let mut shown = tag.clone();
         for p in parts {
-            line.push(' ');
-            shown.push(' ');
+            if !matches!(p, Part::Text(t) if t.starts_with(')')) {
+                line.push(' ');
+                shown.push(' ');
+            }
             match p {
                 Part::Text(t) => {
                     line.push_str(t);

@@ -5,11 +5,12 @@ use super::UIDS_PER_FETCH;
 use super::client::{ImapClient, PROTO};
 use super::command::{Part, mailbox, uid_sets};
 use super::response::{FetchData, Untagged};
+use super::special_use::{self, Listed};
 use super::utf7;
 use crate::error::{Error, Result, WD_E};
-use crate::message::Email;
+use crate::message::{Email, flags};
 use crate::net::fetch_payload;
-use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::session::{Folder, Mailbox, MessageRef, ReadOptions, WaitUntil, Waited};
 use crate::text::quoted;
 use crate::trace;
 use std::collections::HashMap;
@@ -78,6 +79,9 @@ fn fetched(
     email.uid = uid.to_string();
     email.number = i32::try_from(seq).unwrap_or(i32::MAX);
     email.size = i64::try_from(size).unwrap_or(i64::MAX);
+    if let Some(f) = &d.flags {
+        flags::apply_server(&mut email, f);
+    }
     // BODY[] (not PEEK) sets \Seen.
     email.seen = seen || (!opts.keep_unseen && !opts.header_only);
     email.header_only = opts.header_only;
@@ -108,6 +112,7 @@ impl ImapClient {
             match r.pop().unwrap_or_else(|| Err(Error::internal("no result"))) {
                 Ok(_) => {
                     self.folder = folder.to_string();
+                    self.listed = self.exists;
                     return Ok(());
                 }
                 Err(e) if e.system.as_deref().is_some_and(|s| s.starts_with("BAD")) => {
@@ -119,7 +124,32 @@ impl ImapClient {
         }
         self.run_text(&what, format!("SELECT {}", mailbox(folder)))?;
         self.folder = folder.to_string();
+        self.listed = self.exists;
         Ok(())
+    }
+
+    /// LIST "" "*": every folder with its attributes, names decoded.
+    fn list_all(&mut self) -> Result<Vec<Listed>> {
+        let tag = self.send(&[Part::Text("LIST \"\" \"*\"".into())])?;
+        // Like a listing of messages, the list of folders may be as large as a message.
+        let (data, mut res) = self.wait_all_within(&[(tag, "LIST")], self.max_message)?;
+        res.pop()
+            .unwrap_or_else(|| Err(Error::internal("no result")))?;
+        Ok(data
+            .into_iter()
+            .filter_map(|u| match u {
+                Untagged::List {
+                    flags,
+                    delimiter,
+                    name,
+                } => Some(Listed {
+                    name: utf7::decode_lossy(&name),
+                    attributes: flags,
+                    delimiter,
+                }),
+                _ => None,
+            })
+            .collect())
     }
 
     fn expunge_uid(&mut self, uid: u32) -> Result<()> {
@@ -216,6 +246,7 @@ impl Mailbox for ImapClient {
                 _ => {}
             }
         }
+        self.listed = by_seq.keys().copied().max().unwrap_or(0);
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
@@ -342,6 +373,7 @@ impl Mailbox for ImapClient {
         }
         let mut seqs: Vec<(u32, FetchData)> = by_seq.into_iter().collect();
         seqs.sort_unstable_by_key(|(seq, _)| *seq);
+        self.listed = seqs.last().map_or(0, |(seq, _)| *seq);
         let mut refs = Vec::with_capacity(seqs.len());
         let mut out = Vec::with_capacity(seqs.len());
         for (seq, d) in seqs {
@@ -437,18 +469,74 @@ impl Mailbox for ImapClient {
     }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {
-        let tag = self.send(&[Part::Text("LIST \"\" \"*\"".into())])?;
-        // Like a listing of messages, the list of folders may be as large as a message.
-        let (data, mut res) = self.wait_all_within(&[(tag, "LIST")], self.max_message)?;
-        res.pop()
-            .unwrap_or_else(|| Err(Error::internal("no result")))?;
-        Ok(data
-            .into_iter()
-            .filter_map(|u| match u {
-                Untagged::List { name, .. } => Some(utf7::decode_lossy(&name)),
-                _ => None,
-            })
-            .collect())
+        Ok(self.list_all()?.into_iter().map(|l| l.name).collect())
+    }
+
+    fn folders_with_roles(&mut self) -> Result<Vec<Folder>> {
+        Ok(special_use::assign(&self.list_all()?))
+    }
+
+    /// `UID STORE uid +FLAGS.SILENT (…)` and `-FLAGS.SILENT (…)`, pipelined. \Deleted
+    /// added or removed here counts as [`Mailbox::delete`] does: the message goes at
+    /// [`Mailbox::destroy`], a folder change or the close, unless \Deleted is taken off
+    /// again before.
+    fn store_flags(&mut self, msg: &MessageRef, add: &[String], remove: &[String]) -> Result<()> {
+        let uid = parse_uid(msg)?;
+        let mut tags = Vec::new();
+        for (op, list) in [('+', add), ('-', remove)] {
+            if !list.is_empty() {
+                let cmd = format!("UID STORE {uid} {op}FLAGS.SILENT ({})", list.join(" "));
+                tags.push((self.send(&[Part::Text(cmd)])?, "UID STORE"));
+            }
+        }
+        if tags.is_empty() {
+            return Ok(());
+        }
+        let (_, results) = self.wait_all(&tags)?;
+        results.into_iter().try_for_each(|r| r.map(|_| ()))?;
+        if flags::has(add, flags::DELETED) && !self.deleted.contains(&uid) {
+            self.deleted.push(uid);
+        } else if flags::has(remove, flags::DELETED) {
+            self.deleted.retain(|&u| u != uid);
+        }
+        Ok(())
+    }
+
+    /// `UID FETCH uid (UID FLAGS RFC822.SIZE)`: the message of that UID in the selected
+    /// folder, flagged \Deleted or not; `None` when there is none.
+    fn find_uid(&mut self, uid: &str) -> Result<Option<MessageRef>> {
+        let Ok(want) = uid.parse::<u32>() else {
+            return Ok(None);
+        };
+        let data = self.run_text(
+            "UID FETCH",
+            format!("UID FETCH {want} (UID FLAGS RFC822.SIZE)"),
+        )?;
+        Ok(data.into_iter().find_map(|u| match u {
+            Untagged::Fetch { seq, data } if data.uid == Some(want) => Some(MessageRef {
+                number: seq,
+                uid: want.to_string(),
+                size: data.size.unwrap_or(0),
+                seen: data.seen().unwrap_or(false),
+            }),
+            _ => None,
+        }))
+    }
+
+    fn searches_on_server(&self) -> bool {
+        true
+    }
+
+    fn search(&mut self, criteria: &crate::search::Criteria) -> Result<Vec<MessageRef>> {
+        self.search_uids(criteria)
+    }
+
+    fn wait_new_mail(&mut self, w: &WaitUntil) -> Result<Waited> {
+        self.wait(w)
+    }
+
+    fn keep_alive(&mut self) -> Result<()> {
+        self.noop()
     }
 
     fn select_folder(&mut self, folder: &str) -> Result<()> {

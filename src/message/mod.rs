@@ -4,6 +4,7 @@ pub mod address;
 pub mod attachments;
 pub mod build;
 pub(crate) mod codec;
+pub mod flags;
 pub mod html;
 pub mod mailer;
 pub mod model;

@@ -62,6 +62,20 @@ pub struct Email {
     pub size: i64,
     /// IMAP \Seen flag.
     pub seen: bool,
+    /// IMAP \Flagged flag.
+    pub flagged: bool,
+    /// IMAP \Answered flag.
+    pub answered: bool,
+    /// IMAP \Draft flag.
+    pub draft: bool,
+    /// IMAP \Deleted flag.
+    pub deleted: bool,
+    /// IMAP keywords: the flags without a backslash (`$Forwarded`, `$Junk`, user words).
+    pub keywords: Vec<String>,
+    /// The flags the server last reported for this message (IMAP FLAGS), `None` for a
+    /// message not read from an IMAP server: `EmailMiseAJour` writes what changed since
+    /// (see [`crate::message::flags`]).
+    pub server_flags: Option<Vec<String>>,
     /// 1 when a read function found no message (WLangage `Email.EnDehors`).
     pub out: bool,
     /// Asynchronous send identifier (for `EmailEtat`), 0 when none.
@@ -103,7 +117,7 @@ impl Email {
     }
 
     /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
-    /// `number`, `size`, `seen`, `header_only`) and the source itself (moved, not
+    /// `number`, `size`, the flags, `header_only`, `out`) and the source itself (moved, not
     /// copied). A source that cannot be parsed is kept as it is with the server fields
     /// (as the eager reading did); the error is returned for the caller to note.
     pub fn parse_deferred(&mut self) -> Result<()> {
@@ -112,13 +126,15 @@ impl Email {
         }
         self.unparsed = false;
         let parsed = crate::message::parse::parse_fields(&self.source)?;
-        let old = std::mem::replace(self, parsed);
+        let mut old = std::mem::replace(self, parsed);
+        crate::message::flags::keep(self, &mut old);
         self.source = old.source;
         self.uid = old.uid;
         self.number = old.number;
         self.size = old.size;
-        self.seen = old.seen;
         self.header_only = old.header_only;
+        // Set on the message before it was parsed (EmailSupprimeMessage).
+        self.out = old.out;
         Ok(())
     }
 

@@ -177,7 +177,7 @@ macro_rules! table {
 }
 
 /// Every message property, in the order of their values.
-pub static PROPERTIES: [Property; 29] = table! {
+pub static PROPERTIES: [Property; 34] = table! {
     1 SENDER: rw text(sender, Line), Parsed, "Expediteur", "sender", "Sender address";
     2 RECIPIENT: rw list(to), Parsed, "Destinataire", "to", "To recipients";
     3 CC: rw list(cc), Parsed, "Cc", "cc", "Cc recipients";
@@ -232,6 +232,18 @@ pub static PROPERTIES: [Property; 29] = table! {
     29 SENDER_ADDRESS: rw custom(reply_address_get, reply_address_set, "text"), Parsed,
         "AdresseExpéditeur", "",
         "Address replies go to: Reply-To, else the sender (set: Reply-To)";
+    30 FLAGGED: rw flag(flagged), Listing, "", "flagged",
+        "IMAP `\\Flagged` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    31 ANSWERED: rw flag(answered), Listing, "", "answered",
+        "IMAP `\\Answered` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    32 DRAFT: rw flag(draft), Listing, "", "draft",
+        "IMAP `\\Draft` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    33 DELETED: rw flag(deleted), Listing, "", "deleted",
+        "IMAP `\\Deleted` flag, \"1\" or \"0\"; \"1\" after `EmailSupprimeMessage`; written by \
+         `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the \
+         close; \"0\" takes it back before)";
+    34 KEYWORDS: rw list(keywords), Listing, "", "keywords",
+        "IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`";
 };
 
 /// How `WD_EMAIL_DATE` reads (`EmailParametre(WD_PARAM_DATE_FORMAT, …)`), process-wide:
@@ -725,14 +737,14 @@ mod tests {
     #[test]
     fn lookups_name_what_is_accepted() {
         assert_eq!(err(find(0)), "unknown message property 0");
-        assert_eq!(err(find(30)), "unknown message property 30");
+        assert_eq!(err(find(35)), "unknown message property 35");
         assert!(appendable(3).is_ok());
         for id in [0, 1, 13, 22, 23, 25] {
             assert_eq!(
                 err(appendable(id)),
                 format!(
-                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC and WD_EMAIL_BCC, \
-                     not on property {id}"
+                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC, WD_EMAIL_BCC and \
+                     WD_EMAIL_KEYWORDS, not on property {id}"
                 )
             );
         }

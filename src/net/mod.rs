@@ -481,18 +481,21 @@ impl Connection {
         }
     }
 
-    /// True when the socket already holds unread bytes (checked without blocking).
-    fn socket_has_data(&self) -> bool {
-        let Some(tcp) = self.stream.tcp() else {
-            return false;
-        };
-        if tcp.set_nonblocking(true).is_err() {
-            return false;
-        }
+    /// One peek at the socket without blocking: `Ok(0)` at the end of the stream,
+    /// `WouldBlock` when nothing is there; `None` without a socket or when it cannot be
+    /// made non-blocking.
+    fn peek_now(&self) -> Option<io::Result<usize>> {
+        let tcp = self.stream.tcp()?;
+        tcp.set_nonblocking(true).ok()?;
         let mut b = [0u8; 1];
         let r = tcp.peek(&mut b);
         let _ = tcp.set_nonblocking(false);
-        matches!(r, Ok(n) if n > 0)
+        Some(r)
+    }
+
+    /// True when the socket already holds unread bytes (checked without blocking).
+    fn socket_has_data(&self) -> bool {
+        matches!(self.peek_now(), Some(Ok(n)) if n > 0)
     }
 
     /// True once TLS is active (implicit or after [`start_tls`](Connection::start_tls)).
@@ -532,6 +535,62 @@ impl Connection {
             w.pace.set_timeout(timeout);
         }
         Ok(())
+    }
+
+    /// Waits at most `wait` for data from the server without taking its absence for an
+    /// error (a wait for new mail): `Ok(true)` once bytes are buffered, `Ok(false)` when
+    /// none came in time (a partial TLS record stays pending for the next call). Listening
+    /// is no exchange: the deadlines of [`pace`] do not apply to it, and the next exchange
+    /// starts a new window. The end of the stream and a failed read kill the connection
+    /// like any other read.
+    pub fn poll_data(&mut self, wait: Duration) -> Result<bool> {
+        self.usable()?;
+        if self.rend > self.rpos {
+            return Ok(true);
+        }
+        if !self.wbuf.is_empty() {
+            self.flush()?;
+        }
+        (self.rpos, self.rend) = (0, 0);
+        let Some(w) = self.stream.wire_mut() else {
+            return Err(self.eof_error());
+        };
+        w.listen(Some(wait));
+        let quickack = !std::mem::take(&mut self.sent);
+        let r = loop {
+            match self.stream.read(&mut self.rbuf[..READ_CHUNK], quickack) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                r => break r,
+            }
+        };
+        if let Some(w) = self.stream.wire_mut() {
+            w.listen(None);
+        }
+        match r {
+            Ok(0) => Err(self.eof_error()),
+            Ok(n) => {
+                self.rend = n;
+                self.replied = true;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) => {
+                let err = io_error(&self.stream, &e, false);
+                Err(self.failed(err))
+            }
+        }
+    }
+
+    /// True when a read would not block: bytes are buffered or wait in the socket, or the
+    /// server closed its side (checked without blocking, for an idle connection).
+    pub fn readable_now(&self) -> bool {
+        if self.rend > self.rpos {
+            return true;
+        }
+        match self.peek_now() {
+            None => self.stream.tcp().is_none(),
+            Some(r) => !matches!(r, Err(e) if e.kind() == io::ErrorKind::WouldBlock),
+        }
     }
 
     /// Number of received bytes buffered and not yet consumed.

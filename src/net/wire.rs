@@ -10,7 +10,7 @@ use parking_lot::Mutex;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Shortest socket timeout set (a zero timeout would mean "wait for ever").
 const MIN_WAIT: Duration = Duration::from_millis(1);
@@ -23,6 +23,8 @@ pub(crate) struct Wire {
     /// The read and write timeouts last set on the socket.
     read_set: Option<Option<Duration>>,
     write_set: Option<Option<Duration>>,
+    /// While listening for data outside any exchange ([`Wire::listen`]): when to stop.
+    listening: Option<Instant>,
     /// While set, the first bytes read are copied there, up to the given count (what a
     /// server answered a TLS hello, to explain a failed handshake).
     pub(crate) capture: Option<(Arc<Mutex<Vec<u8>>>, usize)>,
@@ -40,7 +42,19 @@ impl Wire {
             pace,
             read_set: None,
             write_set: None,
+            listening: None,
             capture: None,
+        }
+    }
+
+    /// Listens for `wait` (`Some`) instead of pacing: a read waits at most that long, and
+    /// reaching its end is `WouldBlock`, which the TLS layer can resume from (a wait for
+    /// new mail, not an exchange). `None` ends the listening, and the next exchange
+    /// starts a new window.
+    pub(crate) fn listen(&mut self, wait: Option<Duration>) {
+        self.listening = wait.map(|w| Instant::now() + w);
+        if wait.is_none() {
+            self.pace.restart();
         }
     }
 
@@ -50,6 +64,13 @@ impl Wire {
 
     /// How long the next system call may wait; an error once the deadline passed.
     fn wait(&self) -> io::Result<Option<Duration>> {
+        if let Some(end) = self.listening {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            return Ok(Some(left.max(MIN_WAIT)));
+        }
         match self.pace.left() {
             Ok(left) => Ok(left.map(|d| d.max(MIN_WAIT))),
             Err(_) => Err(expired()),

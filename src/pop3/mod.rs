@@ -12,6 +12,7 @@
 
 pub mod dot;
 pub mod response;
+mod wait;
 
 use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
@@ -45,6 +46,11 @@ pub struct Pop3Client {
     /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest message read.
     max_message: u64,
     closed: bool,
+    /// The settings it was opened with: a wait for new mail opens fresh connections.
+    cfg: SessionConfig,
+    global_timeout: u32,
+    /// How often a wait for new mail looks (tests shorten it).
+    poll_every: Duration,
 }
 
 impl std::fmt::Debug for Pop3Client {
@@ -98,6 +104,9 @@ impl Pop3Client {
             first_count: None,
             max_message: cfg.max_message_size,
             closed: false,
+            cfg: cfg.clone(),
+            global_timeout,
+            poll_every: wait::POLL_EVERY,
         };
         let (st, line) = c.reply()?;
         match st {
@@ -522,6 +531,18 @@ impl Mailbox for Pop3Client {
             }
         }
         Ok(out)
+    }
+
+    fn wait_new_mail(&mut self, w: &crate::session::WaitUntil) -> Result<crate::session::Waited> {
+        self.wait(w)
+    }
+
+    fn keep_alive(&mut self) -> Result<()> {
+        self.noop()
+    }
+
+    fn revive(&mut self) -> Result<()> {
+        self.check_idle()
     }
 
     /// The count of the session's first listing, kept until the session ends: deleting

@@ -32,6 +32,7 @@ pub enum Property {
     /// [`SessionConfig::oauth_token`]; here only "" or "0" (none) is read.
     OAuthToken,
     Proxy,
+    KeepAlive,
 }
 
 coded! {
@@ -44,7 +45,7 @@ coded! {
         "unknown authentication method {code}";
     Property[ServerAddress, Port, User, Password, Option, AuthToken, AuthMethod, IgnoreError,
         CaFile, Timeout, Asynchronous, ClientName, Folder, SpoolDir, Connections,
-        MaxMessageSize, OAuthToken, Proxy]:
+        MaxMessageSize, OAuthToken, Proxy, KeepAlive]:
         "unknown session property {code}";
 }
 
@@ -138,6 +139,7 @@ impl SessionConfig {
                 self.oauth_token = None;
             }
             Property::Proxy => self.proxy = crate::net::ProxyChoice::parse(&line(value, "proxy")?)?,
+            Property::KeepAlive => self.keepalive = number(value, "keep-alive", 0, 86_400)? as u32,
         }
         Ok(())
     }
@@ -167,6 +169,7 @@ impl SessionConfig {
                 .map(|t| t.handle.to_string())
                 .unwrap_or_default(),
             Property::Proxy => self.proxy.text(),
+            Property::KeepAlive => self.keepalive.to_string(),
         })
     }
 }

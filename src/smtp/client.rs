@@ -418,6 +418,19 @@ impl SmtpClient {
         })
     }
 
+    /// NOOP on the connection; false when it did not answer 250 (it is then dropped).
+    fn noop_ok(&mut self) -> bool {
+        let ok = self
+            .command("NOOP")
+            .and_then(|_| self.read_reply())
+            .map(|r| r.code == 250)
+            .unwrap_or(false);
+        if !ok {
+            self.drop_connection();
+        }
+        ok
+    }
+
     /// Makes sure a usable connection is there: reopens after an error, checks an idle
     /// connection with NOOP (and reopens when the server has dropped it).
     fn ensure_ready(&mut self) -> Result<()> {
@@ -425,18 +438,24 @@ impl SmtpClient {
             trace::note(PROTO, "reconnecting");
             return self.open();
         }
-        if self.last_used.elapsed() >= IDLE_CHECK {
-            let ok = self
-                .command("NOOP")
-                .and_then(|_| self.read_reply())
-                .map(|r| r.code == 250)
-                .unwrap_or(false);
-            if !ok {
-                trace::note(PROTO, "idle connection closed by the server; reconnecting");
-                return self.open();
-            }
+        if self.last_used.elapsed() >= IDLE_CHECK && !self.noop_ok() {
+            trace::note(PROTO, "idle connection closed by the server; reconnecting");
+            return self.open();
         }
         Ok(())
+    }
+
+    /// The keep-alive (`WD_PROP_KEEPALIVE`): NOOP when the connection has been idle for
+    /// `idle` or longer. A connection that does not answer is dropped; the next send
+    /// opens a new one.
+    pub fn keep_alive(&mut self, idle: Duration) {
+        if self.conn.is_some() && self.in_sync && self.last_used.elapsed() >= idle {
+            if self.noop_ok() {
+                self.last_used = Instant::now();
+            } else {
+                trace::note(PROTO, "the idle connection did not answer NOOP: dropped");
+            }
+        }
     }
 
     /// Sends one message. `accepted == 0` means every recipient was refused (nothing

@@ -46,4 +46,8 @@ impl Outgoing for SmtpClient {
     fn close(&mut self, timeout: std::time::Duration) -> Result<()> {
         self.quit(timeout)
     }
+
+    fn keep_alive(&mut self, idle: std::time::Duration) {
+        SmtpClient::keep_alive(self, idle)
+    }
 }
