@@ -156,22 +156,43 @@ fn unquote(name: &str) -> String {
 }
 
 /// Formats a mailbox the way every address property reads: `Name <addr>` when a display
-/// name exists (quoted when it holds a character that would make the list ambiguous),
-/// else `addr`.
+/// name exists, else `addr`; a name without an address stands alone, quoted when it holds
+/// a character that would make the list ambiguous. What a broken header yields as an
+/// address but a list would read otherwise (`x: <a@b`, `a>b`, `a@b, c@d`) is not one: it
+/// is kept, with the name, as quoted text, so it cannot pass for another address, for two
+/// mailboxes or for a group.
 pub fn format_mailbox(name: &str, addr: &str) -> String {
-    let name = name.trim();
+    let (name, addr) = (name.trim(), addr.trim());
+    if !addr.is_empty() && !is_plain_address(addr) {
+        return match name {
+            "" => quoted(addr),
+            _ => quoted(&format!("{name} {addr}")),
+        };
+    }
     if name.is_empty() || name == addr {
         return addr.to_string();
     }
+    let name = if name.chars().any(|c| "()<>[]:;@\\,\"".contains(c)) {
+        quoted(name)
+    } else {
+        name.to_string()
+    };
     if addr.is_empty() {
-        return name.to_string();
-    }
-    if name.chars().any(|c| "()<>[]:;@\\,\"".contains(c)) {
-        let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("\"{escaped}\" <{addr}>")
+        name
     } else {
         format!("{name} <{addr}>")
     }
+}
+
+/// `text` as a quoted string.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// True when `addr` reads back as itself between angle brackets in a list: no bracket,
+/// no separator or group outside quotes.
+fn is_plain_address(addr: &str) -> bool {
+    !addr.contains(['<', '>']) && split_list(addr) == [addr]
 }
 
 /// Splits a header-style address list on commas and semicolons that are outside quoted
@@ -322,6 +343,27 @@ mod tests {
         assert_eq!(format_mailbox("Doe, J", "a@b"), "\"Doe, J\" <a@b>");
         assert_eq!(format_mailbox("J. Doe", "a@b"), "J. Doe <a@b>");
         assert_eq!(format_mailbox("a@b", "a@b"), "a@b");
+        assert_eq!(format_mailbox("Ann", ""), "Ann");
+        assert_eq!(
+            format_mailbox("Doe, J <x@y", ""),
+            "\"Doe, J <x@y\"",
+            "a lone name reads as neither two mailboxes nor an address"
+        );
+        assert_eq!(split_list(&format_mailbox("Doe, J <x@y", "")).len(), 1);
+        assert_eq!(bare(&format_mailbox("Doe, J <x@y", "")), "\"Doe, J <x@y\"");
+        // Broken addresses stay text, never another address, two mailboxes or a group.
+        for (name, addr, want) in [
+            ("", "x: <ceo@corp.example", "\"x: <ceo@corp.example\""),
+            ("Ann", "a@b>", "\"Ann a@b>\""),
+            ("Ann", "a@b, c@d", "\"Ann a@b, c@d\""),
+            ("", "a@b;\"c", "\"a@b;\\\"c\""),
+        ] {
+            let m = format_mailbox(name, addr);
+            assert_eq!(m, want);
+            assert_eq!(split_list(&m), std::slice::from_ref(&m));
+            assert!(!is_valid_syntax(&bare(&m)), "{m}");
+        }
+        assert_eq!(format_mailbox("Q", "\"a,b\"@c"), "Q <\"a,b\"@c>");
     }
 
     #[test]

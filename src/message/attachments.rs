@@ -181,7 +181,7 @@ pub fn safe_name(raw: &str) -> Option<String> {
         .chars()
         .map(|c| if unsafe_char(c) { '_' } else { c })
         .collect();
-    let trimmed = cleaned.trim().trim_end_matches(['.', ' ']);
+    let trimmed = cleaned.trim_start().trim_end_matches(dot_or_space);
     if trimmed.is_empty() {
         return None;
     }
@@ -190,7 +190,14 @@ pub fn safe_name(raw: &str) -> Option<String> {
     if windows_device(&name) {
         name.insert(0, '_');
     }
-    Some(truncate_name(&name, MAX_FILE_NAME))
+    // Cutting may leave white space or a dot at the end again.
+    let name = truncate_name(&name, MAX_FILE_NAME);
+    Some(name.trim_end_matches(dot_or_space).to_string())
+}
+
+/// What a file name must not end with (Windows drops it).
+fn dot_or_space(c: char) -> bool {
+    c == '.' || c.is_whitespace()
 }
 
 /// Writes the decoded content of an attachment (`EmailSauveFichierAttache`).
@@ -396,6 +403,20 @@ mod tests {
         assert_eq!(s.len(), MAX_FILE_NAME - 1, "cut on a character boundary");
         let s = safe_name(&"x".repeat(1000)).unwrap();
         assert_eq!(s.len(), MAX_FILE_NAME);
+        // Found by fuzzing: a cut that ends on a space or a dot, or a name ending with
+        // other white space, left it at the end.
+        for (raw, want) in [
+            (format!("{} y", "x".repeat(254)), "x".repeat(254)),
+            (
+                format!("{}. {}", "x".repeat(253), "y".repeat(40)),
+                "x".repeat(253),
+            ),
+            ("name\u{3000}.".to_string(), "name".to_string()),
+        ] {
+            let s = safe_name(&raw).unwrap();
+            assert_eq!(s, want);
+            assert_eq!(safe_name(&s).as_deref(), Some(s.as_str()), "stable");
+        }
     }
 
     #[test]

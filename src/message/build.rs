@@ -518,7 +518,11 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
     };
     let inline = !a.content_id.is_empty();
     let mut headers = header_with_params("Content-Type", &ctype, &name_param("name", &name));
-    let is_message = ctype.to_ascii_lowercase().starts_with("message/rfc822");
+    // The media type itself, parameters aside (not `message/rfc822x`).
+    let is_message = ctype
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("message/rfc822"));
     let normalized = text::normalize_crlf(&a.data);
     let body = if is_message && is_8bit_safe(&normalized) {
         let data = normalized.into_owned();

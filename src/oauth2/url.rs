@@ -62,10 +62,15 @@ impl Url {
             };
             (&r[..close], port)
         } else {
-            match authority.rfind(':') {
+            let (host, port) = match authority.rfind(':') {
                 Some(i) => (&authority[..i], Some(&authority[i + 1..])),
                 None => (authority, None),
+            };
+            // Only an IPv6 literal, in brackets, may hold these.
+            if host.contains([':', '[', ']']) {
+                return Err(bad("the host holds ':', '[' or ']' outside brackets"));
             }
+            (host, port)
         };
         if host.is_empty() {
             return Err(bad("no host"));
@@ -228,6 +233,10 @@ mod tests {
             "http://u:p@host/",
             "http://host:99999/",
             "http://[::1/",
+            // Found by fuzzing: written back as "[tt:1]]" these would not parse again.
+            "http://tt:1]:53682/callback",
+            "http://a:b:80/",
+            "http://a[b/",
         ] {
             assert!(Url::parse(bad, "x").is_err(), "{bad}");
         }

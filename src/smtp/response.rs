@@ -174,15 +174,16 @@ impl ReplyParser {
     }
 }
 
-/// Parses every reply in `data` (lines ended by CRLF or LF). A last reply left
-/// unfinished is an error. Used by tests and the fuzz loop.
+/// Parses every reply in `data` (lines ended by CRLF or LF), each line as the client
+/// reads it (the connection removes its line end, [`ReplyParser::push_line`] one more).
+/// A last reply left unfinished is an error. Used by tests and the fuzz loop.
 pub fn parse_all(data: &[u8]) -> Result<Vec<Reply>> {
     let mut p = ReplyParser::new();
     let mut out = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
         let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
+            Some(i) => (text::trim_line_end(&rest[..=i]), &rest[i + 1..]),
             None => (rest, &rest[rest.len()..]),
         };
         rest = next;
