@@ -138,15 +138,12 @@ fn a_message_delivered_during_the_wait_wakes_it() {
     let m = EmailCree();
     // SAFETY: valid strings and handle.
     unsafe {
-        // Read to the end of the INBOX, headers only.
-        assert_eq!(
-            EmailLitPremier(n.as_ptr(), m, WD_READ_HEADER),
-            1,
-            "{}",
-            last_error()
-        );
-        // Past the last message: 0 without error, WD_EMAIL_OUT = "1".
-        while EmailLitSuivant(n.as_ptr(), m, WD_READ_HEADER) == 1 {}
+        // Read to the end of the INBOX, headers only (the earlier tests may have left
+        // it empty).
+        if EmailLitPremier(n.as_ptr(), m, WD_READ_HEADER) == 1 {
+            // Past the last message: 0 without error, WD_EMAIL_OUT = "1".
+            while EmailLitSuivant(n.as_ptr(), m, WD_READ_HEADER) == 1 {}
+        }
         assert_eq!(
             wd300com::ffi::errstate::ErreurDetectee(),
             0,
