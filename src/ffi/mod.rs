@@ -13,8 +13,10 @@ pub mod message;
 pub mod oauth2;
 pub mod pop3;
 pub mod read;
-// Right after `read`: the header lists the functions in module order.
+// Right after `read`, in this order: the header lists the functions in module order.
+pub mod lists;
 pub mod mailbox;
+
 pub mod search;
 pub mod session;
 pub mod settings;
