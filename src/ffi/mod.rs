@@ -10,6 +10,10 @@ pub mod errstate;
 pub mod handles;
 pub mod imap;
 pub mod message;
+// Right after `message`, in this order: the header lists the functions in module order.
+pub mod attachments;
+pub mod source;
+
 pub mod oauth2;
 pub mod pop3;
 pub mod read;
