@@ -45,6 +45,9 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Weak};
 use std::time::{Duration, Instant};
 
+mod list;
+pub use list::{FillState, MessageList};
+
 static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
 
 /// The global timeout in seconds, used by the sessions that set none.

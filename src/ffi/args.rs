@@ -1,4 +1,5 @@
-//! Argument decoding helpers: NULL checks, strict UTF-8, bounded lengths, output pointers.
+//! Argument decoding helpers: NULL checks, strict UTF-8, bounded lengths, indexes, output
+//! pointers.
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_FFI_BYTES;
@@ -66,6 +67,25 @@ pub fn out_ptr<T>(p: *mut T, what: &str) -> Result<*mut T> {
 
 /// Refuses a value holding CR or LF (header, address, command or name injection).
 pub use crate::message::model::single_line;
+
+/// Decodes a 0-based index argument.
+pub fn index_arg(index: i32) -> Result<usize> {
+    usize::try_from(index).map_err(|_| Error::invalid_arg(format!("index {index} is negative")))
+}
+
+/// Writes the length of `bytes` to `out_len` and returns their address (never NULL).
+///
+/// # Safety
+/// `out_len` is valid for one write.
+pub unsafe fn bytes_out(bytes: &[u8], out_len: *mut usize) -> *const u8 {
+    // SAFETY: caller contract.
+    unsafe { *out_len = bytes.len() };
+    if bytes.is_empty() {
+        crate::ffi::strings::empty_bytes()
+    } else {
+        bytes.as_ptr()
+    }
+}
 
 /// Turns an `int32_t` boolean into a Rust bool.
 pub fn flag(v: i32) -> bool {

@@ -10,11 +10,17 @@ pub mod errstate;
 pub mod handles;
 pub mod imap;
 pub mod message;
+// Right after `message`, in this order: the header lists the functions in module order.
+pub mod attachments;
+pub mod source;
+
 pub mod oauth2;
 pub mod pop3;
 pub mod read;
-// Right after `read`: the header lists the functions in module order.
+// Right after `read`, in this order: the header lists the functions in module order.
+pub mod lists;
 pub mod mailbox;
+
 pub mod search;
 pub mod session;
 pub mod settings;

@@ -10,13 +10,11 @@ use std::sync::Arc;
 /// A message object as seen from C: the model plus the strings handed out to the caller.
 pub type EmailObj = MessageObj;
 
-/// A list of messages returned by `EmailRecupereTout`; its items are message handles.
-pub struct MessageList {
-    pub items: Vec<i32>,
-}
+// A list of messages returned by `EmailRecupereTout`; its items are message handles.
+pub use crate::registry::MessageList;
 
 pub static MESSAGES: HandleTable<EmailObj> = HandleTable::new(KIND_MESSAGE);
-pub static LISTS: HandleTable<MessageList> = HandleTable::new(KIND_LIST);
+pub static LISTS: HandleTable<MessageList<i32>> = HandleTable::new(KIND_LIST);
 
 thread_local! {
     static LEGACY: Arc<Mutex<EmailObj>> = Arc::new(Mutex::new(EmailObj::default()));
@@ -71,7 +69,6 @@ pub fn free(h: i32) -> Result<()> {
         ));
     }
     if kind_of(h) == KIND_LIST {
-        crate::ffi::read::forget_fill(h);
         for item in std::mem::take(&mut LISTS.remove(h)?.lock().items) {
             let _ = MESSAGES.remove(item);
         }
