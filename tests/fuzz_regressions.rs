@@ -12,6 +12,7 @@ use wd300com::error::WD_E;
 use wd300com::message::address::{bare, is_valid_syntax};
 use wd300com::message::attachments::safe_name;
 use wd300com::message::build::{BuildOptions, build};
+use wd300com::message::model::{Attachment, Email};
 use wd300com::message::parse::parse;
 use wd300com::oauth2::url::Url;
 use wd300com::smtp::response::parse_all;
@@ -161,4 +162,83 @@ fn only_message_rfc822_itself_is_built_as_a_message() {
     build(&mut e, BuildOptions::default()).unwrap();
     let again = parse(&e.source).unwrap();
     assert_eq!(again.attachments[0].data, a.data, "bare CR kept");
+}
+
+/// The transfer encoding the built `source` gives the attached message named `name`.
+fn transfer_of(source: &[u8], name: &str) -> String {
+    let s = String::from_utf8_lossy(source);
+    let at = s.find(&format!("name=\"{name}\"")).unwrap();
+    let rest = &s[at..];
+    let line = rest
+        .lines()
+        .find(|l| l.starts_with("Content-Transfer-Encoding:"))
+        .unwrap();
+    line["Content-Transfer-Encoding:".len()..]
+        .trim()
+        .to_string()
+}
+
+/// mime_roundtrip/attached-message-that-is-a-message: an attached message whose own type
+/// is message/rfc822 was written raw; mail-parser closed only the inner message at the
+/// boundary and read the next part into the outer one (one attachment lost). An attached
+/// message whose raw content would break the framing so is now written as base64; a
+/// plain one stays 7bit/8bit.
+#[test]
+fn an_attached_message_that_breaks_the_framing_is_written_as_base64() {
+    let mut e = parse(&message("attached-message-that-is-a-message")).unwrap();
+    assert_eq!(e.attachments.len(), 5);
+    let nested = e.attachments[3].clone();
+    assert_eq!(nested.content_type, "message/rfc822");
+    assert!(String::from_utf8_lossy(&nested.data).contains("Content-Type: message/rfc822"));
+    build(&mut e, BuildOptions::default()).unwrap();
+    assert_eq!(transfer_of(&e.source, &nested.name), "base64");
+    assert_eq!(transfer_of(&e.source, &e.attachments[1].name), "8bit");
+    let again = parse(&e.source).unwrap();
+    assert_eq!(again.attachments.len(), 5);
+    assert_eq!(again.attachments[3].data, nested.data);
+    assert_eq!(again.attachments[4].name, e.attachments[4].name);
+
+    // Other raw contents that would read the following part into the message.
+    for (what, data, transfer) in [
+        ("plain", &b"From: a@example.com\r\n\r\nbody"[..], "7bit"),
+        (
+            "headers only",
+            b"From: a@example.com\r\nSubject: s",
+            "base64",
+        ),
+        ("no header", b"just text", "base64"),
+        (
+            "message in message",
+            b"Content-Type: message/rfc822\r\n\r\nFrom: a@example.com\r\n\r\nbody",
+            "base64",
+        ),
+        (
+            "multipart left open",
+            b"Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\n\r\nbody",
+            "base64",
+        ),
+    ] {
+        let mut e = Email {
+            sender: "s@example.com".into(),
+            message: "text".into(),
+            ..Default::default()
+        };
+        for (name, ctype, data) in [
+            ("m.eml", "message/rfc822", data),
+            ("after.bin", "application/octet-stream", b"after"),
+        ] {
+            e.attachments.push(Attachment {
+                name: name.into(),
+                content_type: ctype.into(),
+                data: data.to_vec(),
+                ..Default::default()
+            });
+        }
+        build(&mut e, BuildOptions::default()).unwrap();
+        assert_eq!(transfer_of(&e.source, "m.eml"), transfer, "{what}");
+        let again = parse(&e.source).unwrap();
+        let names: Vec<_> = again.attachments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["m.eml", "after.bin"], "{what}");
+        assert_eq!(again.attachments[0].data, data, "{what}");
+    }
 }

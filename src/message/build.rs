@@ -10,6 +10,7 @@ use crate::message::address::{is_valid_syntax, split_list, split_mailbox};
 use crate::message::attachments::mime_type_for;
 use crate::message::codec;
 use crate::message::model::{Attachment, Email, has_line_break};
+use crate::message::parse::parse_fields;
 use crate::text::quoted;
 use crate::text::{self, DateTime};
 
@@ -43,7 +44,8 @@ const MAX_WORD: usize = 900;
 /// a Content-ID → multipart/related around the HTML (plain attachments when there is no
 /// HTML); other attachments → multipart/mixed. Text is UTF-8, 7bit when possible, else
 /// quoted-printable (mostly ASCII) or base64; attachments are base64 (message/rfc822 is
-/// kept as 7bit/8bit when its lines allow it). Every line ends with CRLF.
+/// kept as 7bit/8bit when its lines allow it and it reads back as itself in its part, see
+/// `reads_back_raw`). Every line ends with CRLF.
 ///
 /// When `date` is empty the current UTC time is used and written back (RFC 3339); when
 /// `message_id` is empty one is generated (`random@sender-domain`, else `@localhost`) and
@@ -505,6 +507,33 @@ fn is_8bit_safe(data: &[u8]) -> bool {
     prev != b'\r' && data.split(|&b| b == b'\n').all(|l| l.len() <= 999)
 }
 
+/// True when the attached message `data`, written raw (7bit/8bit, `cte`) in a multipart
+/// part, reads back as itself and ends where its part ends. The parser reads a raw attached
+/// message as a message of its own, so its content takes part in the framing: a header
+/// block without the blank line that ends it, a multipart whose closing delimiter is
+/// missing, a message that is itself directly a message/rfc822 (mail-parser 0.11 then
+/// closes one nested message at the boundary, not both)… make the parser read the
+/// following parts into it. Checked by reading the part back with a part after it.
+fn reads_back_raw(data: &[u8], cte: &str) -> bool {
+    let boundary = format!("=_wd300com_{}", random_hex(12));
+    let mut m = format!(
+        "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\n\
+         Content-Type: message/rfc822\r\nContent-Transfer-Encoding: {cte}\r\n\r\n"
+    )
+    .into_bytes();
+    m.extend_from_slice(data);
+    m.extend_from_slice(
+        format!(
+            "\r\n--{boundary}\r\nContent-Type: application/octet-stream\r\n\r\n\
+             end\r\n--{boundary}--\r\n"
+        )
+        .as_bytes(),
+    );
+    parse_fields(&m).is_ok_and(
+        |e| matches!(e.attachments.as_slice(), [a, b] if a.data == data && b.data == b"end"),
+    )
+}
+
 fn attachment_part(a: &Attachment, index: usize) -> Part {
     let name = if a.name.is_empty() {
         format!("attachment{}", index + 1)
@@ -524,9 +553,13 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
         .next()
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("message/rfc822"));
     let normalized = text::normalize_crlf(&a.data);
-    let body = if is_message && is_8bit_safe(&normalized) {
+    let cte = if normalized.is_ascii() {
+        "7bit"
+    } else {
+        "8bit"
+    };
+    let body = if is_message && is_8bit_safe(&normalized) && reads_back_raw(&normalized, cte) {
         let data = normalized.into_owned();
-        let cte = if data.is_ascii() { "7bit" } else { "8bit" };
         headers.push_str(&format!("Content-Transfer-Encoding: {cte}\r\n"));
         data
     } else {
