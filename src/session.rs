@@ -183,8 +183,8 @@ pub struct OutgoingMessage {
     pub from: String,
     /// Envelope recipients (bare addresses): To + Cc + Bcc.
     pub recipients: Vec<String>,
-    /// The RFC 5322 source.
-    pub data: Vec<u8>,
+    /// The RFC 5322 source, shared with the message it comes from (not copied).
+    pub data: crate::message::Source,
 }
 
 impl OutgoingMessage {
@@ -355,6 +355,12 @@ pub trait Mailbox: Send {
     /// Default: the numbers stay until the session ends (POP3 DELE).
     fn renumbers_after_expunge(&self) -> bool {
         false
+    }
+    /// A count of the changes the server reported in the mailbox (messages arrived or
+    /// removed): a listing taken when it had another value may be out of date. Default:
+    /// the mailbox does not change during the session (POP3 locks it).
+    fn changes(&self) -> u64 {
+        0
     }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {

@@ -69,10 +69,11 @@ fn fetched(
     })?;
     let size = d.size.or(known.map(|r| r.size)).unwrap_or(raw.len() as u64);
     let seen = d.seen().or(known.map(|r| r.seen)).unwrap_or(false);
+    let raw = crate::message::Source::from(raw);
     let mut email = if opts.defer_parse {
         Email::deferred(Vec::new(), String::new(), 0, 0, false)
     } else {
-        crate::message::parse::parse_fields(&raw)?
+        crate::message::parse::parse_source(&raw)?
     };
     email.uid = uid.to_string();
     email.number = i32::try_from(seq).unwrap_or(i32::MAX);

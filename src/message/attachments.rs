@@ -1,7 +1,6 @@
 //! Attachments on disk: reading a file into an `Attachment`, saving one, and the MIME type
 //! table used to guess a type from a file name.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -119,7 +118,7 @@ pub fn from_file(path: &str) -> Result<Attachment> {
         content_type: mime_type_for(&name).to_string(),
         name,
         content_id: String::new(),
-        data,
+        data: data.into(),
         raw_name: None,
     })
 }
@@ -208,7 +207,9 @@ pub fn safe_name(raw: &str) -> Option<String> {
 pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
     let dir = Path::new(path);
     if !dir.is_dir() {
-        std::fs::write(path, &att.data).map_err(|e| Error::io("cannot write", path, &e))?;
+        std::fs::File::create(path)
+            .and_then(|mut f| att.data.write_to(&mut f))
+            .map_err(|e| Error::io("cannot write", path, &e))?;
         return Ok(path.to_string());
     }
     let name = safe_name(&att.name).unwrap_or_else(|| {
@@ -221,8 +222,9 @@ pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
     let target = dir.join(&name);
     let shown = target.display().to_string();
     let (tmp, mut file) = temp_file(dir).map_err(|e| Error::io("cannot write", &shown, &e))?;
-    let written = file
-        .write_all(&att.data)
+    let written = att
+        .data
+        .write_to(&mut file)
         .and_then(|()| file.sync_all())
         .and_then(|()| std::fs::rename(&tmp, &target));
     if let Err(e) = written {
@@ -386,7 +388,7 @@ mod tests {
         let att = |name: &str| Attachment {
             name: name.into(),
             content_type: "application/pdf".into(),
-            data: b"bytes".to_vec(),
+            data: b"bytes".to_vec().into(),
             ..Attachment::default()
         };
         let written = save(&att("../outside.pdf"), 0, d).unwrap();

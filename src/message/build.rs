@@ -165,7 +165,7 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
     email.date = date.to_rfc3339();
     email.message_id = message_id;
     email.size = out.len() as i64;
-    email.source = out;
+    email.source = out.into();
     Ok(())
 }
 

@@ -4,10 +4,13 @@ pub mod address;
 pub mod attachments;
 pub mod build;
 pub(crate) mod codec;
+pub mod content;
 pub mod html;
 pub mod model;
 pub mod object;
 pub mod parse;
 pub mod properties;
+mod skeleton;
 
+pub use content::{Content, Source};
 pub use model::{Attachment, Email};

@@ -87,7 +87,7 @@ pub fn decode(bytes: &[u8]) -> Option<OutgoingMessage> {
             return None;
         }
     }
-    msg.data = rest.to_vec();
+    msg.data = rest.to_vec().into();
     Some(msg)
 }
 
@@ -242,7 +242,7 @@ mod tests {
         let m = OutgoingMessage {
             from: "a@b".into(),
             recipients: vec!["c@d".into(), "é@f".into()],
-            data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec(),
+            data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec().into(),
         };
         let d = decode(&encode(&m).unwrap()).unwrap();
         assert_eq!(d.from, m.from);
@@ -264,7 +264,7 @@ mod tests {
             let m = OutgoingMessage {
                 from: "a@b".into(),
                 recipients: vec!["c@d".into()],
-                data: format!("n{i}").into_bytes(),
+                data: format!("n{i}").into_bytes().into(),
             };
             paths.push(sp.write(&m).unwrap());
         }
