@@ -71,7 +71,7 @@ fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
     for r in &msg.recipients {
         command::check_envelope_address(r, "recipient")?;
     }
-    let data = command::prepare_data(&msg.data);
+    let (data, needs) = command::prepare_message(&msg.data, &msg.from, &msg.recipients);
     if data.is_empty() {
         return Err(Error::message("the message is empty"));
     }
@@ -82,7 +82,6 @@ fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
             crate::limits::MAX_MESSAGE
         )));
     }
-    let needs = command::needs(&data, &msg.from, &msg.recipients);
     Ok(Prepared { data, needs })
 }
 
@@ -501,15 +500,19 @@ impl SmtpClient {
 
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
         self.command(&format!("BDAT {} LAST", data.len()))?;
-        trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
+        if trace::enabled() {
+            trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
+        }
         self.conn()?.write_all(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
-        trace::note(
-            PROTO,
-            &format!("({} bytes of message data, dot-stuffed)", data.len()),
-        );
+        if trace::enabled() {
+            trace::note(
+                PROTO,
+                &format!("({} bytes of message data, dot-stuffed)", data.len()),
+            );
+        }
         self.wrote();
         self.conn()?.write_dot_stuffed(data)
     }

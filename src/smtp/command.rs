@@ -46,18 +46,42 @@ pub fn needs(data: &[u8], from: &str, recipients: &[String]) -> Needs {
     let head_end = header_end(data);
     Needs {
         eight_bit: !data.is_ascii(),
-        utf8_address: !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii()),
+        utf8_address: utf8_address(from, recipients),
         utf8_headers: !data[..head_end].is_ascii(),
     }
+}
+
+fn utf8_address(from: &str, recipients: &[String]) -> bool {
+    !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii())
+}
+
+/// [`prepare_data`] and [`needs`] together, reading the message once in the usual case
+/// (no Bcc header, CRLF line ends, a final line end): the message is then sent as it is.
+pub fn prepare_message<'a>(
+    data: &'a [u8],
+    from: &str,
+    recipients: &[String],
+) -> (Cow<'a, [u8]>, Needs) {
+    let head_end = header_end(data);
+    if !has_bcc(&data[..head_end]) && data.ends_with(b"\r\n") && text::is_crlf_clean(data) {
+        let ascii = data.is_ascii();
+        let needs = Needs {
+            eight_bit: !ascii,
+            utf8_address: utf8_address(from, recipients),
+            utf8_headers: !ascii && !data[..head_end].is_ascii(),
+        };
+        return (Cow::Borrowed(data), needs);
+    }
+    let data = prepare_data(data);
+    let needs = needs(&data, from, recipients);
+    (data, needs)
 }
 
 /// Offset of the end of the header section (after the blank line), or the length.
 fn header_end(data: &[u8]) -> usize {
     let mut i = 0;
     while i < data.len() {
-        let line_end = data[i..]
-            .iter()
-            .position(|&b| b == b'\n')
+        let line_end = text::find_byte(&data[i..], b'\n')
             .map(|p| i + p + 1)
             .unwrap_or(data.len());
         let line = &data[i..line_end];
@@ -71,18 +95,18 @@ fn header_end(data: &[u8]) -> usize {
 
 /// Removes every "Bcc:" header field (with its folded continuation lines) from the
 /// header section: Bcc recipients never appear in what is sent.
+fn is_bcc(line: &[u8]) -> bool {
+    line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:")
+}
+
+/// True when the header section `head` holds a Bcc field.
+fn has_bcc(head: &[u8]) -> bool {
+    text::lines(head).any(|(line, _)| is_bcc(line))
+}
+
 pub fn strip_bcc(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let end = header_end(data);
-    let head = &data[..end];
-    let is_bcc = |line: &[u8]| line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:");
-    let mut has = false;
-    for line in head.split(|&b| b == b'\n') {
-        if is_bcc(line) {
-            has = true;
-            break;
-        }
-    }
-    if !has {
+    if !has_bcc(&data[..end]) {
         return std::borrow::Cow::Borrowed(data);
     }
     let mut out = Vec::with_capacity(data.len());
@@ -126,9 +150,13 @@ pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
 
 /// "MAIL FROM:<from>" with its ESMTP parameters.
 pub fn mail_from(from: &str, size: Option<usize>, eight_bit: bool, smtputf8: bool) -> String {
-    let mut s = format!("MAIL FROM:<{from}>");
+    use std::fmt::Write;
+    let mut s = String::with_capacity(from.len() + 48);
+    s.push_str("MAIL FROM:<");
+    s.push_str(from);
+    s.push('>');
     if let Some(n) = size {
-        s.push_str(&format!(" SIZE={n}"));
+        let _ = write!(s, " SIZE={n}");
     }
     if eight_bit {
         s.push_str(" BODY=8BITMIME");
@@ -141,7 +169,11 @@ pub fn mail_from(from: &str, size: Option<usize>, eight_bit: bool, smtputf8: boo
 
 /// "RCPT TO:<addr>".
 pub fn rcpt_to(addr: &str) -> String {
-    format!("RCPT TO:<{addr}>")
+    let mut s = String::with_capacity(addr.len() + 10);
+    s.push_str("RCPT TO:<");
+    s.push_str(addr);
+    s.push('>');
+    s
 }
 
 #[cfg(test)]
@@ -176,6 +208,28 @@ mod tests {
             prepare_data(b"A: b\r\n\r\nx\r\n"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn prepare_message_agrees_with_its_parts() {
+        let rcpts = ["c@d".to_string()];
+        for m in [
+            &b"A: b\r\n\r\nx\r\n"[..],
+            b"A: b\n\nx",
+            "Subject: \u{e9}\r\n\r\n\u{e9}\r\n".as_bytes(),
+            "Subject: x\r\n\r\n\u{e9}\r\n".as_bytes(),
+            b"From: a@b\r\nBcc: x@y\r\n\r\nbody\r\n",
+            b"",
+        ] {
+            let (data, n) = prepare_message(m, "a@b", &rcpts);
+            let want = prepare_data(m);
+            assert_eq!(data, want);
+            assert_eq!(n, needs(&want, "a@b", &rcpts), "{m:?}");
+            assert_eq!(
+                matches!(data, Cow::Borrowed(_)),
+                matches!(want, Cow::Borrowed(_))
+            );
+        }
     }
 
     #[test]
