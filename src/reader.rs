@@ -176,6 +176,8 @@ pub struct Reader {
     listing: Vec<MessageRef>,
     /// The options of that listing; `None` before the first one and after a folder change.
     listed_with: Option<ReadOptions>,
+    /// [`Mailbox::changes`] when the listing was taken.
+    listed_changes: u64,
     position: Position,
     ahead: ReadAhead,
 }
@@ -186,6 +188,7 @@ impl Reader {
             mailbox,
             listing: Vec::new(),
             listed_with: None,
+            listed_changes: 0,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
         }
@@ -227,7 +230,16 @@ impl Reader {
         self.ahead.clear();
         self.listing = self.mailbox.list(opts)?;
         self.listed_with = Some(opts);
+        self.listed_changes = self.mailbox.changes();
         Ok(())
+    }
+
+    /// True when the listing was taken with `opts`' filter and the server reported no
+    /// change in the mailbox since.
+    fn listing_current(&self, opts: ReadOptions) -> bool {
+        self.listed_with
+            .is_some_and(|o| o.unread_only == opts.unread_only)
+            && self.mailbox.changes() == self.listed_changes
     }
 
     /// Moves the cursor and reads the message it lands on; `None` past either end.
@@ -250,6 +262,14 @@ impl Reader {
         let Position::At(pos) = self.position else {
             return Ok(None);
         };
+        self.hand_out(pos, step.forward(), opts).map(Some)
+    }
+
+    /// The message at `listing[pos]`: from the read-ahead, else fetched with the next ones
+    /// in the reading direction. A message handed out is seen (where the mailbox has
+    /// flags, unless `keep_unseen` or `header_only`); when the server did not set \Seen
+    /// itself, the reader owes it.
+    fn hand_out(&mut self, pos: usize, forward: bool, opts: ReadOptions) -> Result<ReadMessage> {
         if self.ahead.opts != opts {
             self.ahead.clear();
             self.ahead.opts = opts;
@@ -257,14 +277,14 @@ impl Reader {
         let msg = self.listing[pos].clone();
         let mut email = match self.ahead.take(&msg) {
             Some(email) => email,
-            None => self.fetch_batch(pos, step.forward(), opts)?,
+            None => self.fetch_batch(pos, forward, opts)?,
         };
         if self.mailbox.has_flags() && !opts.keep_unseen && !opts.header_only && !email.seen {
             email.seen = true;
             self.listing[pos].seen = true;
             self.ahead.owed_seen.push(msg.clone());
         }
-        Ok(Some(ReadMessage { email, msg }))
+        Ok(ReadMessage { email, msg })
     }
 
     /// Fetches `listing[pos]` and, into the cache, the messages after it in the reading
@@ -318,23 +338,45 @@ impl Reader {
         Ok(first)
     }
 
-    /// Reads message `number` (1-based, as listed) from a new listing and puts the cursor
-    /// on it (`EmailLitMessage`); `None`, the cursor before the first, when there is none.
+    /// Reads message `number` (1-based, as listed) and puts the cursor on it
+    /// (`EmailLitMessage`); `None`, the cursor before the first, when there is none. The
+    /// listing is taken anew unless it is current (same filter, no change reported since).
+    /// Reading the message after the one read last reads ahead as the reading loop does;
+    /// any other number fetches that message alone.
     pub fn read_number(&mut self, number: u32, opts: ReadOptions) -> Result<Option<ReadMessage>> {
-        self.relist(opts)?;
-        let Some(pos) = self.listing.iter().position(|r| r.number == number) else {
+        if !self.listing_current(opts) {
+            self.relist(opts)?;
+            self.position = Position::BeforeFirst;
+        }
+        // The listing is in number order: found at once in a large mailbox.
+        let found = match self.listing.binary_search_by_key(&number, |r| r.number) {
+            Ok(i) => Some(i),
+            Err(_) => self.listing.iter().position(|r| r.number == number),
+        };
+        let Some(pos) = found else {
             self.position = Position::BeforeFirst;
             return Ok(None);
         };
+        if pos.checked_sub(1).map(Position::At) != Some(self.position) {
+            // Not the next message: no read-ahead (a batch of one).
+            self.ahead.window = 0;
+        }
         self.position = Position::At(pos);
-        let msg = self.listing[pos].clone();
-        let mut fetched = self.mailbox.fetch(std::slice::from_ref(&msg), opts)?;
-        Ok(fetched.pop().map(|email| ReadMessage { email, msg }))
+        self.hand_out(pos, true, opts).map(Some)
     }
 
-    /// Counts the messages (`unread_only` for the unseen ones).
+    /// Counts the messages (`unread_only` for the unseen ones). The listing taken becomes
+    /// the reader's when it has none yet (the cursor stays before the first message).
     pub fn count(&mut self, opts: ReadOptions) -> Result<usize> {
-        Ok(self.settled()?.list(opts)?.len())
+        let listing = self.settled()?.list(opts)?;
+        let n = listing.len();
+        if self.listed_with.is_none() {
+            self.listing = listing;
+            self.listed_with = Some(opts);
+            self.listed_changes = self.mailbox.changes();
+            self.position = Position::BeforeFirst;
+        }
+        Ok(n)
     }
 
     /// Every message with its content, in as few round trips as the protocol allows.

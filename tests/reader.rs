@@ -379,3 +379,46 @@ fn a_gone_message_in_a_batch_falls_back_to_the_single_read() {
         t.report()
     );
 }
+
+/// Counting then reading the last messages by number (`EmailNbMessage`, then
+/// `EmailLitMessage` in a loop) takes one listing: the count's. Reading the message after
+/// the one read last reads ahead (batches 1, 2, 4 …); a number out of order is fetched
+/// alone, from the same listing.
+#[test]
+fn reading_by_number_reuses_the_count_listing_and_reads_ahead() {
+    let server = imap_server(Mailbox::of(40));
+    let mut r = imap_reader(&server);
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 40);
+    for n in 21..=40 {
+        let m = r.read_number(n, ReadOptions::default()).unwrap().unwrap();
+        assert_eq!(m.email.uid, (100 + n).to_string());
+        assert_eq!(r.position(), Position::At(n as usize - 1));
+    }
+    let m = r.read_number(3, ReadOptions::default()).unwrap().unwrap();
+    assert_eq!(m.email.uid, "103");
+    // After a read by number, the next move continues from it.
+    assert_eq!(read(&mut r, Step::Next), "104");
+    assert!(r.read_number(41, ReadOptions::default()).unwrap().is_none());
+    assert_eq!(r.position(), Position::BeforeFirst);
+    let t = finish(r, server);
+    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 1, "{}", t.report());
+    assert_eq!(batch_sizes(&t), [1, 2, 4, 8, 5, 1, 2], "{}", t.report());
+}
+
+/// A listing the server reported a change since (a message expunged by our own delete,
+/// announced by EXPUNGE) is taken anew before reading by number.
+#[test]
+fn reading_by_number_lists_again_after_a_change() {
+    let server = imap_server(Mailbox::of(5));
+    let mut r = imap_reader(&server);
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 5);
+    let id = ServerId {
+        uid: "102".into(),
+        number: 2,
+    };
+    r.delete(&id).unwrap();
+    let m = r.read_number(2, ReadOptions::default()).unwrap().unwrap();
+    assert_eq!(m.email.uid, "103");
+    let t = finish(r, server);
+    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 2, "{}", t.report());
+}

@@ -20,6 +20,8 @@ pub struct ImapClient {
     pub(super) caps: Vec<String>,
     tag: u32,
     pub(super) exists: u32,
+    /// EXISTS changes and EXPUNGEs seen (see [`crate::session::Mailbox::changes`]).
+    pub(super) changes: u64,
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
@@ -67,6 +69,7 @@ impl ImapClient {
             caps: Vec::new(),
             tag: 0,
             exists: 0,
+            changes: 0,
             folder: String::new(),
             logging_out: false,
             closed: false,
@@ -194,8 +197,14 @@ impl ImapClient {
     /// session with `WD_E::ConnectionLost`.
     pub(super) fn handle_untagged(&mut self, u: &Untagged) -> Result<()> {
         match u {
-            Untagged::Exists(n) => self.exists = *n,
-            Untagged::Expunge(_) => self.exists = self.exists.saturating_sub(1),
+            Untagged::Exists(n) => {
+                self.changes += u64::from(*n != self.exists);
+                self.exists = *n;
+            }
+            Untagged::Expunge(_) => {
+                self.changes += 1;
+                self.exists = self.exists.saturating_sub(1);
+            }
             Untagged::Capability(c) => self.caps = c.clone(),
             Untagged::Cond { status, code, text } => {
                 if let Some(caps) = caps_from_code(code) {
@@ -315,13 +324,25 @@ impl ImapClient {
         &mut self,
         tags: &[(String, &str)],
     ) -> Result<(Vec<Untagged>, Vec<Result<Done>>)> {
-        let mut results: Vec<Option<Result<Done>>> = tags.iter().map(|_| None).collect();
         let mut data = Vec::new();
+        let results = self.wait_all_with(tags, |u| data.push(u))?;
+        Ok((data, results))
+    }
+
+    /// [`Self::wait_all`] handing each untagged response to `f` as it arrives (once the
+    /// session state has taken what it needs) instead of keeping them: a large answer is
+    /// turned into its result as it comes.
+    pub(super) fn wait_all_with(
+        &mut self,
+        tags: &[(String, &str)],
+        mut f: impl FnMut(Untagged),
+    ) -> Result<Vec<Result<Done>>> {
+        let mut results: Vec<Option<Result<Done>>> = tags.iter().map(|_| None).collect();
         while results.iter().any(Option::is_none) {
             match self.read_response()? {
                 Response::Untagged(u) => {
                     self.handle_untagged(&u)?;
-                    data.push(u);
+                    f(u);
                 }
                 Response::Continue(text) => {
                     return Err(Error::protocol("unexpected continuation request", text));
@@ -345,7 +366,7 @@ impl ImapClient {
                 }
             }
         }
-        Ok((data, results.into_iter().flatten().collect()))
+        Ok(results.into_iter().flatten().collect())
     }
 
     /// Sends one command and waits for its completion.

@@ -120,6 +120,27 @@ impl ImapClient {
         Ok(())
     }
 
+    /// Sends `cmd` (a FETCH) and hands each FETCH answer to `f` as it arrives.
+    fn stream_fetch(&mut self, cmd: &str, mut f: impl FnMut(u32, FetchData)) -> Result<()> {
+        let tag = self.send(&[Part::Text(cmd.to_string())])?;
+        let results = self.wait_all_with(&[(tag, "UID FETCH")], |u| {
+            if let Untagged::Fetch { seq, data } = u {
+                f(seq, data);
+            }
+        })?;
+        results.into_iter().try_for_each(|r| r.map(|_| ()))
+    }
+
+    /// A FETCH of "1:*" refused in an empty folder (some servers answer NO or BAD): no
+    /// message. Any other refusal is the error.
+    fn empty_or<T: Default>(&mut self, e: Error) -> Result<T> {
+        if e.code == WD_E::Protocol && self.exists == 0 {
+            trace::note(PROTO, "empty folder");
+            return Ok(T::default());
+        }
+        Err(e)
+    }
+
     fn expunge_uid(&mut self, uid: u32) -> Result<()> {
         if self.has("UIDPLUS") {
             self.run_text("UID EXPUNGE", format!("UID EXPUNGE {uid}"))?;
@@ -152,47 +173,45 @@ impl Mailbox for ImapClient {
         true
     }
 
-    /// UID SEARCH (ALL or UNSEEN) and one UID FETCH of UID/FLAGS/RFC822.SIZE for all,
-    /// pipelined in one round trip; in sequence order.
+    /// EXISTS changes and EXPUNGEs reported by the server.
+    fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// One UID FETCH of UID/FLAGS/RFC822.SIZE for all (the unseen ones: those without
+    /// \Seen), one round trip; in sequence order. Each answer becomes its entry as it
+    /// arrives (a large mailbox is never held twice).
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
-        let crit = if opts.unread_only { "UNSEEN" } else { "ALL" };
-        let t1 = self.send(&[Part::Text(format!("UID SEARCH {crit}"))])?;
-        let t2 = self.send(&[Part::Text("UID FETCH 1:* (UID FLAGS RFC822.SIZE)".into())])?;
-        let (data, results) = self.wait_all(&[(t1, "UID SEARCH"), (t2, "UID FETCH")])?;
-        let mut results = results.into_iter();
-        let search = results
-            .next()
-            .unwrap_or_else(|| Err(Error::internal("no result")));
-        let fetch = results
-            .next()
-            .unwrap_or_else(|| Err(Error::internal("no result")));
-        search?;
-        let mut wanted = std::collections::HashSet::new();
-        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
-        for u in data {
-            match u {
-                Untagged::Search(v) => wanted.extend(v),
-                Untagged::Fetch { seq, data } => by_seq.entry(seq).or_default().merge(data),
-                _ => {}
-            }
-        }
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        fetch?;
-        let mut refs: Vec<MessageRef> = by_seq
-            .into_iter()
-            .filter_map(|(seq, d)| {
-                let uid = d.uid?;
-                wanted.contains(&uid).then(|| MessageRef {
+        let mut refs: Vec<MessageRef> = Vec::with_capacity(self.exists as usize);
+        let r = self.stream_fetch("UID FETCH 1:* (UID FLAGS RFC822.SIZE)", |seq, d| {
+            let Some(uid) = d.uid else {
+                // A FETCH without UID: an unsolicited flag update, merged below.
+                if let Some(r) = refs.iter_mut().rev().find(|r| r.number == seq) {
+                    r.seen = d.seen().unwrap_or(r.seen);
+                }
+                return;
+            };
+            match refs.last_mut().filter(|r| r.number == seq) {
+                Some(r) => {
+                    r.size = d.size.unwrap_or(r.size);
+                    r.seen = d.seen().unwrap_or(r.seen);
+                }
+                None => refs.push(MessageRef {
                     number: seq,
                     uid: uid.to_string(),
                     size: d.size.unwrap_or(0),
                     seen: d.seen().unwrap_or(false),
-                })
-            })
-            .collect();
+                }),
+            }
+        });
+        if let Err(e) = r {
+            return self.empty_or(e);
+        }
         refs.sort_by_key(|r| r.number);
+        refs.dedup_by_key(|r| r.number);
+        if opts.unread_only {
+            refs.retain(|r| !r.seen);
+        }
         Ok(refs)
     }
 
@@ -262,7 +281,8 @@ impl Mailbox for ImapClient {
     }
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
-    /// and fetches everything in one round trip. With it: UID SEARCH UNSEEN first.
+    /// and fetches everything in one round trip, each message taken as it arrives. With
+    /// it: the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
         if opts.unread_only {
             let refs = self.list(opts)?;
@@ -270,30 +290,23 @@ impl Mailbox for ImapClient {
             return Ok((refs, emails));
         }
         let item = fetch_item(opts);
-        let result = self.run_text(
-            "UID FETCH",
-            format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"),
-        );
-        let data = match result {
-            Ok(data) => data,
-            // "1:*" in an empty folder: some servers answer NO or BAD.
-            Err(e) if e.code == WD_E::Protocol && self.exists == 0 => {
-                trace::note(PROTO, "empty folder");
-                return Ok((Vec::new(), Vec::new()));
-            }
-            Err(e) => return Err(e),
-        };
-        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
-        for u in data {
-            if let Untagged::Fetch { seq, data } = u {
-                by_seq.entry(seq).or_default().merge(data);
-            }
+        let mut got: Vec<(u32, FetchData)> = Vec::with_capacity(self.exists as usize);
+        let cmd = format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})");
+        let r = self.stream_fetch(&cmd, |seq, d| match got.last_mut() {
+            Some((s, last)) if *s == seq => last.merge(d),
+            _ => got.push((seq, d)),
+        });
+        if let Err(e) = r {
+            return self.empty_or(e);
         }
-        let mut seqs: Vec<(u32, FetchData)> = by_seq.into_iter().collect();
-        seqs.sort_unstable_by_key(|(seq, _)| *seq);
-        let mut refs = Vec::with_capacity(seqs.len());
-        let mut out = Vec::with_capacity(seqs.len());
-        for (seq, d) in seqs {
+        got.sort_by_key(|(seq, _)| *seq);
+        let mut refs = Vec::with_capacity(got.len());
+        let mut out = Vec::with_capacity(got.len());
+        let mut got = got.into_iter().peekable();
+        while let Some((seq, mut d)) = got.next() {
+            while let Some((_, more)) = got.next_if(|(s, _)| *s == seq) {
+                d.merge(more);
+            }
             // A FETCH without UID is an unsolicited flag update of a message outside
             // the answer: not ours.
             let Some(uid) = d.uid else { continue };
