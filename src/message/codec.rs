@@ -116,13 +116,11 @@ const fn quad_tables() -> [[u32; 256]; 4] {
     t
 }
 
-/// Decodes whole quads of the standard alphabet (`line.len()` a multiple of 4) after
-/// `out`; false, `out` unchanged, when a byte is outside the alphabet.
-fn decode_quads(line: &[u8], out: &mut Vec<u8>) -> bool {
-    let at = out.len();
-    out.resize(at + line.len() / 4 * 3, 0);
+/// Decodes whole quads of the standard alphabet into `out` (`line.len() / 4 * 3` bytes);
+/// false when a byte is outside the alphabet.
+fn decode_quads(line: &[u8], out: &mut [u8]) -> bool {
     let mut bad = 0u32;
-    for (q, d) in line.chunks_exact(4).zip(out[at..].chunks_exact_mut(3)) {
+    for (q, d) in line.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
         let w = QUAD[0][q[0] as usize]
             | QUAD[1][q[1] as usize]
             | QUAD[2][q[2] as usize]
@@ -132,12 +130,11 @@ fn decode_quads(line: &[u8], out: &mut Vec<u8>) -> bool {
         d[1] = (w >> 8) as u8;
         d[2] = w as u8;
     }
-    if bad >> 31 != 0 {
-        out.truncate(at);
-        return false;
-    }
-    true
+    bad >> 31 == 0
 }
+
+/// Room added to the output at a time by [`CanonicalBase64::decode_some`].
+const GROW: usize = 64 * 1024;
 
 /// Base64 in its canonical MIME form was not found: the caller decodes another way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +166,20 @@ impl<'a> CanonicalBase64<'a> {
     /// Decodes whole lines after `out` until it holds at least `limit` bytes or the
     /// input ends.
     pub fn decode_some(&mut self, out: &mut Vec<u8>, limit: usize) -> Result<(), NotCanonical> {
-        while !self.rest.is_empty() && out.len() < limit {
+        let mut filled = out.len();
+        let r = self.decode_lines(out, &mut filled, limit);
+        out.truncate(filled);
+        r
+    }
+
+    /// [`Self::decode_some`] into `out[..filled]`, `out` grown [`GROW`] bytes at a time.
+    fn decode_lines(
+        &mut self,
+        out: &mut Vec<u8>,
+        filled: &mut usize,
+        limit: usize,
+    ) -> Result<(), NotCanonical> {
+        while !self.rest.is_empty() && *filled < limit {
             let (line, rest) = match crate::text::find_byte(self.rest, b'\n') {
                 Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
                 None => (self.rest, &self.rest[self.rest.len()..]),
@@ -182,11 +192,17 @@ impl<'a> CanonicalBase64<'a> {
             if self.padded || line.len() % 4 != 0 {
                 return Err(NotCanonical);
             }
+            let n = line.len() / 4 * 3;
+            if *filled + n > out.len() {
+                out.resize((*filled + n).max(out.len() + GROW), 0);
+            }
             let pad = line.iter().rev().take(2).filter(|&&b| b == b'=').count();
             let (whole, last) = line.split_at(line.len() - if pad > 0 { 4 } else { 0 });
-            if !decode_quads(whole, out) {
+            let dst = &mut out[*filled..*filled + whole.len() / 4 * 3];
+            if !decode_quads(whole, dst) {
                 return Err(NotCanonical);
             }
+            *filled += dst.len();
             if pad > 0 {
                 // "xy==" gives one byte, "xyz=" two (RFC 4648 §4).
                 let keep = 3 - pad;
@@ -197,7 +213,8 @@ impl<'a> CanonicalBase64<'a> {
                 if w >> 31 != 0 || last[..keep + 1].contains(&b'=') {
                     return Err(NotCanonical);
                 }
-                out.extend_from_slice(&w.to_be_bytes()[1..1 + keep]);
+                out[*filled..*filled + keep].copy_from_slice(&w.to_be_bytes()[1..1 + keep]);
+                *filled += keep;
                 self.padded = true;
             }
         }
@@ -418,15 +435,9 @@ mod tests {
             }
         }
         // Anything else is left to the exact decoders.
-        for odd in [
-            &b"SGVsbG8"[..],
-            b"SGVs bG8=",
-            b"SGVs\r\nbG8=\r\nQQ==",
-            b"QQ==QUJD",
-            b"S-Vs",
-            b"SG=s",
-        ] {
-            assert_eq!(decode_base64_canonical(odd), None, "{odd:?}");
+        let odd = "SGVsbG8|SGVs bG8=|SGVs\r\nbG8=\r\nQQ==|QQ==QUJD|S-Vs|SG=s";
+        for input in odd.split('|') {
+            assert_eq!(decode_base64_canonical(input.as_bytes()), None, "{input:?}");
         }
         // In pieces, the same bytes.
         let enc = encode_base64_lines(&data);

@@ -109,59 +109,44 @@ fn read_message(mut msg: Message<'_>, view: &View<'_>) -> Email {
 /// encoding skipped, so no body is decoded while parsing (the bodies are decoded here from
 /// the raw bytes: text at once, attachments on first access).
 static STRUCTURE: LazyLock<MessageParser> = LazyLock::new(|| {
-    use HeaderName as H;
     let mut p = MessageParser::new();
-    for h in [
-        H::Subject,
-        H::Comments,
-        H::ContentDescription,
-        H::ContentLocation,
-    ] {
+    for h in fields(TEXT_FIELDS) {
         p = p.header_text(h);
     }
-    for h in [
-        H::From,
-        H::To,
-        H::Cc,
-        H::Bcc,
-        H::ReplyTo,
-        H::Sender,
-        H::ResentTo,
-        H::ResentFrom,
-        H::ResentBcc,
-        H::ResentCc,
-        H::ResentSender,
-        H::ListArchive,
-        H::ListHelp,
-        H::ListId,
-        H::ListOwner,
-        H::ListPost,
-        H::ListSubscribe,
-        H::ListUnsubscribe,
-    ] {
+    for h in fields(ADDRESS_FIELDS) {
         p = p.header_address(h);
     }
-    for h in [
-        H::MessageId,
-        H::References,
-        H::InReplyTo,
-        H::ReturnPath,
-        H::ContentId,
-        H::ResentMessageId,
-    ] {
+    for h in fields(ID_FIELDS) {
         p = p.header_id(h);
     }
-    p.header_date(H::Date)
-        .header_date(H::ResentDate)
-        .header_comma_separated(H::Keywords)
-        .header_comma_separated(H::ContentLanguage)
-        .header_received(H::Received)
-        .header_raw(H::MimeVersion)
-        .header_content_type(H::ContentType)
-        .header_content_type(H::ContentDisposition)
+    for h in fields(DATE_FIELDS) {
+        p = p.header_date(h);
+    }
+    for h in fields(LIST_FIELDS) {
+        p = p.header_comma_separated(h);
+    }
+    p.header_received(HeaderName::Received)
+        .header_raw(HeaderName::MimeVersion)
+        .header_content_type(HeaderName::ContentType)
+        .header_content_type(HeaderName::ContentDisposition)
         // The extent of an unstructured field; the value is read in `transfer_encoding`.
-        .ignore_header(H::ContentTransferEncoding)
+        .ignore_header(HeaderName::ContentTransferEncoding)
 });
+
+/// The fields mail-parser reads by default with each of its parsers (unstructured text,
+/// addresses, ids, dates, comma-separated lists).
+const TEXT_FIELDS: &str = "Subject Comments Content-Description Content-Location";
+const ADDRESS_FIELDS: &str = "From To Cc Bcc Reply-To Sender Resent-To Resent-From Resent-Bcc \
+    Resent-Cc Resent-Sender List-Archive List-Help List-ID List-Owner List-Post List-Subscribe \
+    List-Unsubscribe";
+const ID_FIELDS: &str =
+    "Message-ID References In-Reply-To Return-Path Content-ID Resent-Message-ID";
+const DATE_FIELDS: &str = "Date Resent-Date";
+const LIST_FIELDS: &str = "Keywords Content-Language";
+
+fn fields(names: &'static str) -> impl Iterator<Item = HeaderName<'static>> {
+    names.split_ascii_whitespace().filter_map(HeaderName::parse)
+}
 
 /// True when a part that mail-parser reads as a message (message/rfc822 or
 /// message/global, or untyped in a multipart/digest) has a transfer encoding, at any
@@ -608,6 +593,23 @@ mod tests {
         assert_eq!(e.attachments[0].content_type, "message/rfc822");
         assert_eq!(e.attachments[0].name, "message1.eml");
         assert_eq!(e.attachments[0].data, b"Subject: inner\r\n\r\nhi");
+    }
+
+    #[test]
+    fn structure_fields_are_known_to_mail_parser() {
+        for list in [
+            TEXT_FIELDS,
+            ADDRESS_FIELDS,
+            ID_FIELDS,
+            DATE_FIELDS,
+            LIST_FIELDS,
+        ] {
+            let names: Vec<&str> = list.split_ascii_whitespace().collect();
+            let known: Vec<HeaderName<'_>> = fields(list)
+                .filter(|h| !matches!(h, HeaderName::Other(_)))
+                .collect();
+            assert_eq!(known.len(), names.len(), "{names:?}");
+        }
     }
 
     #[test]
