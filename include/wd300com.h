@@ -1233,8 +1233,8 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  * ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
  * of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
  * so a whole loop costs a few round trips; the first read of a loop fetches one message
- * as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
- * `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+ * as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailChangeDossier`
+ * or other reading options drop what was read ahead. IMAP: messages
  * read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
  * out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
  * "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
@@ -1404,8 +1404,10 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
  * Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
  *
  * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
- * POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
- * (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+ * POP3 fails with `WD_E_NOT_SUPPORTED`). The listing taken to count becomes the session's
+ * reading listing when it has none yet (`EmailLitMessage` then reads from it). Returns
+ * the count, or -1 on error (`WD_E_UNKNOWN_SESSION`, network and protocol errors).
+ * Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1414,7 +1416,10 @@ int32_t EmailNbMessage(const char *session, int32_t options);
 
 /**
  * Reads message number `number` (1-based, as listed by the server) into `email`
- * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
+ * (`EmailLitMessage`); `EmailLitSuivant` then continues after it. The number is looked up
+ * in the session's listing, taken anew only when there is none or the server reported a
+ * change since (IMAP EXISTS, EXPUNGE); reading the number after the one read last reads
+ * ahead as `EmailLitSuivant` does, any other number fetches that message alone.
  *
  * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
  * Thread-safe.
