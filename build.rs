@@ -58,10 +58,49 @@ fn main() {
     };
     let mut out = Vec::new();
     bindings.write(&mut out);
+    let out = with_string_constants(out, &root);
     let path = root.join("include/wd300com.h");
     let old = std::fs::read(&path).unwrap_or_default();
     if old != out {
         std::fs::create_dir_all(root.join("include")).expect("include dir");
         std::fs::write(&path, out).expect("write include/wd300com.h");
     }
+}
+
+/// cbindgen writes no string constant: each `pub const WD_X: &str = "v";` of
+/// src/ffi/types.rs becomes `#define WD_X "v"`, with its documentation, right after the
+/// constant that precedes it in that file (so the header keeps the file's order).
+fn with_string_constants(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
+    let types = std::fs::read_to_string(root.join("src/ffi/types.rs")).expect("src/ffi/types.rs");
+    let mut header = String::from_utf8(header).expect("the header is UTF-8");
+    let (mut doc, mut anchor) = (Vec::new(), String::new());
+    for line in types.lines() {
+        let line = line.trim();
+        if let Some(d) = line.strip_prefix("///") {
+            doc.push(d.trim().to_string());
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("pub const ") else {
+            doc.clear();
+            continue;
+        };
+        let name = rest.split(':').next().unwrap_or("").trim().to_string();
+        if let Some((_, value)) = rest.split_once(": &str = ") {
+            let value = value.trim_end_matches(';');
+            let mut block = String::from("\n/**\n");
+            for d in &doc {
+                block.push_str(&format!(" * {d}\n"));
+            }
+            block.push_str(&format!(" */\n#define {name} {value}\n"));
+            let at = format!("#define {anchor} ");
+            let start = header
+                .find(&at)
+                .expect("the constant before a string constant");
+            let end = start + header[start..].find('\n').expect("a line end") + 1;
+            header.insert_str(end, &block);
+        }
+        anchor = name;
+        doc.clear();
+    }
+    header.into_bytes()
 }

@@ -230,13 +230,14 @@ static int incoming(char **a, opener open, const char *what) {
         n = count;
         EmailLibere(list);
     } else {
-        if (!EmailLitPremier(user, 0, WD_READ_ALL)) die("EmailLitPremier");
+        /* 0 without error past the end: the loop ends on WD_EMAIL_OUT. */
+        if (!EmailLitPremier(user, 0, WD_READ_ALL) && ErreurDetectee()) die("EmailLitPremier");
         while (strcmp(EmailPropriete(0, WD_EMAIL_OUT, 0), "1") != 0) {
             size_t len = 0;
             if (!EmailSource(0, &len)) die("EmailSource");
             bytes += (long long)len;
             n++;
-            if (!EmailLitSuivant(user, 0, WD_READ_ALL)) die("EmailLitSuivant");
+            if (!EmailLitSuivant(user, 0, WD_READ_ALL) && ErreurDetectee()) die("EmailLitSuivant");
         }
     }
     if (!EmailFermeSession(user)) die("EmailFermeSession");

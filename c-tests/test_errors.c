@@ -1,6 +1,7 @@
 /* Error state is per thread: 8 threads create, fill, build and free messages while
- * provoking errors, and each sees only its own. A panic inside an export becomes
- * WD_E_INTERNAL; its panic report goes to a file, not to the test's output. */
+ * provoking errors, and each sees only its own. The strings of several error queries
+ * are valid together. A panic inside an export becomes WD_E_INTERNAL; its panic report
+ * goes to a file, not to the test's output. */
 #include "common.h"
 #include <pthread.h>
 #include <stdint.h>
@@ -82,6 +83,30 @@ static int32_t deliberate_panic(void) {
     return r;
 }
 
+/* The strings of the error queries stay valid together until the error state changes:
+ * two queries in one printf print both, ErreurInfo(0) is the full details. */
+static void error_strings_live_together(void) {
+    const char *code, *message, *full, *dflt;
+    char line[512];
+    CHECK(EmailChangeTimeOut(0) == 0);
+    code = ErreurInfo(WD_ERR_CODE);
+    message = ErreurInfo(WD_ERR_MESSAGE);
+    full = ErreurInfo(WD_ERR_FULL_DETAILS);
+    dflt = ErreurInfo(WD_ERR_DEFAULT);
+    snprintf(line, sizeof line, "%s %s", ErreurInfo(WD_ERR_CODE), ErreurInfo(WD_ERR_MESSAGE));
+    CHECK_STR(line, "101 timeout 0 is out of range (1 to 86400 seconds)");
+    /* The earlier pointers still hold their text. */
+    CHECK_STR(code, "101");
+    CHECK_STR(message, "timeout 0 is out of range (1 to 86400 seconds)");
+    CHECK_STR(dflt, full);
+    CHECK(strstr(full, "Error 101 (invalid argument)") != NULL);
+    CHECK(strstr(full, message) != NULL);
+    /* A call that succeeds clears the state: the queries read "" again. */
+    CHECK(EmailChangeTimeOut(600) == 1);
+    CHECK_STR(ErreurInfo(WD_ERR_DEFAULT), "");
+    CHECK_STR(ErreurInfo(WD_ERR_CODE), "0");
+}
+
 int main(void) {
     pthread_t th[THREADS];
     int i;
@@ -92,6 +117,7 @@ int main(void) {
     }
     /* The main thread saw none of the workers' errors. */
     CHECK(ErreurDetectee() == 0);
+    error_strings_live_together();
 
     /* The test hook panics inside a guarded export: the caller sees WD_E_INTERNAL. */
     if (getenv("WD300COM_TEST_PANIC")) {

@@ -34,6 +34,8 @@ static void handle_cases(WdEmail h, int code) {
     EXPECT_FAIL(EmailSource(h, &n), NULL, code);
     EXPECT_FAIL(EmailImporteSource(h, (const uint8_t *)"a", 1), 0, code);
     EXPECT_FAIL(EmailImporteHTML(h, "<p>x</p>", NULL), 0, code);
+    EXPECT_FAIL(EmailOuvreMessagerie(h), 0, code);
+    EXPECT_FAIL(EmailLanceAppli(h), 0, code);
     CHECK(n == 0); /* out parameters untouched on failure */
 }
 

@@ -541,7 +541,8 @@ static void settings(void) {
     EXPECT_FAIL(EmailParametre(999, 0), 0, WD_E_INVALID_ARGUMENT);
     CHECK_STR(ErreurInfo(999), "");
     CHECK_STR(ErreurInfo(-1), "");
-    CHECK_STR(ErreurInfo(0), "");
+    /* WD_ERR_DEFAULT (0) is the full details, as ErreurInfo() in WLangage. */
+    CHECK_STR(ErreurInfo(WD_ERR_DEFAULT), ErreurInfo(WD_ERR_FULL_DETAILS));
     CHECK_STR(ErreurCodeTexte(-5), "unknown error code");
     CHECK_STR(ErreurCodeTexte(INT32_MAX), "unknown error code");
     CHECK(ErreurCodeTexte(WD_E_TIMEOUT) != NULL && strlen(ErreurCodeTexte(WD_E_TIMEOUT)) > 0);
@@ -648,6 +649,57 @@ static void twins(WdEmail e, WdOAuth2Params p) {
     }
 }
 
+/* Searching, seeking, waiting for mail and folder roles: arguments checked before the
+ * session is looked up; the French and English names agree. */
+static void finding(WdEmail e, const struct bad *bad, size_t nbad) {
+    size_t i;
+    EXPECT_FAIL(EmailRecherche(NULL, "ALL", 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(BAD_UTF8, "ALL", 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, BAD_UTF8, 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, "FROM", 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, "SUBJECT \"open", 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, "SINCE 31-Feb-2025", 0), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, "ALL", WD_READ_UNREAD), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailRecherche(NOSESS, NULL, 0), 0, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailRecherche(DECL_IMAP, "ALL", 0), 0, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailCherchePremier(NULL, e, WD_SEEK_SUBJECT, "x"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailCherchePremier(NOSESS, e, WD_SEEK_SUBJECT, NULL), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailCherchePremier(NOSESS, e, WD_SEEK_BODY, BAD_UTF8), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailCherchePremier(NOSESS, e, 99, "x"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailCherchePremier(NOSESS, e, WD_SEEK_MESSAGE_ID, "<>"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailCherchePremier(NOSESS, e, WD_SEEK_SENDER, "x"), 0, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailChercheSuivant(NULL, e), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailChercheSuivant(NOSESS, e), 0, WD_E_UNKNOWN_SESSION);
+    for (i = 0; i < nbad; i++) {
+        EXPECT_FAIL(EmailCherchePremier(NOSESS, bad[i].h, WD_SEEK_SUBJECT, "x"), 0,
+                    WD_E_INVALID_HANDLE);
+        EXPECT_FAIL(EmailChercheSuivant(NOSESS, bad[i].h), 0, WD_E_INVALID_HANDLE);
+    }
+    EXPECT_FAIL(EmailAttendMessage(NULL, 1), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailAttendMessage(BAD_UTF8, 1), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailAttendMessage(NOSESS, -1), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailAttendMessage(NOSESS, 0), 0, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailAttendMessage(DECL_IMAP, 0), 0, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailDossierSpecial(NULL, WD_FOLDER_SENT), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailDossierSpecial(NOSESS, 0), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailDossierSpecial(NOSESS, WD_FOLDER_ALL + 1), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailDossierSpecial(NOSESS, WD_FOLDER_SENT), NULL, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailListeDossierRole(NULL), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailListeDossierRole(BAD_UTF8), NULL, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailListeDossierRole(DECL_IMAP), NULL, WD_E_UNKNOWN_SESSION);
+    EXPECT_FAIL(EmailSessionModifie(DECL_IMAP, WD_PROP_KEEPALIVE, "-1"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_FAIL(EmailSessionModifie(DECL_IMAP, WD_PROP_KEEPALIVE, "86401"), 0, WD_E_INVALID_ARGUMENT);
+    EXPECT_OK(EmailSessionModifie(DECL_IMAP, WD_PROP_KEEPALIVE, "30"), 1);
+    CHECK_STR(EmailSessionPropriete(DECL_IMAP, WD_PROP_KEEPALIVE), "30");
+    EXPECT_OK(EmailSessionModifie(DECL_IMAP, WD_PROP_KEEPALIVE, "0"), 1);
+    SAME(EmailRecherche(NOSESS, "FROM", 0), EmailSearch(NOSESS, "FROM", 0));
+    SAME(EmailCherchePremier(NOSESS, e, 99, "x"), EmailSeekFirst(NOSESS, e, 99, "x"));
+    SAME(EmailChercheSuivant(NOSESS, e), EmailSeekNext(NOSESS, e));
+    SAME(EmailAttendMessage(NOSESS, -1), EmailWaitMessage(NOSESS, -1));
+    SAME(EmailDossierSpecial(NOSESS, 0), EmailSpecialFolder(NOSESS, 0));
+    SAME(EmailListeDossierRole(NOSESS), EmailListFolderRoles(NOSESS));
+}
+
 /* Real list and message handles from a fake POP3 server: wrong kinds, bad indexes,
  * double frees, IMAP-only functions on POP3, a header-only message after its session
  * closed. */
@@ -680,6 +732,9 @@ static void with_fake_server(WdEmail e) {
     EXPECT_FAIL(EmailSupprimeDossier(FAKE_USER, "F"), 0, WD_E_NOT_SUPPORTED);
     EXPECT_FAIL(EmailRenommeDossier(FAKE_USER, "A", "B"), 0, WD_E_NOT_SUPPORTED);
     EXPECT_FAIL(EmailAjouteMessage(FAKE_USER, "INBOX", e), 0, WD_E_NOT_SUPPORTED);
+    EXPECT_FAIL(EmailRecherche(FAKE_USER, "ALL", 0), 0, WD_E_NOT_SUPPORTED);
+    EXPECT_FAIL(EmailDossierSpecial(FAKE_USER, WD_FOLDER_SENT), NULL, WD_E_NOT_SUPPORTED);
+    EXPECT_FAIL(EmailListeDossierRole(FAKE_USER), NULL, WD_E_NOT_SUPPORTED);
     /* No SMTP connection under this name. */
     EXPECT_FAIL(EmailEnvoieMessage(FAKE_USER, e, 0), 0, WD_E_UNKNOWN_SESSION);
     EXPECT_FAIL(EmailVerifieAdresse("a@wd.test", FAKE_USER), WD_ADDRESS_ERROR, WD_E_UNKNOWN_SESSION);
@@ -702,7 +757,7 @@ static void with_fake_server(WdEmail e) {
     EXPECT_FAIL(EmailMiseAJour(FAKE_USER, e), 0, WD_E_NOT_SUPPORTED);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, 0), 0, WD_E_INVALID_ARGUMENT);
     EXPECT_FAIL(EmailLitMessage(FAKE_USER, e, -5), 0, WD_E_INVALID_ARGUMENT);
-    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 1); /* no such message: WD_EMAIL_OUT */
+    EXPECT_OK(EmailLitMessage(FAKE_USER, e, 99), 0); /* no such message: WD_EMAIL_OUT */
     CHECK_STR(EmailPropriete(e, WD_EMAIL_OUT, 0), "1");
 
     /* A real list: indexes out of range, wrong kinds both ways. */
@@ -793,6 +848,7 @@ int main(void) {
     oauth(e, p, bad, nbad);
     settings();
     twins(e, p);
+    finding(e, bad, nbad);
     with_fake_server(e);
 
     /* Nothing above damaged the live objects (e was last read past the end). */

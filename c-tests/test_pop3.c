@@ -125,9 +125,10 @@ int main(void) {
             found++;
         }
         n++;
+        /* 1 while a message was read; 0 past the end, with WD_EMAIL_OUT and no error. */
         if (EmailLitSuivant(user, 0, 0) != 1) {
-            CHECK(0);
-            break;
+            CHECK_OK();
+            CHECK_STR(EmailPropriete(0, WD_EMAIL_OUT, 0), "1");
         }
     }
     CHECK(found == NMSG);

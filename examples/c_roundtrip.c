@@ -89,10 +89,13 @@ static void find(const char *name, WdEmail m, const char *subject, const char *p
     long waited = 0;
     for (;;) {
         if (!EmailOuvreSessionDeclaree(name)) fail("EmailOuvreSessionDeclaree");
-        if (!EmailLitDernier(name, m, WD_READ_HEADER)) fail("EmailLitDernier");
+        /* Each read returns 1 with a message, 0 at the end (WD_EMAIL_OUT = "1", no error)
+         * or 0 on an error (ErreurDetectee()). */
+        if (!EmailLitDernier(name, m, WD_READ_HEADER) && ErreurDetectee()) fail("EmailLitDernier");
         while (strcmp(EmailPropriete(m, WD_EMAIL_OUT, 0), "1") != 0) {
             if (strcmp(EmailPropriete(m, WD_EMAIL_SUBJECT, 0), subject) == 0) return;
-            if (!EmailLitPrecedent(name, m, WD_READ_HEADER)) fail("EmailLitPrecedent");
+            if (!EmailLitPrecedent(name, m, WD_READ_HEADER) && ErreurDetectee())
+                fail("EmailLitPrecedent");
         }
         if (!EmailFermeSession(name)) fail("EmailFermeSession");
         if (waited >= DELIVERY_TIMEOUT_MS) {

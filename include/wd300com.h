@@ -61,6 +61,11 @@
 #define WD_ERR_FULL_DETAILS 4
 
 /**
+ * `ErreurInfo` selector 0, WLangage's `ErreurInfo()` without argument: the full details.
+ */
+#define WD_ERR_DEFAULT 0
+
+/**
  * OAuth2 parameter: client identifier given by the authorization server.
  */
 #define WD_OAUTH_CLIENT_ID 1
@@ -95,6 +100,25 @@
  * OAuth2 parameter: response type; only `code` (the default) is supported.
  */
 #define WD_OAUTH_RESPONSE_TYPE 7
+
+/**
+ * OAuth2 parameter: the grant `AuthIdentifie` uses: `authorization_code` (the default),
+ * `client_credentials`, or `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628; then
+ * `WD_OAUTH_AUTH_URL` is the device authorization endpoint).
+ */
+#define WD_OAUTH_GRANT_TYPE 8
+
+/**
+ * OAuth2 parameter: `k=v&k2=v2` added to the authorization request (the browser's URL,
+ * the device authorization request; the token request of `client_credentials`).
+ */
+#define WD_OAUTH_ADDITIONAL_PARAMETERS 9
+
+/**
+ * OAuth2 parameter: path of an extra trusted CA certificate (PEM) for the token and
+ * device authorization endpoints.
+ */
+#define WD_OAUTH_CA_FILE 10
 
 /**
  * Token property: the access token (for `WD_PROP_AUTH_TOKEN`).
@@ -137,6 +161,12 @@
  * Reading option: do not set the \Seen flag (IMAP).
  */
 #define WD_READ_KEEP_UNSEEN 4
+
+/**
+ * `EmailRecupereTout` option (`ertAsynchronous`): returns the list at once and fills it
+ * in the background (`EmailListeNb` grows; `EmailListeEtat` tells when it is complete).
+ */
+#define WD_READ_ASYNC 16
 
 /**
  * Session type for `EmailSessionCree`: POP3.
@@ -244,6 +274,39 @@
  * 16; with more than one, messages may leave in another order than queued.
  */
 #define WD_PROP_CONNECTIONS 15
+
+/**
+ * Session property: largest message read or sent, in bytes (default 268435456 = 256 MiB,
+ * at most 536870912; "" or 0 = the default). A larger message is refused with
+ * `WD_E_MESSAGE`, never buffered; each reply's memory budget derives from it (over it:
+ * `WD_E_PROTOCOL`, and the connection is closed).
+ */
+#define WD_PROP_MAX_MESSAGE_SIZE 16
+
+/**
+ * Session property: a token handle (`AuthIdentifie`), as decimal text, to sign in with
+ * XOAUTH2/OAUTHBEARER: its current access token is used, and when the server refuses
+ * it, the token is refreshed in place and the sign-in tried once more. "" or "0" unlinks.
+ */
+#define WD_PROP_OAUTH_TOKEN 17
+
+/**
+ * Session property: the proxy of the session's connections: `socks5://[user:password@]host:port`
+ * (SOCKS5; the client resolves the server's name), `socks5h://…` (the proxy resolves it),
+ * `http://[user:password@]host:port` (HTTP CONNECT, Basic sign-in); port 1080 when
+ * omitted; `%XX` escapes in the user name and password. "" (default) = the environment's
+ * `all_proxy` / `ALL_PROXY`, as curl; "direct" = no proxy whatever the environment says.
+ * `no_proxy` / `NO_PROXY` applies to both. Reads back with the password as `****`. A
+ * refusal by the proxy is `WD_E_CONNECT`, its reply in `WD_ERR_SYSTEM_MESSAGE`.
+ */
+#define WD_PROP_PROXY 18
+
+/**
+ * Session property: seconds of idleness after which a NOOP keeps an IMAP, POP3 or
+ * synchronous SMTP connection alive, 0 (default, off) to 86400. Sent by a thread of the
+ * session that never runs during a call or a wait.
+ */
+#define WD_PROP_KEEPALIVE 19
 
 /**
  * `WD_PROP_AUTH_METHOD`: every method both sides support, strongest first, the next
@@ -355,7 +418,7 @@
 #define WD_EMAIL_BCC 4
 
 /**
- * Reply-To address (`Email.AdresseRéponse`).
+ * Reply-To address.
  */
 #define WD_EMAIL_REPLY_TO 5
 
@@ -375,7 +438,7 @@
 #define WD_EMAIL_HTML 8
 
 /**
- * Date, RFC 3339 (`Email.Date`).
+ * Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`).
  */
 #define WD_EMAIL_DATE 9
 
@@ -385,12 +448,12 @@
 #define WD_EMAIL_MESSAGE_ID 10
 
 /**
- * Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`).
+ * Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`).
  */
 #define WD_EMAIL_PRIORITY 11
 
 /**
- * Read-receipt address (`Email.ConfirmationLecture`).
+ * Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`).
  */
 #define WD_EMAIL_DISPOSITION_NOTIFICATION 12
 
@@ -435,7 +498,7 @@
 #define WD_EMAIL_OUT 20
 
 /**
- * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only.
+ * Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only.
  */
 #define WD_EMAIL_MAIL_ID 21
 
@@ -448,6 +511,61 @@
  * Array: attachment file names as the message carries them (decoded, before `WD_EMAIL_ATTACHMENT_NAME` made them safe; "" for a part sent without a name), read-only.
  */
 #define WD_EMAIL_ATTACHMENT_RAW_NAME 23
+
+/**
+ * Address the read receipt goes to ("": the sender's); setting one asks a receipt.
+ */
+#define WD_EMAIL_DISPOSITION_NOTIFICATION_TO 24
+
+/**
+ * Number of To recipients (set: keeps the first N, as WinDev uses only those) (`Email.NbDestinataire`).
+ */
+#define WD_EMAIL_NB_RECIPIENT 25
+
+/**
+ * Number of attachments (set: keeps the first N) (`Email.NbAttache`).
+ */
+#define WD_EMAIL_NB_ATTACHMENT 26
+
+/**
+ * Message of the last read or send of this message that failed, "" after a success (`Email.Erreur`), read-only.
+ */
+#define WD_EMAIL_ERROR 27
+
+/**
+ * Sensitivity: "" (normal), "personal", "private" or "company-confidential" (`WD_CONFIDENTIALITY_*`) (`Email.Confidentialité`).
+ */
+#define WD_EMAIL_CONFIDENTIALITY 28
+
+/**
+ * Address replies go to: Reply-To, else the sender (set: Reply-To) (`Email.AdresseExpéditeur`).
+ */
+#define WD_EMAIL_SENDER_ADDRESS 29
+
+/**
+ * IMAP `\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_FLAGGED 30
+
+/**
+ * IMAP `\Answered` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_ANSWERED 31
+
+/**
+ * IMAP `\Draft` flag, "1" or "0" (written by `EmailMiseAJour`).
+ */
+#define WD_EMAIL_DRAFT 32
+
+/**
+ * IMAP `\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before).
+ */
+#define WD_EMAIL_DELETED 33
+
+/**
+ * Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`.
+ */
+#define WD_EMAIL_KEYWORDS 34
 
 /**
  * Encode non-ASCII header values (RFC 2047). Always done; accepted for compatibility.
@@ -465,11 +583,199 @@
 #define WD_PARAM_MODE 1
 
 /**
+ * `EmailParametre(WD_PARAM_MIN_SPEED, v)`: a reply must move at least `v` bytes per second
+ * on average over every window of the timeout's length, or fail with `WD_E_TIMEOUT`
+ * (default 1024; 0: only some progress within each timeout). Connections opened
+ * afterwards.
+ */
+#define WD_PARAM_MIN_SPEED 2
+
+/**
+ * `EmailParametre(WD_PARAM_DATE_FORMAT, v)`: how `WD_EMAIL_DATE` reads, `WD_DATE_RFC3339`
+ * (the default) or `WD_DATE_WLANGAGE`; process-wide.
+ */
+#define WD_PARAM_DATE_FORMAT 3
+
+/**
+ * Dates read as RFC 3339 (`2024-03-01T10:20:30+01:00`), the default.
+ */
+#define WD_DATE_RFC3339 0
+
+/**
+ * Dates read as WLangage DateHeure in local time (`20240301102030`).
+ */
+#define WD_DATE_WLANGAGE 1
+
+/**
+ * Encode every text header (RFC 2047), ASCII ones too, when the source is built for
+ * sending (`emailOptionEncodeEntête`); non-ASCII headers are always encoded.
+ */
+#define WD_SEND_ENCODE_HEADER 1
+
+/**
+ * Send the Bcc header (`emailOptionEntêteCci`): every recipient sees the Bcc addresses.
+ */
+#define WD_SEND_HEADER_BCC 2
+
+/**
+ * Ask a delivery status notification on success (RFC 3461 `NOTIFY=SUCCESS`; used when
+ * the server offers DSN).
+ */
+#define WD_SEND_DSN_SUCCESS 4
+
+/**
+ * Ask a delivery status notification on failure (`NOTIFY=FAILURE`).
+ */
+#define WD_SEND_DSN_FAILURE 8
+
+/**
+ * Ask a delivery status notification when delivery is delayed (`NOTIFY=DELAY`).
+ */
+#define WD_SEND_DSN_DELAY 16
+
+/**
+ * Delivery status notifications carry the headers only (`RET=HDRS`), not the message.
+ */
+#define WD_SEND_DSN_HEADERS 32
+
+/**
+ * `WD_EMAIL_PRIORITY` value: high (`emailHighPriority`).
+ */
+#define WD_PRIORITY_HIGH "1"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: normal.
+ */
+#define WD_PRIORITY_NORMAL "3"
+
+/**
+ * `WD_EMAIL_PRIORITY` value: low (`emailLowPriority`).
+ */
+#define WD_PRIORITY_LOW "5"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: normal (no Sensitivity header).
+ */
+#define WD_CONFIDENTIALITY_NORMAL ""
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: personal (`Sensitivity: Personal`).
+ */
+#define WD_CONFIDENTIALITY_PERSONAL "personal"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: private (`Sensitivity: Private`).
+ */
+#define WD_CONFIDENTIALITY_PRIVATE "private"
+
+/**
+ * `WD_EMAIL_CONFIDENTIALITY` value: company confidential (`emailCompanyConfidential`,
+ * `Sensitivity: Company-Confidential`).
+ */
+#define WD_CONFIDENTIALITY_COMPANY "company-confidential"
+
+/**
+ * Synchronous sending (`emailSynchrone`), the default.
+ */
+#define WD_SENDING_SYNCHRONOUS 0
+
+/**
+ * Asynchronous sending (`emailAsynchrone`): `EmailEnvoieMessage` queues and returns.
+ */
+#define WD_SENDING_ASYNCHRONOUS 1
+
+/**
+ * `WD_OAUTH_RESPONSE_TYPE` value: the authorization code (`oauth2ResponseTypeCode`).
+ */
+#define WD_OAUTH_RESPONSE_TYPE_CODE "code"
+
+/**
+ * `EmailCherchePremier`: the text or HTML body holds the value.
+ */
+#define WD_SEEK_BODY 1
+
+/**
+ * `EmailCherchePremier`: the Message-ID is the value (with or without angle brackets).
+ */
+#define WD_SEEK_MESSAGE_ID 2
+
+/**
+ * `EmailCherchePremier`: the subject holds the value.
+ */
+#define WD_SEEK_SUBJECT 3
+
+/**
+ * `EmailCherchePremier`: the sender (From, name or address) holds the value.
+ */
+#define WD_SEEK_SENDER 4
+
+/**
+ * Folder role: sent messages (`\Sent`).
+ */
+#define WD_FOLDER_SENT 1
+
+/**
+ * Folder role: drafts (`\Drafts`).
+ */
+#define WD_FOLDER_DRAFTS 2
+
+/**
+ * Folder role: deleted messages (`\Trash`).
+ */
+#define WD_FOLDER_TRASH 3
+
+/**
+ * Folder role: junk mail (`\Junk`).
+ */
+#define WD_FOLDER_JUNK 4
+
+/**
+ * Folder role: archived messages (`\Archive`).
+ */
+#define WD_FOLDER_ARCHIVE 5
+
+/**
+ * Folder role: every message (`\All`).
+ */
+#define WD_FOLDER_ALL 6
+
+/**
+ * Transcript line: a note of the library (connection, TLS, data summary), marked `*`.
+ */
+#define WD_TRACE_INFO 0
+
+/**
+ * Transcript line: sent by the client, marked `C:`.
+ */
+#define WD_TRACE_CLIENT 1
+
+/**
+ * Transcript line: received from the server, marked `S:`.
+ */
+#define WD_TRACE_SERVER 2
+
+/**
+ * `EmailListeEtat`: the list is being filled in the background (`WD_READ_ASYNC`).
+ */
+#define WD_LIST_FILLING 1
+
+/**
+ * `EmailListeEtat`: the list holds every message.
+ */
+#define WD_LIST_COMPLETE 2
+
+/**
+ * `EmailListeEtat`: filling stopped on an error (the messages before it stay); the
+ * call sets that error (`ErreurInfo` tells why).
+ */
+#define WD_LIST_ERROR 3
+
+/**
  * Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
  *
- * Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
- * 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
- * 9xx internal.
+ * Ranges: 0 ok; 1xx the caller's side (argument/handle misuse, callbacks); 2xx network,
+ * DNS, timeout; 3xx TLS; 4xx authentication; 5xx protocol (the server said no); 6xx
+ * MIME; 7xx local I/O; 9xx internal.
  */
 enum WD_E
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -504,6 +810,10 @@ enum WD_E
    * A call from inside a library callback into the same object.
    */
   WD_E_RECURSIVE_CALL = 106,
+  /**
+   * A progress callback returned 0: the transfer was stopped (nothing partial kept).
+   */
+  WD_E_CANCELLED = 107,
   /**
    * Cannot connect (DNS failure, refused, unreachable).
    */
@@ -569,9 +879,35 @@ typedef int32_t WdOAuth2Params;
 typedef int32_t WdAuthToken;
 
 /**
+ * The device-code prompt set with `AuthInviteFonction`: called with the verification
+ * address the user must open, the code to enter there and the `user_data` given with
+ * it. Both strings are valid only during the call.
+ */
+typedef void (*WdPromptCallback)(const char *uri, const char *user_code, void *user_data);
+
+/**
  * A message list handle returned by `EmailRecupereTout`.
  */
 typedef int32_t WdEmailList;
+
+/**
+ * The progress callback set with `EmailJauge`: called during a transfer with the bytes
+ * moved so far (`done`), the size announced (`total`, -1 when unknown) and the
+ * `user_data` given with it. Returns 0 to cancel the transfer (`WD_E_CANCELLED`), any
+ * other value to go on.
+ */
+typedef int32_t (*WdProgressCallback)(int64_t done, int64_t total, void *user_data);
+
+/**
+ * The transcript callback set with `EmailTraceFonction`: called with the name of the
+ * session the line belongs to ("" for none), its direction (`WD_TRACE_*`), the line as
+ * written to the transcript file and the `user_data` given with it. The strings are
+ * valid only during the call.
+ */
+typedef void (*WdTraceCallback)(const char *session,
+                                int32_t direction,
+                                const char *line,
+                                void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -595,10 +931,13 @@ int32_t ErrorOccurred(void);
  *
  * `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
  * code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
- * `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+ * `WD_ERR_FULL_DETAILS` (all of it, several lines); `WD_ERR_DEFAULT` (0) is the full
+ * details, as WLangage's `ErreurInfo()` without argument. Unknown selectors give "".
  * Never returns NULL; "" (or "0" for the code) when there is no error.
- * Ownership: the string belongs to the library and stays valid until the next failing
- * call on this thread. Does not change the error state.
+ * Ownership: the string belongs to the library and stays valid until the calling
+ * thread's error state changes (the next call other than an error query that clears
+ * or records an error): two queries in one `printf` are safe. Does not change the
+ * error state.
  */
 const char *ErreurInfo(int32_t info);
 
@@ -652,7 +991,6 @@ int32_t EmailOuvreSessionIMAP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionIMAP`.
- *
  * # Safety
  * As `EmailOuvreSessionIMAP`.
  */
@@ -732,7 +1070,6 @@ int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, co
 
 /**
  * English name of `EmailModifiePropriete`.
- *
  * # Safety
  * As `EmailModifiePropriete`.
  */
@@ -740,10 +1077,13 @@ int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const c
 
 /**
  * Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
- * `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+ * `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+ * file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+ * `Ajoute(Email.Attache, chemin)`).
  *
- * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
- * or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+ * `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+ * `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+ * strings obtained from this message. Thread-safe.
  *
  * # Safety
  * `value` is NULL or a NUL-terminated string.
@@ -752,7 +1092,6 @@ int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);
 
 /**
  * English name of `EmailAjoute`.
- *
  * # Safety
  * As `EmailAjoute`.
  */
@@ -788,7 +1127,6 @@ const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);
 
 /**
  * English name of `EmailEntete`.
- *
  * # Safety
  * As `EmailEntete`.
  */
@@ -808,7 +1146,6 @@ int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *va
 
 /**
  * English name of `EmailAjouteEntete`.
- *
  * # Safety
  * As `EmailAjouteEntete`.
  */
@@ -834,7 +1171,6 @@ int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);
 
 /**
  * English name of `EmailAjouteFichierAttache`.
- *
  * # Safety
  * As `EmailAjouteFichierAttache`.
  */
@@ -859,7 +1195,6 @@ int32_t EmailAjouteFichierAttacheMemoire(WdEmail email,
 
 /**
  * English name of `EmailAjouteFichierAttacheMemoire`.
- *
  * # Safety
  * As `EmailAjouteFichierAttacheMemoire`.
  */
@@ -884,7 +1219,6 @@ const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *
 
 /**
  * English name of `EmailFichierAttacheContenu`.
- *
  * # Safety
  * As `EmailFichierAttacheContenu`.
  */
@@ -901,9 +1235,13 @@ const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_
  * temporary file of the folder, then it is renamed to the safe name, replacing a file of
  * that name; a symbolic link of that name is replaced, never followed.
  *
+ * The bytes written are reported to the process-wide progress callback (`EmailJauge`
+ * with a NULL session); returning 0 there cancels: no partial file is left
+ * (`WD_E_CANCELLED`), as after a failed write.
+ *
  * Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
  * folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
- * `WD_E_INVALID_HANDLE`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
  *
  * # Safety
  * `path` is NULL or a NUL-terminated string.
@@ -912,7 +1250,6 @@ int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path)
 
 /**
  * English name of `EmailSauveFichierAttache`.
- *
  * # Safety
  * As `EmailSauveFichierAttache`.
  */
@@ -948,7 +1285,6 @@ const uint8_t *EmailSource(WdEmail email, size_t *out_len);
 
 /**
  * English name of `EmailSource`.
- *
  * # Safety
  * As `EmailSource`.
  */
@@ -968,7 +1304,6 @@ int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);
 
 /**
  * English name of `EmailImporteSource`.
- *
  * # Safety
  * As `EmailImporteSource`.
  */
@@ -998,11 +1333,40 @@ int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir
 
 /**
  * English name of `EmailImporteHTML`.
- *
  * # Safety
  * As `EmailImporteHTML`.
  */
 int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);
+
+/**
+ * Opens the desktop's mail client on a new message filled from `email`
+ * (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+ * Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+ * `xdg-email` (freedesktop), or the command in the environment variable
+ * `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+ * client has the message). Attachments are written for the client into a new private
+ * folder of the system's temporary folder, left there.
+ *
+ * `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+ * `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+ * failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailOuvreMessagerie(WdEmail email);
+
+/**
+ * English name of `EmailOuvreMessagerie`.
+ */
+int32_t EmailOpenMail(WdEmail email);
+
+/**
+ * `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+ */
+int32_t EmailLanceAppli(WdEmail email);
+
+/**
+ * English name of `EmailLanceAppli`.
+ */
+int32_t EmailRunApp(WdEmail email);
 
 /**
  * Creates an empty OAuth2 parameters object (`OAuth2Paramètres`).
@@ -1031,7 +1395,6 @@ int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const c
 
 /**
  * English name of `OAuth2ParametresModifie`.
- *
  * # Safety
  * As `OAuth2ParametresModifie`.
  */
@@ -1052,22 +1415,38 @@ const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);
 const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);
 
 /**
- * Runs the OAuth2 authorization-code flow with PKCE (`AuthIdentifie`): opens the
- * authorization URL in the browser (the command in the environment variable
- * `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
- * xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
- * address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
- * `WD_OAUTH_TOKEN_URL`. The whole flow is bounded by the global timeout
- * (`EmailChangeTimeOut`). Blocks the calling thread.
+ * Obtains a token with the grant `WD_OAUTH_GRANT_TYPE` names (`AuthIdentifie`). Blocks
+ * the calling thread; the whole flow is bounded by the global timeout
+ * (`EmailChangeTimeOut`).
+ *
+ * - `authorization_code` (the default): the authorization-code flow with PKCE. Opens the
+ *   authorization URL in the browser (the command in the environment variable
+ *   `WD300COM_BROWSER`, run as `sh -c 'COMMAND "$1"'` with the URL as `$1`, else
+ *   xdg-open / open / the Windows URL handler), waits for the redirect on the loopback
+ *   address of `WD_OAUTH_REDIRECT_URL`, checks `state`, and exchanges the code at
+ *   `WD_OAUTH_TOKEN_URL`.
+ * - `client_credentials`: one request to `WD_OAUTH_TOKEN_URL` with the client id and
+ *   secret (RFC 6749 §4.4).
+ * - `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628): asks `WD_OAUTH_AUTH_URL`
+ *   (the device authorization endpoint) for a user code, passes the verification
+ *   address and the code to the callback set with `AuthInviteFonction` (on this thread,
+ *   no library lock held; without a callback they are printed on stderr), then polls
+ *   `WD_OAUTH_TOKEN_URL` every `interval` seconds (5 more after each `slow_down`) until
+ *   the user approves.
+ *
+ * `WD_OAUTH_ADDITIONAL_PARAMETERS` go to the authorization request; `WD_OAUTH_CA_FILE`
+ * is trusted for the token and device endpoints. The token remembers `params` (a copy),
+ * to be renewed.
  *
  * Returns a token handle, to be freed with `OAuth2Libere`, or 0 with:
- * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id or a URL missing, redirect
- * not a loopback http URL, token URL plain http on a non-loopback host);
- * `WD_E_NOT_SUPPORTED` (response type other than `code`); `WD_E_CONNECT` (redirect port
- * in use, token endpoint unreachable); `WD_E_IO` (browser cannot be started);
- * `WD_E_TIMEOUT`; `WD_E_AUTH` (access refused, state mismatch, error from the token
- * endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL` (malformed or
- * non-JSON reply); `WD_E_TLS`. Thread-safe.
+ * `WD_E_INVALID_HANDLE`; `WD_E_INVALID_ARGUMENT` (client id, secret or a URL missing,
+ * redirect not a loopback http URL, token or device URL plain http on a non-loopback
+ * host, bad additional parameters); `WD_E_NOT_SUPPORTED` (grant type, response type
+ * other than `code`); `WD_E_CONNECT` (redirect port in use, endpoint unreachable);
+ * `WD_E_IO` (browser cannot be started, CA file unreadable); `WD_E_TIMEOUT` (also a
+ * device code that expired); `WD_E_AUTH` (access refused, `access_denied`, error from
+ * the token endpoint, with its `error` and `error_description`); `WD_E_PROTOCOL`
+ * (malformed or non-JSON reply); `WD_E_TLS`. Thread-safe.
  */
 WdAuthToken AuthIdentifie(WdOAuth2Params params);
 
@@ -1077,10 +1456,35 @@ WdAuthToken AuthIdentifie(WdOAuth2Params params);
 WdAuthToken AuthIdentify(WdOAuth2Params params);
 
 /**
+ * Sets the prompt of the device-code flow (`AuthInviteFonction`): `callback(uri,
+ * user_code, user_data)` is called by `AuthIdentifie` with the address the user must
+ * open and the code to enter there (strings valid during the call only). It runs on the
+ * thread that called `AuthIdentifie`, with no library lock held, so it may call the
+ * library. NULL removes the callback: the address and the code are then printed on
+ * stderr. One callback for the process; a later call replaces it.
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * that calls `AuthIdentifie`, until it is replaced; `user_data` is passed through
+ * untouched.
+ */
+int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);
+
+/**
+ * English name of `AuthInviteFonction`.
+ * # Safety
+ * As `AuthInviteFonction`.
+ */
+int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);
+
+/**
  * Reads a property of a token (`WD_TOKEN_*`).
  *
  * Returns a string owned by the token object, valid until the token is freed with
- * `OAuth2Libere`, or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
+ * `OAuth2Libere` (also after the token is renewed in place: the new value is a new
+ * string), or NULL with `WD_E_INVALID_HANDLE` / `WD_E_INVALID_ARGUMENT` (unknown
  * property). `WD_TOKEN_VALID` is "1" or "0" (a static string). Thread-safe.
  */
 const char *AuthTokenPropriete(WdAuthToken token, int32_t property);
@@ -1092,9 +1496,11 @@ const char *AuthTokenGet(WdAuthToken token, int32_t property);
 
 /**
  * Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
- * at the `WD_OAUTH_TOKEN_URL` of `params`, bounded by the global timeout. The old token
- * stays valid as an object; the new one keeps its refresh token when the server sends
- * none.
+ * at the `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained
+ * with), bounded by the global timeout. A `client_credentials` token without refresh
+ * token is obtained again with the client credentials. The old token object stays as
+ * it is; the new one keeps the refresh token when the server sends none, and remembers
+ * the parameters used.
  *
  * Returns a new token handle (free it with `OAuth2Libere`) or 0 with
  * `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` (no refresh token, client id or token
@@ -1107,6 +1513,26 @@ WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);
  * English name of `AuthRafraichitToken`.
  */
 WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * Checks that a token is still valid, renewing it in place when it has expired and can
+ * be renewed (`AuthVerifieAuthentification`): with its refresh token, at the
+ * `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained with), or,
+ * for a `client_credentials` token without refresh token, with the client credentials
+ * again. Sessions linked to the token (`WD_PROP_OAUTH_TOKEN`) then use the new access
+ * token. Bounded by the global timeout.
+ *
+ * Returns 1 when the token is valid (or was renewed); 0 without error when it has
+ * expired and cannot be renewed; 0 with `WD_E_INVALID_HANDLE`, or the error of the
+ * renewal (`WD_E_AUTH` for a refused refresh token, `WD_E_CONNECT`, `WD_E_TIMEOUT`,
+ * `WD_E_TLS`, `WD_E_PROTOCOL`). Thread-safe.
+ */
+int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);
+
+/**
+ * English name of `AuthVerifieAuthentification`.
+ */
+int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);
 
 /**
  * Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
@@ -1153,7 +1579,6 @@ int32_t EmailOuvreSessionPOP3(const char *user,
 
 /**
  * English name of `EmailOuvreSessionPOP3`.
- *
  * # Safety
  * As `EmailOuvreSessionPOP3`.
  */
@@ -1190,7 +1615,6 @@ int32_t EmailOuvreSession(const char *user,
 
 /**
  * English name of `EmailOuvreSession`.
- *
  * # Safety
  * As `EmailOuvreSession`.
  */
@@ -1208,10 +1632,14 @@ int32_t EmailStartSession(const char *user,
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1220,7 +1648,6 @@ int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPremier`.
- *
  * # Safety
  * As `EmailLitPremier`.
  */
@@ -1243,10 +1670,14 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1255,7 +1686,6 @@ int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitSuivant`.
- *
  * # Safety
  * As `EmailLitSuivant`.
  */
@@ -1266,10 +1696,14 @@ int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1278,7 +1712,6 @@ int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitPrecedent`.
- *
  * # Safety
  * As `EmailLitPrecedent`.
  */
@@ -1289,10 +1722,14 @@ int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1301,7 +1738,6 @@ int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailLitDernier`.
- *
  * # Safety
  * As `EmailLitDernier`.
  */
@@ -1313,10 +1749,14 @@ int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1325,7 +1765,6 @@ int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitPremierEntete`.
- *
  * # Safety
  * As `EmailLitPremierEntete`.
  */
@@ -1336,10 +1775,14 @@ int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1348,7 +1791,6 @@ int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitSuivantEntete`.
- *
  * # Safety
  * As `EmailLitSuivantEntete`.
  */
@@ -1359,10 +1801,14 @@ int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options)
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1371,7 +1817,6 @@ int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t opti
 
 /**
  * English name of `EmailLitPrecedentEntete`.
- *
  * # Safety
  * As `EmailLitPrecedentEntete`.
  */
@@ -1382,10 +1827,14 @@ int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t opti
  *
  * `session`: the session name. `email`: the message handle to fill (0 = the legacy
  * structure). `options`: `WD_READ_ALL` (or 0), `WD_READ_UNREAD` (IMAP),
- * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Past the end (or on an empty mailbox)
- * returns 1 with `WD_EMAIL_OUT` = "1". Returns 0 on error: `WD_E_UNKNOWN_SESSION`,
- * `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED` (`WD_READ_UNREAD` on POP3), network and
- * protocol errors. Thread-safe; calls on one session serialize.
+ * `WD_READ_HEADER`, `WD_READ_KEEP_UNSEEN` (IMAP). Returns 1 when a message was read.
+ * Past the end (or on an empty mailbox) returns 0 without error (`ErreurDetectee()` =
+ * 0), `email` reading `WD_EMAIL_OUT` = "1": both `while (EmailLit…(…))` and
+ * `WHILE NOT Email.EnDehors` loops end. Returns 0 on error, `email` then holding no
+ * message with `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`:
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_NOT_SUPPORTED`
+ * (`WD_READ_UNREAD` on POP3), network and protocol errors. Thread-safe; calls on one
+ * session serialize.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1394,7 +1843,6 @@ int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t option
 
 /**
  * English name of `EmailLitDernierEntete`.
- *
  * # Safety
  * As `EmailLitDernierEntete`.
  */
@@ -1403,11 +1851,17 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 /**
  * Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
  *
- * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones (IMAP only;
- * POP3 fails with `WD_E_NOT_SUPPORTED`). The listing taken to count becomes the session's
- * reading listing when it has none yet (`EmailLitMessage` then reads from it). Returns
- * the count, or -1 on error (`WD_E_UNKNOWN_SESSION`, network and protocol errors).
- * Thread-safe.
+ * As in WinDev, messages deleted in this session are counted until they are really
+ * removed (their numbers stay taken): POP3 gives the count of the session's first
+ * listing until the session closes; IMAP counts the folder's messages, those flagged
+ * \Deleted too until `EmailDetruit` or the close. So `for (i = 1; i <= n; i++)
+ * EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
+ *
+ * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
+ * (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). On IMAP the listing taken to count
+ * becomes the session's reading listing when it has none yet (`EmailLitMessage` then
+ * reads from it). Returns the count, or -1 on error (`WD_E_UNKNOWN_SESSION`, network
+ * and protocol errors). Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1415,13 +1869,36 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
 int32_t EmailNbMessage(const char *session, int32_t options);
 
 /**
+ * The size in bytes of message number `number` (1-based, as listed by the server)
+ * (`EmailTailleMessage`), as the server announces it, without fetching the message.
+ *
+ * Returns the size (2147483647 for a larger one), or -1 on error:
+ * `WD_E_INVALID_ARGUMENT` (no such message, e.g. one deleted in this session; a number
+ * below 1), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailTailleMessage(const char *session, int32_t number);
+
+/**
+ * English name of `EmailTailleMessage`.
+ * # Safety
+ * As `EmailTailleMessage`.
+ */
+int32_t EmailMessageSize(const char *session, int32_t number);
+
+/**
  * Reads message number `number` (1-based, as listed by the server) into `email`
  * (`EmailLitMessage`); `EmailLitSuivant` then continues after it. The number is looked up
- * in the session's listing, taken anew only when there is none or the server reported a
- * change since (IMAP EXISTS, EXPUNGE); reading the number after the one read last reads
- * ahead as `EmailLitSuivant` does, any other number fetches that message alone.
+ * in the session's listing, taken anew when there is none, when the server reported a
+ * change since (IMAP EXISTS, EXPUNGE) or when it does not hold the number; reading the
+ * number after the one read last reads ahead as `EmailLitSuivant` does, any other number
+ * fetches that message alone.
  *
- * Returns 1 (with `WD_EMAIL_OUT` = "1" when there is no such message), or 0 on error.
+ * Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
+ * `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
+ * session); 0 on error with `WD_EMAIL_OUT` = "1" and `WD_EMAIL_ERROR` set on `email`.
  * Thread-safe.
  *
  * # Safety
@@ -1431,20 +1908,56 @@ int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);
 
 /**
  * English name of `EmailLitMessage`.
- *
  * # Safety
  * As `EmailLitMessage`.
  */
 int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);
 
 /**
+ * Reads the headers of message number `number` (1-based, as listed by the server)
+ * into `email` (`EmailLitEnteteMessage`); the body is fetched on first access of a body
+ * field. PC SOFT's loop reads the headers of each message and its size
+ * (`EmailTailleMessage`) to leave big messages on the server.
+ *
+ * `email`: the message handle to fill (0 = the legacy structure). Returns 1 when the
+ * headers were read; 0 without error and `WD_EMAIL_OUT` = "1" when there is no such
+ * message (past the end, or deleted in this session); 0 on error
+ * (`WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`, `WD_E_INVALID_ARGUMENT` for a number
+ * below 1, network and protocol errors), `email` then holding `WD_EMAIL_OUT` = "1" and
+ * the message in `WD_EMAIL_ERROR`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);
+
+/**
+ * English name of `EmailLitEnteteMessage`.
+ * # Safety
+ * As `EmailLitEnteteMessage`.
+ */
+int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);
+
+/**
  * Fetches every message of the mailbox or selected folder in batched round trips
  * (`EmailRecupereTout`). By default (0, `WD_READ_HEADER`) headers only, each message's
  * body being fetched on first access of a body field; `WD_READ_ALL` fetches whole
  * messages at once. `WD_READ_UNREAD` (IMAP) and `WD_READ_KEEP_UNSEEN` (IMAP) apply.
- * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip. Each message is
+ * IMAP without `WD_READ_UNREAD` lists and fetches in one round trip (two with a
+ * progress callback, which is given the listed sizes as its total). Each message is
  * parsed on its first access (`EmailSource` and the UID, number, size and seen flag
  * need no parsing); a message that cannot be parsed keeps its source and those fields.
+ *
+ * `WD_READ_ASYNC` (`ertAsynchronous`): returns the list at once, empty, and a thread of
+ * the library fills it, listing then fetching in batches (at most 64 messages or 8 MiB
+ * each): `EmailListeNb` grows as batches arrive, in mailbox order. The session is busy
+ * meanwhile: this returns once the thread holds the session's reading connection, and
+ * any later call on that connection (another read, `EmailNbMessage`, a folder change,
+ * completing a message read with headers only) waits until the list is complete;
+ * `EmailFermeSession` stops the fill after the batch in progress. Completion:
+ * `EmailListeEtat` (`WD_LIST_FILLING`, `WD_LIST_COMPLETE`, `WD_LIST_ERROR`), and the
+ * session's progress callback (`EmailJauge`), called on the filling thread, whose last
+ * call has `done == total`. Freeing the list stops the fill.
  *
  * Returns a list handle (> 0): `EmailListeNb` / `EmailListeElement` read it,
  * `EmailLibere(list)` frees it and its messages. 0 on error. Thread-safe.
@@ -1456,7 +1969,6 @@ WdEmailList EmailRecupereTout(const char *session, int32_t options);
 
 /**
  * English name of `EmailRecupereTout`.
- *
  * # Safety
  * As `EmailRecupereTout`.
  */
@@ -1486,9 +1998,32 @@ WdEmail EmailListeElement(WdEmailList list, int32_t index);
 WdEmail EmailListItem(WdEmailList list, int32_t index);
 
 /**
- * Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
- * the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
- * sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+ * Tells whether a list of `EmailRecupereTout` is complete (`EmailListeEtat`).
+ *
+ * Returns `WD_LIST_COMPLETE` (every message is in; always for a list fetched without
+ * `WD_READ_ASYNC`), `WD_LIST_FILLING` (the library's thread is still filling it), or
+ * `WD_LIST_ERROR` — the fill stopped, the messages before the error stay, and the
+ * thread's error state holds why (`ErreurInfo`; `WD_E_CANCELLED` when the session was
+ * closed or the progress callback cancelled). -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
+ */
+int32_t EmailListeEtat(WdEmailList list);
+
+/**
+ * English name of `EmailListeEtat`.
+ */
+int32_t EmailListStatus(WdEmailList list);
+
+/**
+ * Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
+ * POP3 marks it and the server removes it at `EmailFermeSession` (a lost connection
+ * deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
+ * change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
+ * then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
+ * message. Afterwards `email` reads `WD_EMAIL_OUT` = "1" and `WD_EMAIL_DELETED` = "1"
+ * (`EmailMiseAJour` with `WD_EMAIL_DELETED` = "0" takes an IMAP deletion back before it
+ * is carried out); `EmailLitSuivant` and
+ * `EmailLitPrecedent` continue with the messages around it, passing over the deleted
+ * ones. Deleting it again does nothing.
  *
  * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
  * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
@@ -1500,11 +2035,33 @@ int32_t EmailSupprimeMessage(const char *session, WdEmail email);
 
 /**
  * English name of `EmailSupprimeMessage`.
- *
  * # Safety
  * As `EmailSupprimeMessage`.
  */
 int32_t EmailDeleteMessage(const char *session, WdEmail email);
+
+/**
+ * Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
+ * (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
+ * EXPUNGE (which also removes messages other clients flagged \Deleted). The messages
+ * after them are renumbered. Without it they go at a folder change or at
+ * `EmailFermeSession`.
+ *
+ * Returns 1 (also when nothing was deleted), or 0 with `WD_E_NOT_SUPPORTED` (POP3
+ * removes deleted messages at `EmailFermeSession`), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailDetruit(const char *session);
+
+/**
+ * English name of `EmailDetruit`.
+ * # Safety
+ * As `EmailDetruit`.
+ */
+int32_t EmailDestroy(const char *session);
 
 /**
  * Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
@@ -1520,11 +2077,61 @@ const char *EmailListeDossier(const char *session);
 
 /**
  * English name of `EmailListeDossier`.
- *
  * # Safety
  * As `EmailListeDossier`.
  */
 const char *EmailListFolder(const char *session);
+
+/**
+ * The folder playing a role on an IMAP account (`EmailDossierSpecial`).
+ *
+ * `role`: `WD_FOLDER_SENT`, `WD_FOLDER_DRAFTS`, `WD_FOLDER_TRASH`, `WD_FOLDER_JUNK`,
+ * `WD_FOLDER_ARCHIVE`, `WD_FOLDER_ALL`. The folder carrying the role's special-use
+ * attribute (RFC 6154, `\Sent`…), else the first whose last name level is a usual name
+ * for it (Sent, Sent Items, Envoyés…; Trash, Deleted Items, Corbeille…; Junk, Spam…;
+ * Drafts, Brouillons; Archive; All Mail), compared without regard to case; each role
+ * goes to one folder at most (as `EmailListeDossierRole` shows).
+ *
+ * Returns the folder name (UTF-8, hierarchy with the server's separator), "" when no
+ * folder plays the role: a thread-local string valid until the next library call on
+ * this thread. NULL with `WD_E_INVALID_ARGUMENT` (unknown role), `WD_E_NOT_SUPPORTED`
+ * (POP3), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+const char *EmailDossierSpecial(const char *session, int32_t role);
+
+/**
+ * English name of `EmailDossierSpecial`.
+ *
+ * # Safety
+ * As `EmailDossierSpecial`.
+ */
+const char *EmailSpecialFolder(const char *session, int32_t role);
+
+/**
+ * Lists the folders of an IMAP account with their roles (`EmailListeDossierRole`): one
+ * line per folder ("\n"), in the order of `EmailListeDossier`, each the folder name, a
+ * tab, and its role as a decimal `WD_FOLDER_*` value, 0 for none (the roles of
+ * `EmailDossierSpecial`), e.g. `Sent\t1`.
+ *
+ * Returns a thread-local string valid until the next library call on this thread, or
+ * NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+ * Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+const char *EmailListeDossierRole(const char *session);
+
+/**
+ * English name of `EmailListeDossierRole`.
+ *
+ * # Safety
+ * As `EmailListeDossierRole`.
+ */
+const char *EmailListFolderRoles(const char *session);
 
 /**
  * Selects another IMAP folder (`EmailChangeDossier`); reading functions then work on
@@ -1541,7 +2148,6 @@ int32_t EmailChangeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailChangeDossier`.
- *
  * # Safety
  * As `EmailChangeDossier`.
  */
@@ -1561,7 +2167,6 @@ int32_t EmailCreeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailCreeDossier`.
- *
  * # Safety
  * As `EmailCreeDossier`.
  */
@@ -1581,7 +2186,6 @@ int32_t EmailSupprimeDossier(const char *session, const char *folder);
 
 /**
  * English name of `EmailSupprimeDossier`.
- *
  * # Safety
  * As `EmailSupprimeDossier`.
  */
@@ -1600,7 +2204,6 @@ int32_t EmailRenommeDossier(const char *session, const char *folder, const char 
 
 /**
  * English name of `EmailRenommeDossier`.
- *
  * # Safety
  * As `EmailRenommeDossier`.
  */
@@ -1620,7 +2223,6 @@ int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder
 
 /**
  * English name of `EmailCopieMessage`.
- *
  * # Safety
  * As `EmailCopieMessage`.
  */
@@ -1641,18 +2243,26 @@ int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *fold
 
 /**
  * English name of `EmailDeplaceMessage`.
- *
  * # Safety
  * As `EmailDeplaceMessage`.
  */
 int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);
 
 /**
- * Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+ * Writes the message's flags back to the IMAP server (`EmailMiseAJour`):
+ * `WD_EMAIL_SEEN` always, and `WD_EMAIL_FLAGGED`, `WD_EMAIL_ANSWERED`, `WD_EMAIL_DRAFT`,
+ * `WD_EMAIL_DELETED` and `WD_EMAIL_KEYWORDS` where they differ from what the server last
+ * reported for it (a flag another client changed meanwhile is left alone unless this
+ * message changed it too). One `UID STORE +FLAGS.SILENT` and one `-FLAGS.SILENT`,
+ * pipelined. `WD_EMAIL_DELETED` set to "1" deletes the message as `EmailSupprimeMessage`
+ * does (flagged \Deleted only: it goes at `EmailDetruit`, a folder change or
+ * `EmailFermeSession`, and the reading moves pass over it); set back to "0" before that,
+ * it takes the deletion back. A message the listings leave out (flagged \Deleted, found
+ * with `EmailRecherche`) is found by its UID.
  *
  * Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
- * not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
- * `WD_E_PROTOCOL`. Thread-safe.
+ * not read from a server, a keyword that is not an IMAP atom), `WD_E_INVALID_HANDLE`,
+ * `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1661,7 +2271,6 @@ int32_t EmailMiseAJour(const char *session, WdEmail email);
 
 /**
  * English name of `EmailMiseAJour`.
- *
  * # Safety
  * As `EmailMiseAJour`.
  */
@@ -1682,11 +2291,137 @@ int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail emai
 
 /**
  * English name of `EmailAjouteMessage`.
- *
  * # Safety
  * As `EmailAjouteMessage`.
  */
 int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);
+
+/**
+ * Searches the selected IMAP folder (`EmailRecherche`) and returns the matching
+ * messages as a list, in UID order.
+ *
+ * `criteria`: IMAP SEARCH keys in UTF-8, all of which must match: `FROM s`, `TO s`,
+ * `CC s`, `BCC s`, `SUBJECT s`, `BODY s`, `TEXT s`, `HEADER name s`, `SINCE d`,
+ * `BEFORE d`, `ON d` (the date the server received the message, `1-Jan-2025`),
+ * `LARGER n`, `SMALLER n`, `SEEN`, `UNSEEN`, `FLAGGED`, `UNFLAGGED`, `ANSWERED`,
+ * `UNANSWERED`, `DELETED`, `UNDELETED`, `DRAFT`, `UNDRAFT`, `KEYWORD k`, `UNKEYWORD k`,
+ * `ALL`, `NOT key`, `OR key key`, `( keys )`; keys in any case; a value is a word or a
+ * quoted string (`"two words"`, with `\"` and `\\`). The library checks the text, then
+ * quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
+ * ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
+ * message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
+ * not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
+ * `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
+ * fetched on first access of a body field), `WD_READ_KEEP_UNSEEN` (do not set \Seen).
+ *
+ * Returns a list handle (> 0; `EmailListeNb`, `EmailListeElement`, `EmailLibere`), or 0
+ * with `WD_E_INVALID_ARGUMENT` (the criteria, with the reason), `WD_E_NOT_SUPPORTED`
+ * (POP3: use `EmailCherchePremier`), `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL` (the
+ * server refused the search, its reply in `WD_ERR_SYSTEM_MESSAGE`), network errors.
+ * Thread-safe.
+ *
+ * # Safety
+ * `session` and `criteria` are NULL or NUL-terminated strings.
+ */
+WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);
+
+/**
+ * English name of `EmailRecherche`.
+ *
+ * # Safety
+ * As `EmailRecherche`.
+ */
+WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);
+
+/**
+ * Reads the first message matching one criterion into `email` (`EmailCherchePremier`);
+ * `EmailChercheSuivant` reads the next ones.
+ *
+ * `criterion`: `WD_SEEK_BODY` (text or HTML body), `WD_SEEK_MESSAGE_ID` (the value with
+ * or without `<>`), `WD_SEEK_SUBJECT`, `WD_SEEK_SENDER` (From, name or address);
+ * `value`: UTF-8, compared without regard to case (contained in the field; equal for the
+ * Message-ID). IMAP searches on the server (UID SEARCH); POP3 looks at each message's
+ * headers (whole messages for `WD_SEEK_BODY`), in order. The message is read whole, as
+ * `EmailLitPremier` reads it (IMAP: \Seen set); as the reading moves, a seek passes over
+ * deleted messages (IMAP: `UNDELETED`).
+ *
+ * Returns 1 when a message was read; 0 with no error (`ErreurDetectee()` = 0) and
+ * `WD_EMAIL_OUT` = "1" when none matches; 0 with `WD_E_INVALID_ARGUMENT` (unknown
+ * criterion, empty value), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and
+ * protocol errors, `email` then holding `WD_EMAIL_OUT` = "1" and the message in
+ * `WD_EMAIL_ERROR` (as after a failed read). Thread-safe.
+ *
+ * # Safety
+ * `session` and `value` are NULL or NUL-terminated strings.
+ */
+int32_t EmailCherchePremier(const char *session,
+                            WdEmail email,
+                            int32_t criterion,
+                            const char *value);
+
+/**
+ * English name of `EmailCherchePremier`.
+ *
+ * # Safety
+ * As `EmailCherchePremier`.
+ */
+int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);
+
+/**
+ * Reads the next message matching the criterion of the last `EmailCherchePremier` on
+ * this session into `email` (`EmailChercheSuivant`).
+ *
+ * Returns 1 when a message was read; 0 with no error and `WD_EMAIL_OUT` = "1" past the
+ * last match; 0 with `WD_E_INVALID_ARGUMENT` (no `EmailCherchePremier` before),
+ * `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, network and protocol errors, `email`
+ * then holding `WD_EMAIL_OUT` = "1" and the message in `WD_EMAIL_ERROR`. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailChercheSuivant(const char *session, WdEmail email);
+
+/**
+ * English name of `EmailChercheSuivant`.
+ *
+ * # Safety
+ * As `EmailChercheSuivant`.
+ */
+int32_t EmailSeekNext(const char *session, WdEmail email);
+
+/**
+ * Waits for new mail on the incoming connection of a session (`EmailAttendMessage`).
+ *
+ * IMAP: IDLE (RFC 2177), sent again every 28 minutes and ended with DONE, or a NOOP
+ * every 2 s when the server has no IDLE; a message counts as new when it is not in the
+ * session's last listing. POP3 shows new mail only in a new session: every 2 s a fresh
+ * connection asks STAT (and QUITs without deleting); when mail came, the session moves
+ * to that connection (the deletions it marked are marked there again, still done at
+ * `EmailFermeSession`). Either way, once mail came the listing is taken again so that
+ * the next `EmailLitSuivant` reads the first new message (after the message the loop was
+ * on). A connection the IMAP server closes during the wait (a restart) is opened again
+ * once.
+ *
+ * `seconds`: how long to wait, 0 to look once. Another thread calling any function on
+ * this session's incoming connection ends the wait within about 50 ms: the wait returns
+ * 0 without error, then that call runs. The call blocks the calling thread.
+ *
+ * Returns 1 when new mail arrived; 0 with no error (`ErreurDetectee()` = 0) when none
+ * came before the delay (or the wait gave way); 0 with `WD_E_INVALID_ARGUMENT`
+ * (negative delay), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string.
+ */
+int32_t EmailAttendMessage(const char *session, int32_t seconds);
+
+/**
+ * English name of `EmailAttendMessage`.
+ *
+ * # Safety
+ * As `EmailAttendMessage`.
+ */
+int32_t EmailWaitMessage(const char *session, int32_t seconds);
 
 /**
  * Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or
@@ -1703,7 +2438,6 @@ int32_t EmailSessionCree(const char *name, int32_t session_type);
 
 /**
  * English name of `EmailSessionCree`.
- *
  * # Safety
  * As `EmailSessionCree`.
  */
@@ -1712,9 +2446,12 @@ int32_t EmailSessionCreate(const char *name, int32_t session_type);
 /**
  * Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
  * as decimal text); NULL or "" clears it. Takes effect at the next open.
+ * `WD_PROP_OAUTH_TOKEN` takes a token handle: the session keeps the token (freeing the
+ * handle later does not unlink it).
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
- * value out of range, CR/LF in a name). Thread-safe.
+ * value out of range, CR/LF in a name), `WD_E_INVALID_HANDLE` (a `WD_PROP_OAUTH_TOKEN`
+ * that is not a live token handle). Thread-safe.
  *
  * # Safety
  * `name`/`value` are NULL or NUL-terminated strings.
@@ -1723,7 +2460,6 @@ int32_t EmailSessionModifie(const char *name, int32_t property, const char *valu
 
 /**
  * English name of `EmailSessionModifie`.
- *
  * # Safety
  * As `EmailSessionModifie`.
  */
@@ -1731,7 +2467,8 @@ int32_t EmailSessionSet(const char *name, int32_t property, const char *value);
 
 /**
  * Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
- * decimal text, the password and the token as "".
+ * decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
+ * the access token as "".
  *
  * Returns a thread-local string valid until the next library call on this thread, or
  * NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
@@ -1743,7 +2480,6 @@ const char *EmailSessionPropriete(const char *name, int32_t property);
 
 /**
  * English name of `EmailSessionPropriete`.
- *
  * # Safety
  * As `EmailSessionPropriete`.
  */
@@ -1760,9 +2496,8 @@ int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionNotes`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionNotes`.
  */
 int32_t EmailStartNotesSession(const char *profile, const char *password);
 
@@ -1777,9 +2512,8 @@ int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);
 
 /**
  * English name of `EmailOuvreSessionOutlook`.
- *
  * # Safety
- * Arguments are not read.
+ * As `EmailOuvreSessionOutlook`.
  */
 int32_t EmailStartOutlookSession(const char *profile, const char *password);
 
@@ -1798,7 +2532,6 @@ int32_t EmailOuvreSessionDeclaree(const char *name);
 
 /**
  * English name of `EmailOuvreSessionDeclaree`.
- *
  * # Safety
  * As `EmailOuvreSessionDeclaree`.
  */
@@ -1820,7 +2553,6 @@ int32_t EmailFermeSession(const char *name);
 
 /**
  * English name of `EmailFermeSession`.
- *
  * # Safety
  * As `EmailFermeSession`.
  */
@@ -1853,8 +2585,13 @@ int32_t EmailGetTimeOut(void);
 /**
  * Sets a global parameter (`EmailParametre`).
  *
- * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
- * Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+ * `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+ * `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+ * (`value` >= 0, default 1024; connections opened afterwards); `WD_PARAM_DATE_FORMAT`
+ * with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE` sets how `WD_EMAIL_DATE`
+ * reads for every message of the process (a WLangage DateHeure `AAAAMMJJHHMMSS` in
+ * local time, or RFC 3339; both are accepted when set). Returns 1, or 0 with
+ * `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
  */
 int32_t EmailParametre(int32_t parameter, int32_t value);
 
@@ -1866,9 +2603,10 @@ int32_t EmailConfigure(int32_t parameter, int32_t value);
 /**
  * Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
  *
- * Commands and replies are written one per line, prefixed by the protocol and `C:` /
- * `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
- * transcript. A new file is created readable and writable by its owner only (mode 0600
+ * Commands and replies are written one per line, prefixed by an ISO 8601 UTC timestamp
+ * with milliseconds (`2026-12-01T15:30:00.123Z`), the protocol and `C:` (client), `S:`
+ * (server) or `*` (a note); passwords, tokens and SASL exchanges are masked as `****`
+ * (`EmailTraceFonction` receives the same lines). `path` NULL stops the file. A new file is created readable and writable by its owner only (mode 0600
  * on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
  * `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
  *
@@ -1879,7 +2617,6 @@ int32_t EmailTrace(const char *path);
 
 /**
  * English name of `EmailTrace`.
- *
  * # Safety
  * As `EmailTrace`.
  */
@@ -1890,6 +2627,93 @@ int32_t EmailSetTrace(const char *path);
  * Does not change the error state. Thread-safe.
  */
 const char *EmailVersion(void);
+
+/**
+ * Sets the progress callback of a session (`EmailJauge`): `callback(done, total,
+ * user_data)` is called while that session moves message data — sending (the bytes of
+ * the built source written; `total` its size), reading (`EmailLit…`,
+ * `EmailRecupereTout`, completing a message read with headers only: the bytes received;
+ * `total` the size the server listed, -1 when unknown as for headers only), appending
+ * (`EmailAjouteMessage`) — and by `EmailSauveFichierAttache` (the bytes written) for the
+ * process-wide callback.
+ *
+ * `session`: the name of an open or declared session, or NULL (or "") for the
+ * process-wide callback, used by the sessions that set none and by work that belongs to
+ * no session. A session's callback lasts as long as its name (a declared session keeps
+ * it across closing and opening). `callback`: NULL removes it (`user_data` is then
+ * ignored). `user_data`: passed to every call, untouched.
+ *
+ * The calls: one when a transfer starts (`done` = 0), then at most every 64 KiB or
+ * 100 ms, and a last one with `done == total` (an unknown total: the bytes moved);
+ * `done` never decreases. Returning 0 cancels: the call fails with `WD_E_CANCELLED` and
+ * nothing partial is kept — SMTP: a message whose data had started to leave is never
+ * completed (its connection is dropped without the final dot, and the next send
+ * reconnects); IMAP: the connection is dropped and opened again at the next call; POP3:
+ * the connection is closed without QUIT (nothing deleted), the next call fails with
+ * `WD_E_CONNECTION_LOST`. Any other value goes on. The last call of a send comes before
+ * the end of the message leaves, so it can still cancel; the last call of a read,
+ * when the data is already in, cannot. An asynchronous SMTP session reports no
+ * progress (its sends run after `EmailEnvoieMessage` returned).
+ *
+ * Threads: the callback runs on the thread that made the call (for `EmailRecupereTout`
+ * with `WD_READ_ASYNC`, on the library's thread filling the list), with no library
+ * lock held that it could need: it may call any library function except one on the
+ * connection whose call it reports on, which fails at once with `WD_E_RECURSIVE_CALL`.
+ * It must return normally (no longjmp, no C++ exception through the library).
+ *
+ * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION` (no session of that name),
+ * `WD_E_INVALID_ARGUMENT` (name not UTF-8). Thread-safe.
+ *
+ * # Safety
+ * `session` is NULL or a NUL-terminated string. `callback`, when not NULL, must be safe
+ * to call with these arguments from the threads named above until it is replaced;
+ * `user_data` must stay valid as long.
+ */
+int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * English name of `EmailJauge`.
+ * # Safety
+ * As `EmailJauge`.
+ */
+int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);
+
+/**
+ * Sets the transcript callback of the process (`EmailTraceFonction`):
+ * `callback(session, direction, line, user_data)` receives every transcript line of
+ * every session, as `EmailTrace` writes it to its file (both may be on): `line` starts
+ * with an ISO 8601 UTC timestamp with milliseconds, then the protocol and the
+ * direction mark (`2026-12-01T15:30:00.123Z SMTP C: EHLO localhost`), credentials
+ * masked as `****` exactly as in the file; `session` is the name of the session the
+ * line belongs to ("" for none, e.g. an OAuth2 flow); `direction` is `WD_TRACE_INFO`
+ * (a note), `WD_TRACE_CLIENT` or `WD_TRACE_SERVER`. Strings valid during the call only.
+ *
+ * `callback`: NULL stops it (`user_data` is then ignored). One callback for the
+ * process; a later call replaces it. A line being delivered on another thread at that
+ * moment may still reach the previous one: keep its `user_data` alive until no call is
+ * in progress.
+ *
+ * Threads: called on the thread that wrote the line — the thread of the call, or a
+ * thread of the library working for a session (asynchronous sending, a list filled in
+ * the background) — with no library lock held that it could need: it may call any
+ * library function except one on the connection whose call it reports on
+ * (`WD_E_RECURSIVE_CALL`); the lines written by such calls go to the file only, never
+ * back to the callback. It must return normally (no longjmp).
+ *
+ * Returns 1. Thread-safe.
+ *
+ * # Safety
+ * `callback`, when not NULL, must be safe to call with these arguments from any thread
+ * until it is replaced; `user_data` must stay valid as long.
+ */
+int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);
+
+/**
+ * English name of `EmailTraceFonction`.
+ * # Safety
+ * As `EmailTraceFonction`.
+ */
+int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);
 
 /**
  * Opens an SMTP session named `user` (`EmailOuvreSessionSMTP`).
@@ -1917,7 +2741,6 @@ int32_t EmailOuvreSessionSMTP(const char *user,
 
 /**
  * English name of `EmailOuvreSessionSMTP`.
- *
  * # Safety
  * As `EmailOuvreSessionSMTP`.
  */
@@ -1933,15 +2756,22 @@ int32_t EmailStartSMTPSession(const char *user,
  *
  * `session`: session name. `email`: message handle, 0 = the legacy structure; its
  * source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
- * To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+ * To, Cc and Bcc (Bcc is left out of the headers unless `WD_SEND_HEADER_BCC`).
+ * `options`: 0, or a sum of `WD_SEND_ENCODE_HEADER` (the source is rebuilt with every
+ * text header encoded), `WD_SEND_HEADER_BCC` (rebuilt with the Bcc header, which is
+ * sent), and the delivery status notifications (RFC 3461) `WD_SEND_DSN_SUCCESS`,
+ * `WD_SEND_DSN_FAILURE`, `WD_SEND_DSN_DELAY` (`NOTIFY=` on each RCPT) and
+ * `WD_SEND_DSN_HEADERS` (`RET=HDRS`), asked when the server offers DSN (otherwise the
+ * message goes without, noted in the transcript).
  * Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
  * message still goes to the others. On an asynchronous session the message is queued
- * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+ * and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`. On failure the message is also in
+ * `WD_EMAIL_ERROR`.
  *
  * Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
- * `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
- * larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
- * the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+ * `WD_E_INVALID_ARGUMENT` (no sender or recipient, unknown option), `WD_E_MESSAGE`
+ * (cannot build, or larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every
+ * recipient refused; the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
  * `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
  * serialized.
  *
@@ -1952,11 +2782,35 @@ int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);
 
 /**
  * English name of `EmailEnvoieMessage`.
- *
  * # Safety
  * As `EmailEnvoieMessage`.
  */
 int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);
+
+/**
+ * Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
+ * first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
+ * Bcc header lines are removed and line ends made CRLF (dot-stuffed, or sent with BDAT
+ * when the server offers CHUNKING), nothing else changed. On an asynchronous session
+ * the message is queued (follow it with `EmailEtat`: the id is not returned here).
+ *
+ * `session`: session name (an open SMTP connection). `path`: the file (`.eml`), a
+ * regular file of at most 512 MiB. Returns 1, or 0 with `WD_E_IO` (file missing,
+ * unreadable, not a regular file, too large), `WD_E_MESSAGE` (no header, no From
+ * address), `WD_E_INVALID_ARGUMENT` (no recipient), `WD_E_UNKNOWN_SESSION`,
+ * `WD_E_RECIPIENT_REFUSED`, `WD_E_PROTOCOL`, network errors. Thread-safe.
+ *
+ * # Safety
+ * `session` and `path` are NULL or NUL-terminated strings.
+ */
+int32_t EmailEnvoie(const char *session, const char *path);
+
+/**
+ * English name of `EmailEnvoie`.
+ * # Safety
+ * As `EmailEnvoie`.
+ */
+int32_t EmailSend(const char *session, const char *path);
 
 /**
  * State of an asynchronously sent message (`EmailEtat`).
@@ -1989,7 +2843,6 @@ int32_t EmailVerifieAdresse(const char *address, const char *session);
 
 /**
  * English name of `EmailVerifieAdresse`.
- *
  * # Safety
  * As `EmailVerifieAdresse`.
  */

@@ -21,6 +21,8 @@ The header is parsed for:
       bytes    const uint8_t*         (argument: bytes or None; return: pointer, read with a length)
       size_out size_t*                (an out-parameter)
       i32_out  int32_t*               (an out-parameter)
+      fnptr    a function-pointer typedef (a callback; None is NULL)
+      ptr      void*                  (passed through, e.g. a callback's user_data)
       void     a void return
 A type the generator does not know stops it with an error, so a new kind of signature
 is noticed instead of being declared wrongly.
@@ -35,7 +37,7 @@ import keyword
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 Params = Tuple[Tuple[str, str], ...]
 Function = Tuple[str, str, Params, str]
@@ -169,6 +171,7 @@ def parse_header(text: str) -> Tuple[List[Constant], List[str], List[Function]]:
     typedefs: Set[str] = {"WD_E"} if re.search(r"\benum\s+WD_E\b", code) else set()
     for m in re.finditer(r"\btypedef\s+int32_t\s+(\w+)\s*;", code):
         typedefs.add(m.group(1))
+    callbacks = frozenset(re.findall(r"\btypedef\s[^;]*?\(\s*\*\s*(\w+)\s*\)\s*\([^;]*\)\s*;", code))
 
     # Function prototypes: only outside preprocessor lines; DEPRECATED_FUNC(...) dropped.
     decls = re.sub(r"^[ \t]*#[^\n]*$", " ", code, flags=re.M)
@@ -188,7 +191,7 @@ def parse_header(text: str) -> Tuple[List[Constant], List[str], List[Function]]:
         if not fm:
             raise HeaderError("cannot read declaration: %r" % stmt)
         ret, name, params = fm.group(1).strip(), fm.group(2), fm.group(3).strip()
-        ret_kind = _kind(ret, typedefs, name, "return")
+        ret_kind = _kind(ret, typedefs, name, "return", callbacks)
         plist: List[Tuple[str, str]] = []
         if params and params != "void":
             for i, p in enumerate(params.split(",")):
@@ -197,7 +200,7 @@ def parse_header(text: str) -> Tuple[List[Constant], List[str], List[Function]]:
                 if not pm:
                     raise HeaderError("%s: unnamed or unreadable parameter %r" % (name, p))
                 pname = pm.group(2).lstrip("_") or "arg%d" % i
-                plist.append((pname, _kind(pm.group(1), typedefs, name, pname)))
+                plist.append((pname, _kind(pm.group(1), typedefs, name, pname, callbacks)))
         if name in names:
             raise HeaderError("function declared twice: " + name)
         names.add(name)
@@ -205,7 +208,9 @@ def parse_header(text: str) -> Tuple[List[Constant], List[str], List[Function]]:
     return constants, sorted(typedefs), functions
 
 
-def _kind(ctype: str, typedefs: Set[str], fname: str, where: str) -> str:
+def _kind(
+    ctype: str, typedefs: Set[str], fname: str, where: str, callbacks: FrozenSet[str] = frozenset()
+) -> str:
     t = " ".join(ctype.replace("*", " * ").split())
     stars = t.count("*")
     words = t.replace("*", "").replace("const", "").split()
@@ -217,6 +222,8 @@ def _kind(ctype: str, typedefs: Set[str], fname: str, where: str) -> str:
     if stars == 0:
         if base in _BASE_KINDS:
             return _BASE_KINDS[base]
+        if base in callbacks and where != "return":
+            return "fnptr"
     elif stars == 1:
         if base == "char" and "const" in t:
             return "str"
@@ -226,6 +233,8 @@ def _kind(ctype: str, typedefs: Set[str], fname: str, where: str) -> str:
             return "size_out"
         if base == "int32_t" and "const" not in t:
             return "i32_out"
+        if base == "void" and "const" not in t and where != "return":
+            return "ptr"
     raise HeaderError("%s (%s): unsupported type %r" % (fname, where, ctype))
 
 
@@ -332,6 +341,8 @@ _ARG_TYPES = {
     "bytes+len": "_Data",
     "size_out": "Any",
     "i32_out": "Any",
+    "fnptr": "Any",
+    "ptr": "Any",
 }
 _RETURN_TYPES = {
     "void": "None",

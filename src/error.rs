@@ -4,9 +4,9 @@ use std::fmt;
 
 /// Stable numeric error codes (`WD_E_*` in C). Numbers never change and are never reused.
 ///
-/// Ranges: 0 ok; 1xx argument/handle misuse; 2xx network, DNS, timeout; 3xx TLS;
-/// 4xx authentication; 5xx protocol (the server said no); 6xx MIME; 7xx local I/O;
-/// 9xx internal.
+/// Ranges: 0 ok; 1xx the caller's side (argument/handle misuse, callbacks); 2xx network,
+/// DNS, timeout; 3xx TLS; 4xx authentication; 5xx protocol (the server said no); 6xx
+/// MIME; 7xx local I/O; 9xx internal.
 #[allow(non_camel_case_types)]
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +25,8 @@ pub enum WD_E {
     NotSupported = 105,
     /// A call from inside a library callback into the same object.
     RecursiveCall = 106,
+    /// A progress callback returned 0: the transfer was stopped (nothing partial kept).
+    Cancelled = 107,
     /// Cannot connect (DNS failure, refused, unreachable).
     Connect = 201,
     /// The server did not answer within the timeout.
@@ -58,6 +60,7 @@ impl WD_E {
             WD_E::SessionExists => "session already exists",
             WD_E::NotSupported => "not supported",
             WD_E::RecursiveCall => "recursive call",
+            WD_E::Cancelled => "cancelled",
             WD_E::Connect => "cannot connect",
             WD_E::Timeout => "timeout",
             WD_E::ConnectionLost => "connection lost",
@@ -82,6 +85,7 @@ impl WD_E {
             SessionExists,
             NotSupported,
             RecursiveCall,
+            Cancelled,
             Connect,
             Timeout,
             ConnectionLost,
@@ -146,6 +150,22 @@ impl Error {
             format!("{}: {}", what.into(), reply.trim_end()),
         )
         .with_system(reply)
+    }
+
+    /// Everything about the error on several lines (`WD_ERR_FULL_DETAILS`): the code and
+    /// its description, the message, and the server's reply or OS error when there is one.
+    pub fn full_details(&self) -> String {
+        let mut full = format!(
+            "Error {} ({})\nMessage: {}",
+            self.code as i32,
+            self.code.describe(),
+            self.message
+        );
+        if let Some(system) = self.system.as_deref().filter(|s| !s.is_empty()) {
+            full.push_str("\nSystem: ");
+            full.push_str(system.trim_end());
+        }
+        full
     }
 
     /// A local file error; `path` and the OS error are included.

@@ -4,16 +4,21 @@
 #![deny(unsafe_code)]
 
 pub mod auth;
+pub mod codes;
 pub mod error;
 pub mod files;
 pub mod imap;
+pub mod keepalive;
 pub mod limits;
 pub mod message;
 pub mod net;
 pub mod oauth2;
 pub mod pop3;
+pub mod progress;
 pub mod reader;
+pub mod reentry;
 pub mod registry;
+pub mod search;
 pub mod session;
 pub mod smtp;
 pub mod text;

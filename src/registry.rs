@@ -1,4 +1,4 @@
-//! Sessions by name (API.md §2): the declared sessions and their settings, the open
+//! Sessions by name (docs/API.md §2): the declared sessions and their settings, the open
 //! connections of each name (one incoming [`Reader`], one outgoing sender), opening with
 //! rollback, closing, and the global timeout.
 //!
@@ -7,19 +7,43 @@
 //! free again; a declaration stays). Closing flushes and ends both connections and frees
 //! the name (a declaration stays). Each connection has its own lock, held for the whole
 //! call on it: calls on one connection serialize, reading and sending run in parallel.
+//!
+//! Every call on a session runs in its context ([`Session::context`]): the transcript
+//! lines name the session ([`crate::trace::scope`]) and its progress callback follows
+//! the transfers ([`crate::progress::scope`]). A connection's lock is marked as held by
+//! the calling thread ([`crate::reentry`]): a callback of that call calling into the same
+//! connection gets `WD_E_RECURSIVE_CALL` instead of waiting for ever. A list filled in
+//! the background ([`fetch_all_background`]) holds the incoming lock on its own thread
+//! until it ends; closing the session stops it between two batches.
+//!
+//! A wait for new mail ([`wait_for_mail`]) holds the incoming lock for as long as it
+//! waits, but gives way: a call that wants that lock counts itself in
+//! `Session::incoming_wanted` first ([`Session::lock_incoming`]), the wait sees it
+//! within [`crate::session::GIVE_WAY_CHECK`], ends cleanly (IDLE DONE) and returns "no
+//! mail", and the call goes on. Before each call on the incoming connection, a
+//! connection the server closed while idle is opened again (IMAP, [`Reader::revive`]).
+//! With `WD_PROP_KEEPALIVE` a session has a [`KeepAlive`] thread (see there).
 
 use crate::error::{Error, Result, WD_E};
+use crate::keepalive::KeepAlive;
 use crate::message::Email;
-use crate::reader::Reader;
+use crate::message::address::{bare, is_valid_syntax};
+use crate::message::object::MessageObject;
+use crate::progress;
+use crate::reader::{ReadMessage, Reader};
+use crate::reentry::{self, Held};
+use crate::search::Criteria;
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
-    SendOutcome, SessionConfig, SessionKind,
+    SendOptions, SendOutcome, SessionConfig, SessionKind, WaitUntil,
 };
-use parking_lot::Mutex;
+use crate::text::quoted;
+use crate::trace;
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Weak};
+use std::time::{Duration, Instant};
 
 static TIMEOUT: AtomicU32 = AtomicU32::new(crate::limits::DEFAULT_TIMEOUT_SECS);
 
@@ -39,6 +63,18 @@ pub fn set_timeout(seconds: i32) -> Result<()> {
             "timeout {seconds} is out of range (1 to 86400 seconds)"
         ))),
     }
+}
+
+/// Sets the minimum average speed of a reply (`EmailParametre(WD_PARAM_MIN_SPEED, v)`),
+/// in bytes per second, for the connections opened afterwards: 0 or more.
+pub fn set_min_speed(bytes_per_second: i32) -> Result<()> {
+    let v = u32::try_from(bytes_per_second).map_err(|_| {
+        Error::invalid_arg(format!(
+            "minimum speed {bytes_per_second} is negative (bytes per second, 0 = none)"
+        ))
+    })?;
+    crate::net::set_min_speed(v);
+    Ok(())
 }
 
 /// What the `EmailOuvreSession…` openers are given: `user` names the session and logs in.
@@ -76,23 +112,147 @@ impl Login<'_> {
     }
 }
 
-/// One session name: its declaration (if any) and its open connections.
+/// One session name: its declaration (if any), its open connections, its progress
+/// callback.
 struct Session {
     name: String,
+    /// The name on the transcript lines of its calls.
+    label: Arc<str>,
     declared: Mutex<Option<SessionConfig>>,
     incoming: Mutex<Option<Reader>>,
     outgoing: Mutex<Option<Box<dyn Outgoing>>>,
+    progress: Mutex<Option<progress::Callback>>,
+    /// Set to stop the list being filled in the background, if any.
+    filling: Mutex<Option<Arc<AtomicBool>>>,
+    /// Callers waiting for the incoming lock: a wait for new mail gives way to them.
+    incoming_wanted: AtomicUsize,
+    keepalive: Mutex<Option<KeepAlive>>,
+}
+
+/// What a call on a session runs in (see the module): dropped when the call ends.
+struct Context {
+    _trace: trace::Scope,
+    _progress: progress::Scope,
+}
+
+/// The lock of one connection of a session, marked as held by the calling thread.
+struct Slot<'a, T> {
+    guard: MutexGuard<'a, T>,
+    _held: Held,
+}
+
+impl<T> std::ops::Deref for Slot<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Slot<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl Session {
+    /// The context of a call on this session: its name on the transcript, its progress
+    /// callback (else the process-wide one).
+    fn context(&self) -> Context {
+        let callback = self.progress.lock().clone().or_else(default_progress);
+        Context {
+            _trace: trace::scope(Some(self.label.clone())),
+            _progress: progress::scope(callback),
+        }
+    }
+
+    /// Locks one of its connections, `Err(WD_E_RECURSIVE_CALL)` when the calling thread
+    /// holds it already (a callback of a call on it).
+    fn lock<'a, T>(&self, slot: &'a Mutex<T>) -> Result<Slot<'a, T>> {
+        let held = reentry::hold(slot, &format!("session {}", quoted(&self.name)))?;
+        Ok(Slot {
+            guard: slot.lock(),
+            _held: held,
+        })
+    }
+
+    /// The incoming lock as [`Session::lock`] takes it, asking a wait for new mail that
+    /// holds it to give way.
+    fn lock_incoming(&self) -> Result<Slot<'_, Option<Reader>>> {
+        let held = reentry::hold(&self.incoming, &format!("session {}", quoted(&self.name)))?;
+        self.incoming_wanted.fetch_add(1, Ordering::SeqCst);
+        let guard = self.incoming.lock();
+        self.incoming_wanted.fetch_sub(1, Ordering::SeqCst);
+        Ok(Slot { guard, _held: held })
+    }
+
+    /// Starts the keep-alive of `seconds` (0: none) unless one runs already. A thread
+    /// that cannot start leaves the session without keep-alive (noted in the trace).
+    fn keep_alive(self: &Arc<Session>, seconds: u32) {
+        let mut slot = self.keepalive.lock();
+        if seconds == 0 || slot.is_some() {
+            return;
+        }
+        let idle = Duration::from_secs(u64::from(seconds));
+        let session: Weak<Session> = Arc::downgrade(self);
+        let started = KeepAlive::start(KeepAlive::look_every(seconds), move || {
+            let Some(s) = session.upgrade() else {
+                return false;
+            };
+            // Its transcript lines name the session; a callback they reach that calls
+            // into a connection the keep-alive holds gets WD_E_RECURSIVE_CALL.
+            let _cx = trace::scope(Some(s.label.clone()));
+            let what = format!("session {}", quoted(&s.name));
+            if let Ok(_held) = reentry::hold(&s.incoming, &what)
+                && let Some(mut r) = s.incoming.try_lock()
+                && let Some(r) = r.as_mut()
+            {
+                r.keep_alive(idle);
+            }
+            if let Ok(_held) = reentry::hold(&s.outgoing, &what)
+                && let Some(mut o) = s.outgoing.try_lock()
+                && let Some(o) = o.as_mut()
+            {
+                o.keep_alive(idle);
+            }
+            true
+        });
+        match started {
+            Ok(k) => *slot = Some(k),
+            Err(e) => trace::note("SESSION", &e.message),
+        }
+    }
+}
+
+/// The progress callback of the sessions that set none, and of the work that belongs to
+/// no session (saving an attachment).
+static DEFAULT_PROGRESS: Mutex<Option<progress::Callback>> = Mutex::new(None);
+
+/// The process-wide progress callback (`EmailJauge` without a session).
+pub fn default_progress() -> Option<progress::Callback> {
+    DEFAULT_PROGRESS.lock().clone()
+}
+
+/// Sets the progress callback (`EmailJauge`) of session `name`, or the process-wide one
+/// when `name` is `None`; `None` removes it. A session's callback lasts as long as its
+/// name (open or declared).
+pub fn set_progress(name: Option<&str>, callback: Option<progress::Callback>) -> Result<()> {
+    match name {
+        None => *DEFAULT_PROGRESS.lock() = callback,
+        Some(name) => *find(name)?.progress.lock() = callback,
+    }
+    Ok(())
 }
 
 static SESSIONS: LazyLock<Mutex<HashMap<String, Arc<Session>>>> = LazyLock::new(Default::default);
 
 /// Looks a session name up (the table lock is held only for the lookup).
 fn find(name: &str) -> Result<Arc<Session>> {
-    SESSIONS
-        .lock()
-        .get(name)
-        .cloned()
-        .ok_or_else(|| Error::new(WD_E::UnknownSession, format!("unknown session {name:?}")))
+    SESSIONS.lock().get(name).cloned().ok_or_else(|| {
+        Error::new(
+            WD_E::UnknownSession,
+            format!("unknown session {}", quoted(name)),
+        )
+    })
 }
 
 /// The session of `name`, created when absent.
@@ -101,9 +261,14 @@ fn entry(name: &str) -> Arc<Session> {
     let e = map.entry(name.to_string()).or_insert_with(|| {
         Arc::new(Session {
             name: name.to_string(),
+            label: Arc::from(name),
             declared: Mutex::new(None),
             incoming: Mutex::new(None),
             outgoing: Mutex::new(None),
+            progress: Mutex::new(None),
+            filling: Mutex::new(None),
+            incoming_wanted: AtomicUsize::new(0),
+            keepalive: Mutex::new(None),
         })
     });
     e.clone()
@@ -113,7 +278,7 @@ fn entry(name: &str) -> Arc<Session> {
 fn forget_if_empty(e: &Arc<Session>) {
     let mut map = SESSIONS.lock();
     if e.declared.lock().is_none()
-        && e.incoming.lock().is_none()
+        && e.lock_incoming().is_ok_and(|r| r.is_none())
         && e.outgoing.lock().is_none()
         && map.get(&e.name).is_some_and(|cur| Arc::ptr_eq(cur, e))
     {
@@ -131,7 +296,10 @@ fn release(name: &str) {
 fn not_declared(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} was not declared with EmailSessionCree"),
+        format!(
+            "session {} was not declared with EmailSessionCree",
+            quoted(name)
+        ),
     )
 }
 
@@ -145,7 +313,7 @@ pub fn declare(name: &str, kind: SessionKind) -> Result<()> {
     if declared.is_some() {
         return Err(Error::new(
             WD_E::SessionExists,
-            format!("session {name:?} is already declared"),
+            format!("session {} is already declared", quoted(name)),
         ));
     }
     *declared = Some(SessionConfig::new(kind));
@@ -177,7 +345,8 @@ fn exists(name: &str, what: &str) -> Error {
     Error::new(
         WD_E::SessionExists,
         format!(
-            "session {name:?} already has an open {what} connection (close it with EmailFermeSession)"
+            "session {} already has an open {what} connection (close it with EmailFermeSession)",
+            quoted(name)
         ),
     )
 }
@@ -191,19 +360,21 @@ fn connect(name: &str, cfg: &SessionConfig) -> Result<()> {
     cfg.validate()?;
     let timeout = timeout_secs();
     let e = entry(name);
+    let _cx = e.context();
     if cfg.kind.incoming() {
-        let mut slot = e.incoming.lock();
+        let mut slot = e.lock_incoming()?;
         if slot.is_some() {
             return Err(exists(name, "incoming (POP3/IMAP)"));
         }
         *slot = Some(Reader::new(open_incoming(cfg, timeout)?));
     } else {
-        let mut slot = e.outgoing.lock();
+        let mut slot = e.lock(&e.outgoing)?;
         if slot.is_some() {
             return Err(exists(name, "outgoing (SMTP)"));
         }
         *slot = Some(crate::smtp::open_outgoing(cfg, timeout)?);
     }
+    e.keep_alive(cfg.keepalive);
     Ok(())
 }
 
@@ -238,7 +409,8 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
     open_login(SessionKind::Pop3, login)?;
     connect(login.user, &smtp.config(SessionKind::Smtp)).inspect_err(|_| {
         if let Ok(e) = find(login.user) {
-            let reader = e.incoming.lock().take();
+            let _cx = e.context();
+            let reader = e.lock_incoming().ok().and_then(|mut r| r.take());
             if let Some(mut reader) = reader {
                 // Nothing was deleted yet: QUIT only ends the session politely.
                 let _ = reader.close();
@@ -254,13 +426,21 @@ pub fn open_pop3_smtp(login: &Login, smtp_server: Option<&str>, smtp_port: u16) 
 /// error is returned.
 pub fn close(name: &str) -> Result<()> {
     let e = find(name)?;
-    let outgoing = e.outgoing.lock().take();
-    let incoming = e.incoming.lock().take();
+    let _cx = e.context();
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    reentry::check(&e.outgoing, &format!("session {}", quoted(name)))?;
+    if let Some(stop) = e.filling.lock().as_ref() {
+        stop.store(true, Ordering::SeqCst);
+    }
+    let outgoing = e.lock(&e.outgoing)?.take();
+    let incoming = e.lock_incoming()?.take();
+    let keepalive = e.keepalive.lock().take();
+    drop(keepalive);
     if outgoing.is_none() && incoming.is_none() && e.declared.lock().is_none() {
         forget_if_empty(&e);
         return Err(Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} is not open"),
+            format!("session {} is not open", quoted(name)),
         ));
     }
     let timeout = Duration::from_secs(u64::from(timeout_secs()));
@@ -270,22 +450,184 @@ pub fn close(name: &str) -> Result<()> {
     sent.and(read)
 }
 
-/// Runs `f` on the reader of session `name`, its lock held for the call.
+/// Runs `f` on the reader of session `name`, its lock held for the call, in the
+/// session's context; the progress callback's last call when it succeeded.
 pub fn with_reader<T>(name: &str, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
     let e = find(name)?;
-    let mut slot = e.incoming.lock();
+    let _cx = e.context();
+    on_reader(&e, f)
+}
+
+/// [`with_reader`] in the context already set up; a connection the server closed while
+/// idle is opened again first.
+fn on_reader<T>(e: &Session, f: impl FnOnce(&mut Reader) -> Result<T>) -> Result<T> {
+    let mut slot = e.lock_incoming()?;
     let reader = slot.as_mut().ok_or_else(|| {
         Error::new(
             WD_E::UnknownSession,
-            format!("session {name:?} has no open POP3 or IMAP connection"),
+            format!(
+                "session {} has no open POP3 or IMAP connection",
+                quoted(&e.name)
+            ),
         )
     })?;
-    f(reader)
+    reader.revive()?;
+    let r = f(reader);
+    reader.touch();
+    if r.is_ok() {
+        progress::finish();
+    }
+    r
 }
 
-/// The whole message `msg`, read with headers only through session `session`.
-pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Email> {
-    with_reader(session, |r| r.complete(msg, opts)).map_err(|e| {
+/// Waits up to `seconds` for new mail on the incoming connection of session `name`
+/// (`EmailAttendMessage`): true when mail came. Gives way to any other call on that
+/// connection, returning false (see the module).
+pub fn wait_for_mail(name: &str, seconds: u32) -> Result<bool> {
+    let e = find(name)?;
+    let _cx = e.context();
+    let give_way = || e.incoming_wanted.load(Ordering::SeqCst) > 0;
+    let w = WaitUntil {
+        until: Instant::now() + Duration::from_secs(u64::from(seconds)),
+        give_way: &give_way,
+    };
+    on_reader(&e, |r| r.wait_for_mail(&w))
+}
+
+/// Where a message read with headers only came from: the session it completes through,
+/// on first access of a body field ([`complete`]).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub session: String,
+    pub msg: MessageRef,
+    pub opts: ReadOptions,
+}
+
+/// A message object as the C functions hold it: one read with headers only completes
+/// through the session it was read from.
+pub type MessageObj = MessageObject<Origin>;
+
+/// The object of `email`, read from `msg` through session `session` with `opts`.
+fn read_object(email: Email, session: &str, msg: &MessageRef, opts: ReadOptions) -> MessageObj {
+    let origin = email.header_only.then(|| Origin {
+        session: session.to_string(),
+        msg: msg.clone(),
+        opts,
+    });
+    let mut obj = MessageObj::new(email, true);
+    obj.origin = origin;
+    obj
+}
+
+/// Runs the read `f` on the reader of session `name`: the object of the message read, or
+/// of "no message" (`WD_EMAIL_OUT` = 1) past an end.
+pub fn read(
+    name: &str,
+    opts: ReadOptions,
+    f: impl FnOnce(&mut Reader) -> Result<Option<ReadMessage>>,
+) -> Result<MessageObj> {
+    Ok(match with_reader(name, f)? {
+        Some(ReadMessage { email, msg }) => read_object(email, name, &msg, opts),
+        None => MessageObj::new(
+            Email {
+                out: true,
+                ..Email::default()
+            },
+            false,
+        ),
+    })
+}
+
+/// The objects of messages fetched from session `name` with `opts`.
+fn read_objects(
+    name: &str,
+    refs: &[MessageRef],
+    emails: Vec<Email>,
+    opts: ReadOptions,
+) -> Vec<MessageObj> {
+    (emails.into_iter().zip(refs))
+        .map(|(email, msg)| read_object(email, name, msg, opts))
+        .collect()
+}
+
+/// Every message of the mailbox of session `name` (`EmailRecupereTout`), as objects.
+pub fn fetch_all(name: &str, opts: ReadOptions) -> Result<Vec<MessageObj>> {
+    let (refs, emails) = with_reader(name, |r| r.fetch_all(opts))?;
+    Ok(read_objects(name, &refs, emails, opts))
+}
+
+/// Fetches every message of session `name` in the background (`EmailRecupereTout` with
+/// `WD_READ_ASYNC`): a thread of the library takes the session's incoming connection —
+/// this returns once it holds it, so every later call on that connection waits for the
+/// fill to end —, lists the messages and fetches them in batches
+/// ([`Reader::fetch_all_in_batches`]), handing each batch to `deliver` as it arrives,
+/// then gives the outcome to `done`. It runs in the session's context: its progress
+/// callback is called on that thread, the last call (`done == total`) once every message
+/// was delivered. Closing the session stops it between two batches (`WD_E_CANCELLED`),
+/// and so does `deliver` failing (the list was freed).
+///
+/// Errors (nothing started): `WD_E_UNKNOWN_SESSION`, `WD_E_RECURSIVE_CALL` (from a
+/// callback of a call on that connection), `WD_E_INTERNAL` (no thread).
+pub fn fetch_all_background(
+    name: &str,
+    opts: ReadOptions,
+    mut deliver: impl FnMut(Vec<MessageObj>) -> Result<()> + Send + 'static,
+    done: impl FnOnce(Result<()>) + Send + 'static,
+) -> Result<()> {
+    let e = find(name)?;
+    reentry::check(&e.incoming, &format!("session {}", quoted(name)))?;
+    let (started_tx, started) = std::sync::mpsc::channel::<Result<()>>();
+    let session = e.clone();
+    let fill = move || {
+        let e = session;
+        let _cx = e.context();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut done = Some(done);
+        let r = on_reader(&e, |reader| {
+            *e.filling.lock() = Some(stop.clone());
+            let _ = started_tx.send(Ok(()));
+            let r = reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
+                deliver(read_objects(&e.name, &refs, emails, opts))
+            });
+            // Still holding the reading connection: a call waiting for it sees the
+            // list complete (or failed) once it gets it.
+            *e.filling.lock() = None;
+            if let Some(done) = done.take() {
+                done(r.clone());
+            }
+            r
+        });
+        if done.is_some() {
+            let _ = started_tx.send(r);
+        }
+    };
+    std::thread::Builder::new()
+        .name("wd300com-fill".into())
+        .spawn(fill)
+        .map_err(|err| Error::internal(format!("cannot start the filling thread: {err}")))?;
+    started
+        .recv()
+        .unwrap_or_else(|_| Err(Error::internal("the filling thread ended at once")))
+}
+
+/// The messages of session `name` matching `criteria` (`EmailRecherche`), as objects.
+pub fn search(name: &str, criteria: &Criteria, opts: ReadOptions) -> Result<Vec<MessageObj>> {
+    let (refs, emails) = with_reader(name, |r| r.search(criteria, opts))?;
+    Ok(read_objects(name, &refs, emails, opts))
+}
+
+/// Completes a message read with headers only, on first access of a body field (nothing
+/// to do for the others). No lock is held across another: message, then session, then
+/// message again.
+pub fn complete(obj: &Mutex<MessageObj>) -> Result<()> {
+    let origin = match &*obj.lock() {
+        o if o.email.header_only => o.origin.clone(),
+        _ => None,
+    };
+    let Some(Origin { session, msg, opts }) = origin else {
+        return Ok(());
+    };
+    let full = with_reader(&session, |r| r.complete(&msg, opts)).map_err(|e| {
         Error::new(
             e.code,
             format!(
@@ -294,34 +636,124 @@ pub fn complete(session: &str, msg: &MessageRef, opts: ReadOptions) -> Result<Em
             ),
         )
         .with_system(e.system.clone().unwrap_or_default())
-    })
+    })?;
+    let mut o = obj.lock();
+    if o.email.header_only {
+        o.complete_with(full);
+    }
+    Ok(())
 }
 
 fn no_outgoing(name: &str) -> Error {
     Error::new(
         WD_E::UnknownSession,
-        format!("session {name:?} has no open SMTP connection"),
+        format!("session {} has no open SMTP connection", quoted(name)),
     )
 }
 
-/// Runs `f` on the outgoing connection of session `name`, its lock held for the call.
+/// Runs `f` on the outgoing connection of session `name`, its lock held for the call, in
+/// the session's context; the progress callback's last call when it succeeded.
 fn with_outgoing<T>(name: &str, f: impl FnOnce(&mut dyn Outgoing) -> Result<T>) -> Result<T> {
     let e = find(name)?;
-    let mut slot = e.outgoing.lock();
-    f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut())
+    let _cx = e.context();
+    let mut slot = e.lock(&e.outgoing)?;
+    let r = f(slot.as_mut().ok_or_else(|| no_outgoing(name))?.as_mut());
+    if r.is_ok() {
+        progress::finish();
+    }
+    r
 }
 
 /// Sends (or queues) the message `build` gives through session `name`; the session is
 /// checked before the message is built.
-pub fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
-    if find(name)?.outgoing.lock().is_none() {
+fn send(name: &str, build: impl FnOnce() -> Result<OutgoingMessage>) -> Result<SendOutcome> {
+    let e = find(name)?;
+    if e.lock(&e.outgoing)?.is_none() {
         return Err(no_outgoing(name));
     }
     let msg = build()?;
     with_outgoing(name, |out| out.send(msg))
 }
 
-/// Probes `address` as a recipient on the outgoing connection of session `name`.
-pub fn check_recipient(name: &str, address: &str) -> Result<RecipientCheck> {
-    with_outgoing(name, |out| out.check_recipient(address))
+/// Completes message `obj` when reading its property `property` (`WD_EMAIL_*`) needs
+/// the whole message.
+pub fn complete_for(obj: &Mutex<MessageObj>, property: i32) -> Result<()> {
+    if crate::message::properties::needs_body(property) {
+        complete(obj)?;
+    }
+    Ok(())
+}
+
+/// Sends (or queues) message `obj` through session `name` (`EmailEnvoieMessage`): its
+/// source is built when needed, or built again with `opts.build`; its mail id, the
+/// recipients refused and the error (`WD_EMAIL_ERROR`, "" after a success) are recorded
+/// on it. `Err(WD_E_RECIPIENT_REFUSED)` when every recipient was refused.
+pub fn send_message(name: &str, obj: &Mutex<MessageObj>, opts: SendOptions) -> Result<()> {
+    let sent = send(name, || {
+        let mut o = obj.lock();
+        match opts.build {
+            Some(build) => {
+                o.ensure_parsed();
+                o.build_source(build)?;
+            }
+            None => o.ensure_built()?,
+        }
+        let msg = OutgoingMessage::of(&o.email)?;
+        Ok(OutgoingMessage {
+            keep_bcc: opts.keep_bcc,
+            dsn: opts.dsn,
+            ..msg
+        })
+    })
+    .and_then(|outcome| {
+        let mut o = obj.lock();
+        (o.email.mail_id, o.email.refused) = outcome.results();
+        outcome.reached_someone()
+    });
+    let error = sent.as_ref().err().map(|e| e.message.clone());
+    obj.lock().email.error = error.unwrap_or_default();
+    sent
+}
+
+/// Sends the ready RFC 5322 file `path` as it is through session `name` (`EmailEnvoie`):
+/// the envelope from its From, To, Cc and Bcc.
+pub fn send_file(name: &str, path: &str) -> Result<()> {
+    send(name, || OutgoingMessage::from_file(path))?.reached_someone()
+}
+
+/// Saves attachment `index` of message `obj` to `path` (`EmailSauveFichierAttache`, see
+/// [`crate::message::attachments::save`]); the bytes written are reported to the
+/// process-wide progress callback. The message is held meanwhile: that callback calling
+/// into it gets `WD_E_RECURSIVE_CALL`.
+pub fn save_attachment(obj: &Mutex<MessageObj>, index: usize, path: &str) -> Result<String> {
+    let _held = reentry::hold(obj, "the message")?;
+    let _progress = progress::scope(default_progress());
+    let written = crate::message::attachments::save(obj.lock().attachment(index)?, index, path)?;
+    progress::finish();
+    Ok(written)
+}
+
+/// Appends message `obj` to `folder` through session `name` (`EmailAjouteMessage`): its
+/// source is built first when needed; the \Seen flag follows its seen flag.
+pub fn append(name: &str, folder: &str, obj: &Mutex<MessageObj>) -> Result<()> {
+    let (data, seen) = {
+        let mut o = obj.lock();
+        o.ensure_built()?;
+        (o.email.source.clone(), o.email.seen)
+    };
+    with_reader(name, |r| r.append(folder, &data, seen))
+}
+
+/// Checks `address` (`EmailVerifieAdresse`): its syntax, then, with a session, whether
+/// the SMTP server of session `name` accepts it as a recipient (MAIL FROM / RCPT TO /
+/// RSET; nothing sent). `None`: the syntax is wrong.
+pub fn check_address(address: &str, name: Option<&str>) -> Result<Option<RecipientCheck>> {
+    let addr = bare(address);
+    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
+        return Ok(None);
+    }
+    Ok(Some(match name {
+        None => RecipientCheck::Accepted,
+        Some(name) => with_outgoing(name, |out| out.check_recipient(&addr))?,
+    }))
 }

@@ -783,3 +783,27 @@ fn dropping_server_releases_client() {
     drop(server);
     assert_eq!(c.try_line().ok().flatten(), None);
 }
+
+#[test]
+fn imap_tags_shown_in_a_fixed_form() {
+    let server = FakeServer::start(
+        Script::new()
+            .send("A0001 OK before any tag: untouched\r\n")
+            .expect("A0001 LOGIN")
+            .send("* OK x A0001 mid-line\r\nA0001 OK done\r\n")
+            .expect("USER bob")
+            .raw_tags()
+            .send("A0002 OK raw\r\n"),
+    );
+    let mut c = Client::connect(&server);
+    assert_eq!(c.line(), "A0001 OK before any tag: untouched");
+    c.send("Q7K2ZP0M.0001 LOGIN a b\r\n");
+    assert_eq!(c.line(), "* OK x A0001 mid-line");
+    assert_eq!(c.line(), "Q7K2ZP0M.0001 OK done");
+    c.send("USER bob\r\n");
+    assert_eq!(c.line(), "A0002 OK raw");
+    let t = server.join();
+    t.assert_ok();
+    assert_eq!(t.lines, vec!["A0001 LOGIN a b", "USER bob"]);
+    assert!(t.received_text().starts_with("Q7K2ZP0M.0001 LOGIN"));
+}

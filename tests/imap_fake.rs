@@ -56,6 +56,30 @@ fn bye_greeting_is_connection_lost() {
 }
 
 #[test]
+fn unexpected_greetings_are_shown_as_the_server_sent_them() {
+    for (greeting, message) in [
+        (
+            "+ OK hello\r\n",
+            "unexpected IMAP greeting (a continuation request, not * OK): + OK hello",
+        ),
+        (
+            "A1 NO [ALERT] go away\r\n",
+            "unexpected IMAP greeting (a tagged reply, not * OK): A1 NO [ALERT] go away",
+        ),
+        (
+            "* 3 EXISTS\r\n",
+            "unexpected IMAP greeting (untagged data, not * OK)",
+        ),
+    ] {
+        let s = FakeServer::start(Script::new().send(greeting).drain_until_closed());
+        let e = ImapClient::open(&cfg(s.port()), 10).err().unwrap();
+        assert_eq!(e.code, WD_E::Protocol);
+        assert_eq!(e.message, message);
+        drop(s);
+    }
+}
+
+#[test]
 fn login_refused_is_auth_with_reply() {
     let s = FakeServer::start(
         Script::new()
@@ -790,8 +814,11 @@ fn read_loop(user: &std::ffi::CStr, max: usize) -> Vec<String> {
         // What the caller is given is seen, read ahead or not.
         assert_eq!(prop(WD_EMAIL_SEEN), "1");
         if subjects.len() < max {
+            // 1 while a message was read, 0 past the end (WD_EMAIL_OUT, no error).
             // SAFETY: NUL-terminated session name.
-            assert_eq!(unsafe { EmailLitSuivant(user.as_ptr(), h, 0) }, 1);
+            let read = unsafe { EmailLitSuivant(user.as_ptr(), h, 0) };
+            assert_eq!(read == 1, prop(WD_EMAIL_OUT) != "1");
+            assert_eq!(wd300com::ffi::errstate::ErreurDetectee(), 0);
         }
     }
     assert_eq!(EmailLibere(h), 1);

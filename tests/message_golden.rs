@@ -72,7 +72,7 @@ fn nested_mixed_alternative_related() {
         assert_eq!(e.date, "2024-03-01T10:20:30+01:00", "{w}");
         assert_eq!(e.message_id, "report-2024-03@example.com", "{w}");
         assert_eq!(e.priority, 0, "{w}");
-        assert_eq!(e.disposition_notification, "", "{w}");
+        assert!(!e.disposition_notification, "{w}");
         assert_eq!(e.attachments.len(), 2, "{w}");
         let logo = att(e, 0);
         assert_eq!(logo.name, "logo.png", "{w}");
@@ -314,8 +314,9 @@ fn groups_folded_priority() {
         );
         assert_eq!(e.subject, "This subject is folded over two lines", "{w}");
         assert_eq!(e.priority, 1, "{w}");
+        assert!(e.disposition_notification, "{w}");
         assert_eq!(
-            e.disposition_notification, "Team Lead <lead@example.com>",
+            e.disposition_notification_to, "Team Lead <lead@example.com>",
             "{w}"
         );
         assert_eq!(e.date, "2024-09-06T14:15:16+02:00", "{w}");

@@ -352,7 +352,10 @@ fn line_breaks_in_headers_are_refused() {
         |e| e.cc.push("x@y\r\n".into()),
         |e| e.bcc.push("\nx@y".into()),
         |e| e.reply_to = "r@x\n".into(),
-        |e| e.disposition_notification = "r@x\r".into(),
+        |e| {
+            e.disposition_notification = true;
+            e.disposition_notification_to = "r@x\r".into()
+        },
         |e| e.message_id = "id@x\r\n".into(),
         |e| e.headers.push(("X-A".into(), "v\r\nInjected: 1".into())),
         |e| e.headers.push(("X-A\r\nB".into(), "v".into())),
@@ -381,7 +384,8 @@ fn priority_receipt_reply_to_and_extra_headers() {
     e.message = "x".into();
     e.priority = 1;
     e.reply_to = "Replies <r@example.com>, other@example.com".into();
-    e.disposition_notification = "Alice <alice@example.com>".into();
+    e.disposition_notification = true;
+    e.disposition_notification_to = "Alice <alice@example.com>".into();
     e.headers = vec![
         ("X-Mailer".into(), "wd300com".into()),
         ("X-Long".into(), "word ".repeat(100).trim_end().to_string()),
@@ -393,6 +397,7 @@ fn priority_receipt_reply_to_and_extra_headers() {
     assert_eq!(p.priority, 1);
     assert_eq!(p.reply_to, e.reply_to);
     assert_eq!(p.disposition_notification, e.disposition_notification);
+    assert_eq!(p.disposition_notification_to, e.disposition_notification_to);
     assert_eq!(p.header("x-mailer", 0), Some("wd300com"));
     assert_eq!(p.header("X-Long", 0), e.header("X-Long", 0));
     assert_eq!(p.header("X-Unbroken", 0), e.header("X-Unbroken", 0));

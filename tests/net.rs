@@ -1,18 +1,21 @@
 //! Network layer tests against small servers on 127.0.0.1 run in threads.
 
-use native_tls::{Identity, TlsAcceptor};
+mod support;
+
+use native_tls::TlsAcceptor;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use support::certs::Certs;
 use wd300com::error::WD_E;
 use wd300com::limits::MAX_LINE;
 use wd300com::net::{ConnectConfig, Connection, TlsMode};
 use wd300com::pop3::dot;
 
-/// Runs `f` on the first connection accepted by a fresh listener; returns its port.
+/// Runs `f` on the first connection accepted by a fresh listener, which closes then (a
+/// second connection is refused); returns its port.
 fn serve<T: Send + 'static>(
     f: impl FnOnce(TcpStream) -> T + Send + 'static,
 ) -> (u16, JoinHandle<T>) {
@@ -20,6 +23,7 @@ fn serve<T: Send + 'static>(
     let port = l.local_addr().unwrap().port();
     let h = thread::spawn(move || {
         let (s, _) = l.accept().unwrap();
+        drop(l);
         f(s)
     });
     (port, h)
@@ -182,13 +186,60 @@ fn timeout_fires() {
     let e = c.read_line().unwrap_err();
     let dt = t0.elapsed();
     assert_eq!(e.code, WD_E::Timeout);
-    assert_eq!(e.message, "no reply within 1 s");
+    // Not opened yet: the whole opening had the timeout.
+    assert_eq!(e.message, "the connection did not open within 1 s");
     assert!(dt >= Duration::from_millis(900), "{dt:?}");
     assert!(dt < Duration::from_secs(2), "{dt:?}");
-    // The partial line stays buffered: a retry completes it.
+    // The connection is dead: the rest of the line is never read as a later reply.
     c.set_timeout(Duration::from_secs(5)).unwrap();
     assert_eq!(c.timeout(), Duration::from_secs(5));
-    assert_eq!(c.read_line().unwrap(), b"hello");
+    let t0 = Instant::now();
+    let e = c.read_line().unwrap_err();
+    assert_eq!(e.code, WD_E::ConnectionLost);
+    assert!(
+        e.message
+            .contains("closed after an earlier error (the connection did not open"),
+        "{}",
+        e.message
+    );
+    assert!(t0.elapsed() < Duration::from_millis(500));
+    assert!(!c.is_usable());
+    assert_eq!(c.send_line("NOOP").unwrap_err().code, WD_E::ConnectionLost);
+    h.join().unwrap();
+}
+
+#[test]
+fn opened_connection_times_out_per_exchange() {
+    let (port, h) = serve(|mut s| {
+        s.write_all(b"greeting\r\n").unwrap();
+        let mut b = [0u8; 64];
+        let _ = s.read(&mut b);
+        thread::sleep(Duration::from_millis(1500));
+        let _ = s.write_all(b"late\r\n");
+        thread::sleep(Duration::from_millis(500));
+    });
+    let mut c = Connection::connect(
+        &ConnectConfig {
+            timeout: Duration::from_secs(1),
+            ..cfg(port)
+        },
+        "TEST",
+    )
+    .unwrap();
+    assert_eq!(c.read_line().unwrap(), b"greeting");
+    c.opened();
+    // The idle time before the command does not count: its window starts with it.
+    thread::sleep(Duration::from_millis(1200));
+    c.send_line("CMD").unwrap();
+    let t0 = Instant::now();
+    let e = c.read_line().unwrap_err();
+    assert_eq!(e.code, WD_E::Timeout);
+    assert_eq!(e.message, "no reply within 1 s");
+    let dt = t0.elapsed();
+    assert!(
+        dt >= Duration::from_millis(900) && dt < Duration::from_secs(2),
+        "{dt:?}"
+    );
     h.join().unwrap();
 }
 
@@ -476,55 +527,27 @@ fn write_to_closed_peer_is_connection_lost() {
 
 // ----- TLS -------------------------------------------------------------------
 
-struct Certs {
-    dir: PathBuf,
-}
-
-impl Certs {
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).to_string_lossy().into_owned()
-    }
-
-    fn identity(&self, name: &str) -> Identity {
-        let cert = std::fs::read(self.dir.join(format!("{name}.pem"))).unwrap();
-        let key = std::fs::read(self.dir.join(format!("{name}.key"))).unwrap();
-        Identity::from_pkcs8(&cert, &key).unwrap()
-    }
-}
-
-fn gen_cert(dir: &std::path::Path, name: &str, san: &str) {
-    let st = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-        .arg("ec_paramgen_curve:prime256v1")
-        .args(["-nodes", "-days", "2", "-subj"])
-        .arg(format!("/CN={name}"))
-        .arg("-addext")
-        .arg(format!("subjectAltName={san}"))
-        .arg("-keyout")
-        .arg(dir.join(format!("{name}.key")))
-        .arg("-out")
-        .arg(dir.join(format!("{name}.pem")))
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("openssl CLI");
-    assert!(st.success());
-}
-
 /// Self-signed certificates made once per test run: "good" for localhost and
 /// 127.0.0.1, "other" for mail.example.org only, and "bundle.pem" holding both.
 fn certs() -> &'static Certs {
     static CERTS: OnceLock<Certs> = OnceLock::new();
     CERTS.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("net-certs-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        gen_cert(&dir, "good", "DNS:localhost,IP:127.0.0.1");
-        gen_cert(&dir, "other", "DNS:mail.example.org");
-        let mut bundle = std::fs::read(dir.join("other.pem")).unwrap();
-        bundle.extend(std::fs::read(dir.join("good.pem")).unwrap());
-        std::fs::write(dir.join("bundle.pem"), bundle).unwrap();
-        std::fs::write(dir.join("garbage.pem"), b"not a certificate\n").unwrap();
-        Certs { dir }
+        let c = Certs::new("net-certs");
+        c.self_signed(
+            "good",
+            "/CN=good",
+            &["subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        );
+        c.self_signed(
+            "other",
+            "/CN=other",
+            &["subjectAltName=DNS:mail.example.org"],
+        );
+        let mut bundle = std::fs::read(c.dir.join("other.pem")).unwrap();
+        bundle.extend(std::fs::read(c.dir.join("good.pem")).unwrap());
+        std::fs::write(c.dir.join("bundle.pem"), bundle).unwrap();
+        std::fs::write(c.dir.join("garbage.pem"), b"not a certificate\n").unwrap();
+        c
     })
 }
 
@@ -594,7 +617,10 @@ fn implicit_tls_untrusted_refused() {
     let e = Connection::connect(&tls_cfg(port), "TEST").unwrap_err();
     assert_eq!(e.code, WD_E::Tls);
     assert!(
-        e.message.contains("certificate verify failed"),
+        e.message
+            .contains("self-signed, not issued by a trusted CA")
+            && e.message.contains("WD_PROP_CA_FILE")
+            && e.message.contains("SSL_CERT_FILE"),
         "{}",
         e.message
     );
@@ -639,7 +665,14 @@ fn implicit_tls_hostname_mismatch_refused() {
     )
     .unwrap_err();
     assert_eq!(e.code, WD_E::Tls);
-    assert!(e.message.contains("mismatch"), "{}", e.message);
+    // The certificate could not be read again (the server took one connection).
+    assert!(
+        e.message
+            .contains("the server's certificate does not hold the name 127.0.0.1"),
+        "{}",
+        e.message
+    );
+    assert!(e.system.as_deref().unwrap().contains("mismatch"));
     assert!(!h.join().unwrap());
 }
 

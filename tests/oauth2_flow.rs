@@ -1,5 +1,7 @@
-//! The OAuth2 authorization-code flow against a fake authorization server on loopback,
-//! with curl as the "browser" (it follows the 302 to our redirect listener).
+//! The OAuth2 grants against a fake authorization server on loopback: the
+//! authorization-code flow with curl as the "browser" (it follows the 302 to our redirect
+//! listener), client credentials, the device flow (the prompt approves or denies through
+//! the fake server), refresh and renewal, additional parameters.
 //! The browser command is passed through `Options::browser`, so the tests do not touch
 //! the process environment and may run in parallel.
 
@@ -22,6 +24,7 @@ fn params(server: &AuthServer) -> Params {
         // Port 0: any free loopback port, so tests can run in parallel.
         redirect_url: "http://127.0.0.1:0/callback".into(),
         response_type: "code".into(),
+        ..Default::default()
     }
 }
 
@@ -483,4 +486,325 @@ fn an_idle_connection_is_closed_after_its_deadline() {
         .unwrap_or(f64::MAX);
     assert!(report.contains("idle closed: True"), "{report}");
     assert!((2.5..8.0).contains(&secs), "{report}");
+}
+
+// ----- client credentials, device code, additional parameters, renewal ---------------
+
+use std::cell::RefCell;
+use support::oauth_server::DEVICE_GRANT;
+
+/// Parameters for `grant` at `server` (no browser, no redirect).
+fn grant_params(server: &AuthServer, grant: &str) -> Params {
+    Params {
+        grant_type: grant.into(),
+        auth_url: server.device_url(),
+        redirect_url: String::new(),
+        response_type: String::new(),
+        ..params(server)
+    }
+}
+
+#[test]
+fn client_credentials_grant_with_additional_parameters() {
+    let server = AuthServer::start(Behavior::default());
+    let mut p = grant_params(&server, "client_credentials");
+    p.additional_parameters = "audience=https%3A%2F%2Fmail.example&tenant=wd".into();
+    let t = oauth2::identify(&p, &options("false", 10), None).expect("client credentials");
+    assert!(t.access_token.starts_with("wdtok-flow-"), "{t:?}");
+    // RFC 6749 §4.4.3: no refresh token for client credentials.
+    assert_eq!(t.refresh_token, "");
+    assert!(t.is_valid());
+    assert_eq!(server.log(), ["POST /token client_credentials"]);
+    let sent = &server.params_of("/token")[0];
+    assert_eq!(sent["client_id"], "wd-client");
+    assert_eq!(sent["client_secret"], "s3cret");
+    assert_eq!(sent["scope"], "mail offline_access");
+    assert_eq!(sent["audience"], "https://mail.example");
+    assert_eq!(sent["tenant"], "wd");
+    // Renewing a token without refresh token runs the grant again.
+    let t2 = oauth2::renew(&t, &p, &options("false", 10)).expect("renew");
+    assert_ne!(t2.access_token, t.access_token);
+    assert_eq!(server.issued("client_credentials"), 2);
+}
+
+#[test]
+fn client_credentials_refusals() {
+    let server = AuthServer::start(Behavior::default());
+    let mut p = grant_params(&server, "client_credentials");
+    p.client_secret = "wrong".into();
+    let e = oauth2::identify(&p, &options("false", 10), None).unwrap_err();
+    assert_eq!(e.code, WD_E::Auth);
+    assert!(e.message.contains("invalid_client"), "{}", e.message);
+    assert!(!e.message.contains("wrong"), "secret leaked: {}", e.message);
+    // No secret: refused before any request.
+    p.client_secret.clear();
+    let e = oauth2::identify(&p, &options("false", 10), None).unwrap_err();
+    assert_eq!(e.code, WD_E::InvalidArgument);
+    assert!(
+        e.message.contains("WD_OAUTH_CLIENT_SECRET"),
+        "{}",
+        e.message
+    );
+    assert_eq!(server.log().len(), 1);
+}
+
+#[test]
+fn unknown_grant_type_and_reserved_additional_parameters_send_nothing() {
+    let server = AuthServer::start(Behavior::default());
+    let p = grant_params(&server, "password");
+    let e = oauth2::identify(&p, &options(CURL, 5), None).unwrap_err();
+    assert_eq!(e.code, WD_E::NotSupported);
+    assert!(e.message.contains("WD_OAUTH_GRANT_TYPE"), "{}", e.message);
+    for grant in ["", "client_credentials", DEVICE_GRANT] {
+        let mut p = grant_params(&server, grant);
+        p.redirect_url = "http://127.0.0.1:0/callback".into();
+        p.auth_url = if grant.is_empty() {
+            server.auth_url()
+        } else {
+            server.device_url()
+        };
+        p.additional_parameters = "prompt=consent&state=forged".into();
+        let e = oauth2::identify(&p, &options(CURL, 5), None).unwrap_err();
+        assert_eq!(e.code, WD_E::InvalidArgument, "{grant}: {e:?}");
+        assert!(e.message.contains("\"state\""), "{}", e.message);
+    }
+    assert!(server.log().is_empty(), "{:?}", server.log());
+}
+
+#[test]
+fn additional_parameters_reach_the_authorization_request() {
+    let server = AuthServer::start(Behavior::default());
+    let mut p = params(&server);
+    p.additional_parameters = "access_type=offline&prompt=select+account".into();
+    oauth2::authorize(&p, &options(CURL, 20)).expect("flow");
+    let q = &server.params_of("/authorize")[0];
+    assert_eq!(q["access_type"], "offline");
+    assert_eq!(q["prompt"], "select account");
+    assert_eq!(q["response_type"], "code");
+    // Not repeated in the code exchange.
+    assert!(!server.params_of("/token")[0].contains_key("access_type"));
+}
+
+/// Runs the device flow on `server`; `answer` is what the user does with the user code
+/// (called from the prompt). Returns the result and what the prompt was shown.
+fn device_flow(
+    server: &AuthServer,
+    secs: u64,
+    answer: impl Fn(&AuthServer, &str),
+) -> (
+    wd300com::error::Result<oauth2::Token>,
+    Vec<(String, String)>,
+) {
+    let shown = RefCell::new(Vec::new());
+    let mut p = grant_params(server, DEVICE_GRANT);
+    p.additional_parameters = "login_hint=alice%40wd.test".into();
+    let prompt = |uri: &str, code: &str| {
+        shown.borrow_mut().push((uri.to_string(), code.to_string()));
+        answer(server, code);
+    };
+    let r = oauth2::identify(&p, &options("false", secs), Some(&prompt));
+    (r, shown.into_inner())
+}
+
+#[test]
+fn device_flow_polls_until_the_user_approves() {
+    let server = std::sync::Arc::new(AuthServer::start(Behavior::default()));
+    // The user approves once the client has polled and been told to wait.
+    let waiter = server.clone();
+    let (r, shown) = device_flow(&server, 30, move |_, code| {
+        let (server, code) = (waiter.clone(), code.to_string());
+        std::thread::spawn(move || {
+            let t0 = Instant::now();
+            while server.polls().is_empty() && t0.elapsed() < Duration::from_secs(20) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(server.approve(&code));
+        });
+    });
+    let t = r.expect("device flow");
+    assert!(t.access_token.starts_with("wdtok-flow-"));
+    assert!(t.refresh_token.starts_with("refresh-"));
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].0, server.verification_url());
+    assert!(shown[0].1.starts_with("WD"), "{shown:?}");
+    // Polled at the interval: never told to slow down.
+    assert_eq!(server.polls(), ["authorization_pending", "issued"]);
+    let asked = &server.params_of("/device")[0];
+    assert_eq!(asked["client_id"], "wd-client");
+    assert_eq!(asked["scope"], "mail offline_access");
+    assert_eq!(asked["login_hint"], "alice@wd.test");
+    let poll = &server.params_of("/token")[0];
+    assert_eq!(poll["grant_type"], DEVICE_GRANT);
+    assert!(!poll.contains_key("login_hint"));
+}
+
+#[test]
+fn device_flow_slows_down_when_asked() {
+    let b = Behavior {
+        slow_down_first_poll: true,
+        ..Default::default()
+    };
+    let server = AuthServer::start(b);
+    let t0 = Instant::now();
+    let (r, _) = device_flow(&server, 30, |s, code| assert!(s.approve(code)));
+    r.expect("device flow");
+    // The fake answers slow_down again to a poll sooner than 1 + 5 s after the first:
+    // one slow_down only means the client waited.
+    assert_eq!(server.polls(), ["slow_down", "issued"]);
+    assert!(t0.elapsed() >= Duration::from_secs(6));
+}
+
+#[test]
+fn device_flow_refused_by_the_user() {
+    let server = AuthServer::start(Behavior::default());
+    let (r, shown) = device_flow(&server, 30, |s, code| assert!(s.deny(code)));
+    let e = r.unwrap_err();
+    assert_eq!(e.code, WD_E::Auth);
+    assert!(
+        e.message.contains("refused the sign-in (access_denied"),
+        "{}",
+        e.message
+    );
+    assert_eq!(shown.len(), 1);
+    assert_eq!(server.polls(), ["access_denied"]);
+}
+
+#[test]
+fn device_flow_ends_when_the_code_expires_or_the_flow_times_out() {
+    let b = Behavior {
+        device_expires_in: 2,
+        ..Default::default()
+    };
+    let server = AuthServer::start(b);
+    let (r, _) = device_flow(&server, 30, |_, _| {});
+    let e = r.unwrap_err();
+    assert_eq!(e.code, WD_E::Timeout);
+    assert!(e.message.contains("expired"), "{}", e.message);
+    let server = AuthServer::start(Behavior::default());
+    let t0 = Instant::now();
+    let (r, _) = device_flow(&server, 2, |_, _| {});
+    let e = r.unwrap_err();
+    assert_eq!(e.code, WD_E::Timeout);
+    assert!(e.message.contains("in time"), "{}", e.message);
+    assert!(t0.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn device_flow_needs_a_secure_device_endpoint() {
+    let server = AuthServer::start(Behavior::default());
+    let mut p = grant_params(&server, DEVICE_GRANT);
+    p.auth_url = "http://auth.example.com/device".into();
+    let e = oauth2::identify(&p, &options("false", 5), None).unwrap_err();
+    assert_eq!(e.code, WD_E::InvalidArgument);
+    assert!(e.message.contains("WD_OAUTH_AUTH_URL"), "{}", e.message);
+    assert!(server.log().is_empty());
+}
+
+/// The device flow's prompt through the C ABI: approves the code at the fake server
+/// `user_data` points to.
+unsafe extern "C" fn approve_code(
+    _uri: *const std::ffi::c_char,
+    code: *const std::ffi::c_char,
+    user_data: *mut std::ffi::c_void,
+) {
+    // SAFETY: user_data is the &AuthServer given with the callback, alive for the flow;
+    // code is a NUL-terminated string valid during the call.
+    let (server, code) = unsafe {
+        (
+            &*(user_data as *const AuthServer),
+            std::ffi::CStr::from_ptr(code),
+        )
+    };
+    let _ = server.approve(code.to_str().unwrap_or(""));
+}
+
+/// `AuthVerifieAuthentification` through the C ABI: a valid token is left alone, an
+/// expired one renewed in place (the strings handed out before stay readable), a failed
+/// renewal is an error, a token that cannot be renewed is 0 without error.
+#[test]
+fn c_abi_device_flow_then_verify_renews_in_place() {
+    use std::ffi::{CStr, CString};
+    use wd300com::ffi::errstate::{ErreurCode, ErreurDetectee};
+    use wd300com::ffi::oauth2::*;
+    // Tokens born expired.
+    let server = AuthServer::start(Behavior {
+        expires_in: 0,
+        ..Default::default()
+    });
+    let p = OAuth2ParametresCree();
+    let set = |p: WdOAuth2Params, prop: i32, v: &str| {
+        let c = CString::new(v).unwrap();
+        // SAFETY: valid handle and NUL-terminated string.
+        assert_eq!(unsafe { OAuth2ParametresModifie(p, prop, c.as_ptr()) }, 1);
+    };
+    set(p, WD_OAUTH_CLIENT_ID, "wd-client");
+    set(p, WD_OAUTH_CLIENT_SECRET, "s3cret");
+    set(p, WD_OAUTH_AUTH_URL, &server.device_url());
+    set(p, WD_OAUTH_TOKEN_URL, &server.token_url());
+    set(p, WD_OAUTH_GRANT_TYPE, DEVICE_GRANT);
+    let read = |t: WdAuthToken, prop: i32| -> String {
+        let ptr = AuthTokenPropriete(t, prop);
+        assert!(!ptr.is_null());
+        // SAFETY: a NUL-terminated string owned by the token.
+        unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_string()
+    };
+    // SAFETY: approve_code fits the prompt contract; the server outlives the flow.
+    let r = unsafe {
+        AuthPromptCallback(
+            Some(approve_code),
+            &server as *const AuthServer as *mut std::ffi::c_void,
+        )
+    };
+    assert_eq!(r, 1);
+    let t = AuthIdentify(p);
+    // SAFETY: NULL removes the callback.
+    unsafe { AuthInviteFonction(None, std::ptr::null_mut()) };
+    assert!(t.0 > 0, "device flow failed");
+    assert_eq!(ErreurDetectee(), 0);
+    assert_eq!(read(t, WD_TOKEN_VALID), "0");
+    let old_ptr = AuthTokenPropriete(t, WD_TOKEN_VALUE);
+    let old = read(t, WD_TOKEN_VALUE);
+    // Renewed in place with the remembered parameters; from now on tokens live an hour.
+    server.set_expires_in(3600);
+    assert_eq!(AuthVerifieAuthentification(t, WdOAuth2Params(0)), 1);
+    assert_eq!(ErreurDetectee(), 0);
+    assert_eq!(server.issued("refresh_token"), 1);
+    let new = read(t, WD_TOKEN_VALUE);
+    assert_ne!(new, old);
+    assert_eq!(read(t, WD_TOKEN_VALID), "1");
+    // SAFETY: strings handed out before the renewal live until the token is freed.
+    assert_eq!(unsafe { CStr::from_ptr(old_ptr) }.to_str().unwrap(), old);
+    // Valid: no request.
+    assert_eq!(AuthVerifyAuthentication(t, p), 1);
+    assert_eq!(server.issued("refresh_token"), 1);
+    // A renewal the server refuses: 0 with its error, the token unchanged.
+    server.set_expires_in(0);
+    let t2 = AuthRafraichitToken(t, WdOAuth2Params(0));
+    assert!(t2.0 > 0);
+    server.set_token_mode(TokenMode::Error400);
+    assert_eq!(AuthVerifieAuthentification(t2, p), 0);
+    assert_eq!(ErreurCode(), WD_E::Auth);
+    assert_eq!(read(t2, WD_TOKEN_VALID), "0");
+    // Without a refresh token and not from client credentials: 0 and no error.
+    let cc = OAuth2ParametresCree();
+    set(cc, WD_OAUTH_CLIENT_ID, "wd-client");
+    set(cc, WD_OAUTH_CLIENT_SECRET, "s3cret");
+    set(cc, WD_OAUTH_TOKEN_URL, &server.token_url());
+    set(cc, WD_OAUTH_GRANT_TYPE, "client_credentials");
+    server.set_token_mode(TokenMode::Issue);
+    let t3 = AuthIdentifie(cc);
+    assert!(t3.0 > 0);
+    assert_eq!(read(t3, WD_TOKEN_REFRESH), "");
+    assert_eq!(AuthVerifieAuthentification(t3, p), 0);
+    assert_eq!(ErreurDetectee(), 0);
+    // With its own (client-credentials) parameters it is renewed: the grant runs again.
+    assert_eq!(AuthVerifieAuthentification(t3, WdOAuth2Params(0)), 1);
+    assert_eq!(server.issued("client_credentials"), 2);
+    // Stale handles.
+    assert_eq!(OAuth2Libere(t3.0), 1);
+    assert_eq!(AuthVerifieAuthentification(t3, p), 0);
+    assert_eq!(ErreurCode(), WD_E::InvalidHandle);
+    for h in [t.0, t2.0, p.0, cc.0] {
+        assert_eq!(OAuth2Libere(h), 1);
+    }
 }

@@ -1,6 +1,7 @@
 //! The reading engine (`wd300com::reader::Reader`) against the scriptable fake servers,
 //! without the C boundary: cursor moves, read-ahead batches, the \Seen flags owed,
-//! deleting under the cursor and the fall-back when a message read ahead is gone.
+//! deleting while reading (both ways), destroying the deleted messages, and the
+//! fall-back when a message read ahead is gone.
 
 mod support;
 
@@ -48,22 +49,47 @@ fn uid_set(set: &str) -> Vec<u32> {
     uids
 }
 
-/// The answer of the fake mailbox `live` (UIDs in sequence order) to one command.
-fn imap_answer(m: Mailbox, live: &mut Vec<u32>, cmd: &str) -> Result<String, String> {
+/// The fake mailbox's messages: the UIDs in sequence order, those flagged \Deleted.
+#[derive(Default)]
+struct Live {
+    uids: Vec<u32>,
+    deleted: BTreeSet<u32>,
+}
+
+/// The answer of the fake mailbox `live` to one command.
+fn imap_answer(m: Mailbox, live: &mut Live, cmd: &str) -> Result<String, String> {
     let seq = |live: &[u32], uid| live.iter().position(|&u| u == uid).map(|i| i + 1);
     let mut out = String::new();
-    if cmd.starts_with("UID SEARCH") {
-        let all: Vec<String> = live.iter().map(u32::to_string).collect();
+    let deleted = live.deleted.clone();
+    let expunge = |live: &mut Live, uids: &[u32], out: &mut String| {
+        for &uid in uids {
+            if let Some(i) = seq(&live.uids, uid).filter(|_| live.deleted.remove(&uid)) {
+                live.uids.remove(i - 1);
+                out.push_str(&format!("* {i} EXPUNGE\r\n"));
+            }
+        }
+    };
+    let live_uids = &mut live.uids;
+    if let Some(crit) = cmd.strip_prefix("UID SEARCH ") {
+        let all: Vec<String> = (live_uids.iter())
+            .filter(|u| crit == "ALL" || !deleted.contains(u))
+            .map(u32::to_string)
+            .collect();
         out = format!("* SEARCH {}\r\n", all.join(" "));
     } else if cmd == "UID FETCH 1:* (UID FLAGS RFC822.SIZE)" {
-        for (i, uid) in live.iter().enumerate() {
+        for (i, uid) in live_uids.iter().enumerate() {
             let size = if m.listed_size > 0 {
                 m.listed_size
             } else {
                 body(*uid).len() as u64
             };
+            let flags = if deleted.contains(uid) {
+                "\\Deleted"
+            } else {
+                ""
+            };
             out += &format!(
-                "* {} FETCH (UID {uid} FLAGS () RFC822.SIZE {size})\r\n",
+                "* {} FETCH (UID {uid} FLAGS ({flags}) RFC822.SIZE {size})\r\n",
                 i + 1
             );
         }
@@ -71,18 +97,24 @@ fn imap_answer(m: Mailbox, live: &mut Vec<u32>, cmd: &str) -> Result<String, Str
         let (set, items) = rest.split_once(' ').ok_or("no items")?;
         let flags = if items.contains("PEEK") { "" } else { "\\Seen" };
         for uid in uid_set(set).into_iter().filter(|&u| u != m.gone) {
-            let (b, i) = (body(uid), seq(live, uid).ok_or("unknown UID")?);
+            let (b, i) = (body(uid), seq(live_uids, uid).ok_or("unknown UID")?);
             out += &format!(
                 "* {i} FETCH (UID {uid} FLAGS ({flags}) RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n",
                 b.len(),
                 b.len()
             );
         }
-    } else if let Some(uid) = cmd.strip_prefix("UID EXPUNGE ") {
-        let i = seq(live, uid.parse().unwrap()).ok_or("unknown UID")?;
-        live.remove(i - 1);
-        out = format!("* {i} EXPUNGE\r\n");
-    } else if !cmd.starts_with("UID STORE ") {
+    } else if let Some(set) = cmd.strip_prefix("UID EXPUNGE ") {
+        expunge(live, &uid_set(set), &mut out);
+    } else if cmd == "CLOSE" {
+        let all = live.uids.clone();
+        expunge(live, &all, &mut String::new());
+    } else if let Some(rest) = cmd.strip_prefix("UID STORE ") {
+        let (set, what) = rest.split_once(' ').ok_or("no flags")?;
+        if what == "+FLAGS.SILENT (\\Deleted)" {
+            live.deleted.extend(uid_set(set));
+        }
+    } else {
         return Err(format!("unexpected command {cmd:?}"));
     }
     Ok(out)
@@ -98,7 +130,10 @@ fn imap_server(m: Mailbox) -> FakeServer {
             .expect("A0002 SELECT \"INBOX\"")
             .send(format!("* {} EXISTS\r\nA0002 OK Selected\r\n", m.n))
             .custom(move |c| {
-                let mut live: Vec<u32> = (101..=100 + m.n).collect();
+                let mut live = Live {
+                    uids: (101..=100 + m.n).collect(),
+                    ..Live::default()
+                };
                 loop {
                     let line = c.read_line()?;
                     let (tag, cmd) = line.split_once(' ').ok_or("no tag")?;
@@ -129,17 +164,34 @@ fn imap_reader(server: &FakeServer) -> Reader {
 }
 
 /// A fake POP3 server with `n` messages (UIDL `uid1` …) offering PIPELINING, answering
-/// whatever it is asked in any order: CAPA, USER, PASS, LIST, UIDL, RETR, DELE, QUIT.
+/// whatever it is asked in any order: CAPA, USER, PASS, LIST, UIDL, RETR, DELE, QUIT;
+/// messages marked with DELE leave LIST and UIDL, as RFC 1939 says.
 fn pop3_server(n: u32) -> FakeServer {
     FakeServer::start(Script::new().custom(move |c| {
         c.write_str("+OK fake POP3 ready\r\n")?;
+        let mut deleted = BTreeSet::new();
         loop {
             let line = c.read_line()?;
             let (cmd, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
-            let rows = |row: &dyn Fn(u32) -> String| (1..=n).map(row).collect::<String>();
+            if cmd == "DELE" {
+                let n: u32 = arg.parse().map_err(|_| "bad DELE")?;
+                c.write_str(if deleted.insert(n) {
+                    "+OK\r\n"
+                } else {
+                    "-ERR message already deleted\r\n"
+                })?;
+                continue;
+            }
+            let rows = |row: &dyn Fn(u32) -> String| {
+                (1..=n)
+                    .filter(|i| !deleted.contains(i))
+                    .map(row)
+                    .collect::<String>()
+            };
             let reply = match cmd {
                 "CAPA" => "+OK\r\nUIDL\r\nUSER\r\nPIPELINING\r\n.\r\n".to_string(),
-                "USER" | "PASS" | "DELE" => "+OK\r\n".to_string(),
+                "USER" | "PASS" => "+OK\r\n".to_string(),
+
                 "LIST" => rows(&|i| format!("{i} {}\r\n", body(i).len())),
                 "UIDL" => rows(&|i| format!("{i} uid{i}\r\n")),
                 "RETR" => body(arg.parse().map_err(|_| "bad RETR")?),
@@ -297,50 +349,124 @@ fn seen_owed_is_written_in_one_store() {
     );
 }
 
-/// Deleting the message under the cursor (IMAP: expunged, the next ones renumbered)
-/// keeps the cursor so that the next move reads the message that followed; deleting one
-/// before the cursor moves the cursor back with the listing.
+fn id(uid: &str, number: i32) -> ServerId {
+    ServerId {
+        uid: uid.into(),
+        number,
+    }
+}
+
+/// Reads the whole mailbox with `first` then `then`, deleting every message as it is
+/// read; gives the UIDs in the order read.
+fn read_deleting_all(r: &mut Reader, first: Step, then: Step) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut next = r.step(first, ReadOptions::default()).unwrap();
+    while let Some(m) = next {
+        r.delete(&id(&m.email.uid, m.email.number)).unwrap();
+        seen.push(m.email.uid);
+        next = r.step(then, ReadOptions::default()).unwrap();
+    }
+    seen
+}
+
+/// IMAP: deleting flags \Deleted and keeps the numbers; a loop that deletes each
+/// message as it reads visits all of them, forward and backward (reading backward used
+/// to skip every other message); the count keeps the deleted ones until they go, at
+/// `destroy` (UID EXPUNGE of this session's deletions) or at the close (CLOSE).
 #[test]
-fn deleting_keeps_the_cursor_before_the_next_message() {
+fn imap_deleting_while_reading_visits_every_message_both_ways() {
+    let uids = |a: u32, b: u32| -> Vec<String> {
+        let v: Vec<String> = (a.min(b)..=a.max(b)).map(|u| u.to_string()).collect();
+        if a > b {
+            v.into_iter().rev().collect()
+        } else {
+            v
+        }
+    };
+    for (first, then, want) in [
+        (Step::First, Step::Next, uids(101, 104)),
+        (Step::Last, Step::Previous, uids(104, 101)),
+    ] {
+        let server = imap_server(Mailbox::of(4));
+        let mut r = imap_reader(&server);
+        assert_eq!(read_deleting_all(&mut r, first, then), want, "{first:?}");
+        assert_eq!(
+            r.count(ReadOptions::default()).unwrap(),
+            4,
+            "deleted still counted"
+        );
+        // A new listing leaves the deleted messages out.
+        assert_eq!(read(&mut r, Step::First), "");
+        let t = finish(r, server);
+        assert!(lines_with(&t, "EXPUNGE").is_empty(), "{}", t.report());
+        assert_eq!(lines_with(&t, "\\Deleted").len(), 4);
+        assert_eq!(lines_with(&t, " CLOSE").len(), 1, "{}", t.report());
+    }
+    // Deleting under the cursor keeps the numbers: the next message reads as number 3.
     let server = imap_server(Mailbox::of(5));
     let mut r = imap_reader(&server);
     assert_eq!(read(&mut r, Step::First), "101");
     assert_eq!(read(&mut r, Step::Next), "102");
-    r.delete(&ServerId {
-        uid: "102".into(),
-        number: 2,
-    })
-    .unwrap();
-    assert_eq!(r.position(), Position::At(0));
+    r.delete(&id("102", 2)).unwrap();
+    r.delete(&id("102", 2)).unwrap(); // again: nothing sent
+    assert_eq!(r.position(), Position::At(1));
     let m = r.step(Step::Next, ReadOptions::default()).unwrap().unwrap();
-    assert_eq!((m.email.uid.as_str(), m.email.number), ("103", 2));
-    r.delete(&ServerId {
-        uid: "101".into(),
-        number: 1,
-    })
-    .unwrap();
-    assert_eq!(r.position(), Position::At(0));
-    assert_eq!(r.listing().len(), 3);
+    assert_eq!((m.email.uid.as_str(), m.email.number), ("103", 3));
+    r.delete(&id("101", 1)).unwrap();
+    assert_eq!(read(&mut r, Step::Previous), "", "101 and 102 are deleted");
+    r.destroy().unwrap();
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 3);
+    let numbers: Vec<(String, u32)> = (r.listing().iter())
+        .map(|x| (x.uid.clone(), x.number))
+        .collect();
+    assert_eq!(
+        numbers[2..],
+        [("103".into(), 1), ("104".into(), 2), ("105".into(), 3)]
+    );
+    assert_eq!(read(&mut r, Step::Next), "103");
     assert_eq!(read(&mut r, Step::Next), "104");
     let t = finish(r, server);
-    assert_eq!(lines_with(&t, "UID EXPUNGE").len(), 2, "{}", t.report());
+    assert_eq!(
+        lines_with(&t, "EXPUNGE")
+            .iter()
+            .map(|l| &l[6..])
+            .collect::<Vec<_>>(),
+        ["UID EXPUNGE 101:102"],
+        "{}",
+        t.report()
+    );
+    assert!(
+        lines_with(&t, " CLOSE").is_empty(),
+        "nothing left to remove at the close"
+    );
 }
 
-/// POP3 keeps the numbers until QUIT: after deleting the message under the cursor, the
-/// next one comes from the read-ahead batch already fetched.
+/// POP3: the same loops visit every message both ways; the numbers and the count of
+/// the first listing stay until QUIT, a message read ahead comes from the batch.
 #[test]
-fn pop3_delete_keeps_the_batch_read_ahead() {
+fn pop3_deleting_while_reading_visits_every_message_both_ways() {
+    for (first, then, want) in [
+        (Step::First, Step::Next, ["uid1", "uid2", "uid3", "uid4"]),
+        (Step::Last, Step::Previous, ["uid4", "uid3", "uid2", "uid1"]),
+    ] {
+        let server = pop3_server(4);
+        let mut r = pop3_reader(&server);
+        assert_eq!(read_deleting_all(&mut r, first, then), want, "{first:?}");
+        assert_eq!(r.count(ReadOptions::default()).unwrap(), 4);
+        assert_eq!(read(&mut r, Step::Last), "");
+        assert_eq!(r.destroy().unwrap_err().code, WD_E::NotSupported);
+        let t = finish(r, server);
+        assert_eq!(lines_with(&t, "DELE").len(), 4, "{}", t.report());
+    }
     let server = pop3_server(4);
     let mut r = pop3_reader(&server);
     assert_eq!(read(&mut r, Step::First), "uid1");
     assert_eq!(read(&mut r, Step::Next), "uid2");
-    let id = ServerId {
-        uid: String::new(),
-        number: 2,
-    };
-    r.delete(&id).unwrap();
-    assert_eq!(r.position(), Position::At(0));
+    r.delete(&id("", 2)).unwrap();
+    assert_eq!(r.position(), Position::At(1));
     assert_eq!(read(&mut r, Step::Next), "uid3");
+    assert_eq!(r.size_of(3).unwrap(), body(3).len() as u64);
+    assert_eq!(r.size_of(2).unwrap_err().code, WD_E::InvalidArgument);
     let t = finish(r, server);
     let retr: BTreeSet<&str> = lines_with(&t, "RETR").into_iter().collect();
     assert_eq!(retr, BTreeSet::from(["RETR 1", "RETR 2", "RETR 3"]));
@@ -383,7 +509,8 @@ fn a_gone_message_in_a_batch_falls_back_to_the_single_read() {
 /// Counting then reading the last messages by number (`EmailNbMessage`, then
 /// `EmailLitMessage` in a loop) takes one listing: the count's. Reading the message after
 /// the one read last reads ahead (batches 1, 2, 4 …); a number out of order is fetched
-/// alone, from the same listing.
+/// alone, from the same listing. A number the listing does not hold is looked for in a
+/// new listing (a message may have arrived unannounced), which does not hold it either.
 #[test]
 fn reading_by_number_reuses_the_count_listing_and_reads_ahead() {
     let server = imap_server(Mailbox::of(40));
@@ -401,12 +528,24 @@ fn reading_by_number_reuses_the_count_listing_and_reads_ahead() {
     assert!(r.read_number(41, ReadOptions::default()).unwrap().is_none());
     assert_eq!(r.position(), Position::BeforeFirst);
     let t = finish(r, server);
-    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 1, "{}", t.report());
+    let listings = lines_with(&t, "UID FETCH 1:*");
+    assert_eq!(listings.len(), 2, "{}", t.report());
+    assert!(
+        t.lines
+            .iter()
+            .rev()
+            .nth(1)
+            .is_some_and(|l| *l == listings[1]),
+        "the second listing comes with the read of number 41: {}",
+        t.report()
+    );
     assert_eq!(batch_sizes(&t), [1, 2, 4, 8, 5, 1, 2], "{}", t.report());
 }
 
-/// A listing the server reported a change since (a message expunged by our own delete,
-/// announced by EXPUNGE) is taken anew before reading by number.
+/// A message deleted in this session (flagged \Deleted, still numbered) is no message
+/// for reading by number, from the same listing. Once removed (`EmailDetruit`: the server
+/// announces the EXPUNGE) the listing is taken anew before reading by number: number 2
+/// is then the next message.
 #[test]
 fn reading_by_number_lists_again_after_a_change() {
     let server = imap_server(Mailbox::of(5));
@@ -417,8 +556,16 @@ fn reading_by_number_lists_again_after_a_change() {
         number: 2,
     };
     r.delete(&id).unwrap();
+    assert!(r.read_number(2, ReadOptions::default()).unwrap().is_none());
+    assert_eq!(
+        r.count(ReadOptions::default()).unwrap(),
+        5,
+        "still numbered"
+    );
+    r.destroy().unwrap();
     let m = r.read_number(2, ReadOptions::default()).unwrap().unwrap();
     assert_eq!(m.email.uid, "103");
     let t = finish(r, server);
-    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 2, "{}", t.report());
+    // The two counts and the read after the expunge.
+    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 3, "{}", t.report());
 }

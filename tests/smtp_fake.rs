@@ -39,6 +39,7 @@ fn msg(rcpts: &[&str]) -> OutgoingMessage {
         data: b"From: alice@wd.test\nTo: bob@wd.test\nBcc: hidden@wd.test\nSubject: hi\n\n.dot line\nbare\rcr\n"
             .to_vec()
             .into(),
+        ..OutgoingMessage::default()
     }
 }
 

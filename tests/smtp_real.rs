@@ -120,6 +120,7 @@ fn simple(from: &str, to: &[&str], id: &str, subject: &str) -> OutgoingMessage {
         from: from.to_string(),
         recipients: to.iter().map(|s| s.to_string()).collect(),
         data: data.into_bytes().into(),
+        ..OutgoingMessage::default()
     }
 }
 
@@ -302,6 +303,7 @@ fn utf8_subject_body_address_and_attachments() {
             from: alice.clone(),
             recipients: vec!["alice+ete@wd.test".into()],
             data: data.into(),
+            ..OutgoingMessage::default()
         })
         .unwrap();
     assert_eq!(d.accepted, 1);
@@ -339,6 +341,7 @@ fn raw_utf8_headers_use_smtputf8() {
         from: alice.clone(),
         recipients: vec!["alice+zoe@wd.test".into()],
         data: data.clone().into_bytes().into(),
+        ..OutgoingMessage::default()
     })
     .unwrap();
     let raw = b.delivered(&alice, &id);
@@ -376,6 +379,7 @@ fn twenty_megabyte_message() {
             from: alice.clone(),
             recipients: vec![bob.clone()],
             data: data.clone().into(),
+            ..OutgoingMessage::default()
         })
         .unwrap()
         .accepted,

@@ -242,7 +242,9 @@ def test_pop3_legacy_opener_and_flat_reading(env):
                 if wd.EmailPropriete(0, wd.WD_EMAIL_SUBJECT, 0) == subject:
                     found = True
                     break
-                assert wd.EmailLitPrecedent(u, 0, wd.WD_READ_HEADER) == 1
+                # 1 while a message was read; 0 without error past the first one.
+                assert wd.EmailLitPrecedent(u, 0, wd.WD_READ_HEADER) in (0, 1)
+                assert wd.ErreurDetectee() == 0
             if found:
                 legacy = Message.legacy()
                 assert legacy.attachments[0].content == PAYLOAD
@@ -289,3 +291,65 @@ def test_scram_auth_method_keyword(env, method):
             ca_file=env["WD_TEST_CA"], timeout=30, auth_method=method,
         ) as s:
             assert s.is_open
+
+
+def test_imap_wait_search_seek_roles_and_flags(env):
+    """wait(0) (nothing new), search(), seek(), special_folder(), folder_roles() and the
+    flag attributes through the Pythonic layer."""
+    tag = uuid.uuid4().hex[:8]
+    folder = "py-find-%s" % tag
+    with imap(env) as s:
+        assert s.special_folder("sent") == "Sent"
+        assert s.special_folder(wd.WD_FOLDER_TRASH) == "Trash"
+        assert s.special_folder("all") is None
+        assert s.folder_roles()["Drafts"] == wd.WD_FOLDER_DRAFTS
+        assert s.folder_roles()["INBOX"] == 0
+        with pytest.raises(WdError):
+            s.special_folder("nope")
+        s.create_folder(folder)
+        for subject in ("café %s" % tag, "thé %s" % tag, "café crème %s" % tag):
+            with Message() as m:
+                m.sender = user(env, 1)[0]
+                m.to = [user(env, 3)[0]]
+                m.subject = subject
+                m.body = "corps"
+                s.append(folder, m)
+        s.select(folder)
+        assert s.wait(0) is False
+        found = s.search("SUBJECT café")
+        assert [m.subject for m in found] == ["café %s" % tag, "café crème %s" % tag]
+        found.close()
+        assert [m.subject for m in s.seek("subject", "CRÈME")] == ["café crème %s" % tag]
+        assert s.seek_first("body", "absent") is None
+        first = s.first()
+        assert first is not None and not first.flagged and first.keywords == []
+        first.flagged = True
+        first.keywords = ["$Label1"]
+        s.update(first)
+        again = s.read(1)
+        assert again is not None and again.flagged and again.keywords == ["$Label1"]
+        s.select("INBOX")
+        s.delete_folder(folder)
+
+
+def test_proxy_keyword_through_the_bench_proxies(env):
+    u, p = user(env, 1)
+    proxy_user, proxy_pass = env["WD_TEST_PROXY_USER"], env["WD_TEST_PROXY_PASS"]
+    socks = "socks5h://%s:%s@127.0.0.1:%s" % (proxy_user, proxy_pass, env["WD_TEST_SOCKS_AUTH_PORT"])
+    http = "http://%s:%s@127.0.0.1:%s" % (proxy_user, proxy_pass, env["WD_TEST_HTTP_PROXY_PORT"])
+    with ImapSession(
+        env["WD_TEST_TLS_NAME"], port(env, "IMAPS"), u, p,
+        security="ssl", ca_file=env["WD_TEST_CA"], timeout=30, proxy=socks,
+    ) as s:
+        assert s.get("proxy") == socks.replace(":" + proxy_pass + "@", ":****@")
+        assert s.count() >= 0
+    with smtp(env, proxy=http) as s:
+        assert s.get("proxy").startswith("http://%s:****@" % proxy_user)
+    # A refusal by the proxy: WD_E_CONNECT with the proxy's reply.
+    with pytest.raises(wd.WdConnectionError) as e:
+        smtp(env, proxy="http://127.0.0.1:%s" % env["WD_TEST_HTTP_PROXY_PORT"])
+    assert e.value.code == wd.WD_E_CONNECT
+    assert "requires a user name and password" in e.value.message
+    assert " 407 " in e.value.server_reply
+    with pytest.raises(wd.InvalidArgumentError):
+        smtp(env, proxy="ftp://127.0.0.1:21", open=False)

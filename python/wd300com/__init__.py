@@ -13,7 +13,10 @@ Two layers:
 * A Pythonic layer that raises :class:`WdError` (of the subclass of the error's code, see
   :mod:`wd300com.errors`) on failure: :class:`Message`, :class:`MessageList`,
   :class:`SmtpSession`, :class:`Pop3Session`, :class:`ImapSession`,
-  :meth:`Session.declare`.
+  :meth:`Session.declare`, and OAuth2: :class:`OAuth2Params` (``identify()``) and
+  :class:`Token`, which sessions take as ``oauth_token=`` (see :mod:`wd300com.oauth2`);
+  progress callbacks (:meth:`Session.progress`, a ``tqdm`` bar too) and the transcript
+  sent to :mod:`logging` (:func:`log_transcript`), see :mod:`wd300com.callbacks`.
 
 ``python -m wd300com`` is a small command-line mail client (see :mod:`wd300com.cli`).
 The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY`` first).
@@ -27,6 +30,7 @@ from ._flat_api import *  # noqa: F401,F403 - the flat functions
 from .errors import (
     ERROR_CLASSES,
     AuthError,
+    CancelledError,
     ConnectionLostError,
     InternalError,
     InvalidArgumentError,
@@ -45,7 +49,9 @@ from .errors import (
     WdTimeoutError,
     error_class,
 )
+from .callbacks import log_transcript, on_transcript, set_progress
 from .message import Attachment, Message, MessageList
+from .oauth2 import GRANT_CLIENT_CREDENTIALS, GRANT_DEVICE_CODE, OAuth2Params, Token
 from .session import ImapSession, MailboxSession, Pop3Session, Session, SmtpSession
 
 __version__: str = _bindings.WD300COM_VERSION_STRING
@@ -64,6 +70,7 @@ __all__ = [
     "SessionExistsError",
     "NotSupportedError",
     "RecursiveCallError",
+    "CancelledError",
     "WdConnectionError",
     "ConnectionLostError",
     "WdTimeoutError",
@@ -84,6 +91,13 @@ __all__ = [
     "Pop3Session",
     "ImapSession",
     "MailboxSession",
+    "OAuth2Params",
+    "Token",
+    "GRANT_CLIENT_CREDENTIALS",
+    "GRANT_DEVICE_CODE",
+    "log_transcript",
+    "on_transcript",
+    "set_progress",
     "last_error",
     "lib",
     "library_path",

@@ -82,12 +82,29 @@ def _invoke(fn: Any, name: str, args: Tuple[CArg, ...]) -> Any:
         raise InvalidArgumentError(B.WD_E_INVALID_ARGUMENT, str(e), None, name) from None
 
 
+# An exception raised by a Python progress callback during a call on this thread: it
+# cancelled the transfer, and the call raises it instead of CancelledError (see
+# wd300com.callbacks). Dropped when the call succeeded anyway (a last call that could no
+# longer cancel).
+callback_error = threading.local()
+
+
+def _take_callback_error() -> Optional[BaseException]:
+    exc: Optional[BaseException] = getattr(callback_error, "exc", None)
+    callback_error.exc = None
+    return exc
+
+
 def call(name: str, *args: CArg) -> Any:
     """Calls C function `name` with raw ctypes arguments; raises the WdError of the
-    error's code when it failed. The error is read on this thread right after the call."""
+    error's code when it failed (or the exception a progress callback raised during the
+    call). The error is read on this thread right after the call."""
     _drain()
     result = _invoke(_raw(name), name, args)
+    raised = _take_callback_error()
     if lib.ErreurDetectee():
+        if raised is not None:
+            raise raised
         _raise_last(name)
     return result
 

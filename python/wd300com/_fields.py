@@ -64,7 +64,7 @@ class MessageFields:
 
     @property
     def reply_to(self) -> str:
-        """Reply-To address (`Email.AdresseRéponse`)."""
+        """Reply-To address."""
         return self.get(B.WD_EMAIL_REPLY_TO) or ""
 
     @reply_to.setter
@@ -100,7 +100,7 @@ class MessageFields:
 
     @property
     def date(self) -> str:
-        """Date, RFC 3339 (`Email.Date`)."""
+        """Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322 (`Email.Date`)."""
         return self.get(B.WD_EMAIL_DATE) or ""
 
     @date.setter
@@ -118,7 +118,7 @@ class MessageFields:
 
     @property
     def priority(self) -> int:
-        """Priority 1 (high) .. 5 (low), 0 unset (`Email.Priorité`)."""
+        """Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW` (`Email.Priorité`)."""
         return int(self.get(B.WD_EMAIL_PRIORITY) or 0)
 
     @priority.setter
@@ -126,12 +126,12 @@ class MessageFields:
         self.set(B.WD_EMAIL_PRIORITY, value)
 
     @property
-    def disposition_notification(self) -> str:
-        """Read-receipt address (`Email.ConfirmationLecture`)."""
-        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION) or ""
+    def disposition_notification(self) -> bool:
+        """Read receipt asked, "1" or "0" (set: 1/0, or the address to send it to) (`Email.AccuséRéception`)."""
+        return self.get(B.WD_EMAIL_DISPOSITION_NOTIFICATION) == "1"
 
     @disposition_notification.setter
-    def disposition_notification(self, value: Optional[str]) -> None:
+    def disposition_notification(self, value: bool) -> None:
         self.set(B.WD_EMAIL_DISPOSITION_NOTIFICATION, value)
 
     @property
@@ -165,10 +165,55 @@ class MessageFields:
 
     @property
     def mail_id(self) -> int:
-        """Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantEmail`), read-only."""
+        """Asynchronous send identifier for `EmailEtat` (`Email.IdentifiantMail`), read-only."""
         return int(self.get(B.WD_EMAIL_MAIL_ID) or 0)
 
     @property
     def refused(self) -> List[str]:
         """Array: recipients refused at the last send, `addr: server reply`, read-only."""
         return self.get_list(B.WD_EMAIL_REFUSED)
+
+    @property
+    def flagged(self) -> bool:
+        """IMAP `\\Flagged` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_FLAGGED) == "1"
+
+    @flagged.setter
+    def flagged(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_FLAGGED, value)
+
+    @property
+    def answered(self) -> bool:
+        """IMAP `\\Answered` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_ANSWERED) == "1"
+
+    @answered.setter
+    def answered(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_ANSWERED, value)
+
+    @property
+    def draft(self) -> bool:
+        """IMAP `\\Draft` flag, "1" or "0" (written by `EmailMiseAJour`)."""
+        return self.get(B.WD_EMAIL_DRAFT) == "1"
+
+    @draft.setter
+    def draft(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_DRAFT, value)
+
+    @property
+    def deleted(self) -> bool:
+        """IMAP `\\Deleted` flag, "1" or "0"; "1" after `EmailSupprimeMessage`; written by `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the close; "0" takes it back before)."""
+        return self.get(B.WD_EMAIL_DELETED) == "1"
+
+    @deleted.setter
+    def deleted(self, value: bool) -> None:
+        self.set(B.WD_EMAIL_DELETED, value)
+
+    @property
+    def keywords(self) -> List[str]:
+        """Array: IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`."""
+        return self.get_list(B.WD_EMAIL_KEYWORDS)
+
+    @keywords.setter
+    def keywords(self, value: Union[str, Iterable[str], None]) -> None:
+        self.set_list(B.WD_EMAIL_KEYWORDS, value)

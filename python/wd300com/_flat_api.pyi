@@ -55,6 +55,10 @@ __all__ = [
     'EmailImportSource',
     'EmailImporteHTML',
     'EmailImportHTML',
+    'EmailOuvreMessagerie',
+    'EmailOpenMail',
+    'EmailLanceAppli',
+    'EmailRunApp',
     'OAuth2ParametresCree',
     'OAuth2ParametersCreate',
     'OAuth2ParametresModifie',
@@ -63,10 +67,14 @@ __all__ = [
     'OAuth2ParametersGet',
     'AuthIdentifie',
     'AuthIdentify',
+    'AuthInviteFonction',
+    'AuthPromptCallback',
     'AuthTokenPropriete',
     'AuthTokenGet',
     'AuthRafraichitToken',
     'AuthRefreshToken',
+    'AuthVerifieAuthentification',
+    'AuthVerifyAuthentication',
     'OAuth2Libere',
     'OAuth2Free',
     'EmailOuvreSessionPOP3',
@@ -90,18 +98,30 @@ __all__ = [
     'EmailLitDernierEntete',
     'EmailReadLastHeader',
     'EmailNbMessage',
+    'EmailTailleMessage',
+    'EmailMessageSize',
     'EmailLitMessage',
     'EmailReadMessage',
+    'EmailLitEnteteMessage',
+    'EmailReadMessageHeader',
     'EmailRecupereTout',
     'EmailGetAll',
     'EmailListeNb',
     'EmailListCount',
     'EmailListeElement',
     'EmailListItem',
+    'EmailListeEtat',
+    'EmailListStatus',
     'EmailSupprimeMessage',
     'EmailDeleteMessage',
+    'EmailDetruit',
+    'EmailDestroy',
     'EmailListeDossier',
     'EmailListFolder',
+    'EmailDossierSpecial',
+    'EmailSpecialFolder',
+    'EmailListeDossierRole',
+    'EmailListFolderRoles',
     'EmailChangeDossier',
     'EmailChangeFolder',
     'EmailCreeDossier',
@@ -118,6 +138,14 @@ __all__ = [
     'EmailUpdate',
     'EmailAjouteMessage',
     'EmailAppendMessage',
+    'EmailRecherche',
+    'EmailSearch',
+    'EmailCherchePremier',
+    'EmailSeekFirst',
+    'EmailChercheSuivant',
+    'EmailSeekNext',
+    'EmailAttendMessage',
+    'EmailWaitMessage',
     'EmailSessionCree',
     'EmailSessionCreate',
     'EmailSessionModifie',
@@ -141,10 +169,16 @@ __all__ = [
     'EmailTrace',
     'EmailSetTrace',
     'EmailVersion',
+    'EmailJauge',
+    'EmailProgressBar',
+    'EmailTraceFonction',
+    'EmailTraceCallback',
     'EmailOuvreSessionSMTP',
     'EmailStartSMTPSession',
     'EmailEnvoieMessage',
     'EmailSendMessage',
+    'EmailEnvoie',
+    'EmailSend',
     'EmailEtat',
     'EmailStatus',
     'EmailVerifieAdresse',
@@ -283,6 +317,18 @@ def EmailImporteHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
 def EmailImportHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
     """C: int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);"""
 
+def EmailOuvreMessagerie(email: int, /) -> int:
+    """C: int32_t EmailOuvreMessagerie(WdEmail email);"""
+
+def EmailOpenMail(email: int, /) -> int:
+    """C: int32_t EmailOpenMail(WdEmail email);"""
+
+def EmailLanceAppli(email: int, /) -> int:
+    """C: int32_t EmailLanceAppli(WdEmail email);"""
+
+def EmailRunApp(email: int, /) -> int:
+    """C: int32_t EmailRunApp(WdEmail email);"""
+
 def OAuth2ParametresCree() -> int:
     """C: WdOAuth2Params OAuth2ParametresCree(void);"""
 
@@ -307,6 +353,12 @@ def AuthIdentifie(params: int, /) -> int:
 def AuthIdentify(params: int, /) -> int:
     """C: WdAuthToken AuthIdentify(WdOAuth2Params params);"""
 
+def AuthInviteFonction(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);"""
+
+def AuthPromptCallback(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);"""
+
 def AuthTokenPropriete(token: int, property: int, /) -> Optional[str]:
     """C: const char *AuthTokenPropriete(WdAuthToken token, int32_t property);"""
 
@@ -318,6 +370,12 @@ def AuthRafraichitToken(token: int, params: int, /) -> int:
 
 def AuthRefreshToken(token: int, params: int, /) -> int:
     """C: WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);"""
+
+def AuthVerifieAuthentification(token: int, params: int, /) -> int:
+    """C: int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);"""
+
+def AuthVerifyAuthentication(token: int, params: int, /) -> int:
+    """C: int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);"""
 
 def OAuth2Libere(handle: int, /) -> int:
     """C: int32_t OAuth2Libere(int32_t handle);"""
@@ -388,11 +446,23 @@ def EmailReadLastHeader(session: _Text, email: int, options: int, /) -> int:
 def EmailNbMessage(session: _Text, options: int, /) -> int:
     """C: int32_t EmailNbMessage(const char *session, int32_t options);"""
 
+def EmailTailleMessage(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailTailleMessage(const char *session, int32_t number);"""
+
+def EmailMessageSize(session: _Text, number: int, /) -> int:
+    """C: int32_t EmailMessageSize(const char *session, int32_t number);"""
+
 def EmailLitMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);"""
 
 def EmailReadMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);"""
+
+def EmailLitEnteteMessage(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);"""
+
+def EmailReadMessageHeader(session: _Text, email: int, number: int, /) -> int:
+    """C: int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);"""
 
 def EmailRecupereTout(session: _Text, options: int, /) -> int:
     """C: WdEmailList EmailRecupereTout(const char *session, int32_t options);"""
@@ -412,17 +482,41 @@ def EmailListeElement(list: int, index: int, /) -> int:
 def EmailListItem(list: int, index: int, /) -> int:
     """C: WdEmail EmailListItem(WdEmailList list, int32_t index);"""
 
+def EmailListeEtat(list: int, /) -> int:
+    """C: int32_t EmailListeEtat(WdEmailList list);"""
+
+def EmailListStatus(list: int, /) -> int:
+    """C: int32_t EmailListStatus(WdEmailList list);"""
+
 def EmailSupprimeMessage(session: _Text, email: int, /) -> int:
     """C: int32_t EmailSupprimeMessage(const char *session, WdEmail email);"""
 
 def EmailDeleteMessage(session: _Text, email: int, /) -> int:
     """C: int32_t EmailDeleteMessage(const char *session, WdEmail email);"""
 
+def EmailDetruit(session: _Text, /) -> int:
+    """C: int32_t EmailDetruit(const char *session);"""
+
+def EmailDestroy(session: _Text, /) -> int:
+    """C: int32_t EmailDestroy(const char *session);"""
+
 def EmailListeDossier(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListeDossier(const char *session);"""
 
 def EmailListFolder(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListFolder(const char *session);"""
+
+def EmailDossierSpecial(session: _Text, role: int, /) -> Optional[str]:
+    """C: const char *EmailDossierSpecial(const char *session, int32_t role);"""
+
+def EmailSpecialFolder(session: _Text, role: int, /) -> Optional[str]:
+    """C: const char *EmailSpecialFolder(const char *session, int32_t role);"""
+
+def EmailListeDossierRole(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListeDossierRole(const char *session);"""
+
+def EmailListFolderRoles(session: _Text, /) -> Optional[str]:
+    """C: const char *EmailListFolderRoles(const char *session);"""
 
 def EmailChangeDossier(session: _Text, folder: _Text, /) -> int:
     """C: int32_t EmailChangeDossier(const char *session, const char *folder);"""
@@ -471,6 +565,30 @@ def EmailAjouteMessage(session: _Text, folder: _Text, email: int, /) -> int:
 
 def EmailAppendMessage(session: _Text, folder: _Text, email: int, /) -> int:
     """C: int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);"""
+
+def EmailRecherche(session: _Text, criteria: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);"""
+
+def EmailSearch(session: _Text, criteria: _Text, options: int, /) -> int:
+    """C: WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);"""
+
+def EmailCherchePremier(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
+    """C: int32_t EmailCherchePremier(const char *session, WdEmail email, int32_t criterion, const char *value);"""
+
+def EmailSeekFirst(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
+    """C: int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);"""
+
+def EmailChercheSuivant(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailChercheSuivant(const char *session, WdEmail email);"""
+
+def EmailSeekNext(session: _Text, email: int, /) -> int:
+    """C: int32_t EmailSeekNext(const char *session, WdEmail email);"""
+
+def EmailAttendMessage(session: _Text, seconds: int, /) -> int:
+    """C: int32_t EmailAttendMessage(const char *session, int32_t seconds);"""
+
+def EmailWaitMessage(session: _Text, seconds: int, /) -> int:
+    """C: int32_t EmailWaitMessage(const char *session, int32_t seconds);"""
 
 def EmailSessionCree(name: _Text, session_type: int, /) -> int:
     """C: int32_t EmailSessionCree(const char *name, int32_t session_type);"""
@@ -541,6 +659,18 @@ def EmailSetTrace(path: _Text, /) -> int:
 def EmailVersion() -> Optional[str]:
     """C: const char *EmailVersion(void);"""
 
+def EmailJauge(session: _Text, callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);"""
+
+def EmailProgressBar(session: _Text, callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);"""
+
+def EmailTraceFonction(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);"""
+
+def EmailTraceCallback(callback: Any, user_data: Any, /) -> int:
+    """C: int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);"""
+
 def EmailOuvreSessionSMTP(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
     """C: int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""
 
@@ -552,6 +682,12 @@ def EmailEnvoieMessage(session: _Text, email: int, options: int, /) -> int:
 
 def EmailSendMessage(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);"""
+
+def EmailEnvoie(session: _Text, path: _Text, /) -> int:
+    """C: int32_t EmailEnvoie(const char *session, const char *path);"""
+
+def EmailSend(session: _Text, path: _Text, /) -> int:
+    """C: int32_t EmailSend(const char *session, const char *path);"""
 
 def EmailEtat(mail_id: int, /) -> int:
     """C: int32_t EmailEtat(int32_t mail_id);"""

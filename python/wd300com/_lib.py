@@ -119,6 +119,9 @@ ARG_TYPES: Dict[str, Any] = {
     "bytes": BytesArg,
     "size_out": ctypes.POINTER(ctypes.c_size_t),
     "i32_out": ctypes.POINTER(ctypes.c_int32),
+    # A callback (a ctypes CFUNCTYPE object, or None) and a pointer passed through.
+    "fnptr": ctypes.c_void_p,
+    "ptr": ctypes.c_void_p,
 }
 
 # Pointer returns are c_void_p so the library-owned address is kept whole and read with

@@ -431,8 +431,8 @@ def cmd_fetch(c: Client) -> int:
                 numbers.append(m.number)
                 m.close()
         if a.delete:
-            # The last first, each by its number: an IMAP deletion (expunged at once)
-            # renumbers the messages after it, never those before.
+            # The last first, each by its number (deleted messages keep their numbers
+            # until the session closes).
             numbers.sort(reverse=True)
         total = box.count(options) if a.all and not a.delete else len(numbers)
         done = 0

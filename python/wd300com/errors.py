@@ -10,6 +10,7 @@ under :class:`WdError`.
     ├── SessionExistsError           WD_E_SESSION_EXISTS
     ├── NotSupportedError            WD_E_NOT_SUPPORTED
     ├── RecursiveCallError           WD_E_RECURSIVE_CALL
+    ├── CancelledError               WD_E_CANCELLED
     ├── WdConnectionError            WD_E_CONNECT            (also a ConnectionError)
     │   └── ConnectionLostError      WD_E_CONNECTION_LOST
     ├── WdTimeoutError               WD_E_TIMEOUT            (also a TimeoutError)
@@ -124,6 +125,10 @@ class RecursiveCallError(WdError):
     """WD_E_RECURSIVE_CALL: a call from inside a library callback into the same object."""
 
 
+class CancelledError(WdError):
+    """WD_E_CANCELLED: a progress callback stopped the transfer (returned False)."""
+
+
 class WdConnectionError(WdError, ConnectionError):
     """WD_E_CONNECT: cannot connect (DNS failure, refused, unreachable)."""
 
@@ -171,6 +176,7 @@ ERROR_CLASSES: Dict[int, Type[WdError]] = {
     B.WD_E_SESSION_EXISTS: SessionExistsError,
     B.WD_E_NOT_SUPPORTED: NotSupportedError,
     B.WD_E_RECURSIVE_CALL: RecursiveCallError,
+    B.WD_E_CANCELLED: CancelledError,
     B.WD_E_CONNECT: WdConnectionError,
     B.WD_E_TIMEOUT: WdTimeoutError,
     B.WD_E_CONNECTION_LOST: ConnectionLostError,
@@ -197,6 +203,7 @@ __all__ = [
     "SessionExistsError",
     "NotSupportedError",
     "RecursiveCallError",
+    "CancelledError",
     "WdConnectionError",
     "ConnectionLostError",
     "WdTimeoutError",

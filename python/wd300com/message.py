@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Union, overload
 
 from . import _bindings as B
@@ -25,6 +26,29 @@ class Attachment(NamedTuple):
     content: bytes
 
 
+class _Text:
+    """A text property of the table read and written through the message's accessors,
+    for the properties kept out of the generated attributes. Read-only when
+    `writable` is False (setting raises AttributeError)."""
+
+    def __init__(self, prop: int, doc: str, writable: bool = True) -> None:
+        self.prop, self.writable, self.__doc__ = prop, writable, doc
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Text: ...
+
+    @overload
+    def __get__(self, obj: MessageFields, owner: type) -> str: ...
+
+    def __get__(self, obj: Optional[MessageFields], owner: type) -> Union[str, _Text]:
+        return self if obj is None else obj.get(self.prop) or ""
+
+    def __set__(self, obj: MessageFields, value: Optional[str]) -> None:
+        if not self.writable:
+            raise AttributeError("read-only property")
+        obj.set(self.prop, value)
+
+
 class Message(MessageFields, Resource):
     """A message handle. Message() creates a new empty message (EmailCree); it is freed by
     close(), by the end of a `with` block, or when the object is garbage collected.
@@ -34,7 +58,8 @@ class Message(MessageFields, Resource):
 
     The fields of the property table are typed attributes (see _fields.MessageFields):
     sender, to, cc, bcc, reply_to, subject, body (alias text), html, date, message_id,
-    priority, disposition_notification, uid, number, size, seen, out, mail_id, refused.
+    priority, disposition_notification (bool), disposition_notification_to, uid, number,
+    size, seen, out, mail_id, refused, error, confidentiality.
     """
 
     def __init__(self, handle: Optional[int] = None, *, owner: Optional[object] = None) -> None:
@@ -119,9 +144,18 @@ class Message(MessageFields, Resource):
 
     # -- fields not of the table's plain kinds
 
+    disposition_notification_to = _Text(
+        B.WD_EMAIL_DISPOSITION_NOTIFICATION_TO,
+        "Where the read receipt goes (\"\": the sender's); setting an address asks one.",
+    )
+    confidentiality = _Text(B.WD_EMAIL_CONFIDENTIALITY, "The Sensitivity (WD_CONFIDENTIALITY_*).")
+    error = _Text(B.WD_EMAIL_ERROR, "The last failure of a read or send of it.", writable=False)
+
     @property
     def date(self) -> str:
-        """Date as RFC 3339 text (set it from str or datetime)."""
+        """Date as RFC 3339 text (WLangage DateHeure after
+        EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)); set it from str (RFC 3339,
+        DateHeure or RFC 5322) or datetime."""
         return self.get(B.WD_EMAIL_DATE) or ""
 
     @date.setter
@@ -220,6 +254,11 @@ class Message(MessageFields, Resource):
         raw = source.encode("utf-8") if isinstance(source, str) else bytes(source)
         call("EmailImporteSource", self._handle, raw, len(raw))
 
+    def open_in_mail_client(self) -> None:
+        """EmailOuvreMessagerie: opens the desktop's mail client on a new message filled
+        from this one (xdg-email, or the command in WD300COM_MAILER)."""
+        call("EmailOuvreMessagerie", self._handle)
+
     def import_html(self, html: str, images_dir: Optional[PathArg] = None) -> None:
         """EmailImporteHTML: HTML body; local images become inline parts."""
         call(
@@ -260,6 +299,27 @@ class MessageList(Resource):
         if not 0 <= i < n:
             raise IndexError("message list index out of range")
         return Message(call_int("EmailListeElement", self._handle, i), owner=self)
+
+    @property
+    def complete(self) -> bool:
+        """EmailListeEtat: True once every message is in (always for a list not filled in
+        the background); raises the error that stopped a background fill."""
+        return call_int("EmailListeEtat", self._handle) == B.WD_LIST_COMPLETE
+
+    def follow(self, poll: float = 0.05) -> Iterator[Message]:
+        """Generator of the messages of a list filled in the background as they arrive,
+        until it is complete (checked every `poll` seconds); raises the error that
+        stopped the fill."""
+        i = 0
+        while True:
+            done = self.complete
+            n = len(self)
+            while i < n:
+                yield self[i]
+                i += 1
+            if done:
+                return
+            time.sleep(poll)
 
     def __iter__(self) -> Iterator[Message]:
         for i in range(len(self)):

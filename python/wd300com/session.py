@@ -1,6 +1,6 @@
 """Sessions as Python objects: SmtpSession, Pop3Session, ImapSession.
 
-A session is a name in the library's registry (API.md §2). The classes declare it with
+A session is a name in the library's registry (docs/API.md §2). The classes declare it with
 EmailSessionCree, set its properties with EmailSessionModifie and open it with
 EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFermeSession.
 """
@@ -10,15 +10,34 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-from typing import Any, Dict, Iterator, List, Literal, Optional, TypeVar, Union, overload
+from typing import (
+    Any,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Optional,
+    Protocol,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import _bindings as B
 from ._core import Resource, call, call_int, call_str
+from .callbacks import ProgressTarget, progress_pointer
 from .errors import InvalidArgumentError, WdError
 from .message import Message, MessageList
 
-# A session property value: text, a number, a flag, a path; None leaves it unset.
-PropValue = Union[str, int, float, bool, "os.PathLike[str]", None]
+class _Handle(Protocol):
+    """An object of the library given by its handle (a wd300com.Token for oauth_token)."""
+
+    handle: int
+
+
+# A session property value: text, a number, a flag, a path, a Token (oauth_token); None
+# leaves it unset.
+PropValue = Union[str, int, float, bool, "os.PathLike[str]", _Handle, None]
 _S = TypeVar("_S", bound="Session")
 
 _KINDS: Dict[str, int] = {
@@ -38,6 +57,7 @@ _PROPS: Dict[str, int] = {
     "security": B.WD_PROP_OPTION,
     "auth_token": B.WD_PROP_AUTH_TOKEN,
     "token": B.WD_PROP_AUTH_TOKEN,
+    "oauth_token": B.WD_PROP_OAUTH_TOKEN,
     "auth_method": B.WD_PROP_AUTH_METHOD,
     "ignore_error": B.WD_PROP_IGNORE_ERROR,
     "ignore_cert_errors": B.WD_PROP_IGNORE_ERROR,
@@ -47,7 +67,34 @@ _PROPS: Dict[str, int] = {
     "client_name": B.WD_PROP_CLIENT_NAME,
     "folder": B.WD_PROP_FOLDER,
     "spool_dir": B.WD_PROP_SPOOL_DIR,
+    "proxy": B.WD_PROP_PROXY,
+    "keepalive": B.WD_PROP_KEEPALIVE,
 }
+
+_SEEK: Dict[str, int] = {
+    "body": B.WD_SEEK_BODY,
+    "message_id": B.WD_SEEK_MESSAGE_ID,
+    "subject": B.WD_SEEK_SUBJECT,
+    "sender": B.WD_SEEK_SENDER,
+}
+
+_ROLES: Dict[str, int] = {
+    "sent": B.WD_FOLDER_SENT,
+    "drafts": B.WD_FOLDER_DRAFTS,
+    "trash": B.WD_FOLDER_TRASH,
+    "junk": B.WD_FOLDER_JUNK,
+    "archive": B.WD_FOLDER_ARCHIVE,
+    "all": B.WD_FOLDER_ALL,
+}
+
+
+def _named(table: Dict[str, int], what: str, value: Union[str, int]) -> int:
+    if isinstance(value, int):
+        return value
+    try:
+        return table[value.lower()]
+    except KeyError:
+        raise _invalid("unknown %s %r (one of %s)" % (what, value, ", ".join(table))) from None
 
 _SECURITY: Dict[str, int] = {
     "none": B.WD_OPTION_NONE,
@@ -74,6 +121,12 @@ _AUTH: Dict[str, int] = {
     "scram_sha_256": B.WD_AUTH_SCRAM_SHA_256,
     "scram-sha-1": B.WD_AUTH_SCRAM_SHA_1,
     "scram_sha_1": B.WD_AUTH_SCRAM_SHA_1,
+}
+
+_DSN: Dict[str, int] = {
+    "success": B.WD_SEND_DSN_SUCCESS,
+    "failure": B.WD_SEND_DSN_FAILURE,
+    "delay": B.WD_SEND_DSN_DELAY,
 }
 
 _counter = itertools.count(1)
@@ -109,6 +162,8 @@ def _prop_value(key: Optional[str], value: PropValue) -> Optional[str]:
         return "1" if value else "0"
     if isinstance(value, (int, float)):
         return str(int(value))
+    if not isinstance(value, (str, os.PathLike)):
+        return str(value.handle)  # a wd300com.Token, for oauth_token
     return os.fspath(value)
 
 
@@ -147,10 +202,13 @@ class Session(Resource):
 
         kind: "smtp", "pop3", "imap" or a WD_SESSION_* value. props: server/host, port,
         user, password, security ("none", "ssl", "starttls" or WD_OPTION_*), auth_token,
+        oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
-        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout, asynchronous,
-        client_name, folder, spool_dir. Returns an SmtpSession, Pop3Session or ImapSession
-        (not yet open: call open() or use it in a `with` block)."""
+        "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout,
+        asynchronous, client_name, folder, spool_dir, proxy ("socks5://…", "http://…",
+        "direct"), keepalive (seconds of idleness before a NOOP, 0 = off). Returns an
+        SmtpSession, Pop3Session or ImapSession (not yet open: call open() or use it in a
+        `with` block)."""
         if isinstance(kind, str):
             try:
                 kind = _KINDS[kind.lower()]
@@ -187,6 +245,15 @@ class Session(Resource):
         if isinstance(prop, str):
             prop = _PROPS[prop]
         return call_str("EmailSessionPropriete", self.name, prop)
+
+    def progress(self: _S, target: Optional[ProgressTarget]) -> _S:
+        """EmailJauge: follows the transfers of this session (sending, reading, appending)
+        with `target`, a callable ``(done, total)`` (total -1 when unknown; returning False
+        cancels: the call raises CancelledError) or a tqdm-like bar (``update(n)``, its
+        total set and ``reset()`` for each transfer); None removes it. See
+        :mod:`wd300com.callbacks`. Returns the session."""
+        call("EmailJauge", self.name, progress_pointer(target), None)
+        return self
 
     def open(self: _S) -> _S:
         """EmailOuvreSessionDeclaree: connects and logs in."""
@@ -251,12 +318,46 @@ class SmtpSession(_ServerSession):
     kind = B.WD_SESSION_SMTP
     protocol = "smtp"
 
-    def send(self, message: Message, options: int = 0) -> Optional[int]:
+    def send(
+        self,
+        message: Message,
+        options: int = 0,
+        *,
+        bcc_header: bool = False,
+        encode_headers: bool = False,
+        dsn: Optional[str] = None,
+        dsn_headers_only: bool = False,
+    ) -> Optional[int]:
         """EmailEnvoieMessage: sends `message` (a Message). Returns its MAIL_ID (an int,
         for status()) for an asynchronous session, else None. Refused recipients:
-        message.refused."""
+        message.refused.
+
+        options: a sum of WD_SEND_* values; the keywords add to it: bcc_header (send the
+        Bcc header), encode_headers (encode every text header), dsn (delivery status
+        notifications asked when the server offers DSN: "success", "failure", "delay"
+        separated by commas), dsn_headers_only (reports carry the headers only)."""
+        if bcc_header:
+            options |= B.WD_SEND_HEADER_BCC
+        if encode_headers:
+            options |= B.WD_SEND_ENCODE_HEADER
+        if dsn_headers_only:
+            options |= B.WD_SEND_DSN_HEADERS
+        for word in (dsn or "").split(","):
+            word = word.strip().lower()
+            if word:
+                try:
+                    options |= _DSN[word]
+                except KeyError:
+                    raise _invalid(
+                        "unknown dsn %r (success, failure, delay)" % word
+                    ) from None
         call("EmailEnvoieMessage", self.name, message.handle, options)
         return message.mail_id or None
+
+    def send_file(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """EmailEnvoie: sends a ready RFC 5322 file (.eml) as it is, to the addresses of
+        its To, Cc and Bcc (the Bcc lines are removed)."""
+        call("EmailEnvoie", self.name, os.fspath(path))
 
     def check_address(self, address: str) -> int:
         """EmailVerifieAdresse: a WD_ADDRESS_* value."""
@@ -274,7 +375,8 @@ class MailboxSession(_ServerSession):
     (EmailLitPremier, then EmailLitSuivant until WD_EMAIL_OUT)."""
 
     def count(self, options: int = 0) -> int:
-        """EmailNbMessage."""
+        """EmailNbMessage. Messages deleted in this session are counted until they are
+        really removed (POP3: the count of the session's first listing)."""
         return call_int("EmailNbMessage", self.name, options)
 
     def __len__(self) -> int:
@@ -325,16 +427,63 @@ class MailboxSession(_ServerSession):
         return self._read("EmailLitDernier", options)
 
     def read(self, number: int) -> Optional[Message]:
-        """EmailLitMessage: message `number` (1-based), or None past the end."""
+        """EmailLitMessage: message `number` (1-based), or None when there is none
+        (past the end, or deleted in this session)."""
         return self._read("EmailLitMessage", number)
 
-    def get_all(self, options: int = 0) -> MessageList:
-        """EmailRecupereTout: a MessageList."""
+    def read_header(self, number: int) -> Optional[Message]:
+        """EmailLitEnteteMessage: the headers of message `number` (1-based; the body is
+        fetched on first access), or None when there is none."""
+        return self._read("EmailLitEnteteMessage", number)
+
+    def size_of(self, number: int) -> int:
+        """EmailTailleMessage: the size in bytes of message `number`, as the server
+        announces it (nothing is fetched)."""
+        return call_int("EmailTailleMessage", self.name, number)
+
+    def get_all(self, options: int = 0, background: bool = False) -> MessageList:
+        """EmailRecupereTout: a MessageList. background=True (WD_READ_ASYNC): the list
+        comes back at once and fills in a thread of the library (MessageList.complete,
+        MessageList.follow()); calls on the session wait until it is complete."""
+        if background:
+            options |= B.WD_READ_ASYNC
         return MessageList(call_int("EmailRecupereTout", self.name, options))
 
     def delete(self, message: Message) -> None:
-        """EmailSupprimeMessage (POP3: done at close; IMAP: flag + expunge)."""
+        """EmailSupprimeMessage: POP3 removes it at close(); IMAP flags it \\Deleted and
+        removes it at destroy(), a folder change or close(). message.out is then True;
+        the reading loop goes on with the messages around it."""
         call("EmailSupprimeMessage", self.name, message.handle)
+
+    def wait(self, seconds: int) -> bool:
+        """EmailAttendMessage: waits up to `seconds` for new mail (IMAP IDLE, POP3 polling).
+        True when mail came: next() then reads it. False when none came, or when another
+        thread made a call on this session (the wait gives way to it). 0 looks once."""
+        return call_int("EmailAttendMessage", self.name, int(seconds)) == 1
+
+    def _seek(self, fn: str, *args: Any) -> Optional[Message]:
+        msg = Message()
+        if call_int(fn, self.name, msg.handle, *args) != 1:
+            msg.close()
+            return None
+        return msg
+
+    def seek_first(self, criterion: Union[str, int], value: str) -> Optional[Message]:
+        """EmailCherchePremier: the first message whose `criterion` ("body", "message_id",
+        "subject", "sender" or WD_SEEK_*) holds `value` (not case sensitive; a Message-ID
+        with or without <>), or None. IMAP searches on the server, POP3 on the client."""
+        return self._seek("EmailCherchePremier", _named(_SEEK, "criterion", criterion), value)
+
+    def seek_next(self) -> Optional[Message]:
+        """EmailChercheSuivant: the next match of seek_first(), or None."""
+        return self._seek("EmailChercheSuivant")
+
+    def seek(self, criterion: Union[str, int], value: str) -> Iterator[Message]:
+        """Generator of every match: seek_first() then seek_next() until None."""
+        msg = self.seek_first(criterion, value)
+        while msg is not None:
+            yield msg
+            msg = self.seek_next()
 
 
 class Pop3Session(MailboxSession):
@@ -356,8 +505,12 @@ class ImapSession(MailboxSession):
         return [f for f in text.splitlines() if f]
 
     def select(self, folder: str) -> None:
-        """EmailChangeDossier."""
+        """EmailChangeDossier (messages deleted in the folder left are removed)."""
         call("EmailChangeDossier", self.name, folder)
+
+    def destroy(self) -> None:
+        """EmailDetruit: removes the messages deleted in this session now."""
+        call("EmailDetruit", self.name)
 
     def create_folder(self, folder: str) -> None:
         """EmailCreeDossier."""
@@ -380,8 +533,30 @@ class ImapSession(MailboxSession):
         call("EmailDeplaceMessage", self.name, message.handle, folder)
 
     def update(self, message: Message) -> None:
-        """EmailMiseAJour: writes message.seen back to the server."""
+        """EmailMiseAJour: writes message.seen back to the server, and flagged, answered,
+        draft, deleted and keywords where they changed since the message was read.
+        deleted=True deletes as delete() does (removed at destroy(), a folder change or
+        close()); False takes such a deletion back before."""
         call("EmailMiseAJour", self.name, message.handle)
+
+    def search(self, criteria: str = "", options: int = 0) -> MessageList:
+        """EmailRecherche: the messages of the selected folder matching IMAP SEARCH
+        `criteria` (e.g. 'FROM alice SUBJECT "réunion" SINCE 1-Jan-2025 NOT SEEN'), as a
+        MessageList. options: 0 (whole messages), WD_READ_HEADER, WD_READ_KEEP_UNSEEN."""
+        return MessageList(call_int("EmailRecherche", self.name, criteria, options))
+
+    def special_folder(self, role: Union[str, int]) -> Optional[str]:
+        """EmailDossierSpecial: the folder playing `role` ("sent", "drafts", "trash",
+        "junk", "archive", "all" or WD_FOLDER_*), or None."""
+        name = call_str("EmailDossierSpecial", self.name, _named(_ROLES, "role", role))
+        return name or None
+
+    def folder_roles(self) -> Dict[str, int]:
+        """EmailListeDossierRole: every folder with its role (a WD_FOLDER_* value, 0 for
+        none), in the order of folders()."""
+        text = call_str("EmailListeDossierRole", self.name) or ""
+        pairs = (line.rsplit("\t", 1) for line in text.splitlines() if line)
+        return {name: int(role) for name, role in pairs}
 
     def append(self, folder: str, message: Message) -> None:
         """EmailAjouteMessage: IMAP APPEND of the built source."""

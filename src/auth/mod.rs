@@ -25,7 +25,7 @@ pub use mechanism::{
     Mechanism, cram_md5, decode_challenge, login_pass, login_user, oauth_abort, oauthbearer,
     oauthbearer_raw, plain, xoauth2,
 };
-pub use select::{Credentials, Failure, Method, Offer, select, sign_in};
+pub use select::{Credentials, Failure, Method, Offer, select, sign_in, sign_in_linked};
 
 /// Asserts that `e` has `code` and a message holding `needle` (tests of this module).
 #[cfg(test)]

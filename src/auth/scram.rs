@@ -11,6 +11,7 @@
 
 use super::saslprep::saslprep;
 use crate::error::{Error, Result, WD_E};
+use crate::text::quoted;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::digest::KeyInit;
@@ -110,7 +111,7 @@ fn attributes(msg: &str) -> std::result::Result<Vec<(char, &str)>, String> {
             let mut cs = a.chars();
             match (cs.next(), cs.next()) {
                 (Some(k), Some('=')) if k.is_ascii_alphabetic() => Ok((k, &a[2..])),
-                _ => Err(format!("malformed SCRAM attribute {a:?}")),
+                _ => Err(format!("malformed SCRAM attribute {}", quoted(a))),
             }
         })
         .collect()
@@ -162,7 +163,7 @@ impl Scram {
         let attrs = attributes(server_first)?;
         let get = |k: char| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| *v);
         if let Some(e) = get('e') {
-            return Err(format!("the server sent the error {e:?}"));
+            return Err(format!("the server sent the error {}", quoted(e)));
         }
         if attrs.first().is_some_and(|(k, _)| *k == 'm') {
             return Err("the server requires a SCRAM extension the client does not know".into());

@@ -6,7 +6,10 @@
 
 use super::Mechanism;
 use crate::error::{Error, Result, WD_E};
+use crate::oauth2::Options;
 use crate::session::{AuthMethod, SessionConfig};
+use crate::trace;
+use std::time::Duration;
 
 /// One way to sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -341,6 +344,84 @@ pub fn sign_in(
     Err(Failure::in_step(Error::internal(
         "no sign-in method to try",
     )))
+}
+
+/// [`select`] then [`sign_in`] as the session `cfg` says (its forced method), with the
+/// credentials `creds`; `attempt` runs one method with the credentials of the moment, told
+/// whether it is the plan's last method (nothing else is tried after it unless the token
+/// is renewed: the plans with a token hold token mechanisms only).
+///
+/// With a token handle (`WD_PROP_OAUTH_TOKEN`), the access token is the handle's,
+/// renewed (in at most `timeout`) at most once per sign-in: before it, when
+/// the token has expired by its own expiry and can be renewed; otherwise after the server
+/// refused it with XOAUTH2 or OAUTHBEARER, the sign-in then running once more with the
+/// new token. A renewal that fails leaves the refusal (or the renewal's error, before the
+/// sign-in) as the error, its message naming both.
+pub fn sign_in_linked(
+    protocol: &'static str,
+    cfg: &SessionConfig,
+    timeout: Duration,
+    offer: &Offer,
+    creds: Credentials<'_>,
+    mut attempt: impl FnMut(Method, &Credentials<'_>, bool) -> std::result::Result<(), Failure>,
+) -> std::result::Result<(), Failure> {
+    let forced = cfg.auth_method;
+    let Some(link) = cfg.token_link() else {
+        let plan = select(forced, offer, &creds).map_err(Failure::in_step)?;
+        let last = plan.last().copied();
+        return sign_in(protocol, &plan, |m| attempt(m, &creds, Some(m) == last));
+    };
+    let opts = Options::new(timeout);
+    let (mut token, mut renewed) = link.access_token_for_sign_in(&opts).map_err(|e| {
+        Failure::in_step(Error {
+            message: format!(
+                "the access token has expired and renewing it failed: {}",
+                e.message
+            ),
+            ..e
+        })
+    })?;
+    if renewed {
+        trace::note(
+            protocol,
+            "the access token had expired: renewed before signing in",
+        );
+    }
+    loop {
+        let c = Credentials {
+            token: Some(token.as_str()).filter(|t| !t.is_empty()),
+            ..creds
+        };
+        let plan = select(forced, offer, &c).map_err(Failure::in_step)?;
+        let last = plan.last().copied();
+        let mut token_refused = false;
+        let r = sign_in(protocol, &plan, |m| {
+            let r = attempt(m, &c, Some(m) == last);
+            if m.uses_token() && matches!(&r, Err(f) if f.in_step && f.error.code == WD_E::Auth) {
+                token_refused = true;
+            }
+            r
+        });
+        match r {
+            Err(f) if token_refused && !renewed && f.in_step => {
+                trace::note(
+                    protocol,
+                    "access token refused: renewing it and signing in once more",
+                );
+                token = link.renew_after_refusal(&token, &opts).map_err(|e| {
+                    Failure::in_step(Error {
+                        message: format!(
+                            "{}; renewing the access token failed: {}",
+                            f.error.message, e.message
+                        ),
+                        ..f.error.clone()
+                    })
+                })?;
+                renewed = true;
+            }
+            r => return r,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, WD_E};
 pub use crate::ffi::types::{
-    WD_ERR_CODE, WD_ERR_FULL_DETAILS, WD_ERR_MESSAGE, WD_ERR_SYSTEM_MESSAGE,
+    WD_ERR_CODE, WD_ERR_DEFAULT, WD_ERR_FULL_DETAILS, WD_ERR_MESSAGE, WD_ERR_SYSTEM_MESSAGE,
 };
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
@@ -47,25 +47,13 @@ pub fn clear() {
 
 /// Records `e` as the calling thread's last error.
 pub fn set(e: &Error) {
-    let message = e.message.lines().next().unwrap_or("").to_string();
-    let system = e.system.clone().unwrap_or_default();
-    let mut full = format!(
-        "Error {} ({})\nMessage: {}",
-        e.code as i32,
-        e.code.describe(),
-        e.message
-    );
-    if !system.is_empty() {
-        full.push_str("\nSystem: ");
-        full.push_str(system.trim_end());
-    }
     let _ = LAST.try_with(|l| {
         *l.borrow_mut() = LastError {
             code: e.code,
-            message: to_c(&message),
+            message: to_c(e.message.lines().next().unwrap_or("")),
             code_text: to_c(&(e.code as i32).to_string()),
-            system: to_c(&system),
-            full: to_c(&full),
+            system: to_c(e.system.as_deref().unwrap_or("")),
+            full: to_c(&e.full_details()),
         };
     });
 }
@@ -96,10 +84,12 @@ fn info_ptr(info: i32) -> *const c_char {
             WD_ERR_MESSAGE => &l.message,
             WD_ERR_CODE => &l.code_text,
             WD_ERR_SYSTEM_MESSAGE => &l.system,
-            WD_ERR_FULL_DETAILS => &l.full,
+            WD_ERR_FULL_DETAILS | WD_ERR_DEFAULT => &l.full,
             _ => return c"".as_ptr(),
         };
-        // The CString lives in the thread-local until the next failing call replaces it.
+        // Each selector has its own CString in the thread-local, kept until the error
+        // state changes (the next call that clears or records an error): several
+        // queries may be used together, e.g. as the arguments of one printf.
         s.as_ptr()
     })
     .unwrap_or(c"".as_ptr())
@@ -124,10 +114,13 @@ pub extern "C" fn ErrorOccurred() -> i32 {
 ///
 /// `info`: `WD_ERR_MESSAGE` (one line, never a password), `WD_ERR_CODE` (the `WD_E_*`
 /// code as decimal text), `WD_ERR_SYSTEM_MESSAGE` (the server's reply or the OS error),
-/// `WD_ERR_FULL_DETAILS` (all of it, several lines). Unknown selectors give "".
+/// `WD_ERR_FULL_DETAILS` (all of it, several lines); `WD_ERR_DEFAULT` (0) is the full
+/// details, as WLangage's `ErreurInfo()` without argument. Unknown selectors give "".
 /// Never returns NULL; "" (or "0" for the code) when there is no error.
-/// Ownership: the string belongs to the library and stays valid until the next failing
-/// call on this thread. Does not change the error state.
+/// Ownership: the string belongs to the library and stays valid until the calling
+/// thread's error state changes (the next call other than an error query that clears
+/// or records an error): two queries in one `printf` are safe. Does not change the
+/// error state.
 #[unsafe(no_mangle)]
 pub extern "C" fn ErreurInfo(info: i32) -> *const c_char {
     ffi_query_guard!(c"".as_ptr(), { info_ptr(info) })

@@ -1,8 +1,7 @@
-//! IMAP openers (API.md §2): `EmailOuvreSessionIMAP` / `EmailStartIMAPSession`.
+//! IMAP openers (docs/API.md §2): `EmailOuvreSessionIMAP` / `EmailStartIMAPSession`.
 //! Declared IMAP sessions open through `EmailOuvreSessionDeclaree`.
 
-use crate::ffi::session::{login, login_strings};
-use crate::registry;
+use crate::ffi::session::{login, open_legacy};
 use crate::session::SessionKind;
 use std::ffi::c_char;
 
@@ -28,14 +27,12 @@ pub unsafe extern "C" fn EmailOuvreSessionIMAP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionIMAP", 0, {
         // SAFETY: caller contract (the password is required).
-        let strings = unsafe { login_strings(user, password, server, true) }?;
-        registry::open_login(SessionKind::Imap, &login(strings, port, option)?)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, true) }?;
+        open_legacy(SessionKind::Imap, login, port, option, 0)
     })
 }
 
 /// English name of `EmailOuvreSessionIMAP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionIMAP`.
 #[unsafe(no_mangle)]

@@ -1,14 +1,16 @@
-//! Managing the messages of a mailbox (API.md §4): deleting, flagging, copying and moving
-//! the messages read, appending new ones, and the IMAP folders. POP3 has only deleting;
-//! the rest fails there with `WD_E_NOT_SUPPORTED`.
+//! Managing the messages of a mailbox (docs/API.md §4): deleting (and, IMAP, destroying the
+//! deleted), flagging, copying and moving the messages read, appending new ones, and the
+//! IMAP folders. POP3 has only deleting; the rest fails there with `WD_E_NOT_SUPPORTED`.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ffi::args;
 use crate::ffi::message::{resolve, resolve_raw};
 use crate::ffi::strings::ret_thread;
 use crate::ffi::types::WdEmail;
-use crate::reader::{Reader, ServerId};
+use crate::message::flags;
+use crate::reader::{Reader, ServerId, check_folder};
 use crate::registry;
+use crate::session::{Folder, FolderRole};
 use std::ffi::c_char;
 
 /// The server identity and the seen flag of message handle `h` (no parsing needed).
@@ -18,9 +20,16 @@ fn server_id(h: i32) -> Result<(ServerId, bool)> {
     Ok((ServerId::of(&o.email), o.email.seen))
 }
 
-/// Deletes a message read from this session (`EmailSupprimeMessage`): POP3 marks it and
-/// the server removes it at `EmailFermeSession` (a lost connection deletes nothing); IMAP
-/// sets \Deleted and expunges it now. `EmailLitSuivant` then continues after it.
+/// Deletes a message read from this session (`EmailSupprimeMessage`), as WinDev does:
+/// POP3 marks it and the server removes it at `EmailFermeSession` (a lost connection
+/// deletes nothing); IMAP flags it \Deleted, and it goes at `EmailDetruit`, at a folder
+/// change or at `EmailFermeSession` (IMAP CLOSE). Message numbers do not change until
+/// then: `EmailNbMessage` still counts it and `EmailLitMessage` of its number finds no
+/// message. Afterwards `email` reads `WD_EMAIL_OUT` = "1" and `WD_EMAIL_DELETED` = "1"
+/// (`EmailMiseAJour` with `WD_EMAIL_DELETED` = "0" takes an IMAP deletion back before it
+/// is carried out); `EmailLitSuivant` and
+/// `EmailLitPrecedent` continue with the messages around it, passing over the deleted
+/// ones. Deleting it again does nothing.
 ///
 /// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` (message not read from a server),
 /// `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`, protocol errors. Thread-safe.
@@ -34,18 +43,49 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
         let name = unsafe { args::cstr(session, "session") }?;
         let (id, _) = server_id(email.0)?;
         registry::with_reader(name, |r| r.delete(&id))?;
+        flags::mark_deleted(&mut resolve_raw(email.0)?.lock().email);
         Ok(1)
     })
 }
 
 /// English name of `EmailSupprimeMessage`.
-///
 /// # Safety
 /// As `EmailSupprimeMessage`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailDeleteMessage(session: *const c_char, email: WdEmail) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailSupprimeMessage(session, email) }
+}
+
+/// Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
+/// (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
+/// EXPUNGE (which also removes messages other clients flagged \Deleted). The messages
+/// after them are renumbered. Without it they go at a folder change or at
+/// `EmailFermeSession`.
+///
+/// Returns 1 (also when nothing was deleted), or 0 with `WD_E_NOT_SUPPORTED` (POP3
+/// removes deleted messages at `EmailFermeSession`), `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_PROTOCOL`, network errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDetruit(session: *const c_char) -> i32 {
+    ffi_guard!("EmailDetruit", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        registry::with_reader(name, Reader::destroy)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailDetruit`.
+/// # Safety
+/// As `EmailDetruit`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDestroy(session: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailDetruit(session) }
 }
 
 /// Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
@@ -67,7 +107,6 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
 }
 
 /// English name of `EmailListeDossier`.
-///
 /// # Safety
 /// As `EmailListeDossier`.
 #[unsafe(no_mangle)]
@@ -76,11 +115,85 @@ pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_cha
     unsafe { EmailListeDossier(session) }
 }
 
-fn check_folder(folder: &str) -> Result<()> {
-    if folder.is_empty() {
-        return Err(Error::invalid_arg("folder name is empty"));
-    }
-    args::single_line(folder, "folder name")
+/// The folders of session `session` with their roles.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+unsafe fn folders_of(session: *const c_char) -> Result<Vec<Folder>> {
+    // SAFETY: caller contract.
+    let name = unsafe { args::cstr(session, "session") }?;
+    registry::with_reader(name, Reader::folders_with_roles)
+}
+
+/// The folder playing a role on an IMAP account (`EmailDossierSpecial`).
+///
+/// `role`: `WD_FOLDER_SENT`, `WD_FOLDER_DRAFTS`, `WD_FOLDER_TRASH`, `WD_FOLDER_JUNK`,
+/// `WD_FOLDER_ARCHIVE`, `WD_FOLDER_ALL`. The folder carrying the role's special-use
+/// attribute (RFC 6154, `\Sent`…), else the first whose last name level is a usual name
+/// for it (Sent, Sent Items, Envoyés…; Trash, Deleted Items, Corbeille…; Junk, Spam…;
+/// Drafts, Brouillons; Archive; All Mail), compared without regard to case; each role
+/// goes to one folder at most (as `EmailListeDossierRole` shows).
+///
+/// Returns the folder name (UTF-8, hierarchy with the server's separator), "" when no
+/// folder plays the role: a thread-local string valid until the next library call on
+/// this thread. NULL with `WD_E_INVALID_ARGUMENT` (unknown role), `WD_E_NOT_SUPPORTED`
+/// (POP3), `WD_E_UNKNOWN_SESSION`, network and protocol errors. Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailDossierSpecial(session: *const c_char, role: i32) -> *const c_char {
+    ffi_guard!("EmailDossierSpecial", std::ptr::null(), {
+        let wanted = FolderRole::from_code(role)?;
+        // SAFETY: caller contract.
+        let folders = unsafe { folders_of(session) }?;
+        let name = folders.iter().find(|f| f.role == Some(wanted));
+        Ok(ret_thread(name.map_or("", |f| f.name.as_str())))
+    })
+}
+
+/// English name of `EmailDossierSpecial`.
+///
+/// # Safety
+/// As `EmailDossierSpecial`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSpecialFolder(session: *const c_char, role: i32) -> *const c_char {
+    // SAFETY: forwarded contract.
+    unsafe { EmailDossierSpecial(session, role) }
+}
+
+/// Lists the folders of an IMAP account with their roles (`EmailListeDossierRole`): one
+/// line per folder ("\n"), in the order of `EmailListeDossier`, each the folder name, a
+/// tab, and its role as a decimal `WD_FOLDER_*` value, 0 for none (the roles of
+/// `EmailDossierSpecial`), e.g. `Sent\t1`.
+///
+/// Returns a thread-local string valid until the next library call on this thread, or
+/// NULL with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_UNKNOWN_SESSION`, protocol errors.
+/// Thread-safe.
+///
+/// # Safety
+/// `session` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailListeDossierRole(session: *const c_char) -> *const c_char {
+    ffi_guard!("EmailListeDossierRole", std::ptr::null(), {
+        // SAFETY: caller contract.
+        let folders = unsafe { folders_of(session) }?;
+        let lines: Vec<String> = folders
+            .iter()
+            .map(|f| format!("{}\t{}", f.name, f.role.map_or(0, |r| r as i32)))
+            .collect();
+        Ok(ret_thread(&lines.join("\n")))
+    })
+}
+
+/// English name of `EmailListeDossierRole`.
+///
+/// # Safety
+/// As `EmailListeDossierRole`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailListFolderRoles(session: *const c_char) -> *const c_char {
+    // SAFETY: forwarded contract.
+    unsafe { EmailListeDossierRole(session) }
 }
 
 /// Decodes a session name and a folder name (not empty, on one line).
@@ -95,7 +208,7 @@ unsafe fn session_folder<'a>(
     let name = unsafe { args::cstr(session, "session") }?;
     // SAFETY: caller contract.
     let folder = unsafe { args::cstr(folder, "folder") }?;
-    check_folder(folder)?;
+    check_folder(folder, "folder name")?;
     Ok((name, folder))
 }
 
@@ -132,7 +245,6 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
 }
 
 /// English name of `EmailChangeDossier`.
-///
 /// # Safety
 /// As `EmailChangeDossier`.
 #[unsafe(no_mangle)]
@@ -158,7 +270,6 @@ pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const
 }
 
 /// English name of `EmailCreeDossier`.
-///
 /// # Safety
 /// As `EmailCreeDossier`.
 #[unsafe(no_mangle)]
@@ -187,7 +298,6 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
 }
 
 /// English name of `EmailSupprimeDossier`.
-///
 /// # Safety
 /// As `EmailSupprimeDossier`.
 #[unsafe(no_mangle)]
@@ -214,14 +324,13 @@ pub unsafe extern "C" fn EmailRenommeDossier(
         let (name, from) = unsafe { session_folder(session, folder) }?;
         // SAFETY: caller contract.
         let to = unsafe { args::cstr(new_name, "new_name") }?;
-        check_folder(to)?;
+        check_folder(to, "folder name")?;
         registry::with_reader(name, |r| r.rename_folder(from, to))?;
         Ok(1)
     })
 }
 
 /// English name of `EmailRenommeDossier`.
-///
 /// # Safety
 /// As `EmailRenommeDossier`.
 #[unsafe(no_mangle)]
@@ -258,7 +367,6 @@ pub unsafe extern "C" fn EmailCopieMessage(
 }
 
 /// English name of `EmailCopieMessage`.
-///
 /// # Safety
 /// As `EmailCopieMessage`.
 #[unsafe(no_mangle)]
@@ -296,7 +404,6 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
 }
 
 /// English name of `EmailDeplaceMessage`.
-///
 /// # Safety
 /// As `EmailDeplaceMessage`.
 #[unsafe(no_mangle)]
@@ -309,11 +416,20 @@ pub unsafe extern "C" fn EmailMoveMessage(
     unsafe { EmailDeplaceMessage(session, email, folder) }
 }
 
-/// Writes the message's `WD_EMAIL_SEEN` flag back to the IMAP server (`EmailMiseAJour`).
+/// Writes the message's flags back to the IMAP server (`EmailMiseAJour`):
+/// `WD_EMAIL_SEEN` always, and `WD_EMAIL_FLAGGED`, `WD_EMAIL_ANSWERED`, `WD_EMAIL_DRAFT`,
+/// `WD_EMAIL_DELETED` and `WD_EMAIL_KEYWORDS` where they differ from what the server last
+/// reported for it (a flag another client changed meanwhile is left alone unless this
+/// message changed it too). One `UID STORE +FLAGS.SILENT` and one `-FLAGS.SILENT`,
+/// pipelined. `WD_EMAIL_DELETED` set to "1" deletes the message as `EmailSupprimeMessage`
+/// does (flagged \Deleted only: it goes at `EmailDetruit`, a folder change or
+/// `EmailFermeSession`, and the reading moves pass over it); set back to "0" before that,
+/// it takes the deletion back. A message the listings leave out (flagged \Deleted, found
+/// with `EmailRecherche`) is found by its UID.
 ///
 /// Returns 1, or 0 with `WD_E_NOT_SUPPORTED` (POP3), `WD_E_INVALID_ARGUMENT` (message
-/// not read from a server), `WD_E_INVALID_HANDLE`, `WD_E_UNKNOWN_SESSION`,
-/// `WD_E_PROTOCOL`. Thread-safe.
+/// not read from a server, a keyword that is not an IMAP atom), `WD_E_INVALID_HANDLE`,
+/// `WD_E_UNKNOWN_SESSION`, `WD_E_PROTOCOL`. Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -322,14 +438,18 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
     ffi_guard!("EmailMiseAJour", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let (id, seen) = server_id(email.0)?;
-        registry::with_reader(name, |r| r.set_seen(&id, seen))?;
+        let obj = resolve_raw(email.0)?;
+        let (id, changes) = {
+            let o = obj.lock();
+            (ServerId::of(&o.email), flags::changes(&o.email)?)
+        };
+        registry::with_reader(name, |r| r.update_flags(&id, &changes))?;
+        flags::written(&mut obj.lock().email, &changes);
         Ok(1)
     })
 }
 
 /// English name of `EmailMiseAJour`.
-///
 /// # Safety
 /// As `EmailMiseAJour`.
 #[unsafe(no_mangle)]
@@ -356,19 +476,13 @@ pub unsafe extern "C" fn EmailAjouteMessage(
     ffi_guard!("EmailAjouteMessage", 0, {
         // SAFETY: caller contract.
         let (name, folder) = unsafe { session_folder(session, folder) }?;
-        let (data, seen) = {
-            let obj = resolve(email.0)?;
-            let mut o = obj.lock();
-            o.ensure_built()?;
-            (o.email.source.clone(), o.email.seen)
-        };
-        registry::with_reader(name, |r| r.append(folder, &data, seen))?;
+        let obj = resolve(email.0)?;
+        registry::append(name, folder, &obj)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailAjouteMessage`.
-///
 /// # Safety
 /// As `EmailAjouteMessage`.
 #[unsafe(no_mangle)]

@@ -1,4 +1,4 @@
-//! Message functions (API.md §3): the `Email` type behind `int32_t` handles.
+//! Message functions (docs/API.md §3): the `Email` type behind `int32_t` handles.
 //!
 //! Strings returned by the getters here are owned by the message object: they stay valid
 //! until that object is changed, reset or freed (rule (a) of the README, object form).
@@ -12,12 +12,11 @@ use crate::ffi::types::*;
 use crate::message::build::BuildOptions;
 use crate::message::model::check_header;
 use crate::message::{Attachment, attachments, parse, properties};
+use crate::registry;
 use std::ffi::c_char;
 
 mod objects;
-pub use objects::{
-    EmailObj, LISTS, MESSAGES, MessageList, Origin, new_handle, resolve, resolve_raw,
-};
+pub use objects::{EmailObj, LISTS, MESSAGES, MessageList, new_handle, resolve, resolve_raw};
 use objects::{free, resolve_whole};
 
 fn index_arg(index: i32) -> Result<usize> {
@@ -102,9 +101,7 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     ffi_guard!("EmailPropriete", std::ptr::null(), {
         let index = index_arg(index)?;
         let obj = resolve_raw(email.0)?;
-        if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().property(property, index)?.as_ptr())
     })
 }
@@ -144,7 +141,6 @@ pub unsafe extern "C" fn EmailModifiePropriete(
 }
 
 /// English name of `EmailModifiePropriete`.
-///
 /// # Safety
 /// As `EmailModifiePropriete`.
 #[unsafe(no_mangle)]
@@ -159,10 +155,13 @@ pub unsafe extern "C" fn EmailSetProperty(
 }
 
 /// Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
-/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`.
+/// `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
+/// file whose path is `value`, as `EmailAjouteFichierAttache` does (WLangage's
+/// `Ajoute(Email.Attache, chemin)`).
 ///
-/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`
-/// or `WD_E_INVALID_HANDLE`. Invalidates strings obtained from this message. Thread-safe.
+/// `value` must not be NULL nor hold CR/LF. Returns 1, or 0 with `WD_E_INVALID_ARGUMENT`,
+/// `WD_E_INVALID_HANDLE`, or `WD_E_IO` for a file that cannot be attached. Invalidates
+/// strings obtained from this message. Thread-safe.
 ///
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
@@ -171,6 +170,9 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
     ffi_guard!("EmailAjoute", 0, {
         // SAFETY: caller contract.
         let value = unsafe { args::cstr(value, "value") }?;
+        if property == WD_EMAIL_ATTACHMENT_NAME {
+            return attach_file(email, value);
+        }
         let list = properties::appendable(property)?;
         args::single_line(value, "value")?;
         resolve(email.0)?.lock().append(list, value);
@@ -179,7 +181,6 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
 }
 
 /// English name of `EmailAjoute`.
-///
 /// # Safety
 /// As `EmailAjoute`.
 #[unsafe(no_mangle)]
@@ -197,9 +198,7 @@ pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c
 pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     ffi_guard!("EmailNb", -1, {
         let obj = resolve(email.0)?;
-        if properties::needs_body(property) {
-            crate::ffi::read::complete(&obj)?;
-        }
+        registry::complete_for(&obj, property)?;
         Ok(obj.lock().count(property)? as i32)
     })
 }
@@ -236,7 +235,6 @@ pub unsafe extern "C" fn EmailEntete(
 }
 
 /// English name of `EmailEntete`.
-///
 /// # Safety
 /// As `EmailEntete`.
 #[unsafe(no_mangle)]
@@ -275,7 +273,6 @@ pub unsafe extern "C" fn EmailAjouteEntete(
 }
 
 /// English name of `EmailAjouteEntete`.
-///
 /// # Safety
 /// As `EmailAjouteEntete`.
 #[unsafe(no_mangle)]
@@ -307,15 +304,19 @@ pub unsafe extern "C" fn EmailAjouteFichierAttache(email: WdEmail, path: *const 
     ffi_guard!("EmailAjouteFichierAttache", 0, {
         // SAFETY: caller contract.
         let path = unsafe { args::cstr(path, "path") }?;
-        let obj = resolve(email.0)?;
-        let attachment = attachments::from_file(path)?;
-        obj.lock().attach(attachment);
-        Ok(1)
+        attach_file(email, path)
     })
 }
 
+/// Attaches the file `path` to message `email` (read now).
+fn attach_file(email: WdEmail, path: &str) -> Result<i32> {
+    let obj = resolve(email.0)?;
+    let attachment = attachments::from_file(path)?;
+    obj.lock().attach(attachment);
+    Ok(1)
+}
+
 /// English name of `EmailAjouteFichierAttache`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttache`.
 #[unsafe(no_mangle)]
@@ -355,7 +356,6 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
 }
 
 /// English name of `EmailAjouteFichierAttacheMemoire`.
-///
 /// # Safety
 /// As `EmailAjouteFichierAttacheMemoire`.
 #[unsafe(no_mangle)]
@@ -397,7 +397,6 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
 }
 
 /// English name of `EmailFichierAttacheContenu`.
-///
 /// # Safety
 /// As `EmailFichierAttacheContenu`.
 #[unsafe(no_mangle)]
@@ -420,9 +419,13 @@ pub unsafe extern "C" fn EmailAttachmentContent(
 /// temporary file of the folder, then it is renamed to the safe name, replacing a file of
 /// that name; a symbolic link of that name is replaced, never followed.
 ///
+/// The bytes written are reported to the process-wide progress callback (`EmailJauge`
+/// with a NULL session); returning 0 there cancels: no partial file is left
+/// (`WD_E_CANCELLED`), as after a failed write.
+///
 /// Returns 1, or 0 with `WD_E_IO` (the OS error in `WD_ERR_SYSTEM_MESSAGE`; also a
 /// folder of the attachment's name inside the folder), `WD_E_INVALID_ARGUMENT`,
-/// `WD_E_INVALID_HANDLE`. Thread-safe.
+/// `WD_E_INVALID_HANDLE`, `WD_E_CANCELLED`. Thread-safe.
 ///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
@@ -437,13 +440,12 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
         let path = unsafe { args::cstr(path, "path") }?;
         let index = index_arg(index)?;
         let obj = resolve_whole(email.0)?;
-        attachments::save(obj.lock().attachment(index)?, index, path)?;
+        crate::registry::save_attachment(&obj, index, path)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailSauveFichierAttache`.
-///
 /// # Safety
 /// As `EmailSauveFichierAttache`.
 #[unsafe(no_mangle)]
@@ -500,7 +502,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
         let out_len = args::out_ptr(out_len, "out_len")?;
         // The source of a message whose parsing is deferred is already there.
         let obj = resolve_raw(email.0)?;
-        crate::ffi::read::complete(&obj)?;
+        registry::complete(&obj)?;
         let o = obj.lock();
         // SAFETY: out_len checked non-NULL above; caller contract.
         Ok(unsafe { bytes_out(&o.email.source, out_len) })
@@ -508,7 +510,6 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
 }
 
 /// English name of `EmailSource`.
-///
 /// # Safety
 /// As `EmailSource`.
 #[unsafe(no_mangle)]
@@ -538,7 +539,6 @@ pub unsafe extern "C" fn EmailImporteSource(email: WdEmail, data: *const u8, len
 }
 
 /// English name of `EmailImporteSource`.
-///
 /// # Safety
 /// As `EmailImporteSource`.
 #[unsafe(no_mangle)]
@@ -582,7 +582,6 @@ pub unsafe extern "C" fn EmailImporteHTML(
 }
 
 /// English name of `EmailImporteHTML`.
-///
 /// # Safety
 /// As `EmailImporteHTML`.
 #[unsafe(no_mangle)]
@@ -593,4 +592,42 @@ pub unsafe extern "C" fn EmailImportHTML(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailImporteHTML(email, html, images_dir) }
+}
+
+/// Opens the desktop's mail client on a new message filled from `email`
+/// (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
+/// Cc, Bcc, subject, text body and attachments, for the user to edit and send. Runs
+/// `xdg-email` (freedesktop), or the command in the environment variable
+/// `WD300COM_MAILER` with the same arguments, and waits for it (it returns once the
+/// client has the message). Attachments are written for the client into a new private
+/// folder of the system's temporary folder, left there.
+///
+/// `email`: a message handle, 0 = the legacy structure. Returns 1, or 0 with
+/// `WD_E_NOT_SUPPORTED` (no `xdg-email` and no `WD300COM_MAILER`), `WD_E_IO` (the opener
+/// failed, an attachment cannot be written), `WD_E_INVALID_HANDLE`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOuvreMessagerie(email: WdEmail) -> i32 {
+    ffi_guard!("EmailOuvreMessagerie", 0, {
+        let message = resolve_whole(email.0)?.lock().email.clone();
+        crate::message::mailer::open(&message)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailOpenMail(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailLanceAppli(email: WdEmail) -> i32 {
+    EmailOuvreMessagerie(email)
+}
+
+/// English name of `EmailLanceAppli`.
+#[unsafe(no_mangle)]
+pub extern "C" fn EmailRunApp(email: WdEmail) -> i32 {
+    EmailLanceAppli(email)
 }

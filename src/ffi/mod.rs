@@ -15,8 +15,11 @@ pub mod pop3;
 pub mod read;
 // Right after `read`: the header lists the functions in module order.
 pub mod mailbox;
+pub mod search;
 pub mod session;
 pub mod settings;
+// Right after `settings`: the header lists the functions in module order.
+pub mod callbacks;
 pub mod smtp;
 pub mod strings;
 pub mod types;

@@ -1,10 +1,10 @@
-//! POP3 session openers (API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
+//! POP3 session openers (docs/API.md §2): `EmailOuvreSessionPOP3` and the legacy combined
 //! POP3 + SMTP `EmailOuvreSession`.
 
 use crate::ffi::args;
-use crate::ffi::session::{login, login_strings, port_arg};
+use crate::ffi::session::{login, open_legacy, port_arg};
 use crate::registry::{self, Login};
-use crate::session::{Security, SessionKind};
+use crate::session::SessionKind;
 use std::ffi::c_char;
 
 /// Opens a POP3 session named `user` (`EmailOuvreSessionPOP3`): connects to
@@ -37,14 +37,12 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionPOP3", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        registry::open_login(SessionKind::Pop3, &login(strings, port, option)?)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Pop3, login, port, option, 0)
     })
 }
 
 /// English name of `EmailOuvreSessionPOP3`.
-///
 /// # Safety
 /// As `EmailOuvreSessionPOP3`.
 #[unsafe(no_mangle)]
@@ -85,25 +83,24 @@ pub unsafe extern "C" fn EmailOuvreSession(
     asynchronous: i32,
 ) -> i32 {
     ffi_guard!("EmailOuvreSession", 0, {
-        // SAFETY: caller contract.
-        let (user, password, pop3) = unsafe { login_strings(user, password, pop3_server, false) }?;
-        // SAFETY: caller contract.
-        let smtp = unsafe { args::opt_cstr(smtp_server, "SMTP server") }?;
-        let login = Login {
-            user,
-            password,
-            server: pop3,
-            port: port_arg(pop3_port, "POP3 port")?,
-            security: Security::None,
-            asynchronous: args::flag(asynchronous),
+        // SAFETY: caller contract (the POP3 login decoded first, then the SMTP server).
+        let (login, smtp) = unsafe {
+            (
+                login(user, password, pop3_server, false)?,
+                args::opt_cstr(smtp_server, "SMTP server")?,
+            )
         };
-        registry::open_pop3_smtp(&login, smtp, port_arg(smtp_port, "SMTP port")?)?;
+        let pop3 = Login {
+            port: port_arg(pop3_port, "POP3 port")?,
+            asynchronous: args::flag(asynchronous),
+            ..login
+        };
+        registry::open_pop3_smtp(&pop3, smtp, port_arg(smtp_port, "SMTP port")?)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailOuvreSession`.
-///
 /// # Safety
 /// As `EmailOuvreSession`.
 #[unsafe(no_mangle)]

@@ -1,6 +1,7 @@
-//! Sessions by name (API.md §2): declaring a session and its properties (their text
-//! values decoded here), the declared and legacy openers' arguments, closing. The names,
-//! connections and open/close policy live in [`crate::registry`].
+//! Sessions by name (docs/API.md §2): declaring a session and its properties, the
+//! declared and legacy openers' arguments, closing. The names, connections and open/close
+//! policy live in [`crate::registry`]; the properties, read and written as text, in
+//! [`crate::session::SessionConfig`].
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
@@ -10,178 +11,13 @@ pub use crate::ffi::types::{
     WD_AUTH_PLAIN, WD_AUTH_SCRAM_SHA_1, WD_AUTH_SCRAM_SHA_256, WD_AUTH_USER_PASS, WD_AUTH_XOAUTH2,
     WD_OPTION_NONE, WD_OPTION_SECURED_TLS, WD_OPTION_SSL, WD_PROP_ASYNCHRONOUS,
     WD_PROP_AUTH_METHOD, WD_PROP_AUTH_TOKEN, WD_PROP_CA_FILE, WD_PROP_CLIENT_NAME,
-    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OPTION, WD_PROP_PASSWORD,
-    WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT, WD_PROP_USER,
-    WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
+    WD_PROP_CONNECTIONS, WD_PROP_FOLDER, WD_PROP_IGNORE_ERROR, WD_PROP_OAUTH_TOKEN, WD_PROP_OPTION,
+    WD_PROP_PASSWORD, WD_PROP_PORT, WD_PROP_SERVER_ADDRESS, WD_PROP_SPOOL_DIR, WD_PROP_TIMEOUT,
+    WD_PROP_USER, WD_SESSION_IMAP, WD_SESSION_POP3, WD_SESSION_SMTP,
 };
 use crate::registry::{self, Login};
-use crate::session::{AuthMethod, Security, SessionConfig, SessionKind};
+use crate::session::{Security, SessionKind};
 use std::ffi::c_char;
-
-fn kind_from(t: i32) -> Result<SessionKind> {
-    match t {
-        WD_SESSION_POP3 => Ok(SessionKind::Pop3),
-        WD_SESSION_SMTP => Ok(SessionKind::Smtp),
-        WD_SESSION_IMAP => Ok(SessionKind::Imap),
-        _ => Err(Error::invalid_arg(format!(
-            "session type {t} is not WD_SESSION_POP3, WD_SESSION_SMTP or WD_SESSION_IMAP"
-        ))),
-    }
-}
-
-/// Decodes a `WD_OPTION_*` value.
-pub fn security_from(option: i32) -> Result<Security> {
-    match option {
-        WD_OPTION_NONE => Ok(Security::None),
-        WD_OPTION_SSL => Ok(Security::Implicit),
-        WD_OPTION_SECURED_TLS => Ok(Security::StartTls),
-        _ => Err(Error::invalid_arg(format!(
-            "option {option} is not WD_OPTION_NONE, WD_OPTION_SSL or WD_OPTION_SECURED_TLS"
-        ))),
-    }
-}
-
-fn security_to(s: Security) -> i32 {
-    match s {
-        Security::None => WD_OPTION_NONE,
-        Security::Implicit => WD_OPTION_SSL,
-        Security::StartTls => WD_OPTION_SECURED_TLS,
-    }
-}
-
-fn auth_from(v: i32) -> Result<AuthMethod> {
-    Ok(match v {
-        WD_AUTH_AUTO => AuthMethod::Auto,
-        WD_AUTH_PLAIN => AuthMethod::Plain,
-        WD_AUTH_LOGIN => AuthMethod::Login,
-        WD_AUTH_CRAM_MD5 => AuthMethod::CramMd5,
-        WD_AUTH_XOAUTH2 => AuthMethod::XOAuth2,
-        WD_AUTH_OAUTHBEARER => AuthMethod::OAuthBearer,
-        WD_AUTH_APOP => AuthMethod::Apop,
-        WD_AUTH_USER_PASS => AuthMethod::UserPass,
-        WD_AUTH_SCRAM_SHA_256 => AuthMethod::ScramSha256,
-        WD_AUTH_SCRAM_SHA_1 => AuthMethod::ScramSha1,
-        _ => {
-            return Err(Error::invalid_arg(format!(
-                "unknown authentication method {v}"
-            )));
-        }
-    })
-}
-
-fn auth_to(a: AuthMethod) -> i32 {
-    match a {
-        AuthMethod::Auto => WD_AUTH_AUTO,
-        AuthMethod::Plain => WD_AUTH_PLAIN,
-        AuthMethod::Login => WD_AUTH_LOGIN,
-        AuthMethod::CramMd5 => WD_AUTH_CRAM_MD5,
-        AuthMethod::XOAuth2 => WD_AUTH_XOAUTH2,
-        AuthMethod::OAuthBearer => WD_AUTH_OAUTHBEARER,
-        AuthMethod::Apop => WD_AUTH_APOP,
-        AuthMethod::UserPass => WD_AUTH_USER_PASS,
-        AuthMethod::ScramSha256 => WD_AUTH_SCRAM_SHA_256,
-        AuthMethod::ScramSha1 => WD_AUTH_SCRAM_SHA_1,
-    }
-}
-
-fn int_value(v: &str, what: &str, min: i64, max: i64) -> Result<i64> {
-    v.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| {
-            Error::invalid_arg(format!("{what} {v:?} is not a number from {min} to {max}"))
-        })
-}
-
-fn opt(v: &str) -> Option<String> {
-    if v.is_empty() {
-        None
-    } else {
-        Some(v.to_string())
-    }
-}
-
-/// Applies one property to a configuration (safe helper of `EmailSessionModifie`).
-pub fn set_property(cfg: &mut SessionConfig, property: i32, value: &str) -> Result<()> {
-    match property {
-        WD_PROP_SERVER_ADDRESS => {
-            args::single_line(value, "server address")?;
-            cfg.host = value.trim().to_string();
-        }
-        WD_PROP_PORT => cfg.port = int_value(value, "port", 0, 65535)? as u16,
-        WD_PROP_USER => {
-            args::single_line(value, "user")?;
-            cfg.user = value.to_string();
-        }
-        WD_PROP_PASSWORD => cfg.password = opt(value),
-        WD_PROP_OPTION => cfg.security = security_from(int_value(value, "option", 0, 2)? as i32)?,
-        WD_PROP_AUTH_TOKEN => {
-            args::single_line(value, "token")?;
-            cfg.auth_token = opt(value.trim());
-        }
-        WD_PROP_AUTH_METHOD => {
-            cfg.auth_method = auth_from(int_value(value, "auth method", 0, 9)? as i32)?
-        }
-        WD_PROP_IGNORE_ERROR => {
-            cfg.ignore_cert_errors = int_value(value, "ignore error", 0, 1)? == 1
-        }
-        WD_PROP_CA_FILE => cfg.ca_file = opt(value),
-        WD_PROP_TIMEOUT => {
-            let t = int_value(value, "timeout", 0, 86_400)?;
-            cfg.timeout = if t == 0 { None } else { Some(t as u32) };
-        }
-        WD_PROP_ASYNCHRONOUS => cfg.asynchronous = int_value(value, "asynchronous", 0, 1)? == 1,
-        WD_PROP_CLIENT_NAME => {
-            args::single_line(value, "client name")?;
-            if value.contains(' ') {
-                return Err(Error::invalid_arg("client name holds a space"));
-            }
-            cfg.client_name = opt(value);
-        }
-        WD_PROP_FOLDER => {
-            args::single_line(value, "folder")?;
-            cfg.folder = if value.is_empty() {
-                "INBOX".to_string()
-            } else {
-                value.to_string()
-            };
-        }
-        WD_PROP_SPOOL_DIR => cfg.spool_dir = opt(value),
-        WD_PROP_CONNECTIONS => cfg.connections = int_value(value, "connections", 1, 16)? as u32,
-        _ => {
-            return Err(Error::invalid_arg(format!(
-                "unknown session property {property}"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Reads one property (safe helper of `EmailSessionPropriete`); secrets read back as "".
-pub fn get_property(cfg: &SessionConfig, property: i32) -> Result<String> {
-    Ok(match property {
-        WD_PROP_SERVER_ADDRESS => cfg.host.clone(),
-        WD_PROP_PORT => cfg.port.to_string(),
-        WD_PROP_USER => cfg.user.clone(),
-        WD_PROP_PASSWORD | WD_PROP_AUTH_TOKEN => String::new(),
-        WD_PROP_OPTION => security_to(cfg.security).to_string(),
-        WD_PROP_AUTH_METHOD => auth_to(cfg.auth_method).to_string(),
-        WD_PROP_IGNORE_ERROR => (cfg.ignore_cert_errors as i32).to_string(),
-        WD_PROP_CA_FILE => cfg.ca_file.clone().unwrap_or_default(),
-        WD_PROP_TIMEOUT => cfg.timeout.unwrap_or(0).to_string(),
-        WD_PROP_ASYNCHRONOUS => (cfg.asynchronous as i32).to_string(),
-        WD_PROP_CLIENT_NAME => cfg.client_name.clone().unwrap_or_default(),
-        WD_PROP_FOLDER => cfg.folder.clone(),
-        WD_PROP_SPOOL_DIR => cfg.spool_dir.clone().unwrap_or_default(),
-        WD_PROP_CONNECTIONS => cfg.connections.to_string(),
-        _ => {
-            return Err(Error::invalid_arg(format!(
-                "unknown session property {property}"
-            )));
-        }
-    })
-}
 
 /// Declares a closed session named `name` of type `WD_SESSION_POP3`, `WD_SESSION_SMTP` or
 /// `WD_SESSION_IMAP` (`EmailSessionCree`; the WLangage `emailSessionIMAP` variable).
@@ -197,13 +33,12 @@ pub unsafe extern "C" fn EmailSessionCree(name: *const c_char, session_type: i32
     ffi_guard!("EmailSessionCree", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        registry::declare(name, kind_from(session_type)?)?;
+        registry::declare(name, SessionKind::from_code(session_type)?)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailSessionCree`.
-///
 /// # Safety
 /// As `EmailSessionCree`.
 #[unsafe(no_mangle)]
@@ -214,9 +49,12 @@ pub unsafe extern "C" fn EmailSessionCreate(name: *const c_char, session_type: i
 
 /// Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
 /// as decimal text); NULL or "" clears it. Takes effect at the next open.
+/// `WD_PROP_OAUTH_TOKEN` takes a token handle: the session keeps the token (freeing the
+/// handle later does not unlink it).
 ///
 /// Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_ARGUMENT` (unknown property,
-/// value out of range, CR/LF in a name). Thread-safe.
+/// value out of range, CR/LF in a name), `WD_E_INVALID_HANDLE` (a `WD_PROP_OAUTH_TOKEN`
+/// that is not a live token handle). Thread-safe.
 ///
 /// # Safety
 /// `name`/`value` are NULL or NUL-terminated strings.
@@ -230,13 +68,19 @@ pub unsafe extern "C" fn EmailSessionModifie(
         // SAFETY: caller contract (the name is decoded first).
         let (name, value) = unsafe { (args::cstr(name, "name")?, args::opt_cstr(value, "value")?) };
         let value = value.unwrap_or("");
-        registry::with_declared(name, |cfg| set_property(cfg, property, value))?;
+        registry::with_declared(name, |cfg| match property {
+            // A token handle, looked up here.
+            WD_PROP_OAUTH_TOKEN => {
+                cfg.oauth_token = crate::ffi::oauth2::linked_token(value)?;
+                Ok(())
+            }
+            _ => cfg.set_property(property, value),
+        })?;
         Ok(1)
     })
 }
 
 /// English name of `EmailSessionModifie`.
-///
 /// # Safety
 /// As `EmailSessionModifie`.
 #[unsafe(no_mangle)]
@@ -250,7 +94,8 @@ pub unsafe extern "C" fn EmailSessionSet(
 }
 
 /// Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
-/// decimal text, the password and the token as "".
+/// decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
+/// the access token as "".
 ///
 /// Returns a thread-local string valid until the next library call on this thread, or
 /// NULL with `WD_E_UNKNOWN_SESSION` / `WD_E_INVALID_ARGUMENT`. Thread-safe.
@@ -265,13 +110,12 @@ pub unsafe extern "C" fn EmailSessionPropriete(
     ffi_guard!("EmailSessionPropriete", std::ptr::null(), {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(name, "name") }?;
-        let value = registry::with_declared(name, |cfg| get_property(cfg, property))?;
+        let value = registry::with_declared(name, |cfg| cfg.property(property))?;
         Ok(ret_thread(&value))
     })
 }
 
 /// English name of `EmailSessionPropriete`.
-///
 /// # Safety
 /// As `EmailSessionPropriete`.
 #[unsafe(no_mangle)]
@@ -298,9 +142,8 @@ pub unsafe extern "C" fn EmailOuvreSessionNotes(
 }
 
 /// English name of `EmailOuvreSessionNotes`.
-///
 /// # Safety
-/// Arguments are not read.
+/// As `EmailOuvreSessionNotes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailStartNotesSession(
     profile: *const c_char,
@@ -328,9 +171,8 @@ pub unsafe extern "C" fn EmailOuvreSessionOutlook(
 }
 
 /// English name of `EmailOuvreSessionOutlook`.
-///
 /// # Safety
-/// Arguments are not read.
+/// As `EmailOuvreSessionOutlook`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EmailStartOutlookSession(
     profile: *const c_char,
@@ -347,16 +189,17 @@ pub fn port_arg(port: i32, what: &str) -> Result<u16> {
 }
 
 /// Decodes the user, password and server of an `EmailOuvreSession…` opener, in that
-/// order; `password_required`: NULL is refused rather than read as "no password".
+/// order, into a [`Login`] (port 0, no security); `password_required`: NULL is refused
+/// rather than read as "no password".
 ///
 /// # Safety
 /// Each pointer is NULL or a NUL-terminated string valid for `'a`.
-pub unsafe fn login_strings<'a>(
+pub unsafe fn login<'a>(
     user: *const c_char,
     password: *const c_char,
     server: *const c_char,
     password_required: bool,
-) -> Result<(&'a str, Option<&'a str>, &'a str)> {
+) -> Result<Login<'a>> {
     // SAFETY: caller contract.
     let user = unsafe { args::cstr(user, "user") }?;
     // SAFETY: caller contract.
@@ -367,23 +210,37 @@ pub unsafe fn login_strings<'a>(
     };
     // SAFETY: caller contract.
     let server = unsafe { args::cstr(server, "server") }?;
-    Ok((user, password, server))
-}
-
-/// The [`Login`] of a one-protocol opener from its decoded strings, `port` and `option`.
-pub fn login<'a>(
-    (user, password, server): (&'a str, Option<&'a str>, &'a str),
-    port: i32,
-    option: i32,
-) -> Result<Login<'a>> {
     Ok(Login {
         user,
         password,
         server,
-        port: port_arg(port, "port")?,
-        security: security_from(option)?,
+        port: 0,
+        security: Security::None,
         asynchronous: false,
     })
+}
+
+/// The one path of the one-protocol openers (`EmailOuvreSessionPOP3`, `…IMAP`, `…SMTP`):
+/// opens `login` on `port`, secured as `option` (`WD_OPTION_*`) says, as a `kind` session
+/// named after its user; `asynchronous` (SMTP): queue the messages.
+pub fn open_legacy(
+    kind: SessionKind,
+    login: Login,
+    port: i32,
+    option: i32,
+    asynchronous: i32,
+) -> Result<i32> {
+    let port = port_arg(port, "port")?;
+    let security = Security::from_code(option)?;
+    let asynchronous = args::flag(asynchronous);
+    let login = Login {
+        port,
+        security,
+        asynchronous,
+        ..login
+    };
+    registry::open_login(kind, &login)?;
+    Ok(1)
 }
 
 /// Opens a session declared with `EmailSessionCree` (`EmailOuvreSessionDeclaree`):
@@ -406,7 +263,6 @@ pub unsafe extern "C" fn EmailOuvreSessionDeclaree(name: *const c_char) -> i32 {
 }
 
 /// English name of `EmailOuvreSessionDeclaree`.
-///
 /// # Safety
 /// As `EmailOuvreSessionDeclaree`.
 #[unsafe(no_mangle)]
@@ -435,7 +291,6 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
 }
 
 /// English name of `EmailFermeSession`.
-///
 /// # Safety
 /// As `EmailFermeSession`.
 #[unsafe(no_mangle)]

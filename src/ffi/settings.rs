@@ -2,13 +2,10 @@
 
 use crate::error::Error;
 use crate::ffi::args;
-use crate::ffi::types::WD_PARAM_MODE;
+use crate::ffi::types::{
+    WD_DATE_RFC3339, WD_DATE_WLANGAGE, WD_PARAM_DATE_FORMAT, WD_PARAM_MIN_SPEED, WD_PARAM_MODE,
+};
 use std::ffi::c_char;
-
-/// The global timeout in seconds, used by sessions that do not set `WD_PROP_TIMEOUT`.
-pub fn timeout_secs() -> u32 {
-    crate::registry::timeout_secs()
-}
 
 /// Sets the global timeout (`EmailChangeTimeOut`), in seconds.
 ///
@@ -32,7 +29,9 @@ pub extern "C" fn EmailSetTimeOut(seconds: i32) -> i32 {
 /// Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailLitTimeOut() -> i32 {
-    ffi_guard!("EmailLitTimeOut", -1, { Ok(timeout_secs() as i32) })
+    ffi_guard!("EmailLitTimeOut", -1, {
+        Ok(crate::registry::timeout_secs() as i32)
+    })
 }
 
 /// English name of `EmailLitTimeOut`.
@@ -43,13 +42,26 @@ pub extern "C" fn EmailGetTimeOut() -> i32 {
 
 /// Sets a global parameter (`EmailParametre`).
 ///
-/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect.
-/// Returns 1, or 0 with `WD_E_INVALID_ARGUMENT` for an unknown parameter. Thread-safe.
+/// `parameter`: `WD_PARAM_MODE` is accepted for compatibility and has no effect;
+/// `WD_PARAM_MIN_SPEED` sets the minimum average speed of a reply in bytes per second
+/// (`value` >= 0, default 1024; connections opened afterwards); `WD_PARAM_DATE_FORMAT`
+/// with `WD_DATE_RFC3339` (the default) or `WD_DATE_WLANGAGE` sets how `WD_EMAIL_DATE`
+/// reads for every message of the process (a WLangage DateHeure `AAAAMMJJHHMMSS` in
+/// local time, or RFC 3339; both are accepted when set). Returns 1, or 0 with
+/// `WD_E_INVALID_ARGUMENT` for an unknown parameter or a value out of range. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn EmailParametre(parameter: i32, value: i32) -> i32 {
     ffi_guard!("EmailParametre", 0, {
         match parameter {
             WD_PARAM_MODE => Ok(1),
+            WD_PARAM_MIN_SPEED => crate::registry::set_min_speed(value).map(|_| 1),
+            WD_PARAM_DATE_FORMAT if value == WD_DATE_RFC3339 || value == WD_DATE_WLANGAGE => {
+                crate::message::properties::set_date_wlangage(value == WD_DATE_WLANGAGE);
+                Ok(1)
+            }
+            WD_PARAM_DATE_FORMAT => Err(Error::invalid_arg(format!(
+                "date format {value} is not WD_DATE_RFC3339 (0) or WD_DATE_WLANGAGE (1)"
+            ))),
             // Test hook: proves that a panic inside an export is caught (see c-tests).
             9999 if std::env::var_os("WD300COM_TEST_PANIC").is_some() => {
                 panic!("test panic requested with value {value}")
@@ -67,9 +79,10 @@ pub extern "C" fn EmailConfigure(parameter: i32, value: i32) -> i32 {
 
 /// Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
 ///
-/// Commands and replies are written one per line, prefixed by the protocol and `C:` /
-/// `S:`; passwords, tokens and SASL exchanges are masked as `****`. `path` NULL stops the
-/// transcript. A new file is created readable and writable by its owner only (mode 0600
+/// Commands and replies are written one per line, prefixed by an ISO 8601 UTC timestamp
+/// with milliseconds (`2026-12-01T15:30:00.123Z`), the protocol and `C:` (client), `S:`
+/// (server) or `*` (a note); passwords, tokens and SASL exchanges are masked as `****`
+/// (`EmailTraceFonction` receives the same lines). `path` NULL stops the file. A new file is created readable and writable by its owner only (mode 0600
 /// on unix). Returns 1, or 0 with `WD_E_IO` when the file cannot be opened,
 /// `WD_E_INVALID_ARGUMENT` for a non-UTF-8 path. Process-wide setting; thread-safe.
 ///
@@ -86,7 +99,6 @@ pub unsafe extern "C" fn EmailTrace(path: *const c_char) -> i32 {
 }
 
 /// English name of `EmailTrace`.
-///
 /// # Safety
 /// As `EmailTrace`.
 #[unsafe(no_mangle)]

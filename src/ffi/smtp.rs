@@ -1,21 +1,23 @@
-//! Sending (API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEtat`,
-//! `EmailVerifieAdresse`.
+//! Sending (docs/API.md §5): `EmailOuvreSessionSMTP`, `EmailEnvoieMessage`, `EmailEnvoie`,
+//! `EmailEtat`, `EmailVerifieAdresse`.
 //!
 //! Functions: EmailOuvreSessionSMTP / EmailStartSMTPSession, EmailEnvoieMessage /
-//! EmailSendMessage, EmailEtat / EmailStatus, EmailVerifieAdresse / EmailCheckAddress.
+//! EmailSendMessage, EmailEnvoie / EmailSend, EmailEtat / EmailStatus,
+//! EmailVerifieAdresse / EmailCheckAddress.
 
 use crate::error::{Error, Result};
 use crate::ffi::args;
 use crate::ffi::message::resolve;
-use crate::ffi::session::{login, login_strings};
+use crate::ffi::session::{login, open_legacy};
 use crate::ffi::types::WdEmail;
 pub use crate::ffi::types::{
     WD_ADDRESS_ERROR, WD_ADDRESS_INCORRECT_SYNTAX, WD_ADDRESS_REFUSED, WD_ADDRESS_VALID,
-    WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
+    WD_SEND_DSN_DELAY, WD_SEND_DSN_FAILURE, WD_SEND_DSN_HEADERS, WD_SEND_DSN_SUCCESS,
+    WD_SEND_ENCODE_HEADER, WD_SEND_HEADER_BCC, WD_STATUS_ERROR, WD_STATUS_PENDING, WD_STATUS_SENT,
 };
-use crate::message::address::{bare, is_valid_syntax};
+use crate::message::build::BuildOptions;
 use crate::registry;
-use crate::session::{OutgoingMessage, RecipientCheck, SessionKind};
+use crate::session::{Dsn, RecipientCheck, SendOptions, SessionKind};
 use crate::smtp::{MailStatus, status};
 use std::ffi::c_char;
 
@@ -45,16 +47,12 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
 ) -> i32 {
     ffi_guard!("EmailOuvreSessionSMTP", 0, {
         // SAFETY: caller contract.
-        let strings = unsafe { login_strings(user, password, server, false) }?;
-        let mut login = login(strings, port, option)?;
-        login.asynchronous = args::flag(asynchronous);
-        registry::open_login(SessionKind::Smtp, &login)?;
-        Ok(1)
+        let login = unsafe { login(user, password, server, false) }?;
+        open_legacy(SessionKind::Smtp, login, port, option, asynchronous)
     })
 }
 
 /// English name of `EmailOuvreSessionSMTP`.
-///
 /// # Safety
 /// As `EmailOuvreSessionSMTP`.
 #[unsafe(no_mangle)]
@@ -70,33 +68,55 @@ pub unsafe extern "C" fn EmailStartSMTPSession(
     unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
 }
 
-/// Safe part of `EmailEnvoieMessage`: the source is built when needed, the mail id and
-/// the refused recipients recorded on the message.
-fn send_message(name: &str, email: i32) -> Result<()> {
-    let obj = resolve(email)?; // a bad handle is reported as such, whatever the session
-    let outcome = registry::send(name, || {
-        let mut o = obj.lock();
-        o.ensure_built()?;
-        OutgoingMessage::of(&o.email)
-    })?;
-    let mut o = obj.lock();
-    (o.email.mail_id, o.email.refused) = outcome.results();
-    outcome.reached_someone()
+/// The `WD_SEND_*` options of `EmailEnvoieMessage`.
+fn send_options(options: i32) -> Result<SendOptions> {
+    let known = WD_SEND_ENCODE_HEADER
+        | WD_SEND_HEADER_BCC
+        | WD_SEND_DSN_SUCCESS
+        | WD_SEND_DSN_FAILURE
+        | WD_SEND_DSN_DELAY
+        | WD_SEND_DSN_HEADERS;
+    if options & !known != 0 {
+        return Err(Error::invalid_arg(format!(
+            "unknown send options {options}"
+        )));
+    }
+    let on = |flag: i32| options & flag != 0;
+    Ok(SendOptions {
+        build: (on(WD_SEND_ENCODE_HEADER) || on(WD_SEND_HEADER_BCC)).then_some(BuildOptions {
+            header_bcc: on(WD_SEND_HEADER_BCC),
+            encode_headers: on(WD_SEND_ENCODE_HEADER),
+        }),
+        keep_bcc: on(WD_SEND_HEADER_BCC),
+        dsn: Dsn {
+            success: on(WD_SEND_DSN_SUCCESS),
+            failure: on(WD_SEND_DSN_FAILURE),
+            delay: on(WD_SEND_DSN_DELAY),
+            headers_only: on(WD_SEND_DSN_HEADERS),
+        },
+    })
 }
 
 /// Sends a message through the SMTP connection of a session (`EmailEnvoieMessage`).
 ///
 /// `session`: session name. `email`: message handle, 0 = the legacy structure; its
 /// source is built when needed. MAIL FROM is the bare `WD_EMAIL_SENDER`, RCPT TO every
-/// To, Cc and Bcc (Bcc never appears in the headers). `options`: reserved, pass 0.
+/// To, Cc and Bcc (Bcc is left out of the headers unless `WD_SEND_HEADER_BCC`).
+/// `options`: 0, or a sum of `WD_SEND_ENCODE_HEADER` (the source is rebuilt with every
+/// text header encoded), `WD_SEND_HEADER_BCC` (rebuilt with the Bcc header, which is
+/// sent), and the delivery status notifications (RFC 3461) `WD_SEND_DSN_SUCCESS`,
+/// `WD_SEND_DSN_FAILURE`, `WD_SEND_DSN_DELAY` (`NOTIFY=` on each RCPT) and
+/// `WD_SEND_DSN_HEADERS` (`RET=HDRS`), asked when the server offers DSN (otherwise the
+/// message goes without, noted in the transcript).
 /// Recipients the server refused are listed in `WD_EMAIL_REFUSED` ("addr: reply"); the
 /// message still goes to the others. On an asynchronous session the message is queued
-/// and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`.
+/// and `WD_EMAIL_MAIL_ID` is set for `EmailEtat`. On failure the message is also in
+/// `WD_EMAIL_ERROR`.
 ///
 /// Returns 1, or 0 with `WD_E_UNKNOWN_SESSION`, `WD_E_INVALID_HANDLE`,
-/// `WD_E_INVALID_ARGUMENT` (no sender or recipient), `WD_E_MESSAGE` (cannot build, or
-/// larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every recipient refused;
-/// the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
+/// `WD_E_INVALID_ARGUMENT` (no sender or recipient, unknown option), `WD_E_MESSAGE`
+/// (cannot build, or larger than the server's limit), `WD_E_RECIPIENT_REFUSED` (every
+/// recipient refused; the first reply in the message), `WD_E_PROTOCOL`, `WD_E_TIMEOUT`,
 /// `WD_E_CONNECTION_LOST`, `WD_E_IO` (spool). Thread-safe; sends on one session are
 /// serialized.
 ///
@@ -111,14 +131,14 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
     ffi_guard!("EmailEnvoieMessage", 0, {
         // SAFETY: caller contract.
         let name = unsafe { args::cstr(session, "session") }?;
-        let _ = options;
-        send_message(name, email.0)?;
+        let options = send_options(options)?;
+        let obj = resolve(email.0)?; // a bad handle is reported as such, whatever the session
+        registry::send_message(name, &obj, options)?;
         Ok(1)
     })
 }
 
 /// English name of `EmailEnvoieMessage`.
-///
 /// # Safety
 /// As `EmailEnvoieMessage`.
 #[unsafe(no_mangle)]
@@ -129,6 +149,41 @@ pub unsafe extern "C" fn EmailSendMessage(
 ) -> i32 {
     // SAFETY: forwarded contract.
     unsafe { EmailEnvoieMessage(session, email, options) }
+}
+
+/// Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
+/// first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
+/// Bcc header lines are removed and line ends made CRLF (dot-stuffed, or sent with BDAT
+/// when the server offers CHUNKING), nothing else changed. On an asynchronous session
+/// the message is queued (follow it with `EmailEtat`: the id is not returned here).
+///
+/// `session`: session name (an open SMTP connection). `path`: the file (`.eml`), a
+/// regular file of at most 512 MiB. Returns 1, or 0 with `WD_E_IO` (file missing,
+/// unreadable, not a regular file, too large), `WD_E_MESSAGE` (no header, no From
+/// address), `WD_E_INVALID_ARGUMENT` (no recipient), `WD_E_UNKNOWN_SESSION`,
+/// `WD_E_RECIPIENT_REFUSED`, `WD_E_PROTOCOL`, network errors. Thread-safe.
+///
+/// # Safety
+/// `session` and `path` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailEnvoie(session: *const c_char, path: *const c_char) -> i32 {
+    ffi_guard!("EmailEnvoie", 0, {
+        // SAFETY: caller contract.
+        let name = unsafe { args::cstr(session, "session") }?;
+        // SAFETY: caller contract.
+        let path = unsafe { args::cstr(path, "path") }?;
+        registry::send_file(name, path)?;
+        Ok(1)
+    })
+}
+
+/// English name of `EmailEnvoie`.
+/// # Safety
+/// As `EmailEnvoie`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EmailSend(session: *const c_char, path: *const c_char) -> i32 {
+    // SAFETY: forwarded contract.
+    unsafe { EmailEnvoie(session, path) }
 }
 
 /// State of an asynchronously sent message (`EmailEtat`).
@@ -158,21 +213,6 @@ pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
     EmailEtat(mail_id)
 }
 
-/// Safe part of `EmailVerifieAdresse`.
-fn check_address(address: &str, name: Option<&str>) -> Result<i32> {
-    let addr = bare(address);
-    if address.contains(['\r', '\n']) || !is_valid_syntax(&addr) {
-        return Ok(WD_ADDRESS_INCORRECT_SYNTAX);
-    }
-    let Some(name) = name else {
-        return Ok(WD_ADDRESS_VALID);
-    };
-    Ok(match registry::check_recipient(name, &addr)? {
-        RecipientCheck::Accepted => WD_ADDRESS_VALID,
-        RecipientCheck::Refused(_) => WD_ADDRESS_REFUSED,
-    })
-}
-
 /// Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
 /// the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
 ///
@@ -193,12 +233,15 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
         let address = unsafe { args::cstr(address, "address") }?;
         // SAFETY: caller contract.
         let name = unsafe { args::opt_cstr(session, "session") }?;
-        check_address(address, name)
+        Ok(match registry::check_address(address, name)? {
+            None => WD_ADDRESS_INCORRECT_SYNTAX,
+            Some(RecipientCheck::Accepted) => WD_ADDRESS_VALID,
+            Some(RecipientCheck::Refused(_)) => WD_ADDRESS_REFUSED,
+        })
     })
 }
 
 /// English name of `EmailVerifieAdresse`.
-///
 /// # Safety
 /// As `EmailVerifieAdresse`.
 #[unsafe(no_mangle)]

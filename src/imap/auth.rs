@@ -50,17 +50,12 @@ impl ImapClient {
             apop: None,
             protocol_login: Some(!self.has("LOGINDISABLED")),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
         // A SELECT pipelined behind a sign-in goes only behind the plan's last method: a
         // refused earlier attempt must leave nothing in flight before the next one.
         let select_behind = self.select_behind_sign_in.take();
-        let last = plan.last().copied();
-        auth::sign_in(PROTO, &plan, |m| match m {
-            _ if Some(m) == last && select_behind.is_some() => {
-                self.select_behind_sign_in = select_behind.clone();
-                self.attempt(m, &creds)
-            }
-            _ => self.attempt(m, &creds),
+        auth::sign_in_linked(PROTO, cfg, ccfg.timeout, &offer, creds, |m, creds, last| {
+            self.select_behind_sign_in = if last { select_behind.clone() } else { None };
+            self.attempt(m, creds)
         })
     }
 

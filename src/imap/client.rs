@@ -5,7 +5,7 @@ use super::command::{Part, mailbox};
 use super::response::{self, Response, Status, Untagged};
 use crate::error::{Error, Result, WD_E};
 use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_LINE, MAX_LITERAL};
-use crate::net::{ConnectConfig, Connection};
+use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{Security, SessionConfig};
 use crate::trace;
 use std::time::Duration;
@@ -13,22 +13,81 @@ use std::time::Duration;
 pub(super) const PROTO: &str = "IMAP";
 /// Largest response assembled from a line and its literals.
 const MAX_RESPONSE: usize = MAX_LITERAL + 16 * MAX_LINE;
+/// What one untagged response kept for the caller costs in memory besides its bytes
+/// (the parsed structure), charged to the reply's budget.
+const KEPT_OVERHEAD: u64 = 256;
 
 /// An open IMAP connection, authenticated, with a folder selected.
 pub struct ImapClient {
     pub(super) conn: Connection,
     pub(super) caps: Vec<String>,
+    /// The random prefix of this connection's tags ([`ImapClient::next_tag`]).
+    tag_prefix: String,
     tag: u32,
+    /// What the replies to the current command may still bring into memory.
+    budget: Budget,
+    /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest literal (message) read.
+    pub(super) max_message: u64,
     pub(super) exists: u32,
-    /// EXISTS changes and EXPUNGEs seen (see [`crate::session::Mailbox::changes`]).
+    /// EXISTS changes, EXPUNGEs and messages seen flagged \Deleted (see
+    /// [`crate::session::Mailbox::changes`]).
     pub(super) changes: u64,
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
+    /// UIDs flagged \Deleted by this session in the selected folder, not expunged yet.
+    pub(super) deleted: Vec<u32>,
     /// A SELECT to pipeline behind a one-command sign-in (see [`ImapClient::write_line`]):
     /// the folder, then once sent its tag.
     pub(super) select_behind_sign_in: Option<String>,
     pipelined_select: Option<String>,
+    /// The settings it was opened with (a connection the server closed while idle, or one
+    /// given up after a cancelled transfer, is opened again: [`ImapClient::reopen`]).
+    pub(super) cfg: SessionConfig,
+    pub(super) global_timeout: u32,
+    /// Messages of the folder the last listing saw (highest sequence number): a wait
+    /// for new mail counts what came after them.
+    pub(super) listed: u32,
+    /// An EXISTS raised the message count since a wait for new mail cleared it.
+    pub(super) grew: bool,
+    pub(super) timing: super::idle::WaitTiming,
+}
+
+/// A random tag prefix of 8 letters and digits: a message body (or anything else a third
+/// party controls) cannot guess the tag of a later command to complete it.
+fn tag_prefix() -> String {
+    const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut b = [0u8; 8];
+    if getrandom::getrandom(&mut b).is_err() {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        b = h.finish().to_le_bytes();
+    }
+    b.iter()
+        .map(|&x| ALPHABET[usize::from(x) % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// True for the untagged data a caller may use; the rest (EXISTS, EXPUNGE, capability
+/// updates, plain `* OK` text, flag updates without a UID) only updates the session state
+/// and is not kept, so a server flooding it cannot fill memory.
+pub(super) fn worth_keeping(u: &Untagged) -> bool {
+    match u {
+        Untagged::Exists(_) | Untagged::Expunge(_) | Untagged::Capability(_) => false,
+        Untagged::Cond { code: None, .. } => false,
+        Untagged::Fetch { data, .. } => {
+            data.uid.is_some()
+                || data.size.is_some()
+                || data.body.is_some()
+                || data.header.is_some()
+        }
+        _ => true,
+    }
 }
 
 /// The outcome of one tagged command.
@@ -63,18 +122,28 @@ impl ImapClient {
     pub fn open(cfg: &SessionConfig, global_timeout: u32) -> Result<ImapClient> {
         cfg.validate()?;
         let ccfg: ConnectConfig = cfg.connect_config(global_timeout);
-        let conn = Connection::connect(&ccfg, PROTO)?;
+        let mut conn = Connection::connect(&ccfg, PROTO)?;
+        conn.expect_greeting();
         let mut c = ImapClient {
             conn,
             caps: Vec::new(),
+            tag_prefix: tag_prefix(),
             tag: 0,
+            budget: Budget::noise(),
+            max_message: cfg.max_message_size,
             exists: 0,
             changes: 0,
             folder: String::new(),
             logging_out: false,
             closed: false,
+            deleted: Vec::new(),
             select_behind_sign_in: None,
             pipelined_select: None,
+            cfg: cfg.clone(),
+            global_timeout,
+            listed: 0,
+            grew: false,
+            timing: Default::default(),
         };
         let preauth = match c.read_response()? {
             Response::Untagged(Untagged::Cond { status, code, text }) => match status {
@@ -93,28 +162,69 @@ impl ImapClient {
                 }
                 _ => return Err(Error::protocol("unexpected IMAP greeting", text)),
             },
-            other => {
-                return Err(Error::protocol(
-                    "unexpected IMAP greeting",
-                    format!("{other:?}"),
+            Response::Untagged(_) => {
+                return Err(Error::new(
+                    WD_E::Protocol,
+                    "unexpected IMAP greeting (untagged data, not * OK)",
                 ));
             }
+            Response::Continue(text) => {
+                return Err(Error::protocol(
+                    "unexpected IMAP greeting (a continuation request, not * OK)",
+                    format!("+ {text}"),
+                ));
+            }
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => Err(Error::protocol(
+                "unexpected IMAP greeting (a tagged reply, not * OK)",
+                format!("{tag} {}", reply_text(status, &code, &text)),
+            ))?,
         };
-        if cfg.security == Security::StartTls && !preauth {
+        if cfg.effective_security() == Security::StartTls && preauth {
+            // Already signed in on a plain connection: STARTTLS is no longer possible, and
+            // going on would send everything in clear text (curl and Thunderbird refuse too).
+            let e = Error::new(
+                WD_E::Tls,
+                "the server greeted with PREAUTH (already signed in) on a plain connection: \
+                 STARTTLS is impossible there and WD_OPTION_SECURED_TLS requires it",
+            );
+            c.closed = true;
+            c.conn.abandon(&e.message);
+            return Err(e);
+        }
+        if cfg.effective_security() == Security::StartTls {
             if c.caps.is_empty() {
                 c.capability()?;
             }
             if !c.has("STARTTLS") {
-                return Err(Error::new(
+                let e = Error::new(
                     WD_E::Tls,
                     "server does not offer STARTTLS (required by WD_OPTION_SECURED_TLS)",
-                ));
+                );
+                // Nothing more in clear, not even LOGOUT.
+                c.closed = true;
+                c.conn.abandon(&e.message);
+                return Err(e);
             }
-            c.run("STARTTLS", &[Part::Text("STARTTLS".into())])
-                .map_err(|e| Error {
-                    code: WD_E::Tls,
-                    ..e
-                })?;
+            // A refusal is a TLS error; a reply that broke the connection keeps its code.
+            if let Err(e) = c.run("STARTTLS", &[Part::Text("STARTTLS".into())]) {
+                let refused = e.code == WD_E::Protocol && c.conn.is_usable();
+                // Nothing more in clear, not even LOGOUT.
+                c.closed = true;
+                c.conn.abandon(&e.message);
+                return Err(if refused {
+                    Error {
+                        code: WD_E::Tls,
+                        ..e
+                    }
+                } else {
+                    e
+                });
+            }
             c.conn.start_tls(&ccfg)?;
             c.caps.clear();
         }
@@ -126,7 +236,7 @@ impl ImapClient {
         if !preauth {
             if c.caps.is_empty() {
                 c.capability()?;
-            } else if cfg.security != Security::StartTls {
+            } else if cfg.effective_security() != Security::StartTls {
                 // Capabilities known from the greeting: the SELECT may follow a
                 // one-command sign-in in the same flight.
                 c.select_behind_sign_in = Some(folder.to_string());
@@ -139,6 +249,7 @@ impl ImapClient {
             c.capability()?;
         }
         c.select(folder)?;
+        c.conn.opened();
         Ok(c)
     }
 
@@ -164,14 +275,25 @@ impl ImapClient {
 
     // ----- responses -------------------------------------------------------------
 
-    /// Reads one response with its literals (sizes checked before reading). Each
-    /// literal is read into its own buffer, which the parser moves into the result.
+    /// Reads one response with its literals (sizes checked before reading), its bytes
+    /// charged to the command's budget. Each literal is read into its own buffer, which
+    /// the parser moves into the result. Any error leaves the reply unfinished: the
+    /// connection is then closed without LOGOUT, and later calls fail.
     pub(super) fn read_response(&mut self) -> Result<Response> {
+        let r = self.read_response_inner();
+        if let Err(e) = &r {
+            self.conn.abandon(&e.message);
+        }
+        r
+    }
+
+    fn read_response_inner(&mut self) -> Result<Response> {
         let mut blob: Vec<u8> = Vec::new();
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut literal_bytes = 0usize;
         loop {
             let line = self.conn.read_line()?;
+            self.budget.charge(line.len() as u64 + 2, "IMAP reply")?;
             blob.extend_from_slice(line);
             if trace::enabled() {
                 trace::server(PROTO, &String::from_utf8_lossy(line));
@@ -179,12 +301,21 @@ impl ImapClient {
             let lit = response::literal_at_end(line)?;
             blob.extend_from_slice(b"\r\n");
             let Some(n) = lit else { break };
+            if n as u64 > self.max_message {
+                return Err(Error::message(format!(
+                    "the server sends {n} bytes, more than WD_PROP_MAX_MESSAGE_SIZE ({} \
+                     bytes): refused, the connection is closed",
+                    self.max_message
+                )));
+            }
             if blob.len() + literal_bytes + n > MAX_RESPONSE {
                 return Err(Error::new(
                     WD_E::Protocol,
                     format!("IMAP response larger than {MAX_RESPONSE} bytes"),
                 ));
             }
+            // Checked before a byte of it is read or allocated.
+            self.budget.charge(n as u64, "IMAP reply")?;
             let data = self.conn.read_exact_vec(n)?;
             trace::note(PROTO, &format!("{{{n} bytes}}"));
             literal_bytes += n;
@@ -198,6 +329,7 @@ impl ImapClient {
     pub(super) fn handle_untagged(&mut self, u: &Untagged) -> Result<()> {
         match u {
             Untagged::Exists(n) => {
+                self.grew |= *n > self.exists;
                 self.changes += u64::from(*n != self.exists);
                 self.exists = *n;
             }
@@ -205,6 +337,9 @@ impl ImapClient {
                 self.changes += 1;
                 self.exists = self.exists.saturating_sub(1);
             }
+            // A message flagged \Deleted (by another client, or seen so in an answer) leaves
+            // the listings: one taken before may hold it.
+            Untagged::Fetch { data, .. } if data.deleted() => self.changes += 1,
             Untagged::Capability(c) => self.caps = c.clone(),
             Untagged::Cond { status, code, text } => {
                 if let Some(caps) = caps_from_code(code) {
@@ -225,21 +360,28 @@ impl ImapClient {
         Ok(())
     }
 
+    /// The tag of a new command: the connection's random prefix, a dot and a counter
+    /// (`Q7K2ZP0M.0001`). A new command also gets a fresh budget for its replies.
     pub(super) fn next_tag(&mut self) -> String {
         self.tag += 1;
-        format!("A{:04}", self.tag)
+        self.budget = Budget::noise();
+        format!("{}.{:04}", self.tag_prefix, self.tag)
     }
 
     /// Writes one command (not flushed unless a literal needs the server's "+"), and
-    /// returns its tag. Literals use LITERAL+ when offered.
+    /// returns its tag. Literals use LITERAL+ when offered. Parts are separated by a
+    /// space, except a text part starting with `)`, which closes a list right after the
+    /// part before it (a literal in a parenthesised search key).
     pub(super) fn send(&mut self, parts: &[Part]) -> Result<String> {
         let tag = self.next_tag();
         let plus = self.has("LITERAL+");
         let mut line = tag.clone();
         let mut shown = tag.clone();
         for p in parts {
-            line.push(' ');
-            shown.push(' ');
+            if !matches!(p, Part::Text(t) if t.starts_with(')')) {
+                line.push(' ');
+                shown.push(' ');
+            }
             match p {
                 Part::Text(t) => {
                     line.push_str(t);
@@ -261,10 +403,12 @@ impl ImapClient {
                     if !plus {
                         self.wait_continuation(&tag)?;
                     }
-                    self.conn.write_all(data)?;
                     if matches!(p, Part::SecretLiteral(_)) {
+                        self.conn.write_all(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}} ****", data.len()));
                     } else {
+                        // A message (APPEND): its progress is followed.
+                        self.conn.write_body(data)?;
                         trace::client(PROTO, &format!("{{{} bytes}}", data.len()));
                     }
                     line.clear();
@@ -324,28 +468,54 @@ impl ImapClient {
         &mut self,
         tags: &[(String, &str)],
     ) -> Result<(Vec<Untagged>, Vec<Result<Done>>)> {
+        self.wait_all_within(tags, 0)
+    }
+
+    /// [`wait_all`](ImapClient::wait_all) for commands whose replies bring `payload`
+    /// bytes of data besides the noise allowance (a listing, messages): over that budget
+    /// the reply is refused with `WD_E_PROTOCOL` and the connection closed.
+    pub(super) fn wait_all_within(
+        &mut self,
+        tags: &[(String, &str)],
+        payload: u64,
+    ) -> Result<(Vec<Untagged>, Vec<Result<Done>>)> {
         let mut data = Vec::new();
-        let results = self.wait_all_with(tags, |u| data.push(u))?;
+        let results = self.wait_all_with(tags, payload, |u| {
+            if worth_keeping(&u) {
+                data.push(u);
+            }
+        })?;
         Ok((data, results))
     }
 
-    /// [`Self::wait_all`] handing each untagged response to `f` as it arrives (once the
-    /// session state has taken what it needs) instead of keeping them: a large answer is
-    /// turned into its result as it comes.
+    /// [`Self::wait_all_within`] handing each untagged response to `f` as it arrives
+    /// (once the session state has taken what it needs) instead of keeping them: a large
+    /// answer is turned into its result as it comes. The responses a caller may keep
+    /// ([`worth_keeping`]) are charged to the budget as if kept.
     pub(super) fn wait_all_with(
         &mut self,
         tags: &[(String, &str)],
+        payload: u64,
         mut f: impl FnMut(Untagged),
     ) -> Result<Vec<Result<Done>>> {
+        self.budget.extend(payload);
         let mut results: Vec<Option<Result<Done>>> = tags.iter().map(|_| None).collect();
         while results.iter().any(Option::is_none) {
             match self.read_response()? {
                 Response::Untagged(u) => {
                     self.handle_untagged(&u)?;
+                    if worth_keeping(&u)
+                        && let Err(e) = self.budget.charge(KEPT_OVERHEAD, "IMAP reply")
+                    {
+                        self.conn.abandon(&e.message);
+                        return Err(e);
+                    }
                     f(u);
                 }
                 Response::Continue(text) => {
-                    return Err(Error::protocol("unexpected continuation request", text));
+                    let e = Error::protocol("unexpected continuation request", text);
+                    self.conn.abandon(&e.message);
+                    return Err(e);
                 }
                 Response::Tagged {
                     tag,
@@ -405,8 +575,9 @@ fn one_command_sign_in(line: &str) -> bool {
 }
 
 impl Drop for ImapClient {
+    /// LOGOUT (not awaited) on a connection still in step; nothing on one that failed.
     fn drop(&mut self) {
-        if self.closed {
+        if self.closed || !self.conn.is_usable() {
             return;
         }
         self.closed = true;

@@ -5,11 +5,13 @@ use super::UIDS_PER_FETCH;
 use super::client::{ImapClient, PROTO};
 use super::command::{Part, mailbox, uid_sets};
 use super::response::{FetchData, Untagged};
+use super::special_use::{self, Listed};
 use super::utf7;
 use crate::error::{Error, Result, WD_E};
-use crate::limits::MAX_LITERAL;
-use crate::message::Email;
-use crate::session::{Mailbox, MessageRef, ReadOptions};
+use crate::message::{Email, flags};
+use crate::net::fetch_payload;
+use crate::session::{Folder, Mailbox, MessageRef, ReadOptions, WaitUntil, Waited};
+use crate::text::quoted;
 use crate::trace;
 use std::collections::HashMap;
 
@@ -19,7 +21,7 @@ fn parse_uid(r: &MessageRef) -> Result<u32> {
         .parse::<u32>()
         .ok()
         .filter(|&u| u > 0)
-        .ok_or_else(|| Error::invalid_arg(format!("{:?} is not an IMAP UID", r.uid)))
+        .ok_or_else(|| Error::invalid_arg(format!("{} is not an IMAP UID", quoted(&r.uid))))
 }
 
 /// The FETCH item for the content `opts` asks for (BODY[] sets \Seen).
@@ -78,6 +80,9 @@ fn fetched(
     email.uid = uid.to_string();
     email.number = i32::try_from(seq).unwrap_or(i32::MAX);
     email.size = i64::try_from(size).unwrap_or(i64::MAX);
+    if let Some(f) = &d.flags {
+        flags::apply_server(&mut email, f);
+    }
     // BODY[] (not PEEK) sets \Seen.
     email.seen = seen || (!opts.keep_unseen && !opts.header_only);
     email.header_only = opts.header_only;
@@ -98,6 +103,8 @@ impl ImapClient {
     /// called it BAD (a server may refuse a command that arrived before the sign-in
     /// completed), it is sent once more on its own. NO is the folder's answer.
     pub(super) fn select(&mut self, folder: &str) -> Result<()> {
+        // Messages deleted in the folder left go now, as they would at the close.
+        self.expunge_deleted()?;
         self.exists = 0;
         let what = format!("SELECT {folder}");
         self.folder.clear();
@@ -106,6 +113,7 @@ impl ImapClient {
             match r.pop().unwrap_or_else(|| Err(Error::internal("no result"))) {
                 Ok(_) => {
                     self.folder = folder.to_string();
+                    self.listed = self.exists;
                     return Ok(());
                 }
                 Err(e) if e.system.as_deref().is_some_and(|s| s.starts_with("BAD")) => {
@@ -117,13 +125,20 @@ impl ImapClient {
         }
         self.run_text(&what, format!("SELECT {}", mailbox(folder)))?;
         self.folder = folder.to_string();
+        self.listed = self.exists;
         Ok(())
     }
 
-    /// Sends `cmd` (a FETCH) and hands each FETCH answer to `f` as it arrives.
-    fn stream_fetch(&mut self, cmd: &str, mut f: impl FnMut(u32, FetchData)) -> Result<()> {
+    /// Sends `cmd` (a FETCH) and hands each FETCH answer to `f` as it arrives; the reply
+    /// may bring `payload` bytes (see [`ImapClient::wait_all_within`]).
+    fn stream_fetch(
+        &mut self,
+        cmd: &str,
+        payload: u64,
+        mut f: impl FnMut(u32, FetchData),
+    ) -> Result<()> {
         let tag = self.send(&[Part::Text(cmd.to_string())])?;
-        let results = self.wait_all_with(&[(tag, "UID FETCH")], |u| {
+        let results = self.wait_all_with(&[(tag, "UID FETCH")], payload, |u| {
             if let Untagged::Fetch { seq, data } = u {
                 f(seq, data);
             }
@@ -131,14 +146,83 @@ impl ImapClient {
         results.into_iter().try_for_each(|r| r.map(|_| ()))
     }
 
+    /// Every message of the folder with whether it is flagged \Deleted: one UID FETCH of
+    /// UID/FLAGS/RFC822.SIZE for all, in sequence order (no UID SEARCH: its one-line
+    /// answer outgrows the line limit in a large mailbox). Each answer becomes its entry
+    /// as it arrives (a large mailbox is never held twice); a listing may be as large as
+    /// one message.
+    fn listing(&mut self) -> Result<Vec<(MessageRef, bool)>> {
+        let mut refs: Vec<(MessageRef, bool)> = Vec::with_capacity(self.exists as usize);
+        let cmd = "UID FETCH 1:* (UID FLAGS RFC822.SIZE)";
+        let r = self.stream_fetch(cmd, self.max_message, |seq, d| {
+            let deleted = d.flags.as_ref().map(|_| d.deleted());
+            let Some(uid) = d.uid else {
+                // A FETCH without UID: an unsolicited flag update of a listed message.
+                if let Some((r, del)) = refs.iter_mut().rev().find(|(r, _)| r.number == seq) {
+                    r.seen = d.seen().unwrap_or(r.seen);
+                    *del = deleted.unwrap_or(*del);
+                }
+                return;
+            };
+            match refs.last_mut().filter(|(r, _)| r.number == seq) {
+                Some((r, del)) => {
+                    r.size = d.size.unwrap_or(r.size);
+                    r.seen = d.seen().unwrap_or(r.seen);
+                    *del = deleted.unwrap_or(*del);
+                }
+                None => refs.push((
+                    MessageRef {
+                        number: seq,
+                        uid: uid.to_string(),
+                        size: d.size.unwrap_or(0),
+                        seen: d.seen().unwrap_or(false),
+                    },
+                    deleted.unwrap_or(false),
+                )),
+            }
+        });
+        if let Err(e) = r {
+            return self.empty_or(e);
+        }
+        refs.sort_by_key(|(r, _)| r.number);
+        refs.dedup_by_key(|(r, _)| r.number);
+        self.listed = refs.last().map_or(0, |(r, _)| r.number);
+        Ok(refs)
+    }
+
     /// A FETCH of "1:*" refused in an empty folder (some servers answer NO or BAD): no
-    /// message. Any other refusal is the error.
+    /// message. Any other refusal is the error, as is a reply that broke the connection
+    /// (over its budget, malformed).
     fn empty_or<T: Default>(&mut self, e: Error) -> Result<T> {
-        if e.code == WD_E::Protocol && self.exists == 0 {
+        if e.code == WD_E::Protocol && self.exists == 0 && self.conn.is_usable() {
             trace::note(PROTO, "empty folder");
             return Ok(T::default());
         }
         Err(e)
+    }
+
+    /// LIST "" "*": every folder with its attributes, names decoded.
+    fn list_all(&mut self) -> Result<Vec<Listed>> {
+        let tag = self.send(&[Part::Text("LIST \"\" \"*\"".into())])?;
+        // Like a listing of messages, the list of folders may be as large as a message.
+        let (data, mut res) = self.wait_all_within(&[(tag, "LIST")], self.max_message)?;
+        res.pop()
+            .unwrap_or_else(|| Err(Error::internal("no result")))?;
+        Ok(data
+            .into_iter()
+            .filter_map(|u| match u {
+                Untagged::List {
+                    flags,
+                    delimiter,
+                    name,
+                } => Some(Listed {
+                    name: utf7::decode_lossy(&name),
+                    attributes: flags,
+                    delimiter,
+                }),
+                _ => None,
+            })
+            .collect())
     }
 
     fn expunge_uid(&mut self, uid: u32) -> Result<()> {
@@ -146,7 +230,26 @@ impl ImapClient {
             self.run_text("UID EXPUNGE", format!("UID EXPUNGE {uid}"))?;
         } else {
             self.run_text("EXPUNGE", "EXPUNGE".into())?;
+            self.deleted.clear();
         }
+        Ok(())
+    }
+
+    /// Removes the messages this session flagged \Deleted: `UID EXPUNGE` of them with
+    /// UIDPLUS, else EXPUNGE (which removes every message flagged \Deleted in the
+    /// folder). Nothing when there are none.
+    fn expunge_deleted(&mut self) -> Result<()> {
+        if self.deleted.is_empty() {
+            return Ok(());
+        }
+        if self.has("UIDPLUS") {
+            for set in uid_sets(&self.deleted, UIDS_PER_FETCH) {
+                self.run_text("UID EXPUNGE", format!("UID EXPUNGE {set}"))?;
+            }
+        } else {
+            self.run_text("EXPUNGE", "EXPUNGE".into())?;
+        }
+        self.deleted.clear();
         Ok(())
     }
 
@@ -164,55 +267,36 @@ impl Mailbox for ImapClient {
         "IMAP"
     }
 
+    fn usable(&self) -> Result<()> {
+        self.conn.usable()
+    }
+
+    fn revive(&mut self) -> Result<()> {
+        ImapClient::revive(self)
+    }
+
     fn has_flags(&self) -> bool {
         true
     }
 
-    /// Deleting and moving expunge at once: the messages after move down one.
+    /// Moving and expunging renumber at once: the messages after move down one.
     fn renumbers_after_expunge(&self) -> bool {
         true
     }
 
-    /// EXISTS changes and EXPUNGEs reported by the server.
+    fn max_message_size(&self) -> u64 {
+        self.max_message
+    }
+
+    /// EXISTS changes, EXPUNGEs and messages flagged \Deleted reported by the server.
     fn changes(&self) -> u64 {
         self.changes
     }
 
-    /// One UID FETCH of UID/FLAGS/RFC822.SIZE for all (the unseen ones: those without
-    /// \Seen), one round trip; in sequence order. Each answer becomes its entry as it
-    /// arrives (a large mailbox is never held twice).
+    /// The folder's listing ([`ImapClient::listing`]) without the messages flagged
+    /// \Deleted (gone for the reader), and with `unread_only` without those \Seen.
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
-        let mut refs: Vec<MessageRef> = Vec::with_capacity(self.exists as usize);
-        let r = self.stream_fetch("UID FETCH 1:* (UID FLAGS RFC822.SIZE)", |seq, d| {
-            let Some(uid) = d.uid else {
-                // A FETCH without UID: an unsolicited flag update, merged below.
-                if let Some(r) = refs.iter_mut().rev().find(|r| r.number == seq) {
-                    r.seen = d.seen().unwrap_or(r.seen);
-                }
-                return;
-            };
-            match refs.last_mut().filter(|r| r.number == seq) {
-                Some(r) => {
-                    r.size = d.size.unwrap_or(r.size);
-                    r.seen = d.seen().unwrap_or(r.seen);
-                }
-                None => refs.push(MessageRef {
-                    number: seq,
-                    uid: uid.to_string(),
-                    size: d.size.unwrap_or(0),
-                    seen: d.seen().unwrap_or(false),
-                }),
-            }
-        });
-        if let Err(e) = r {
-            return self.empty_or(e);
-        }
-        refs.sort_by_key(|r| r.number);
-        refs.dedup_by_key(|r| r.number);
-        if opts.unread_only {
-            refs.retain(|r| !r.seen);
-        }
-        Ok(refs)
+        Ok(self.count_listing(opts)?.1.unwrap_or_default())
     }
 
     fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
@@ -228,6 +312,7 @@ impl Mailbox for ImapClient {
         opts: ReadOptions,
     ) -> Result<Vec<Email>> {
         let uids: Vec<u32> = refs.iter().map(parse_uid).collect::<Result<_>>()?;
+        crate::session::refuse_oversize(refs, self.max_message)?;
         let mut tags = Vec::new();
         if !seen.is_empty() {
             let cmd = store_seen_command(seen, true)?;
@@ -241,7 +326,10 @@ impl Mailbox for ImapClient {
         if tags.is_empty() {
             return Ok(Vec::new());
         }
-        let (data, results) = self.wait_all(&tags)?;
+        // What the listed sizes announce, one whole message at least: a server listing
+        // small sizes and sending large messages is stopped after about one message.
+        let payload = fetch_payload(refs.iter().map(|r| r.size), self.max_message);
+        let (data, results) = self.wait_all_within(&tags, payload)?;
         results.into_iter().try_for_each(|r| r.map(|_| ()))?;
         let mut by_uid: HashMap<u32, (u32, FetchData)> = HashMap::new();
         for u in data {
@@ -282,24 +370,29 @@ impl Mailbox for ImapClient {
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
     /// and fetches everything in one round trip, each message taken as it arrives. With
-    /// it: the listing first.
+    /// it, or with a progress callback (which wants the total first): the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
-        if opts.unread_only {
-            let refs = self.list(opts)?;
-            let emails = self.fetch(&refs, opts)?;
-            return Ok((refs, emails));
+        if opts.unread_only || crate::progress::active() {
+            return crate::session::list_and_fetch(self, opts);
         }
         let item = fetch_item(opts);
+        // Every message of the folder, each at most the largest message allowed.
+        let payload = u64::from(self.exists.max(1)).saturating_mul(self.max_message);
         let mut got: Vec<(u32, FetchData)> = Vec::with_capacity(self.exists as usize);
         let cmd = format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})");
-        let r = self.stream_fetch(&cmd, |seq, d| match got.last_mut() {
+        let r = self.stream_fetch(&cmd, payload, |seq, d| match got.last_mut() {
             Some((s, last)) if *s == seq => last.merge(d),
-            _ => got.push((seq, d)),
+            // A flag update alone (no UID, no content) is not kept.
+            _ if d.uid.is_some() || d.size.is_some() || d.body.is_some() || d.header.is_some() => {
+                got.push((seq, d))
+            }
+            _ => {}
         });
         if let Err(e) = r {
             return self.empty_or(e);
         }
         got.sort_by_key(|(seq, _)| *seq);
+        self.listed = got.last().map_or(0, |(seq, _)| *seq);
         let mut refs = Vec::with_capacity(got.len());
         let mut out = Vec::with_capacity(got.len());
         let mut got = got.into_iter().peekable();
@@ -308,8 +401,11 @@ impl Mailbox for ImapClient {
                 d.merge(more);
             }
             // A FETCH without UID is an unsolicited flag update of a message outside
-            // the answer: not ours.
+            // the answer: not ours. A message flagged \Deleted is gone for the reader.
             let Some(uid) = d.uid else { continue };
+            if d.deleted() {
+                continue;
+            }
             let (r, email) = fetched(seq, uid, d, None, opts)?;
             refs.push(r);
             out.push(email);
@@ -317,25 +413,81 @@ impl Mailbox for ImapClient {
         Ok((refs, out))
     }
 
+    /// Flags the message \Deleted; it goes at [`Mailbox::destroy`], at a folder change
+    /// or at the close.
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {
         let uid = parse_uid(msg)?;
         self.store(uid, "+", "\\Deleted")?;
-        self.expunge_uid(uid)
+        if !self.deleted.contains(&uid) {
+            self.deleted.push(uid);
+        }
+        Ok(())
     }
 
-    /// LOGOUT, without waiting for its answer: every command before it has been
-    /// answered, and LOGOUT changes nothing on the server (no expunge), so the
-    /// connection closes as soon as it is sent.
+    /// Every message of the folder (those flagged \Deleted still hold their number), or
+    /// the unseen ones not deleted, counted in the folder's listing.
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        Ok(self.count_listing(opts)?.0)
+    }
+
+    /// One listing ([`ImapClient::listing`]) gives the count and the reader's listing.
+    fn count_listing(&mut self, opts: ReadOptions) -> Result<(usize, Option<Vec<MessageRef>>)> {
+        let all = self.listing()?;
+        let count = if opts.unread_only {
+            all.iter().filter(|(r, del)| !r.seen && !del).count()
+        } else {
+            all.len()
+        };
+        let refs = all
+            .into_iter()
+            .filter(|(r, del)| !*del && (!opts.unread_only || !r.seen))
+            .map(|(r, _)| r)
+            .collect();
+        Ok((count, Some(refs)))
+    }
+
+    /// `UID EXPUNGE` of the messages this session deleted (EXPUNGE without UIDPLUS).
+    fn destroy(&mut self) -> Result<()> {
+        self.expunge_deleted()
+    }
+
+    /// CLOSE when this session deleted messages (the server removes them), then LOGOUT
+    /// without waiting for its answer: every command before it has been answered, and
+    /// LOGOUT changes nothing on the server, so the connection closes as soon as it is
+    /// sent. On a connection that failed earlier nothing is sent and the failure is
+    /// reported (`WD_E_CONNECTION_LOST`): the deleted messages stay, only flagged.
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
         }
+        if let Err(e) = self.conn.usable() {
+            self.closed = true;
+            // Given up after a cancelled transfer: nothing was lost.
+            return if self.conn.was_cancelled() {
+                Ok(())
+            } else {
+                Err(e)
+            };
+        }
+        let expunged = if std::mem::take(&mut self.deleted).is_empty() {
+            Ok(())
+        } else {
+            self.run_text("CLOSE", "CLOSE".into()).map(|_| ())
+        };
         self.logging_out = true;
         let r = self
             .send(&[Part::Text("LOGOUT".into())])
             .and_then(|_| self.conn.flush());
         self.closed = true;
         self.conn.close();
+        // A CLOSE that failed left the deleted messages on the server: that is reported.
+        expunged.map_err(|e| {
+            Error::new(
+                e.code,
+                format!("{} (the deleted messages were not removed)", e.message),
+            )
+            .with_system(e.system.clone().unwrap_or_default())
+        })?;
         match r {
             Ok(()) => Ok(()),
             Err(e) if e.code == WD_E::ConnectionLost => Ok(()),
@@ -344,14 +496,74 @@ impl Mailbox for ImapClient {
     }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {
-        let data = self.run_text("LIST", "LIST \"\" \"*\"".into())?;
-        Ok(data
-            .into_iter()
-            .filter_map(|u| match u {
-                Untagged::List { name, .. } => Some(utf7::decode_lossy(&name)),
-                _ => None,
-            })
-            .collect())
+        Ok(self.list_all()?.into_iter().map(|l| l.name).collect())
+    }
+
+    fn folders_with_roles(&mut self) -> Result<Vec<Folder>> {
+        Ok(special_use::assign(&self.list_all()?))
+    }
+
+    /// `UID STORE uid +FLAGS.SILENT (…)` and `-FLAGS.SILENT (…)`, pipelined. \Deleted
+    /// added or removed here counts as [`Mailbox::delete`] does: the message goes at
+    /// [`Mailbox::destroy`], a folder change or the close, unless \Deleted is taken off
+    /// again before.
+    fn store_flags(&mut self, msg: &MessageRef, add: &[String], remove: &[String]) -> Result<()> {
+        let uid = parse_uid(msg)?;
+        let mut tags = Vec::new();
+        for (op, list) in [('+', add), ('-', remove)] {
+            if !list.is_empty() {
+                let cmd = format!("UID STORE {uid} {op}FLAGS.SILENT ({})", list.join(" "));
+                tags.push((self.send(&[Part::Text(cmd)])?, "UID STORE"));
+            }
+        }
+        if tags.is_empty() {
+            return Ok(());
+        }
+        let (_, results) = self.wait_all(&tags)?;
+        results.into_iter().try_for_each(|r| r.map(|_| ()))?;
+        if flags::has(add, flags::DELETED) && !self.deleted.contains(&uid) {
+            self.deleted.push(uid);
+        } else if flags::has(remove, flags::DELETED) {
+            self.deleted.retain(|&u| u != uid);
+        }
+        Ok(())
+    }
+
+    /// `UID FETCH uid (UID FLAGS RFC822.SIZE)`: the message of that UID in the selected
+    /// folder, flagged \Deleted or not; `None` when there is none.
+    fn find_uid(&mut self, uid: &str) -> Result<Option<MessageRef>> {
+        let Ok(want) = uid.parse::<u32>() else {
+            return Ok(None);
+        };
+        let data = self.run_text(
+            "UID FETCH",
+            format!("UID FETCH {want} (UID FLAGS RFC822.SIZE)"),
+        )?;
+        Ok(data.into_iter().find_map(|u| match u {
+            Untagged::Fetch { seq, data } if data.uid == Some(want) => Some(MessageRef {
+                number: seq,
+                uid: want.to_string(),
+                size: data.size.unwrap_or(0),
+                seen: data.seen().unwrap_or(false),
+            }),
+            _ => None,
+        }))
+    }
+
+    fn searches_on_server(&self) -> bool {
+        true
+    }
+
+    fn search(&mut self, criteria: &crate::search::Criteria) -> Result<Vec<MessageRef>> {
+        self.search_uids(criteria)
+    }
+
+    fn wait_new_mail(&mut self, w: &WaitUntil) -> Result<Waited> {
+        self.wait(w)
+    }
+
+    fn keep_alive(&mut self) -> Result<()> {
+        self.noop()
     }
 
     fn select_folder(&mut self, folder: &str) -> Result<()> {
@@ -423,10 +635,11 @@ impl Mailbox for ImapClient {
     }
 
     fn append(&mut self, folder: &str, data: &[u8], seen: bool) -> Result<()> {
-        if data.len() > MAX_LITERAL {
-            return Err(Error::invalid_arg(format!(
-                "message of {} bytes is larger than the limit of {MAX_LITERAL}",
-                data.len()
+        if data.len() as u64 > self.max_message {
+            return Err(Error::message(format!(
+                "message of {} bytes is larger than WD_PROP_MAX_MESSAGE_SIZE ({} bytes)",
+                data.len(),
+                self.max_message
             )));
         }
         let data = crate::net::normalize_crlf(data).into_owned();

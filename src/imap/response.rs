@@ -105,6 +105,11 @@ impl FetchData {
             .map(|f| f.iter().any(|x| x.eq_ignore_ascii_case("\\Seen")))
     }
 
+    /// True when FLAGS was sent and holds `\Deleted`.
+    pub fn deleted(&self) -> bool {
+        (self.flags.iter().flatten()).any(|x| x.eq_ignore_ascii_case("\\Deleted"))
+    }
+
     /// Adds the items of a later FETCH response for the same message.
     pub fn merge(&mut self, other: FetchData) {
         if other.uid.is_some() {
@@ -142,6 +147,13 @@ pub enum Untagged {
         data: FetchData,
     },
     Search(Vec<u32>),
+    /// `* ESEARCH (TAG "A0005") UID ALL 1:3,5` (RFC 4731): the numbers (UIDs when `uid`)
+    /// of its ALL item, in the order given; other return items are not used.
+    ESearch {
+        tag: Option<String>,
+        uid: bool,
+        all: Vec<u32>,
+    },
     List {
         flags: Vec<String>,
         delimiter: Option<String>,
@@ -546,6 +558,7 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
             }
             Ok(Untagged::Search(v))
         }
+        b"ESEARCH" => esearch(c),
         b"LIST" | b"LSUB" => {
             c.expect_space()?;
             let flags = match c.value(0)? {
@@ -573,6 +586,66 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
             c.rest_of_line().trim()
         ))),
     }
+}
+
+/// Most numbers an ESEARCH `ALL` set may stand for (a set is expanded into a list).
+pub const MAX_SEARCH_RESULTS: usize = 5_000_000;
+
+/// A sequence set of a response (`1:3,5,9:7`), expanded in the order given; at most
+/// [`MAX_SEARCH_RESULTS`] numbers.
+pub fn sequence_set(text: &str) -> Result<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let (a, b) = part.split_once(':').unwrap_or((part, part));
+        let a = parse_u32(a.as_bytes(), "sequence set")?;
+        let b = parse_u32(b.as_bytes(), "sequence set")?;
+        let (lo, hi) = (a.min(b), a.max(b));
+        if out.len() + (hi - lo) as usize >= MAX_SEARCH_RESULTS {
+            return Err(bad(format!(
+                "search result of more than {MAX_SEARCH_RESULTS} messages"
+            )));
+        }
+        out.extend(lo..=hi);
+    }
+    Ok(out)
+}
+
+/// `ESEARCH [(TAG "t")] [UID] *(name SP value)` after the word.
+fn esearch(c: &mut Cursor) -> Result<Untagged> {
+    let mut tag = None;
+    let mut uid = false;
+    let mut all = Vec::new();
+    c.skip_spaces();
+    if c.peek() == Some(b'(')
+        && let Value::List(items) = c.value(0)?
+    {
+        let mut it = items.iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            if k.text().is_some_and(|k| k.eq_ignore_ascii_case("TAG")) {
+                tag = v.text();
+            }
+        }
+    }
+    loop {
+        c.skip_spaces();
+        if c.at_line_end() {
+            break;
+        }
+        let name = c.atom()?.to_ascii_uppercase();
+        if name == "UID" {
+            uid = true;
+            continue;
+        }
+        c.expect_space()?;
+        let value = c.value(0)?;
+        if name == "ALL" {
+            let set = value
+                .text()
+                .ok_or_else(|| bad("ESEARCH ALL is not a set"))?;
+            all = sequence_set(&set)?;
+        }
+    }
+    Ok(Untagged::ESearch { tag, uid, all })
 }
 
 /// Parses one framed response (as found by [`frame`]; trailing bytes are ignored).
@@ -791,6 +864,30 @@ mod tests {
     }
 
     #[test]
+    fn esearch_items() {
+        let esearch = |tag: Option<&str>, uid, all: &[u32]| {
+            Response::Untagged(Untagged::ESearch {
+                tag: tag.map(str::to_string),
+                uid,
+                all: all.to_vec(),
+            })
+        };
+        let r = both(
+            "* ESEARCH (TAG \"A0005\") UID ALL 4:6,2,9 COUNT 5\n* ESEARCH (TAG \"A7\") UID\n* ESEARCH MIN 3 ALL 3\n* esearch (tag \"x\") uid count 0 max 9 all 1:2\n",
+        );
+        assert_eq!(
+            r,
+            [
+                esearch(Some("A0005"), true, &[4, 5, 6, 2, 9]),
+                esearch(Some("A7"), true, &[]),
+                esearch(None, false, &[3]),
+                esearch(Some("x"), true, &[1, 2]),
+            ]
+        );
+        assert_eq!(sequence_set("7:5").unwrap(), [5, 6, 7]);
+    }
+
+    #[test]
     fn list_names() {
         let r = both(
             "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\n* LIST () \"/\" \"R&AOk-unions 2024\"\n* LIST (\\Noselect) NIL {4}\nab c\n",
@@ -870,6 +967,10 @@ mod tests {
             b"* 1 FETCH (BODY[HEADER \r\n",
             b"* LIST x\r\n",
             b"* SEARCH a\r\n",
+            b"* ESEARCH ALL\r\n",
+            b"* ESEARCH ALL 1:x\r\n",
+            b"* ESEARCH ALL 1:4294967295\r\n",
+            b"* ESEARCH UID ALL *\r\n",
         ] {
             assert!(
                 parse_one(bad).is_err(),

@@ -32,60 +32,72 @@ fn is_atext(c: char) -> bool {
         || (!c.is_ascii() && !c.is_control())
 }
 
-fn valid_local(local: &str) -> bool {
-    if local.is_empty() || local.len() > MAX_LOCAL {
+/// The rule both halves of an address follow: not empty, at most `max` bytes, and either
+/// enclosed in `open` … `close` (what is inside checked by `enclosed`) or items separated
+/// by dots, none empty, each checked by `item`.
+fn valid_part(
+    part: &str,
+    max: usize,
+    (open, close): (char, char),
+    enclosed: impl Fn(&str) -> bool,
+    item: impl Fn(&str) -> bool,
+) -> bool {
+    if part.is_empty() || part.len() > max {
         return false;
     }
-    if let Some(inner) = local.strip_prefix('"') {
-        let Some(inner) = inner.strip_suffix('"') else {
-            return false;
-        };
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some(e) if e == ' ' || e.is_ascii_graphic() => {}
-                    _ => return false,
-                },
-                '"' => return false,
-                ' ' => {}
-                c if c.is_ascii_graphic() => {}
-                c if !c.is_ascii() && !c.is_control() => {}
-                _ => return false,
-            }
-        }
-        return true;
+    match part.strip_prefix(open) {
+        Some(inner) => inner.strip_suffix(close).is_some_and(enclosed),
+        None => part.split('.').all(|i| !i.is_empty() && item(i)),
     }
-    local
-        .split('.')
-        .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
 }
 
-fn valid_domain(domain: &str) -> bool {
-    if domain.is_empty() || domain.len() > MAX_DOMAIN {
-        return false;
-    }
-    if let Some(lit) = domain.strip_prefix('[') {
-        let Some(lit) = lit.strip_suffix(']') else {
-            return false;
-        };
-        if let Some(v6) = lit
-            .strip_prefix("IPv6:")
-            .or_else(|| lit.strip_prefix("ipv6:"))
-        {
-            return v6.parse::<std::net::Ipv6Addr>().is_ok();
+/// A local part: a quoted string or a dot-atom.
+fn valid_local(local: &str) -> bool {
+    valid_part(local, MAX_LOCAL, ('"', '"'), valid_quoted, |atom| {
+        atom.chars().all(is_atext)
+    })
+}
+
+/// The inside of a quoted local part: printable characters, `\` escaping one of them.
+fn valid_quoted(inner: &str) -> bool {
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if e == ' ' || e.is_ascii_graphic() => {}
+                _ => return false,
+            },
+            '"' => return false,
+            ' ' => {}
+            c if c.is_ascii_graphic() => {}
+            c if !c.is_ascii() && !c.is_control() => {}
+            _ => return false,
         }
-        return lit.parse::<std::net::Ipv4Addr>().is_ok();
     }
-    domain.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= MAX_LABEL
+    true
+}
+
+/// A domain: an address literal or host name labels.
+fn valid_domain(domain: &str) -> bool {
+    valid_part(domain, MAX_DOMAIN, ('[', ']'), valid_literal, |label| {
+        label.len() <= MAX_LABEL
             && !label.starts_with('-')
             && !label.ends_with('-')
             && label.chars().all(|c| {
                 c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
             })
     })
+}
+
+/// The inside of an address literal: an IPv4 address, or `IPv6:` and an IPv6 address.
+fn valid_literal(lit: &str) -> bool {
+    match lit
+        .strip_prefix("IPv6:")
+        .or_else(|| lit.strip_prefix("ipv6:"))
+    {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => lit.parse::<std::net::Ipv4Addr>().is_ok(),
+    }
 }
 
 /// The bare address `x@y` of `Name <x@y>`; any other input is returned trimmed.
@@ -144,22 +156,43 @@ fn unquote(name: &str) -> String {
 }
 
 /// Formats a mailbox the way every address property reads: `Name <addr>` when a display
-/// name exists (quoted when it holds a character that would make the list ambiguous),
-/// else `addr`.
+/// name exists, else `addr`; a name without an address stands alone, quoted when it holds
+/// a character that would make the list ambiguous. What a broken header yields as an
+/// address but a list would read otherwise (`x: <a@b`, `a>b`, `a@b, c@d`) is not one: it
+/// is kept, with the name, as quoted text, so it cannot pass for another address, for two
+/// mailboxes or for a group.
 pub fn format_mailbox(name: &str, addr: &str) -> String {
-    let name = name.trim();
+    let (name, addr) = (name.trim(), addr.trim());
+    if !addr.is_empty() && !is_plain_address(addr) {
+        return match name {
+            "" => quoted(addr),
+            _ => quoted(&format!("{name} {addr}")),
+        };
+    }
     if name.is_empty() || name == addr {
         return addr.to_string();
     }
+    let name = if name.chars().any(|c| "()<>[]:;@\\,\"".contains(c)) {
+        quoted(name)
+    } else {
+        name.to_string()
+    };
     if addr.is_empty() {
-        return name.to_string();
-    }
-    if name.chars().any(|c| "()<>[]:;@\\,\"".contains(c)) {
-        let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("\"{escaped}\" <{addr}>")
+        name
     } else {
         format!("{name} <{addr}>")
     }
+}
+
+/// `text` as a quoted string.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// True when `addr` reads back as itself between angle brackets in a list: no bracket,
+/// no separator or group outside quotes.
+fn is_plain_address(addr: &str) -> bool {
+    !addr.contains(['<', '>']) && split_list(addr) == [addr]
 }
 
 /// Splits a header-style address list on commas and semicolons that are outside quoted
@@ -310,6 +343,27 @@ mod tests {
         assert_eq!(format_mailbox("Doe, J", "a@b"), "\"Doe, J\" <a@b>");
         assert_eq!(format_mailbox("J. Doe", "a@b"), "J. Doe <a@b>");
         assert_eq!(format_mailbox("a@b", "a@b"), "a@b");
+        assert_eq!(format_mailbox("Ann", ""), "Ann");
+        assert_eq!(
+            format_mailbox("Doe, J <x@y", ""),
+            "\"Doe, J <x@y\"",
+            "a lone name reads as neither two mailboxes nor an address"
+        );
+        assert_eq!(split_list(&format_mailbox("Doe, J <x@y", "")).len(), 1);
+        assert_eq!(bare(&format_mailbox("Doe, J <x@y", "")), "\"Doe, J <x@y\"");
+        // Broken addresses stay text, never another address, two mailboxes or a group.
+        for (name, addr, want) in [
+            ("", "x: <ceo@corp.example", "\"x: <ceo@corp.example\""),
+            ("Ann", "a@b>", "\"Ann a@b>\""),
+            ("Ann", "a@b, c@d", "\"Ann a@b, c@d\""),
+            ("", "a@b;\"c", "\"a@b;\\\"c\""),
+        ] {
+            let m = format_mailbox(name, addr);
+            assert_eq!(m, want);
+            assert_eq!(split_list(&m), std::slice::from_ref(&m));
+            assert!(!is_valid_syntax(&bare(&m)), "{m}");
+        }
+        assert_eq!(format_mailbox("Q", "\"a,b\"@c"), "Q <\"a,b\"@c>");
     }
 
     #[test]

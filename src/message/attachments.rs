@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::limits::{MAX_ATTACHMENT_FILE, MAX_FILE_NAME};
+use crate::message::content::Content;
 use crate::message::model::Attachment;
 
 /// Default type of unknown extensions.
@@ -180,7 +181,7 @@ pub fn safe_name(raw: &str) -> Option<String> {
         .chars()
         .map(|c| if unsafe_char(c) { '_' } else { c })
         .collect();
-    let trimmed = cleaned.trim().trim_end_matches(['.', ' ']);
+    let trimmed = cleaned.trim_start().trim_end_matches(dot_or_space);
     if trimmed.is_empty() {
         return None;
     }
@@ -189,7 +190,14 @@ pub fn safe_name(raw: &str) -> Option<String> {
     if windows_device(&name) {
         name.insert(0, '_');
     }
-    Some(truncate_name(&name, MAX_FILE_NAME))
+    // Cutting may leave white space or a dot at the end again.
+    let name = truncate_name(&name, MAX_FILE_NAME);
+    Some(name.trim_end_matches(dot_or_space).to_string())
+}
+
+/// What a file name must not end with (Windows drops it).
+fn dot_or_space(c: char) -> bool {
+    c == '.' || c.is_whitespace()
 }
 
 /// Writes the decoded content of an attachment (`EmailSauveFichierAttache`).
@@ -203,13 +211,23 @@ pub fn safe_name(raw: &str) -> Option<String> {
 ///
 /// Any other `path` is the file to write, created or replaced (as WinDev does).
 ///
-/// Returns the path written. Errors: `Io` with the path and OS error.
+/// The bytes written are the transfer the progress callback follows
+/// ([`crate::progress`]); a cancelled or failed write leaves no partial file.
+///
+/// Returns the path written. Errors: `Io` with the path and OS error, `Cancelled`.
 pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
+    // The decoded size is counted only when a callback wants it (not kept decoded).
+    let total = crate::progress::active().then(|| att.data.decoded_len() as u64);
+    crate::progress::expect(total)?;
     let dir = Path::new(path);
     if !dir.is_dir() {
-        std::fs::File::create(path)
-            .and_then(|mut f| att.data.write_to(&mut f))
-            .map_err(|e| Error::io("cannot write", path, &e))?;
+        let mut file =
+            std::fs::File::create(path).map_err(|e| Error::io("cannot write", path, &e))?;
+        if let Err(e) = write_counted(&mut file, &att.data, path) {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
         return Ok(path.to_string());
     }
     let name = safe_name(&att.name).unwrap_or_else(|| {
@@ -222,16 +240,55 @@ pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
     let target = dir.join(&name);
     let shown = target.display().to_string();
     let (tmp, mut file) = temp_file(dir).map_err(|e| Error::io("cannot write", &shown, &e))?;
-    let written = att
-        .data
-        .write_to(&mut file)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, &target));
+    let written = write_counted(&mut file, &att.data, &shown).and_then(|()| {
+        file.sync_all()
+            .and_then(|()| std::fs::rename(&tmp, &target))
+            .map_err(|e| Error::io("cannot write", &shown, &e))
+    });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io("cannot write", &shown, &e));
+        return Err(e);
     }
     Ok(shown)
+}
+
+/// Writes `data` to `file` (named `shown` in errors) in pieces, each counted for the
+/// progress callback. Content still encoded in its message is decoded as it is written
+/// ([`Content::write_to`]), not kept.
+fn write_counted(file: &mut std::fs::File, data: &Content, shown: &str) -> Result<()> {
+    let mut counted = Counted {
+        file,
+        stopped: None,
+    };
+    let written = data.write_to(&mut counted);
+    if let Some(e) = counted.stopped {
+        return Err(e);
+    }
+    written.map_err(|e| Error::io("cannot write", shown, &e))
+}
+
+/// A file whose writes are counted for the progress callback, at most
+/// [`crate::progress::STEP_BYTES`] at a time; a cancel is kept in `stopped`.
+struct Counted<'a> {
+    file: &'a mut std::fs::File,
+    stopped: Option<Error>,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let piece = &buf[..buf.len().min(crate::progress::STEP_BYTES as usize)];
+        let n = self.file.write(piece)?;
+        if let Err(e) = crate::progress::advance(n as u64) {
+            let text = e.message.clone();
+            self.stopped = Some(e);
+            return Err(std::io::Error::other(text));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// A new temporary file in `dir`, created exclusively (`O_EXCL`: never an existing file,
@@ -376,6 +433,20 @@ mod tests {
         assert_eq!(s.len(), MAX_FILE_NAME - 1, "cut on a character boundary");
         let s = safe_name(&"x".repeat(1000)).unwrap();
         assert_eq!(s.len(), MAX_FILE_NAME);
+        // Found by fuzzing: a cut that ends on a space or a dot, or a name ending with
+        // other white space, left it at the end.
+        for (raw, want) in [
+            (format!("{} y", "x".repeat(254)), "x".repeat(254)),
+            (
+                format!("{}. {}", "x".repeat(253), "y".repeat(40)),
+                "x".repeat(253),
+            ),
+            ("name\u{3000}.".to_string(), "name".to_string()),
+        ] {
+            let s = safe_name(&raw).unwrap();
+            assert_eq!(s, want);
+            assert_eq!(safe_name(&s).as_deref(), Some(s.as_str()), "stable");
+        }
     }
 
     #[test]

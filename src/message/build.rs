@@ -10,6 +10,7 @@ use crate::message::address::{is_valid_syntax, split_list, split_mailbox};
 use crate::message::attachments::mime_type_for;
 use crate::message::codec;
 use crate::message::model::{Attachment, Email, has_line_break};
+use crate::text::quoted;
 use crate::text::{self, DateTime};
 
 /// Options of `build` (`WD_BUILD_*` flags).
@@ -56,8 +57,8 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
     } else {
         DateTime::parse_rfc3339(&email.date).ok_or_else(|| {
             Error::message(format!(
-                "date {:?} is not an RFC 3339 date (e.g. 2024-03-01T10:20:30+01:00)",
-                email.date
+                "date {} is not an RFC 3339 date (e.g. 2024-03-01T10:20:30+01:00)",
+                quoted(&email.date)
             ))
         })?
     };
@@ -76,8 +77,8 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
                 .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
         {
             return Err(Error::invalid_arg(format!(
-                "message_id {:?} is not a valid Message-ID",
-                email.message_id
+                "message_id {} is not a valid Message-ID",
+                quoted(&email.message_id)
             )));
         }
         id
@@ -138,10 +139,25 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
         out.extend(fold("Importance", &[importance.to_string()]));
         generated.extend(["x-priority", "importance", "priority", "x-msmail-priority"]);
     }
-    let dnt = mailboxes(std::slice::from_ref(&email.disposition_notification));
-    if !dnt.is_empty() {
+    if email.disposition_notification {
+        let to = if email.disposition_notification_to.trim().is_empty() {
+            &email.sender
+        } else {
+            &email.disposition_notification_to
+        };
+        let dnt = mailboxes(std::slice::from_ref(to));
+        if dnt.is_empty() {
+            return Err(Error::invalid_arg(
+                "a read receipt is asked (WD_EMAIL_DISPOSITION_NOTIFICATION) but there is \
+                 no address to send it to (WD_EMAIL_DISPOSITION_NOTIFICATION_TO or the sender)",
+            ));
+        }
         out.extend(address_header("Disposition-Notification-To", &dnt, force));
         generated.push("disposition-notification-to");
+    }
+    if let Some(value) = sensitivity(&email.confidentiality) {
+        out.extend(fold("Sensitivity", &[value.to_string()]));
+        generated.push("sensitivity");
     }
     for (name, value) in &email.headers {
         let lname = name.trim().to_ascii_lowercase();
@@ -177,7 +193,10 @@ fn check_fields(email: &Email) -> Result<()> {
         ("subject", &email.subject),
         ("date", &email.date),
         ("message_id", &email.message_id),
-        ("disposition_notification", &email.disposition_notification),
+        (
+            "disposition_notification_to",
+            &email.disposition_notification_to,
+        ),
     ];
     for (field, value) in single {
         if has_line_break(value) {
@@ -193,7 +212,8 @@ fn check_fields(email: &Email) -> Result<()> {
         let n = name.trim();
         if n.is_empty() || n.len() > 76 || !n.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(Error::invalid_arg(format!(
-                "header name {name:?} is not valid"
+                "header name {} is not valid",
+                quoted(name)
             )));
         }
         if has_line_break(value) {
@@ -222,8 +242,8 @@ fn check_fields(email: &Email) -> Result<()> {
             .any(|c| c.is_whitespace() || !c.is_ascii())
         {
             return Err(Error::invalid_arg(format!(
-                "attachment {i} content_id {:?} is not valid",
-                a.content_id
+                "attachment {i} content_id {} is not valid",
+                quoted(&a.content_id)
             )));
         }
     }
@@ -234,6 +254,17 @@ fn check_fields(email: &Email) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The `Sensitivity` header value (RFC 2156) of a confidentiality level; `None` for the
+/// normal level (no header).
+pub fn sensitivity(level: &str) -> Option<&'static str> {
+    match level.trim().to_ascii_lowercase().as_str() {
+        "personal" => Some("Personal"),
+        "private" => Some("Private"),
+        "company-confidential" => Some("Company-Confidential"),
+        _ => None,
+    }
 }
 
 /// Random hex digits from the OS generator (time-based fallback if it fails).
@@ -439,25 +470,15 @@ fn plain_param_ok(value: &str) -> bool {
     value.len() <= 70 && value.bytes().all(|b| (32..127).contains(&b)) && !value.contains("=?")
 }
 
-/// `name=` of Content-Type: quoted ASCII, RFC 2047 words (read by older clients) when
-/// they fit on one line, else RFC 2231.
-fn name_params(name: &str) -> Vec<String> {
+/// A file name as the parameter `key` (`name` of Content-Type, `filename` of
+/// Content-Disposition): quoted ASCII, else RFC 2231 (`key*=utf-8''…`). Never RFC 2047
+/// encoded words inside a quoted parameter, which RFC 2047 §5 forbids and strict parsers
+/// report as a defect; clients show the name of Content-Disposition's `filename*`.
+fn name_param(key: &str, name: &str) -> Vec<String> {
     if plain_param_ok(name) {
-        return vec![quoted_param("name", name)];
-    }
-    let words = codec::encoded_words(name).join(" ");
-    if words.len() <= 200 {
-        vec![format!("name=\"{words}\"")]
+        vec![quoted_param(key, name)]
     } else {
-        rfc2231_params("name", name)
-    }
-}
-
-fn filename_params(name: &str) -> Vec<String> {
-    if plain_param_ok(name) {
-        vec![quoted_param("filename", name)]
-    } else {
-        rfc2231_params("filename", name)
+        rfc2231_params(key, name)
     }
 }
 
@@ -496,8 +517,12 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
         a.content_type.trim().to_string()
     };
     let inline = !a.content_id.is_empty();
-    let mut headers = header_with_params("Content-Type", &ctype, &name_params(&name));
-    let is_message = ctype.to_ascii_lowercase().starts_with("message/rfc822");
+    let mut headers = header_with_params("Content-Type", &ctype, &name_param("name", &name));
+    // The media type itself, parameters aside (not `message/rfc822x`).
+    let is_message = ctype
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("message/rfc822"));
     let normalized = text::normalize_crlf(&a.data);
     let body = if is_message && is_8bit_safe(&normalized) {
         let data = normalized.into_owned();
@@ -512,7 +537,7 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
     headers.push_str(&header_with_params(
         "Content-Disposition",
         disposition,
-        &filename_params(&name),
+        &name_param("filename", &name),
     ));
     if inline {
         let cid = a.content_id.trim_start_matches('<').trim_end_matches('>');

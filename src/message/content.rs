@@ -280,6 +280,31 @@ impl Content {
     }
 }
 
+impl Content {
+    /// The length of the decoded bytes. Content not decoded yet is decoded piece by piece
+    /// to count them ([`Content::write_to`]) and not kept.
+    pub fn decoded_len(&self) -> usize {
+        struct Count(usize);
+        impl Write for Count {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0 += b.len();
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        if let Inner::Bytes(v) = &self.0 {
+            return v.len();
+        }
+        let mut n = Count(0);
+        match self.write_to(&mut n) {
+            Ok(()) => n.0,
+            Err(_) => self.len(),
+        }
+    }
+}
+
 impl Deref for Content {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
@@ -326,6 +351,7 @@ mod tests {
             Decoding::Lenient(Encoding::Base64),
         ] {
             let c = part(&b64, decoding);
+            assert_eq!(c.decoded_len(), data.len(), "{decoding:?} counted");
             let mut file = Vec::new();
             c.write_to(&mut file).unwrap();
             assert_eq!(file, data, "{decoding:?} streamed");

@@ -9,6 +9,7 @@ use crate::files::{self, Refused};
 use crate::limits::MAX_ATTACHMENT_FILE;
 use crate::message::attachments::mime_type_for;
 use crate::message::model::{Attachment, Email};
+use crate::text::percent_decode;
 
 /// Sets `email.html` from `html`. Every `<img src="…">` whose source is a local path
 /// (relative or absolute, or a `file:` URL; not `http:`, `https:`, `cid:`, `data:` or
@@ -236,27 +237,6 @@ fn is_local(src: &str) -> bool {
         }
         None => true,
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
-                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The path a local source names (entities decoded, query and fragment dropped, a `file:`

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::message::content::{Content, Source};
+use crate::text::quoted;
 
 /// One attachment (or inline part) of a message, with its decoded content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,8 +41,16 @@ pub struct Email {
     pub message_id: String,
     /// Priority: 1 high, 3 normal, 5 low (X-Priority); 0 means unset.
     pub priority: i32,
-    /// Address to which a read receipt is requested (Disposition-Notification-To).
-    pub disposition_notification: String,
+    /// A read receipt is asked (Disposition-Notification-To; WLangage `AccuséRéception`).
+    pub disposition_notification: bool,
+    /// Where the read receipt goes; empty: the sender's address.
+    pub disposition_notification_to: String,
+    /// Sensitivity (RFC 2156): "" (normal), "personal", "private" or
+    /// "company-confidential" (WLangage `Confidentialité`).
+    pub confidentiality: String,
+    /// The message of the last error of an operation on this message (a read or a
+    /// send), "" after a success (WLangage `Email.Erreur`).
+    pub error: String,
     pub attachments: Vec<Attachment>,
     /// Extra headers (name, value) added by the user or kept from an imported message
     /// (every header of an imported message, in order, decoded).
@@ -54,6 +63,20 @@ pub struct Email {
     pub size: i64,
     /// IMAP \Seen flag.
     pub seen: bool,
+    /// IMAP \Flagged flag.
+    pub flagged: bool,
+    /// IMAP \Answered flag.
+    pub answered: bool,
+    /// IMAP \Draft flag.
+    pub draft: bool,
+    /// IMAP \Deleted flag.
+    pub deleted: bool,
+    /// IMAP keywords: the flags without a backslash (`$Forwarded`, `$Junk`, user words).
+    pub keywords: Vec<String>,
+    /// The flags the server last reported for this message (IMAP FLAGS), `None` for a
+    /// message not read from an IMAP server: `EmailMiseAJour` writes what changed since
+    /// (see [`crate::message::flags`]).
+    pub server_flags: Option<Vec<String>>,
     /// 1 when a read function found no message (WLangage `Email.EnDehors`).
     pub out: bool,
     /// Asynchronous send identifier (for `EmailEtat`), 0 when none.
@@ -95,7 +118,7 @@ impl Email {
     }
 
     /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
-    /// `number`, `size`, `seen`, `header_only`) and the source itself (shared, not
+    /// `number`, `size`, the flags, `header_only`, `out`) and the source itself (shared, not
     /// copied). A source that cannot be parsed is kept as it is with the server fields
     /// (as the eager reading did); the error is returned for the caller to note.
     pub fn parse_deferred(&mut self) -> Result<()> {
@@ -104,13 +127,15 @@ impl Email {
         }
         self.unparsed = false;
         let parsed = crate::message::parse::parse_source(&self.source)?;
-        let old = std::mem::replace(self, parsed);
+        let mut old = std::mem::replace(self, parsed);
+        crate::message::flags::keep(self, &mut old);
         self.source = old.source;
         self.uid = old.uid;
         self.number = old.number;
         self.size = old.size;
-        self.seen = old.seen;
         self.header_only = old.header_only;
+        // Set on the message before it was parsed (EmailSupprimeMessage).
+        self.out = old.out;
         Ok(())
     }
 
@@ -147,7 +172,8 @@ pub fn single_line(value: &str, what: &str) -> Result<()> {
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::invalid_arg(format!(
-            "header name {name:?} is not a valid field name (printable ASCII without ':' or space)"
+            "header name {} is not a valid field name (printable ASCII without ':' or space)",
+            quoted(name)
         )));
     }
     single_line(value, "header value")

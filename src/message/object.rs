@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::message::build::{self, BuildOptions};
 use crate::message::properties::{self, Needs};
 use crate::message::{Attachment, Email, html, parse};
+use crate::text::quoted;
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 
@@ -73,6 +74,12 @@ impl<O> MessageObject<O> {
         self.touch();
         self.email = email;
         self.built = built;
+    }
+
+    /// Replaces the whole object by `other`, a message read from a server.
+    pub fn replace_with(&mut self, other: MessageObject<O>) {
+        self.replace(other.email, other.built);
+        self.origin = other.origin;
     }
 
     /// Completes a message read with headers only with its full version. Not a change
@@ -180,7 +187,8 @@ impl<O> MessageObject<O> {
         }
         let value = found.ok_or_else(|| {
             Error::invalid_arg(format!(
-                "the message has no header {name:?} at index {index}"
+                "the message has no header {} at index {index}",
+                quoted(name)
             ))
         })?;
         Ok(self.hand_out(TextKey::Header(name.to_ascii_lowercase(), index), &value))

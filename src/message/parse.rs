@@ -23,7 +23,7 @@ use crate::text::{self, DateTime};
 
 /// Parses a raw message (CRLF or LF line ends) into a new `Email`.
 ///
-/// Every field is filled (see `API.md` §3); `source` is the input and `size` its length.
+/// Every field is filled (see `docs/API.md` §3); `source` is the input and `size` its length.
 /// Text bodies have CRLF line ends. Errors: `Message` when the input holds no header at all
 /// or is larger than `MAX_MESSAGE`. Never panics.
 pub fn parse(bytes: &[u8]) -> Result<Email> {
@@ -307,9 +307,11 @@ fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
             "reply-to" => reply_to.extend(addresses(&text)),
             "disposition-notification-to" if !have_dnt => {
                 have_dnt = true;
-                email.disposition_notification =
+                email.disposition_notification = true;
+                email.disposition_notification_to =
                     addresses(&text).into_iter().next().unwrap_or_default();
             }
+            "sensitivity" => email.confidentiality = decoded.trim().to_ascii_lowercase(),
             "subject" if !have_subject => {
                 have_subject = true;
                 email.subject = decoded.clone();
@@ -427,6 +429,14 @@ fn lazy_content(part: &MessagePart<'_>, at: &PartAt<'_>, binary: bool) -> Conten
 }
 
 /// A date parsed by mail-parser; None when out of range.
+/// An RFC 5322 date (`Fri, 01 Mar 2024 10:20:30 +0100`), as a `Date` header holds it.
+pub fn parse_date(text: &str) -> Option<DateTime> {
+    match MessageStream::new(format!("{text}\r\n").as_bytes()).parse_date() {
+        HeaderValue::DateTime(d) => date_from_parsed(&d),
+        _ => None,
+    }
+}
+
 fn date_from_parsed(d: &mail_parser::DateTime) -> Option<DateTime> {
     let off = d.tz_hour as i32 * 60 + d.tz_minute as i32;
     let dt = DateTime {

@@ -10,6 +10,9 @@
 
 use crate::error::{Error, Result};
 use crate::message::model::{Attachment, Email, single_line};
+use crate::text::DateTime;
+use crate::text::quoted;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a written text is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +76,13 @@ pub enum Value {
         set: Option<fn(&mut Attachment) -> &mut String>,
         clean: Clean,
     },
+    /// A value read and written by functions of its own (the text "" when cleared);
+    /// `ty` is its type for the generated documentation and bindings ("text", "flag").
+    Custom {
+        get: fn(&Email) -> String,
+        set: Option<fn(&mut Email, &str) -> Result<()>>,
+        ty: &'static str,
+    },
 }
 
 /// What a message read from a server must have before a property can be read.
@@ -127,6 +137,20 @@ macro_rules! value {
     ($access:ident list($f:ident)) => {
         Value::List { get: |e| &e.$f, set: setter!($access $f) }
     };
+    (rw count($f:ident)) => {
+        Value::Custom {
+            get: |e| e.$f.len().to_string(),
+            set: Some(|e, v| {
+                let n = kept_count(v, e.$f.len())?;
+                e.$f.truncate(n);
+                Ok(())
+            }),
+            ty: "number",
+        }
+    };
+    (rw custom($get:ident, $set:ident, $ty:literal)) => {
+        Value::Custom { get: $get, set: Some($set), ty: $ty }
+    };
     (rw attachment($f:ident, $clean:ident)) => {
         Value::Attachment { get: |a| &a.$f, set: Some(|a| &mut a.$f), clean: Clean::$clean }
     };
@@ -153,22 +177,26 @@ macro_rules! table {
 }
 
 /// Every message property, in the order of their values.
-pub static PROPERTIES: [Property; 23] = table! {
+pub static PROPERTIES: [Property; 34] = table! {
     1 SENDER: rw text(sender, Line), Parsed, "Expediteur", "sender", "Sender address";
     2 RECIPIENT: rw list(to), Parsed, "Destinataire", "to", "To recipients";
     3 CC: rw list(cc), Parsed, "Cc", "cc", "Cc recipients";
     4 BCC: rw list(bcc), Parsed, "Cci", "bcc", "Bcc recipients";
-    5 REPLY_TO: rw text(reply_to, Line), Parsed, "AdresseRéponse", "reply_to", "Reply-To address";
+    5 REPLY_TO: rw text(reply_to, Line), Parsed, "", "reply_to", "Reply-To address";
     6 SUBJECT: rw text(subject, Line), Parsed, "Sujet", "subject", "Subject";
     7 MESSAGE: rw text(message, Body), Body, "Message", "body", "Text body";
     8 HTML: rw text(html, Body), Body, "HTML", "html", "HTML body";
-    9 DATE: rw text(date, Trim), Parsed, "Date", "date", "Date, RFC 3339";
+    9 DATE: rw custom(date_get, date_set, "text"), Parsed, "Date", "date",
+        "Date: RFC 3339 (or a WLangage DateHeure `AAAAMMJJHHMMSS` in local time after \
+         `EmailParametre(WD_PARAM_DATE_FORMAT, WD_DATE_WLANGAGE)`); set as RFC 3339, \
+         DateHeure (8, 14, 16 or 17 digits, local time) or RFC 5322";
     10 MESSAGE_ID: rw text(message_id, Id), Parsed, "MessageID", "message_id",
         "Message-ID without angle brackets";
     11 PRIORITY: rw number(priority, max 5), Parsed, "Priorité", "priority",
-        "Priority 1 (high) .. 5 (low), 0 unset";
-    12 DISPOSITION_NOTIFICATION: rw text(disposition_notification, Line), Parsed,
-        "ConfirmationLecture", "disposition_notification", "Read-receipt address";
+        "Priority 1 (high) .. 5 (low), 0 unset; `WD_PRIORITY_HIGH`, `_NORMAL`, `_LOW`";
+    12 DISPOSITION_NOTIFICATION: rw custom(receipt_get, receipt_set, "flag"), Parsed,
+        "AccuséRéception", "disposition_notification",
+        "Read receipt asked, \"1\" or \"0\" (set: 1/0, or the address to send it to)";
     13 ATTACHMENT_NAME: rw attachment(name, Trim), Body, "Attache[i].Nom", "",
         "attachment file names";
     14 ATTACHMENT_TYPE: rw attachment(content_type, Trim), Body, "Attache[i].Type", "",
@@ -181,14 +209,158 @@ pub static PROPERTIES: [Property; 23] = table! {
     18 SIZE: ro number(size), Listing, "Taille", "size", "Size in bytes";
     19 SEEN: rw flag(seen), Listing, "Lu", "seen", "IMAP \\Seen flag, \"1\" or \"0\"";
     20 OUT: ro flag(out), Listing, "EnDehors", "out", "\"1\" when a read function found no message";
-    21 MAIL_ID: ro number(mail_id), Parsed, "IdentifiantEmail", "mail_id",
+    21 MAIL_ID: ro number(mail_id), Parsed, "IdentifiantMail", "mail_id",
         "Asynchronous send identifier for `EmailEtat`";
     22 REFUSED: ro list(refused), Parsed, "", "refused",
         "recipients refused at the last send, `addr: server reply`";
     23 ATTACHMENT_RAW_NAME: ro attachment(raw_name()), Body, "", "",
         "attachment file names as the message carries them (decoded, before \
          `WD_EMAIL_ATTACHMENT_NAME` made them safe; \"\" for a part sent without a name)";
+    24 DISPOSITION_NOTIFICATION_TO: rw custom(receipt_to_get, receipt_to_set, "text"), Parsed,
+        "", "",
+        "Address the read receipt goes to (\"\": the sender's); setting one asks a receipt";
+    25 NB_RECIPIENT: rw count(to), Parsed, "NbDestinataire", "",
+        "Number of To recipients (set: keeps the first N, as WinDev uses only those)";
+    26 NB_ATTACHMENT: rw count(attachments), Body, "NbAttache", "",
+        "Number of attachments (set: keeps the first N)";
+    27 ERROR: ro text(error, Line), Listing, "Erreur", "",
+        "Message of the last read or send of this message that failed, \"\" after a success";
+    28 CONFIDENTIALITY: rw custom(confidentiality_get, confidentiality_set, "text"), Parsed,
+        "Confidentialité", "",
+        "Sensitivity: \"\" (normal), \"personal\", \"private\" or \"company-confidential\" \
+         (`WD_CONFIDENTIALITY_*`)";
+    29 SENDER_ADDRESS: rw custom(reply_address_get, reply_address_set, "text"), Parsed,
+        "AdresseExpéditeur", "",
+        "Address replies go to: Reply-To, else the sender (set: Reply-To)";
+    30 FLAGGED: rw flag(flagged), Listing, "", "flagged",
+        "IMAP `\\Flagged` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    31 ANSWERED: rw flag(answered), Listing, "", "answered",
+        "IMAP `\\Answered` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    32 DRAFT: rw flag(draft), Listing, "", "draft",
+        "IMAP `\\Draft` flag, \"1\" or \"0\" (written by `EmailMiseAJour`)";
+    33 DELETED: rw flag(deleted), Listing, "", "deleted",
+        "IMAP `\\Deleted` flag, \"1\" or \"0\"; \"1\" after `EmailSupprimeMessage`; written by \
+         `EmailMiseAJour` as a deletion (carried out at `EmailDetruit`, a folder change or the \
+         close; \"0\" takes it back before)";
+    34 KEYWORDS: rw list(keywords), Listing, "", "keywords",
+        "IMAP keywords (flags without a backslash, e.g. `$Forwarded`), written by `EmailMiseAJour`";
 };
+
+/// How `WD_EMAIL_DATE` reads (`EmailParametre(WD_PARAM_DATE_FORMAT, …)`), process-wide:
+/// false RFC 3339 (the default), true WLangage DateHeure in local time.
+static DATE_WLANGAGE: AtomicBool = AtomicBool::new(false);
+
+/// Makes `WD_EMAIL_DATE` read as a WLangage DateHeure (`true`) or RFC 3339 (`false`).
+pub fn set_date_wlangage(on: bool) {
+    DATE_WLANGAGE.store(on, Ordering::Relaxed);
+}
+
+fn date_get(e: &Email) -> String {
+    match DateTime::parse_rfc3339(&e.date) {
+        Some(d) if DATE_WLANGAGE.load(Ordering::Relaxed) => d.to_wlangage(),
+        _ => e.date.clone(),
+    }
+}
+
+/// RFC 3339 is kept as written; a DateHeure or an RFC 5322 date is stored as RFC 3339.
+fn date_set(e: &mut Email, v: &str) -> Result<()> {
+    let v = Clean::Trim.apply(v, "WD_EMAIL_DATE")?;
+    e.date = if v.is_empty() || DateTime::parse_rfc3339(v).is_some() {
+        v.to_string()
+    } else {
+        DateTime::parse_wlangage(v)
+            .or_else(|| crate::message::parse::parse_date(v))
+            .ok_or_else(|| {
+                Error::invalid_arg(format!(
+                    "date {} is neither RFC 3339 (2024-03-01T10:20:30+01:00), a WLangage \
+                     DateHeure (20240301102030) nor an RFC 5322 date",
+                    quoted(v)
+                ))
+            })?
+            .to_rfc3339()
+    };
+    Ok(())
+}
+
+/// "1"/"0" and their spellings, `None` for another text.
+fn flag_word(v: &str) -> Option<bool> {
+    match v.trim() {
+        "1" | "true" | "True" | "TRUE" | "Vrai" | "vrai" | "VRAI" => Some(true),
+        "0" | "" | "false" | "False" | "FALSE" | "Faux" | "faux" | "FAUX" => Some(false),
+        _ => None,
+    }
+}
+
+fn receipt_get(e: &Email) -> String {
+    if e.disposition_notification { "1" } else { "0" }.to_string()
+}
+
+/// A flag, or an address (a receipt asked to it).
+fn receipt_set(e: &mut Email, v: &str) -> Result<()> {
+    match flag_word(v) {
+        Some(on) => e.disposition_notification = on,
+        None => receipt_to_set(e, v)?,
+    }
+    Ok(())
+}
+
+fn receipt_to_get(e: &Email) -> String {
+    e.disposition_notification_to.clone()
+}
+
+fn receipt_to_set(e: &mut Email, v: &str) -> Result<()> {
+    let v = Clean::Trim.apply(v, "WD_EMAIL_DISPOSITION_NOTIFICATION_TO")?;
+    if !v.is_empty() {
+        e.disposition_notification = true;
+    }
+    e.disposition_notification_to = v.to_string();
+    Ok(())
+}
+
+/// A count written by structure-style code (`Email.NbDestinataire = 2`): the first `n`
+/// elements of `len` stay; more than there are is refused.
+fn kept_count(v: &str, len: usize) -> Result<usize> {
+    match v.trim().parse::<usize>() {
+        Ok(n) if n <= len => Ok(n),
+        _ => Err(Error::invalid_arg(format!(
+            "count {} is not 0 to {len} (the number of elements there are)",
+            quoted(v.trim())
+        ))),
+    }
+}
+
+fn confidentiality_get(e: &Email) -> String {
+    e.confidentiality.clone()
+}
+
+fn confidentiality_set(e: &mut Email, v: &str) -> Result<()> {
+    let level = v.trim().to_ascii_lowercase();
+    e.confidentiality = match level.as_str() {
+        "" | "normal" => String::new(),
+        "personal" | "private" | "company-confidential" => level,
+        _ => {
+            return Err(Error::invalid_arg(format!(
+                "confidentiality {} is not \"\", \"personal\", \"private\" or \
+                 \"company-confidential\"",
+                quoted(v)
+            )));
+        }
+    };
+    Ok(())
+}
+
+fn reply_address_get(e: &Email) -> String {
+    if e.reply_to.trim().is_empty() {
+        e.sender.clone()
+    } else {
+        e.reply_to.clone()
+    }
+}
+
+fn reply_address_set(e: &mut Email, v: &str) -> Result<()> {
+    e.reply_to = Clean::Line.apply(v, "WD_EMAIL_SENDER_ADDRESS")?.to_string();
+    Ok(())
+}
 
 /// The property of value `id`.
 pub fn find(id: i32) -> Result<&'static Property> {
@@ -248,6 +420,7 @@ impl Property {
             Value::Flag { set, .. } => set.is_none(),
             Value::List { set, .. } => set.is_none(),
             Value::Attachment { set, .. } => set.is_none(),
+            Value::Custom { set, .. } => set.is_none(),
         }
     }
 
@@ -294,6 +467,7 @@ impl Property {
                 .get(index)
                 .map(|a| get(a).clone())
                 .ok_or_else(|| self.index_error(index, e.attachments.len())),
+            Value::Custom { get, .. } => Ok(get(e)),
         }
     }
 
@@ -318,25 +492,24 @@ impl Property {
                         .filter(|n| (0..=max).contains(n))
                         .ok_or_else(|| {
                             Error::invalid_arg(format!(
-                                "{} {s:?} is not 0 to {max}",
-                                self.name.to_ascii_lowercase()
+                                "{} {} is not 0 to {max}",
+                                self.name.to_ascii_lowercase(),
+                                quoted(s)
                             ))
                         })?,
                 };
             }
             Value::Flag { set, .. } => {
                 let set = set.ok_or_else(read_only)?;
-                *set(e) = match v.trim() {
-                    "1" | "true" | "True" | "TRUE" => true,
-                    "0" | "" | "false" | "False" | "FALSE" => false,
-                    s => {
-                        return Err(Error::invalid_arg(format!(
-                            "{} flag {s:?} is not 0 or 1",
-                            self.name.to_ascii_lowercase()
-                        )));
-                    }
-                };
+                *set(e) = flag_word(v).ok_or_else(|| {
+                    Error::invalid_arg(format!(
+                        "{} flag {} is not 0 or 1",
+                        self.name.to_ascii_lowercase(),
+                        quoted(v.trim())
+                    ))
+                })?;
             }
+            Value::Custom { set, .. } => set.ok_or_else(read_only)?(e, v)?,
             Value::List { set, .. } => {
                 let list = set.ok_or_else(read_only)?(e);
                 let count = list.len();
@@ -418,6 +591,7 @@ pub fn render_tsv() -> String {
             Value::Number { .. } => "number",
             Value::Flag { .. } => "flag",
             Value::List { .. } => "text",
+            Value::Custom { ty, .. } => ty,
         };
         let wlangage = if p.wlangage.is_empty() {
             String::new()
@@ -516,6 +690,7 @@ mod tests {
             "MAIL_ID",
             "REFUSED",
             "ATTACHMENT_RAW_NAME",
+            "ERROR",
         ] {
             assert_eq!(
                 err(named(name).set(&mut e, 0, Some("1"))),
@@ -562,14 +737,14 @@ mod tests {
     #[test]
     fn lookups_name_what_is_accepted() {
         assert_eq!(err(find(0)), "unknown message property 0");
-        assert_eq!(err(find(24)), "unknown message property 24");
+        assert_eq!(err(find(35)), "unknown message property 35");
         assert!(appendable(3).is_ok());
-        for id in [0, 1, 13, 22, 23] {
+        for id in [0, 1, 13, 22, 23, 25] {
             assert_eq!(
                 err(appendable(id)),
                 format!(
-                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC and WD_EMAIL_BCC, \
-                     not on property {id}"
+                    "EmailAjoute works on WD_EMAIL_RECIPIENT, WD_EMAIL_CC, WD_EMAIL_BCC and \
+                     WD_EMAIL_KEYWORDS, not on property {id}"
                 )
             );
         }
@@ -586,10 +761,32 @@ mod tests {
                 "ATTACHMENT_NAME",
                 "ATTACHMENT_TYPE",
                 "ATTACHMENT_CONTENT_ID",
-                "ATTACHMENT_RAW_NAME"
+                "ATTACHMENT_RAW_NAME",
+                "NB_ATTACHMENT"
             ]
         );
         assert!(!needs_body(99));
+    }
+
+    /// Structure-style counts: reading gives the length, writing keeps the first N.
+    #[test]
+    fn counts_read_the_arrays_and_keep_the_first_n() {
+        let mut e = Email::default();
+        let (nb, to) = (named("NB_RECIPIENT"), named("RECIPIENT"));
+        for a in ["a@x", "b@x", "c@x"] {
+            to.push(&mut e, a);
+        }
+        assert_eq!(nb.get(&e, 0).unwrap(), "3");
+        nb.set(&mut e, 0, Some("3")).unwrap();
+        nb.set(&mut e, 0, Some(" 2 ")).unwrap();
+        assert_eq!(e.to, ["a@x", "b@x"]);
+        assert_eq!(
+            err(nb.set(&mut e, 0, Some("5"))),
+            "count \"5\" is not 0 to 2 (the number of elements there are)"
+        );
+        e.attachments = vec![Attachment::default(); 2];
+        named("NB_ATTACHMENT").set(&mut e, 0, Some("0")).unwrap();
+        assert!(e.attachments.is_empty());
     }
 
     /// The files written from the table match it; `WD_REGENERATE=1` rewrites them.

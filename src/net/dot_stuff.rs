@@ -7,13 +7,15 @@ use crate::text;
 /// CR and bare LF included, so no SMTP smuggling), a dot doubled at the start of every
 /// line, a CRLF added when the data does not end with a line end, then ".\r\n".
 /// `sink` is called whenever `out` grows beyond `flush_at` bytes so large bodies
-/// can be streamed; it may drain `out`.
+/// can be streamed, with the number of bytes of `data` written into `out` so far; it may
+/// drain `out`.
 pub(crate) fn dot_stuff_into<E>(
     data: &[u8],
     out: &mut Vec<u8>,
     flush_at: usize,
-    mut sink: impl FnMut(&mut Vec<u8>) -> Result<(), E>,
+    mut sink: impl FnMut(&mut Vec<u8>, usize) -> Result<(), E>,
 ) -> Result<(), E> {
+    let start = data.as_ptr() as usize;
     for (line, _) in text::lines(data) {
         if line.first() == Some(&b'.') {
             out.push(b'.');
@@ -21,7 +23,8 @@ pub(crate) fn dot_stuff_into<E>(
         out.extend_from_slice(line);
         out.extend_from_slice(b"\r\n");
         if out.len() >= flush_at {
-            sink(out)?;
+            // The source bytes up to the end of this line (its line end aside).
+            sink(out, line.as_ptr() as usize - start + line.len())?;
         }
     }
     out.extend_from_slice(b".\r\n");
@@ -32,7 +35,7 @@ pub(crate) fn dot_stuff_into<E>(
 /// [`crate::net::Connection::write_dot_stuffed`]).
 pub fn dot_stuff(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + data.len() / 32 + 8);
-    let r: Result<(), ()> = dot_stuff_into(data, &mut out, usize::MAX, |_| Ok(()));
+    let r: Result<(), ()> = dot_stuff_into(data, &mut out, usize::MAX, |_, _| Ok(()));
     debug_assert!(r.is_ok());
     out
 }
@@ -66,14 +69,23 @@ mod tests {
         let data: Vec<u8> = b".line\n".repeat(1000);
         let mut out = Vec::new();
         let mut sent = Vec::new();
-        let r: Result<(), ()> = dot_stuff_into(&data, &mut out, 100, |o| {
+        let mut consumed = Vec::new();
+        let r: Result<(), ()> = dot_stuff_into(&data, &mut out, 100, |o, done| {
             sent.extend_from_slice(o);
             o.clear();
+            consumed.push(done);
             Ok(())
         });
         r.unwrap();
         sent.extend_from_slice(&out);
         assert_eq!(sent, dot_stuff(&data));
         assert_eq!(sent.len(), 1000 * 8 + 3);
+        // The source position grows, stays within the data and ends at a line's end.
+        assert!(consumed.windows(2).all(|w| w[0] < w[1]), "{consumed:?}");
+        assert!(
+            consumed
+                .iter()
+                .all(|&d| d <= data.len() && data[d] == b'\n')
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Starting the browser on the authorization URL.
 
 use crate::error::{Error, Result, WD_E};
+use crate::text::quoted;
 use crate::trace;
 use std::process::{Command, Stdio};
 
@@ -47,7 +48,7 @@ fn command(browser: &Browser, url_text: &str) -> (Command, String) {
             cmd
         }
     };
-    let shown = configured.unwrap_or_else(|| format!("{:?}", cmd.get_program()));
+    let shown = configured.unwrap_or_else(|| quoted(&cmd.get_program().to_string_lossy()));
     (cmd, shown)
 }
 

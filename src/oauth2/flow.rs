@@ -1,20 +1,23 @@
 //! The flows: checks of the parameters, the authorization-code flow with PKCE and the
 //! refresh grant.
 
+use super::grant::extra_pairs;
 use super::url::{self, Scheme, Url};
 use super::{Options, Params, Token, browser, error_text, http, parse_token_reply, pkce};
 use crate::error::{Error, Result, WD_E};
+use crate::text::quoted;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Instant;
 
-/// The checked URLs of a flow.
+/// The checked URLs of a flow, and its additional parameters.
 struct Endpoints {
     auth: Url,
     token: Url,
     redirect: Url,
+    extra: Vec<(String, String)>,
 }
 
-fn require<'a>(value: &'a str, name: &str) -> Result<&'a str> {
+pub(super) fn require<'a>(value: &'a str, name: &str) -> Result<&'a str> {
     if value.trim().is_empty() {
         Err(Error::invalid_arg(format!("{name} is not set")))
     } else {
@@ -22,20 +25,23 @@ fn require<'a>(value: &'a str, name: &str) -> Result<&'a str> {
     }
 }
 
-/// Checks the token endpoint: https, or http on a loopback host.
-fn token_endpoint(p: &Params) -> Result<Url> {
-    let u = Url::parse(
-        require(&p.token_url, "WD_OAUTH_TOKEN_URL")?,
-        "WD_OAUTH_TOKEN_URL",
-    )?;
+/// Checks an endpoint the client posts its credentials to (`name` = `value`): https, or
+/// http on a loopback host.
+pub(super) fn secure_endpoint(value: &str, name: &str) -> Result<Url> {
+    let u = Url::parse(require(value, name)?, name)?;
     if u.scheme == Scheme::Http && !u.is_loopback() {
         return Err(Error::invalid_arg(format!(
-            "WD_OAUTH_TOKEN_URL {:?} must use https (plain http is allowed only for \
+            "{name} {} must use https (plain http is allowed only for \
              localhost, 127.0.0.1 and ::1)",
-            p.token_url
+            quoted(value)
         )));
     }
     Ok(u)
+}
+
+/// Checks the token endpoint: https, or http on a loopback host.
+pub(super) fn token_endpoint(p: &Params) -> Result<Url> {
+    secure_endpoint(&p.token_url, "WD_OAUTH_TOKEN_URL")
 }
 
 impl Params {
@@ -44,7 +50,8 @@ impl Params {
         let rt = self.response_type.trim();
         if !rt.is_empty() && rt != "code" {
             return Err(Error::not_supported(format!(
-                "WD_OAUTH_RESPONSE_TYPE {rt:?} is not supported (only \"code\")"
+                "WD_OAUTH_RESPONSE_TYPE {} is not supported (only \"code\")",
+                quoted(rt)
             )));
         }
         let auth = Url::parse(
@@ -59,26 +66,29 @@ impl Params {
         if redirect.scheme != Scheme::Http || !redirect.is_loopback() || !redirect.query.is_empty()
         {
             return Err(Error::invalid_arg(format!(
-                "WD_OAUTH_REDIRECT_URL {:?} must be a loopback http address without query, \
+                "WD_OAUTH_REDIRECT_URL {} must be a loopback http address without query, \
                  such as http://localhost:9000 or http://127.0.0.1:9000/callback",
-                self.redirect_url
+                quoted(&self.redirect_url)
             )));
         }
         Ok(Endpoints {
             auth,
             token,
             redirect,
+            extra: extra_pairs(self)?,
         })
     }
 }
 
-/// Builds the authorization URL (the auth URL's own query is kept).
+/// Builds the authorization URL (the auth URL's own query is kept), the additional
+/// parameters `extra` last.
 pub fn authorization_url(
     p: &Params,
     auth: &Url,
     redirect_uri: &str,
     state: &str,
     challenge: &str,
+    extra: &[(String, String)],
 ) -> String {
     let mut pairs: Vec<(&str, &str)> = vec![
         ("response_type", "code"),
@@ -91,6 +101,7 @@ pub fn authorization_url(
     pairs.push(("state", state));
     pairs.push(("code_challenge", challenge));
     pairs.push(("code_challenge_method", "S256"));
+    pairs.extend(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let base = p.auth_url.trim().split('#').next().unwrap_or("");
     let sep = if auth.query.is_empty() {
         if base.ends_with('?') { "" } else { "?" }
@@ -143,7 +154,7 @@ pub fn check_redirect(q: &[(String, String)], state: &str) -> Result<String> {
 
 /// The token request's form: `grant` pairs, the client id, the client secret when set,
 /// then `tail` pairs.
-fn token_form<'a>(
+pub(super) fn token_form<'a>(
     p: &'a Params,
     grant: &[(&'a str, &'a str)],
     tail: &[(&'a str, &'a str)],
@@ -193,6 +204,7 @@ pub fn authorize(p: &Params, opts: &Options) -> Result<Token> {
         &redirect_uri,
         &state,
         &pkce::pkce_challenge(&verifier),
+        &ep.extra,
     );
     browser::open(&opts.browser, &auth_url)?;
     let q = http::receive_redirect(&listener, &ep.redirect.path, &state, deadline)?;
@@ -207,7 +219,7 @@ pub fn authorize(p: &Params, opts: &Options) -> Result<Token> {
         ],
         &[("code_verifier", &verifier)],
     );
-    let r = http::post_form(&ep.token, &form, deadline, opts.ca_file.as_deref())?;
+    let r = http::post_form(&ep.token, &form, deadline, opts.ca_file(p))?;
     parse_token_reply(&r, None)
 }
 
@@ -230,7 +242,7 @@ pub fn refresh(old: &Token, p: &Params, opts: &Options) -> Result<Token> {
         ],
         &[],
     );
-    let r = http::post_form(&token_url, &form, deadline, opts.ca_file.as_deref())?;
+    let r = http::post_form(&token_url, &form, deadline, opts.ca_file(p))?;
     parse_token_reply(&r, Some(old))
 }
 
@@ -254,12 +266,20 @@ mod tests {
     fn builds_authorization_url() {
         let p = params();
         let ep = p.endpoints().unwrap();
-        let u = authorization_url(&p, &ep.auth, "http://localhost:9000", "st", "ch");
+        let u = authorization_url(&p, &ep.auth, "http://localhost:9000", "st", "ch", &[]);
         assert_eq!(
             u,
             "https://idp.example/authorize?tenant=x&response_type=code&client_id=my%20app&\
              redirect_uri=http%3A%2F%2Flocalhost%3A9000&scope=mail%20offline_access&state=st&\
              code_challenge=ch&code_challenge_method=S256"
+        );
+        let mut p = p;
+        p.additional_parameters = "access_type=offline&prompt=select%20account".into();
+        let ep = p.endpoints().unwrap();
+        let u = authorization_url(&p, &ep.auth, "http://localhost:9000", "st", "ch", &ep.extra);
+        assert!(
+            u.ends_with("&code_challenge_method=S256&access_type=offline&prompt=select%20account"),
+            "{u}"
         );
     }
 

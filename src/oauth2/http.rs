@@ -1,10 +1,15 @@
 //! A minimal HTTP/1.1 client for the token endpoint (one POST per connection,
 //! `Connection: close`, Content-Length / chunked / close-delimited bodies) and the
 //! loopback receiver of the browser's redirect.
+//!
+//! The reply reader runs over a [`Source`]: the connection, or bytes already received
+//! ([`parse_response`], the same parser without I/O).
 
 use super::url::{self, Scheme, Url};
 use crate::error::{Error, Result, WD_E};
-use crate::net::{ConnectConfig, Connection, TlsMode};
+use crate::limits::MAX_LINE;
+use crate::net::{ConnectConfig, Connection, ProxyChoice, TlsMode, proxy};
+use crate::text::find_byte;
 use crate::trace;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -68,9 +73,30 @@ pub fn post_form(
         },
         accept_invalid_certs: false,
         ca_file: ca_file.map(str::to_string),
+        // The whole exchange (connection, TLS, request, reply) within the flow's deadline:
+        // the connection never leaves its opening phase.
         timeout: remaining(deadline)?,
+        min_speed: crate::net::min_speed(),
+        // The environment's proxy, as curl reads it for this scheme (docs/API.md §9).
+        proxy: ProxyChoice::Environment(match target.scheme {
+            Scheme::Https => proxy::HTTPS_ENV,
+            Scheme::Http => proxy::HTTP_ENV,
+        }),
     };
-    let mut conn = Connection::connect(&cfg, PROTO)?;
+    let timed_out = |e: Error| {
+        if e.code == WD_E::Timeout {
+            // The connection's own words ("did not open…") are about its deadline, which
+            // is the flow's here.
+            Error::new(
+                WD_E::Timeout,
+                "OAuth2 flow timed out: the token endpoint did not answer in time",
+            )
+            .with_system(e.message)
+        } else {
+            e
+        }
+    };
+    let mut conn = Connection::connect(&cfg, PROTO).map_err(timed_out)?;
     let body = url::form(form);
     let head = format!(
         "POST {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: wd300com/{}\r\nAccept: application/json\r\n\
@@ -86,27 +112,106 @@ pub fn post_form(
     trace::client_masked(PROTO, &format!("form fields {}:", names.join(", ")));
     conn.write_all(head.as_bytes())?;
     conn.write_all(body.as_bytes())?;
-    conn.flush()?;
-    let r = read_response(&mut conn, deadline);
+    let r = (|| {
+        conn.flush()?;
+        read_response(&mut conn, deadline)
+    })();
     conn.close();
-    r
+    r.map_err(timed_out)
 }
 
-/// Bounds the next wait for data by what is left before `deadline` (the connection's
-/// own timeout applies to each wait, not to the whole reply).
-fn bound(conn: &mut Connection, deadline: Instant) -> Result<()> {
-    conn.set_timeout(remaining(deadline)?)
+/// Checks that `deadline` has not passed (the connection's own deadline, set from it at
+/// connect time, bounds every wait of the exchange).
+fn bound(deadline: Instant) -> Result<()> {
+    remaining(deadline).map(|_| ())
 }
 
-fn read_response(conn: &mut Connection, deadline: Instant) -> Result<Response> {
+/// What the reply reader reads from: the reads of a [`Connection`], with the same
+/// errors.
+trait Source {
+    fn read_line(&mut self) -> Result<&[u8]>;
+    fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>>;
+    fn read_to_end(&mut self, max: usize) -> Result<Vec<u8>>;
+
+    fn read_line_lossy(&mut self) -> Result<String> {
+        self.read_line()
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+    }
+}
+
+impl Source for Connection {
+    fn read_line(&mut self) -> Result<&[u8]> {
+        Connection::read_line(self)
+    }
+    fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
+        Connection::read_exact_vec(self, n)
+    }
+    fn read_to_end(&mut self, max: usize) -> Result<Vec<u8>> {
+        Connection::read_to_end(self, max)
+    }
+}
+
+/// A whole reply already received, read as the connection would deliver it (lines of
+/// at most [`MAX_LINE`] bytes, the end of the bytes as the server closing).
+struct Received<'a>(&'a [u8]);
+
+fn closed() -> Error {
+    Error::new(WD_E::ConnectionLost, "connection closed by server")
+}
+
+impl Source for Received<'_> {
+    fn read_line(&mut self) -> Result<&[u8]> {
+        let rest = self.0;
+        match find_byte(&rest[..rest.len().min(MAX_LINE)], b'\n') {
+            Some(i) => {
+                self.0 = &rest[i + 1..];
+                let line = &rest[..i];
+                Ok(line.strip_suffix(b"\r").unwrap_or(line))
+            }
+            None if rest.len() >= MAX_LINE => Err(Error::new(
+                WD_E::Protocol,
+                format!("line too long (> {MAX_LINE} bytes)"),
+            )),
+            None => Err(closed()),
+        }
+    }
+    fn read_exact_vec(&mut self, n: usize) -> Result<Vec<u8>> {
+        if self.0.len() < n {
+            return Err(closed());
+        }
+        let (data, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(data.to_vec())
+    }
+    fn read_to_end(&mut self, max: usize) -> Result<Vec<u8>> {
+        if self.0.len() > max {
+            return Err(Error::new(
+                WD_E::Protocol,
+                format!("reply too long (> {max} bytes)"),
+            ));
+        }
+        Ok(std::mem::take(&mut self.0).to_vec())
+    }
+}
+
+/// Parses a whole HTTP reply already received (`bytes` ends where the server closed
+/// the connection) exactly as [`post_form`] reads one from the network.
+pub fn parse_response(bytes: &[u8]) -> Result<Response> {
+    read_response(
+        &mut Received(bytes),
+        Instant::now() + Duration::from_secs(3600),
+    )
+}
+
+fn read_response(conn: &mut impl Source, deadline: Instant) -> Result<Response> {
     loop {
-        bound(conn, deadline)?;
+        bound(deadline)?;
         let status_line = conn.read_line_lossy()?;
         trace::server(PROTO, &status_line);
         let (status, reason) = parse_status_line(&status_line)?;
         let mut headers = Vec::new();
         loop {
-            bound(conn, deadline)?;
+            bound(deadline)?;
             let line = conn.read_line_lossy()?;
             if line.is_empty() {
                 break;
@@ -156,14 +261,14 @@ pub fn parse_status_line(line: &str) -> Result<(u16, String)> {
     Ok((status, parts.next().unwrap_or("").trim().to_string()))
 }
 
-fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<Vec<u8>> {
+fn read_body(conn: &mut impl Source, r: &Response, deadline: Instant) -> Result<Vec<u8>> {
     let chunked = r
         .header("Transfer-Encoding")
         .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     if chunked {
         let mut body = Vec::new();
         loop {
-            bound(conn, deadline)?;
+            bound(deadline)?;
             let line = conn.read_line_lossy()?;
             let size_text = line.split(';').next().unwrap_or("").trim();
             let size = usize::from_str_radix(size_text, 16)
@@ -171,7 +276,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
             if size == 0 {
                 // Trailers, up to the empty line.
                 loop {
-                    bound(conn, deadline)?;
+                    bound(deadline)?;
                     if conn.read_line()?.is_empty() {
                         return Ok(body);
                     }
@@ -183,7 +288,7 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                     format!("HTTP reply body too long (> {MAX_BODY} bytes)"),
                 ));
             }
-            bound(conn, deadline)?;
+            bound(deadline)?;
             body.extend_from_slice(&conn.read_exact_vec(size)?);
             if !conn.read_line()?.is_empty() {
                 return Err(Error::new(WD_E::Protocol, "malformed HTTP chunk end"));
@@ -201,13 +306,13 @@ fn read_body(conn: &mut Connection, r: &Response, deadline: Instant) -> Result<V
                 format!("HTTP reply body too long ({n} > {MAX_BODY} bytes)"),
             ));
         }
-        bound(conn, deadline)?;
+        bound(deadline)?;
         return conn.read_exact_vec(n);
     }
     if r.status == 204 || r.status == 304 {
         return Ok(Vec::new());
     }
-    bound(conn, deadline)?;
+    bound(deadline)?;
     conn.read_to_end(MAX_BODY)
 }
 
@@ -448,6 +553,49 @@ mod tests {
         assert!(parse_status_line("SSH-2.0-OpenSSH").is_err());
         assert!(parse_status_line("HTTP/1.1 20 OK").is_err());
         assert!(parse_status_line("").is_err());
+    }
+
+    #[test]
+    fn replies_parse_without_io() {
+        let r = parse_response(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+              Transfer-Encoding: chunked\r\n\r\n3;x=y\r\n{\"a\r\n2\r\n\":\r\n0\r\nT: 1\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!((r.status, r.reason.as_str()), (200, "OK"));
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert_eq!(r.body, b"{\"a\":");
+        let r = parse_response(b"HTTP/1.0 400 Bad\nContent-Length: 2\n\nabcd").unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (400, &b"ab"[..]));
+        let r = parse_response(b"HTTP/1.1 200 OK\r\n\r\nto the end\r\n").unwrap();
+        assert_eq!(r.body, b"to the end\r\n");
+        for (reply, code) in [
+            (
+                &b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc"[..],
+                WD_E::ConnectionLost,
+            ),
+            (b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n", WD_E::Protocol),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n",
+                WD_E::Protocol,
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                WD_E::Protocol,
+            ),
+            (b"HTTP/1.1 200 OK\r\n", WD_E::ConnectionLost),
+            (b"220 smtp.example.com ESMTP\r\n", WD_E::Protocol),
+        ] {
+            let e = parse_response(reply).unwrap_err();
+            assert_eq!(
+                e.code,
+                code,
+                "{e:?} for {:?}",
+                String::from_utf8_lossy(reply)
+            );
+        }
+        let long = [b"HTTP/1.1 200 OK\r\nX: ".as_slice(), &vec![b'a'; MAX_LINE]].concat();
+        assert_eq!(parse_response(&long).unwrap_err().code, WD_E::Protocol);
     }
 
     #[test]

@@ -1,9 +1,16 @@
-//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (API.md §7): the
-//! authorization-code flow with PKCE (RFC 7636, S256) and a random `state`, for native
-//! applications (RFC 8252): the system browser opens the authorization URL, the
-//! authorization server redirects it to a loopback address where this module listens,
-//! and the code is exchanged for tokens at the token endpoint. Refreshing uses the
-//! `refresh_token` grant.
+//! OAuth2 token acquisition for XOAUTH2 / OAUTHBEARER (docs/API.md §7, §9), with three grants
+//! ([`Grant`], chosen by `WD_OAUTH_GRANT_TYPE`):
+//! - the authorization-code flow with PKCE (RFC 7636, S256) and a random `state`, for
+//!   native applications (RFC 8252): the system browser opens the authorization URL, the
+//!   authorization server redirects it to a loopback address where this module listens,
+//!   and the code is exchanged for tokens at the token endpoint;
+//! - the client-credentials grant (RFC 6749 §4.4): a service signs in as itself;
+//! - the device authorization grant (RFC 8628): the user approves on another device,
+//!   given a verification address and a user code, while the token endpoint is polled.
+//!
+//! Refreshing uses the `refresh_token` grant (a client-credentials token without refresh
+//! token is obtained again instead). A [`TokenLink`] is a token shared by its handle and
+//! the sessions signing in with it, with the parameters it was obtained with.
 //!
 //! The browser is started with, in order: the command of [`Options::browser`], the
 //! command in the environment variable `WD300COM_BROWSER`, or the system opener
@@ -15,20 +22,28 @@
 //! for loopback hosts (localhost, 127.0.0.0/8, ::1). The whole flow is bounded by
 //! [`Options::timeout`].
 //!
-//! Modules: `flow` (checks of the parameters, the authorization and refresh flows),
-//! `token` (the granted token and the token endpoint's reply), `browser` (starting the
-//! browser), `pkce` (verifier, challenge and `state`), [`http`] (the token request and the
-//! redirect listener), [`url`] (URLs and form encoding).
+//! Modules: `flow` (checks of the parameters, the authorization-code and refresh flows),
+//! `grant` (the grant chosen, the additional parameters, client credentials, renewing a
+//! token), `device` (the device authorization grant), `link` (a token shared with
+//! sessions), `token` (the granted token and the token endpoint's reply), `browser`
+//! (starting the browser), `pkce` (verifier, challenge and `state`), [`http`] (the token
+//! request and the redirect listener), [`url`] (URLs and form encoding).
 
 mod browser;
+mod device;
 mod flow;
+mod grant;
 pub mod http;
+mod link;
 mod pkce;
 mod token;
 pub mod url;
 
 pub use browser::{BROWSER_ENV, Browser};
+pub use device::{DeviceAuthorization, Prompt, device_code, prompt_on_stderr};
 pub use flow::{authorization_url, authorize, check_redirect, refresh};
+pub use grant::{DEVICE_CODE_GRANT, Grant, client_credentials, identify, renew};
+pub use link::TokenLink;
 pub use pkce::pkce_challenge;
 pub use token::{Token, parse_token_reply};
 
@@ -45,18 +60,34 @@ pub struct Params {
     pub redirect_url: String,
     /// Only "code" is supported; empty means "code".
     pub response_type: String,
+    /// `authorization_code` (also when empty), `client_credentials` or
+    /// `urn:ietf:params:oauth:grant-type:device_code` (see [`Grant`]).
+    pub grant_type: String,
+    /// `k=v&k2=v2`, added to the authorization request (see [`grant::extra_pairs`]).
+    pub additional_parameters: String,
+    /// Extra trusted CA (PEM file) for the token and device authorization endpoints.
+    pub ca_file: String,
 }
 
-/// One setting of [`Params`] (the `WD_OAUTH_*` properties).
+/// One setting of [`Params`]; its value is the `WD_OAUTH_*` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
-    ClientId,
+    ClientId = 1,
     ClientSecret,
     AuthUrl,
     TokenUrl,
     Scope,
     RedirectUrl,
     ResponseType,
+    GrantType,
+    AdditionalParameters,
+    CaFile,
+}
+
+crate::codes::coded! {
+    Param[ClientId, ClientSecret, AuthUrl, TokenUrl, Scope, RedirectUrl, ResponseType,
+          GrantType, AdditionalParameters, CaFile]:
+        "unknown OAuth2 parameter {code}";
 }
 
 impl Param {
@@ -77,6 +108,9 @@ impl Params {
             Param::Scope => &mut self.scope,
             Param::RedirectUrl => &mut self.redirect_url,
             Param::ResponseType => &mut self.response_type,
+            Param::GrantType => &mut self.grant_type,
+            Param::AdditionalParameters => &mut self.additional_parameters,
+            Param::CaFile => &mut self.ca_file,
         }
     }
 
@@ -115,6 +149,9 @@ impl std::fmt::Debug for Params {
             .field("scope", &self.scope)
             .field("redirect_url", &self.redirect_url)
             .field("response_type", &self.response_type)
+            .field("grant_type", &self.grant_type)
+            .field("additional_parameters", &self.additional_parameters)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -125,7 +162,8 @@ pub struct Options {
     /// Bound on the whole flow (browser, redirect, token request).
     pub timeout: Duration,
     pub browser: Browser,
-    /// Extra trusted CA (PEM) for the token endpoint.
+    /// Extra trusted CA (PEM) for the token endpoint; `None`: the parameters'
+    /// `WD_OAUTH_CA_FILE` ([`Params::ca_file`]), if any.
     pub ca_file: Option<String>,
 }
 
@@ -136,6 +174,25 @@ impl Options {
             browser: Browser::Default,
             ca_file: None,
         }
+    }
+
+    /// The extra trusted CA of a request made with `p`: this flow's, else the parameters'.
+    pub(crate) fn ca_file<'a>(&'a self, p: &'a Params) -> Option<&'a str> {
+        self.ca_file
+            .as_deref()
+            .or(Some(p.ca_file.trim()))
+            .filter(|f| !f.is_empty())
+    }
+}
+
+/// Test helper: an HTTP reply with `status` and `body`.
+#[cfg(test)]
+pub(crate) fn reply(status: u16, body: &str) -> http::Response {
+    http::Response {
+        status,
+        reason: "X".into(),
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
     }
 }
 

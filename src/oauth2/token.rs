@@ -49,7 +49,7 @@ impl Token {
 }
 
 /// A printable one-line excerpt of a reply body (for error system messages).
-fn excerpt(body: &[u8]) -> String {
+pub(super) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let line: String = text
         .chars()
@@ -59,7 +59,7 @@ fn excerpt(body: &[u8]) -> String {
     line.trim().to_string()
 }
 
-fn json_str(v: &serde_json::Value, key: &str) -> String {
+pub(super) fn json_str(v: &serde_json::Value, key: &str) -> String {
     match v.get(key) {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -67,44 +67,72 @@ fn json_str(v: &serde_json::Value, key: &str) -> String {
     }
 }
 
-/// Interprets a token endpoint reply (RFC 6749 5.1 / 5.2). `old` is the token being
-/// refreshed, whose refresh token and scope are kept when the reply has none.
-pub fn parse_token_reply(r: &http::Response, old: Option<&Token>) -> Result<Token> {
+/// A number of seconds (a JSON number or a numeric string), `None` when absent, negative
+/// or not a number.
+pub(super) fn json_seconds(v: &serde_json::Value, key: &str) -> Option<u64> {
+    let n = match v.get(key) {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    n.filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| s.min(1e12) as u64)
+}
+
+/// The OAuth2 error of a reply (RFC 6749 5.2): its `error` and `error_description`,
+/// `None` when the body is not a JSON object with an `error`.
+pub(super) fn oauth_error(r: &http::Response) -> Option<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&r.body).ok()?;
+    v.get("error")?;
+    Some((json_str(&v, "error"), json_str(&v, "error_description")))
+}
+
+/// The JSON object of a successful reply of the endpoint `what` ("token endpoint"…).
+/// An OAuth2 error reply is a `WD_E_AUTH` error with its `error` and
+/// `error_description`; another HTTP error, or a body that is not a JSON object, a
+/// `WD_E_PROTOCOL` error.
+pub(super) fn json_reply(r: &http::Response, what: &str) -> Result<serde_json::Value> {
     let status_text = format!("HTTP {} {}", r.status, r.reason);
-    let json: Option<serde_json::Value> = serde_json::from_slice(&r.body).ok();
-    if let Some(v) = json.as_ref().filter(|v| v.get("error").is_some()) {
-        let text = error_text(&json_str(v, "error"), &json_str(v, "error_description"));
+    if let Some((error, description)) = oauth_error(r) {
+        let text = error_text(&error, &description);
         return Err(Error::new(
             WD_E::Auth,
-            format!("token endpoint refused the request: {text} ({status_text})"),
+            format!("{what} refused the request: {text} ({status_text})"),
         )
         .with_system(excerpt(&r.body)));
     }
     if !(200..300).contains(&r.status) {
-        return Err(Error::new(
-            WD_E::Protocol,
-            format!("token endpoint answered {status_text}"),
-        )
-        .with_system(if r.body.is_empty() {
-            status_text.clone()
-        } else {
-            excerpt(&r.body)
-        }));
+        return Err(
+            Error::new(WD_E::Protocol, format!("{what} answered {status_text}")).with_system(
+                if r.body.is_empty() {
+                    status_text.clone()
+                } else {
+                    excerpt(&r.body)
+                },
+            ),
+        );
     }
-    let v = match json {
-        Some(v) if v.is_object() => v,
-        _ => {
-            let why = match serde_json::from_slice::<serde_json::Value>(&r.body) {
+    match serde_json::from_slice::<serde_json::Value>(&r.body) {
+        Ok(v) if v.is_object() => Ok(v),
+        parsed => {
+            let why = match parsed {
                 Err(e) => e.to_string(),
                 Ok(_) => "not a JSON object".to_string(),
             };
-            return Err(Error::new(
+            Err(Error::new(
                 WD_E::Protocol,
-                format!("token endpoint reply is not valid JSON: {why}"),
+                format!("{what} reply is not valid JSON: {why}"),
             )
-            .with_system(status_text));
+            .with_system(status_text))
         }
-    };
+    }
+}
+
+/// Interprets a token endpoint reply (RFC 6749 5.1 / 5.2). `old` is the token being
+/// refreshed, whose refresh token and scope are kept when the reply has none.
+pub fn parse_token_reply(r: &http::Response, old: Option<&Token>) -> Result<Token> {
+    let v = json_reply(r, "token endpoint")?;
+    let status_text = format!("HTTP {} {}", r.status, r.reason);
     let access_token = json_str(&v, "access_token");
     if access_token.is_empty() {
         return Err(
@@ -112,11 +140,7 @@ pub fn parse_token_reply(r: &http::Response, old: Option<&Token>) -> Result<Toke
                 .with_system(status_text),
         );
     }
-    let expires_in = match v.get("expires_in") {
-        Some(serde_json::Value::Number(n)) => n.as_f64(),
-        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
+    let expires_in = json_seconds(&v, "expires_in");
     let mut refresh_token = json_str(&v, "refresh_token");
     let mut scope = json_str(&v, "scope");
     if let Some(old) = old {
@@ -132,25 +156,14 @@ pub fn parse_token_reply(r: &http::Response, old: Option<&Token>) -> Result<Toke
         refresh_token,
         token_type: json_str(&v, "token_type"),
         scope,
-        expires_at: expires_in
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| unix_now() + s.min(1e12) as u64),
+        expires_at: expires_in.map(|s| unix_now() + s),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oauth2::assert_error;
-
-    fn reply(status: u16, body: &str) -> http::Response {
-        http::Response {
-            status,
-            reason: "X".into(),
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::oauth2::{assert_error, reply};
 
     #[test]
     fn expiration_in_rfc3339() {

@@ -2,6 +2,7 @@
 //! percent-encoding and query strings.
 
 use crate::error::{Error, Result};
+use crate::text::quoted;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Scheme of a parsed URL.
@@ -30,7 +31,9 @@ pub struct Url {
 impl Url {
     /// Parses an absolute http/https URL; `what` names it in error messages.
     pub fn parse(s: &str, what: &str) -> Result<Url> {
-        let bad = |why: &str| Error::invalid_arg(format!("{what} {s:?} is not a valid URL: {why}"));
+        let bad = |why: &str| {
+            Error::invalid_arg(format!("{what} {} is not a valid URL: {why}", quoted(s)))
+        };
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("it holds a space or a control character"));
         }
@@ -59,10 +62,15 @@ impl Url {
             };
             (&r[..close], port)
         } else {
-            match authority.rfind(':') {
+            let (host, port) = match authority.rfind(':') {
                 Some(i) => (&authority[..i], Some(&authority[i + 1..])),
                 None => (authority, None),
+            };
+            // Only an IPv6 literal, in brackets, may hold these.
+            if host.contains([':', '[', ']']) {
+                return Err(bad("the host holds ':', '[' or ']' outside brackets"));
             }
+            (host, port)
         };
         if host.is_empty() {
             return Err(bad("no host"));
@@ -162,29 +170,7 @@ pub fn encode(s: &str) -> String {
 /// Decodes a query or form component: `+` is a space, `%XX` a byte; a malformed escape
 /// is kept as written. Invalid UTF-8 is replaced.
 pub fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
+    crate::text::percent_decode(&s.replace('+', " "))
 }
 
 /// Encodes pairs as `k=v&k=v` (a query string or an x-www-form-urlencoded body).
@@ -247,6 +233,10 @@ mod tests {
             "http://u:p@host/",
             "http://host:99999/",
             "http://[::1/",
+            // Found by fuzzing: written back as "[tt:1]]" these would not parse again.
+            "http://tt:1]:53682/callback",
+            "http://a:b:80/",
+            "http://a[b/",
         ] {
             assert!(Url::parse(bad, "x").is_err(), "{bad}");
         }

@@ -53,6 +53,7 @@ impl DotDecoder {
     /// Errors: [`WD_E::Protocol`] "multi-line response too large (> max bytes)" as soon as
     /// the body exceeds `max` bytes.
     pub fn feed(&mut self, input: &[u8]) -> Result<usize> {
+        self.reserve_for(input.len());
         let mut i = 0;
         while i < input.len() {
             match self.state {
@@ -121,6 +122,24 @@ impl DotDecoder {
         Ok(i)
     }
 
+    /// Makes room for what `n` input bytes can add (a bare LF becomes CRLF: twice `n` at
+    /// most), growing geometrically but never far past `max`: a body refused for its size
+    /// never holds much more memory than `max`.
+    fn reserve_for(&mut self, n: usize) {
+        let len = self.out.len();
+        let need = len.saturating_add(n.saturating_mul(2)).saturating_add(2);
+        let cap = self.out.capacity();
+        if need <= cap {
+            return;
+        }
+        let ceiling = self
+            .max
+            .saturating_add(n.saturating_mul(2))
+            .saturating_add(2);
+        let target = cap.saturating_mul(2).max(need).min(ceiling).max(need);
+        self.out.reserve_exact(target - len);
+    }
+
     /// True once the terminating "." line was read.
     pub fn is_done(&self) -> bool {
         self.state == State::Done
@@ -145,7 +164,8 @@ impl DotDecoder {
 ///
 /// Errors: [`WD_E::Protocol`] when the body exceeds `max` bytes, [`WD_E::ConnectionLost`]
 /// "multi-line response cut short" at the end of the stream before the dot,
-/// [`WD_E::Timeout`]. After an error the connection must be dropped.
+/// [`WD_E::Timeout`], [`WD_E::Cancelled`] (the progress callback stopped the transfer:
+/// the connection is given up). After an error the connection must be dropped.
 pub fn read_body(conn: &mut Connection, max: usize) -> Result<Vec<u8>> {
     let mut dec = DotDecoder::new(max);
     while !dec.is_done() {
@@ -155,6 +175,7 @@ pub fn read_body(conn: &mut Connection, max: usize) -> Result<Vec<u8>> {
         }
         let used = dec.feed(buf)?;
         conn.consume(used);
+        conn.progressed(used)?;
     }
     let mut body = dec.finish()?;
     // A short body (a header read with TOP) does not keep the whole first buffer: a
@@ -312,6 +333,32 @@ mod tests {
         let e = decode_in(b"abcd\r\n.\r\n", &[100], 5).0.unwrap_err();
         assert_eq!(e.code, WD_E::Protocol);
         assert_eq!(e.message, "multi-line response too large (> 5 bytes)");
+    }
+
+    /// Refused at the limit, the body never grew far past it (no doubling beyond).
+    #[test]
+    fn growth_stops_near_the_limit() {
+        let max = 3 << 20;
+        let mut dec = DotDecoder::new(max);
+        let chunk = b"0123456789abcdef\r\n".repeat(4096);
+        let mut err = None;
+        for _ in 0..1000 {
+            if let Err(e) = dec.feed(&chunk) {
+                err = Some(e);
+                break;
+            }
+        }
+        assert_eq!(err.expect("refused").code, WD_E::Protocol);
+        assert!(
+            dec.out.capacity() <= max + 2 * chunk.len() + 2,
+            "{}",
+            dec.out.capacity()
+        );
+        // A bare-LF body doubles in size: still within one input of the limit.
+        let mut dec = DotDecoder::new(1 << 20);
+        let lf = vec![b'\n'; 100_000];
+        while dec.feed(&lf).is_ok() {}
+        assert!(dec.out.capacity() <= (1 << 20) + 2 * lf.len() + 2);
     }
 
     #[test]

@@ -12,12 +12,13 @@
 
 pub mod dot;
 pub mod response;
+mod wait;
 
 use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
-use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_MESSAGE};
+use crate::limits::CLOSE_TIMEOUT_SECS;
 use crate::message::Email;
-use crate::net::{ConnectConfig, Connection};
+use crate::net::{Budget, ConnectConfig, Connection, fetch_payload};
 use crate::session::{Mailbox, MessageRef, ReadOptions, Security, SessionConfig};
 use crate::trace;
 use response::{Capabilities, Status, parse_status};
@@ -40,7 +41,16 @@ pub struct Pop3Client {
     greeting: String,
     /// Messages marked with DELE in this session (gone at QUIT).
     deleted: BTreeSet<u32>,
+    /// The number of messages of the session's first listing (`EmailNbMessage`).
+    first_count: Option<usize>,
+    /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest message read.
+    max_message: u64,
     closed: bool,
+    /// The settings it was opened with: a wait for new mail opens fresh connections.
+    cfg: SessionConfig,
+    global_timeout: u32,
+    /// How often a wait for new mail looks (tests shorten it).
+    poll_every: Duration,
 }
 
 impl std::fmt::Debug for Pop3Client {
@@ -84,13 +94,19 @@ impl Pop3Client {
     pub fn open(cfg: &SessionConfig, global_timeout: u32) -> Result<Pop3Client> {
         cfg.validate()?;
         let cc = cfg.connect_config(global_timeout);
-        let conn = Connection::connect(&cc, PROTO)?;
+        let mut conn = Connection::connect(&cc, PROTO)?;
+        conn.expect_greeting();
         let mut c = Pop3Client {
             conn,
             caps: Capabilities::default(),
             greeting: String::new(),
             deleted: BTreeSet::new(),
+            first_count: None,
+            max_message: cfg.max_message_size,
             closed: false,
+            cfg: cfg.clone(),
+            global_timeout,
+            poll_every: wait::POLL_EVERY,
         };
         let (st, line) = c.reply()?;
         match st {
@@ -101,7 +117,7 @@ impl Pop3Client {
             Status::Continue(_) => return Err(unexpected("the connection", &line)),
         }
         c.caps = c.capa()?;
-        if cfg.security == Security::StartTls {
+        if cfg.effective_security() == Security::StartTls {
             c.stls(&cc)?;
             c.caps = c.capa()?;
         }
@@ -111,6 +127,7 @@ impl Pop3Client {
             }
             return Err(f.error);
         }
+        c.conn.opened();
         Ok(c)
     }
 
@@ -131,18 +148,35 @@ impl Pop3Client {
 
     // ----- low level -----------------------------------------------------------
 
-    /// Reads one status line (traced) and parses it; also returns the line.
+    /// Reads one status line (traced) and parses it; also returns the line. A line that
+    /// is no status line leaves the conversation out of step: the connection is closed
+    /// without QUIT.
     fn reply(&mut self) -> Result<(Status, String)> {
         let raw = self.conn.read_line()?;
         let line = String::from_utf8_lossy(raw).into_owned();
         trace::server(PROTO, &line);
-        let st = parse_status(raw)?;
-        Ok((st, line))
+        match parse_status(raw) {
+            Ok(st) => Ok((st, line)),
+            Err(e) => {
+                self.conn.abandon(&e.message);
+                Err(e)
+            }
+        }
     }
 
     /// Reads the reply of a multi-line command: status line then, after `+OK`, the body
-    /// up to the dot line (at most `max` bytes).
+    /// up to the dot line (at most `max` bytes). Any error stops in the middle of the
+    /// reply: the connection is closed without QUIT (nothing of it is ever read as the
+    /// reply to a later command).
     fn read_multi(&mut self, what: &str, max: usize) -> Result<Multi> {
+        let r = self.read_multi_inner(what, max);
+        if let Err(e) = &r {
+            self.conn.abandon(&e.message);
+        }
+        r
+    }
+
+    fn read_multi_inner(&mut self, what: &str, max: usize) -> Result<Multi> {
         let (st, line) = self.reply()?;
         match st {
             Status::Ok(_) => {
@@ -213,21 +247,28 @@ impl Pop3Client {
         cc: &ConnectConfig,
     ) -> std::result::Result<(), Failure> {
         let mut creds = Credentials::new(cfg, &cc.host, cc.port);
-        if creds.token.is_none() {
+        if !cfg.has_token() {
             creds.password.get_or_insert("");
         }
+        let sasl = self.caps.sasl.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: self.caps.sasl_listed.then_some(self.caps.sasl.as_slice()),
+            sasl: self.caps.sasl_listed.then_some(sasl.as_slice()),
             apop: Some(auth::apop_timestamp(&self.greeting).is_some()),
             protocol_login: Some(true),
         };
-        let plan = auth::select(cfg.auth_method, &offer, &creds).map_err(Failure::in_step)?;
-        auth::sign_in(PROTO, &plan, |m| match m {
-            Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-            Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
-            Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
-        })
+        auth::sign_in_linked(
+            PROTO,
+            cfg,
+            cc.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                Method::Apop => Ok(self.apop(creds.user, creds.secret(m)?)?),
+                Method::ProtocolLogin => Ok(self.user_pass(creds.user, creds.secret(m)?)?),
+            },
+        )
     }
 
     /// QUIT after a refused sign-in (nothing to commit), its reply awaited briefly;
@@ -375,6 +416,14 @@ impl Mailbox for Pop3Client {
         "POP3"
     }
 
+    fn usable(&self) -> Result<()> {
+        self.conn.usable()
+    }
+
+    fn max_message_size(&self) -> u64 {
+        self.max_message
+    }
+
     /// LIST and UIDL (one round trip with PIPELINING); messages deleted in this session
     /// are left out. `unread_only` is `NotSupported` (POP3 has no flags).
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
@@ -398,6 +447,8 @@ impl Mailbox for Pop3Client {
             None
         };
         let list = response::parse_list(&self.listing_or_err("LIST", list)?)?;
+        self.first_count
+            .get_or_insert(list.len() + self.deleted.len());
         // A server without UIDL: messages have no unique id.
         let uids: HashMap<u32, String> = match uidl {
             Some(Ok(body)) => response::parse_uidl(&body)?.into_iter().collect(),
@@ -417,8 +468,14 @@ impl Mailbox for Pop3Client {
 
     /// RETR (or `TOP n 0` for headers only) of each message, in pipelined batches of
     /// [`PIPELINE_BATCH`] when the server offers PIPELINING. A refused message is a
-    /// `Protocol` error (the rest of its batch is read to stay in step).
+    /// `Protocol` error (the rest of its batch is read to stay in step). A message listed
+    /// larger than `WD_PROP_MAX_MESSAGE_SIZE` is `WD_E_MESSAGE` before anything is sent.
+    /// The bodies together may bring what their listed sizes announce (one whole message
+    /// at least, see [`fetch_payload`]); past that, or past the largest message allowed
+    /// for one body, `WD_E_PROTOCOL` and the connection is closed.
     fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
+        crate::session::refuse_oversize(refs, self.max_message)?;
+        let mut budget = Budget::new(fetch_payload(refs.iter().map(|r| r.size), self.max_message));
         let header_only = opts.header_only;
         let cmd = |r: &MessageRef| {
             if header_only {
@@ -441,7 +498,26 @@ impl Mailbox for Pop3Client {
             let mut refused: Option<Error> = None;
             for r in chunk {
                 let c = cmd(r);
-                match self.read_multi(&c, MAX_MESSAGE)? {
+                let max = budget.left().min(self.max_message);
+                let body = match self.read_multi(&c, usize::try_from(max).unwrap_or(usize::MAX)) {
+                    Ok(b) => b,
+                    Err(e) if e.code == WD_E::Protocol && !self.conn.is_usable() => {
+                        return Err(Error::new(
+                            WD_E::Protocol,
+                            format!(
+                                "message {}: {} (WD_PROP_MAX_MESSAGE_SIZE {} bytes, listed \
+                                 size {}); the connection is closed",
+                                r.number, e.message, self.max_message, r.size
+                            ),
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                };
+                if let Ok(b) = &body {
+                    // Within `max`: cannot fail.
+                    budget.charge(b.len() as u64, "POP3 reply")?;
+                }
+                match body {
                     Ok(body) if refused.is_none() => out.push(Self::to_email(r, body, opts)),
                     Ok(_) => {}
                     Err(line) => {
@@ -458,6 +534,29 @@ impl Mailbox for Pop3Client {
         Ok(out)
     }
 
+    fn wait_new_mail(&mut self, w: &crate::session::WaitUntil) -> Result<crate::session::Waited> {
+        self.wait(w)
+    }
+
+    fn keep_alive(&mut self) -> Result<()> {
+        self.noop()
+    }
+
+    fn revive(&mut self) -> Result<()> {
+        self.check_idle()
+    }
+
+    /// The count of the session's first listing, kept until the session ends: deleting
+    /// does not change it (the numbers stay taken until QUIT).
+    fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        match self.first_count {
+            Some(n) if !opts.unread_only => Ok(n),
+            _ => self
+                .list(opts)
+                .map(|_| self.first_count.unwrap_or_default()),
+        }
+    }
+
     /// DELE: marks the message; the server removes it at QUIT ([`Mailbox::close`]).
     fn delete(&mut self, msg: &MessageRef) -> Result<()> {
         self.simple(&format!("DELE {}", msg.number))?;
@@ -466,12 +565,19 @@ impl Mailbox for Pop3Client {
     }
 
     /// QUIT (the server commits the deletions) and closes the connection. A second call
-    /// does nothing.
+    /// does nothing. On a connection that failed earlier nothing is sent (the deletions
+    /// are not committed) and that is reported (`WD_E_CONNECTION_LOST`).
     fn close(&mut self) -> Result<()> {
         if self.closed {
             return Ok(());
         }
         self.closed = true;
+        if let Err(e) = self.conn.usable() {
+            return Err(Error::new(
+                WD_E::ConnectionLost,
+                format!("{} (no QUIT sent: deletions not committed)", e.message),
+            ));
+        }
         let r = self.simple("QUIT");
         self.conn.close();
         r.map(|_| ()).map_err(|e| match e.code {

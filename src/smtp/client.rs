@@ -3,10 +3,11 @@
 
 use super::command::{self, Needs};
 use super::response::{Capabilities, Reply, ReplyParser};
-use crate::auth::{self, Credentials, Failure, Mechanism, Method, Offer};
+use crate::auth::{self, Credentials, Mechanism, Method, Offer};
 use crate::error::{Error, Result, WD_E};
-use crate::net::{ConnectConfig, Connection};
+use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{OutgoingMessage, RecipientCheck, Security, SessionConfig};
+use crate::text::quoted;
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,8 @@ pub(crate) const PROTO: &str = "SMTP";
 
 /// A connection idle for longer than this is checked with NOOP before the next command.
 const IDLE_CHECK: Duration = Duration::from_secs(30);
+/// Largest reply accepted (all its lines), in bytes.
+const MAX_REPLY_BYTES: u64 = 1 << 20;
 
 /// Result of one message transaction: recipients accepted and refused `(addr, reply)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +64,7 @@ struct Prepared<'a> {
 }
 
 /// Checks a message's envelope and size and prepares its data (see [`SmtpClient::send`]).
-fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
+fn prepare(msg: &OutgoingMessage, max: u64) -> Result<Prepared<'_>> {
     if !msg.from.is_empty() {
         command::check_envelope_address(&msg.from, "sender")?;
     }
@@ -71,15 +74,15 @@ fn prepare(msg: &OutgoingMessage) -> Result<Prepared<'_>> {
     for r in &msg.recipients {
         command::check_envelope_address(r, "recipient")?;
     }
-    let (data, needs) = command::prepare_message(&msg.data, &msg.from, &msg.recipients);
+    let (data, needs) =
+        command::prepare_message(&msg.data, msg.keep_bcc, &msg.from, &msg.recipients);
     if data.is_empty() {
         return Err(Error::message("the message is empty"));
     }
-    if data.len() > crate::limits::MAX_MESSAGE {
+    if data.len() as u64 > max {
         return Err(Error::message(format!(
-            "the message is too large ({} bytes, limit {})",
-            data.len(),
-            crate::limits::MAX_MESSAGE
+            "the message is too large ({} bytes, WD_PROP_MAX_MESSAGE_SIZE {max})",
+            data.len()
         )));
     }
     Ok(Prepared { data, needs })
@@ -113,7 +116,8 @@ impl SmtpClient {
             && (name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()))
         {
             return Err(Error::invalid_arg(format!(
-                "client name {name:?} is not a host name"
+                "client name {} is not a host name",
+                quoted(name)
             )));
         }
         let mut c = SmtpClient {
@@ -169,6 +173,8 @@ impl SmtpClient {
             .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))
     }
 
+    /// Closes the connection without QUIT (pending output, if any, is sent first on a
+    /// connection still usable).
     fn drop_connection(&mut self) {
         if let Some(mut c) = self.conn.take() {
             c.close();
@@ -187,10 +193,15 @@ impl SmtpClient {
         self.flights = 0;
         self.nudges = 0;
         self.caps = Capabilities::default();
-        self.conn = Some(Connection::connect(&self.ccfg, PROTO)?);
+        let mut conn = Connection::connect(&self.ccfg, PROTO)?;
+        conn.expect_greeting();
+        self.conn = Some(conn);
         let r = self.open_inner();
         match r {
             Ok(()) => {
+                if let Some(c) = self.conn.as_mut() {
+                    c.opened();
+                }
                 self.in_sync = true;
                 self.last_used = Instant::now();
                 Ok(())
@@ -215,7 +226,7 @@ impl SmtpClient {
             ));
         }
         self.hello()?;
-        if self.cfg.security == Security::StartTls {
+        if self.cfg.effective_security() == Security::StartTls {
             if !self.caps.starttls {
                 return Err(Error::new(
                     WD_E::Tls,
@@ -297,8 +308,18 @@ impl SmtpClient {
     }
 
     /// Reads one complete reply (flushing pending output first), tracing every line;
-    /// the replies of earlier nudges first.
+    /// the replies of earlier nudges first. A reply may bring [`MAX_REPLY_BYTES`]. Any
+    /// error leaves the reply unfinished: the connection is then closed without QUIT (the
+    /// next transaction opens a new one).
     fn read_reply(&mut self) -> Result<Reply> {
+        let r = self.read_reply_inner();
+        if r.is_err() {
+            self.drop_connection();
+        }
+        r
+    }
+
+    fn read_reply_inner(&mut self) -> Result<Reply> {
         if self.conn()?.pending() > 0 {
             self.flights += 1;
             self.replies_since_flight = 0;
@@ -322,8 +343,10 @@ impl SmtpClient {
             .conn
             .as_mut()
             .ok_or_else(|| Error::new(WD_E::ConnectionLost, "connection is closed"))?;
+        let mut budget = Budget::new(MAX_REPLY_BYTES);
         loop {
             let line = conn.read_line()?;
+            budget.charge(line.len() as u64 + 2, "SMTP reply")?;
             if trace::enabled() {
                 trace::server(PROTO, &String::from_utf8_lossy(line));
             }
@@ -368,27 +391,44 @@ impl SmtpClient {
     fn authenticate(&mut self) -> Result<()> {
         let (cfg, host) = (self.cfg.clone(), self.ccfg.host.clone());
         let creds = Credentials::new(&cfg, &host, self.ccfg.port);
-        if creds.password.is_none() && creds.token.is_none() {
+        if creds.password.is_none() && !cfg.has_token() {
             return Ok(());
         }
+        let offered = self.caps.auth.clone();
         let offer = Offer {
             protocol: PROTO,
-            sasl: Some(&self.caps.auth),
+            sasl: Some(&offered),
             apop: None,
             protocol_login: None,
         };
-        let r = auth::select(cfg.auth_method, &offer, &creds)
-            .map_err(Failure::in_step)
-            .and_then(|plan| {
-                auth::sign_in(PROTO, &plan, |m| match m {
-                    Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, &creds),
-                    _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
-                })
-            });
+        let r = auth::sign_in_linked(
+            PROTO,
+            &cfg,
+            self.ccfg.timeout,
+            &offer,
+            creds,
+            |m, creds, _| match m {
+                Method::Sasl(mech) => auth::exchange(&mut Sasl(self), mech, creds),
+                _ => Err(Error::internal(format!("{m} is not an SMTP method")).into()),
+            },
+        );
         r.map_err(|f| {
             self.in_sync = f.in_step;
             f.error
         })
+    }
+
+    /// NOOP on the connection; false when it did not answer 250 (it is then dropped).
+    fn noop_ok(&mut self) -> bool {
+        let ok = self
+            .command("NOOP")
+            .and_then(|_| self.read_reply())
+            .map(|r| r.code == 250)
+            .unwrap_or(false);
+        if !ok {
+            self.drop_connection();
+        }
+        ok
     }
 
     /// Makes sure a usable connection is there: reopens after an error, checks an idle
@@ -398,18 +438,24 @@ impl SmtpClient {
             trace::note(PROTO, "reconnecting");
             return self.open();
         }
-        if self.last_used.elapsed() >= IDLE_CHECK {
-            let ok = self
-                .command("NOOP")
-                .and_then(|_| self.read_reply())
-                .map(|r| r.code == 250)
-                .unwrap_or(false);
-            if !ok {
-                trace::note(PROTO, "idle connection closed by the server; reconnecting");
-                return self.open();
-            }
+        if self.last_used.elapsed() >= IDLE_CHECK && !self.noop_ok() {
+            trace::note(PROTO, "idle connection closed by the server; reconnecting");
+            return self.open();
         }
         Ok(())
+    }
+
+    /// The keep-alive (`WD_PROP_KEEPALIVE`): NOOP when the connection has been idle for
+    /// `idle` or longer. A connection that does not answer is dropped; the next send
+    /// opens a new one.
+    pub fn keep_alive(&mut self, idle: Duration) {
+        if self.conn.is_some() && self.in_sync && self.last_used.elapsed() >= idle {
+            if self.noop_ok() {
+                self.last_used = Instant::now();
+            } else {
+                trace::note(PROTO, "the idle connection did not answer NOOP: dropped");
+            }
+        }
     }
 
     /// Sends one message. `accepted == 0` means every recipient was refused (nothing
@@ -419,7 +465,7 @@ impl SmtpClient {
     /// network errors. The transaction is retried once on a new connection when the
     /// server had closed the idle connection (EOF or 421 as first reply).
     pub fn send(&mut self, msg: &OutgoingMessage) -> Result<Delivery> {
-        let Prepared { data, needs } = prepare(msg)?;
+        let Prepared { data, needs } = prepare(msg, self.cfg.max_message_size)?;
         self.ensure_ready()?;
         let r = self.transaction(msg, &data, needs);
         let retry = std::mem::take(&mut self.first_reply_pending);
@@ -452,19 +498,32 @@ impl SmtpClient {
         Ok(())
     }
 
-    /// MAIL FROM with the parameters the server and the message call for.
+    /// MAIL FROM with the parameters the server and the message call for. Delivery
+    /// status notifications are asked only of a server that offers DSN (else noted in
+    /// the transcript).
     fn mail_command(&self, msg: &OutgoingMessage, data: &[u8], needs: Needs) -> String {
         let caps = &self.caps;
+        if msg.dsn.requested() && !caps.dsn {
+            trace::note(
+                PROTO,
+                "the server does not offer DSN: no delivery status notification asked",
+            );
+        }
         command::mail_from(
             &msg.from,
-            if caps.esmtp && caps.size.is_some() {
-                Some(data.len())
-            } else {
-                None
+            command::MailParams {
+                size: (caps.esmtp && caps.size.is_some()).then_some(data.len()),
+                eight_bit: needs.eight_bit && caps.eight_bit_mime,
+                smtputf8: (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
+                ret: msg.dsn.ret().filter(|_| caps.dsn),
             },
-            needs.eight_bit && caps.eight_bit_mime,
-            (needs.utf8_address || needs.utf8_headers) && caps.smtputf8,
         )
+    }
+
+    /// RCPT TO with the DSN `NOTIFY=` parameter when asked and offered.
+    fn rcpt_command(&self, msg: &OutgoingMessage, addr: &str) -> String {
+        let notify = msg.dsn.notify().filter(|_| self.caps.dsn);
+        command::rcpt_to(addr, notify.as_deref())
     }
 
     fn transaction(
@@ -503,7 +562,7 @@ impl SmtpClient {
         if trace::enabled() {
             trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
         }
-        self.conn()?.write_all(data)
+        self.conn()?.write_body(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
@@ -537,7 +596,7 @@ impl SmtpClient {
         }
         self.command(mail)?;
         for r in &msg.recipients {
-            self.command(&command::rcpt_to(r))?;
+            self.command(&self.rcpt_command(msg, r))?;
         }
         Ok(())
     }
@@ -669,7 +728,7 @@ impl SmtpClient {
         let mut out: Vec<Option<Result<Delivery>>> = msgs.iter().map(|_| None).collect();
         let mut ready = Vec::with_capacity(msgs.len());
         for (i, m) in msgs.iter().enumerate() {
-            match prepare(m) {
+            match prepare(m, self.cfg.max_message_size) {
                 Ok(p) => ready.push((i, p)),
                 Err(e) => out[i] = Some(Err(e)),
             }
@@ -804,7 +863,7 @@ impl SmtpClient {
         }
         let mut rcpt_rs = Vec::with_capacity(msg.recipients.len());
         for a in &msg.recipients {
-            self.command(&command::rcpt_to(a))?;
+            self.command(&self.rcpt_command(msg, a))?;
             rcpt_rs.push(self.read_reply()?);
         }
         let delivery = Self::split_rcpts(msg, rcpt_rs);
@@ -852,7 +911,13 @@ impl SmtpClient {
                 "the address is not ASCII and the server does not offer SMTPUTF8",
             ));
         }
-        let mail = command::mail_from(&from, None, false, !addr.is_ascii());
+        let mail = command::mail_from(
+            &from,
+            command::MailParams {
+                smtputf8: !addr.is_ascii(),
+                ..command::MailParams::default()
+            },
+        );
         let mut retried = false;
         loop {
             self.in_sync = false;
@@ -886,7 +951,11 @@ impl SmtpClient {
         }
         let rset_sent_first = rset && pipelining;
         let mut replies = Vec::new();
-        for line in [mail.to_string(), command::rcpt_to(addr), "RSET".to_string()] {
+        for line in [
+            mail.to_string(),
+            command::rcpt_to(addr, None),
+            "RSET".to_string(),
+        ] {
             self.command(&line)?;
             if !pipelining {
                 replies.push(self.read_reply()?);

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::text;
+use crate::text::quoted;
 
 /// The bare address of "Name <addr@host>" or "addr@host": the one mailbox parser of the
 /// message model.
@@ -19,13 +20,16 @@ pub fn check_envelope_address(addr: &str, what: &str) -> Result<()> {
         .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
     if let Some(c) = bad {
         return Err(Error::invalid_arg(format!(
-            "{what} {addr:?} holds a forbidden character {c:?}"
+            "{what} {} holds a forbidden character U+{:04X}",
+            quoted(addr),
+            c as u32
         )));
     }
     match addr.rsplit_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
         _ => Err(Error::invalid_arg(format!(
-            "{what} {addr:?} is not an address (local@domain)"
+            "{what} {} is not an address (local@domain)",
+            quoted(addr)
         ))),
     }
 }
@@ -56,14 +60,19 @@ fn utf8_address(from: &str, recipients: &[String]) -> bool {
 }
 
 /// [`prepare_data`] and [`needs`] together, reading the message once in the usual case
-/// (no Bcc header, CRLF line ends, a final line end): the message is then sent as it is.
+/// (no Bcc header to remove, CRLF line ends, a final line end): the message is then sent
+/// as it is.
 pub fn prepare_message<'a>(
     data: &'a [u8],
+    keep_bcc: bool,
     from: &str,
     recipients: &[String],
 ) -> (Cow<'a, [u8]>, Needs) {
     let head_end = header_end(data);
-    if !has_bcc(&data[..head_end]) && data.ends_with(b"\r\n") && text::is_crlf_clean(data) {
+    if (keep_bcc || !has_bcc(&data[..head_end]))
+        && data.ends_with(b"\r\n")
+        && text::is_crlf_clean(data)
+    {
         let ascii = data.is_ascii();
         let needs = Needs {
             eight_bit: !ascii,
@@ -72,7 +81,7 @@ pub fn prepare_message<'a>(
         };
         return (Cow::Borrowed(data), needs);
     }
-    let data = prepare_data(data);
+    let data = prepare_data(data, keep_bcc);
     let needs = needs(&data, from, recipients);
     (data, needs)
 }
@@ -132,11 +141,17 @@ pub fn strip_bcc(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The bytes to send: Bcc removed, every line end CRLF, ending with CRLF.
-pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
+/// The bytes to send: Bcc removed (unless `keep_bcc`), every line end CRLF, ending
+/// with CRLF.
+pub fn prepare_data(data: &[u8], keep_bcc: bool) -> Cow<'_, [u8]> {
     // Borrowed when nothing changes (the usual case: a built source), so sending does
     // not copy the message once more.
-    let out = match strip_bcc(data) {
+    let stripped = if keep_bcc {
+        Cow::Borrowed(data)
+    } else {
+        strip_bcc(data)
+    };
+    let out = match stripped {
         Cow::Borrowed(b) => text::normalize_crlf(b),
         Cow::Owned(v) => Cow::Owned(text::normalize_crlf(&v).into_owned()),
     };
@@ -148,31 +163,49 @@ pub fn prepare_data(data: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// The ESMTP parameters of MAIL FROM.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailParams<'a> {
+    pub size: Option<usize>,
+    pub eight_bit: bool,
+    pub smtputf8: bool,
+    /// DSN `RET=` (RFC 3461).
+    pub ret: Option<&'a str>,
+}
+
 /// "MAIL FROM:<from>" with its ESMTP parameters.
-pub fn mail_from(from: &str, size: Option<usize>, eight_bit: bool, smtputf8: bool) -> String {
+pub fn mail_from(from: &str, p: MailParams) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(from.len() + 48);
     s.push_str("MAIL FROM:<");
     s.push_str(from);
     s.push('>');
-    if let Some(n) = size {
+    if let Some(n) = p.size {
         let _ = write!(s, " SIZE={n}");
     }
-    if eight_bit {
+    if p.eight_bit {
         s.push_str(" BODY=8BITMIME");
     }
-    if smtputf8 {
+    if p.smtputf8 {
         s.push_str(" SMTPUTF8");
+    }
+    if let Some(ret) = p.ret {
+        s.push_str(" RET=");
+        s.push_str(ret);
     }
     s
 }
 
-/// "RCPT TO:<addr>".
-pub fn rcpt_to(addr: &str) -> String {
-    let mut s = String::with_capacity(addr.len() + 10);
+/// "RCPT TO:<addr>", with the DSN `NOTIFY=` parameter when given (RFC 3461).
+pub fn rcpt_to(addr: &str, notify: Option<&str>) -> String {
+    let mut s = String::with_capacity(addr.len() + 10 + notify.map_or(0, |n| n.len() + 8));
     s.push_str("RCPT TO:<");
     s.push_str(addr);
     s.push('>');
+    if let Some(n) = notify {
+        s.push_str(" NOTIFY=");
+        s.push_str(n);
+    }
     s
 }
 
@@ -202,12 +235,21 @@ mod tests {
 
     #[test]
     fn prepare_normalises() {
-        assert_eq!(&*prepare_data(b"A: b\n\nx\ry"), b"A: b\r\n\r\nx\r\ny\r\n");
-        assert_eq!(&*prepare_data(b""), b"");
+        assert_eq!(
+            &*prepare_data(b"A: b\n\nx\ry", false),
+            b"A: b\r\n\r\nx\r\ny\r\n"
+        );
+        assert_eq!(&*prepare_data(b"", false), b"");
         assert!(matches!(
-            prepare_data(b"A: b\r\n\r\nx\r\n"),
+            prepare_data(b"A: b\r\n\r\nx\r\n", false),
             Cow::Borrowed(_)
         ));
+        let bcc = b"Bcc: x@y\nTo: a@b\n\nz";
+        assert_eq!(&*prepare_data(bcc, false), b"To: a@b\r\n\r\nz\r\n");
+        assert_eq!(
+            &*prepare_data(bcc, true),
+            b"Bcc: x@y\r\nTo: a@b\r\n\r\nz\r\n"
+        );
     }
 
     #[test]
@@ -221,14 +263,16 @@ mod tests {
             b"From: a@b\r\nBcc: x@y\r\n\r\nbody\r\n",
             b"",
         ] {
-            let (data, n) = prepare_message(m, "a@b", &rcpts);
-            let want = prepare_data(m);
-            assert_eq!(data, want);
-            assert_eq!(n, needs(&want, "a@b", &rcpts), "{m:?}");
-            assert_eq!(
-                matches!(data, Cow::Borrowed(_)),
-                matches!(want, Cow::Borrowed(_))
-            );
+            for keep_bcc in [false, true] {
+                let (data, n) = prepare_message(m, keep_bcc, "a@b", &rcpts);
+                let want = prepare_data(m, keep_bcc);
+                assert_eq!(data, want);
+                assert_eq!(n, needs(&want, "a@b", &rcpts), "{m:?}");
+                assert_eq!(
+                    matches!(data, Cow::Borrowed(_)),
+                    matches!(want, Cow::Borrowed(_))
+                );
+            }
         }
     }
 
@@ -249,11 +293,21 @@ mod tests {
 
     #[test]
     fn mail_from_params() {
+        let p = MailParams {
+            size: Some(10),
+            eight_bit: true,
+            smtputf8: true,
+            ret: Some("HDRS"),
+        };
         assert_eq!(
-            mail_from("a@b", Some(10), true, true),
-            "MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME SMTPUTF8"
+            mail_from("a@b", p),
+            "MAIL FROM:<a@b> SIZE=10 BODY=8BITMIME SMTPUTF8 RET=HDRS"
         );
-        assert_eq!(mail_from("", None, false, false), "MAIL FROM:<>");
-        assert_eq!(rcpt_to("x@y"), "RCPT TO:<x@y>");
+        assert_eq!(mail_from("", MailParams::default()), "MAIL FROM:<>");
+        assert_eq!(rcpt_to("x@y", None), "RCPT TO:<x@y>");
+        assert_eq!(
+            rcpt_to("x@y", Some("SUCCESS,FAILURE")),
+            "RCPT TO:<x@y> NOTIFY=SUCCESS,FAILURE"
+        );
     }
 }

@@ -29,7 +29,9 @@ pub fn open_outgoing(cfg: &SessionConfig, global_timeout: u32) -> Result<Box<dyn
 }
 
 impl Outgoing for SmtpClient {
+    /// Sends now: the built source is the transfer the progress callback follows.
     fn send(&mut self, msg: OutgoingMessage) -> Result<SendOutcome> {
+        crate::progress::expect(Some(msg.data.len() as u64))?;
         let d = SmtpClient::send(self, &msg)?;
         Ok(SendOutcome::Sent {
             accepted: d.accepted,
@@ -43,5 +45,9 @@ impl Outgoing for SmtpClient {
 
     fn close(&mut self, timeout: std::time::Duration) -> Result<()> {
         self.quit(timeout)
+    }
+
+    fn keep_alive(&mut self, idle: std::time::Duration) {
+        SmtpClient::keep_alive(self, idle)
     }
 }

@@ -180,9 +180,14 @@ impl AsyncOutgoing {
                 global_timeout,
                 extra: k > 0,
             };
+            // The worker's transcript lines name the session it sends for.
+            let session = trace::current_session();
             let spawned = std::thread::Builder::new()
                 .name("wd300com-smtp".into())
-                .spawn(move || w.run());
+                .spawn(move || {
+                    let _t = trace::scope(session);
+                    w.run()
+                });
             match spawned {
                 Ok(h) => workers.push(h),
                 Err(e) if k == 0 => {

@@ -5,6 +5,7 @@
 use crate::error::{Error, Result, WD_E};
 use crate::limits::MAX_REPLY_LINES;
 use crate::text;
+use crate::text::quoted;
 
 /// One complete server reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +73,11 @@ fn malformed(line: &[u8]) -> Error {
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
-    Error::new(WD_E::Protocol, format!("malformed reply: {shown:?}")).with_system(shown)
+    Error::new(
+        WD_E::Protocol,
+        format!("malformed reply: {}", quoted(&shown)),
+    )
+    .with_system(shown)
 }
 
 /// Parses "X.Y.Z" at the start of `text` (class 2, 4 or 5; RFC 3463 lengths).
@@ -169,15 +174,16 @@ impl ReplyParser {
     }
 }
 
-/// Parses every reply in `data` (lines ended by CRLF or LF). A last reply left
-/// unfinished is an error. Used by tests and the fuzz loop.
+/// Parses every reply in `data` (lines ended by CRLF or LF), each line as the client
+/// reads it (the connection removes its line end, [`ReplyParser::push_line`] one more).
+/// A last reply left unfinished is an error. Used by tests and the fuzz loop.
 pub fn parse_all(data: &[u8]) -> Result<Vec<Reply>> {
     let mut p = ReplyParser::new();
     let mut out = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
         let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
+            Some(i) => (text::trim_line_end(&rest[..=i]), &rest[i + 1..]),
             None => (rest, &rest[rest.len()..]),
         };
         rest = next;
@@ -205,6 +211,8 @@ pub struct Capabilities {
     pub smtputf8: bool,
     pub starttls: bool,
     pub enhanced_status_codes: bool,
+    /// Delivery status notifications (RFC 3461).
+    pub dsn: bool,
     /// Advertised SIZE limit; `None` when absent or 0 (no limit).
     pub size: Option<u64>,
     /// SASL mechanisms of the AUTH line(s), upper case.
@@ -234,6 +242,7 @@ impl Capabilities {
                 "SMTPUTF8" => c.smtputf8 = true,
                 "STARTTLS" => c.starttls = true,
                 "ENHANCEDSTATUSCODES" => c.enhanced_status_codes = true,
+                "DSN" => c.dsn = true,
                 "SIZE" => {
                     c.size = params
                         .first()

@@ -6,7 +6,9 @@
 //! sessions (or processes) from sending the same spool at once.
 //!
 //! File format: "WDSPOOL 1\r\n", "FROM <addr>\r\n", one "RCPT <addr>\r\n" per
-//! recipient, an empty line, then the message bytes.
+//! recipient, "KEEP-BCC\r\n" when the Bcc lines are sent, "DSN <NOTIFY value or ->
+//! <RET value or ->\r\n" when notifications are asked, an empty line, then the message
+//! bytes.
 //!
 //! The spool holds whole messages and their recipients: the folder is created for its
 //! owner only (0700 on unix; an existing folder open to others is noted in the
@@ -63,6 +65,14 @@ pub fn encode(msg: &OutgoingMessage) -> Result<Vec<u8>> {
     for r in &msg.recipients {
         out.extend_from_slice(format!("RCPT {r}\r\n").as_bytes());
     }
+    if msg.keep_bcc {
+        out.extend_from_slice(b"KEEP-BCC\r\n");
+    }
+    if msg.dsn.requested() {
+        let notify = msg.dsn.notify().unwrap_or_else(|| "-".into());
+        let ret = msg.dsn.ret().unwrap_or("-");
+        out.extend_from_slice(format!("DSN {notify} {ret}\r\n").as_bytes());
+    }
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(&msg.data);
     Ok(out)
@@ -83,6 +93,17 @@ pub fn decode(bytes: &[u8]) -> Option<OutgoingMessage> {
             msg.from = a.to_string();
         } else if let Some(a) = line.strip_prefix("RCPT ") {
             msg.recipients.push(a.to_string());
+        } else if line == "KEEP-BCC" {
+            msg.keep_bcc = true;
+        } else if let Some(d) = line.strip_prefix("DSN ") {
+            let (notify, ret) = d.split_once(' ')?;
+            let words: Vec<&str> = notify.split(',').collect();
+            msg.dsn = crate::session::Dsn {
+                success: words.contains(&"SUCCESS"),
+                failure: words.contains(&"FAILURE"),
+                delay: words.contains(&"DELAY"),
+                headers_only: ret == "HDRS",
+            };
         } else {
             return None;
         }
@@ -239,14 +260,24 @@ mod tests {
 
     #[test]
     fn encode_decode_round_trip() {
-        let m = OutgoingMessage {
+        let mut m = OutgoingMessage {
             from: "a@b".into(),
             recipients: vec!["c@d".into(), "é@f".into()],
             data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec().into(),
+            ..OutgoingMessage::default()
         };
         let d = decode(&encode(&m).unwrap()).unwrap();
         assert_eq!(d.from, m.from);
         assert_eq!(d.recipients, m.recipients);
+        assert_eq!(d.data, m.data);
+        assert!(!d.keep_bcc && !d.dsn.requested());
+        m.keep_bcc = true;
+        m.dsn.failure = true;
+        m.dsn.delay = true;
+        m.dsn.headers_only = true;
+        let d = decode(&encode(&m).unwrap()).unwrap();
+        assert!(d.keep_bcc);
+        assert_eq!(d.dsn, m.dsn);
         assert_eq!(d.data, m.data);
         assert!(decode(b"junk").is_none());
         assert!(decode(b"WDSPOOL 1\r\nXX y\r\n\r\n").is_none());
@@ -265,6 +296,7 @@ mod tests {
                 from: "a@b".into(),
                 recipients: vec!["c@d".into()],
                 data: format!("n{i}").into_bytes().into(),
+                ..OutgoingMessage::default()
             };
             paths.push(sp.write(&m).unwrap());
         }

@@ -177,6 +177,70 @@ impl DateTime {
         format!("{}Z", self.rfc3339_local())
     }
 
+    /// Seconds since the Unix epoch of this instant.
+    pub fn to_unix(self) -> i64 {
+        let days = days_from_civil(self.year, self.month, self.day);
+        days * 86_400 + i64::from(self.hour * 3600 + self.minute * 60 + self.second)
+            - i64::from(self.offset_minutes) * 60
+    }
+
+    /// The same instant in local time (the offset of the local time zone then).
+    pub fn to_local(self) -> DateTime {
+        let unix = self.to_unix();
+        let offset = super::localtime::offset_minutes(unix);
+        DateTime {
+            offset_minutes: offset,
+            ..DateTime::from_unix(unix + i64::from(offset) * 60)
+        }
+    }
+
+    /// A WLangage DateHeure in local time: `AAAAMMJJHHMMSS`, optionally followed by
+    /// hundredths (`CC`) or thousandths (`CCC`) of a second (dropped), or a Date
+    /// `AAAAMMJJ` (midnight). The offset is the local time zone's at that time.
+    pub fn parse_wlangage(s: &str) -> Option<DateTime> {
+        let s = s.trim();
+        if !matches!(s.len(), 8 | 14 | 16 | 17) || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        // AAAA MM JJ, then HH MM SS (a Date stops after JJ: midnight); the rest dropped.
+        let mut parts = [0u32; 6];
+        let mut at = 0;
+        for (part, width) in parts.iter_mut().zip([4, 2, 2, 2, 2, 2]) {
+            if at + width > s.len() {
+                break;
+            }
+            *part = s[at..at + width].parse().ok()?;
+            at += width;
+        }
+        let [year, month, day, hour, minute, second] = parts;
+        let local = DateTime {
+            year: i64::from(year),
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            offset_minutes: 0,
+        };
+        if !local.is_valid() {
+            return None;
+        }
+        let offset = super::localtime::offset_minutes_for_local(local.to_unix());
+        Some(DateTime {
+            offset_minutes: offset,
+            ..local
+        })
+    }
+
+    /// `AAAAMMJJHHMMSS`: the WLangage DateHeure of this instant in local time.
+    pub fn to_wlangage(self) -> String {
+        let l = self.to_local();
+        format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}",
+            l.year, l.month, l.day, l.hour, l.minute, l.second
+        )
+    }
+
     /// `Fri, 01 Mar 2024 10:20:30 +0100` (RFC 5322 §3.3).
     pub fn to_rfc5322(self) -> String {
         const DOW: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
@@ -228,6 +292,47 @@ mod tests {
         assert!(now.is_valid() && now.year >= 2024);
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+
+    #[test]
+    fn wlangage_dates() {
+        // The local zone of the test process: compare through it, whatever it is.
+        let d = DateTime::parse_wlangage("20240301102030").unwrap();
+        assert_eq!(
+            (d.year, d.month, d.day, d.hour, d.minute, d.second),
+            (2024, 3, 1, 10, 20, 30)
+        );
+        assert_eq!(d.to_wlangage(), "20240301102030");
+        assert_eq!(
+            DateTime::parse_wlangage("2024030110203012"),
+            Some(d),
+            "hundredths dropped"
+        );
+        assert_eq!(DateTime::parse_wlangage("20240301102030123"), Some(d));
+        let midnight = DateTime::parse_wlangage("20240301").unwrap();
+        assert_eq!(midnight.to_wlangage(), "20240301000000");
+        let utc = DateTime::parse_rfc3339("2024-03-01T10:20:30Z").unwrap();
+        assert_eq!(utc.to_unix(), 1_709_288_430);
+        assert_eq!(
+            DateTime::from_unix(utc.to_unix()).to_rfc3339_utc(),
+            "2024-03-01T10:20:30Z"
+        );
+        assert_eq!(
+            DateTime::parse_wlangage(&utc.to_wlangage())
+                .unwrap()
+                .to_unix(),
+            utc.to_unix()
+        );
+        for bad in [
+            "",
+            "2024030",
+            "202403011020",
+            "20241301102030",
+            "20240230102030",
+            "2024-03-01",
+        ] {
+            assert!(DateTime::parse_wlangage(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Small text and byte helpers shared by the protocol clients and the message model:
 //! fast byte search, line splitting, CRLF checking, normalisation and trimming, and
-//! calendar dates ([`date`]). Pure functions, no I/O; nothing here panics on any input.
+//! calendar dates ([`date`]). Pure functions, no I/O (except [`localtime`], which reads
+//! the local time zone's file once); nothing here panics on any input.
 
 pub mod date;
+pub mod localtime;
 
 pub use date::DateTime;
 
@@ -171,9 +173,67 @@ pub fn excerpt(bytes: &[u8], max: usize) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(max)]).into_owned()
 }
 
+/// `s` between double quotes for a message, with `"` and `\` escaped and every character
+/// that would not show (control, bidirectional and zero-width characters) written as
+/// `\r`, `\n`, `\t` or `<U+XXXX>`.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
+            {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Decodes the `%XX` escapes of a URL component (a malformed escape is kept as written;
+/// invalid UTF-8 is replaced). `+` stays `+`.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
+                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoting_and_percent_escapes() {
+        let shown = quoted("abc é, a\"b\\c, x\r\n\t\u{7}\u{202e}y");
+        let want = r#""abc é, a\"b\\c, x\r\n\t<U+0007><U+202E>y""#;
+        assert_eq!(shown, want);
+        let decoded = percent_decode("p%40ss%3Aw%2Fd+x 100% %zz%4 %C3%A9");
+        assert_eq!(decoded, "p@ss:w/d+x 100% %zz%4 é");
+    }
 
     #[test]
     fn find_byte_matches_naive() {

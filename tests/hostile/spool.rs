@@ -22,6 +22,7 @@ fn message(tag: &str) -> OutgoingMessage {
         data: format!("From: alice@wd.test\r\nSubject: {tag}\r\n\r\nbody {tag}\r\n")
             .into_bytes()
             .into(),
+        ..OutgoingMessage::default()
     }
 }
 

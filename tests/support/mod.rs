@@ -9,6 +9,9 @@
 #![allow(dead_code)]
 
 pub mod bench;
+pub mod capi;
+pub mod certs;
+pub mod clients;
 pub mod fake_server;
 pub mod oauth_server;
 pub mod relay;

@@ -11,6 +11,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -39,17 +40,22 @@ fn accept(listener: &TcpListener) -> Result<TcpStream, String> {
     }
 }
 
-/// Copies `from` to `to` until `from` ends, then ends `to`; returns the bytes copied.
-fn pump(mut from: TcpStream, mut to: TcpStream) -> Vec<u8> {
-    let mut seen = Vec::new();
+/// Copies `from` to `to` until `from` ends, then ends `to`; `seen` gets each piece copied.
+fn pump_with(mut from: TcpStream, mut to: TcpStream, mut seen: impl FnMut(&[u8])) {
     let mut buf = [0u8; 16 * 1024];
     while let Ok(n) = from.read(&mut buf) {
         if n == 0 || to.write_all(&buf[..n]).is_err() {
             break;
         }
-        seen.extend_from_slice(&buf[..n]);
+        seen(&buf[..n]);
     }
     let _ = to.shutdown(Shutdown::Write);
+}
+
+/// Copies `from` to `to` until `from` ends, then ends `to`; returns the bytes copied.
+fn pump(from: TcpStream, to: TcpStream) -> Vec<u8> {
+    let mut seen = Vec::new();
+    pump_with(from, to, |b| seen.extend_from_slice(b));
     seen
 }
 
@@ -99,4 +105,71 @@ pub fn record<T>(host: &str, port: u16, client: impl FnOnce(u16) -> T) -> (T, St
     let relay = Relay::start(host, port);
     let r = client(relay.port());
     (r, relay.client_text())
+}
+
+/// A relay for any number of connections, one after the other or together, that records
+/// what the clients send and can cut the open connections ([`CutRelay::cut`], as a server
+/// dropping idle clients does) while it goes on accepting new ones.
+pub struct CutRelay {
+    port: u16,
+    /// Both ends of every connection relayed so far.
+    open: Arc<Mutex<Vec<TcpStream>>>,
+    sent: Arc<Mutex<Vec<u8>>>,
+}
+
+impl CutRelay {
+    /// Accepts connections on a free loopback port and forwards each to `host`:`port`.
+    pub fn start(host: &str, port: u16) -> CutRelay {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind relay");
+        let local = listener.local_addr().expect("relay address").port();
+        let target = format!("{host}:{port}");
+        let open: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let sent: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let (open2, sent2) = (open.clone(), sent.clone());
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let Ok(server) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                let ends = [&client, &server].map(|s| s.try_clone().expect("clone"));
+                open2.lock().unwrap().extend(ends);
+                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                thread::spawn(move || pump(s2, c2));
+                let sent = sent2.clone();
+                thread::spawn(move || {
+                    pump_with(client, server, |b| {
+                        sent.lock().unwrap().extend_from_slice(b)
+                    })
+                });
+            }
+        });
+        CutRelay {
+            port: local,
+            open,
+            sent,
+        }
+    }
+
+    /// The port the clients connect to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Cuts every connection opened so far (both ends, at once).
+    pub fn cut(&self) {
+        for s in self.open.lock().unwrap().iter() {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// How many connections were relayed.
+    pub fn connections(&self) -> usize {
+        self.open.lock().unwrap().len() / 2
+    }
+
+    /// Everything the clients sent so far, as text.
+    pub fn client_text(&self) -> String {
+        String::from_utf8_lossy(&self.sent.lock().unwrap()).into_owned()
+    }
 }

@@ -3,20 +3,12 @@
 
 use crate::error::{Error, Result, WD_E};
 use crate::ffi::handles::{HandleTable, KIND_LIST, KIND_MESSAGE, kind_of};
-use crate::message::object::MessageObject;
+use crate::registry::{self, MessageObj};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
 /// A message object as seen from C: the model plus the strings handed out to the caller.
-pub type EmailObj = MessageObject<Origin>;
-
-/// Where a message read from a server came from (for completing a headers-only read).
-#[derive(Debug, Clone)]
-pub struct Origin {
-    pub session: String,
-    pub msg: crate::session::MessageRef,
-    pub opts: crate::session::ReadOptions,
-}
+pub type EmailObj = MessageObj;
 
 /// A list of messages returned by `EmailRecupereTout`; its items are message handles.
 pub struct MessageList {
@@ -35,25 +27,33 @@ thread_local! {
 /// access to the fields goes through here.
 pub fn resolve(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
     let obj = resolve_raw(h)?;
+    // Parsing may write a transcript note: its callback must not call into the message.
+    let _held = crate::reentry::hold(&*obj, "the message")?;
     obj.lock().ensure_parsed();
     Ok(obj)
 }
 
 /// [`resolve`] without parsing: for the functions that read only the source or the
 /// server fields (UID, number, size, seen, out), or replace the whole message.
+///
+/// Errors: `WD_E_INVALID_HANDLE`, `WD_E_RECURSIVE_CALL` from a callback of a call that
+/// holds the message (parsing it, saving its attachment).
 pub fn resolve_raw(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
-    if h == 0 {
-        return LEGACY
+    let obj = if h == 0 {
+        LEGACY
             .try_with(|l| l.clone())
-            .map_err(|_| Error::internal("legacy Email structure unavailable (thread exiting)"));
-    }
-    MESSAGES.get(h)
+            .map_err(|_| Error::internal("legacy Email structure unavailable (thread exiting)"))?
+    } else {
+        MESSAGES.get(h)?
+    };
+    crate::reentry::check(&*obj, &format!("message {h}"))?;
+    Ok(obj)
 }
 
 /// [`resolve`], then completes a message read with headers only (for the body fields).
 pub fn resolve_whole(h: i32) -> Result<Arc<Mutex<EmailObj>>> {
     let obj = resolve(h)?;
-    crate::ffi::read::complete(&obj)?;
+    registry::complete(&obj)?;
     Ok(obj)
 }
 
@@ -71,6 +71,7 @@ pub fn free(h: i32) -> Result<()> {
         ));
     }
     if kind_of(h) == KIND_LIST {
+        crate::ffi::read::forget_fill(h);
         for item in std::mem::take(&mut LISTS.remove(h)?.lock().items) {
             let _ = MESSAGES.remove(item);
         }

@@ -2,6 +2,7 @@
 //! client sent and count its flights, writes that record what the server sent.
 
 use super::server::Inner;
+use super::tags::Tags;
 use super::tls::acceptor;
 use super::transcript::{Transcript, preview};
 use super::{END_LINGER, MAX_CLIENT_LINE};
@@ -64,6 +65,8 @@ pub struct Conn {
     pub(super) flight_grace: Duration,
     /// Client data arrived since the last server write.
     pub(super) client_data_pending: bool,
+    /// IMAP tags in their fixed form for the script (see `tags`).
+    pub(super) tags: Tags,
 }
 
 impl Conn {
@@ -216,7 +219,8 @@ impl Conn {
     }
 
     pub(super) fn read_line_raw_for(&mut self, what: &str) -> Result<Vec<u8>, String> {
-        self.read_until(what, |b| b.iter().position(|&c| c == b'\n').map(|p| p + 1))
+        let line = self.read_until(what, |b| b.iter().position(|&c| c == b'\n').map(|p| p + 1))?;
+        Ok(self.tags.inbound(line))
     }
 
     pub(super) fn read_line_for(&mut self, what: &str) -> Result<String, String> {
@@ -254,12 +258,36 @@ impl Conn {
         if let Some(tcp) = self.stream.tcp() {
             let _ = tcp.set_write_timeout(Some(self.read_timeout));
         }
+        let translated = self.tags.outbound(bytes);
+        let bytes = &translated[..];
         self.stream
             .write_all(bytes)
             .map_err(|e| format!("write of {} bytes failed: {e}", bytes.len()))?;
         self.client_data_pending = false;
         self.record(|t| t.sent.extend_from_slice(bytes));
         Ok(())
+    }
+
+    /// Writes `bytes` as they are (no flight grace, no tag translation), recorded in
+    /// `sent` when `record`. False when the client has gone (the connection is then
+    /// treated as closed by the client).
+    pub(super) fn write_untranslated(&mut self, bytes: &[u8], record: bool) -> bool {
+        if let Some(tcp) = self.stream.tcp() {
+            let _ = tcp.set_write_timeout(Some(self.read_timeout));
+        }
+        match self.stream.write_all(bytes) {
+            Ok(()) => {
+                self.client_data_pending = false;
+                if record {
+                    self.record(|t| t.sent.extend_from_slice(bytes));
+                }
+                true
+            }
+            Err(_) => {
+                self.mark_closed();
+                false
+            }
+        }
     }
 
     pub fn write_str(&mut self, text: &str) -> Result<(), String> {

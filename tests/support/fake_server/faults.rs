@@ -41,6 +41,19 @@ impl Script {
     pub fn send_long_line_with(self, prefix: impl AsRef<str>, n: usize) -> Self {
         self.step(Step::SendLongLine(prefix.as_ref().as_bytes().to_vec(), n))
     }
+
+    /// Fault: writes `text` one byte at a time, `every` apart (a server on a very slow
+    /// link). Recorded; stops quietly when the client has gone.
+    pub fn trickle(self, text: impl AsRef<[u8]>, every: Duration) -> Self {
+        self.step(Step::Trickle(text.as_ref().to_vec(), every))
+    }
+
+    /// Fault: writes `chunk` over and over, `total` bytes in all, as fast as the client
+    /// reads (untagged responses without end, a body without its final dot…). Not
+    /// recorded (it may be gigabytes); stops quietly when the client has gone.
+    pub fn flood(self, chunk: impl AsRef<[u8]>, total: u64) -> Self {
+        self.step(Step::Flood(chunk.as_ref().to_vec(), total))
+    }
 }
 
 impl Conn {
@@ -53,6 +66,36 @@ impl Conn {
             }
             thread::sleep(left.min(Duration::from_millis(20)));
         }
+    }
+
+    /// See [`Script::trickle`]. IMAP tags are translated before the bytes go out.
+    pub fn trickle(&mut self, text: &[u8], every: Duration) {
+        let bytes = self.tags.outbound(text);
+        for (i, b) in bytes.iter().enumerate() {
+            if i > 0 {
+                self.sleep_interruptible(every);
+            }
+            if self.inner.stopped() || !self.write_untranslated(std::slice::from_ref(b), true) {
+                return;
+            }
+        }
+    }
+
+    /// See [`Script::flood`]; for custom steps: returns the bytes written (fewer than
+    /// `total` when the client closed the connection).
+    pub fn flood(&mut self, chunk: &[u8], total: u64) -> u64 {
+        let mut sent = 0u64;
+        if chunk.is_empty() {
+            return 0;
+        }
+        while sent < total && !self.inner.stopped() {
+            let n = chunk.len().min((total - sent) as usize);
+            if !self.write_untranslated(&chunk[..n], false) {
+                break;
+            }
+            sent += n as u64;
+        }
+        sent
     }
 
     pub(super) fn stall_forever(&mut self) {

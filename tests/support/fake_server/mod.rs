@@ -28,7 +28,8 @@
 //! Modules: `script` (the steps), `play` (how each step runs), `faults`
 //! (the misbehaving steps), `conn` (the recorded, buffered connection),
 //! `transcript` (what is returned), `server` (listener and threads),
-//! `tls` (the test certificates).
+//! `tls` (the test certificates), `tags` (IMAP tags shown to scripts in a
+//! fixed form).
 
 // Not every test uses every item.
 #![allow(unused_imports)]
@@ -38,6 +39,7 @@ mod faults;
 mod play;
 mod script;
 mod server;
+mod tags;
 mod tls;
 mod transcript;
 

@@ -159,9 +159,14 @@ impl Conn {
             Step::StallForever => self.stall_forever(),
             Step::SendGarbage(n) => self.write(&garbage(n))?,
             Step::SendLongLine(prefix, n) => self.write(&long_line(prefix, n))?,
+            Step::Trickle(b, d) => self.trickle(&b, d),
+            Step::Flood(b, n) => {
+                self.flood(&b, n);
+            }
             Step::DrainUntilClosed => self.drain_until_closed()?,
             Step::ReadTimeout(d) => self.read_timeout = d,
             Step::FlightGrace(d) => self.flight_grace = d,
+            Step::RawTags => self.tags.raw = true,
             Step::Custom(f) => match panic::catch_unwind(AssertUnwindSafe(|| f(self))) {
                 Ok(r) => r?,
                 Err(p) => return Err(format!("custom step panicked: {}", panic_message(&*p))),

@@ -22,9 +22,12 @@ pub(super) enum Step {
     StallForever,
     SendGarbage(usize),
     SendLongLine(Vec<u8>, usize),
+    Trickle(Vec<u8>, Duration),
+    Flood(Vec<u8>, u64),
     DrainUntilClosed,
     ReadTimeout(Duration),
     FlightGrace(Duration),
+    RawTags,
     Custom(CustomFn),
 }
 
@@ -45,15 +48,21 @@ impl Step {
             Step::StallForever => "stall_forever".into(),
             Step::SendGarbage(n) => format!("send_garbage {n}"),
             Step::SendLongLine(_, n) => format!("send_long_line {n}"),
+            Step::Trickle(b, d) => format!("trickle {:?} every {d:?}", preview(b)),
+            Step::Flood(b, n) => format!("flood {:?} up to {n} bytes", preview(b)),
             Step::DrainUntilClosed => "drain_until_closed".into(),
             Step::ReadTimeout(d) => format!("read_timeout {d:?}"),
             Step::FlightGrace(d) => format!("flight_grace {d:?}"),
+            Step::RawTags => "raw_tags".into(),
             Step::Custom(_) => "custom".into(),
         }
     }
 
     pub(super) fn is_setting(&self) -> bool {
-        matches!(self, Step::ReadTimeout(_) | Step::FlightGrace(_))
+        matches!(
+            self,
+            Step::ReadTimeout(_) | Step::FlightGrace(_) | Step::RawTags
+        )
     }
 }
 

@@ -248,6 +248,7 @@ fn run_session(inner: &Arc<Inner>, idx: usize, stream: TcpStream, tls: bool, scr
         read_timeout: DEFAULT_READ_TIMEOUT,
         flight_grace: DEFAULT_FLIGHT_GRACE,
         client_data_pending: false,
+        tags: Default::default(),
     };
     let mut steps = script.steps.into_iter().enumerate().peekable();
     // Leading settings also apply to the implicit TLS handshake.

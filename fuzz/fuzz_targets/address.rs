@@ -1,0 +1,4 @@
+//! Fuzz target `address`: see `wd300com_fuzz::address` for what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wd300com_fuzz::address(data));

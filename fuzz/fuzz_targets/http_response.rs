@@ -1,0 +1,4 @@
+//! Fuzz target `http_response`: see `wd300com_fuzz::http_response` for what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wd300com_fuzz::http_response(data));

@@ -1,0 +1,4 @@
+//! Fuzz target `url`: see `wd300com_fuzz::url` for what it checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wd300com_fuzz::url(data));
