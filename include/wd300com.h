@@ -2306,9 +2306,9 @@ int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail emai
  * `LARGER n`, `SMALLER n`, `SEEN`, `UNSEEN`, `FLAGGED`, `UNFLAGGED`, `ANSWERED`,
  * `UNANSWERED`, `DELETED`, `UNDELETED`, `DRAFT`, `UNDRAFT`, `KEYWORD k`, `UNKEYWORD k`,
  * `ALL`, `NOT key`, `OR key key`, `( keys )`; keys in any case; a value is a word or a
- * quoted string (`"two words"`, with `\"` and `\\`). The library checks the text, then
- * quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
- * ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
+ * quoted string (`"two words"`, where a backslash escapes a quote or a backslash). The
+ * library checks the text, then quotes each value or sends it as a literal, with
+ * `CHARSET UTF-8` when a value is not ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
  * message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
  * not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
  * `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body
@@ -2323,7 +2323,9 @@ int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail emai
  * # Safety
  * `session` and `criteria` are NULL or NUL-terminated strings.
  */
-WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);
+WdEmailList EmailRecherche(const char *session,
+                           const char *criteria,
+                           int32_t options);
 
 /**
  * English name of `EmailRecherche`.
