@@ -65,10 +65,18 @@ fn sessions_survive_a_dovecot_restart() {
         header_only: true,
         ..ReadOptions::default()
     };
-    // The waiting session read its INBOX to the end.
-    let mut m = registry::with_reader(&waiting, |r| r.step(Step::First, opts)).unwrap();
-    while m.is_some() {
-        m = registry::with_reader(&waiting, |r| r.step(Step::Next, opts)).unwrap();
+    // The waiting session read its INBOX to the end. A message removed since the listing
+    // (the Maildir files earlier tests removed are seen gone only when Dovecot next
+    // syncs the folder) fails its read, and the loop goes on after it.
+    let mut step = Step::First;
+    loop {
+        match registry::with_reader(&waiting, |r| r.step(step, opts)) {
+            Ok(None) => break,
+            Ok(Some(_)) => {}
+            Err(e) if e.code == WD_E::Protocol && e.message.contains("no longer exists") => {}
+            Err(e) => panic!("reading the INBOX: {e:?}"),
+        }
+        step = Step::Next;
     }
     registry::open(&pop, &session(SessionKind::Pop3, 2)).unwrap();
     registry::with_reader(&pop, |r| r.count(ReadOptions::default())).unwrap();
