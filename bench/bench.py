@@ -253,15 +253,19 @@ stream {{
 
 
 RSS_FILE = os.path.join(OUT, "rss.txt")
+# wdbench's POP3 and IMAP sessions sign in with WD_AUTH_PLAIN (see Bench.incoming).
+PLAIN_SIGN_IN = {"WDBENCH_AUTH": "1"}
 
 
-def run_child(cmd, proxy=None, wall=False):
+def run_child(cmd, proxy=None, wall=False, env=None):
     """Runs one client under /usr/bin/time (its peak RSS: a child forked from this Python
     process would count this process's memory too); returns dict(secs, n, bytes, rss_kb,
-    flights)."""
+    flights). A client that restarts its peak count after importing a message reports
+    the import's peak (import_kb) and the peak after it (after_kb): rss_kb is the larger."""
     before = len(proxy.lines()) if proxy else 0
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + cmd, capture_output=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + cmd, capture_output=True,
+                       env=dict(os.environ, **env) if env else None)
     elapsed = time.perf_counter() - t0
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:3])}: exit {p.returncode}: {p.stderr.decode(errors='replace')[-600:]}")
@@ -269,7 +273,7 @@ def run_child(cmd, proxy=None, wall=False):
     if wall:
         res["secs"] = elapsed
     with open(RSS_FILE) as f:
-        res["rss_kb"] = int(f.read().split()[-1])
+        res["rss_kb"] = max(int(f.read().split()[-1]), res.get("import_kb", 0))
     if proxy:
         end = time.time() + 3
         while len(proxy.lines()) <= before and time.time() < end:
@@ -285,12 +289,12 @@ class Bench:
         self.rows = []  # (section, client, stats dict)
         self.procs = []
 
-    def measure(self, section, client, cmd, n_expected, proxy=None, wall=False, runs=None):
+    def measure(self, section, client, cmd, n_expected, proxy=None, wall=False, runs=None, env=None):
         runs = runs or self.a.runs
         results = []
         for _ in range(runs):
             try:
-                r = run_child(cmd, proxy, wall)
+                r = run_child(cmd, proxy, wall, env)
             except RuntimeError as e:
                 log(f"bench: {section} / {client}: {e}")
                 self.rows.append((section, client, {"error": str(e).splitlines()[0][:120]}))
@@ -305,6 +309,9 @@ class Bench:
             "rss_kb": max(r["rss_kb"] or 0 for r in results),
             "runs": runs,
         }
+        for k in ("import_kb", "after_kb"):
+            if all(k in r for r in results):
+                st[k] = max(r[k] for r in results)
         if proxy:
             st["flights"] = statistics.median(r["flights"] for r in results)
         log(f"  {section:34} {client:22} {secs:8.3f} s  n={st['n']}"
@@ -351,10 +358,14 @@ class Bench:
     # -------------------------------------------------------------- POP3 / IMAP
 
     def incoming(self, proto, section, port, n, proxy=None, runs=None):
-        """Retrieves the n messages of the bench user's INBOX over POP3 or IMAP (proto)."""
+        """Retrieves the n messages of the bench user's INBOX over POP3 or IMAP (proto). Ours
+        signs in with a plain-text password as the peers do (AUTHENTICATE PLAIN / AUTH PLAIN
+        against imaplib's LOGIN and poplib's USER/PASS), not with the SCRAM exchange the
+        automatic method picks on this server."""
         base = [HOST, str(port), BUSER, BPASS]
         for mode, label in (("all", "EmailRecupereTout"), ("loop", "LitPremier/Suivant")):
-            self.measure(section, f"ours (C) {label}", [WDBENCH, proto] + base + [mode], n, proxy, runs=runs)
+            self.measure(section, f"ours (C) {label}", [WDBENCH, proto] + base + [mode], n, proxy, runs=runs,
+                         env=PLAIN_SIGN_IN)
         peer = "poplib" if proto == "pop3" else "imaplib (1 UID FETCH)"
         self.measure(section, peer, PEERS + [proto] + base, n, proxy, runs=runs)
         path = "{i}" if proto == "pop3" else "INBOX;MAILINDEX={i}"
@@ -455,12 +466,34 @@ class Bench:
             self.procs.append(px.proc)
             self.smtp(f"SMTP {n}x10KB -> {kind} -> Postfix, RTT {2 * a.delay} ms", px.port, rcpt, n, px,
                       async_row=True)
+            if kind == "nginx":
+                self.small_through_relay(px, rcpt, n)
+
+    def small_through_relay(self, px, rcpt, n):
+        """The nginx row with 3.5 KB messages: a transaction that fits Postfix's 4 KiB read
+        buffer is answered in one write (see the goal line of the 10 KB row)."""
+        msg = os.path.join(OUT, "smtp-small.eml")
+        data = message_10k(BUSER, rcpt, "bench smtp")
+        head, body = data.split(b"\r\n\r\n", 1)
+        body = body[: 3500 - len(head)]
+        with open(msg, "wb") as f:
+            f.write(head + b"\r\n\r\n" + body[: body.rfind(b"\r\n") + 2])
+        sec = f"SMTP {n}x3.5KB -> nginx -> Postfix, RTT {2 * self.a.delay} ms"
+        self.measure(sec, "ours (C)", [WDBENCH, "smtp", HOST, str(px.port), BUSER, BPASS, msg, str(n)], n, px)
+        self.measure(sec, "smtplib", PEERS + ["smtp", HOST, str(px.port), BUSER, BPASS, msg, str(n)], n, px)
 
     def memory(self, imap_port, smtp_port):
         big = os.path.join(OUT, "big-25mb.eml")
         make_big(big)
         self.big_size = os.path.getsize(big)
         data = open(big, "rb").read()
+        sec = f"memory: parse one {self.big_size / 1e6:.1f} MB message, attachments saved"
+        saved = os.path.join(OUT, "saved")
+        shutil.rmtree(saved, ignore_errors=True)
+        os.makedirs(saved)
+        self.measure(sec, "ours (C)", [WDBENCH, "memparse", big, saved], 1)
+        self.measure(sec, "email (policy.default)", PEERS + ["memparse", big, saved], 1)
+        shutil.rmtree(saved, ignore_errors=True)
         sec = f"memory: fetch one {self.big_size / 1e6:.1f} MB message (IMAP)"
         fill_maildir(1, lambda i: data, quiet=True)
         try:
@@ -538,11 +571,12 @@ class Bench:
                     base[1] = str(port)
                     sec = f"scale {proto.upper()} {size}: open+count+list+last 100+close"
                     one = 1  # one run per cell: the 100k cells take long
-                    self.measure(sec, "ours (C)", [WDBENCH, proto] + base + ["last100"], min(size, 100), runs=one)
+                    self.measure(sec, "ours (C)", [WDBENCH, proto] + base + ["last100"], min(size, 100), runs=one,
+                                 env=PLAIN_SIGN_IN)
                     self.measure(sec, peer, PEERS + [f"{proto}-last100"] + base, min(size, 100), runs=one)
                     sec = f"scale {proto.upper()} {size}: headers of all"
                     self.measure(sec, "ours (C) EmailRecupereTout", [WDBENCH, proto] + base + ["headers"], size,
-                                 runs=one)
+                                 runs=one, env=PLAIN_SIGN_IN)
                     self.measure(sec, peer, PEERS + [f"{proto}-headers"] + base, size, runs=one)
             finally:
                 clean_maildir()
@@ -621,7 +655,10 @@ def goals(b):
     sink = secs("SMTP") and [x for x in secs("SMTP") if "fast sink" in x and "RTT" not in x]
     if sink:
         r = ratio(sink[0], "smtplib")
-        line(r >= 10 if r else None, f"SMTP on the fast sink toward 10x smtplib: {fmt(r)}")
+        why = (" (a synchronous send waits for its final reply: one round trip per message, against "
+               "smtplib's four; the rest is the sink's and the kernel's share of each round trip)"
+               if r is not None and r < 10 else "")
+        line(r >= 10 if r else None, f"SMTP on the fast sink toward 10x smtplib: {fmt(r)}{why}")
     lat = [x for x in rows if x[0].startswith("SMTP") and "sink, RTT" in x[0] and x[1] == "ours (C)"]
     if lat and "flights" in lat[0][2]:
         st = lat[0][2]
@@ -629,15 +666,30 @@ def goals(b):
         line(f <= 1.0, f"SMTP <= 1 round trip per message with PIPELINING+CHUNKING: {f:.2f} client flights/msg "
                        f"({st['flights']:.0f} flights for {st['n']} messages, of which "
                        f"{st.get('session_flights', 0)} for connect/EHLO/AUTH/QUIT)")
-    for sec in [x for x in secs("SMTP ") if "-> Postfix" in x and ("direct" in x or "nginx" in x or "socat" in x)]:
+    small = [x for x in secs("SMTP ") if "3.5KB" in x]
+    for sec in [x for x in secs("SMTP ") if "-> Postfix" in x and ("direct" in x or "nginx" in x or "socat" in x)
+                and x not in small]:
         worst = min((r for r in (ratio(sec, "smtplib"), ratio(sec, "curl")) if r is not None), default=None)
         line(worst >= 1 if worst else None, f"{sec}: never slower than smtplib and curl: "
              f"{fmt(ratio(sec, 'smtplib'))} smtplib, {fmt(ratio(sec, 'curl'))} curl")
         target = 3.5 if "RTT" in sec and "direct" not in sec else 1.0 if "RTT" not in sec else None
         if target:
             r, ra = ratio(sec, "smtplib"), ratio(sec, "smtplib", "ours (C, async")
-            line(r >= target if r else None, f"{sec}: >= {target}x smtplib (synchronous session): {fmt(r)}")
+            why = ""
+            o = get(rows, sec, "ours (C)")
+            if "nginx" in sec and "RTT" in sec and r is not None and r < target and o and "flights" in o:
+                why = (f" ({o['flights'] / o['n']:.2f} flights/msg: Postfix writes the MAIL/RCPT replies when it "
+                       f"refills its 4 KiB read buffer in the middle of the BDAT chunk and the final reply in a "
+                       f"second write, which Nagle holds until the relay acknowledges the first; the relay "
+                       f"sends that acknowledgement only with data, here the client's NOOP one round trip "
+                       f"later: 2 round trips per message against smtplib's 4; see the 3.5 KB row)")
+            line(r >= target if r else None, f"{sec}: >= {target}x smtplib (synchronous session): {fmt(r)}{why}")
             line(ra >= target if ra else None, f"{sec}: >= {target}x smtplib (asynchronous session): {fmt(ra)}")
+    for sec in small:
+        r, o = ratio(sec, "smtplib"), get(rows, sec, "ours (C)")
+        fl = f"{o['flights'] / o['n']:.2f}" if o and "flights" in o else "n/a"
+        line(r >= 3.5 if r else None, f"{sec}: >= 3.5x smtplib (synchronous session): {fmt(r)}, {fl} flights/msg "
+                                      f"(the transaction fits Postfix's 4 KiB read: one write, one round trip)")
     for proto, peer, goal in (("POP3", "poplib", 20), ("IMAP", "imaplib", 1.6)):
         lat = [x for x in secs(proto) if "RTT" in x]
         loop = [x for x in secs(proto) if "RTT" not in x and "scale" not in x]
@@ -657,12 +709,22 @@ def goals(b):
         r = ratio(sec, "email")
         line(r >= 20 if r else None, f"{sec}: >= 20x Python email: {fmt(r)}")
     size = getattr(b, "big_size", None)
-    for sec, client in (("parse one", "ours (C)"), ("memory: fetch", "ours (C)"), ("memory: send", "ours (C)")):
-        st = get(rows, sec, client)
-        if st and size:
-            f = st["rss_kb"] * 1024 / size
-            line(f <= 1.5, f"peak RSS <= 1.5x the largest message, {sec.replace('memory: ', '')}: "
-                           f"{st['rss_kb'] / 1024:.1f} MB for {size / 1e6:.1f} MB = {f:.2f}x (whole process)")
+    for sec, what in (("memory: parse", "parse (import, fields, attachments saved)"),
+                      ("memory: fetch", "fetch"), ("memory: send", "send")):
+        st = get(rows, sec, "ours (C)")
+        if not (st and size):
+            continue
+        f = st["rss_kb"] * 1024 / size
+        note = ""
+        if "after_kb" in st:
+            note = (f"; the program's own copy of the message and the library's coexist while "
+                    f"EmailImporteSource copies it (2x at least through a C call that copies)")
+        line(f <= 1.5, f"peak RSS <= 1.5x the largest message, {what}: {st['rss_kb'] / 1024:.1f} MB for "
+                       f"{size / 1e6:.1f} MB = {f:.2f}x (whole process{note})")
+        if "after_kb" in st:
+            g = st["after_kb"] * 1024 / size
+            line(g <= 1.5, f"peak RSS <= 1.5x the largest message, {what}, once imported (the program's "
+                           f"copy freed): {st['after_kb'] / 1024:.1f} MB = {g:.2f}x (whole process)")
     par = secs("SMTP async")
     if par:
         one, four = get(rows, par[0], "ours (C) 1 "), get(rows, par[0], "ours (C) 4 ")

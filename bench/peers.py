@@ -6,6 +6,7 @@
     peers.py pop3-last100 / imap-last100 HOST PORT USER PASS   open, count and list, read the last 100, close
     peers.py pop3-headers / imap-headers HOST PORT USER PASS   every message's header (TOP n 0 / one UID FETCH)
     peers.py parse PATH...                         email.message_from_bytes(policy.default)
+    peers.py memparse FILE DIR                     one message parsed, its attachments written to DIR
     peers.py ctypes-smtp HOST PORT USER PASS FILE N   the library from Python (python/ package)
 
 Prints one JSON line {"n", "bytes", "secs"} like bench/wdbench; the time covers the session
@@ -156,6 +157,25 @@ def parse(paths):
     report(len(blobs), sum(len(b) for b in blobs), secs)
 
 
+def memparse(path, out_dir):
+    """One large message received as bytes: parsed (the bytes then dropped), its fields
+    read, every attachment written to a file in out_dir."""
+    with open(path, "rb") as f:
+        data = f.read()
+    t0 = time.perf_counter()
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    del data
+    touched = len(str(msg["Subject"] or "")) + len(str(msg["From"] or ""))
+    for kind in ("plain", "html"):
+        body = msg.get_body(preferencelist=(kind,))
+        if body is not None:
+            touched += len(body.get_content())
+    for i, att in enumerate(msg.iter_attachments()):
+        with open(os.path.join(out_dir, f"py-{i}-{att.get_filename() or 'part'}"), "wb") as f:
+            f.write(att.get_content())
+    report(1, os.path.getsize(path), time.perf_counter() - t0)
+
+
 def ctypes_smtp(host, port, user, password, path, n):
     """The library from Python through the ctypes package in python/ (flat functions)."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
@@ -183,6 +203,7 @@ if __name__ == "__main__":
         "pop3": pop3,
         "imap": imap,
         "parse": lambda *a: parse(list(a)),
+        "memparse": memparse,
         "ctypes-smtp": ctypes_smtp,
         "pop3-last100": pop3_last100,
         "imap-last100": imap_last100,

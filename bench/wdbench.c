@@ -8,14 +8,22 @@
  *   wdbench pop3  HOST PORT USER PASS all|loop           retrieve every message
  *   wdbench imap  HOST PORT USER PASS all|loop           retrieve every message
  *   wdbench pop3|imap HOST PORT USER PASS last100         open, count (lists), read the last 100, close
- *   wdbench pop3|imap HOST PORT USER PASS headers         EmailRecupereTout(session, WD_READ_HEADER)
+ *   wdbench pop3|imap HOST PORT USER PASS headers         EmailRecupereTout(session, WD_READ_HEADER),
+ *                                                        every subject read
  *   wdbench parse PATH...                                parse files (a directory: every file in it)
+ *   wdbench memparse FILE DIR                            import FILE (the program's copy freed at
+ *                                                        once), read its fields, save every
+ *                                                        attachment into DIR: the memory row
  *
  * USER/PASS "-" means none (SMTP without AUTH). `all` is EmailRecupereTout(session,
  * WD_READ_ALL); `loop` is EmailLitPremier then EmailLitSuivant until WD_EMAIL_OUT.
  * Prints one JSON line: {"n": messages, "bytes": payload bytes, "secs": elapsed} where the
- * elapsed time covers the session (open to close) or the parsing (files already in memory).
- * Exit status 1 with the library's error message on failure. */
+ * elapsed time covers the session (open to close) or the parsing (files already in memory);
+ * smtp and memparse add "import_kb" (peak RSS up to the import, the program's copy of the
+ * message included) and "after_kb" (peak RSS after it, that copy freed).
+ * Exit status 1 with the library's error message on failure. WDBENCH_TRACE=PATH appends the
+ * protocol transcript to PATH (EmailTrace); WDBENCH_AUTH=N forces WD_PROP_AUTH_METHOD N on
+ * the POP3 and IMAP sessions. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdint.h>
@@ -61,6 +69,36 @@ static void report(long n, long long bytes, double secs) {
     printf("{\"n\": %ld, \"bytes\": %lld, \"secs\": %.6f}\n", n, bytes, secs);
 }
 
+/* Peak RSS of the process so far in KiB (VmHWM; -1 when unknown). */
+static long peak_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0) kb = atol(line + 6);
+    if (f) fclose(f);
+    return kb;
+}
+
+/* The peak of the import (the program's copy and the library's coexist while
+ * EmailImporteSource copies), then the peak count restarts (Linux: clear_refs 5, which
+ * also restarts the peak wait4() reports): report_phases prints both. */
+static long import_kb = -1;
+static void import_done(void) {
+    FILE *f;
+    import_kb = peak_kb();
+    f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+static void report_phases(long n, long long bytes, double secs) {
+    printf("{\"n\": %ld, \"bytes\": %lld, \"secs\": %.6f, \"import_kb\": %ld, \"after_kb\": %ld}\n",
+           n, bytes, secs, import_kb, peak_kb());
+}
+
 static const char *opt(const char *s) { return strcmp(s, "-") == 0 ? NULL : s; }
 
 static int smtp(char **a) {
@@ -73,15 +111,17 @@ static int smtp(char **a) {
     double t0;
     /* The envelope comes from the imported fields (From, To); the source is sent as is. */
     if (!m || !EmailImporteSource(m, src, len)) die("EmailImporteSource");
+    /* The message belongs to the library now: the program's copy goes. */
+    free(src);
+    import_done();
     t0 = now();
     if (!EmailOuvreSessionSMTP(user, pass, host, port, 0, WD_OPTION_NONE))
         die("EmailOuvreSessionSMTP");
     for (i = 0; i < n; i++)
         if (!EmailEnvoieMessage(user, m, 0)) die("EmailEnvoieMessage");
     if (!EmailFermeSession(user)) die("EmailFermeSession");
-    report(n, (long long)len * n, now() - t0);
+    report_phases(n, (long long)len * n, now() - t0);
     EmailLibere(m);
-    free(src);
     return 0;
 }
 
@@ -143,8 +183,23 @@ static int incoming(char **a, opener open, const char *what) {
     int port = atoi(a[1]);
     long n = 0;
     long long bytes = 0;
+    const char *auth = getenv("WDBENCH_AUTH");
     double t0 = now();
-    if (!open(user, pass, host, port, WD_OPTION_NONE)) die(what);
+    if (auth) {
+        /* A declared session named after the user, with its sign-in method forced. */
+        char num[16];
+        snprintf(num, sizeof num, "%d", port);
+        if (!EmailSessionCree(user, open == EmailOuvreSessionPOP3 ? WD_SESSION_POP3 : WD_SESSION_IMAP))
+            die("EmailSessionCree");
+        EmailSessionModifie(user, WD_PROP_SERVER_ADDRESS, host);
+        EmailSessionModifie(user, WD_PROP_PORT, num);
+        EmailSessionModifie(user, WD_PROP_USER, user);
+        EmailSessionModifie(user, WD_PROP_PASSWORD, pass);
+        if (!EmailSessionModifie(user, WD_PROP_AUTH_METHOD, auth)) die("WD_PROP_AUTH_METHOD");
+        t0 = now();
+        if (!EmailOuvreSessionDeclaree(user)) die(what);
+    } else if (!open(user, pass, host, port, WD_OPTION_NONE))
+        die(what);
     if (strcmp(mode, "last100") == 0) {
         int32_t count = EmailNbMessage(user, 0), i;
         WdEmail m = EmailCree();
@@ -157,14 +212,19 @@ static int incoming(char **a, opener open, const char *what) {
         }
         EmailLibere(m);
     } else if (strcmp(mode, "all") == 0 || strcmp(mode, "headers") == 0) {
-        WdEmailList list = EmailRecupereTout(user, strcmp(mode, "all") == 0 ? WD_READ_ALL : WD_READ_HEADER);
+        int whole = strcmp(mode, "all") == 0;
+        WdEmailList list = EmailRecupereTout(user, whole ? WD_READ_ALL : WD_READ_HEADER);
         int32_t i, count;
         if (!list) die("EmailRecupereTout");
         count = EmailListeNb(list);
         for (i = 0; i < count; i++) {
             size_t len = 0;
             WdEmail m = EmailListeElement(list, i);
-            if (!m || !EmailSource(m, &len)) die("EmailListeElement");
+            if (!m) die("EmailListeElement");
+            /* Whole messages: the source; headers: the subject (the source of a message
+             * read with headers only is the whole message, fetched on demand). */
+            if (whole && !EmailSource(m, &len)) die("EmailSource");
+            if (!whole) len = strlen(EmailPropriete(m, WD_EMAIL_SUBJECT, 0));
             bytes += (long long)len;
         }
         n = count;
@@ -252,7 +312,33 @@ static int parse(int argc, char **a) {
     return 0;
 }
 
+/* What a program does with one large message it receives as bytes: imports it, drops its
+ * own copy, reads the fields and saves the attachments to files. */
+static int memparse(char **a) {
+    size_t len;
+    uint8_t *src = slurp(a[0], &len);
+    long long touched = 0;
+    WdEmail m = EmailCree();
+    int32_t j, na;
+    double t0 = now();
+    if (!m || !EmailImporteSource(m, src, len)) die("EmailImporteSource");
+    free(src);
+    import_done();
+    touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_SUBJECT, 0));
+    touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_SENDER, 0));
+    touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_MESSAGE, 0));
+    touched += (long long)strlen(EmailPropriete(m, WD_EMAIL_HTML, 0));
+    na = EmailNb(m, WD_EMAIL_ATTACHMENT_NAME);
+    for (j = 0; j < na; j++)
+        if (!EmailSauveFichierAttache(m, j, a[1])) die("EmailSauveFichierAttache");
+    report_phases(1, (long long)len, now() - t0);
+    fprintf(stderr, "wdbench: memparse touched %lld bytes, %d attachment(s) saved\n", touched, na);
+    EmailLibere(m);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (getenv("WDBENCH_TRACE") && !EmailTrace(getenv("WDBENCH_TRACE"))) die("EmailTrace");
     if (argc >= 8 && strcmp(argv[1], "smtp") == 0) return smtp(argv + 2);
     if (argc >= 9 && strcmp(argv[1], "smtp-async") == 0) return smtp_async(argv + 2);
     if (argc >= 7 && strcmp(argv[1], "pop3") == 0)
@@ -260,6 +346,7 @@ int main(int argc, char **argv) {
     if (argc >= 7 && strcmp(argv[1], "imap") == 0)
         return incoming(argv + 2, EmailOuvreSessionIMAP, "EmailOuvreSessionIMAP");
     if (argc >= 3 && strcmp(argv[1], "parse") == 0) return parse(argc - 2, argv + 2);
+    if (argc >= 4 && strcmp(argv[1], "memparse") == 0) return memparse(argv + 2);
     fprintf(stderr, "usage: see the comment at the top of bench/wdbench.c\n");
     return 2;
 }

@@ -1660,8 +1660,8 @@ int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);
  * ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
  * of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
  * so a whole loop costs a few round trips; the first read of a loop fetches one message
- * as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
- * `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+ * as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailChangeDossier`
+ * or other reading options drop what was read ahead. IMAP: messages
  * read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
  * out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
  * "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
@@ -1858,8 +1858,10 @@ int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options)
  * EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
  *
  * `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
- * (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
- * (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+ * (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). On IMAP the listing taken to count
+ * becomes the session's reading listing when it has none yet (`EmailLitMessage` then
+ * reads from it). Returns the count, or -1 on error (`WD_E_UNKNOWN_SESSION`, network
+ * and protocol errors). Thread-safe.
  *
  * # Safety
  * `session` is NULL or a NUL-terminated string.
@@ -1888,7 +1890,11 @@ int32_t EmailMessageSize(const char *session, int32_t number);
 
 /**
  * Reads message number `number` (1-based, as listed by the server) into `email`
- * (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
+ * (`EmailLitMessage`); `EmailLitSuivant` then continues after it. The number is looked up
+ * in the session's listing, taken anew when there is none, when the server reported a
+ * change since (IMAP EXISTS, EXPUNGE) or when it does not hold the number; reading the
+ * number after the one read last reads ahead as `EmailLitSuivant` does, any other number
+ * fetches that message alone.
  *
  * Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
  * `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
@@ -2300,9 +2306,9 @@ int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail emai
  * `LARGER n`, `SMALLER n`, `SEEN`, `UNSEEN`, `FLAGGED`, `UNFLAGGED`, `ANSWERED`,
  * `UNANSWERED`, `DELETED`, `UNDELETED`, `DRAFT`, `UNDRAFT`, `KEYWORD k`, `UNKEYWORD k`,
  * `ALL`, `NOT key`, `OR key key`, `( keys )`; keys in any case; a value is a word or a
- * quoted string (`"two words"`, a backslash before a quote or a backslash in it). The library checks the text, then
- * quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
- * ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
+ * quoted string (`"two words"`, where a backslash escapes a quote or a backslash). The
+ * library checks the text, then quotes each value or sends it as a literal, with
+ * `CHARSET UTF-8` when a value is not ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
  * message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
  * not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
  * `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body

@@ -200,6 +200,8 @@ pub struct Reader {
     gone: std::collections::BTreeMap<usize, Gone>,
     /// The options of that listing; `None` before the first one and after a folder change.
     listed_with: Option<ReadOptions>,
+    /// [`Mailbox::changes`] when the listing was taken.
+    listed_changes: u64,
     position: Position,
     ahead: ReadAhead,
     /// When the last call on the connection ended (the keep-alive counts from it).
@@ -215,6 +217,7 @@ impl Reader {
             listing: Vec::new(),
             gone: Default::default(),
             listed_with: None,
+            listed_changes: 0,
             position: Position::BeforeFirst,
             ahead: ReadAhead::default(),
             last_used: std::time::Instant::now(),
@@ -261,23 +264,39 @@ impl Reader {
         self.listing = self.mailbox.list(opts)?;
         self.gone.clear();
         self.listed_with = Some(opts);
+        self.listed_changes = self.mailbox.changes();
         Ok(())
+    }
+
+    /// True when the listing was taken with `opts`' filter and the server reported no
+    /// change in the mailbox since.
+    fn listing_current(&self, opts: ReadOptions) -> bool {
+        self.listed_with
+            .is_some_and(|o| o.unread_only == opts.unread_only)
+            && self.mailbox.changes() == self.listed_changes
     }
 
     /// Moves the cursor by `step`, passing over the messages deleted or moved.
     fn advance(&mut self, step: Step) {
+        self.position = self.moved(self.position, step);
+    }
+
+    /// The position `step` leads to from `from`, passing over the messages deleted or
+    /// moved.
+    fn moved(&self, from: Position, step: Step) -> Position {
         let len = self.listing.len();
-        self.position = self.position.step(step, len);
+        let mut position = from.step(step, len);
         let again = if step.forward() {
             Step::Next
         } else {
             Step::Previous
         };
-        while let Position::At(i) = self.position
+        while let Position::At(i) = position
             && self.gone.contains_key(&i)
         {
-            self.position = self.position.step(again, len);
+            position = position.step(again, len);
         }
+        position
     }
 
     /// Moves the cursor and reads the message it lands on; `None` past either end.
@@ -303,6 +322,14 @@ impl Reader {
         let Position::At(pos) = self.position else {
             return Ok(None);
         };
+        self.hand_out(pos, step.forward(), opts).map(Some)
+    }
+
+    /// The message at `listing[pos]`: from the read-ahead, else fetched with the next ones
+    /// in the reading direction. A message handed out is seen (where the mailbox has
+    /// flags, unless `keep_unseen` or `header_only`); when the server did not set \Seen
+    /// itself, the reader owes it.
+    fn hand_out(&mut self, pos: usize, forward: bool, opts: ReadOptions) -> Result<ReadMessage> {
         if self.ahead.opts != opts {
             self.ahead.clear();
             self.ahead.opts = opts;
@@ -310,14 +337,14 @@ impl Reader {
         let msg = self.listing[pos].clone();
         let mut email = match self.ahead.take(&msg) {
             Some(email) => email,
-            None => self.fetch_batch(pos, step.forward(), opts)?,
+            None => self.fetch_batch(pos, forward, opts)?,
         };
         if self.mailbox.has_flags() && !opts.keep_unseen && !opts.header_only && !email.seen {
             email.seen = true;
             self.listing[pos].seen = true;
             self.ahead.owed_seen.push(msg.clone());
         }
-        Ok(Some(ReadMessage { email, msg }))
+        Ok(ReadMessage { email, msg })
     }
 
     /// Fetches `listing[pos]` and, into the cache, the messages after it in the reading
@@ -396,25 +423,77 @@ impl Reader {
         Ok(first)
     }
 
-    /// Reads message `number` (1-based, as listed) from a new listing and puts the cursor
-    /// on it (`EmailLitMessage`); `None`, the cursor before the first, when there is none.
+    /// Reads message `number` (1-based, as listed) and puts the cursor on it
+    /// (`EmailLitMessage`); `None`, the cursor before the first, when there is none or it
+    /// was deleted in this session. The listing is taken anew unless it is current (same
+    /// filter, no change reported since); a number a current listing does not hold is
+    /// looked for in a new one (a message may have arrived unannounced). Reading the
+    /// message after the one read last reads ahead as the reading loop does; any other
+    /// number fetches that message alone.
     pub fn read_number(&mut self, number: u32, opts: ReadOptions) -> Result<Option<ReadMessage>> {
-        self.relist(opts)?;
-        let Some(pos) = self.listing.iter().position(|r| r.number == number) else {
+        // A dead connection fails every read, also one the listing could answer.
+        self.mailbox.revive()?;
+        self.mailbox.usable()?;
+        let mut fresh = false;
+        if !self.listing_current(opts) {
+            self.relist(opts)?;
+            self.position = Position::BeforeFirst;
+            fresh = true;
+        }
+        let mut found = self.find_number(number);
+        if found.is_none() && !fresh {
+            self.relist(opts)?;
+            self.position = Position::BeforeFirst;
+            found = self.find_number(number);
+        }
+        let Some(pos) = found.filter(|i| !self.gone.contains_key(i)) else {
             self.position = Position::BeforeFirst;
             return Ok(None);
         };
+        if self.moved(self.position, Step::Next) != Position::At(pos) {
+            // Not the next message: no read-ahead (a batch of one).
+            self.ahead.window = 0;
+        }
         self.position = Position::At(pos);
-        let msg = self.listing[pos].clone();
-        progress::expect(announced(std::slice::from_ref(&msg), opts))?;
-        let mut fetched = self.mailbox.fetch(std::slice::from_ref(&msg), opts)?;
-        Ok(fetched.pop().map(|email| ReadMessage { email, msg }))
+        self.hand_out(pos, true, opts).map(Some)
+    }
+
+    /// The index of message `number` in the listing; one not gone when two hold the
+    /// number (a message removed keeps the number the one after it took).
+    fn find_number(&self, number: u32) -> Option<usize> {
+        // The listing is in number order: found at once in a large mailbox.
+        if let Ok(i) = self.listing.binary_search_by_key(&number, |r| r.number)
+            && !self.gone.contains_key(&i)
+        {
+            return Some(i);
+        }
+        let same = || {
+            (self.listing.iter().enumerate())
+                .filter(|(_, r)| r.number == number)
+                .map(|(i, _)| i)
+        };
+        same()
+            .find(|i| !self.gone.contains_key(i))
+            .or_else(|| same().next())
     }
 
     /// Counts the messages (`unread_only` for the unseen ones), as the mailbox counts
-    /// them ([`Mailbox::count`]: POP3 keeps the session's first count).
+    /// them ([`Mailbox::count`]: POP3 keeps the session's first count). A listing the
+    /// count came with (IMAP) becomes the reader's when it has none yet (the cursor stays
+    /// before the first message).
     pub fn count(&mut self, opts: ReadOptions) -> Result<usize> {
-        self.settled()?.count(opts)
+        let (n, listing) = self.settled()?.count_listing(opts)?;
+        if let Some(listing) = listing
+            && self.listed_with.is_none()
+        {
+            self.ahead.clear();
+            self.listing = listing;
+            self.gone.clear();
+            self.listed_with = Some(opts);
+            self.listed_changes = self.mailbox.changes();
+            self.position = Position::BeforeFirst;
+        }
+        Ok(n)
     }
 
     /// The size in bytes of message `number` (1-based, as listed) (`EmailTailleMessage`):

@@ -299,8 +299,8 @@ pub struct OutgoingMessage {
     pub from: String,
     /// Envelope recipients (bare addresses): To + Cc + Bcc.
     pub recipients: Vec<String>,
-    /// The RFC 5322 source.
-    pub data: Vec<u8>,
+    /// The RFC 5322 source, shared with the message it comes from (not copied).
+    pub data: crate::message::Source,
     /// Send the Bcc header lines of the source (`WD_SEND_HEADER_BCC`); by default they
     /// are removed before sending.
     pub keep_bcc: bool,
@@ -345,13 +345,13 @@ impl OutgoingMessage {
             .map(|p| p + 4)
             .or_else(|| data.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
             .unwrap_or(data.len());
-        let email = crate::message::parse::parse_fields(&data[..head_end])
+        let email = crate::message::parse::parse(&data[..head_end])
             .map_err(|e| Error::message(format!("not an RFC 5322 message: {}", e.message)))?;
         if bare(&email.sender).is_empty() {
             return Err(Error::message("the message has no From address"));
         }
         let mut msg = OutgoingMessage::of(&email)?;
-        msg.data = data;
+        msg.data = data.into();
         Ok(msg)
     }
 
@@ -626,6 +626,11 @@ pub trait Mailbox: Send {
     fn count(&mut self, opts: ReadOptions) -> Result<usize> {
         Ok(self.list(opts)?.len())
     }
+    /// [`Mailbox::count`] with, when the same answer gives it, the listing `list(opts)`
+    /// would give (the reader keeps it for reading by number). Default: the count alone.
+    fn count_listing(&mut self, opts: ReadOptions) -> Result<(usize, Option<Vec<MessageRef>>)> {
+        Ok((self.count(opts)?, None))
+    }
     /// Removes the messages deleted in this session from the mailbox now (IMAP expunge,
     /// `EmailDetruit`). POP3 removes them at QUIT only: `WD_E_NOT_SUPPORTED`.
     fn destroy(&mut self) -> Result<()> {
@@ -665,6 +670,12 @@ pub trait Mailbox: Send {
     /// ends (POP3 DELE).
     fn renumbers_after_expunge(&self) -> bool {
         false
+    }
+    /// A count of the changes the server reported in the mailbox (messages arrived,
+    /// removed or flagged \Deleted): a listing taken when it had another value may be out
+    /// of date. Default: the mailbox does not change during the session (POP3 locks it).
+    fn changes(&self) -> u64 {
+        0
     }
 
     fn list_folders(&mut self) -> Result<Vec<String>> {

@@ -230,7 +230,7 @@ fn an_attached_message_that_breaks_the_framing_is_written_as_base64() {
             e.attachments.push(Attachment {
                 name: name.into(),
                 content_type: ctype.into(),
-                data: data.to_vec(),
+                data: data.to_vec().into(),
                 ..Default::default()
             });
         }

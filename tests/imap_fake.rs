@@ -186,23 +186,22 @@ fn starttls_refused_is_tls_error() {
 fn commands_refused_are_protocol_errors() {
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH UNDELETED")
-            .expect("A0004 UID FETCH 1:*")
-            .send("A0003 NO search failed\r\nA0004 BAD fetch failed\r\n")
-            .expect("A0005 CREATE \"R&AOk-unions 2024\"")
-            .send("A0005 NO [ALREADYEXISTS] Mailbox already exists\r\n")
-            .expect("A0006 UID STORE 9 +FLAGS.SILENT (\\Deleted)")
-            .send("A0006 BAD nope\r\n")
-            .expect("A0007 UID MOVE 9 \"Trash\"")
-            .send("A0007 NO [TRYCREATE] no such mailbox\r\n")
-            .expect("A0008 LOGOUT")
-            .send("* BYE Logging out\r\nA0008 OK Logout completed.\r\n")
+            .expect("A0003 UID FETCH 1:*")
+            .send("A0003 NO fetch failed\r\n")
+            .expect("A0004 CREATE \"R&AOk-unions 2024\"")
+            .send("A0004 NO [ALREADYEXISTS] Mailbox already exists\r\n")
+            .expect("A0005 UID STORE 9 +FLAGS.SILENT (\\Deleted)")
+            .send("A0005 BAD nope\r\n")
+            .expect("A0006 UID MOVE 9 \"Trash\"")
+            .send("A0006 NO [TRYCREATE] no such mailbox\r\n")
+            .expect("A0007 LOGOUT")
+            .send("* BYE Logging out\r\nA0007 OK Logout completed.\r\n")
             .close(),
     );
     let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
     let e = c.list(ReadOptions::default()).unwrap_err();
     assert_eq!(e.code, WD_E::Protocol);
-    assert_eq!(e.system.as_deref(), Some("NO search failed"));
+    assert_eq!(e.system.as_deref(), Some("NO fetch failed"));
     let e = c.create_folder("Réunions 2024").unwrap_err();
     assert_eq!(e.code, WD_E::Protocol);
     assert!(e.message.contains("ALREADYEXISTS"), "{}", e.message);
@@ -329,10 +328,8 @@ fn stall_past_timeout_is_timeout() {
 #[test]
 fn thousand_messages_in_one_round_trip() {
     const N: usize = 1000;
-    let mut search = String::from("* SEARCH");
     let mut sizes = String::new();
     for i in 1..=N {
-        search.push_str(&format!(" {i}"));
         sizes.push_str(&format!(
             "* {i} FETCH (UID {i} FLAGS ({}) RFC822.SIZE {})\r\n",
             if i % 2 == 0 { "\\Seen" } else { "" },
@@ -350,17 +347,14 @@ fn thousand_messages_in_one_round_trip() {
     }
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH UNDELETED")
-            .expect("A0004 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
-            .send(format!(
-                "{search}\r\nA0003 OK Search completed.\r\n{sizes}A0004 OK Fetch completed.\r\n"
-            ))
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+            .send(format!("{sizes}A0003 OK Fetch completed.\r\n"))
             .expect(format!(
-                "A0005 UID FETCH 1:{N} (UID FLAGS RFC822.SIZE BODY[])"
+                "A0004 UID FETCH 1:{N} (UID FLAGS RFC822.SIZE BODY[])"
             ))
-            .send(format!("{bodies}A0005 OK Fetch completed.\r\n"))
-            .expect("A0006 LOGOUT")
-            .send("* BYE bye\r\nA0006 OK done\r\n")
+            .send(format!("{bodies}A0004 OK Fetch completed.\r\n"))
+            .expect("A0005 LOGOUT")
+            .send("* BYE bye\r\nA0005 OK done\r\n")
             .close(),
     );
     let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
@@ -377,19 +371,18 @@ fn thousand_messages_in_one_round_trip() {
     c.close().unwrap();
     let t = s.join();
     t.assert_ok();
-    // LOGIN+SELECT pipelined, SEARCH+FETCH pipelined, the batch FETCH, LOGOUT.
+    // LOGIN+SELECT pipelined, the listing FETCH, the batch FETCH, LOGOUT.
     assert_eq!(t.flights, 4, "{}", t.report());
 }
 
 #[test]
-fn unseen_listing_filters_by_search() {
+fn unseen_listing_filters_by_flags() {
     let s = FakeServer::start(
         logged_in()
-            .expect("A0003 UID SEARCH UNSEEN UNDELETED")
-            .expect("A0004 UID FETCH 1:*")
+            .expect("A0003 UID FETCH 1:*")
             .send(
-                "* SEARCH 12\r\nA0003 OK done\r\n* 1 FETCH (UID 11 FLAGS (\\Seen) RFC822.SIZE 5)\r\n\
-                 * 2 FETCH (UID 12 FLAGS () RFC822.SIZE 6)\r\nA0004 OK done\r\n",
+                "* 1 FETCH (UID 11 FLAGS (\\Seen) RFC822.SIZE 5)\r\n\
+                 * 2 FETCH (UID 12 FLAGS () RFC822.SIZE 6)\r\nA0003 OK done\r\n",
             )
             .drain_until_closed(),
     );
@@ -408,6 +401,34 @@ fn unseen_listing_filters_by_search() {
             size: 6,
             seen: false
         }]
+    );
+    drop(c);
+    s.join().assert_ok();
+}
+
+/// The listing takes each FETCH answer as it arrives: an unsolicited flag update (no
+/// UID) and a second answer for the same message update the entries already listed.
+#[test]
+fn listing_merges_flag_updates_and_repeated_answers() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+            .send(
+                "* 1 FETCH (UID 11 FLAGS () RFC822.SIZE 5)\r\n* 1 FETCH (FLAGS (\\Seen))\r\n\
+                 * 2 FETCH (UID 12 FLAGS ())\r\n* 2 FETCH (UID 12 RFC822.SIZE 6)\r\n\
+                 * 3 FETCH (UID 13 FLAGS (\\Seen) RFC822.SIZE 7)\r\nA0003 OK done\r\n",
+            )
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let refs = c.list(ReadOptions::default()).unwrap();
+    let got: Vec<(u32, &str, u64, bool)> = refs
+        .iter()
+        .map(|r| (r.number, r.uid.as_str(), r.size, r.seen))
+        .collect();
+    assert_eq!(
+        got,
+        [(1, "11", 5, true), (2, "12", 6, false), (3, "13", 7, true)]
     );
     drop(c);
     s.join().assert_ok();
@@ -696,7 +717,7 @@ fn fetch_all_parses_at_once_without_deferral() {
 }
 
 /// A small IMAP server for the reading loop: LOGIN as `user`, INBOX with `n` messages
-/// (UIDs 101…, none seen), answering UID SEARCH, UID FETCH of any UID set, UID STORE and
+/// (UIDs 101…, none seen), answering UID FETCH of any UID set, UID STORE and
 /// LOGOUT.
 fn reading_server(user: &str, n: u32) -> Script {
     reading_server_without(user, n, 0)
@@ -718,12 +739,6 @@ fn reading_server_without(user: &str, n: u32, gone: u32) -> Script {
                 if cmd == "LOGOUT" {
                     c.write_str(&format!("* BYE bye\r\n{tag} OK done\r\n"))?;
                     return Ok(());
-                } else if cmd == "UID SEARCH UNDELETED" {
-                    out.push_str("* SEARCH");
-                    for i in 1..=n {
-                        out.push_str(&format!(" {}", i + 100));
-                    }
-                    out.push_str("\r\n");
                 } else if cmd == "UID FETCH 1:* (UID FLAGS RFC822.SIZE)" {
                     for i in 1..=n {
                         let len = body(i as usize).len();
@@ -883,12 +898,12 @@ fn reading_loop_stopped_early_marks_only_what_was_read() {
     t.assert_ok();
     assert_eq!(
         store_lines(&t),
-        ["A0007 UID STORE 102,103 +FLAGS.SILENT (\\Seen)"],
+        ["A0006 UID STORE 102,103 +FLAGS.SILENT (\\Seen)"],
         "{}",
         t.report()
     );
-    assert!(t.has_line("A0005 UID FETCH 101 (UID FLAGS RFC822.SIZE BODY[])"));
-    assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(t.has_line("A0004 UID FETCH 101 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0005 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
     assert!(t.lines.last().unwrap().ends_with("LOGOUT"));
 }
 
@@ -917,9 +932,9 @@ fn reading_loop_survives_a_message_gone_from_the_batch() {
     );
     let t = server.join();
     t.assert_ok();
-    assert!(t.has_line("A0006 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
-    assert!(t.has_line("A0007 UID FETCH 102 (UID FLAGS RFC822.SIZE BODY[])"));
-    assert!(t.has_line("A0009 UID FETCH 103 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0005 UID FETCH 102:103 (UID FLAGS RFC822.SIZE BODY.PEEK[])"));
+    assert!(t.has_line("A0006 UID FETCH 102 (UID FLAGS RFC822.SIZE BODY[])"));
+    assert!(t.has_line("A0008 UID FETCH 103 (UID FLAGS RFC822.SIZE BODY[])"));
 }
 
 /// The sign-in rules IMAP shares with POP3 and SMTP: a CRAM-MD5 challenge that is not

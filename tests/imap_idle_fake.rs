@@ -221,8 +221,8 @@ fn a_wait_goes_on_over_a_new_connection() {
 fn another_call_on_the_session_ends_the_wait() {
     let s = FakeServer::start(
         idle_then_done(logged_in(CAPS), "")
-            .expect("A0004 UID SEARCH ALL")
-            .send("* SEARCH 7\r\nA0004 OK s\r\n")
+            .expect("A0004 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+            .send("* 1 FETCH (UID 7 FLAGS () RFC822.SIZE 10)\r\nA0004 OK f\r\n")
             .drain_until_closed(),
     );
     let name = "idle-fake-give-way";
@@ -257,11 +257,13 @@ fn a_connection_closed_while_idle_is_opened_again() {
             .send("* BYE Server shutting down.\r\n")
             .close(),
         selected(CAPS, "Work", 5)
-            .expect("A0003 UID SEARCH UNDELETED")
-            .expect("A0004 UID FETCH 1:*")
-            .send("* SEARCH 9\r\n* 1 FETCH (UID 9 FLAGS () RFC822.SIZE 10)\r\nA0003 OK s\r\nA0004 OK f\r\n")
-            .expect("A0005 UID EXPUNGE 8")
-            .send("A0005 OK Expunge completed\r\n")
+            .expect("A0003 UID FETCH 1:*")
+            .send(
+                "* 1 FETCH (UID 8 FLAGS (\\Deleted) RFC822.SIZE 10)\r\n\
+                   * 2 FETCH (UID 9 FLAGS () RFC822.SIZE 10)\r\nA0003 OK f\r\n",
+            )
+            .expect("A0004 UID EXPUNGE 8")
+            .send("A0004 OK Expunge completed\r\n")
             .drain_until_closed(),
     ]);
     let mut c = open(s.port());

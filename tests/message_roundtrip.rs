@@ -131,28 +131,28 @@ fn attachments() {
             name: "bytes.bin".into(),
             content_type: "application/octet-stream".into(),
             content_id: String::new(),
-            data: every_byte(),
+            data: every_byte().into(),
             raw_name: None,
         },
         Attachment {
             name: "nul.txt".into(),
             content_type: "text/plain".into(),
             content_id: String::new(),
-            data: b"a\0b\0\r\nc\n".to_vec(),
+            data: b"a\0b\0\r\nc\n".to_vec().into(),
             raw_name: None,
         },
         Attachment {
             name: "empty.dat".into(),
             content_type: String::new(),
             content_id: String::new(),
-            data: Vec::new(),
+            data: Vec::new().into(),
             raw_name: None,
         },
         Attachment {
             name: "report.pdf".into(),
             content_type: String::new(),
             content_id: String::new(),
-            data: vec![0x25; 10_000],
+            data: vec![0x25; 10_000].into(),
             raw_name: None,
         },
     ];
@@ -181,7 +181,7 @@ fn attachments_without_body() {
         name: "only.bin".into(),
         content_type: "application/octet-stream".into(),
         content_id: String::new(),
-        data: vec![1, 2, 3],
+        data: vec![1, 2, 3].into(),
         raw_name: None,
     }];
     let p = build_parse(&mut e, BuildOptions::default());
@@ -199,14 +199,14 @@ fn inline_images_related() {
             name: "logo.png".into(),
             content_type: "image/png".into(),
             content_id: "logo.1@example.com".into(),
-            data: b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            data: b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec().into(),
             raw_name: None,
         },
         Attachment {
             name: "doc.pdf".into(),
             content_type: "application/pdf".into(),
             content_id: String::new(),
-            data: b"%PDF".to_vec(),
+            data: b"%PDF".to_vec().into(),
             raw_name: None,
         },
     ];
@@ -241,7 +241,7 @@ fn non_ascii_everywhere() {
         name: "Compte rendu été 2024 — version définitive avec un nom très long.pdf".into(),
         content_type: "application/pdf".into(),
         content_id: String::new(),
-        data: b"%PDF-1.7".to_vec(),
+        data: b"%PDF-1.7".to_vec().into(),
         raw_name: None,
     }];
     e.headers = vec![("X-Note".into(), "Ünïcødé header value".into())];
@@ -440,7 +440,7 @@ fn attached_message_round_trip() {
         name: "inner.eml".into(),
         content_type: "message/rfc822".into(),
         content_id: String::new(),
-        data: inner.clone(),
+        data: inner.clone().into(),
         raw_name: None,
     }];
     let p = build_parse(&mut e, BuildOptions::default());

@@ -83,8 +83,13 @@ fn imap_answer(m: Mailbox, live: &mut Live, cmd: &str) -> Result<String, String>
             } else {
                 body(*uid).len() as u64
             };
+            let flags = if deleted.contains(uid) {
+                "\\Deleted"
+            } else {
+                ""
+            };
             out += &format!(
-                "* {} FETCH (UID {uid} FLAGS () RFC822.SIZE {size})\r\n",
+                "* {} FETCH (UID {uid} FLAGS ({flags}) RFC822.SIZE {size})\r\n",
                 i + 1
             );
         }
@@ -499,4 +504,68 @@ fn a_gone_message_in_a_batch_falls_back_to_the_single_read() {
         "{}",
         t.report()
     );
+}
+
+/// Counting then reading the last messages by number (`EmailNbMessage`, then
+/// `EmailLitMessage` in a loop) takes one listing: the count's. Reading the message after
+/// the one read last reads ahead (batches 1, 2, 4 …); a number out of order is fetched
+/// alone, from the same listing. A number the listing does not hold is looked for in a
+/// new listing (a message may have arrived unannounced), which does not hold it either.
+#[test]
+fn reading_by_number_reuses_the_count_listing_and_reads_ahead() {
+    let server = imap_server(Mailbox::of(40));
+    let mut r = imap_reader(&server);
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 40);
+    for n in 21..=40 {
+        let m = r.read_number(n, ReadOptions::default()).unwrap().unwrap();
+        assert_eq!(m.email.uid, (100 + n).to_string());
+        assert_eq!(r.position(), Position::At(n as usize - 1));
+    }
+    let m = r.read_number(3, ReadOptions::default()).unwrap().unwrap();
+    assert_eq!(m.email.uid, "103");
+    // After a read by number, the next move continues from it.
+    assert_eq!(read(&mut r, Step::Next), "104");
+    assert!(r.read_number(41, ReadOptions::default()).unwrap().is_none());
+    assert_eq!(r.position(), Position::BeforeFirst);
+    let t = finish(r, server);
+    let listings = lines_with(&t, "UID FETCH 1:*");
+    assert_eq!(listings.len(), 2, "{}", t.report());
+    assert!(
+        t.lines
+            .iter()
+            .rev()
+            .nth(1)
+            .is_some_and(|l| *l == listings[1]),
+        "the second listing comes with the read of number 41: {}",
+        t.report()
+    );
+    assert_eq!(batch_sizes(&t), [1, 2, 4, 8, 5, 1, 2], "{}", t.report());
+}
+
+/// A message deleted in this session (flagged \Deleted, still numbered) is no message
+/// for reading by number, from the same listing. Once removed (`EmailDetruit`: the server
+/// announces the EXPUNGE) the listing is taken anew before reading by number: number 2
+/// is then the next message.
+#[test]
+fn reading_by_number_lists_again_after_a_change() {
+    let server = imap_server(Mailbox::of(5));
+    let mut r = imap_reader(&server);
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 5);
+    let id = ServerId {
+        uid: "102".into(),
+        number: 2,
+    };
+    r.delete(&id).unwrap();
+    assert!(r.read_number(2, ReadOptions::default()).unwrap().is_none());
+    assert_eq!(
+        r.count(ReadOptions::default()).unwrap(),
+        5,
+        "still numbered"
+    );
+    r.destroy().unwrap();
+    let m = r.read_number(2, ReadOptions::default()).unwrap().unwrap();
+    assert_eq!(m.email.uid, "103");
+    let t = finish(r, server);
+    // The two counts and the read after the expunge.
+    assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 3, "{}", t.report());
 }

@@ -140,7 +140,7 @@ fn message(id: &str) -> OutgoingMessage {
     OutgoingMessage {
         from: "alice@wd.test".into(),
         recipients: vec!["bob@sink.test".into()],
-        data: format!("From: alice@wd.test\r\nTo: bob@sink.test\r\nMessage-ID: <{id}>\r\nSubject: async\r\n\r\nbody {id}\r\n").into_bytes(),
+        data: format!("From: alice@wd.test\r\nTo: bob@sink.test\r\nMessage-ID: <{id}>\r\nSubject: async\r\n\r\nbody {id}\r\n").into_bytes().into(),
         ..OutgoingMessage::default()
     }
 }

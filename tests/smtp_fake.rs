@@ -37,7 +37,8 @@ fn msg(rcpts: &[&str]) -> OutgoingMessage {
         from: "alice@wd.test".into(),
         recipients: rcpts.iter().map(|s| s.to_string()).collect(),
         data: b"From: alice@wd.test\nTo: bob@wd.test\nBcc: hidden@wd.test\nSubject: hi\n\n.dot line\nbare\rcr\n"
-            .to_vec(),
+            .to_vec()
+            .into(),
         ..OutgoingMessage::default()
     }
 }
@@ -96,7 +97,7 @@ fn pipelining_without_chunking_uses_data_with_dot_stuffing() {
     );
     let mut c = SmtpClient::connect(&cfg(server.port()), 600).unwrap();
     let mut m = msg(&["bob@wd.test"]);
-    m.data.extend_from_slice("é\n".as_bytes());
+    m.data = [&m.data[..], "é\n".as_bytes()].concat().into();
     assert_eq!(c.send(&m).unwrap().accepted, 1);
     drop(c);
     let t = server.join();

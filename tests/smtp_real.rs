@@ -119,7 +119,7 @@ fn simple(from: &str, to: &[&str], id: &str, subject: &str) -> OutgoingMessage {
     OutgoingMessage {
         from: from.to_string(),
         recipients: to.iter().map(|s| s.to_string()).collect(),
-        data: data.into_bytes(),
+        data: data.into_bytes().into(),
         ..OutgoingMessage::default()
     }
 }
@@ -274,7 +274,7 @@ fn some_recipients_refused_and_all_refused() {
 
 fn built(mut e: Email) -> Vec<u8> {
     build(&mut e, BuildOptions::default()).unwrap();
-    e.source
+    e.source.into_vec()
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn utf8_subject_body_address_and_attachments() {
         name: "données.bin".into(),
         content_type: "application/octet-stream".into(),
         content_id: String::new(),
-        data: bin.clone(),
+        data: bin.clone().into(),
         raw_name: None,
     });
     let data = built(e.clone());
@@ -302,7 +302,7 @@ fn utf8_subject_body_address_and_attachments() {
         .send(&OutgoingMessage {
             from: alice.clone(),
             recipients: vec!["alice+ete@wd.test".into()],
-            data,
+            data: data.into(),
             ..OutgoingMessage::default()
         })
         .unwrap();
@@ -340,7 +340,7 @@ fn raw_utf8_headers_use_smtputf8() {
     cl.send(&OutgoingMessage {
         from: alice.clone(),
         recipients: vec!["alice+zoe@wd.test".into()],
-        data: data.clone().into_bytes(),
+        data: data.clone().into_bytes().into(),
         ..OutgoingMessage::default()
     })
     .unwrap();
@@ -378,7 +378,7 @@ fn twenty_megabyte_message() {
         cl.send(&OutgoingMessage {
             from: alice.clone(),
             recipients: vec![bob.clone()],
-            data: data.clone(),
+            data: data.clone().into(),
             ..OutgoingMessage::default()
         })
         .unwrap()

@@ -10,10 +10,11 @@ use wd300com::auth::{Credentials, Exchange, Mechanism, Step, apop_timestamp};
 use wd300com::error::Result;
 use wd300com::imap::response::{self as imap, FetchData, Response, Untagged};
 use wd300com::imap::utf7;
+use wd300com::message::Source;
 use wd300com::message::address::{self, is_valid_syntax, split_mailbox};
 use wd300com::message::attachments::safe_name;
 use wd300com::message::build::{BuildOptions, build};
-use wd300com::message::parse::{parse, parse_fields};
+use wd300com::message::parse::{parse, parse_source};
 use wd300com::message::{Attachment, Email};
 use wd300com::net::dot_stuff;
 use wd300com::oauth2::http::{self, MAX_BODY};
@@ -381,7 +382,7 @@ pub fn http_response(data: &[u8]) {
 /// network) is a safe file name, its own safe name.
 pub fn mime_parse(data: &[u8]) {
     let Ok(e) = parse(data) else {
-        assert!(parse_fields(data).is_err());
+        assert!(parse_source(&Source::from(data.to_vec())).is_err());
         return;
     };
     assert_eq!(e.source, data);

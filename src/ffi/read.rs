@@ -188,8 +188,8 @@ pub unsafe extern "C" fn EmailReadFirst(
 /// ones in the reading direction (the same for `EmailLitPrecedent`, backward), in batches
 /// of 2, 4, 8 … 64 messages (at most 8 MiB by the listed sizes, one message at least),
 /// so a whole loop costs a few round trips; the first read of a loop fetches one message
-/// as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailLitMessage`,
-/// `EmailChangeDossier` or other reading options drop what was read ahead. IMAP: messages
+/// as before. A new listing (`EmailLitPremier`, `EmailLitDernier`), `EmailChangeDossier`
+/// or other reading options drop what was read ahead. IMAP: messages
 /// read ahead are fetched with BODY.PEEK and stay unseen until handed out; those handed
 /// out (without `WD_READ_KEEP_UNSEEN` or `WD_READ_HEADER`) read with `WD_EMAIL_SEEN` =
 /// "1" and are marked \Seen on the server by one UID STORE sent with the next batch, or
@@ -484,8 +484,10 @@ pub unsafe extern "C" fn EmailReadLastHeader(
 /// EmailLitMessage(s, e, i)` visits every number, a deleted one reading `WD_EMAIL_OUT`.
 ///
 /// `options`: 0 / `WD_READ_ALL` for all, `WD_READ_UNREAD` for unseen ones not deleted
-/// (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). Returns the count, or -1 on error
-/// (`WD_E_UNKNOWN_SESSION`, network and protocol errors). Thread-safe.
+/// (IMAP only; POP3 fails with `WD_E_NOT_SUPPORTED`). On IMAP the listing taken to count
+/// becomes the session's reading listing when it has none yet (`EmailLitMessage` then
+/// reads from it). Returns the count, or -1 on error (`WD_E_UNKNOWN_SESSION`, network
+/// and protocol errors). Thread-safe.
 ///
 /// # Safety
 /// `session` is NULL or a NUL-terminated string.
@@ -525,7 +527,11 @@ pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -
 }
 
 /// Reads message number `number` (1-based, as listed by the server) into `email`
-/// (`EmailLitMessage`); `EmailLitSuivant` then continues after it.
+/// (`EmailLitMessage`); `EmailLitSuivant` then continues after it. The number is looked up
+/// in the session's listing, taken anew when there is none, when the server reported a
+/// change since (IMAP EXISTS, EXPUNGE) or when it does not hold the number; reading the
+/// number after the one read last reads ahead as `EmailLitSuivant` does, any other number
+/// fetches that message alone.
 ///
 /// Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
 /// `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this

@@ -34,9 +34,9 @@ fn search_options(options: i32) -> Result<ReadOptions> {
 /// `LARGER n`, `SMALLER n`, `SEEN`, `UNSEEN`, `FLAGGED`, `UNFLAGGED`, `ANSWERED`,
 /// `UNANSWERED`, `DELETED`, `UNDELETED`, `DRAFT`, `UNDRAFT`, `KEYWORD k`, `UNKEYWORD k`,
 /// `ALL`, `NOT key`, `OR key key`, `( keys )`; keys in any case; a value is a word or a
-/// quoted string (`"two words"`, a backslash before a quote or a backslash in it). The library checks the text, then
-/// quotes each value or sends it as a literal, with `CHARSET UTF-8` when a value is not
-/// ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
+/// quoted string (`"two words"`, where a backslash escapes a quote or a backslash). The
+/// library checks the text, then quotes each value or sends it as a literal, with
+/// `CHARSET UTF-8` when a value is not ASCII; ESEARCH is used when the server offers it. NULL or blank criteria: every
 /// message. Unlike the reading moves, a search finds messages flagged \Deleted (deleted,
 /// not yet removed) unless the criteria say `UNDELETED`; they read `WD_EMAIL_DELETED` = "1".
 /// `options`: 0 (whole messages), `WD_READ_HEADER` (headers only, the body

@@ -29,6 +29,9 @@ pub struct ImapClient {
     /// `WD_PROP_MAX_MESSAGE_SIZE`: the largest literal (message) read.
     pub(super) max_message: u64,
     pub(super) exists: u32,
+    /// EXISTS changes, EXPUNGEs and messages seen flagged \Deleted (see
+    /// [`crate::session::Mailbox::changes`]).
+    pub(super) changes: u64,
     pub(super) folder: String,
     pub(super) logging_out: bool,
     pub(super) closed: bool,
@@ -73,7 +76,7 @@ fn tag_prefix() -> String {
 /// True for the untagged data a caller may use; the rest (EXISTS, EXPUNGE, capability
 /// updates, plain `* OK` text, flag updates without a UID) only updates the session state
 /// and is not kept, so a server flooding it cannot fill memory.
-fn worth_keeping(u: &Untagged) -> bool {
+pub(super) fn worth_keeping(u: &Untagged) -> bool {
     match u {
         Untagged::Exists(_) | Untagged::Expunge(_) | Untagged::Capability(_) => false,
         Untagged::Cond { code: None, .. } => false,
@@ -129,6 +132,7 @@ impl ImapClient {
             budget: Budget::noise(),
             max_message: cfg.max_message_size,
             exists: 0,
+            changes: 0,
             folder: String::new(),
             logging_out: false,
             closed: false,
@@ -326,9 +330,16 @@ impl ImapClient {
         match u {
             Untagged::Exists(n) => {
                 self.grew |= *n > self.exists;
+                self.changes += u64::from(*n != self.exists);
                 self.exists = *n;
             }
-            Untagged::Expunge(_) => self.exists = self.exists.saturating_sub(1),
+            Untagged::Expunge(_) => {
+                self.changes += 1;
+                self.exists = self.exists.saturating_sub(1);
+            }
+            // A message flagged \Deleted (by another client, or seen so in an answer) leaves
+            // the listings: one taken before may hold it.
+            Untagged::Fetch { data, .. } if data.deleted() => self.changes += 1,
             Untagged::Capability(c) => self.caps = c.clone(),
             Untagged::Cond { status, code, text } => {
                 if let Some(caps) = caps_from_code(code) {
@@ -468,20 +479,38 @@ impl ImapClient {
         tags: &[(String, &str)],
         payload: u64,
     ) -> Result<(Vec<Untagged>, Vec<Result<Done>>)> {
+        let mut data = Vec::new();
+        let results = self.wait_all_with(tags, payload, |u| {
+            if worth_keeping(&u) {
+                data.push(u);
+            }
+        })?;
+        Ok((data, results))
+    }
+
+    /// [`Self::wait_all_within`] handing each untagged response to `f` as it arrives
+    /// (once the session state has taken what it needs) instead of keeping them: a large
+    /// answer is turned into its result as it comes. The responses a caller may keep
+    /// ([`worth_keeping`]) are charged to the budget as if kept.
+    pub(super) fn wait_all_with(
+        &mut self,
+        tags: &[(String, &str)],
+        payload: u64,
+        mut f: impl FnMut(Untagged),
+    ) -> Result<Vec<Result<Done>>> {
         self.budget.extend(payload);
         let mut results: Vec<Option<Result<Done>>> = tags.iter().map(|_| None).collect();
-        let mut data = Vec::new();
         while results.iter().any(Option::is_none) {
             match self.read_response()? {
                 Response::Untagged(u) => {
                     self.handle_untagged(&u)?;
-                    if worth_keeping(&u) {
-                        if let Err(e) = self.budget.charge(KEPT_OVERHEAD, "IMAP reply") {
-                            self.conn.abandon(&e.message);
-                            return Err(e);
-                        }
-                        data.push(u);
+                    if worth_keeping(&u)
+                        && let Err(e) = self.budget.charge(KEPT_OVERHEAD, "IMAP reply")
+                    {
+                        self.conn.abandon(&e.message);
+                        return Err(e);
                     }
+                    f(u);
                 }
                 Response::Continue(text) => {
                     let e = Error::protocol("unexpected continuation request", text);
@@ -507,7 +536,7 @@ impl ImapClient {
                 }
             }
         }
-        Ok((data, results.into_iter().flatten().collect()))
+        Ok(results.into_iter().flatten().collect())
     }
 
     /// Sends one command and waits for its completion.

@@ -71,10 +71,11 @@ fn fetched(
     })?;
     let size = d.size.or(known.map(|r| r.size)).unwrap_or(raw.len() as u64);
     let seen = d.seen().or(known.map(|r| r.seen)).unwrap_or(false);
+    let raw = crate::message::Source::from(raw);
     let mut email = if opts.defer_parse {
         Email::deferred(Vec::new(), String::new(), 0, 0, false)
     } else {
-        crate::message::parse::parse_fields(&raw)?
+        crate::message::parse::parse_source(&raw)?
     };
     email.uid = uid.to_string();
     email.number = i32::try_from(seq).unwrap_or(i32::MAX);
@@ -126,6 +127,78 @@ impl ImapClient {
         self.folder = folder.to_string();
         self.listed = self.exists;
         Ok(())
+    }
+
+    /// Sends `cmd` (a FETCH) and hands each FETCH answer to `f` as it arrives; the reply
+    /// may bring `payload` bytes (see [`ImapClient::wait_all_within`]).
+    fn stream_fetch(
+        &mut self,
+        cmd: &str,
+        payload: u64,
+        mut f: impl FnMut(u32, FetchData),
+    ) -> Result<()> {
+        let tag = self.send(&[Part::Text(cmd.to_string())])?;
+        let results = self.wait_all_with(&[(tag, "UID FETCH")], payload, |u| {
+            if let Untagged::Fetch { seq, data } = u {
+                f(seq, data);
+            }
+        })?;
+        results.into_iter().try_for_each(|r| r.map(|_| ()))
+    }
+
+    /// Every message of the folder with whether it is flagged \Deleted: one UID FETCH of
+    /// UID/FLAGS/RFC822.SIZE for all, in sequence order (no UID SEARCH: its one-line
+    /// answer outgrows the line limit in a large mailbox). Each answer becomes its entry
+    /// as it arrives (a large mailbox is never held twice); a listing may be as large as
+    /// one message.
+    fn listing(&mut self) -> Result<Vec<(MessageRef, bool)>> {
+        let mut refs: Vec<(MessageRef, bool)> = Vec::with_capacity(self.exists as usize);
+        let cmd = "UID FETCH 1:* (UID FLAGS RFC822.SIZE)";
+        let r = self.stream_fetch(cmd, self.max_message, |seq, d| {
+            let deleted = d.flags.as_ref().map(|_| d.deleted());
+            let Some(uid) = d.uid else {
+                // A FETCH without UID: an unsolicited flag update of a listed message.
+                if let Some((r, del)) = refs.iter_mut().rev().find(|(r, _)| r.number == seq) {
+                    r.seen = d.seen().unwrap_or(r.seen);
+                    *del = deleted.unwrap_or(*del);
+                }
+                return;
+            };
+            match refs.last_mut().filter(|(r, _)| r.number == seq) {
+                Some((r, del)) => {
+                    r.size = d.size.unwrap_or(r.size);
+                    r.seen = d.seen().unwrap_or(r.seen);
+                    *del = deleted.unwrap_or(*del);
+                }
+                None => refs.push((
+                    MessageRef {
+                        number: seq,
+                        uid: uid.to_string(),
+                        size: d.size.unwrap_or(0),
+                        seen: d.seen().unwrap_or(false),
+                    },
+                    deleted.unwrap_or(false),
+                )),
+            }
+        });
+        if let Err(e) = r {
+            return self.empty_or(e);
+        }
+        refs.sort_by_key(|(r, _)| r.number);
+        refs.dedup_by_key(|(r, _)| r.number);
+        self.listed = refs.last().map_or(0, |(r, _)| r.number);
+        Ok(refs)
+    }
+
+    /// A FETCH of "1:*" refused in an empty folder (some servers answer NO or BAD): no
+    /// message. Any other refusal is the error, as is a reply that broke the connection
+    /// (over its budget, malformed).
+    fn empty_or<T: Default>(&mut self, e: Error) -> Result<T> {
+        if e.code == WD_E::Protocol && self.exists == 0 && self.conn.is_usable() {
+            trace::note(PROTO, "empty folder");
+            return Ok(T::default());
+        }
+        Err(e)
     }
 
     /// LIST "" "*": every folder with its attributes, names decoded.
@@ -215,56 +288,15 @@ impl Mailbox for ImapClient {
         self.max_message
     }
 
-    /// UID SEARCH (UNDELETED, or UNSEEN UNDELETED) and one UID FETCH of
-    /// UID/FLAGS/RFC822.SIZE for all, pipelined in one round trip; in sequence order.
-    /// Messages flagged \Deleted are left out: they are gone for the reader.
+    /// EXISTS changes, EXPUNGEs and messages flagged \Deleted reported by the server.
+    fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// The folder's listing ([`ImapClient::listing`]) without the messages flagged
+    /// \Deleted (gone for the reader), and with `unread_only` without those \Seen.
     fn list(&mut self, opts: ReadOptions) -> Result<Vec<MessageRef>> {
-        let crit = if opts.unread_only {
-            "UNSEEN UNDELETED"
-        } else {
-            "UNDELETED"
-        };
-        let t1 = self.send(&[Part::Text(format!("UID SEARCH {crit}"))])?;
-        let t2 = self.send(&[Part::Text("UID FETCH 1:* (UID FLAGS RFC822.SIZE)".into())])?;
-        // A listing may be as large as one message.
-        let (data, results) =
-            self.wait_all_within(&[(t1, "UID SEARCH"), (t2, "UID FETCH")], self.max_message)?;
-        let mut results = results.into_iter();
-        let search = results
-            .next()
-            .unwrap_or_else(|| Err(Error::internal("no result")));
-        let fetch = results
-            .next()
-            .unwrap_or_else(|| Err(Error::internal("no result")));
-        search?;
-        let mut wanted = std::collections::HashSet::new();
-        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
-        for u in data {
-            match u {
-                Untagged::Search(v) => wanted.extend(v),
-                Untagged::Fetch { seq, data } => by_seq.entry(seq).or_default().merge(data),
-                _ => {}
-            }
-        }
-        self.listed = by_seq.keys().copied().max().unwrap_or(0);
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        fetch?;
-        let mut refs: Vec<MessageRef> = by_seq
-            .into_iter()
-            .filter_map(|(seq, d)| {
-                let uid = d.uid?;
-                wanted.contains(&uid).then(|| MessageRef {
-                    number: seq,
-                    uid: uid.to_string(),
-                    size: d.size.unwrap_or(0),
-                    seen: d.seen().unwrap_or(false),
-                })
-            })
-            .collect();
-        refs.sort_by_key(|r| r.number);
-        Ok(refs)
+        Ok(self.count_listing(opts)?.1.unwrap_or_default())
     }
 
     fn fetch(&mut self, refs: &[MessageRef], opts: ReadOptions) -> Result<Vec<Email>> {
@@ -337,8 +369,8 @@ impl Mailbox for ImapClient {
     }
 
     /// Without `unread_only`: one `UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY…)` lists
-    /// and fetches everything in one round trip. With it, or with a progress callback
-    /// (which wants the total first): the listing first.
+    /// and fetches everything in one round trip, each message taken as it arrives. With
+    /// it, or with a progress callback (which wants the total first): the listing first.
     fn fetch_all(&mut self, opts: ReadOptions) -> Result<(Vec<MessageRef>, Vec<Email>)> {
         if opts.unread_only || crate::progress::active() {
             return crate::session::list_and_fetch(self, opts);
@@ -346,37 +378,28 @@ impl Mailbox for ImapClient {
         let item = fetch_item(opts);
         // Every message of the folder, each at most the largest message allowed.
         let payload = u64::from(self.exists.max(1)).saturating_mul(self.max_message);
-        let tag = self.send(&[Part::Text(format!(
-            "UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})"
-        ))])?;
-        let result = self
-            .wait_all_within(&[(tag, "UID FETCH")], payload)
-            .and_then(|(data, mut res)| {
-                res.pop()
-                    .unwrap_or_else(|| Err(Error::internal("no result")))
-                    .map(|_| data)
-            });
-        let data = match result {
-            Ok(data) => data,
-            // "1:*" in an empty folder: some servers answer NO or BAD.
-            Err(e) if e.code == WD_E::Protocol && self.exists == 0 && self.conn.is_usable() => {
-                trace::note(PROTO, "empty folder");
-                return Ok((Vec::new(), Vec::new()));
+        let mut got: Vec<(u32, FetchData)> = Vec::with_capacity(self.exists as usize);
+        let cmd = format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})");
+        let r = self.stream_fetch(&cmd, payload, |seq, d| match got.last_mut() {
+            Some((s, last)) if *s == seq => last.merge(d),
+            // A flag update alone (no UID, no content) is not kept.
+            _ if d.uid.is_some() || d.size.is_some() || d.body.is_some() || d.header.is_some() => {
+                got.push((seq, d))
             }
-            Err(e) => return Err(e),
-        };
-        let mut by_seq: HashMap<u32, FetchData> = HashMap::new();
-        for u in data {
-            if let Untagged::Fetch { seq, data } = u {
-                by_seq.entry(seq).or_default().merge(data);
-            }
+            _ => {}
+        });
+        if let Err(e) = r {
+            return self.empty_or(e);
         }
-        let mut seqs: Vec<(u32, FetchData)> = by_seq.into_iter().collect();
-        seqs.sort_unstable_by_key(|(seq, _)| *seq);
-        self.listed = seqs.last().map_or(0, |(seq, _)| *seq);
-        let mut refs = Vec::with_capacity(seqs.len());
-        let mut out = Vec::with_capacity(seqs.len());
-        for (seq, d) in seqs {
+        got.sort_by_key(|(seq, _)| *seq);
+        self.listed = got.last().map_or(0, |(seq, _)| *seq);
+        let mut refs = Vec::with_capacity(got.len());
+        let mut out = Vec::with_capacity(got.len());
+        let mut got = got.into_iter().peekable();
+        while let Some((seq, mut d)) = got.next() {
+            while let Some((_, more)) = got.next_if(|(s, _)| *s == seq) {
+                d.merge(more);
+            }
             // A FETCH without UID is an unsolicited flag update of a message outside
             // the answer: not ours. A message flagged \Deleted is gone for the reader.
             let Some(uid) = d.uid else { continue };
@@ -401,22 +424,26 @@ impl Mailbox for ImapClient {
         Ok(())
     }
 
-    /// Every message of the folder (`UID SEARCH ALL`: those flagged \Deleted still hold
-    /// their number), or the unseen ones not deleted (`UNSEEN UNDELETED`).
+    /// Every message of the folder (those flagged \Deleted still hold their number), or
+    /// the unseen ones not deleted, counted in the folder's listing.
     fn count(&mut self, opts: ReadOptions) -> Result<usize> {
-        let crit = if opts.unread_only {
-            "UNSEEN UNDELETED"
+        Ok(self.count_listing(opts)?.0)
+    }
+
+    /// One listing ([`ImapClient::listing`]) gives the count and the reader's listing.
+    fn count_listing(&mut self, opts: ReadOptions) -> Result<(usize, Option<Vec<MessageRef>>)> {
+        let all = self.listing()?;
+        let count = if opts.unread_only {
+            all.iter().filter(|(r, del)| !r.seen && !del).count()
         } else {
-            "ALL"
+            all.len()
         };
-        let data = self.run_text("UID SEARCH", format!("UID SEARCH {crit}"))?;
-        Ok(data
-            .iter()
-            .map(|u| match u {
-                Untagged::Search(v) => v.len(),
-                _ => 0,
-            })
-            .sum())
+        let refs = all
+            .into_iter()
+            .filter(|(r, del)| !*del && (!opts.unread_only || !r.seen))
+            .map(|(r, _)| r)
+            .collect();
+        Ok((count, Some(refs)))
     }
 
     /// `UID EXPUNGE` of the messages this session deleted (EXPUNGE without UIDPLUS).

@@ -65,6 +65,8 @@ impl ImapClient {
         // The messages this session flagged \Deleted in that folder still go at
         // EmailDetruit, a folder change or the close.
         fresh.deleted = std::mem::take(&mut self.deleted);
+        // What changed meanwhile is not known: a listing taken before is out of date.
+        fresh.changes = self.changes + 1;
         self.closed = true;
         self.conn.close();
         *self = fresh;

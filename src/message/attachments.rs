@@ -1,13 +1,13 @@
 //! Attachments on disk: reading a file into an `Attachment`, saving one, and the MIME type
 //! table used to guess a type from a file name.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::files;
 use crate::limits::{MAX_ATTACHMENT_FILE, MAX_FILE_NAME};
+use crate::message::content::Content;
 use crate::message::model::Attachment;
 
 /// Default type of unknown extensions.
@@ -119,7 +119,7 @@ pub fn from_file(path: &str) -> Result<Attachment> {
         content_type: mime_type_for(&name).to_string(),
         name,
         content_id: String::new(),
-        data,
+        data: data.into(),
         raw_name: None,
     })
 }
@@ -216,7 +216,9 @@ fn dot_or_space(c: char) -> bool {
 ///
 /// Returns the path written. Errors: `Io` with the path and OS error, `Cancelled`.
 pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
-    crate::progress::expect(Some(att.data.len() as u64))?;
+    // The decoded size is counted only when a callback wants it (not kept decoded).
+    let total = crate::progress::active().then(|| att.data.decoded_len() as u64);
+    crate::progress::expect(total)?;
     let dir = Path::new(path);
     if !dir.is_dir() {
         let mut file =
@@ -251,14 +253,42 @@ pub fn save(att: &Attachment, index: usize, path: &str) -> Result<String> {
 }
 
 /// Writes `data` to `file` (named `shown` in errors) in pieces, each counted for the
-/// progress callback.
-fn write_counted(file: &mut std::fs::File, data: &[u8], shown: &str) -> Result<()> {
-    for piece in data.chunks(crate::progress::STEP_BYTES as usize) {
-        file.write_all(piece)
-            .map_err(|e| Error::io("cannot write", shown, &e))?;
-        crate::progress::advance(piece.len() as u64)?;
+/// progress callback. Content still encoded in its message is decoded as it is written
+/// ([`Content::write_to`]), not kept.
+fn write_counted(file: &mut std::fs::File, data: &Content, shown: &str) -> Result<()> {
+    let mut counted = Counted {
+        file,
+        stopped: None,
+    };
+    let written = data.write_to(&mut counted);
+    if let Some(e) = counted.stopped {
+        return Err(e);
     }
-    Ok(())
+    written.map_err(|e| Error::io("cannot write", shown, &e))
+}
+
+/// A file whose writes are counted for the progress callback, at most
+/// [`crate::progress::STEP_BYTES`] at a time; a cancel is kept in `stopped`.
+struct Counted<'a> {
+    file: &'a mut std::fs::File,
+    stopped: Option<Error>,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let piece = &buf[..buf.len().min(crate::progress::STEP_BYTES as usize)];
+        let n = self.file.write(piece)?;
+        if let Err(e) = crate::progress::advance(n as u64) {
+            let text = e.message.clone();
+            self.stopped = Some(e);
+            return Err(std::io::Error::other(text));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// A new temporary file in `dir`, created exclusively (`O_EXCL`: never an existing file,
@@ -429,7 +459,7 @@ mod tests {
         let att = |name: &str| Attachment {
             name: name.into(),
             content_type: "application/pdf".into(),
-            data: b"bytes".to_vec(),
+            data: b"bytes".to_vec().into(),
             ..Attachment::default()
         };
         let written = save(&att("../outside.pdf"), 0, d).unwrap();

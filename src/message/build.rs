@@ -10,7 +10,6 @@ use crate::message::address::{is_valid_syntax, split_list, split_mailbox};
 use crate::message::attachments::mime_type_for;
 use crate::message::codec;
 use crate::message::model::{Attachment, Email, has_line_break};
-use crate::message::parse::parse_fields;
 use crate::text::quoted;
 use crate::text::{self, DateTime};
 
@@ -183,7 +182,7 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
     email.date = date.to_rfc3339();
     email.message_id = message_id;
     email.size = out.len() as i64;
-    email.source = out;
+    email.source = out.into();
     Ok(())
 }
 
@@ -529,8 +528,8 @@ fn reads_back_raw(data: &[u8], cte: &str) -> bool {
         )
         .as_bytes(),
     );
-    parse_fields(&m).is_ok_and(
-        |e| matches!(e.attachments.as_slice(), [a, b] if a.data == data && b.data == b"end"),
+    crate::message::parse::parse(&m).is_ok_and(
+        |e| matches!(e.attachments.as_slice(), [a, b] if *a.data == *data && *b.data == *b"end"),
     )
 }
 

@@ -129,7 +129,7 @@ fn embed(base: &Path, src: &str) -> Result<Option<Attachment>> {
         content_type: mime_type_for(&name).to_string(),
         name,
         content_id: String::new(),
-        data,
+        data: data.into(),
         raw_name: None,
     }))
 }

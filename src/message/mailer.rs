@@ -161,7 +161,7 @@ mod tests {
         let a = |name: &str, data: &[u8]| Attachment {
             name: name.into(),
             content_type: "text/plain".into(),
-            data: data.to_vec(),
+            data: data.into(),
             ..Attachment::default()
         };
         let e = Email {

@@ -4,6 +4,7 @@ pub mod address;
 pub mod attachments;
 pub mod build;
 pub(crate) mod codec;
+pub mod content;
 pub mod flags;
 pub mod html;
 pub mod mailer;
@@ -11,5 +12,7 @@ pub mod model;
 pub mod object;
 pub mod parse;
 pub mod properties;
+mod skeleton;
 
+pub use content::{Content, Source};
 pub use model::{Attachment, Email};

@@ -1,6 +1,7 @@
 //! Our `Email` type: every field the WLangage `Email` structure exposes, in decoded UTF-8.
 
 use crate::error::{Error, Result};
+use crate::message::content::{Content, Source};
 use crate::text::quoted;
 
 /// One attachment (or inline part) of a message, with its decoded content.
@@ -13,8 +14,8 @@ pub struct Attachment {
     pub content_type: String,
     /// Content-ID without angle brackets; empty when none. Non-empty means an inline part.
     pub content_id: String,
-    /// Decoded bytes.
-    pub data: Vec<u8>,
+    /// Decoded bytes (a received attachment is decoded from the source on first access).
+    pub data: Content,
     /// The name as the received part carries it (RFC 2047 / RFC 2231 decoded, not made
     /// safe; "" when it carries none), when that differs from `name`. `None`: the same
     /// as `name` (and for every attachment added locally).
@@ -82,8 +83,8 @@ pub struct Email {
     pub mail_id: i32,
     /// Recipients refused at the last send, each `addr: server reply`.
     pub refused: Vec<String>,
-    /// Raw RFC 5322 source (built or received).
-    pub source: Vec<u8>,
+    /// Raw RFC 5322 source (built or received), shared with the attachments read from it.
+    pub source: Source,
     /// True when only the headers were fetched (body completed on demand by the reader).
     pub header_only: bool,
     /// True when only `source` and the server fields (`uid`, `number`, `size`, `seen`,
@@ -110,14 +111,14 @@ impl Email {
             number,
             size,
             seen,
-            source,
+            source: source.into(),
             unparsed: true,
             ..Email::default()
         }
     }
 
     /// Parses `source` when `unparsed` is set, keeping the server fields (`uid`,
-    /// `number`, `size`, the flags, `header_only`, `out`) and the source itself (moved, not
+    /// `number`, `size`, the flags, `header_only`, `out`) and the source itself (shared, not
     /// copied). A source that cannot be parsed is kept as it is with the server fields
     /// (as the eager reading did); the error is returned for the caller to note.
     pub fn parse_deferred(&mut self) -> Result<()> {
@@ -125,7 +126,7 @@ impl Email {
             return Ok(());
         }
         self.unparsed = false;
-        let parsed = crate::message::parse::parse_fields(&self.source)?;
+        let parsed = crate::message::parse::parse_source(&self.source)?;
         let mut old = std::mem::replace(self, parsed);
         crate::message::flags::keep(self, &mut old);
         self.source = old.source;
@@ -195,7 +196,7 @@ impl Attachment {
             name: name.to_string(),
             content_type,
             content_id: String::new(),
-            data: data.to_vec(),
+            data: data.into(),
             raw_name: None,
         })
     }

@@ -5,14 +5,20 @@
 //! undeclared 8-bit data falls back to Windows-1252 instead of U+FFFD.
 
 use mail_parser::parsers::MessageStream;
-use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{
+    Address, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
+use std::ops::Range;
+use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_MESSAGE;
 use crate::message::address::format_mailbox;
 use crate::message::attachments::{extension_for, safe_name};
 use crate::message::codec;
+use crate::message::content::{Content, Decoding, Part, Source};
 use crate::message::model::{Attachment, Email};
+use crate::message::skeleton::Skeleton;
 use crate::text::{self, DateTime};
 
 /// Parses a raw message (CRLF or LF line ends) into a new `Email`.
@@ -21,31 +27,61 @@ use crate::text::{self, DateTime};
 /// Text bodies have CRLF line ends. Errors: `Message` when the input holds no header at all
 /// or is larger than `MAX_MESSAGE`. Never panics.
 pub fn parse(bytes: &[u8]) -> Result<Email> {
-    let mut email = parse_fields(bytes)?;
-    email.source = bytes.to_vec();
-    Ok(email)
+    check_size(bytes.len())?;
+    parse_source(&Source::from(bytes.to_vec()))
 }
 
-/// [`parse`] without copying `bytes` into `source` (left empty): for callers that own
-/// the raw message and move it there themselves (POP3 and IMAP reading).
-pub fn parse_fields(bytes: &[u8]) -> Result<Email> {
-    if bytes.len() > MAX_MESSAGE {
+fn check_size(len: usize) -> Result<()> {
+    if len > MAX_MESSAGE {
         return Err(Error::message(format!(
-            "message too large ({} bytes, limit {MAX_MESSAGE})",
-            bytes.len()
+            "message too large ({len} bytes, limit {MAX_MESSAGE})"
         )));
     }
-    let mut msg = MessageParser::default()
-        .parse(bytes)
-        .ok_or_else(|| Error::message("not an RFC 5322 message: no header found"))?;
+    Ok(())
+}
+
+/// [`parse`] of a source already shared (POP3 and IMAP reading, deferred parsing): the
+/// message keeps `source` without copying it, and each attachment stays encoded in it
+/// until its content is first asked for ([`Content`]).
+pub fn parse_source(source: &Source) -> Result<Email> {
+    let bytes: &[u8] = source;
+    check_size(bytes.len())?;
+    let not_mail = || Error::message("not an RFC 5322 message: no header found");
+    let skeleton = Skeleton::of(bytes);
+    let msg = STRUCTURE.parse(&*skeleton.bytes).ok_or_else(not_mail)?;
+    if !encoded_message_part(&msg, &skeleton.bytes) {
+        let view = View {
+            bytes: &skeleton.bytes,
+            skeleton: Some(&skeleton),
+            source,
+            decoded: false,
+        };
+        return Ok(read_message(msg, &view));
+    }
+    // A message part in a transfer encoding is read by mail-parser only once decoded:
+    // such a message is parsed with its bodies decoded.
+    drop(msg);
+    let msg = MessageParser::default().parse(bytes).ok_or_else(not_mail)?;
+    let view = View {
+        bytes,
+        skeleton: None,
+        source,
+        decoded: true,
+    };
+    Ok(read_message(msg, &view))
+}
+
+/// The fields of a message parsed by mail-parser from `view.bytes`.
+fn read_message(mut msg: Message<'_>, view: &View<'_>) -> Email {
     let mut email = Email {
-        size: bytes.len() as i64,
+        size: view.source.len() as i64,
+        source: view.source.clone(),
         ..Email::default()
     };
     let Some(root) = msg.parts.first() else {
-        return Ok(email);
+        return email;
     };
-    read_headers(&mut email, bytes, root);
+    read_headers(&mut email, view.bytes, root);
     // The boundary enclosing each part, to cut bodies that mail-parser let run past it.
     let mut boundaries: Vec<Option<String>> = vec![None; msg.parts.len()];
     for part in &msg.parts {
@@ -59,9 +95,106 @@ pub fn parse_fields(bytes: &[u8]) -> Result<Email> {
         }
     }
     for (part, boundary) in msg.parts.iter_mut().zip(&boundaries) {
-        read_part(&mut email, bytes, part, boundary.as_deref());
+        let at = PartAt {
+            view,
+            boundary: boundary.as_deref(),
+        };
+        read_part(&mut email, part, &at);
     }
-    Ok(email)
+    email
+}
+
+/// mail-parser reading the structure only: every header field parsed as its default
+/// parser does (the same extent, so the same fields and offsets), but the transfer
+/// encoding skipped, so no body is decoded while parsing (the bodies are decoded here from
+/// the raw bytes: text at once, attachments on first access).
+static STRUCTURE: LazyLock<MessageParser> = LazyLock::new(|| {
+    let mut p = MessageParser::new();
+    for h in fields(TEXT_FIELDS) {
+        p = p.header_text(h);
+    }
+    for h in fields(ADDRESS_FIELDS) {
+        p = p.header_address(h);
+    }
+    for h in fields(ID_FIELDS) {
+        p = p.header_id(h);
+    }
+    for h in fields(DATE_FIELDS) {
+        p = p.header_date(h);
+    }
+    for h in fields(LIST_FIELDS) {
+        p = p.header_comma_separated(h);
+    }
+    p.header_received(HeaderName::Received)
+        .header_raw(HeaderName::MimeVersion)
+        .header_content_type(HeaderName::ContentType)
+        .header_content_type(HeaderName::ContentDisposition)
+        // The extent of an unstructured field; the value is read in `transfer_encoding`.
+        .ignore_header(HeaderName::ContentTransferEncoding)
+});
+
+/// The fields mail-parser reads by default with each of its parsers (unstructured text,
+/// addresses, ids, dates, comma-separated lists).
+const TEXT_FIELDS: &str = "Subject Comments Content-Description Content-Location";
+const ADDRESS_FIELDS: &str = "From To Cc Bcc Reply-To Sender Resent-To Resent-From Resent-Bcc \
+    Resent-Cc Resent-Sender List-Archive List-Help List-ID List-Owner List-Post List-Subscribe \
+    List-Unsubscribe";
+const ID_FIELDS: &str =
+    "Message-ID References In-Reply-To Return-Path Content-ID Resent-Message-ID";
+const DATE_FIELDS: &str = "Date Resent-Date";
+const LIST_FIELDS: &str = "Keywords Content-Language";
+
+fn fields(names: &'static str) -> impl Iterator<Item = HeaderName<'static>> {
+    names.split_ascii_whitespace().filter_map(HeaderName::parse)
+}
+
+/// True when a part that mail-parser reads as a message (message/rfc822 or
+/// message/global, or untyped in a multipart/digest) has a transfer encoding, at any
+/// depth.
+fn encoded_message_part(msg: &Message<'_>, raw: &[u8]) -> bool {
+    let is = |ct: &mail_parser::ContentType<'_>, t: &str, sub: &[&str]| {
+        ct.ctype().eq_ignore_ascii_case(t)
+            && sub
+                .iter()
+                .any(|s| ct.subtype().is_some_and(|x| x.eq_ignore_ascii_case(s)))
+    };
+    let digest = msg.parts.iter().any(|p| {
+        p.content_type()
+            .is_some_and(|ct| is(ct, "multipart", &["digest"]))
+    });
+    msg.parts.iter().any(|p| {
+        let message = p
+            .content_type()
+            .map_or(digest, |ct| is(ct, "message", &["rfc822", "global"]));
+        (message && transfer_encoding(raw, p) != mail_parser::Encoding::None)
+            || matches!(&p.body, PartType::Message(m) if encoded_message_part(m, raw))
+    })
+}
+
+/// The declared Content-Transfer-Encoding of a part (the last field, as mail-parser
+/// reads it), from the raw bytes.
+fn transfer_encoding(raw: &[u8], part: &MessagePart<'_>) -> mail_parser::Encoding {
+    let field = part
+        .headers
+        .iter()
+        .rev()
+        .find(|h| h.name == HeaderName::ContentTransferEncoding);
+    let Some(h) = field else {
+        return mail_parser::Encoding::None;
+    };
+    let value = raw
+        .get(h.offset_start as usize..h.offset_end as usize)
+        .unwrap_or_default();
+    let text = value_text(value);
+    match MessageStream::new(text.as_bytes()).parse_unstructured() {
+        HeaderValue::Text(t) if t.trim().eq_ignore_ascii_case("base64") => {
+            mail_parser::Encoding::Base64
+        }
+        HeaderValue::Text(t) if t.trim().eq_ignore_ascii_case("quoted-printable") => {
+            mail_parser::Encoding::QuotedPrintable
+        }
+        _ => mail_parser::Encoding::None,
+    }
 }
 
 /// The raw name (as written) and raw value bytes of a header.
@@ -217,13 +350,39 @@ fn read_headers(email: &mut Email, raw: &[u8], root: &MessagePart<'_>) {
     };
 }
 
-/// The transfer-decoded bytes of a part, read from the raw message with its declared
-/// Content-Transfer-Encoding (mail-parser drops the encoding of a part whose closing
-/// boundary is missing). When the part runs to the end of the message, the final line end
-/// (which ends the message, not the body) is dropped, as a boundary drops it in a multipart.
-fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec<u8> {
-    let (start, end) = (part.offset_body as usize, part.offset_end as usize);
-    let mut body = raw.get(start..end.max(start)).unwrap_or_default();
+/// What mail-parser read: the source itself (`decoded`: its bodies decoded while
+/// parsing) or a [`Skeleton`] of it, whose positions map back to the source.
+struct View<'a> {
+    bytes: &'a [u8],
+    skeleton: Option<&'a Skeleton<'a>>,
+    source: &'a Source,
+    decoded: bool,
+}
+
+impl View<'_> {
+    fn to_source(&self, range: Range<usize>) -> Range<usize> {
+        match self.skeleton {
+            Some(s) => s.to_source(range.start)..s.to_source(range.end),
+            None => range,
+        }
+    }
+}
+
+/// Where a part sits: what mail-parser read, and the boundary enclosing the part.
+struct PartAt<'a> {
+    view: &'a View<'a>,
+    boundary: Option<&'a str>,
+}
+
+/// The range of the raw message holding a part's body as the lenient decoders read it:
+/// cut at the enclosing boundary when mail-parser let the body run past it (mail-parser
+/// drops the encoding of a part whose closing boundary is missing); when the part runs to
+/// the end of the message, the final line end (which ends the message, not the body) is
+/// dropped, as a boundary drops it in a multipart.
+fn lenient_range(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Range<usize> {
+    let start = (part.offset_body as usize).min(raw.len());
+    let end = (part.offset_end as usize).clamp(start, raw.len());
+    let mut body = &raw[start..end];
     let mut cut = false;
     if let Some(b) = boundary.filter(|b| !b.is_empty()) {
         let delimiter = format!("\n--{b}");
@@ -236,15 +395,37 @@ fn part_bytes(raw: &[u8], part: &MessagePart<'_>, boundary: Option<&str>) -> Vec
     if end >= raw.len() && !cut {
         body = text::trim_line_end(body);
     }
-    let encoding = match part
-        .content_transfer_encoding()
-        .map(|e| e.trim().to_ascii_lowercase())
-    {
-        Some(e) if e == "base64" => mail_parser::Encoding::Base64,
-        Some(e) if e == "quoted-printable" => mail_parser::Encoding::QuotedPrintable,
-        _ => mail_parser::Encoding::None,
+    start..start + body.len()
+}
+
+/// The transfer-decoded bytes of a text part (see [`lenient_range`]), read from the source.
+fn part_bytes(part: &MessagePart<'_>, at: &PartAt<'_>) -> Vec<u8> {
+    let view = at.view;
+    let range = view.to_source(lenient_range(view.bytes, part, at.boundary));
+    codec::decode_transfer(&view.source[range], transfer_encoding(view.bytes, part))
+}
+
+/// The content of an attachment part, decoded on first access: a binary part as
+/// mail-parser decodes it, any other (a text or message part, or a binary one mail-parser
+/// finds malformed) by the lenient decoders.
+fn lazy_content(part: &MessagePart<'_>, at: &PartAt<'_>, binary: bool) -> Content {
+    let view = at.view;
+    let enc = transfer_encoding(view.bytes, part);
+    let lenient = view.to_source(lenient_range(view.bytes, part, at.boundary));
+    let decoding = match (binary, enc) {
+        (true, mail_parser::Encoding::None) => Decoding::Raw,
+        (true, enc) => Decoding::MailParser(enc),
+        (false, enc) => Decoding::Lenient(enc),
     };
-    codec::decode_transfer(body, encoding)
+    let body = view.to_source(part.offset_body as usize..part.offset_end as usize);
+    let boundary = at.boundary.unwrap_or("").as_bytes();
+    Content::part(Part::new(
+        view.source.clone(),
+        body,
+        lenient.end,
+        boundary,
+        decoding,
+    ))
 }
 
 /// A date parsed by mail-parser; None when out of range.
@@ -293,8 +474,10 @@ fn clean_id(id: &str) -> String {
         .to_string()
 }
 
-/// `part`'s decoded binary body is moved out (not copied) into the attachment.
-fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary: Option<&str>) {
+/// A body part fills the text or HTML body; any other becomes an attachment whose
+/// content stays encoded in the source until first asked for (a binary body mail-parser
+/// decoded already is moved out, not copied).
+fn read_part(email: &mut Email, part: &mut MessagePart<'_>, at: &PartAt<'_>) {
     if matches!(part.body, PartType::Multipart(_)) {
         return;
     }
@@ -336,7 +519,7 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
             email.message.is_empty()
         };
         if slot_free {
-            let bytes = part_bytes(raw, part, boundary);
+            let bytes = part_bytes(part, at);
             let charset = ct.and_then(|c| c.attribute("charset"));
             let text = text::normalize_crlf_string(codec::decode_charset(&bytes, charset));
             if subtype == "html" {
@@ -352,14 +535,15 @@ fn read_part(email: &mut Email, raw: &[u8], part: &mut MessagePart<'_>, boundary
         }
     }
 
-    let data = match &part.body {
-        PartType::Binary(_) | PartType::InlineBinary(_) if !is_message => {
-            match std::mem::replace(&mut part.body, PartType::Binary(Default::default())) {
-                PartType::Binary(b) | PartType::InlineBinary(b) => b.into_owned(),
-                _ => Vec::new(),
-            }
+    let binary =
+        !is_message && matches!(part.body, PartType::Binary(_) | PartType::InlineBinary(_));
+    let data = if binary && at.view.decoded {
+        match std::mem::replace(&mut part.body, PartType::Binary(Default::default())) {
+            PartType::Binary(b) | PartType::InlineBinary(b) => Content::from(b.into_owned()),
+            _ => Content::default(),
         }
-        _ => part_bytes(raw, part, boundary),
+    } else {
+        lazy_content(part, at, binary)
     };
     let content_type = if is_message {
         "message/rfc822".to_string()
@@ -419,6 +603,23 @@ mod tests {
         assert_eq!(e.attachments[0].content_type, "message/rfc822");
         assert_eq!(e.attachments[0].name, "message1.eml");
         assert_eq!(e.attachments[0].data, b"Subject: inner\r\n\r\nhi");
+    }
+
+    #[test]
+    fn structure_fields_are_known_to_mail_parser() {
+        for list in [
+            TEXT_FIELDS,
+            ADDRESS_FIELDS,
+            ID_FIELDS,
+            DATE_FIELDS,
+            LIST_FIELDS,
+        ] {
+            let names: Vec<&str> = list.split_ascii_whitespace().collect();
+            let known: Vec<HeaderName<'_>> = fields(list)
+                .filter(|h| !matches!(h, HeaderName::Other(_)))
+                .collect();
+            assert_eq!(known.len(), names.len(), "{names:?}");
+        }
     }
 
     #[test]

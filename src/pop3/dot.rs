@@ -177,7 +177,13 @@ pub fn read_body(conn: &mut Connection, max: usize) -> Result<Vec<u8>> {
         conn.consume(used);
         conn.progressed(used)?;
     }
-    dec.finish()
+    let mut body = dec.finish()?;
+    // A short body (a header read with TOP) does not keep the whole first buffer: a
+    // large mailbox read with headers only holds thousands of them.
+    if body.capacity() > body.len() + body.len() / 8 + 256 {
+        body.shrink_to_fit();
+    }
+    Ok(body)
 }
 
 /// Undoes dot-stuffing of one complete line's content (line end removed): a leading dot

@@ -357,7 +357,8 @@ impl Pop3Client {
             e.header_only = header_only;
             return e;
         }
-        let mut e = match crate::message::parse::parse_fields(&body) {
+        let body = crate::message::Source::from(body);
+        let mut e = match crate::message::parse::parse_source(&body) {
             Ok(e) => e,
             Err(err) => {
                 trace::note(

@@ -40,6 +40,7 @@ impl Reader {
         // The new listing leaves the deleted messages out.
         self.gone.clear();
         self.listed_with = Some(opts);
+        self.listed_changes = self.mailbox.changes();
         let on = anchor.and_then(|u| self.listing.iter().position(|r| r.uid == u));
         let before_new = || self.listing.iter().rposition(|r| r.number <= known);
         self.position = match on.or_else(before_new) {

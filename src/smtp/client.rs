@@ -74,7 +74,8 @@ fn prepare(msg: &OutgoingMessage, max: u64) -> Result<Prepared<'_>> {
     for r in &msg.recipients {
         command::check_envelope_address(r, "recipient")?;
     }
-    let data = command::prepare_data(&msg.data, msg.keep_bcc);
+    let (data, needs) =
+        command::prepare_message(&msg.data, msg.keep_bcc, &msg.from, &msg.recipients);
     if data.is_empty() {
         return Err(Error::message("the message is empty"));
     }
@@ -84,7 +85,6 @@ fn prepare(msg: &OutgoingMessage, max: u64) -> Result<Prepared<'_>> {
             data.len()
         )));
     }
-    let needs = command::needs(&data, &msg.from, &msg.recipients);
     Ok(Prepared { data, needs })
 }
 
@@ -559,15 +559,19 @@ impl SmtpClient {
 
     fn write_data_chunk(&mut self, data: &[u8]) -> Result<()> {
         self.command(&format!("BDAT {} LAST", data.len()))?;
-        trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
+        if trace::enabled() {
+            trace::note(PROTO, &format!("({} bytes of message data)", data.len()));
+        }
         self.conn()?.write_body(data)
     }
 
     fn write_data_dot(&mut self, data: &[u8]) -> Result<()> {
-        trace::note(
-            PROTO,
-            &format!("({} bytes of message data, dot-stuffed)", data.len()),
-        );
+        if trace::enabled() {
+            trace::note(
+                PROTO,
+                &format!("({} bytes of message data, dot-stuffed)", data.len()),
+            );
+        }
         self.wrote();
         self.conn()?.write_dot_stuffed(data)
     }

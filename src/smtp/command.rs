@@ -50,18 +50,47 @@ pub fn needs(data: &[u8], from: &str, recipients: &[String]) -> Needs {
     let head_end = header_end(data);
     Needs {
         eight_bit: !data.is_ascii(),
-        utf8_address: !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii()),
+        utf8_address: utf8_address(from, recipients),
         utf8_headers: !data[..head_end].is_ascii(),
     }
+}
+
+fn utf8_address(from: &str, recipients: &[String]) -> bool {
+    !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii())
+}
+
+/// [`prepare_data`] and [`needs`] together, reading the message once in the usual case
+/// (no Bcc header to remove, CRLF line ends, a final line end): the message is then sent
+/// as it is.
+pub fn prepare_message<'a>(
+    data: &'a [u8],
+    keep_bcc: bool,
+    from: &str,
+    recipients: &[String],
+) -> (Cow<'a, [u8]>, Needs) {
+    let head_end = header_end(data);
+    if (keep_bcc || !has_bcc(&data[..head_end]))
+        && data.ends_with(b"\r\n")
+        && text::is_crlf_clean(data)
+    {
+        let ascii = data.is_ascii();
+        let needs = Needs {
+            eight_bit: !ascii,
+            utf8_address: utf8_address(from, recipients),
+            utf8_headers: !ascii && !data[..head_end].is_ascii(),
+        };
+        return (Cow::Borrowed(data), needs);
+    }
+    let data = prepare_data(data, keep_bcc);
+    let needs = needs(&data, from, recipients);
+    (data, needs)
 }
 
 /// Offset of the end of the header section (after the blank line), or the length.
 fn header_end(data: &[u8]) -> usize {
     let mut i = 0;
     while i < data.len() {
-        let line_end = data[i..]
-            .iter()
-            .position(|&b| b == b'\n')
+        let line_end = text::find_byte(&data[i..], b'\n')
             .map(|p| i + p + 1)
             .unwrap_or(data.len());
         let line = &data[i..line_end];
@@ -75,18 +104,18 @@ fn header_end(data: &[u8]) -> usize {
 
 /// Removes every "Bcc:" header field (with its folded continuation lines) from the
 /// header section: Bcc recipients never appear in what is sent.
+fn is_bcc(line: &[u8]) -> bool {
+    line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:")
+}
+
+/// True when the header section `head` holds a Bcc field.
+fn has_bcc(head: &[u8]) -> bool {
+    text::lines(head).any(|(line, _)| is_bcc(line))
+}
+
 pub fn strip_bcc(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let end = header_end(data);
-    let head = &data[..end];
-    let is_bcc = |line: &[u8]| line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:");
-    let mut has = false;
-    for line in head.split(|&b| b == b'\n') {
-        if is_bcc(line) {
-            has = true;
-            break;
-        }
-    }
-    if !has {
+    if !has_bcc(&data[..end]) {
         return std::borrow::Cow::Borrowed(data);
     }
     let mut out = Vec::with_capacity(data.len());
@@ -146,9 +175,13 @@ pub struct MailParams<'a> {
 
 /// "MAIL FROM:<from>" with its ESMTP parameters.
 pub fn mail_from(from: &str, p: MailParams) -> String {
-    let mut s = format!("MAIL FROM:<{from}>");
+    use std::fmt::Write;
+    let mut s = String::with_capacity(from.len() + 48);
+    s.push_str("MAIL FROM:<");
+    s.push_str(from);
+    s.push('>');
     if let Some(n) = p.size {
-        s.push_str(&format!(" SIZE={n}"));
+        let _ = write!(s, " SIZE={n}");
     }
     if p.eight_bit {
         s.push_str(" BODY=8BITMIME");
@@ -157,17 +190,23 @@ pub fn mail_from(from: &str, p: MailParams) -> String {
         s.push_str(" SMTPUTF8");
     }
     if let Some(ret) = p.ret {
-        s.push_str(&format!(" RET={ret}"));
+        s.push_str(" RET=");
+        s.push_str(ret);
     }
     s
 }
 
 /// "RCPT TO:<addr>", with the DSN `NOTIFY=` parameter when given (RFC 3461).
 pub fn rcpt_to(addr: &str, notify: Option<&str>) -> String {
-    match notify {
-        Some(n) => format!("RCPT TO:<{addr}> NOTIFY={n}"),
-        None => format!("RCPT TO:<{addr}>"),
+    let mut s = String::with_capacity(addr.len() + 10 + notify.map_or(0, |n| n.len() + 8));
+    s.push_str("RCPT TO:<");
+    s.push_str(addr);
+    s.push('>');
+    if let Some(n) = notify {
+        s.push_str(" NOTIFY=");
+        s.push_str(n);
     }
+    s
 }
 
 #[cfg(test)]
@@ -211,6 +250,30 @@ mod tests {
             &*prepare_data(bcc, true),
             b"Bcc: x@y\r\nTo: a@b\r\n\r\nz\r\n"
         );
+    }
+
+    #[test]
+    fn prepare_message_agrees_with_its_parts() {
+        let rcpts = ["c@d".to_string()];
+        for m in [
+            &b"A: b\r\n\r\nx\r\n"[..],
+            b"A: b\n\nx",
+            "Subject: \u{e9}\r\n\r\n\u{e9}\r\n".as_bytes(),
+            "Subject: x\r\n\r\n\u{e9}\r\n".as_bytes(),
+            b"From: a@b\r\nBcc: x@y\r\n\r\nbody\r\n",
+            b"",
+        ] {
+            for keep_bcc in [false, true] {
+                let (data, n) = prepare_message(m, keep_bcc, "a@b", &rcpts);
+                let want = prepare_data(m, keep_bcc);
+                assert_eq!(data, want);
+                assert_eq!(n, needs(&want, "a@b", &rcpts), "{m:?}");
+                assert_eq!(
+                    matches!(data, Cow::Borrowed(_)),
+                    matches!(want, Cow::Borrowed(_))
+                );
+            }
+        }
     }
 
     #[test]

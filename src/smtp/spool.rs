@@ -108,7 +108,7 @@ pub fn decode(bytes: &[u8]) -> Option<OutgoingMessage> {
             return None;
         }
     }
-    msg.data = rest.to_vec();
+    msg.data = rest.to_vec().into();
     Some(msg)
 }
 
@@ -263,7 +263,7 @@ mod tests {
         let mut m = OutgoingMessage {
             from: "a@b".into(),
             recipients: vec!["c@d".into(), "é@f".into()],
-            data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec(),
+            data: b"Subject: x\r\n\r\nbody\r\n\r\nmore".to_vec().into(),
             ..OutgoingMessage::default()
         };
         let d = decode(&encode(&m).unwrap()).unwrap();
@@ -295,7 +295,7 @@ mod tests {
             let m = OutgoingMessage {
                 from: "a@b".into(),
                 recipients: vec!["c@d".into()],
-                data: format!("n{i}").into_bytes(),
+                data: format!("n{i}").into_bytes().into(),
                 ..OutgoingMessage::default()
             };
             paths.push(sp.write(&m).unwrap());

@@ -19,7 +19,9 @@ fn message(tag: &str) -> OutgoingMessage {
     OutgoingMessage {
         from: "alice@wd.test".into(),
         recipients: vec!["bob@wd.test".into()],
-        data: format!("From: alice@wd.test\r\nSubject: {tag}\r\n\r\nbody {tag}\r\n").into_bytes(),
+        data: format!("From: alice@wd.test\r\nSubject: {tag}\r\n\r\nbody {tag}\r\n")
+            .into_bytes()
+            .into(),
         ..OutgoingMessage::default()
     }
 }
