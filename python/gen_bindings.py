@@ -307,6 +307,13 @@ def generate(header_text: str, properties_text: Optional[str] = None) -> str:
     w("    name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS")
     w("}")
     w("")
+    w("# The session properties: keyword name (WD_PROP_* in lower case): value.")
+    w("SESSION_PROPERTIES: Dict[str, int] = {")
+    for name, _value in constants:
+        if name.startswith("WD_PROP_"):
+            w("    %r: %s," % (name[len("WD_PROP_"):].lower(), name))
+    w("}")
+    w("")
     w("# The message properties (src/message/properties.rs): (Python attribute or \"\",")
     w("# WD_EMAIL_* value, \"single\" or \"array\", \"text\"/\"number\"/\"flag\", writable, doc).")
     w("EMAIL_PROPERTIES: Tuple[Tuple[str, int, str, str, bool, str], ...] = (")

@@ -353,3 +353,19 @@ def test_proxy_keyword_through_the_bench_proxies(env):
     assert " 407 " in e.value.server_reply
     with pytest.raises(wd.InvalidArgumentError):
         smtp(env, proxy="ftp://127.0.0.1:21", open=False)
+
+
+def test_max_message_size_keyword(env):
+    """max_message_size= (WD_PROP_MAX_MESSAGE_SIZE, a keyword made from the header): a
+    message larger than it is refused before it is sent."""
+    u = user(env, 1)[0]
+    with smtp(env, max_message_size=1000, connections=2) as s:
+        assert s.get("max_message_size") == "1000"
+        assert s.get("connections") == "2"
+        with new_message(env, "big") as m:
+            with pytest.raises(wd.MessageError) as e:
+                s.send(m)
+            assert e.value.code == wd.WD_E_MESSAGE
+        with Message() as small:
+            small.sender, small.to, small.subject, small.body = u, [u], "small", "ok"
+            s.send(small)

@@ -24,7 +24,7 @@ The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY``
 
 from . import _bindings
 from ._bindings import *  # noqa: F401,F403 - WD_* constants
-from ._bindings import CONSTANTS, EMAIL_PROPERTIES, FUNCTIONS
+from ._bindings import CONSTANTS, EMAIL_PROPERTIES, FUNCTIONS, SESSION_PROPERTIES
 from ._core import flat, last_error, lib, library_path, missing_functions
 from ._flat_api import *  # noqa: F401,F403 - the flat functions
 from .errors import (
@@ -105,6 +105,7 @@ __all__ = [
     "version",
     "CONSTANTS",
     "EMAIL_PROPERTIES",
+    "SESSION_PROPERTIES",
     "FUNCTIONS",
 ]
 __all__ += sorted(CONSTANTS)

@@ -18,6 +18,7 @@ from typing import (
     Literal,
     Optional,
     Protocol,
+    Tuple,
     TypeVar,
     Union,
     overload,
@@ -46,29 +47,14 @@ _KINDS: Dict[str, int] = {
     "imap": B.WD_SESSION_IMAP,
 }
 
+# Every WD_PROP_* of the header under its name in lower case (generated), and aliases.
 _PROPS: Dict[str, int] = {
+    **B.SESSION_PROPERTIES,
     "server": B.WD_PROP_SERVER_ADDRESS,
     "host": B.WD_PROP_SERVER_ADDRESS,
-    "server_address": B.WD_PROP_SERVER_ADDRESS,
-    "port": B.WD_PROP_PORT,
-    "user": B.WD_PROP_USER,
-    "password": B.WD_PROP_PASSWORD,
-    "option": B.WD_PROP_OPTION,
     "security": B.WD_PROP_OPTION,
-    "auth_token": B.WD_PROP_AUTH_TOKEN,
     "token": B.WD_PROP_AUTH_TOKEN,
-    "oauth_token": B.WD_PROP_OAUTH_TOKEN,
-    "auth_method": B.WD_PROP_AUTH_METHOD,
-    "ignore_error": B.WD_PROP_IGNORE_ERROR,
     "ignore_cert_errors": B.WD_PROP_IGNORE_ERROR,
-    "ca_file": B.WD_PROP_CA_FILE,
-    "timeout": B.WD_PROP_TIMEOUT,
-    "asynchronous": B.WD_PROP_ASYNCHRONOUS,
-    "client_name": B.WD_PROP_CLIENT_NAME,
-    "folder": B.WD_PROP_FOLDER,
-    "spool_dir": B.WD_PROP_SPOOL_DIR,
-    "proxy": B.WD_PROP_PROXY,
-    "keepalive": B.WD_PROP_KEEPALIVE,
 }
 
 _SEEK: Dict[str, int] = {
@@ -205,8 +191,11 @@ class Session(Resource):
         oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
         "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout,
-        asynchronous, client_name, folder, spool_dir, proxy ("socks5://…", "http://…",
-        "direct"), keepalive (seconds of idleness before a NOOP, 0 = off). Returns an
+        asynchronous, client_name, folder, spool_dir, connections (asynchronous SMTP),
+        max_message_size (bytes), proxy ("socks5://…", "http://…", "direct"), keepalive
+        (seconds of idleness before a NOOP, 0 = off): every WD_PROP_* in lower case
+        (wd300com.SESSION_PROPERTIES) and the aliases server, host, security, token,
+        ignore_cert_errors. Returns an
         SmtpSession, Pop3Session or ImapSession (not yet open: call open() or use it in a
         `with` block)."""
         if isinstance(kind, str):
