@@ -8,8 +8,10 @@ EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFer
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import threading
+import time
 from typing import (
     Any,
     Dict,
@@ -444,11 +446,40 @@ class MailboxSession(_ServerSession):
         the reading loop goes on with the messages around it."""
         call("EmailSupprimeMessage", self.name, message.handle)
 
-    def wait(self, seconds: int) -> bool:
+    def wait_once(self, seconds: float) -> bool:
         """EmailAttendMessage: waits up to `seconds` for new mail (IMAP IDLE, POP3 polling).
         True when mail came: next() then reads it. False when none came, or when another
         thread made a call on this session (the wait gives way to it). 0 looks once."""
-        return call_int("EmailAttendMessage", self.name, int(seconds)) == 1
+        return call_int("EmailAttendMessage", self.name, math.ceil(seconds)) == 1
+
+    def wait(self, seconds: float, options: int = 0) -> Iterator[Message]:
+        """Generator of the new messages as they arrive: EmailAttendMessage, then
+        EmailLitSuivant (with `options`, as next()) for each message that came, then
+        waiting again. It ends when `seconds` pass with no new mail: the delay starts
+        again after each arrival (a loop of EmailAttendMessage(session, seconds) in
+        WLangage). A call from another thread on the session interrupts a wait without
+        ending the generator (it waits again for the time left), unless that call closed
+        the session. wait(0) yields what is new now and ends. Break out of the loop to
+        stop earlier."""
+        if seconds < 0:
+            raise _invalid("negative delay %r" % seconds)
+        deadline = time.monotonic() + seconds
+        while True:
+            left = math.ceil(max(0.0, deadline - time.monotonic()))
+            try:
+                came = self.wait_once(left)
+            except WdError:
+                if not self.is_open:  # closed by another thread during the wait
+                    return
+                raise
+            if came:
+                msg = self.next(options)
+                while msg is not None:
+                    yield msg
+                    msg = self.next(options)
+                deadline = time.monotonic() + seconds
+            elif not self.is_open or time.monotonic() >= deadline:
+                return
 
     def _seek(self, fn: str, *args: Any) -> Optional[Message]:
         msg = Message()
