@@ -117,6 +117,13 @@ _DSN: Dict[str, int] = {
     "delay": B.WD_SEND_DSN_DELAY,
 }
 
+# The properties whose value may be given by name: (table, what the error calls it).
+_NAMED_VALUES: Dict[str, Tuple[Dict[str, int], str]] = {
+    "option": (_SECURITY, "security"),
+    "security": (_SECURITY, "security"),
+    "auth_method": (_AUTH, "auth_method"),
+}
+
 _counter = itertools.count(1)
 
 
@@ -132,20 +139,9 @@ def _invalid(message: str) -> InvalidArgumentError:
 def _prop_value(key: Optional[str], value: PropValue) -> Optional[str]:
     if value is None:
         return None
-    if key in ("option", "security") and isinstance(value, str):
-        try:
-            return str(_SECURITY[value.lower()])
-        except KeyError:
-            raise _invalid(
-                "unknown security %r (one of %s)" % (value, ", ".join(_SECURITY))
-            ) from None
-    if key == "auth_method" and isinstance(value, str) and not value.isdigit():
-        try:
-            return str(_AUTH[value.lower()])
-        except KeyError:
-            raise _invalid(
-                "unknown auth_method %r (one of %s)" % (value, ", ".join(_AUTH))
-            ) from None
+    named = _NAMED_VALUES.get(key or "")
+    if named is not None and isinstance(value, str) and not value.isdigit():
+        return str(_named(named[0], named[1], value))
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (int, float)):
