@@ -1,6 +1,6 @@
-"""Constants and C signatures of libwd300com, generated from include/wd300com.h
-and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun
-the generator.
+"""Constants and C signatures of libwd300com, generated from include/wd300com.h and
+src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun the
+generator.
 """
 
 from typing import Dict, Tuple, Union
