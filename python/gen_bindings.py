@@ -37,6 +37,7 @@ import keyword
 import os
 import re
 import sys
+import textwrap
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 Params = Tuple[Tuple[str, str], ...]
@@ -254,6 +255,14 @@ def read_properties() -> str:
         return f.read()
 
 
+def _opening(out: List[str], what: str, sources: str, imports: Sequence[str]) -> None:
+    """The start of a generated module: its docstring (what it holds, made from which
+    files) and its imports."""
+    text = "%s, generated from %s by python/gen_bindings.py. Do not edit by hand: rerun " \
+        "the generator." % (what, sources)
+    out.extend(textwrap.wrap('"""' + text, 88) + ['"""', ""] + list(imports) + [""])
+
+
 def generate(header_text: str, properties_text: Optional[str] = None) -> str:
     """The text of wd300com/_bindings.py."""
     if properties_text is None:
@@ -267,13 +276,12 @@ def generate(header_text: str, properties_text: Optional[str] = None) -> str:
             signatures.append((ret, params))
     out: List[str] = []
     w = out.append
-    w('"""Constants and C signatures of libwd300com, generated from include/wd300com.h')
-    w("and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun")
-    w('the generator.')
-    w('"""')
-    w("")
-    w("from typing import Dict, Tuple, Union")
-    w("")
+    _opening(
+        out,
+        "Constants and C signatures of libwd300com",
+        "include/wd300com.h and src/message/properties.tsv",
+        ["from typing import Dict, Tuple, Union"],
+    )
     w("# fmt: off")
     w("")
     w("# A C signature: (return kind, ((parameter, kind), ...)); kinds in gen_bindings.py.")
@@ -305,6 +313,13 @@ def generate(header_text: str, properties_text: Optional[str] = None) -> str:
     w("# name: (return kind, ((parameter, kind), ...), C prototype)")
     w("FUNCTIONS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...], str]] = {")
     w("    name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS")
+    w("}")
+    w("")
+    w("# The session properties: keyword name (WD_PROP_* in lower case): value.")
+    w("SESSION_PROPERTIES: Dict[str, int] = {")
+    for name, _value in constants:
+        if name.startswith("WD_PROP_"):
+            w("    %r: %s," % (name[len("WD_PROP_"):].lower(), name))
     w("}")
     w("")
     w("# The message properties (src/message/properties.rs): (Python attribute or \"\",")
@@ -376,18 +391,26 @@ def python_params(ret: str, params: Params) -> List[Tuple[str, str]]:
     return out
 
 
+def english_twins(header_text: str) -> Dict[str, str]:
+    """{English name: French name} of the functions documented "English name of `X`"."""
+    found = re.findall(
+        r"English name of `(\w+)`\.(?:(?!\*/).)*\*/\s*[^;(]*?\b(\w+)\(", header_text, re.S
+    )
+    return {english: french for french, english in found}
+
+
 def generate_flat_stub(header_text: str) -> str:
-    """The text of wd300com/_flat_api.pyi: the flat functions with their Python types."""
+    """The text of wd300com/_flat_api.pyi: the flat functions with their Python types (an
+    English name with the same parameters as its French twin is an alias of it)."""
     _constants, _typedefs, functions = parse_header(header_text)
     out: List[str] = []
     w = out.append
-    w('"""Types of the flat functions (wd300com/_flat_api.py), generated from')
-    w("include/wd300com.h by python/gen_bindings.py. Do not edit by hand: rerun the generator.")
-    w('"""')
-    w("")
-    w("import os")
-    w("from typing import Any, Optional, Union")
-    w("")
+    _opening(
+        out,
+        "Types of the flat functions (wd300com/_flat_api.py)",
+        "include/wd300com.h",
+        ["import os", "from typing import Any, Optional, Union"],
+    )
     w("# const char*: str (UTF-8), bytes, a path, or None for NULL.")
     w("_Text = Union[str, bytes, bytearray, memoryview, os.PathLike[str], os.PathLike[bytes], None]")
     w("# (const uint8_t* data, size_t len): bytes-like, or None for NULL.")
@@ -397,7 +420,14 @@ def generate_flat_stub(header_text: str) -> str:
     for name, _ret, _params, _proto in functions:
         w("    %r," % name)
     w("]")
+    twins = english_twins(header_text)
+    signatures = {name: (ret, params) for name, ret, params, _proto in functions}
     for name, ret, params, proto in functions:
+        french = twins.get(name)
+        if french is not None and signatures.get(french) == (ret, params):
+            w("")
+            w("%s = %s" % (name, french))
+            continue
         py = python_params(ret, params)
         args = ["%s: %s" % (_py_name(p), _ARG_TYPES[k]) for p, k in py]
         if args:
@@ -431,13 +461,12 @@ def generate_fields(properties_text: Optional[str] = None) -> str:
         properties_text = read_properties()
     out: List[str] = []
     w = out.append
-    w('"""The message properties as typed attributes of Message, generated from')
-    w("src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun the")
-    w('generator.')
-    w('"""')
-    w("")
-    w("from typing import Iterable, List, Optional, Union")
-    w("")
+    _opening(
+        out,
+        "The message properties as typed attributes of Message",
+        "src/message/properties.tsv",
+        ["from typing import Iterable, List, Optional, Union"],
+    )
     w("from . import _bindings as B")
     w("")
     w("")

@@ -4,6 +4,7 @@ send over SMTP (STARTTLS + AUTH, CA WD_TEST_CA), read back over POP3 and IMAP.
 Skipped without WD_TEST_HOST, failed instead when WD_REQUIRE_SERVERS=1."""
 
 import itertools
+import threading
 import time
 import uuid
 
@@ -294,7 +295,7 @@ def test_scram_auth_method_keyword(env, method):
 
 
 def test_imap_wait_search_seek_roles_and_flags(env):
-    """wait(0) (nothing new), search(), seek(), special_folder(), folder_roles() and the
+    """wait_once(0) (nothing new), search(), seek(), special_folder(), folder_roles() and the
     flag attributes through the Pythonic layer."""
     tag = uuid.uuid4().hex[:8]
     folder = "py-find-%s" % tag
@@ -315,7 +316,7 @@ def test_imap_wait_search_seek_roles_and_flags(env):
                 m.body = "corps"
                 s.append(folder, m)
         s.select(folder)
-        assert s.wait(0) is False
+        assert s.wait_once(0) is False
         found = s.search("SUBJECT café")
         assert [m.subject for m in found] == ["café %s" % tag, "café crème %s" % tag]
         found.close()
@@ -353,3 +354,82 @@ def test_proxy_keyword_through_the_bench_proxies(env):
     assert " 407 " in e.value.server_reply
     with pytest.raises(wd.InvalidArgumentError):
         smtp(env, proxy="ftp://127.0.0.1:21", open=False)
+
+
+def test_wait_yields_new_mail_as_it_arrives(env):
+    """`for m in imap.wait(seconds)`: messages sent over SMTP by another thread while the
+    generator waits come out of it, with their subjects; a call on the session from that
+    thread interrupts a wait without ending the generator."""
+    tag = uuid.uuid4().hex[:8]
+    subjects = {"wait %s %d" % (tag, i) for i in (1, 2)}
+    with imap(env) as s:
+        s.last(wd.WD_READ_HEADER)  # the listing: what arrives after it is new
+        sent = []
+
+        def send():
+            s.folders()  # on the waiting session: the wait gives way, the generator waits on
+            with smtp(env) as out:
+                for subject in sorted(subjects):
+                    with Message() as m:
+                        m.sender = user(env, 1)[0]
+                        m.to = [user(env, 3)[0]]
+                        m.subject = subject
+                        m.body = "new"
+                        out.send(m)
+                        sent.append(subject)
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        got = []
+        try:
+            for m in s.wait(DELIVERY_TIMEOUT, wd.WD_READ_HEADER):
+                if m.subject in subjects:
+                    got.append(m.subject)
+                    s.delete(m)
+                if len(got) == len(subjects):
+                    break
+        finally:
+            sender.join()
+        assert sent == sorted(subjects)
+        assert sorted(got) == sorted(subjects)
+
+
+def test_wait_ends_after_the_delay_or_when_closed(env):
+    """wait() in a folder that gets no mail ends after the delay with nothing; closed by
+    another thread, the session ends the generator without an error."""
+    folder = "py-wait-%s" % uuid.uuid4().hex[:8]
+    with imap(env) as s:
+        s.create_folder(folder)
+    try:
+        with imap(env) as s:
+            s.select(folder)
+            assert list(s.wait(0)) == []
+            assert list(s.wait(1)) == []
+            closer = threading.Timer(0.5, s.close)
+            start = time.monotonic()
+            closer.start()
+            assert list(s.wait(120)) == []
+            closer.join()
+            assert time.monotonic() - start < 60  # ended by the close, not by the delay
+            assert not s.is_open
+        with pytest.raises(wd.InvalidArgumentError):
+            next(s.wait(-1))
+    finally:
+        with imap(env) as s:
+            s.delete_folder(folder)
+
+
+def test_max_message_size_keyword(env):
+    """max_message_size= (WD_PROP_MAX_MESSAGE_SIZE, a keyword made from the header): a
+    message larger than it is refused before it is sent."""
+    u = user(env, 1)[0]
+    with smtp(env, max_message_size=1000, connections=2) as s:
+        assert s.get("max_message_size") == "1000"
+        assert s.get("connections") == "2"
+        with new_message(env, "big") as m:
+            with pytest.raises(wd.MessageError) as e:
+                s.send(m)
+            assert e.value.code == wd.WD_E_MESSAGE
+        with Message() as small:
+            small.sender, small.to, small.subject, small.body = u, [u], "small", "ok"
+            s.send(small)

@@ -24,31 +24,11 @@ The library is found as described in ``wd300com._lib`` (env ``WD300COM_LIBRARY``
 
 from . import _bindings
 from ._bindings import *  # noqa: F401,F403 - WD_* constants
-from ._bindings import CONSTANTS, EMAIL_PROPERTIES, FUNCTIONS
+from ._bindings import CONSTANTS, EMAIL_PROPERTIES, FUNCTIONS, SESSION_PROPERTIES
 from ._core import flat, last_error, lib, library_path, missing_functions
 from ._flat_api import *  # noqa: F401,F403 - the flat functions
-from .errors import (
-    ERROR_CLASSES,
-    AuthError,
-    CancelledError,
-    ConnectionLostError,
-    InternalError,
-    InvalidArgumentError,
-    InvalidHandleError,
-    IoError,
-    MessageError,
-    NotSupportedError,
-    ProtocolError,
-    RecipientRefusedError,
-    RecursiveCallError,
-    SessionExistsError,
-    TlsError,
-    UnknownSessionError,
-    WdConnectionError,
-    WdError,
-    WdTimeoutError,
-    error_class,
-)
+from . import errors
+from .errors import *  # noqa: F401,F403 - WdError and its subclasses, error_class
 from .callbacks import log_transcript, on_transcript, set_progress
 from .message import Attachment, Message, MessageList
 from .oauth2 import GRANT_CLIENT_CREDENTIALS, GRANT_DEVICE_CODE, OAuth2Params, Token
@@ -63,26 +43,6 @@ def version() -> str:
 
 
 __all__ = [
-    "WdError",
-    "InvalidArgumentError",
-    "InvalidHandleError",
-    "UnknownSessionError",
-    "SessionExistsError",
-    "NotSupportedError",
-    "RecursiveCallError",
-    "CancelledError",
-    "WdConnectionError",
-    "ConnectionLostError",
-    "WdTimeoutError",
-    "TlsError",
-    "AuthError",
-    "ProtocolError",
-    "RecipientRefusedError",
-    "MessageError",
-    "IoError",
-    "InternalError",
-    "ERROR_CLASSES",
-    "error_class",
     "Message",
     "MessageList",
     "Attachment",
@@ -105,7 +65,9 @@ __all__ = [
     "version",
     "CONSTANTS",
     "EMAIL_PROPERTIES",
+    "SESSION_PROPERTIES",
     "FUNCTIONS",
 ]
+__all__ += errors.__all__
 __all__ += sorted(CONSTANTS)
 __all__ += sorted(flat)

@@ -1,6 +1,6 @@
-"""Constants and C signatures of libwd300com, generated from include/wd300com.h
-and src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun
-the generator.
+"""Constants and C signatures of libwd300com, generated from include/wd300com.h and
+src/message/properties.tsv by python/gen_bindings.py. Do not edit by hand: rerun the
+generator.
 """
 
 from typing import Dict, Tuple, Union
@@ -422,6 +422,29 @@ _FUNCTIONS: Tuple[Tuple[str, int, str], ...] = (
 # name: (return kind, ((parameter, kind), ...), C prototype)
 FUNCTIONS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...], str]] = {
     name: _SIGNATURES[sig] + (proto,) for name, sig, proto in _FUNCTIONS
+}
+
+# The session properties: keyword name (WD_PROP_* in lower case): value.
+SESSION_PROPERTIES: Dict[str, int] = {
+    'server_address': WD_PROP_SERVER_ADDRESS,
+    'port': WD_PROP_PORT,
+    'user': WD_PROP_USER,
+    'password': WD_PROP_PASSWORD,
+    'option': WD_PROP_OPTION,
+    'auth_token': WD_PROP_AUTH_TOKEN,
+    'auth_method': WD_PROP_AUTH_METHOD,
+    'ignore_error': WD_PROP_IGNORE_ERROR,
+    'ca_file': WD_PROP_CA_FILE,
+    'timeout': WD_PROP_TIMEOUT,
+    'asynchronous': WD_PROP_ASYNCHRONOUS,
+    'client_name': WD_PROP_CLIENT_NAME,
+    'folder': WD_PROP_FOLDER,
+    'spool_dir': WD_PROP_SPOOL_DIR,
+    'connections': WD_PROP_CONNECTIONS,
+    'max_message_size': WD_PROP_MAX_MESSAGE_SIZE,
+    'oauth_token': WD_PROP_OAUTH_TOKEN,
+    'proxy': WD_PROP_PROXY,
+    'keepalive': WD_PROP_KEEPALIVE,
 }
 
 # The message properties (src/message/properties.rs): (Python attribute or "",

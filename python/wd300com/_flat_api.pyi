@@ -188,260 +188,217 @@ __all__ = [
 def ErreurDetectee() -> int:
     """C: int32_t ErreurDetectee(void);"""
 
-def ErrorOccurred() -> int:
-    """C: int32_t ErrorOccurred(void);"""
+ErrorOccurred = ErreurDetectee
 
 def ErreurInfo(info: int, /) -> Optional[str]:
     """C: const char *ErreurInfo(int32_t info);"""
 
-def ErrorInfo(info: int, /) -> Optional[str]:
-    """C: const char *ErrorInfo(int32_t info);"""
+ErrorInfo = ErreurInfo
 
 def ErreurCode() -> int:
     """C: WD_E ErreurCode(void);"""
 
-def ErrorCode() -> int:
-    """C: WD_E ErrorCode(void);"""
+ErrorCode = ErreurCode
 
 def ErreurCodeTexte(code: int, /) -> Optional[str]:
     """C: const char *ErreurCodeTexte(int32_t code);"""
 
-def ErrorCodeText(code: int, /) -> Optional[str]:
-    """C: const char *ErrorCodeText(int32_t code);"""
+ErrorCodeText = ErreurCodeTexte
 
 def EmailOuvreSessionIMAP(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
     """C: int32_t EmailOuvreSessionIMAP(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
 
-def EmailStartIMAPSession(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
-    """C: int32_t EmailStartIMAPSession(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+EmailStartIMAPSession = EmailOuvreSessionIMAP
 
 def EmailCree() -> int:
     """C: WdEmail EmailCree(void);"""
 
-def EmailCreate() -> int:
-    """C: WdEmail EmailCreate(void);"""
+EmailCreate = EmailCree
 
 def EmailLibere(email: int, /) -> int:
     """C: int32_t EmailLibere(WdEmail email);"""
 
-def EmailFree(email: int, /) -> int:
-    """C: int32_t EmailFree(WdEmail email);"""
+EmailFree = EmailLibere
 
 def EmailRAZ(email: int, /) -> int:
     """C: int32_t EmailRAZ(WdEmail email);"""
 
-def EmailReset(email: int, /) -> int:
-    """C: int32_t EmailReset(WdEmail email);"""
+EmailReset = EmailRAZ
 
 def EmailPropriete(email: int, property: int, index: int, /) -> Optional[str]:
     """C: const char *EmailPropriete(WdEmail email, int32_t property, int32_t index);"""
 
-def EmailGetProperty(email: int, property: int, index: int, /) -> Optional[str]:
-    """C: const char *EmailGetProperty(WdEmail email, int32_t property, int32_t index);"""
+EmailGetProperty = EmailPropriete
 
 def EmailModifiePropriete(email: int, property: int, index: int, value: _Text, /) -> int:
     """C: int32_t EmailModifiePropriete(WdEmail email, int32_t property, int32_t index, const char *value);"""
 
-def EmailSetProperty(email: int, property: int, index: int, value: _Text, /) -> int:
-    """C: int32_t EmailSetProperty(WdEmail email, int32_t property, int32_t index, const char *value);"""
+EmailSetProperty = EmailModifiePropriete
 
 def EmailAjoute(email: int, property: int, value: _Text, /) -> int:
     """C: int32_t EmailAjoute(WdEmail email, int32_t property, const char *value);"""
 
-def EmailAdd(email: int, property: int, value: _Text, /) -> int:
-    """C: int32_t EmailAdd(WdEmail email, int32_t property, const char *value);"""
+EmailAdd = EmailAjoute
 
 def EmailNb(email: int, property: int, /) -> int:
     """C: int32_t EmailNb(WdEmail email, int32_t property);"""
 
-def EmailCount(email: int, property: int, /) -> int:
-    """C: int32_t EmailCount(WdEmail email, int32_t property);"""
+EmailCount = EmailNb
 
 def EmailEntete(email: int, header_name: _Text, index: int, /) -> Optional[str]:
     """C: const char *EmailEntete(WdEmail email, const char *header_name, int32_t index);"""
 
-def EmailHeader(email: int, header_name: _Text, index: int, /) -> Optional[str]:
-    """C: const char *EmailHeader(WdEmail email, const char *header_name, int32_t index);"""
+EmailHeader = EmailEntete
 
 def EmailAjouteEntete(email: int, header_name: _Text, value: _Text, /) -> int:
     """C: int32_t EmailAjouteEntete(WdEmail email, const char *header_name, const char *value);"""
 
-def EmailAddHeader(email: int, header_name: _Text, value: _Text, /) -> int:
-    """C: int32_t EmailAddHeader(WdEmail email, const char *header_name, const char *value);"""
+EmailAddHeader = EmailAjouteEntete
 
 def EmailAjouteFichierAttache(email: int, path: _Text, /) -> int:
     """C: int32_t EmailAjouteFichierAttache(WdEmail email, const char *path);"""
 
-def EmailAddAttachment(email: int, path: _Text, /) -> int:
-    """C: int32_t EmailAddAttachment(WdEmail email, const char *path);"""
+EmailAddAttachment = EmailAjouteFichierAttache
 
 def EmailAjouteFichierAttacheMemoire(email: int, name: _Text, data: _Data, content_type: _Text, /) -> int:
     """C: int32_t EmailAjouteFichierAttacheMemoire(WdEmail email, const char *name, const uint8_t *data, size_t len, const char *content_type);"""
 
-def EmailAddAttachmentData(email: int, name: _Text, data: _Data, content_type: _Text, /) -> int:
-    """C: int32_t EmailAddAttachmentData(WdEmail email, const char *name, const uint8_t *data, size_t len, const char *content_type);"""
+EmailAddAttachmentData = EmailAjouteFichierAttacheMemoire
 
 def EmailFichierAttacheContenu(email: int, index: int, /) -> Optional[bytes]:
     """C: const uint8_t *EmailFichierAttacheContenu(WdEmail email, int32_t index, size_t *out_len);"""
 
-def EmailAttachmentContent(email: int, index: int, /) -> Optional[bytes]:
-    """C: const uint8_t *EmailAttachmentContent(WdEmail email, int32_t index, size_t *out_len);"""
+EmailAttachmentContent = EmailFichierAttacheContenu
 
 def EmailSauveFichierAttache(email: int, index: int, path: _Text, /) -> int:
     """C: int32_t EmailSauveFichierAttache(WdEmail email, int32_t index, const char *path);"""
 
-def EmailSaveAttachment(email: int, index: int, path: _Text, /) -> int:
-    """C: int32_t EmailSaveAttachment(WdEmail email, int32_t index, const char *path);"""
+EmailSaveAttachment = EmailSauveFichierAttache
 
 def EmailConstruitSource(email: int, options: int, /) -> int:
     """C: int32_t EmailConstruitSource(WdEmail email, int32_t options);"""
 
-def EmailBuildSource(email: int, options: int, /) -> int:
-    """C: int32_t EmailBuildSource(WdEmail email, int32_t options);"""
+EmailBuildSource = EmailConstruitSource
 
 def EmailSource(email: int, /) -> Optional[bytes]:
     """C: const uint8_t *EmailSource(WdEmail email, size_t *out_len);"""
 
-def EmailGetSource(email: int, /) -> Optional[bytes]:
-    """C: const uint8_t *EmailGetSource(WdEmail email, size_t *out_len);"""
+EmailGetSource = EmailSource
 
 def EmailImporteSource(email: int, data: _Data, /) -> int:
     """C: int32_t EmailImporteSource(WdEmail email, const uint8_t *data, size_t len);"""
 
-def EmailImportSource(email: int, data: _Data, /) -> int:
-    """C: int32_t EmailImportSource(WdEmail email, const uint8_t *data, size_t len);"""
+EmailImportSource = EmailImporteSource
 
 def EmailImporteHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
     """C: int32_t EmailImporteHTML(WdEmail email, const char *html, const char *images_dir);"""
 
-def EmailImportHTML(email: int, html: _Text, images_dir: _Text, /) -> int:
-    """C: int32_t EmailImportHTML(WdEmail email, const char *html, const char *images_dir);"""
+EmailImportHTML = EmailImporteHTML
 
 def EmailOuvreMessagerie(email: int, /) -> int:
     """C: int32_t EmailOuvreMessagerie(WdEmail email);"""
 
-def EmailOpenMail(email: int, /) -> int:
-    """C: int32_t EmailOpenMail(WdEmail email);"""
+EmailOpenMail = EmailOuvreMessagerie
 
 def EmailLanceAppli(email: int, /) -> int:
     """C: int32_t EmailLanceAppli(WdEmail email);"""
 
-def EmailRunApp(email: int, /) -> int:
-    """C: int32_t EmailRunApp(WdEmail email);"""
+EmailRunApp = EmailLanceAppli
 
 def OAuth2ParametresCree() -> int:
     """C: WdOAuth2Params OAuth2ParametresCree(void);"""
 
-def OAuth2ParametersCreate() -> int:
-    """C: WdOAuth2Params OAuth2ParametersCreate(void);"""
+OAuth2ParametersCreate = OAuth2ParametresCree
 
 def OAuth2ParametresModifie(params: int, property: int, value: _Text, /) -> int:
     """C: int32_t OAuth2ParametresModifie(WdOAuth2Params params, int32_t property, const char *value);"""
 
-def OAuth2ParametersSet(params: int, property: int, value: _Text, /) -> int:
-    """C: int32_t OAuth2ParametersSet(WdOAuth2Params params, int32_t property, const char *value);"""
+OAuth2ParametersSet = OAuth2ParametresModifie
 
 def OAuth2ParametresPropriete(params: int, property: int, /) -> Optional[str]:
     """C: const char *OAuth2ParametresPropriete(WdOAuth2Params params, int32_t property);"""
 
-def OAuth2ParametersGet(params: int, property: int, /) -> Optional[str]:
-    """C: const char *OAuth2ParametersGet(WdOAuth2Params params, int32_t property);"""
+OAuth2ParametersGet = OAuth2ParametresPropriete
 
 def AuthIdentifie(params: int, /) -> int:
     """C: WdAuthToken AuthIdentifie(WdOAuth2Params params);"""
 
-def AuthIdentify(params: int, /) -> int:
-    """C: WdAuthToken AuthIdentify(WdOAuth2Params params);"""
+AuthIdentify = AuthIdentifie
 
 def AuthInviteFonction(callback: Any, user_data: Any, /) -> int:
     """C: int32_t AuthInviteFonction(WdPromptCallback callback, void *user_data);"""
 
-def AuthPromptCallback(callback: Any, user_data: Any, /) -> int:
-    """C: int32_t AuthPromptCallback(WdPromptCallback callback, void *user_data);"""
+AuthPromptCallback = AuthInviteFonction
 
 def AuthTokenPropriete(token: int, property: int, /) -> Optional[str]:
     """C: const char *AuthTokenPropriete(WdAuthToken token, int32_t property);"""
 
-def AuthTokenGet(token: int, property: int, /) -> Optional[str]:
-    """C: const char *AuthTokenGet(WdAuthToken token, int32_t property);"""
+AuthTokenGet = AuthTokenPropriete
 
 def AuthRafraichitToken(token: int, params: int, /) -> int:
     """C: WdAuthToken AuthRafraichitToken(WdAuthToken token, WdOAuth2Params params);"""
 
-def AuthRefreshToken(token: int, params: int, /) -> int:
-    """C: WdAuthToken AuthRefreshToken(WdAuthToken token, WdOAuth2Params params);"""
+AuthRefreshToken = AuthRafraichitToken
 
 def AuthVerifieAuthentification(token: int, params: int, /) -> int:
     """C: int32_t AuthVerifieAuthentification(WdAuthToken token, WdOAuth2Params params);"""
 
-def AuthVerifyAuthentication(token: int, params: int, /) -> int:
-    """C: int32_t AuthVerifyAuthentication(WdAuthToken token, WdOAuth2Params params);"""
+AuthVerifyAuthentication = AuthVerifieAuthentification
 
 def OAuth2Libere(handle: int, /) -> int:
     """C: int32_t OAuth2Libere(int32_t handle);"""
 
-def OAuth2Free(handle: int, /) -> int:
-    """C: int32_t OAuth2Free(int32_t handle);"""
+OAuth2Free = OAuth2Libere
 
 def EmailOuvreSessionPOP3(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
     """C: int32_t EmailOuvreSessionPOP3(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
 
-def EmailStartPOP3Session(user: _Text, password: _Text, server: _Text, port: int, option: int, /) -> int:
-    """C: int32_t EmailStartPOP3Session(const char *user, const char *password, const char *server, int32_t port, int32_t option);"""
+EmailStartPOP3Session = EmailOuvreSessionPOP3
 
 def EmailOuvreSession(user: _Text, password: _Text, pop3_server: _Text, smtp_server: _Text, pop3_port: int, smtp_port: int, asynchronous: int, /) -> int:
     """C: int32_t EmailOuvreSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);"""
 
-def EmailStartSession(user: _Text, password: _Text, pop3_server: _Text, smtp_server: _Text, pop3_port: int, smtp_port: int, asynchronous: int, /) -> int:
-    """C: int32_t EmailStartSession(const char *user, const char *password, const char *pop3_server, const char *smtp_server, int32_t pop3_port, int32_t smtp_port, int32_t asynchronous);"""
+EmailStartSession = EmailOuvreSession
 
 def EmailLitPremier(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitPremier(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadFirst(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadFirst(const char *session, WdEmail email, int32_t options);"""
+EmailReadFirst = EmailLitPremier
 
 def EmailLitSuivant(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitSuivant(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadNext(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadNext(const char *session, WdEmail email, int32_t options);"""
+EmailReadNext = EmailLitSuivant
 
 def EmailLitPrecedent(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitPrecedent(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadPrevious(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadPrevious(const char *session, WdEmail email, int32_t options);"""
+EmailReadPrevious = EmailLitPrecedent
 
 def EmailLitDernier(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitDernier(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadLast(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadLast(const char *session, WdEmail email, int32_t options);"""
+EmailReadLast = EmailLitDernier
 
 def EmailLitPremierEntete(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitPremierEntete(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadFirstHeader(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadFirstHeader(const char *session, WdEmail email, int32_t options);"""
+EmailReadFirstHeader = EmailLitPremierEntete
 
 def EmailLitSuivantEntete(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitSuivantEntete(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadNextHeader(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadNextHeader(const char *session, WdEmail email, int32_t options);"""
+EmailReadNextHeader = EmailLitSuivantEntete
 
 def EmailLitPrecedentEntete(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitPrecedentEntete(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadPreviousHeader(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadPreviousHeader(const char *session, WdEmail email, int32_t options);"""
+EmailReadPreviousHeader = EmailLitPrecedentEntete
 
 def EmailLitDernierEntete(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailLitDernierEntete(const char *session, WdEmail email, int32_t options);"""
 
-def EmailReadLastHeader(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailReadLastHeader(const char *session, WdEmail email, int32_t options);"""
+EmailReadLastHeader = EmailLitDernierEntete
 
 def EmailNbMessage(session: _Text, options: int, /) -> int:
     """C: int32_t EmailNbMessage(const char *session, int32_t options);"""
@@ -449,212 +406,177 @@ def EmailNbMessage(session: _Text, options: int, /) -> int:
 def EmailTailleMessage(session: _Text, number: int, /) -> int:
     """C: int32_t EmailTailleMessage(const char *session, int32_t number);"""
 
-def EmailMessageSize(session: _Text, number: int, /) -> int:
-    """C: int32_t EmailMessageSize(const char *session, int32_t number);"""
+EmailMessageSize = EmailTailleMessage
 
 def EmailLitMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailLitMessage(const char *session, WdEmail email, int32_t number);"""
 
-def EmailReadMessage(session: _Text, email: int, number: int, /) -> int:
-    """C: int32_t EmailReadMessage(const char *session, WdEmail email, int32_t number);"""
+EmailReadMessage = EmailLitMessage
 
 def EmailLitEnteteMessage(session: _Text, email: int, number: int, /) -> int:
     """C: int32_t EmailLitEnteteMessage(const char *session, WdEmail email, int32_t number);"""
 
-def EmailReadMessageHeader(session: _Text, email: int, number: int, /) -> int:
-    """C: int32_t EmailReadMessageHeader(const char *session, WdEmail email, int32_t number);"""
+EmailReadMessageHeader = EmailLitEnteteMessage
 
 def EmailRecupereTout(session: _Text, options: int, /) -> int:
     """C: WdEmailList EmailRecupereTout(const char *session, int32_t options);"""
 
-def EmailGetAll(session: _Text, options: int, /) -> int:
-    """C: WdEmailList EmailGetAll(const char *session, int32_t options);"""
+EmailGetAll = EmailRecupereTout
 
 def EmailListeNb(list: int, /) -> int:
     """C: int32_t EmailListeNb(WdEmailList list);"""
 
-def EmailListCount(list: int, /) -> int:
-    """C: int32_t EmailListCount(WdEmailList list);"""
+EmailListCount = EmailListeNb
 
 def EmailListeElement(list: int, index: int, /) -> int:
     """C: WdEmail EmailListeElement(WdEmailList list, int32_t index);"""
 
-def EmailListItem(list: int, index: int, /) -> int:
-    """C: WdEmail EmailListItem(WdEmailList list, int32_t index);"""
+EmailListItem = EmailListeElement
 
 def EmailListeEtat(list: int, /) -> int:
     """C: int32_t EmailListeEtat(WdEmailList list);"""
 
-def EmailListStatus(list: int, /) -> int:
-    """C: int32_t EmailListStatus(WdEmailList list);"""
+EmailListStatus = EmailListeEtat
 
 def EmailSupprimeMessage(session: _Text, email: int, /) -> int:
     """C: int32_t EmailSupprimeMessage(const char *session, WdEmail email);"""
 
-def EmailDeleteMessage(session: _Text, email: int, /) -> int:
-    """C: int32_t EmailDeleteMessage(const char *session, WdEmail email);"""
+EmailDeleteMessage = EmailSupprimeMessage
 
 def EmailDetruit(session: _Text, /) -> int:
     """C: int32_t EmailDetruit(const char *session);"""
 
-def EmailDestroy(session: _Text, /) -> int:
-    """C: int32_t EmailDestroy(const char *session);"""
+EmailDestroy = EmailDetruit
 
 def EmailListeDossier(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListeDossier(const char *session);"""
 
-def EmailListFolder(session: _Text, /) -> Optional[str]:
-    """C: const char *EmailListFolder(const char *session);"""
+EmailListFolder = EmailListeDossier
 
 def EmailDossierSpecial(session: _Text, role: int, /) -> Optional[str]:
     """C: const char *EmailDossierSpecial(const char *session, int32_t role);"""
 
-def EmailSpecialFolder(session: _Text, role: int, /) -> Optional[str]:
-    """C: const char *EmailSpecialFolder(const char *session, int32_t role);"""
+EmailSpecialFolder = EmailDossierSpecial
 
 def EmailListeDossierRole(session: _Text, /) -> Optional[str]:
     """C: const char *EmailListeDossierRole(const char *session);"""
 
-def EmailListFolderRoles(session: _Text, /) -> Optional[str]:
-    """C: const char *EmailListFolderRoles(const char *session);"""
+EmailListFolderRoles = EmailListeDossierRole
 
 def EmailChangeDossier(session: _Text, folder: _Text, /) -> int:
     """C: int32_t EmailChangeDossier(const char *session, const char *folder);"""
 
-def EmailChangeFolder(session: _Text, folder: _Text, /) -> int:
-    """C: int32_t EmailChangeFolder(const char *session, const char *folder);"""
+EmailChangeFolder = EmailChangeDossier
 
 def EmailCreeDossier(session: _Text, folder: _Text, /) -> int:
     """C: int32_t EmailCreeDossier(const char *session, const char *folder);"""
 
-def EmailCreateFolder(session: _Text, folder: _Text, /) -> int:
-    """C: int32_t EmailCreateFolder(const char *session, const char *folder);"""
+EmailCreateFolder = EmailCreeDossier
 
 def EmailSupprimeDossier(session: _Text, folder: _Text, /) -> int:
     """C: int32_t EmailSupprimeDossier(const char *session, const char *folder);"""
 
-def EmailDeleteFolder(session: _Text, folder: _Text, /) -> int:
-    """C: int32_t EmailDeleteFolder(const char *session, const char *folder);"""
+EmailDeleteFolder = EmailSupprimeDossier
 
 def EmailRenommeDossier(session: _Text, folder: _Text, new_name: _Text, /) -> int:
     """C: int32_t EmailRenommeDossier(const char *session, const char *folder, const char *new_name);"""
 
-def EmailRenameFolder(session: _Text, folder: _Text, new_name: _Text, /) -> int:
-    """C: int32_t EmailRenameFolder(const char *session, const char *folder, const char *new_name);"""
+EmailRenameFolder = EmailRenommeDossier
 
 def EmailCopieMessage(session: _Text, email: int, folder: _Text, /) -> int:
     """C: int32_t EmailCopieMessage(const char *session, WdEmail email, const char *folder);"""
 
-def EmailCopyMessage(session: _Text, email: int, folder: _Text, /) -> int:
-    """C: int32_t EmailCopyMessage(const char *session, WdEmail email, const char *folder);"""
+EmailCopyMessage = EmailCopieMessage
 
 def EmailDeplaceMessage(session: _Text, email: int, folder: _Text, /) -> int:
     """C: int32_t EmailDeplaceMessage(const char *session, WdEmail email, const char *folder);"""
 
-def EmailMoveMessage(session: _Text, email: int, folder: _Text, /) -> int:
-    """C: int32_t EmailMoveMessage(const char *session, WdEmail email, const char *folder);"""
+EmailMoveMessage = EmailDeplaceMessage
 
 def EmailMiseAJour(session: _Text, email: int, /) -> int:
     """C: int32_t EmailMiseAJour(const char *session, WdEmail email);"""
 
-def EmailUpdate(session: _Text, email: int, /) -> int:
-    """C: int32_t EmailUpdate(const char *session, WdEmail email);"""
+EmailUpdate = EmailMiseAJour
 
 def EmailAjouteMessage(session: _Text, folder: _Text, email: int, /) -> int:
     """C: int32_t EmailAjouteMessage(const char *session, const char *folder, WdEmail email);"""
 
-def EmailAppendMessage(session: _Text, folder: _Text, email: int, /) -> int:
-    """C: int32_t EmailAppendMessage(const char *session, const char *folder, WdEmail email);"""
+EmailAppendMessage = EmailAjouteMessage
 
 def EmailRecherche(session: _Text, criteria: _Text, options: int, /) -> int:
     """C: WdEmailList EmailRecherche(const char *session, const char *criteria, int32_t options);"""
 
-def EmailSearch(session: _Text, criteria: _Text, options: int, /) -> int:
-    """C: WdEmailList EmailSearch(const char *session, const char *criteria, int32_t options);"""
+EmailSearch = EmailRecherche
 
 def EmailCherchePremier(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
     """C: int32_t EmailCherchePremier(const char *session, WdEmail email, int32_t criterion, const char *value);"""
 
-def EmailSeekFirst(session: _Text, email: int, criterion: int, value: _Text, /) -> int:
-    """C: int32_t EmailSeekFirst(const char *session, WdEmail email, int32_t criterion, const char *value);"""
+EmailSeekFirst = EmailCherchePremier
 
 def EmailChercheSuivant(session: _Text, email: int, /) -> int:
     """C: int32_t EmailChercheSuivant(const char *session, WdEmail email);"""
 
-def EmailSeekNext(session: _Text, email: int, /) -> int:
-    """C: int32_t EmailSeekNext(const char *session, WdEmail email);"""
+EmailSeekNext = EmailChercheSuivant
 
 def EmailAttendMessage(session: _Text, seconds: int, /) -> int:
     """C: int32_t EmailAttendMessage(const char *session, int32_t seconds);"""
 
-def EmailWaitMessage(session: _Text, seconds: int, /) -> int:
-    """C: int32_t EmailWaitMessage(const char *session, int32_t seconds);"""
+EmailWaitMessage = EmailAttendMessage
 
 def EmailSessionCree(name: _Text, session_type: int, /) -> int:
     """C: int32_t EmailSessionCree(const char *name, int32_t session_type);"""
 
-def EmailSessionCreate(name: _Text, session_type: int, /) -> int:
-    """C: int32_t EmailSessionCreate(const char *name, int32_t session_type);"""
+EmailSessionCreate = EmailSessionCree
 
 def EmailSessionModifie(name: _Text, property: int, value: _Text, /) -> int:
     """C: int32_t EmailSessionModifie(const char *name, int32_t property, const char *value);"""
 
-def EmailSessionSet(name: _Text, property: int, value: _Text, /) -> int:
-    """C: int32_t EmailSessionSet(const char *name, int32_t property, const char *value);"""
+EmailSessionSet = EmailSessionModifie
 
 def EmailSessionPropriete(name: _Text, property: int, /) -> Optional[str]:
     """C: const char *EmailSessionPropriete(const char *name, int32_t property);"""
 
-def EmailSessionGet(name: _Text, property: int, /) -> Optional[str]:
-    """C: const char *EmailSessionGet(const char *name, int32_t property);"""
+EmailSessionGet = EmailSessionPropriete
 
 def EmailOuvreSessionNotes(profile: _Text, password: _Text, /) -> int:
     """C: int32_t EmailOuvreSessionNotes(const char *_profile, const char *_password);"""
 
-def EmailStartNotesSession(profile: _Text, password: _Text, /) -> int:
-    """C: int32_t EmailStartNotesSession(const char *profile, const char *password);"""
+EmailStartNotesSession = EmailOuvreSessionNotes
 
 def EmailOuvreSessionOutlook(profile: _Text, password: _Text, /) -> int:
     """C: int32_t EmailOuvreSessionOutlook(const char *_profile, const char *_password);"""
 
-def EmailStartOutlookSession(profile: _Text, password: _Text, /) -> int:
-    """C: int32_t EmailStartOutlookSession(const char *profile, const char *password);"""
+EmailStartOutlookSession = EmailOuvreSessionOutlook
 
 def EmailOuvreSessionDeclaree(name: _Text, /) -> int:
     """C: int32_t EmailOuvreSessionDeclaree(const char *name);"""
 
-def EmailStartDeclaredSession(name: _Text, /) -> int:
-    """C: int32_t EmailStartDeclaredSession(const char *name);"""
+EmailStartDeclaredSession = EmailOuvreSessionDeclaree
 
 def EmailFermeSession(name: _Text, /) -> int:
     """C: int32_t EmailFermeSession(const char *name);"""
 
-def EmailCloseSession(name: _Text, /) -> int:
-    """C: int32_t EmailCloseSession(const char *name);"""
+EmailCloseSession = EmailFermeSession
 
 def EmailChangeTimeOut(seconds: int, /) -> int:
     """C: int32_t EmailChangeTimeOut(int32_t seconds);"""
 
-def EmailSetTimeOut(seconds: int, /) -> int:
-    """C: int32_t EmailSetTimeOut(int32_t seconds);"""
+EmailSetTimeOut = EmailChangeTimeOut
 
 def EmailLitTimeOut() -> int:
     """C: int32_t EmailLitTimeOut(void);"""
 
-def EmailGetTimeOut() -> int:
-    """C: int32_t EmailGetTimeOut(void);"""
+EmailGetTimeOut = EmailLitTimeOut
 
 def EmailParametre(parameter: int, value: int, /) -> int:
     """C: int32_t EmailParametre(int32_t parameter, int32_t value);"""
 
-def EmailConfigure(parameter: int, value: int, /) -> int:
-    """C: int32_t EmailConfigure(int32_t parameter, int32_t value);"""
+EmailConfigure = EmailParametre
 
 def EmailTrace(path: _Text, /) -> int:
     """C: int32_t EmailTrace(const char *path);"""
 
-def EmailSetTrace(path: _Text, /) -> int:
-    """C: int32_t EmailSetTrace(const char *path);"""
+EmailSetTrace = EmailTrace
 
 def EmailVersion() -> Optional[str]:
     """C: const char *EmailVersion(void);"""
@@ -662,41 +584,34 @@ def EmailVersion() -> Optional[str]:
 def EmailJauge(session: _Text, callback: Any, user_data: Any, /) -> int:
     """C: int32_t EmailJauge(const char *session, WdProgressCallback callback, void *user_data);"""
 
-def EmailProgressBar(session: _Text, callback: Any, user_data: Any, /) -> int:
-    """C: int32_t EmailProgressBar(const char *session, WdProgressCallback callback, void *user_data);"""
+EmailProgressBar = EmailJauge
 
 def EmailTraceFonction(callback: Any, user_data: Any, /) -> int:
     """C: int32_t EmailTraceFonction(WdTraceCallback callback, void *user_data);"""
 
-def EmailTraceCallback(callback: Any, user_data: Any, /) -> int:
-    """C: int32_t EmailTraceCallback(WdTraceCallback callback, void *user_data);"""
+EmailTraceCallback = EmailTraceFonction
 
 def EmailOuvreSessionSMTP(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
     """C: int32_t EmailOuvreSessionSMTP(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""
 
-def EmailStartSMTPSession(user: _Text, password: _Text, server: _Text, port: int, asynchronous: int, option: int, /) -> int:
-    """C: int32_t EmailStartSMTPSession(const char *user, const char *password, const char *server, int32_t port, int32_t asynchronous, int32_t option);"""
+EmailStartSMTPSession = EmailOuvreSessionSMTP
 
 def EmailEnvoieMessage(session: _Text, email: int, options: int, /) -> int:
     """C: int32_t EmailEnvoieMessage(const char *session, WdEmail email, int32_t options);"""
 
-def EmailSendMessage(session: _Text, email: int, options: int, /) -> int:
-    """C: int32_t EmailSendMessage(const char *session, WdEmail email, int32_t options);"""
+EmailSendMessage = EmailEnvoieMessage
 
 def EmailEnvoie(session: _Text, path: _Text, /) -> int:
     """C: int32_t EmailEnvoie(const char *session, const char *path);"""
 
-def EmailSend(session: _Text, path: _Text, /) -> int:
-    """C: int32_t EmailSend(const char *session, const char *path);"""
+EmailSend = EmailEnvoie
 
 def EmailEtat(mail_id: int, /) -> int:
     """C: int32_t EmailEtat(int32_t mail_id);"""
 
-def EmailStatus(mail_id: int, /) -> int:
-    """C: int32_t EmailStatus(int32_t mail_id);"""
+EmailStatus = EmailEtat
 
 def EmailVerifieAdresse(address: _Text, session: _Text, /) -> int:
     """C: int32_t EmailVerifieAdresse(const char *address, const char *session);"""
 
-def EmailCheckAddress(address: _Text, session: _Text, /) -> int:
-    """C: int32_t EmailCheckAddress(const char *address, const char *session);"""
+EmailCheckAddress = EmailVerifieAdresse

@@ -157,6 +157,12 @@ def build_parser(width: Optional[int] = None) -> argparse.ArgumentParser:
         p._optionals.title = "options"  # as Python 3.10+ names it, on 3.9 too
         return p
 
+    def mailbox_command(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        p = add_command(name, parents=[mailbox], **kwargs)
+        p.add_argument("--folder", metavar="NAME", help="IMAP folder (default: INBOX)")
+        p.add_argument("--unread", action="store_true", help="IMAP: only the unread messages")
+        return p
+
     send = add_command(
         "send",
         parents=[smtp_only],
@@ -188,25 +194,21 @@ def build_parser(width: Optional[int] = None) -> argparse.ArgumentParser:
         help="extra header (repeatable)",
     )
 
-    lst = add_command(
+    lst = mailbox_command(
         "list",
-        parents=[mailbox],
         help="list the messages of a mailbox (headers only)",
         description="Lists the messages of the mailbox (IMAP: of the folder), one line each: "
         "number, size in bytes, date, sender, subject. Only headers are downloaded.",
     )
-    _mailbox_options(lst)
     lst.add_argument("--last", type=int, metavar="N", help="only the N newest messages, newest first")
 
-    fetch = add_command(
+    fetch = mailbox_command(
         "fetch",
-        parents=[mailbox],
         help="download messages (raw source) to files or stdout",
         description="Downloads messages by number (as 'list' shows them) or all of them, "
         "and writes each raw source to DIR/NUMBER.eml, or to stdout. With --delete, the "
         "messages are taken from the last to the first.",
     )
-    _mailbox_options(fetch)
     fetch.add_argument("numbers", nargs="*", type=int, metavar="NUMBER", help="message number")
     fetch.add_argument("--all", action="store_true", help="every message of the mailbox/folder")
     out = fetch.add_mutually_exclusive_group()
@@ -240,11 +242,6 @@ def build_parser(width: Optional[int] = None) -> argparse.ArgumentParser:
         help="SMTP: ask the server whether it accepts ADDRESS as a recipient",
     )
     return parser
-
-
-def _mailbox_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--folder", metavar="NAME", help="IMAP folder (default: INBOX)")
-    p.add_argument("--unread", action="store_true", help="IMAP: only the unread messages")
 
 
 # -- running

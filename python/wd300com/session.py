@@ -8,8 +8,10 @@ EmailOuvreSessionDeclaree; close() (or the end of a `with` block) calls EmailFer
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import threading
+import time
 from typing import (
     Any,
     Dict,
@@ -18,6 +20,7 @@ from typing import (
     Literal,
     Optional,
     Protocol,
+    Tuple,
     TypeVar,
     Union,
     overload,
@@ -46,29 +49,14 @@ _KINDS: Dict[str, int] = {
     "imap": B.WD_SESSION_IMAP,
 }
 
+# Every WD_PROP_* of the header under its name in lower case (generated), and aliases.
 _PROPS: Dict[str, int] = {
+    **B.SESSION_PROPERTIES,
     "server": B.WD_PROP_SERVER_ADDRESS,
     "host": B.WD_PROP_SERVER_ADDRESS,
-    "server_address": B.WD_PROP_SERVER_ADDRESS,
-    "port": B.WD_PROP_PORT,
-    "user": B.WD_PROP_USER,
-    "password": B.WD_PROP_PASSWORD,
-    "option": B.WD_PROP_OPTION,
     "security": B.WD_PROP_OPTION,
-    "auth_token": B.WD_PROP_AUTH_TOKEN,
     "token": B.WD_PROP_AUTH_TOKEN,
-    "oauth_token": B.WD_PROP_OAUTH_TOKEN,
-    "auth_method": B.WD_PROP_AUTH_METHOD,
-    "ignore_error": B.WD_PROP_IGNORE_ERROR,
     "ignore_cert_errors": B.WD_PROP_IGNORE_ERROR,
-    "ca_file": B.WD_PROP_CA_FILE,
-    "timeout": B.WD_PROP_TIMEOUT,
-    "asynchronous": B.WD_PROP_ASYNCHRONOUS,
-    "client_name": B.WD_PROP_CLIENT_NAME,
-    "folder": B.WD_PROP_FOLDER,
-    "spool_dir": B.WD_PROP_SPOOL_DIR,
-    "proxy": B.WD_PROP_PROXY,
-    "keepalive": B.WD_PROP_KEEPALIVE,
 }
 
 _SEEK: Dict[str, int] = {
@@ -129,6 +117,13 @@ _DSN: Dict[str, int] = {
     "delay": B.WD_SEND_DSN_DELAY,
 }
 
+# The properties whose value may be given by name: (table, what the error calls it).
+_NAMED_VALUES: Dict[str, Tuple[Dict[str, int], str]] = {
+    "option": (_SECURITY, "security"),
+    "security": (_SECURITY, "security"),
+    "auth_method": (_AUTH, "auth_method"),
+}
+
 _counter = itertools.count(1)
 
 
@@ -144,20 +139,9 @@ def _invalid(message: str) -> InvalidArgumentError:
 def _prop_value(key: Optional[str], value: PropValue) -> Optional[str]:
     if value is None:
         return None
-    if key in ("option", "security") and isinstance(value, str):
-        try:
-            return str(_SECURITY[value.lower()])
-        except KeyError:
-            raise _invalid(
-                "unknown security %r (one of %s)" % (value, ", ".join(_SECURITY))
-            ) from None
-    if key == "auth_method" and isinstance(value, str) and not value.isdigit():
-        try:
-            return str(_AUTH[value.lower()])
-        except KeyError:
-            raise _invalid(
-                "unknown auth_method %r (one of %s)" % (value, ", ".join(_AUTH))
-            ) from None
+    named = _NAMED_VALUES.get(key or "")
+    if named is not None and isinstance(value, str) and not value.isdigit():
+        return str(_named(named[0], named[1], value))
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (int, float)):
@@ -205,8 +189,11 @@ class Session(Resource):
         oauth_token (a wd300com.Token: renewed and retried once when the server refuses it),
         auth_method ("auto", "plain", "login", "cram-md5", "scram-sha-256", "scram-sha-1",
         "xoauth2", "oauthbearer", "apop", "user" or WD_AUTH_*), ignore_error, ca_file, timeout,
-        asynchronous, client_name, folder, spool_dir, proxy ("socks5://…", "http://…",
-        "direct"), keepalive (seconds of idleness before a NOOP, 0 = off). Returns an
+        asynchronous, client_name, folder, spool_dir, connections (asynchronous SMTP),
+        max_message_size (bytes), proxy ("socks5://…", "http://…", "direct"), keepalive
+        (seconds of idleness before a NOOP, 0 = off): every WD_PROP_* in lower case
+        (wd300com.SESSION_PROPERTIES) and the aliases server, host, security, token,
+        ignore_cert_errors. Returns an
         SmtpSession, Pop3Session or ImapSession (not yet open: call open() or use it in a
         `with` block)."""
         if isinstance(kind, str):
@@ -455,11 +442,40 @@ class MailboxSession(_ServerSession):
         the reading loop goes on with the messages around it."""
         call("EmailSupprimeMessage", self.name, message.handle)
 
-    def wait(self, seconds: int) -> bool:
+    def wait_once(self, seconds: float) -> bool:
         """EmailAttendMessage: waits up to `seconds` for new mail (IMAP IDLE, POP3 polling).
         True when mail came: next() then reads it. False when none came, or when another
         thread made a call on this session (the wait gives way to it). 0 looks once."""
-        return call_int("EmailAttendMessage", self.name, int(seconds)) == 1
+        return call_int("EmailAttendMessage", self.name, math.ceil(seconds)) == 1
+
+    def wait(self, seconds: float, options: int = 0) -> Iterator[Message]:
+        """Generator of the new messages as they arrive: EmailAttendMessage, then
+        EmailLitSuivant (with `options`, as next()) for each message that came, then
+        waiting again. It ends when `seconds` pass with no new mail: the delay starts
+        again after each arrival (a loop of EmailAttendMessage(session, seconds) in
+        WLangage). A call from another thread on the session interrupts a wait without
+        ending the generator (it waits again for the time left), unless that call closed
+        the session. wait(0) yields what is new now and ends. Break out of the loop to
+        stop earlier."""
+        if seconds < 0:
+            raise _invalid("negative delay %r" % seconds)
+        deadline = time.monotonic() + seconds
+        while True:
+            left = math.ceil(max(0.0, deadline - time.monotonic()))
+            try:
+                came = self.wait_once(left)
+            except WdError:
+                if not self.is_open:  # closed by another thread during the wait
+                    return
+                raise
+            if came:
+                msg = self.next(options)
+                while msg is not None:
+                    yield msg
+                    msg = self.next(options)
+                deadline = time.monotonic() + seconds
+            elif not self.is_open or time.monotonic() >= deadline:
+                return
 
     def _seek(self, fn: str, *args: Any) -> Optional[Message]:
         msg = Message()
