@@ -99,6 +99,22 @@ fn a_bracket_or_colon_outside_an_ipv6_literal_is_refused() {
     assert_eq!(u.host, "::1");
 }
 
+/// url/bracketed-host-not-ipv6: `http://[1H[…1]:…` was accepted with the host "1H[…1",
+/// which holds no ':' and was written back without brackets, as a URL that does not
+/// parse. Brackets now hold an IPv6 address only.
+#[test]
+fn brackets_hold_an_ipv6_address_only() {
+    let text = String::from_utf8_lossy(&fixture("url", "bracketed-host-not-ipv6")).into_owned();
+    let e = Url::parse(&text, "WD_OAUTH2_REDIRECT_URI").unwrap_err();
+    assert_eq!(e.code, WD_E::InvalidArgument);
+    assert!(e.message.contains("IPv6"), "{}", e.message);
+    for bad in ["http://[abc]/", "http://[1:2]/", "http://[::1[]/"] {
+        assert!(Url::parse(bad, "x").is_err(), "{bad}");
+    }
+    let u = Url::parse("https://[2001:db8::1]/token", "x").unwrap();
+    assert_eq!(u.host_for_url(), "[2001:db8::1]");
+}
+
 /// mime_roundtrip/unclosed-quote-*, lone-name-comma, address-with-semicolon: what a
 /// broken address header gives as a lone name or an address was kept as raw text that
 /// reads as other mailboxes (two, or one with another address) when split, built and

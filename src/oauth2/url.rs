@@ -60,7 +60,12 @@ impl Url {
                 None if after.is_empty() => None,
                 None => return Err(bad("unexpected text after ']'")),
             };
-            (&r[..close], port)
+            let host = &r[..close];
+            // Written back in brackets only when it holds ':': an IPv6 address alone.
+            if host.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(bad("the host in brackets is not an IPv6 address"));
+            }
+            (host, port)
         } else {
             let (host, port) = match authority.rfind(':') {
                 Some(i) => (&authority[..i], Some(&authority[i + 1..])),
