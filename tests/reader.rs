@@ -542,6 +542,34 @@ fn reading_by_number_reuses_the_count_listing_and_reads_ahead() {
     assert_eq!(batch_sizes(&t), [1, 2, 4, 8, 5, 1, 2], "{}", t.report());
 }
 
+/// POP3: counting then reading the last messages by number takes one listing (LIST and
+/// UIDL once): the count's; the count stays the first one after a deletion.
+#[test]
+fn pop3_reading_by_number_reuses_the_count_listing() {
+    let server = pop3_server(30);
+    let mut r = pop3_reader(&server);
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 30);
+    for n in 21..=30 {
+        let m = r.read_number(n, ReadOptions::default()).unwrap().unwrap();
+        assert_eq!(m.email.uid, format!("uid{n}"));
+    }
+    r.delete(&id("uid30", 30)).unwrap();
+    assert_eq!(r.count(ReadOptions::default()).unwrap(), 30);
+    let t = finish(r, server);
+    assert_eq!(lines_with(&t, "LIST").len(), 1, "{}", t.report());
+    assert_eq!(lines_with(&t, "UIDL").len(), 1, "{}", t.report());
+    let retr: BTreeSet<String> = lines_with(&t, "RETR")
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(
+        retr,
+        (21..=30).map(|n| format!("RETR {n}")).collect(),
+        "{}",
+        t.report()
+    );
+}
+
 /// A message deleted in this session (flagged \Deleted, still numbered) is no message
 /// for reading by number, from the same listing. Once removed (`EmailDetruit`: the server
 /// announces the EXPUNGE) the listing is taken anew before reading by number: number 2

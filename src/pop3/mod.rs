@@ -549,11 +549,19 @@ impl Mailbox for Pop3Client {
     /// The count of the session's first listing, kept until the session ends: deleting
     /// does not change it (the numbers stay taken until QUIT).
     fn count(&mut self, opts: ReadOptions) -> Result<usize> {
+        self.count_listing(opts).map(|(n, _)| n)
+    }
+
+    /// [`Mailbox::count`]; the first count lists the mailbox, and that listing goes with
+    /// it (the reader keeps it for reading by number: no second LIST and UIDL).
+    fn count_listing(&mut self, opts: ReadOptions) -> Result<(usize, Option<Vec<MessageRef>>)> {
         match self.first_count {
-            Some(n) if !opts.unread_only => Ok(n),
-            _ => self
-                .list(opts)
-                .map(|_| self.first_count.unwrap_or_default()),
+            Some(n) if !opts.unread_only => Ok((n, None)),
+            _ => {
+                let listing = self.list(opts)?;
+                let n = self.first_count.unwrap_or_default();
+                Ok((n, (!opts.unread_only).then_some(listing)))
+            }
         }
     }
 
