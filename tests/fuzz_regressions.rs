@@ -258,3 +258,57 @@ fn an_attached_message_that_breaks_the_framing_is_written_as_base64() {
         assert_eq!(again.attachments[0].data, data, "{what}");
     }
 }
+
+/// mime_roundtrip/attached-message-multipart-without-delimiter: an attached message that
+/// is a multipart (boundary "fwdb") with no delimiter line at all reads back as itself in
+/// a part of its own, so it was written raw; the attached message after it, also raw,
+/// holds a line "--fwdb": mail-parser took it for the first message's delimiter and read
+/// both messages as one (one attachment lost). Raw attached messages are now checked in
+/// the whole built message; when it does not read back, they are written in base64.
+#[test]
+fn attached_messages_that_break_each_others_framing_are_written_as_base64() {
+    let mut e = parse(&message("attached-message-multipart-without-delimiter")).unwrap();
+    assert_eq!(e.attachments.len(), 2);
+    let (first, second) = (e.attachments[0].clone(), e.attachments[1].clone());
+    assert!(String::from_utf8_lossy(&first.data).contains("boundary=\"fwdb\""));
+    assert!(second.data.starts_with(b"--fwdb\r\n"));
+    build(&mut e, BuildOptions::default()).unwrap();
+    assert_eq!(transfer_of(&e.source, &first.name), "base64");
+    assert_eq!(transfer_of(&e.source, &second.name), "base64");
+    let again = parse(&e.source).unwrap();
+    assert_eq!(again.attachments.len(), 2);
+    assert_eq!(again.attachments[0].data, first.data);
+    assert_eq!(again.attachments[1].data, second.data);
+
+    // The same written by hand; each message alone reads back raw, and a second message
+    // without the line stays raw.
+    let open = &b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=\"X\"\r\n"[..];
+    for (what, second, transfer) in [
+        (
+            "delimiter in the next message",
+            &b"From: b@example.com\r\n\r\n--X\r\nbody"[..],
+            "base64",
+        ),
+        ("no delimiter", b"From: b@example.com\r\n\r\nbody", "7bit"),
+    ] {
+        let mut e = Email {
+            sender: "s@example.com".into(),
+            message: "text".into(),
+            ..Default::default()
+        };
+        for (name, data) in [("a.eml", open), ("b.eml", second)] {
+            e.attachments.push(Attachment {
+                name: name.into(),
+                content_type: "message/rfc822".into(),
+                data: data.to_vec().into(),
+                ..Default::default()
+            });
+        }
+        build(&mut e, BuildOptions::default()).unwrap();
+        assert_eq!(transfer_of(&e.source, "a.eml"), transfer, "{what}");
+        assert_eq!(transfer_of(&e.source, "b.eml"), transfer, "{what}");
+        let again = parse(&e.source).unwrap();
+        let data: Vec<_> = again.attachments.iter().map(|a| &*a.data).collect();
+        assert_eq!(data, [open, second], "{what}");
+    }
+}

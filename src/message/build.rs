@@ -43,8 +43,9 @@ const MAX_WORD: usize = 900;
 /// a Content-ID → multipart/related around the HTML (plain attachments when there is no
 /// HTML); other attachments → multipart/mixed. Text is UTF-8, 7bit when possible, else
 /// quoted-printable (mostly ASCII) or base64; attachments are base64 (message/rfc822 is
-/// kept as 7bit/8bit when its lines allow it and it reads back as itself in its part, see
-/// `reads_back_raw`). Every line ends with CRLF.
+/// kept as 7bit/8bit when its lines allow it, it reads back as itself in its part, see
+/// `reads_back_raw`, and the whole message reads back with the same attachments; else
+/// every attached message is base64). Every line ends with CRLF.
 ///
 /// When `date` is empty the current UTC time is used and written back (RFC 3339); when
 /// `message_id` is empty one is generated (`random@sender-domain`, else `@localhost`) and
@@ -169,9 +170,19 @@ pub fn build(email: &mut Email, opts: BuildOptions) -> Result<()> {
     }
     out.extend_from_slice(b"MIME-Version: 1.0\r\n");
 
-    let body = body_tree(email)?;
-    write_part(&mut out, &body, true);
+    let head = out.len();
+    let body = body_tree(email, true)?;
+    write_part(&mut out, &body.tree, true);
     out.extend_from_slice(b"\r\n");
+    if body.raw && !attachments_read_back(&out, &body.order) {
+        // A raw attached message takes part in the framing of the whole message (a
+        // multipart of its own left open reads a later part's lines as its delimiters…):
+        // every attached message is written in base64 then.
+        out.truncate(head);
+        let body = body_tree(email, false)?;
+        write_part(&mut out, &body.tree, true);
+        out.extend_from_slice(b"\r\n");
+    }
 
     if out.len() > MAX_MESSAGE {
         return Err(Error::message(format!(
@@ -512,7 +523,9 @@ fn is_8bit_safe(data: &[u8]) -> bool {
 /// block without the blank line that ends it, a multipart whose closing delimiter is
 /// missing, a message that is itself directly a message/rfc822 (mail-parser 0.11 then
 /// closes one nested message at the boundary, not both)… make the parser read the
-/// following parts into it. Checked by reading the part back with a part after it.
+/// following parts into it. Checked by reading the part back with a part after it; what
+/// depends on the other parts (a multipart of its own without any delimiter line, with a
+/// line of a later raw message taken for one) is checked on the whole message (`build`).
 fn reads_back_raw(data: &[u8], cte: &str) -> bool {
     let boundary = format!("=_wd300com_{}", random_hex(12));
     let mut m = format!(
@@ -533,7 +546,9 @@ fn reads_back_raw(data: &[u8], cte: &str) -> bool {
     )
 }
 
-fn attachment_part(a: &Attachment, index: usize) -> Part {
+/// The part of attachment `a` (`index` in `Email::attachments`), and whether it is an
+/// attached message written raw: only when `raw_ok` and `reads_back_raw`.
+fn attachment_part(a: &Attachment, index: usize, raw_ok: bool) -> (Part, bool) {
     let name = if a.name.is_empty() {
         format!("attachment{}", index + 1)
     } else {
@@ -557,7 +572,8 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
     } else {
         "8bit"
     };
-    let body = if is_message && is_8bit_safe(&normalized) && reads_back_raw(&normalized, cte) {
+    let raw = raw_ok && is_message && is_8bit_safe(&normalized) && reads_back_raw(&normalized, cte);
+    let body = if raw {
         let data = normalized.into_owned();
         headers.push_str(&format!("Content-Transfer-Encoding: {cte}\r\n"));
         data
@@ -575,16 +591,28 @@ fn attachment_part(a: &Attachment, index: usize) -> Part {
         let cid = a.content_id.trim_start_matches('<').trim_end_matches('>');
         headers.push_str(&format!("Content-ID: <{cid}>\r\n"));
     }
-    Part::Leaf {
-        headers: headers.into_bytes(),
-        body,
-    }
+    (
+        Part::Leaf {
+            headers: headers.into_bytes(),
+            body,
+        },
+        raw,
+    )
 }
 
 /// An attachment with its index in `Email::attachments`.
 type Numbered<'a> = (usize, &'a Attachment);
 
-fn body_tree(email: &Email) -> Result<Part> {
+/// The body of a message: its part tree, the attachments in the order it holds them, and
+/// whether an attached message is written raw in it.
+struct Body<'a> {
+    tree: Part,
+    order: Vec<&'a Attachment>,
+    raw: bool,
+}
+
+/// The body of `email`; attached messages may be written raw when `raw_ok`.
+fn body_tree(email: &Email, raw_ok: bool) -> Result<Body<'_>> {
     let text = (!email.message.is_empty()).then(|| text_part(&email.message, "plain"));
     let has_html = !email.html.is_empty();
     let (inline, regular): (Vec<Numbered>, Vec<Numbered>) = email
@@ -592,6 +620,13 @@ fn body_tree(email: &Email) -> Result<Part> {
         .iter()
         .enumerate()
         .partition(|(_, a)| has_html && !a.content_id.is_empty());
+    let order = inline.iter().chain(&regular).map(|(_, a)| *a).collect();
+    let mut raw = false;
+    let mut part = |(i, a): &Numbered| {
+        let (p, r) = attachment_part(a, *i, raw_ok);
+        raw |= r;
+        p
+    };
 
     let html = has_html.then(|| {
         let html = text_part(&email.html, "html");
@@ -599,7 +634,7 @@ fn body_tree(email: &Email) -> Result<Part> {
             html
         } else {
             let mut parts = vec![html];
-            parts.extend(inline.iter().map(|(i, a)| attachment_part(a, *i)));
+            parts.extend(inline.iter().map(&mut part));
             Part::Multi {
                 subtype: "related",
                 params: "type=\"text/html\"".to_string(),
@@ -617,15 +652,28 @@ fn body_tree(email: &Email) -> Result<Part> {
         (None, Some(h)) => Some(h),
         (None, None) => None,
     };
-    if regular.is_empty() {
-        return Ok(main.unwrap_or_else(|| text_part("", "plain")));
-    }
-    let mut parts: Vec<Part> = main.into_iter().collect();
-    parts.extend(regular.iter().map(|(i, a)| attachment_part(a, *i)));
-    Ok(Part::Multi {
-        subtype: "mixed",
-        params: String::new(),
-        parts,
+    let tree = if regular.is_empty() {
+        main.unwrap_or_else(|| text_part("", "plain"))
+    } else {
+        let mut parts: Vec<Part> = main.into_iter().collect();
+        parts.extend(regular.iter().map(&mut part));
+        Part::Multi {
+            subtype: "mixed",
+            params: String::new(),
+            parts,
+        }
+    };
+    Ok(Body { tree, order, raw })
+}
+
+/// True when the built message `source` reads back with the attachments `order`, in that
+/// order: the same data (an attached message written raw with CRLF line ends).
+fn attachments_read_back(source: &[u8], order: &[&Attachment]) -> bool {
+    crate::message::parse::parse(source).is_ok_and(|e| {
+        e.attachments.len() == order.len()
+            && e.attachments.iter().zip(order).all(|(got, sent)| {
+                *got.data == *sent.data || *got.data == *text::normalize_crlf(&sent.data)
+            })
     })
 }
 
