@@ -16,6 +16,22 @@ const MAX_RESPONSE: usize = MAX_LITERAL + 16 * MAX_LINE;
 /// What one untagged response kept for the caller costs in memory besides its bytes
 /// (the parsed structure), charged to the reply's budget.
 const KEPT_OVERHEAD: u64 = 256;
+/// What one number of a search answer costs once kept (the entry it becomes), charged
+/// to the reply's budget: an ESEARCH range of a few bytes stands for millions of them.
+const SEARCH_RESULT_COST: u64 = 64;
+
+/// What an untagged response kept for the caller is charged to the reply's budget
+/// besides its bytes: [`KEPT_OVERHEAD`], and the numbers of a search answer.
+fn kept_cost(u: &Untagged) -> u64 {
+    let numbers = match u {
+        Untagged::Search(v) => v.len(),
+        Untagged::ESearch { all, .. } => all.len(),
+        _ => 0,
+    };
+    (numbers as u64)
+        .saturating_mul(SEARCH_RESULT_COST)
+        .saturating_add(KEPT_OVERHEAD)
+}
 
 /// An open IMAP connection, authenticated, with a folder selected.
 pub struct ImapClient {
@@ -505,7 +521,7 @@ impl ImapClient {
                 Response::Untagged(u) => {
                     self.handle_untagged(&u)?;
                     if worth_keeping(&u)
-                        && let Err(e) = self.budget.charge(KEPT_OVERHEAD, "IMAP reply")
+                        && let Err(e) = self.budget.charge(kept_cost(&u), "IMAP reply")
                     {
                         self.conn.abandon(&e.message);
                         return Err(e);

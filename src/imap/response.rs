@@ -455,6 +455,14 @@ fn parse_u32(v: &[u8], what: &str) -> Result<u32> {
         .ok_or_else(|| bad(format!("{what} is not a number")))
 }
 
+/// A message number or UID (RFC 3501 `nz-number`): 0 is refused like a non-number.
+fn parse_nz(v: &[u8], what: &str) -> Result<u32> {
+    match parse_u32(v, what)? {
+        0 => Err(bad(format!("{what} 0 is not a message number"))),
+        n => Ok(n),
+    }
+}
+
 /// The bytes of an atom or string, moved out (empty for NIL and lists).
 fn into_bytes(v: Value) -> Vec<u8> {
     match v {
@@ -554,7 +562,7 @@ fn untagged(c: &mut Cursor) -> Result<Untagged> {
                     c.value(0)?;
                     continue;
                 }
-                v.push(parse_u32(c.word(), "SEARCH result")?);
+                v.push(parse_nz(c.word(), "SEARCH result")?);
             }
             Ok(Untagged::Search(v))
         }
@@ -597,8 +605,8 @@ pub fn sequence_set(text: &str) -> Result<Vec<u32>> {
     let mut out = Vec::new();
     for part in text.split(',') {
         let (a, b) = part.split_once(':').unwrap_or((part, part));
-        let a = parse_u32(a.as_bytes(), "sequence set")?;
-        let b = parse_u32(b.as_bytes(), "sequence set")?;
+        let a = parse_nz(a.as_bytes(), "sequence set")?;
+        let b = parse_nz(b.as_bytes(), "sequence set")?;
         let (lo, hi) = (a.min(b), a.max(b));
         if out.len() + (hi - lo) as usize >= MAX_SEARCH_RESULTS {
             return Err(bad(format!(
@@ -885,6 +893,9 @@ mod tests {
             ]
         );
         assert_eq!(sequence_set("7:5").unwrap(), [5, 6, 7]);
+        // 0 is no message number nor UID (it reached the fetch as the caller's error).
+        assert!(sequence_set("0:5").is_err());
+        assert!(parse_split(b"* SEARCH 3 0\r\n", Vec::new()).is_err());
     }
 
     #[test]

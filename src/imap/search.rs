@@ -127,11 +127,14 @@ pub fn results(data: Vec<Untagged>) -> Vec<u32> {
 
 impl ImapClient {
     /// UID SEARCH in the selected folder: the messages matching `c`, by ascending UID
-    /// (only the UID of each is filled in).
+    /// (only the UID of each is filled in). Like a listing, the answer may be as large
+    /// as a message: its numbers are charged to the reply's budget as the entries they
+    /// become, over it the answer is refused (`WD_E_PROTOCOL`, the connection closed).
     pub(super) fn search_uids(&mut self, c: &Criteria) -> Result<Vec<MessageRef>> {
         let parts = command(c, self.has("ESEARCH"));
         let tag = self.send(&parts)?;
-        let (data, mut done) = self.wait_all(&[(tag, "UID SEARCH")])?;
+        let payload = self.max_message;
+        let (data, mut done) = self.wait_all_within(&[(tag, "UID SEARCH")], payload)?;
         done.pop()
             .unwrap_or_else(|| Err(Error::internal("no result")))?;
         Ok(results(data)
