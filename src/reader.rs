@@ -427,7 +427,8 @@ impl Reader {
     /// (`EmailLitMessage`); `None`, the cursor before the first, when there is none or it
     /// was deleted in this session. The listing is taken anew unless it is current (same
     /// filter, no change reported since); a number a current listing does not hold is
-    /// looked for in a new one (a message may have arrived unannounced). Reading the
+    /// looked for in a new one (a message may have arrived unannounced), as is one the
+    /// server numbers otherwise when it is fetched (expunged by another client). Reading the
     /// message after the one read last reads ahead as the reading loop does; any other
     /// number fetches that message alone.
     pub fn read_number(&mut self, number: u32, opts: ReadOptions) -> Result<Option<ReadMessage>> {
@@ -455,7 +456,37 @@ impl Reader {
             self.ahead.window = 0;
         }
         self.position = Position::At(pos);
-        self.hand_out(pos, true, opts).map(Some)
+        let was_seen = self.listing[pos].seen;
+        let read = self.hand_out(pos, true, opts);
+        if fresh {
+            return read.map(Some);
+        }
+        // Another client may have expunged messages since the listing, which the server
+        // tells with this fetch only: the message read is then no longer that number (or
+        // gone). Read the number again from a new listing.
+        let stale = match &read {
+            Ok(m) => i64::from(m.email.number) != i64::from(number),
+            Err(e) => e.code == WD_E::Protocol && self.mailbox.usable().is_ok(),
+        };
+        if !stale {
+            return read.map(Some);
+        }
+        if let Ok(m) = read {
+            // Not handed out: no \Seen owed, and one the fetch set (BODY[]) is taken off.
+            let owed = self.ahead.owed_seen.iter().position(|o| *o == m.msg);
+            match owed {
+                Some(i) => {
+                    self.ahead.owed_seen.remove(i);
+                }
+                None if self.mailbox.has_flags() && m.email.seen && !was_seen => {
+                    self.mailbox
+                        .set_seen_many(std::slice::from_ref(&m.msg), false)?;
+                }
+                None => {}
+            }
+        }
+        self.listed_with = None;
+        self.read_number(number, opts)
     }
 
     /// The index of message `number` in the listing; one not gone when two hold the

@@ -434,6 +434,39 @@ fn listing_merges_flag_updates_and_repeated_answers() {
     s.join().assert_ok();
 }
 
+/// An unsolicited flag update of a message not listed yet (with its UID, as in a UID
+/// command, without RFC822.SIZE) does not take the place of that message's answer: the
+/// listing keeps the size and flags the answer gives.
+#[test]
+fn listing_keeps_the_answer_of_a_message_updated_before_it() {
+    let s = FakeServer::start(
+        logged_in()
+            .expect("A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE)")
+            .send(
+                "* 1 FETCH (UID 11 FLAGS () RFC822.SIZE 5)\r\n* 3 FETCH (UID 13 FLAGS (\\Seen))\r\n\
+                 * 2 FETCH (UID 12 FLAGS () RFC822.SIZE 6)\r\n\
+                 * 3 FETCH (UID 13 FLAGS () RFC822.SIZE 7)\r\nA0003 OK done\r\n",
+            )
+            .drain_until_closed(),
+    );
+    let mut c = ImapClient::open(&cfg(s.port()), 10).unwrap();
+    let refs = c.list(ReadOptions::default()).unwrap();
+    let got: Vec<(u32, &str, u64, bool)> = refs
+        .iter()
+        .map(|r| (r.number, r.uid.as_str(), r.size, r.seen))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "11", 5, false),
+            (2, "12", 6, false),
+            (3, "13", 7, false)
+        ]
+    );
+    drop(c);
+    s.join().assert_ok();
+}
+
 #[test]
 fn synchronizing_literal_login_without_literal_plus() {
     let pass = "p@ss \"wörd\" x";

@@ -27,6 +27,9 @@ struct Mailbox {
     listed_size: u64,
     /// A UID that batch fetches leave out (expunged by another client).
     gone: u32,
+    /// A UID another client expunges once the first listing is taken: the server
+    /// announces it (EXPUNGE) with the next command.
+    expunged_later: u32,
 }
 
 impl Mailbox {
@@ -35,6 +38,7 @@ impl Mailbox {
             n,
             listed_size: 0,
             gone: 0,
+            expunged_later: 0,
         }
     }
 }
@@ -97,7 +101,11 @@ fn imap_answer(m: Mailbox, live: &mut Live, cmd: &str) -> Result<String, String>
         let (set, items) = rest.split_once(' ').ok_or("no items")?;
         let flags = if items.contains("PEEK") { "" } else { "\\Seen" };
         for uid in uid_set(set).into_iter().filter(|&u| u != m.gone) {
-            let (b, i) = (body(uid), seq(live_uids, uid).ok_or("unknown UID")?);
+            // A UID no longer in the mailbox has no answer.
+            let Some(i) = seq(live_uids, uid) else {
+                continue;
+            };
+            let b = body(uid);
             out += &format!(
                 "* {i} FETCH (UID {uid} FLAGS ({flags}) RFC822.SIZE {} BODY[] {{{}}}\r\n{b})\r\n",
                 b.len(),
@@ -134,13 +142,21 @@ fn imap_server(m: Mailbox) -> FakeServer {
                     uids: (101..=100 + m.n).collect(),
                     ..Live::default()
                 };
+                let mut listed = false;
                 loop {
                     let line = c.read_line()?;
                     let (tag, cmd) = line.split_once(' ').ok_or("no tag")?;
                     if cmd == "LOGOUT" {
                         return c.write_str(&format!("* BYE\r\n{tag} OK bye\r\n"));
                     }
-                    let out = imap_answer(m, &mut live, cmd)?;
+                    let mut out = String::new();
+                    if listed && let Some(i) = live.uids.iter().position(|&u| u == m.expunged_later)
+                    {
+                        live.uids.remove(i);
+                        out = format!("* {} EXPUNGE\r\n", i + 1);
+                    }
+                    listed |= cmd.starts_with("UID FETCH 1:*");
+                    out += &imap_answer(m, &mut live, cmd)?;
                     c.write_str(&format!("{out}{tag} OK done\r\n"))?;
                 }
             }),
@@ -596,4 +612,38 @@ fn reading_by_number_lists_again_after_a_change() {
     let t = finish(r, server);
     // The two counts and the read after the expunge.
     assert_eq!(lines_with(&t, "UID FETCH 1:*").len(), 3, "{}", t.report());
+}
+
+/// Reading by number from a listing another client changed since: the server announces
+/// the expunge with the fetch only. The number read is the message the server numbers so
+/// now, as a new listing gives it: an earlier message expunged moves the later ones down
+/// one; the message itself expunged is no error, its number names the next one.
+#[test]
+fn reading_by_number_after_an_expunge_by_another_client_reads_that_number_now() {
+    for (expunged, uid) in [(101, "104"), (103, "104"), (105, "103")] {
+        let server = imap_server(Mailbox {
+            expunged_later: expunged,
+            ..Mailbox::of(5)
+        });
+        let mut r = imap_reader(&server);
+        assert_eq!(r.count(ReadOptions::default()).unwrap(), 5);
+        let m = r.read_number(3, ReadOptions::default());
+        let m = m
+            .unwrap_or_else(|e| panic!("expunged {expunged}: {e:?}"))
+            .unwrap();
+        assert_eq!(
+            (m.email.uid.as_str(), m.email.number),
+            (uid, 3),
+            "expunged {expunged}"
+        );
+        assert_eq!(r.position(), Position::At(2));
+        // The next move continues from it in the new listing.
+        let next = if expunged == 105 { "104" } else { "105" };
+        assert_eq!(read(&mut r, Step::Next), next, "expunged {expunged}");
+        let t = finish(r, server);
+        // Message 103 read with BODY[] as number 3 when it was number 2 already: left
+        // unseen again.
+        let unseen = lines_with(&t, "UID STORE 103 -FLAGS.SILENT (\\Seen)");
+        assert_eq!(unseen.len(), usize::from(expunged == 101), "{}", t.report());
+    }
 }

@@ -156,8 +156,13 @@ impl ImapClient {
         let cmd = "UID FETCH 1:* (UID FLAGS RFC822.SIZE)";
         let r = self.stream_fetch(cmd, self.max_message, |seq, d| {
             let deleted = d.flags.as_ref().map(|_| d.deleted());
-            let Some(uid) = d.uid else {
-                // A FETCH without UID: an unsolicited flag update of a listed message.
+            let last = refs.last().map(|(r, _)| r.number);
+            // A FETCH without UID, or without size out of the answer's order: an
+            // unsolicited flag update, of a listed message (one not listed yet comes with
+            // its answer).
+            let update = d.uid.is_none()
+                || (d.size.is_none() && last != Some(seq) && last.map_or(1, |n| n + 1) != seq);
+            let Some(uid) = d.uid.filter(|_| !update) else {
                 if let Some((r, del)) = refs.iter_mut().rev().find(|(r, _)| r.number == seq) {
                     r.seen = d.seen().unwrap_or(r.seen);
                     *del = deleted.unwrap_or(*del);
