@@ -531,7 +531,9 @@ pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -
 /// in the session's listing, taken anew when there is none, when the server reported a
 /// change since (IMAP EXISTS, EXPUNGE) or when it does not hold the number; reading the
 /// number after the one read last reads ahead as `EmailLitSuivant` does, any other number
-/// fetches that message alone.
+/// fetches that message alone. IMAP: a message the server numbers otherwise when it is
+/// fetched (another client removed mail meanwhile) is not returned: the listing is taken
+/// anew and the number read again.
 ///
 /// Returns 1 when the message was read; 0 without error (`ErreurDetectee()` = 0) and
 /// `WD_EMAIL_OUT` = "1" when there is no such message (past the end, or deleted in this
