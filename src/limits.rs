@@ -2,7 +2,9 @@
 
 /// Default timeout in seconds (WLangage `EmailChangeTimeOut` default).
 pub const DEFAULT_TIMEOUT_SECS: u32 = 600;
-/// Longest reply or response line accepted from a server, in bytes (CRLF included).
+/// Longest reply or response line accepted from a server, in bytes (CRLF included). An
+/// IMAP search answer, one line however many messages it finds, is bounded by its
+/// reply's memory budget instead (`Connection::read_line_long`).
 pub const MAX_LINE: usize = 64 * 1024;
 /// Largest message accepted from a server or built locally, in bytes.
 pub const MAX_MESSAGE: usize = 512 * 1024 * 1024;

@@ -315,20 +315,22 @@ fn search_server(caps: &str, answer: impl AsRef<str>) -> FakeServer {
     )
 }
 
+/// One SEARCH line of the numbers 1 to `n`, then the end of the search.
+fn search_line(n: u32) -> String {
+    let mut s = String::from("* SEARCH");
+    for i in 1..=n {
+        s.push(' ');
+        s.push_str(&i.to_string());
+    }
+    s + "\r\nA0003 OK done\r\n"
+}
+
 /// Search answers no client should take: numbers past u32, negative or garbage
-/// tokens, a SEARCH line of millions of numbers, ESEARCH ranges standing for billions of
-/// messages. Each is `WD_E_PROTOCOL`, at once, in little memory.
+/// tokens, ESEARCH ranges standing for billions of messages. Each is `WD_E_PROTOCOL`, at
+/// once, in little memory.
 #[test]
 fn search_answers_out_of_range_or_garbage_are_refused() {
     let esearch = "IMAP4rev1 LITERAL+ UIDPLUS ESEARCH";
-    let millions: String = {
-        let mut s = String::from("* SEARCH");
-        for i in 1..=2_000_000u32 {
-            s.push(' ');
-            s.push_str(&i.to_string());
-        }
-        s + "\r\nA0003 OK done\r\n"
-    };
     let cases: Vec<(&str, &str, String)> = vec![
         (
             "a number over u32",
@@ -345,7 +347,6 @@ fn search_answers_out_of_range_or_garbage_are_refused() {
             CAPS,
             "* SEARCH 1 two 3\r\nA0003 OK done\r\n".into(),
         ),
-        ("millions of numbers on one line", CAPS, millions),
         (
             "ESEARCH ALL 1:4294967295",
             esearch,
@@ -374,6 +375,104 @@ fn search_answers_out_of_range_or_garbage_are_refused() {
         check(what, &o, WD_E::Protocol, TIMEOUT * 1000);
         assert!(o.peak_mib() < 128, "{what}: peak {} MiB: {o}", o.peak_mib());
     }
+}
+
+/// A search answer is one line however many messages it finds: past the 64 KiB limit
+/// of the other lines, it is bounded by the reply's budget (`WD_PROP_MAX_MESSAGE_SIZE`),
+/// its bytes and its numbers charged as they come. Over the budget (2 million numbers in
+/// 64 MiB, an endless number) it is refused with `WD_E_PROTOCOL` once the budget is
+/// spent, in memory near what it allows; any other line still stops at 64 KiB.
+#[test]
+fn long_search_lines_are_bounded_by_the_budget() {
+    let endless = |head: &'static str, filler: u8| {
+        imap_login(CAPS)
+            .expect("A0003 UID SEARCH")
+            .custom(move |c| {
+                c.write_str(head)?;
+                let chunk = String::from_utf8(vec![filler; 64 << 10]).unwrap();
+                while !c.is_eof() && c.write_str(&chunk).is_ok() {}
+                Ok(())
+            })
+            .drain_until_closed()
+    };
+    let cases: Vec<(&str, Script, u64, &str, u64)> = vec![
+        (
+            "2 million numbers over a 64 MiB budget",
+            imap_login(CAPS)
+                .expect("A0003 UID SEARCH")
+                .send(search_line(2_000_000))
+                .drain_until_closed(),
+            64 * MIB,
+            "IMAP reply larger than",
+            64,
+        ),
+        (
+            "an endless number over a 16 MiB budget",
+            endless("* SEARCH 1 ", b'7'),
+            16 * MIB,
+            "IMAP reply larger than",
+            64,
+        ),
+        (
+            "an endless line that is no search answer",
+            endless("* OK ", b'x'),
+            256 * MIB,
+            "line too long",
+            16,
+        ),
+    ];
+    for (what, script, max, msg, peak) in cases {
+        let server = FakeServer::start(script);
+        let o = run_case(
+            "imap_search",
+            server.port(),
+            &[("CRITERIA", "ALL".into()), ("MAX", max.to_string())],
+            10_000,
+        );
+        drop(server);
+        check(what, &o, WD_E::Protocol, 10_000);
+        assert!(o.get("call.msg").contains(msg), "{what}: {o}");
+        assert!(
+            o.peak_mib() < peak,
+            "{what}: peak {} MiB: {o}",
+            o.peak_mib()
+        );
+    }
+}
+
+/// A SEARCH line of 2 million numbers (about 15 MB) within the budget of the default
+/// `WD_PROP_MAX_MESSAGE_SIZE` is taken whole, in bounded memory: a seek
+/// (`EmailCherchePremier`) then reads its first match.
+#[test]
+fn search_line_of_millions_within_the_budget_is_taken() {
+    let server = FakeServer::start(
+        imap_login(CAPS)
+            .expect("A0003 UID SEARCH")
+            .send(search_line(2_000_000))
+            // The fetches of the matches: none of them is there any more.
+            .custom(|c| {
+                while let Ok(line) = c.read_line() {
+                    let tag = line.split(' ').next().unwrap_or("").to_string();
+                    c.write_str(&format!("{tag} OK done\r\n"))?;
+                }
+                Ok(())
+            }),
+    );
+    let o = run_case("imap_seek", server.port(), &[], 20_000);
+    o.assert_clean_exit();
+    let t = server.join();
+    t.assert_ok();
+    // The answer was taken: its first match was asked for.
+    let fetch = t.line("A0004 UID FETCH").unwrap_or_default().to_string();
+    assert!(fetch.starts_with("A0004 UID FETCH 1 "), "{}", t.report());
+    assert!(o.ms("call") < 20_000 + MARGIN_MS, "{o}");
+    assert!(o.peak_mib() < 256, "peak {} MiB: {o}", o.peak_mib());
+    eprintln!(
+        "2 million numbers on one line: {} ms, peak {} MiB, {}",
+        o.ms("call"),
+        o.peak_mib(),
+        o.values.get("call.msg").cloned().unwrap_or_default()
+    );
 }
 
 /// ESEARCH lines of a few bytes each standing for millions of messages, again and again

@@ -418,3 +418,50 @@ fn search_without_literal_plus_or_esearch() {
         "A0003 UID SEARCH CHARSET UTF-8 BODY {6}\r\nnaïve\r\n"
     );
 }
+
+/// A server without ESEARCH answers a search matching 30,000 messages with one SEARCH
+/// line of about 200 KB (past the 64 KiB line limit of every other line), and a server
+/// with ESEARCH with one set of 30,000 scattered UIDs: every UID is taken, and the
+/// connection stays in step for the next search.
+#[test]
+fn search_answers_longer_than_a_line_are_read_whole() {
+    let uids: Vec<u32> = (0..30_000u32).map(|i| 100_001 + 3 * i).collect();
+    let mut search = String::from("* SEARCH");
+    let mut set = String::new();
+    // Out of order on the wire: the result comes sorted.
+    for u in uids.iter().rev() {
+        search.push_str(&format!(" {u}"));
+        if !set.is_empty() {
+            set.push(',');
+        }
+        set.push_str(&u.to_string());
+    }
+    assert!(search.len() > 3 * 65_536 && set.len() > 3 * 65_536);
+    let cases = [
+        (
+            "IMAP4rev1 LITERAL+",
+            "A0003 UID SEARCH UNSEEN",
+            format!("{search}\r\nA0003 OK Search completed\r\n"),
+        ),
+        (
+            CAPS,
+            "A0003 UID SEARCH RETURN (ALL) UNSEEN",
+            format!("* ESEARCH (TAG \"A0003\") UID ALL {set}\r\nA0003 OK Search completed\r\n"),
+        ),
+    ];
+    for (caps, command, answer) in cases {
+        let script = logged_in(caps)
+            .expect_literal_line(command)
+            .send(answer)
+            .expect_literal_line("A0004 UID SEARCH")
+            .send("* SEARCH 7\r\nA0004 OK Search completed\r\n");
+        let (found, _) = searches(script, &["UNSEEN", "SEEN"]);
+        let first = found[0]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{caps}: {e:?}"));
+        assert_eq!(first.len(), 30_000, "{caps}");
+        assert_eq!(first[0], "100001", "{caps}");
+        assert_eq!(first[29_999], "189998", "{caps}");
+        assert_eq!(found[1].as_deref().unwrap(), ["7"], "{caps}");
+    }
+}

@@ -8,6 +8,7 @@ use crate::limits::{CLOSE_TIMEOUT_SECS, MAX_LINE, MAX_LITERAL};
 use crate::net::{Budget, ConnectConfig, Connection};
 use crate::session::{Security, SessionConfig};
 use crate::trace;
+use std::borrow::Cow;
 use std::time::Duration;
 
 pub(super) const PROTO: &str = "IMAP";
@@ -31,6 +32,26 @@ fn kept_cost(u: &Untagged) -> u64 {
     (numbers as u64)
         .saturating_mul(SEARCH_RESULT_COST)
         .saturating_add(KEPT_OVERHEAD)
+}
+
+/// True for the start of an untagged search answer, `* SEARCH n…` (RFC 3501) or
+/// `* ESEARCH …` (RFC 4731): the only lines read past [`MAX_LINE`].
+fn search_answer(head: &[u8]) -> bool {
+    let Some(rest) = head.strip_prefix(b"* ") else {
+        return false;
+    };
+    [&b"SEARCH "[..], b"ESEARCH "]
+        .iter()
+        .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+}
+
+/// A server line as traced: a line past [`MAX_LINE`] (a long search answer) is cut.
+fn shown_line(line: &[u8]) -> Cow<'_, str> {
+    if line.len() <= MAX_LINE {
+        return String::from_utf8_lossy(line);
+    }
+    let head = String::from_utf8_lossy(&line[..200]);
+    Cow::Owned(format!("{head}… ({} bytes)", line.len()))
 }
 
 /// An open IMAP connection, authenticated, with a folder selected.
@@ -308,11 +329,30 @@ impl ImapClient {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut literal_bytes = 0usize;
         loop {
-            let line = self.conn.read_line()?;
+            // A search answer is one line however many numbers it holds: it may outgrow
+            // MAX_LINE, within what the reply may still bring (its bytes and its numbers
+            // as `kept_cost` will charge them, checked as the line comes).
+            let first = blob.is_empty();
+            let mut trial = self.budget;
+            let max = usize::try_from(self.budget.left()).unwrap_or(usize::MAX);
+            let line = self.conn.read_line_long(
+                max,
+                |head| first && search_answer(head),
+                |piece| {
+                    let numbers = piece.iter().filter(|&&b| b == b' ' || b == b',').count();
+                    let cost = (numbers as u64).saturating_mul(SEARCH_RESULT_COST);
+                    trial.charge(cost.saturating_add(piece.len() as u64), "IMAP reply")
+                },
+            )?;
             self.budget.charge(line.len() as u64 + 2, "IMAP reply")?;
-            blob.extend_from_slice(line);
+            let start = blob.len();
+            match line {
+                Cow::Owned(v) if first => blob = v,
+                l => blob.extend_from_slice(&l),
+            }
+            let line = &blob[start..];
             if trace::enabled() {
-                trace::server(PROTO, &String::from_utf8_lossy(line));
+                trace::server(PROTO, &shown_line(line));
             }
             let lit = response::literal_at_end(line)?;
             blob.extend_from_slice(b"\r\n");

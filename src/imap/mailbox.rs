@@ -147,10 +147,9 @@ impl ImapClient {
     }
 
     /// Every message of the folder with whether it is flagged \Deleted: one UID FETCH of
-    /// UID/FLAGS/RFC822.SIZE for all, in sequence order (no UID SEARCH: its one-line
-    /// answer outgrows the line limit in a large mailbox). Each answer becomes its entry
-    /// as it arrives (a large mailbox is never held twice); a listing may be as large as
-    /// one message.
+    /// UID/FLAGS/RFC822.SIZE for all, in sequence order (a UID SEARCH would give neither
+    /// flags nor sizes). Each answer becomes its entry as it arrives (a large mailbox is
+    /// never held twice); a listing may be as large as one message.
     fn listing(&mut self) -> Result<Vec<(MessageRef, bool)>> {
         let mut refs: Vec<(MessageRef, bool)> = Vec::with_capacity(self.exists as usize);
         let cmd = "UID FETCH 1:* (UID FLAGS RFC822.SIZE)";

@@ -49,6 +49,7 @@ use crate::progress;
 use crate::text::find_byte;
 use crate::trace;
 use pace::Pace;
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -743,6 +744,68 @@ impl Connection {
     /// included), [`WD_E::ConnectionLost`] "connection closed by server" at EOF (also
     /// mid-line), [`WD_E::Timeout`].
     pub fn read_line(&mut self) -> Result<&[u8]> {
+        match self.next_line()? {
+            Some((start, end)) => Ok(&self.rbuf[start..end]),
+            None => Err(self.too_long()),
+        }
+    }
+
+    /// [`read_line`](Connection::read_line) for a line that may outgrow [`MAX_LINE`]
+    /// (an IMAP search answer): when no LF comes within `MAX_LINE` bytes and `long_ok`
+    /// accepts those first bytes, the line is read on into a buffer of its own, each
+    /// piece of it (the first bytes included) handed first to `admit`, whose error
+    /// refuses the line (a memory budget). The buffer grows by doubling, never past
+    /// `max` bytes unless the line does, and keeps room for a CRLF after the line. Otherwise as `read_line`. The usual timeout and
+    /// minimum-speed rules apply to every read; an error kills the connection.
+    pub fn read_line_long(
+        &mut self,
+        max: usize,
+        long_ok: impl FnOnce(&[u8]) -> bool,
+        mut admit: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<Cow<'_, [u8]>> {
+        if let Some((start, end)) = self.next_line()? {
+            return Ok(Cow::Borrowed(&self.rbuf[start..end]));
+        }
+        if !long_ok(&self.rbuf[self.rpos..self.rpos + MAX_LINE]) {
+            return Err(self.too_long());
+        }
+        let mut line = Vec::new();
+        loop {
+            let avail = &self.rbuf[self.rpos..self.rend];
+            let (piece, done) = match find_byte(avail, b'\n') {
+                Some(i) => (&avail[..i], true),
+                None => (avail, false),
+            };
+            if let Err(e) = admit(piece) {
+                return Err(self.failed(e));
+            }
+            // Room for a CRLF after the line (an IMAP response is parsed with it).
+            let need = line.len() + piece.len() + 2;
+            if need > line.capacity() {
+                let grown = (line.capacity() * 2).max(need).min(max.max(need));
+                line.reserve_exact(grown - line.len());
+            }
+            line.extend_from_slice(piece);
+            self.rpos += piece.len();
+            if done {
+                self.rpos += 1;
+                self.greeting = false;
+                self.record(None);
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(Cow::Owned(line));
+            }
+            if self.fill()? == 0 {
+                return Err(self.eof_error());
+            }
+        }
+    }
+
+    /// Finds the next line in the buffer, reading as needed: its bounds in `rbuf`
+    /// without the line end (consumed), or `None` when no LF comes within [`MAX_LINE`]
+    /// bytes (nothing consumed: those bytes are buffered at `rpos`).
+    fn next_line(&mut self) -> Result<Option<(usize, usize)>> {
         let mut scanned = 0;
         loop {
             let avail = &self.rbuf[self.rpos..self.rend];
@@ -757,20 +820,24 @@ impl Connection {
                 if end > start && self.rbuf[end - 1] == b'\r' {
                     end -= 1;
                 }
-                return Ok(&self.rbuf[start..end]);
+                return Ok(Some((start, end)));
             }
             if avail.len() >= MAX_LINE {
-                let e = Error::new(
-                    WD_E::Protocol,
-                    format!("line too long (> {MAX_LINE} bytes)"),
-                );
-                return Err(self.failed(e));
+                return Ok(None);
             }
             scanned = limit;
             if self.fill()? == 0 {
                 return Err(self.eof_error());
             }
         }
+    }
+
+    fn too_long(&mut self) -> Error {
+        let e = Error::new(
+            WD_E::Protocol,
+            format!("line too long (> {MAX_LINE} bytes)"),
+        );
+        self.failed(e)
     }
 
     /// [`read_line`](Connection::read_line) as a `String` (invalid UTF-8 replaced).
