@@ -102,6 +102,26 @@ fn child() {
                 report("found", m.is_some());
             }
         }
+        "imap_count" => {
+            registry::open(name, &cfg).unwrap();
+            let r = timed("call", || {
+                registry::with_reader(name, |r| r.count(ReadOptions::default()))
+            });
+            if let Ok(n) = r {
+                report("count", n);
+            }
+        }
+        "imap_fetch_all" => {
+            registry::open(name, &cfg).unwrap();
+            let opts = ReadOptions {
+                header_only: false,
+                ..ReadOptions::default()
+            };
+            let r = timed("call", || registry::fetch_all(name, opts));
+            if let Ok(list) = r {
+                report("fetched", list.len());
+            }
+        }
         "imap_folders" => {
             registry::open(name, &cfg).unwrap();
             let r = timed("call", || registry::with_reader(name, |r| r.list_folders()));
@@ -990,4 +1010,53 @@ fn device_flow_absurd_intervals_and_endless_slow_down_end_in_time() {
         let polls = e.token_requests.load(Ordering::SeqCst);
         assert!(polls <= most, "{what}: {polls} polls: {o}");
     });
+}
+
+// =====================================================================================
+// 6. A folder that claims billions of messages (`* 4294967295 EXISTS`).
+// =====================================================================================
+
+/// A SELECT announcing 4,294,967,295 messages, then listings and fetches of one: the
+/// count and the whole-folder fetch take what arrives, sized by it, not by the claim.
+#[test]
+fn a_claim_of_billions_of_messages_reserves_nothing() {
+    let body = "Subject: one\r\n\r\nbody\r\n";
+    let cases = [
+        (
+            "imap_count",
+            "A0003 UID FETCH 1:* (UID FLAGS RFC822.SIZE)",
+            "* 1 FETCH (UID 5 FLAGS () RFC822.SIZE 10)\r\nA0003 OK done\r\n".to_string(),
+            "count",
+        ),
+        (
+            "imap_fetch_all",
+            "A0003 UID FETCH 1:*",
+            format!(
+                "* 1 FETCH (UID 5 FLAGS () RFC822.SIZE {n} BODY[] {{{n}}}\r\n{body})\r\nA0003 OK done\r\n",
+                n = body.len()
+            ),
+            "fetched",
+        ),
+    ];
+    for (case, expect, answer, key) in cases {
+        let server = FakeServer::start(
+            Script::new()
+                .send(format!("* OK [CAPABILITY {CAPS}] hostile ready\r\n"))
+                .expect("A0001 LOGIN")
+                .send("A0001 OK Logged in\r\n")
+                .expect("A0002 SELECT")
+                .send("* 4294967295 EXISTS\r\nA0002 OK [READ-WRITE] Selected\r\n")
+                .expect(expect)
+                .send(answer)
+                .drain_until_closed(),
+        );
+        let o = run_case(case, server.port(), &[], TIMEOUT * 1000);
+        check_code(case, &o, 0, TIMEOUT * 1000);
+        assert_eq!(
+            o.values.get(key).map(String::as_str),
+            Some("1"),
+            "{case}: {o}"
+        );
+        assert!(o.peak_mib() < 64, "{case}: {o}");
+    }
 }

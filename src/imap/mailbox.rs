@@ -151,7 +151,8 @@ impl ImapClient {
     /// flags nor sizes). Each answer becomes its entry as it arrives (a large mailbox is
     /// never held twice); a listing may be as large as one message.
     fn listing(&mut self) -> Result<Vec<(MessageRef, bool)>> {
-        let mut refs: Vec<(MessageRef, bool)> = Vec::with_capacity(self.exists as usize);
+        // The server's count is a claim: room for what arrives, not for what it says.
+        let mut refs: Vec<(MessageRef, bool)> = Vec::with_capacity(claimed(self.exists));
         let cmd = "UID FETCH 1:* (UID FLAGS RFC822.SIZE)";
         let r = self.stream_fetch(cmd, self.max_message, |seq, d| {
             let deleted = d.flags.as_ref().map(|_| d.deleted());
@@ -352,7 +353,7 @@ impl Mailbox for ImapClient {
         for &u in &uids {
             *remaining.entry(u).or_default() += 1;
         }
-        let mut out = Vec::with_capacity(refs.len());
+        let mut out = Vec::with_capacity(refs.len().min(by_uid.len()));
         for (r, uid) in refs.iter().zip(uids) {
             let left = remaining.entry(uid).or_default();
             *left = left.saturating_sub(1);
@@ -382,7 +383,7 @@ impl Mailbox for ImapClient {
         let item = fetch_item(opts);
         // Every message of the folder, each at most the largest message allowed.
         let payload = u64::from(self.exists.max(1)).saturating_mul(self.max_message);
-        let mut got: Vec<(u32, FetchData)> = Vec::with_capacity(self.exists as usize);
+        let mut got: Vec<(u32, FetchData)> = Vec::with_capacity(claimed(self.exists));
         let cmd = format!("UID FETCH 1:* (UID FLAGS RFC822.SIZE {item})");
         let r = self.stream_fetch(&cmd, payload, |seq, d| match got.last_mut() {
             Some((s, last)) if *s == seq => last.merge(d),
@@ -654,4 +655,10 @@ impl Mailbox for ImapClient {
         parts.push(Part::Literal(data));
         self.run(&format!("APPEND to {folder}"), &parts).map(|_| ())
     }
+}
+
+/// Room to reserve for `n` items a server announced (EXISTS): at most a few thousand,
+/// the rest grows with what actually arrives.
+fn claimed(n: u32) -> usize {
+    (n as usize).min(4096)
 }
