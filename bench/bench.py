@@ -759,8 +759,8 @@ def goals(b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", default="smtp,pop3,imap,parse,memory,parallel",
-                    help="any of smtp,pop3,imap,parse,memory,parallel,scale (scale is not in the default run)")
+    ap.add_argument("--only", default="smtp,pop3,imap,parse,memory,parallel,scale",
+                    help="any of smtp,pop3,imap,parse,memory,parallel,scale (default: all)")
     ap.add_argument("--python-pkg", action="store_true")
     ap.add_argument("--delay", type=int, default=5, help="ms added in each direction")
     a = ap.parse_args()
