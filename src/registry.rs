@@ -589,8 +589,16 @@ pub fn fetch_all_background(
         let r = on_reader(&e, |reader| {
             *e.filling.lock() = Some(stop.clone());
             let _ = started_tx.send(Ok(()));
-            let r = reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
-                deliver(read_objects(&e.name, &refs, emails, opts))
+            // A panic here would leave the list filling for ever: it ends the fill.
+            let fill = std::panic::AssertUnwindSafe(|| {
+                reader.fetch_all_in_batches(opts, &stop, |refs, emails| {
+                    deliver(read_objects(&e.name, &refs, emails, opts))
+                })
+            });
+            let r = std::panic::catch_unwind(fill).unwrap_or_else(|_| {
+                Err(Error::internal(
+                    "the list could not be filled: a panic in the library (a bug)",
+                ))
             });
             // Still holding the reading connection: a call waiting for it sees the
             // list complete (or failed) once it gets it.
