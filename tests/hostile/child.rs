@@ -9,9 +9,9 @@
 //! child, waits, and fails unless the child passed. The child prints its peak resident
 //! memory (`VmHWM`), which the parent checks against its limit.
 
-use std::io::Read;
+use crate::support::child_process::run_within;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Environment variable naming the test a child process must run.
 pub const CHILD_ENV: &str = "WD_HOSTILE_CHILD";
@@ -83,44 +83,14 @@ pub fn run_parent(test: &str, limits: Limits) {
         c
     };
     cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, test)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("start the child test process");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait for the child") {
-            break Some(st);
-        }
-        if start.elapsed() > time_limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let elapsed = start.elapsed();
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    let Some(status) = status else {
-        panic!(
-            "{test}: still running after {time_limit:?}, killed\n\
-             --- stdout\n{stdout}\n--- stderr\n{stderr}"
-        );
-    };
+        .env(CHILD_ENV, test);
+    let run = run_within(cmd, time_limit);
+    let (elapsed, stdout, stderr, status) = (run.elapsed, run.stdout, run.stderr, run.status);
+    assert!(
+        !run.killed,
+        "{test}: still running after {time_limit:?}, killed\n\
+         --- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
     assert!(
         status.success(),
         "{test}: the child failed ({status}, address space limited to {as_limit} bytes)\n\

@@ -3,9 +3,9 @@
 //! that a regression exhausting memory or hanging fails the test instead of taking the
 //! machine or the test run down. The child reports `HOSTILE key=value` lines on stdout.
 
+use crate::support::child_process::{Finished, run_within};
 use std::collections::HashMap;
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The environment variable naming the case a child runs.
@@ -94,41 +94,17 @@ pub fn run(case: &str, params: &[(&str, String)], limit_mib: u64, wall: Duration
             "--test-threads=1",
         ])
         .env(CASE_ENV, case)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("RUST_BACKTRACE", "0");
     for (k, v) in params {
         cmd.env(format!("{PARAM_ENV}{k}"), v);
     }
-    let mut child = cmd.spawn().expect("start the child");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let end = Instant::now() + wall;
-    let mut killed = false;
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait for the child") {
-            break st;
-        }
-        if Instant::now() >= end {
-            killed = true;
-            let _ = child.kill();
-            break child.wait().expect("wait for the killed child");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
+    let Finished {
+        status,
+        killed,
+        stdout,
+        stderr,
+        ..
+    } = run_within(cmd, wall);
     let values = stdout
         .lines()
         // The test harness may print its "test child ..." on the same line.

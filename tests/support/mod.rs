@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod capi;
 pub mod certs;
+pub mod child_process;
 pub mod clients;
 pub mod fake_server;
 pub mod oauth_server;
