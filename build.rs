@@ -59,6 +59,7 @@ fn main() {
     let mut out = Vec::new();
     bindings.write(&mut out);
     let out = with_string_constants(out, &root);
+    let out = with_english_names(out, &root);
     let path = root.join("include/wd300com.h");
     let old = std::fs::read(&path).unwrap_or_default();
     if old != out {
@@ -103,4 +104,100 @@ fn with_string_constants(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
         doc.clear();
     }
     header.into_bytes()
+}
+
+/// cbindgen does not expand macros: each `english!(EN = FR(…) -> R);` line of src/ffi
+/// (see `english!` in src/ffi/guard.rs) becomes the declaration of `EN`, right after the
+/// declaration of `FR`, with `FR`'s parameters, laid out as cbindgen lays out functions
+/// (on one line when it fits in 100 columns, else one parameter per line).
+fn with_english_names(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
+    let mut header = String::from_utf8(header).expect("the header is UTF-8");
+    let mut files: Vec<_> = std::fs::read_dir(root.join("src/ffi"))
+        .expect("src/ffi")
+        .map(|e| e.expect("a src/ffi entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a src/ffi file");
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("english!(") else {
+                continue;
+            };
+            let (safety, rest) = match rest.strip_prefix("unsafe ") {
+                Some(r) => (true, r),
+                None => (false, rest),
+            };
+            let (en, rest) = rest.split_once(" = ").expect("english!(EN = FR(…) -> R)");
+            let fr = &rest[..rest.find('(').expect("english!(EN = FR(…) -> R)")];
+            let (start, end) = declaration(&header, fr);
+            // The C types are FR's, the parameter names those of the english! line.
+            let names = rest[fr.len() + 1..]
+                .split(',')
+                .filter_map(|p| p.split_once(':').map(|(n, _)| n.trim()));
+            let flat = header[start..end]
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let open = flat.find(&format!("{fr}(")).expect("FR") + fr.len() + 1;
+            let params = &flat[open..flat.len() - 1];
+            let params = match params {
+                "void" => params.to_string(),
+                _ => params
+                    .split(", ")
+                    .zip(names)
+                    .map(|(c, name)| {
+                        let ty = c.trim_end_matches(|ch: char| ch.is_alphanumeric() || ch == '_');
+                        format!("{ty}{name}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let flat = format!("{}{en}({params})", &flat[..open - fr.len() - 1]);
+            let mut block = format!("\n\n/**\n * English name of `{fr}`.\n");
+            if safety {
+                block.push_str(&format!(" * # Safety\n * As `{fr}`.\n"));
+            }
+            block.push_str(" */\n");
+            block.push_str(&cbindgen_layout(&flat, en));
+            header.insert_str(end + 1, &block);
+        }
+    }
+    header.into_bytes()
+}
+
+/// Where the declaration of the function `name` stands in the header: from the start of
+/// its line to its `;` (excluded).
+fn declaration(header: &str, name: &str) -> (usize, usize) {
+    let call = format!("{name}(");
+    let mut at = 0;
+    for line in header.split_inclusive('\n') {
+        let t = line.trim_start();
+        let named = line
+            .find(&call)
+            .is_some_and(|i| i > 0 && matches!(line.as_bytes()[i - 1], b' ' | b'*'));
+        if named && !t.starts_with('*') && !t.starts_with("/*") && !t.starts_with('#') {
+            let end = at + header[at..].find(';').expect("a declaration ends with ;");
+            return (at, end);
+        }
+        at += line.len();
+    }
+    panic!("english!: no declaration of {name} in the header");
+}
+
+/// `flat` (`R NAME(P1, P2);` without the `;`) laid out as cbindgen does: one line when
+/// it fits in 100 columns, else each parameter on its own line, under the first.
+fn cbindgen_layout(flat: &str, name: &str) -> String {
+    if flat.len() < 100 {
+        return format!("{flat};");
+    }
+    let open = flat.find(&format!("{name}(")).expect("the name") + name.len() + 1;
+    let params = &flat[open..flat.len() - 1];
+    let indent = format!(",\n{}", " ".repeat(open));
+    format!(
+        "{}{});",
+        &flat[..open],
+        params.split(", ").collect::<Vec<_>>().join(&indent)
+    )
 }

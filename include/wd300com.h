@@ -2106,7 +2106,6 @@ const char *EmailDossierSpecial(const char *session, int32_t role);
 
 /**
  * English name of `EmailDossierSpecial`.
- *
  * # Safety
  * As `EmailDossierSpecial`.
  */
@@ -2129,7 +2128,6 @@ const char *EmailListeDossierRole(const char *session);
 
 /**
  * English name of `EmailListeDossierRole`.
- *
  * # Safety
  * As `EmailListeDossierRole`.
  */
@@ -2331,7 +2329,6 @@ WdEmailList EmailRecherche(const char *session,
 
 /**
  * English name of `EmailRecherche`.
- *
  * # Safety
  * As `EmailRecherche`.
  */
@@ -2365,7 +2362,6 @@ int32_t EmailCherchePremier(const char *session,
 
 /**
  * English name of `EmailCherchePremier`.
- *
  * # Safety
  * As `EmailCherchePremier`.
  */
@@ -2387,7 +2383,6 @@ int32_t EmailChercheSuivant(const char *session, WdEmail email);
 
 /**
  * English name of `EmailChercheSuivant`.
- *
  * # Safety
  * As `EmailChercheSuivant`.
  */
@@ -2421,7 +2416,6 @@ int32_t EmailAttendMessage(const char *session, int32_t seconds);
 
 /**
  * English name of `EmailAttendMessage`.
- *
  * # Safety
  * As `EmailAttendMessage`.
  */

@@ -41,14 +41,7 @@ pub(crate) fn attach_file(email: WdEmail, path: &str) -> Result<i32> {
     Ok(1)
 }
 
-/// English name of `EmailAjouteFichierAttache`.
-/// # Safety
-/// As `EmailAjouteFichierAttache`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAddAttachment(email: WdEmail, path: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAjouteFichierAttache(email, path) }
-}
+english!(unsafe EmailAddAttachment = EmailAjouteFichierAttache(email: WdEmail, path: *const c_char) -> i32);
 
 /// Attaches bytes from memory (`EmailAjouteFichierAttacheMemoire`).
 ///
@@ -80,20 +73,7 @@ pub unsafe extern "C" fn EmailAjouteFichierAttacheMemoire(
     })
 }
 
-/// English name of `EmailAjouteFichierAttacheMemoire`.
-/// # Safety
-/// As `EmailAjouteFichierAttacheMemoire`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAddAttachmentData(
-    email: WdEmail,
-    name: *const c_char,
-    data: *const u8,
-    len: usize,
-    content_type: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAjouteFichierAttacheMemoire(email, name, data, len, content_type) }
-}
+english!(unsafe EmailAddAttachmentData = EmailAjouteFichierAttacheMemoire(email: WdEmail, name: *const c_char, data: *const u8, len: usize, content_type: *const c_char) -> i32);
 
 /// Returns the decoded bytes of attachment `index` (0-based) (`EmailFichierAttacheContenu`).
 ///
@@ -121,18 +101,7 @@ pub unsafe extern "C" fn EmailFichierAttacheContenu(
     })
 }
 
-/// English name of `EmailFichierAttacheContenu`.
-/// # Safety
-/// As `EmailFichierAttacheContenu`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAttachmentContent(
-    email: WdEmail,
-    index: i32,
-    out_len: *mut usize,
-) -> *const u8 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailFichierAttacheContenu(email, index, out_len) }
-}
+english!(unsafe EmailAttachmentContent = EmailFichierAttacheContenu(email: WdEmail, index: i32, out_len: *mut usize) -> *const u8);
 
 /// Saves attachment `index` (0-based) (`EmailSauveFichierAttache`).
 ///
@@ -170,15 +139,4 @@ pub unsafe extern "C" fn EmailSauveFichierAttache(
     })
 }
 
-/// English name of `EmailSauveFichierAttache`.
-/// # Safety
-/// As `EmailSauveFichierAttache`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSaveAttachment(
-    email: WdEmail,
-    index: i32,
-    path: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSauveFichierAttache(email, index, path) }
-}
+english!(unsafe EmailSaveAttachment = EmailSauveFichierAttache(email: WdEmail, index: i32, path: *const c_char) -> i32);

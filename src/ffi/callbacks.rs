@@ -111,18 +111,7 @@ pub unsafe extern "C" fn EmailJauge(
     })
 }
 
-/// English name of `EmailJauge`.
-/// # Safety
-/// As `EmailJauge`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailProgressBar(
-    session: *const c_char,
-    callback: WdProgressCallback,
-    user_data: *mut c_void,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailJauge(session, callback, user_data) }
-}
+english!(unsafe EmailProgressBar = EmailJauge(session: *const c_char, callback: WdProgressCallback, user_data: *mut c_void) -> i32);
 
 /// Sets the transcript callback of the process (`EmailTraceFonction`):
 /// `callback(session, direction, line, user_data)` receives every transcript line of
@@ -161,14 +150,4 @@ pub unsafe extern "C" fn EmailTraceFonction(
     })
 }
 
-/// English name of `EmailTraceFonction`.
-/// # Safety
-/// As `EmailTraceFonction`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailTraceCallback(
-    callback: WdTraceCallback,
-    user_data: *mut c_void,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailTraceFonction(callback, user_data) }
-}
+english!(unsafe EmailTraceCallback = EmailTraceFonction(callback: WdTraceCallback, user_data: *mut c_void) -> i32);

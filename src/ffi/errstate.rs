@@ -104,11 +104,7 @@ pub extern "C" fn ErreurDetectee() -> i32 {
     ffi_query_guard!(0, { (code() != WD_E::None) as i32 })
 }
 
-/// English name of `ErreurDetectee`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ErrorOccurred() -> i32 {
-    ErreurDetectee()
-}
+english!(ErrorOccurred = ErreurDetectee() -> i32);
 
 /// Describes the last error of the calling thread.
 ///
@@ -126,11 +122,7 @@ pub extern "C" fn ErreurInfo(info: i32) -> *const c_char {
     ffi_query_guard!(c"".as_ptr(), { info_ptr(info) })
 }
 
-/// English name of `ErreurInfo`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ErrorInfo(info: i32) -> *const c_char {
-    ErreurInfo(info)
-}
+english!(ErrorInfo = ErreurInfo(info: i32) -> *const c_char);
 
 /// Returns the `WD_E_*` code of the last error of the calling thread (`WD_E_NONE` = 0 when
 /// the last call succeeded). Does not change the error state.
@@ -139,11 +131,7 @@ pub extern "C" fn ErreurCode() -> WD_E {
     ffi_query_guard!(WD_E::Internal, { code() })
 }
 
-/// English name of `ErreurCode`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ErrorCode() -> WD_E {
-    ErreurCode()
-}
+english!(ErrorCode = ErreurCode() -> WD_E);
 
 /// Static description of an error code, e.g. "timeout" for `WD_E_TIMEOUT`
 /// (`curl_easy_strerror`). Unknown codes give "unknown error code". Never NULL; the
@@ -158,8 +146,4 @@ pub extern "C" fn ErreurCodeTexte(code: i32) -> *const c_char {
     })
 }
 
-/// English name of `ErreurCodeTexte`.
-#[unsafe(no_mangle)]
-pub extern "C" fn ErrorCodeText(code: i32) -> *const c_char {
-    ErreurCodeTexte(code)
-}
+english!(ErrorCodeText = ErreurCodeTexte(code: i32) -> *const c_char);

@@ -34,3 +34,28 @@ macro_rules! ffi_query_guard {
         }
     }};
 }
+
+/// Exports the English name of an export: `english!(EN = FR(args…) -> R)` defines the
+/// `extern "C"` function `EN`, which calls `FR` with the same arguments (`unsafe EN = …`
+/// when `FR` is an `unsafe` function). One line per name, written right after `FR`.
+/// cbindgen does not expand macros: build.rs reads these lines and declares `EN` in the
+/// header right after `FR`, with `FR`'s parameters.
+macro_rules! english {
+    (unsafe $en:ident = $fr:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        #[doc = concat!("English name of `", stringify!($fr), "`.")]
+        #[doc = "# Safety"]
+        #[doc = concat!("As `", stringify!($fr), "`.")]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $en($($arg: $ty),*) -> $ret {
+            // SAFETY: the caller keeps the contract of the French function.
+            unsafe { $fr($($arg),*) }
+        }
+    };
+    ($en:ident = $fr:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        #[doc = concat!("English name of `", stringify!($fr), "`.")]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $en($($arg: $ty),*) -> $ret {
+            $fr($($arg),*)
+        }
+    };
+}

@@ -32,17 +32,4 @@ pub unsafe extern "C" fn EmailOuvreSessionIMAP(
     })
 }
 
-/// English name of `EmailOuvreSessionIMAP`.
-/// # Safety
-/// As `EmailOuvreSessionIMAP`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartIMAPSession(
-    user: *const c_char,
-    password: *const c_char,
-    server: *const c_char,
-    port: i32,
-    option: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionIMAP(user, password, server, port, option) }
-}
+english!(unsafe EmailStartIMAPSession = EmailOuvreSessionIMAP(user: *const c_char, password: *const c_char, server: *const c_char, port: i32, option: i32) -> i32);

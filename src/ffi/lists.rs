@@ -107,14 +107,7 @@ pub unsafe extern "C" fn EmailRecupereTout(session: *const c_char, options: i32)
     }))
 }
 
-/// English name of `EmailRecupereTout`.
-/// # Safety
-/// As `EmailRecupereTout`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailGetAll(session: *const c_char, options: i32) -> WdEmailList {
-    // SAFETY: forwarded contract.
-    unsafe { EmailRecupereTout(session, options) }
-}
+english!(unsafe EmailGetAll = EmailRecupereTout(session: *const c_char, options: i32) -> WdEmailList);
 
 /// Number of messages in a list returned by `EmailRecupereTout` (`EmailListeNb`).
 /// Returns the count, or -1 with `WD_E_INVALID_HANDLE`. Thread-safe.
@@ -126,11 +119,7 @@ pub extern "C" fn EmailListeNb(list: WdEmailList) -> i32 {
     })
 }
 
-/// English name of `EmailListeNb`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailListCount(list: WdEmailList) -> i32 {
-    EmailListeNb(list)
-}
+english!(EmailListCount = EmailListeNb(list: WdEmailList) -> i32);
 
 /// The `index`-th (0-based) message handle of a list (`EmailListeElement`). The message
 /// is owned by the list: `EmailLibere(list)` frees it. Returns 0 with
@@ -142,11 +131,7 @@ pub extern "C" fn EmailListeElement(list: WdEmailList, index: i32) -> WdEmail {
     }))
 }
 
-/// English name of `EmailListeElement`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailListItem(list: WdEmailList, index: i32) -> WdEmail {
-    EmailListeElement(list, index)
-}
+english!(EmailListItem = EmailListeElement(list: WdEmailList, index: i32) -> WdEmail);
 
 /// Tells whether a list of `EmailRecupereTout` is complete (`EmailListeEtat`).
 ///
@@ -169,8 +154,4 @@ pub extern "C" fn EmailListeEtat(list: WdEmailList) -> i32 {
     })
 }
 
-/// English name of `EmailListeEtat`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailListStatus(list: WdEmailList) -> i32 {
-    EmailListeEtat(list)
-}
+english!(EmailListStatus = EmailListeEtat(list: WdEmailList) -> i32);

@@ -48,14 +48,7 @@ pub unsafe extern "C" fn EmailSupprimeMessage(session: *const c_char, email: WdE
     })
 }
 
-/// English name of `EmailSupprimeMessage`.
-/// # Safety
-/// As `EmailSupprimeMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailDeleteMessage(session: *const c_char, email: WdEmail) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSupprimeMessage(session, email) }
-}
+english!(unsafe EmailDeleteMessage = EmailSupprimeMessage(session: *const c_char, email: WdEmail) -> i32);
 
 /// Removes the messages deleted with `EmailSupprimeMessage` from the IMAP folder now
 /// (`EmailDetruit`): `UID EXPUNGE` of them when the server offers UIDPLUS, else
@@ -79,14 +72,7 @@ pub unsafe extern "C" fn EmailDetruit(session: *const c_char) -> i32 {
     })
 }
 
-/// English name of `EmailDetruit`.
-/// # Safety
-/// As `EmailDetruit`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailDestroy(session: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailDetruit(session) }
-}
+english!(unsafe EmailDestroy = EmailDetruit(session: *const c_char) -> i32);
 
 /// Lists the folders of an IMAP account (`EmailListeDossier`): names in UTF-8, one per
 /// line ("\n"), hierarchy levels separated by the server's separator.
@@ -106,14 +92,7 @@ pub unsafe extern "C" fn EmailListeDossier(session: *const c_char) -> *const c_c
     })
 }
 
-/// English name of `EmailListeDossier`.
-/// # Safety
-/// As `EmailListeDossier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailListFolder(session: *const c_char) -> *const c_char {
-    // SAFETY: forwarded contract.
-    unsafe { EmailListeDossier(session) }
-}
+english!(unsafe EmailListFolder = EmailListeDossier(session: *const c_char) -> *const c_char);
 
 /// The folders of session `session` with their roles.
 ///
@@ -152,15 +131,7 @@ pub unsafe extern "C" fn EmailDossierSpecial(session: *const c_char, role: i32) 
     })
 }
 
-/// English name of `EmailDossierSpecial`.
-///
-/// # Safety
-/// As `EmailDossierSpecial`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSpecialFolder(session: *const c_char, role: i32) -> *const c_char {
-    // SAFETY: forwarded contract.
-    unsafe { EmailDossierSpecial(session, role) }
-}
+english!(unsafe EmailSpecialFolder = EmailDossierSpecial(session: *const c_char, role: i32) -> *const c_char);
 
 /// Lists the folders of an IMAP account with their roles (`EmailListeDossierRole`): one
 /// line per folder ("\n"), in the order of `EmailListeDossier`, each the folder name, a
@@ -186,15 +157,7 @@ pub unsafe extern "C" fn EmailListeDossierRole(session: *const c_char) -> *const
     })
 }
 
-/// English name of `EmailListeDossierRole`.
-///
-/// # Safety
-/// As `EmailListeDossierRole`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailListFolderRoles(session: *const c_char) -> *const c_char {
-    // SAFETY: forwarded contract.
-    unsafe { EmailListeDossierRole(session) }
-}
+english!(unsafe EmailListFolderRoles = EmailListeDossierRole(session: *const c_char) -> *const c_char);
 
 /// Decodes a session name and a folder name (not empty, on one line).
 ///
@@ -244,14 +207,7 @@ pub unsafe extern "C" fn EmailChangeDossier(session: *const c_char, folder: *con
     })
 }
 
-/// English name of `EmailChangeDossier`.
-/// # Safety
-/// As `EmailChangeDossier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailChangeFolder(session: *const c_char, folder: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailChangeDossier(session, folder) }
-}
+english!(unsafe EmailChangeFolder = EmailChangeDossier(session: *const c_char, folder: *const c_char) -> i32);
 
 /// Creates an IMAP folder (`EmailCreeDossier`).
 ///
@@ -269,14 +225,7 @@ pub unsafe extern "C" fn EmailCreeDossier(session: *const c_char, folder: *const
     })
 }
 
-/// English name of `EmailCreeDossier`.
-/// # Safety
-/// As `EmailCreeDossier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCreateFolder(session: *const c_char, folder: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailCreeDossier(session, folder) }
-}
+english!(unsafe EmailCreateFolder = EmailCreeDossier(session: *const c_char, folder: *const c_char) -> i32);
 
 /// Deletes an IMAP folder and the messages in it (`EmailSupprimeDossier`).
 ///
@@ -297,14 +246,7 @@ pub unsafe extern "C" fn EmailSupprimeDossier(
     })
 }
 
-/// English name of `EmailSupprimeDossier`.
-/// # Safety
-/// As `EmailSupprimeDossier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailDeleteFolder(session: *const c_char, folder: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSupprimeDossier(session, folder) }
-}
+english!(unsafe EmailDeleteFolder = EmailSupprimeDossier(session: *const c_char, folder: *const c_char) -> i32);
 
 /// Renames an IMAP folder (`EmailRenommeDossier`).
 ///
@@ -330,18 +272,7 @@ pub unsafe extern "C" fn EmailRenommeDossier(
     })
 }
 
-/// English name of `EmailRenommeDossier`.
-/// # Safety
-/// As `EmailRenommeDossier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailRenameFolder(
-    session: *const c_char,
-    folder: *const c_char,
-    new_name: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailRenommeDossier(session, folder, new_name) }
-}
+english!(unsafe EmailRenameFolder = EmailRenommeDossier(session: *const c_char, folder: *const c_char, new_name: *const c_char) -> i32);
 
 /// Copies a message read from this IMAP session into `folder` (`EmailCopieMessage`).
 ///
@@ -366,18 +297,7 @@ pub unsafe extern "C" fn EmailCopieMessage(
     })
 }
 
-/// English name of `EmailCopieMessage`.
-/// # Safety
-/// As `EmailCopieMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCopyMessage(
-    session: *const c_char,
-    email: WdEmail,
-    folder: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailCopieMessage(session, email, folder) }
-}
+english!(unsafe EmailCopyMessage = EmailCopieMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32);
 
 /// Moves a message read from this IMAP session into `folder` (`EmailDeplaceMessage`):
 /// MOVE when the server offers it, else COPY + \Deleted + expunge.
@@ -403,18 +323,7 @@ pub unsafe extern "C" fn EmailDeplaceMessage(
     })
 }
 
-/// English name of `EmailDeplaceMessage`.
-/// # Safety
-/// As `EmailDeplaceMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailMoveMessage(
-    session: *const c_char,
-    email: WdEmail,
-    folder: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailDeplaceMessage(session, email, folder) }
-}
+english!(unsafe EmailMoveMessage = EmailDeplaceMessage(session: *const c_char, email: WdEmail, folder: *const c_char) -> i32);
 
 /// Writes the message's flags back to the IMAP server (`EmailMiseAJour`):
 /// `WD_EMAIL_SEEN` always, and `WD_EMAIL_FLAGGED`, `WD_EMAIL_ANSWERED`, `WD_EMAIL_DRAFT`,
@@ -449,14 +358,7 @@ pub unsafe extern "C" fn EmailMiseAJour(session: *const c_char, email: WdEmail) 
     })
 }
 
-/// English name of `EmailMiseAJour`.
-/// # Safety
-/// As `EmailMiseAJour`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailUpdate(session: *const c_char, email: WdEmail) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailMiseAJour(session, email) }
-}
+english!(unsafe EmailUpdate = EmailMiseAJour(session: *const c_char, email: WdEmail) -> i32);
 
 /// Appends a message to an IMAP folder (`EmailAjouteMessage`, IMAP APPEND). The source is
 /// built first when the fields changed; the \Seen flag follows `WD_EMAIL_SEEN`.
@@ -482,15 +384,4 @@ pub unsafe extern "C" fn EmailAjouteMessage(
     })
 }
 
-/// English name of `EmailAjouteMessage`.
-/// # Safety
-/// As `EmailAjouteMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAppendMessage(
-    session: *const c_char,
-    folder: *const c_char,
-    email: WdEmail,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAjouteMessage(session, folder, email) }
-}
+english!(unsafe EmailAppendMessage = EmailAjouteMessage(session: *const c_char, folder: *const c_char, email: WdEmail) -> i32);

@@ -33,11 +33,7 @@ pub extern "C" fn EmailCree() -> WdEmail {
     }))
 }
 
-/// English name of `EmailCree`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailCreate() -> WdEmail {
-    EmailCree()
-}
+english!(EmailCreate = EmailCree() -> WdEmail);
 
 /// Frees a message or a message list (`EmailLibere`); freeing a list frees its messages.
 ///
@@ -51,11 +47,7 @@ pub extern "C" fn EmailLibere(email: WdEmail) -> i32 {
     })
 }
 
-/// English name of `EmailLibere`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailFree(email: WdEmail) -> i32 {
-    EmailLibere(email)
-}
+english!(EmailFree = EmailLibere(email: WdEmail) -> i32);
 
 /// Clears every field of a message (`EmailRAZ`); 0 clears the legacy structure.
 ///
@@ -68,11 +60,7 @@ pub extern "C" fn EmailRAZ(email: WdEmail) -> i32 {
     })
 }
 
-/// English name of `EmailRAZ`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailReset(email: WdEmail) -> i32 {
-    EmailRAZ(email)
-}
+english!(EmailReset = EmailRAZ(email: WdEmail) -> i32);
 
 /// Reads a property of a message (`EmailPropriete`), e.g. `WD_EMAIL_SUBJECT`.
 ///
@@ -91,11 +79,7 @@ pub extern "C" fn EmailPropriete(email: WdEmail, property: i32, index: i32) -> *
     })
 }
 
-/// English name of `EmailPropriete`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailGetProperty(email: WdEmail, property: i32, index: i32) -> *const c_char {
-    EmailPropriete(email, property, index)
-}
+english!(EmailGetProperty = EmailPropriete(email: WdEmail, property: i32, index: i32) -> *const c_char);
 
 /// Changes a property of a message (`EmailModifiePropriete`).
 ///
@@ -125,19 +109,7 @@ pub unsafe extern "C" fn EmailModifiePropriete(
     })
 }
 
-/// English name of `EmailModifiePropriete`.
-/// # Safety
-/// As `EmailModifiePropriete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSetProperty(
-    email: WdEmail,
-    property: i32,
-    index: i32,
-    value: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailModifiePropriete(email, property, index, value) }
-}
+english!(unsafe EmailSetProperty = EmailModifiePropriete(email: WdEmail, property: i32, index: i32, value: *const c_char) -> i32);
 
 /// Appends a value to an array property (`EmailAjoute`): `WD_EMAIL_RECIPIENT`,
 /// `WD_EMAIL_CC` or `WD_EMAIL_BCC`; or, with `WD_EMAIL_ATTACHMENT_NAME`, attaches the
@@ -165,14 +137,7 @@ pub unsafe extern "C" fn EmailAjoute(email: WdEmail, property: i32, value: *cons
     })
 }
 
-/// English name of `EmailAjoute`.
-/// # Safety
-/// As `EmailAjoute`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAdd(email: WdEmail, property: i32, value: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAjoute(email, property, value) }
-}
+english!(unsafe EmailAdd = EmailAjoute(email: WdEmail, property: i32, value: *const c_char) -> i32);
 
 /// Counts the elements of an array property (`EmailNb`): recipients, Cc, Bcc, refused
 /// recipients, or attachments (any of the `WD_EMAIL_ATTACHMENT_*` properties).
@@ -188,11 +153,7 @@ pub extern "C" fn EmailNb(email: WdEmail, property: i32) -> i32 {
     })
 }
 
-/// English name of `EmailNb`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailCount(email: WdEmail, property: i32) -> i32 {
-    EmailNb(email, property)
-}
+english!(EmailCount = EmailNb(email: WdEmail, property: i32) -> i32);
 
 /// Reads the `index`-th (0-based) header named `header_name` (case-insensitive), decoded
 /// to UTF-8 (`EmailEntete`). Looks in the headers of an imported or received message, and
@@ -219,18 +180,7 @@ pub unsafe extern "C" fn EmailEntete(
     })
 }
 
-/// English name of `EmailEntete`.
-/// # Safety
-/// As `EmailEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailHeader(
-    email: WdEmail,
-    header_name: *const c_char,
-    index: i32,
-) -> *const c_char {
-    // SAFETY: forwarded contract.
-    unsafe { EmailEntete(email, header_name, index) }
-}
+english!(unsafe EmailHeader = EmailEntete(email: WdEmail, header_name: *const c_char, index: i32) -> *const c_char);
 
 /// Adds a header to the message (`EmailAjouteEntete`), written when the source is built.
 ///
@@ -257,15 +207,4 @@ pub unsafe extern "C" fn EmailAjouteEntete(
     })
 }
 
-/// English name of `EmailAjouteEntete`.
-/// # Safety
-/// As `EmailAjouteEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailAddHeader(
-    email: WdEmail,
-    header_name: *const c_char,
-    value: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAjouteEntete(email, header_name, value) }
-}
+english!(unsafe EmailAddHeader = EmailAjouteEntete(email: WdEmail, header_name: *const c_char, value: *const c_char) -> i32);

@@ -120,11 +120,7 @@ pub extern "C" fn OAuth2ParametresCree() -> WdOAuth2Params {
     })
 }
 
-/// English name of `OAuth2ParametresCree`.
-#[unsafe(no_mangle)]
-pub extern "C" fn OAuth2ParametersCreate() -> WdOAuth2Params {
-    OAuth2ParametresCree()
-}
+english!(OAuth2ParametersCreate = OAuth2ParametresCree() -> WdOAuth2Params);
 
 /// Sets a property of an OAuth2 parameters object (`WD_OAUTH_*`).
 ///
@@ -150,18 +146,7 @@ pub unsafe extern "C" fn OAuth2ParametresModifie(
     })
 }
 
-/// English name of `OAuth2ParametresModifie`.
-/// # Safety
-/// As `OAuth2ParametresModifie`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn OAuth2ParametersSet(
-    params: WdOAuth2Params,
-    property: i32,
-    value: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { OAuth2ParametresModifie(params, property, value) }
-}
+english!(unsafe OAuth2ParametersSet = OAuth2ParametresModifie(params: WdOAuth2Params, property: i32, value: *const c_char) -> i32);
 
 /// Reads a property of an OAuth2 parameters object; the client secret reads back as "".
 ///
@@ -180,11 +165,7 @@ pub extern "C" fn OAuth2ParametresPropriete(
     })
 }
 
-/// English name of `OAuth2ParametresPropriete`.
-#[unsafe(no_mangle)]
-pub extern "C" fn OAuth2ParametersGet(params: WdOAuth2Params, property: i32) -> *const c_char {
-    OAuth2ParametresPropriete(params, property)
-}
+english!(OAuth2ParametersGet = OAuth2ParametresPropriete(params: WdOAuth2Params, property: i32) -> *const c_char);
 
 /// Obtains a token with the grant `WD_OAUTH_GRANT_TYPE` names (`AuthIdentifie`). Blocks
 /// the calling thread; the whole flow is bounded by the global timeout
@@ -240,11 +221,7 @@ pub extern "C" fn AuthIdentifie(params: WdOAuth2Params) -> WdAuthToken {
     })
 }
 
-/// English name of `AuthIdentifie`.
-#[unsafe(no_mangle)]
-pub extern "C" fn AuthIdentify(params: WdOAuth2Params) -> WdAuthToken {
-    AuthIdentifie(params)
-}
+english!(AuthIdentify = AuthIdentifie(params: WdOAuth2Params) -> WdAuthToken);
 
 /// Sets the prompt of the device-code flow (`AuthInviteFonction`): `callback(uri,
 /// user_code, user_data)` is called by `AuthIdentifie` with the address the user must
@@ -273,17 +250,7 @@ pub unsafe extern "C" fn AuthInviteFonction(
     })
 }
 
-/// English name of `AuthInviteFonction`.
-/// # Safety
-/// As `AuthInviteFonction`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn AuthPromptCallback(
-    callback: WdPromptCallback,
-    user_data: *mut c_void,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { AuthInviteFonction(callback, user_data) }
-}
+english!(unsafe AuthPromptCallback = AuthInviteFonction(callback: WdPromptCallback, user_data: *mut c_void) -> i32);
 
 /// Reads a property of a token (`WD_TOKEN_*`).
 ///
@@ -319,11 +286,7 @@ pub extern "C" fn AuthTokenPropriete(token: WdAuthToken, property: i32) -> *cons
     })
 }
 
-/// English name of `AuthTokenPropriete`.
-#[unsafe(no_mangle)]
-pub extern "C" fn AuthTokenGet(token: WdAuthToken, property: i32) -> *const c_char {
-    AuthTokenPropriete(token, property)
-}
+english!(AuthTokenGet = AuthTokenPropriete(token: WdAuthToken, property: i32) -> *const c_char);
 
 /// Gets a new access token with the refresh token of `token` (`AuthRafraichitToken`),
 /// at the `WD_OAUTH_TOKEN_URL` of `params` (0: the parameters the token was obtained
@@ -345,11 +308,7 @@ pub extern "C" fn AuthRafraichitToken(token: WdAuthToken, params: WdOAuth2Params
     })
 }
 
-/// English name of `AuthRafraichitToken`.
-#[unsafe(no_mangle)]
-pub extern "C" fn AuthRefreshToken(token: WdAuthToken, params: WdOAuth2Params) -> WdAuthToken {
-    AuthRafraichitToken(token, params)
-}
+english!(AuthRefreshToken = AuthRafraichitToken(token: WdAuthToken, params: WdOAuth2Params) -> WdAuthToken);
 
 /// Checks that a token is still valid, renewing it in place when it has expired and can
 /// be renewed (`AuthVerifieAuthentification`): with its refresh token, at the
@@ -371,11 +330,7 @@ pub extern "C" fn AuthVerifieAuthentification(token: WdAuthToken, params: WdOAut
     })
 }
 
-/// English name of `AuthVerifieAuthentification`.
-#[unsafe(no_mangle)]
-pub extern "C" fn AuthVerifyAuthentication(token: WdAuthToken, params: WdOAuth2Params) -> i32 {
-    AuthVerifieAuthentification(token, params)
-}
+english!(AuthVerifyAuthentication = AuthVerifieAuthentification(token: WdAuthToken, params: WdOAuth2Params) -> i32);
 
 /// Frees an OAuth2 parameters object or a token object (`OAuth2Libere`); strings
 /// obtained from it become invalid.
@@ -409,8 +364,4 @@ pub extern "C" fn OAuth2Libere(handle: i32) -> i32 {
     })
 }
 
-/// English name of `OAuth2Libere`.
-#[unsafe(no_mangle)]
-pub extern "C" fn OAuth2Free(handle: i32) -> i32 {
-    OAuth2Libere(handle)
-}
+english!(OAuth2Free = OAuth2Libere(handle: i32) -> i32);

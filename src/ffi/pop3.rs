@@ -42,20 +42,7 @@ pub unsafe extern "C" fn EmailOuvreSessionPOP3(
     })
 }
 
-/// English name of `EmailOuvreSessionPOP3`.
-/// # Safety
-/// As `EmailOuvreSessionPOP3`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartPOP3Session(
-    user: *const c_char,
-    password: *const c_char,
-    server: *const c_char,
-    port: i32,
-    option: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionPOP3(user, password, server, port, option) }
-}
+english!(unsafe EmailStartPOP3Session = EmailOuvreSessionPOP3(user: *const c_char, password: *const c_char, server: *const c_char, port: i32, option: i32) -> i32);
 
 /// Opens POP3 and SMTP at once under the name `user` (`EmailOuvreSession`, the legacy
 /// WLangage opener). Both connections are plain TCP; SMTP is not authenticated.
@@ -100,29 +87,4 @@ pub unsafe extern "C" fn EmailOuvreSession(
     })
 }
 
-/// English name of `EmailOuvreSession`.
-/// # Safety
-/// As `EmailOuvreSession`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartSession(
-    user: *const c_char,
-    password: *const c_char,
-    pop3_server: *const c_char,
-    smtp_server: *const c_char,
-    pop3_port: i32,
-    smtp_port: i32,
-    asynchronous: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe {
-        EmailOuvreSession(
-            user,
-            password,
-            pop3_server,
-            smtp_server,
-            pop3_port,
-            smtp_port,
-            asynchronous,
-        )
-    }
-}
+english!(unsafe EmailStartSession = EmailOuvreSession(user: *const c_char, password: *const c_char, pop3_server: *const c_char, smtp_server: *const c_char, pop3_port: i32, smtp_port: i32, asynchronous: i32) -> i32);

@@ -169,18 +169,7 @@ pub unsafe extern "C" fn EmailLitPremier(
     })
 }
 
-/// English name of `EmailLitPremier`.
-/// # Safety
-/// As `EmailLitPremier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadFirst(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitPremier(session, email, options) }
-}
+english!(unsafe EmailReadFirst = EmailLitPremier(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the message after the last one read (`EmailLitSuivant`).
 ///
@@ -221,18 +210,7 @@ pub unsafe extern "C" fn EmailLitSuivant(
     })
 }
 
-/// English name of `EmailLitSuivant`.
-/// # Safety
-/// As `EmailLitSuivant`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadNext(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitSuivant(session, email, options) }
-}
+english!(unsafe EmailReadNext = EmailLitSuivant(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the message before the last one read (`EmailLitPrecedent`).
 ///
@@ -261,18 +239,7 @@ pub unsafe extern "C" fn EmailLitPrecedent(
     })
 }
 
-/// English name of `EmailLitPrecedent`.
-/// # Safety
-/// As `EmailLitPrecedent`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadPrevious(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitPrecedent(session, email, options) }
-}
+english!(unsafe EmailReadPrevious = EmailLitPrecedent(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the last message of the mailbox (`EmailLitDernier`), taking a new listing.
 ///
@@ -301,18 +268,7 @@ pub unsafe extern "C" fn EmailLitDernier(
     })
 }
 
-/// English name of `EmailLitDernier`.
-/// # Safety
-/// As `EmailLitDernier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadLast(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitDernier(session, email, options) }
-}
+english!(unsafe EmailReadLast = EmailLitDernier(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the headers of the first message (`EmailLitPremierEntete`); bodies are
 /// fetched on first access of a body field.
@@ -342,18 +298,7 @@ pub unsafe extern "C" fn EmailLitPremierEntete(
     })
 }
 
-/// English name of `EmailLitPremierEntete`.
-/// # Safety
-/// As `EmailLitPremierEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadFirstHeader(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitPremierEntete(session, email, options) }
-}
+english!(unsafe EmailReadFirstHeader = EmailLitPremierEntete(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the headers of the next message (`EmailLitSuivantEntete`).
 ///
@@ -382,18 +327,7 @@ pub unsafe extern "C" fn EmailLitSuivantEntete(
     })
 }
 
-/// English name of `EmailLitSuivantEntete`.
-/// # Safety
-/// As `EmailLitSuivantEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadNextHeader(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitSuivantEntete(session, email, options) }
-}
+english!(unsafe EmailReadNextHeader = EmailLitSuivantEntete(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the headers of the previous message (`EmailLitPrecedentEntete`).
 ///
@@ -422,18 +356,7 @@ pub unsafe extern "C" fn EmailLitPrecedentEntete(
     })
 }
 
-/// English name of `EmailLitPrecedentEntete`.
-/// # Safety
-/// As `EmailLitPrecedentEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadPreviousHeader(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitPrecedentEntete(session, email, options) }
-}
+english!(unsafe EmailReadPreviousHeader = EmailLitPrecedentEntete(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Reads the headers of the last message (`EmailLitDernierEntete`).
 ///
@@ -462,18 +385,7 @@ pub unsafe extern "C" fn EmailLitDernierEntete(
     })
 }
 
-/// English name of `EmailLitDernierEntete`.
-/// # Safety
-/// As `EmailLitDernierEntete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadLastHeader(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitDernierEntete(session, email, options) }
-}
+english!(unsafe EmailReadLastHeader = EmailLitDernierEntete(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Counts the messages of the mailbox or selected IMAP folder (`EmailNbMessage`).
 ///
@@ -517,14 +429,7 @@ pub unsafe extern "C" fn EmailTailleMessage(session: *const c_char, number: i32)
     })
 }
 
-/// English name of `EmailTailleMessage`.
-/// # Safety
-/// As `EmailTailleMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailMessageSize(session: *const c_char, number: i32) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailTailleMessage(session, number) }
-}
+english!(unsafe EmailMessageSize = EmailTailleMessage(session: *const c_char, number: i32) -> i32);
 
 /// Reads message number `number` (1-based, as listed by the server) into `email`
 /// (`EmailLitMessage`); `EmailLitSuivant` then continues after it. The number is looked up
@@ -554,18 +459,7 @@ pub unsafe extern "C" fn EmailLitMessage(
     })
 }
 
-/// English name of `EmailLitMessage`.
-/// # Safety
-/// As `EmailLitMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadMessage(
-    session: *const c_char,
-    email: WdEmail,
-    number: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitMessage(session, email, number) }
-}
+english!(unsafe EmailReadMessage = EmailLitMessage(session: *const c_char, email: WdEmail, number: i32) -> i32);
 
 /// Reads the headers of message number `number` (1-based, as listed by the server)
 /// into `email` (`EmailLitEnteteMessage`); the body is fetched on first access of a body
@@ -593,15 +487,4 @@ pub unsafe extern "C" fn EmailLitEnteteMessage(
     })
 }
 
-/// English name of `EmailLitEnteteMessage`.
-/// # Safety
-/// As `EmailLitEnteteMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailReadMessageHeader(
-    session: *const c_char,
-    email: WdEmail,
-    number: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailLitEnteteMessage(session, email, number) }
-}
+english!(unsafe EmailReadMessageHeader = EmailLitEnteteMessage(session: *const c_char, email: WdEmail, number: i32) -> i32);

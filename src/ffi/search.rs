@@ -67,19 +67,7 @@ pub unsafe extern "C" fn EmailRecherche(
     }))
 }
 
-/// English name of `EmailRecherche`.
-///
-/// # Safety
-/// As `EmailRecherche`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSearch(
-    session: *const c_char,
-    criteria: *const c_char,
-    options: i32,
-) -> WdEmailList {
-    // SAFETY: forwarded contract.
-    unsafe { EmailRecherche(session, criteria, options) }
-}
+english!(unsafe EmailSearch = EmailRecherche(session: *const c_char, criteria: *const c_char, options: i32) -> WdEmailList);
 
 /// Reads the first message matching one criterion into `email` (`EmailCherchePremier`);
 /// `EmailChercheSuivant` reads the next ones.
@@ -121,20 +109,7 @@ pub unsafe extern "C" fn EmailCherchePremier(
     })
 }
 
-/// English name of `EmailCherchePremier`.
-///
-/// # Safety
-/// As `EmailCherchePremier`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSeekFirst(
-    session: *const c_char,
-    email: WdEmail,
-    criterion: i32,
-    value: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailCherchePremier(session, email, criterion, value) }
-}
+english!(unsafe EmailSeekFirst = EmailCherchePremier(session: *const c_char, email: WdEmail, criterion: i32, value: *const c_char) -> i32);
 
 /// Reads the next message matching the criterion of the last `EmailCherchePremier` on
 /// this session into `email` (`EmailChercheSuivant`).
@@ -159,15 +134,7 @@ pub unsafe extern "C" fn EmailChercheSuivant(session: *const c_char, email: WdEm
     })
 }
 
-/// English name of `EmailChercheSuivant`.
-///
-/// # Safety
-/// As `EmailChercheSuivant`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSeekNext(session: *const c_char, email: WdEmail) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailChercheSuivant(session, email) }
-}
+english!(unsafe EmailSeekNext = EmailChercheSuivant(session: *const c_char, email: WdEmail) -> i32);
 
 /// Waits for new mail on the incoming connection of a session (`EmailAttendMessage`).
 ///
@@ -202,12 +169,4 @@ pub unsafe extern "C" fn EmailAttendMessage(session: *const c_char, seconds: i32
     })
 }
 
-/// English name of `EmailAttendMessage`.
-///
-/// # Safety
-/// As `EmailAttendMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailWaitMessage(session: *const c_char, seconds: i32) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailAttendMessage(session, seconds) }
-}
+english!(unsafe EmailWaitMessage = EmailAttendMessage(session: *const c_char, seconds: i32) -> i32);

@@ -38,14 +38,7 @@ pub unsafe extern "C" fn EmailSessionCree(name: *const c_char, session_type: i32
     })
 }
 
-/// English name of `EmailSessionCree`.
-/// # Safety
-/// As `EmailSessionCree`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSessionCreate(name: *const c_char, session_type: i32) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSessionCree(name, session_type) }
-}
+english!(unsafe EmailSessionCreate = EmailSessionCree(name: *const c_char, session_type: i32) -> i32);
 
 /// Sets a property of a declared session (`EmailSessionModifie`). `value` is text (numbers
 /// as decimal text); NULL or "" clears it. Takes effect at the next open.
@@ -80,18 +73,7 @@ pub unsafe extern "C" fn EmailSessionModifie(
     })
 }
 
-/// English name of `EmailSessionModifie`.
-/// # Safety
-/// As `EmailSessionModifie`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSessionSet(
-    name: *const c_char,
-    property: i32,
-    value: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSessionModifie(name, property, value) }
-}
+english!(unsafe EmailSessionSet = EmailSessionModifie(name: *const c_char, property: i32, value: *const c_char) -> i32);
 
 /// Reads a property of a declared session (`EmailSessionPropriete`); numbers come back as
 /// decimal text (`WD_PROP_OAUTH_TOKEN`: the token handle, "" when none), the password and
@@ -115,14 +97,7 @@ pub unsafe extern "C" fn EmailSessionPropriete(
     })
 }
 
-/// English name of `EmailSessionPropriete`.
-/// # Safety
-/// As `EmailSessionPropriete`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSessionGet(name: *const c_char, property: i32) -> *const c_char {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSessionPropriete(name, property) }
-}
+english!(unsafe EmailSessionGet = EmailSessionPropriete(name: *const c_char, property: i32) -> *const c_char);
 
 /// Lotus Notes sessions drive a local Notes client, which this platform does not have
 /// (`EmailOuvreSessionNotes`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
@@ -141,17 +116,7 @@ pub unsafe extern "C" fn EmailOuvreSessionNotes(
     })
 }
 
-/// English name of `EmailOuvreSessionNotes`.
-/// # Safety
-/// As `EmailOuvreSessionNotes`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartNotesSession(
-    profile: *const c_char,
-    password: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionNotes(profile, password) }
-}
+english!(unsafe EmailStartNotesSession = EmailOuvreSessionNotes(profile: *const c_char, password: *const c_char) -> i32);
 
 /// Outlook sessions drive a local Outlook client through MAPI, which this platform does not
 /// have (`EmailOuvreSessionOutlook`). Always returns 0 with `WD_E_NOT_SUPPORTED`.
@@ -170,17 +135,7 @@ pub unsafe extern "C" fn EmailOuvreSessionOutlook(
     })
 }
 
-/// English name of `EmailOuvreSessionOutlook`.
-/// # Safety
-/// As `EmailOuvreSessionOutlook`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartOutlookSession(
-    profile: *const c_char,
-    password: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionOutlook(profile, password) }
-}
+english!(unsafe EmailStartOutlookSession = EmailOuvreSessionOutlook(profile: *const c_char, password: *const c_char) -> i32);
 
 /// Decodes a port argument (0 = the protocol's default).
 pub fn port_arg(port: i32, what: &str) -> Result<u16> {
@@ -262,14 +217,7 @@ pub unsafe extern "C" fn EmailOuvreSessionDeclaree(name: *const c_char) -> i32 {
     })
 }
 
-/// English name of `EmailOuvreSessionDeclaree`.
-/// # Safety
-/// As `EmailOuvreSessionDeclaree`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartDeclaredSession(name: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionDeclaree(name) }
-}
+english!(unsafe EmailStartDeclaredSession = EmailOuvreSessionDeclaree(name: *const c_char) -> i32);
 
 /// Closes a session (`EmailFermeSession`): waits for its asynchronous queue (bounded by
 /// the timeout), sends QUIT / LOGOUT (POP3 deletions happen here) and frees the name. A
@@ -290,11 +238,4 @@ pub unsafe extern "C" fn EmailFermeSession(name: *const c_char) -> i32 {
     })
 }
 
-/// English name of `EmailFermeSession`.
-/// # Safety
-/// As `EmailFermeSession`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCloseSession(name: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailFermeSession(name) }
-}
+english!(unsafe EmailCloseSession = EmailFermeSession(name: *const c_char) -> i32);

@@ -20,11 +20,7 @@ pub extern "C" fn EmailChangeTimeOut(seconds: i32) -> i32 {
     })
 }
 
-/// English name of `EmailChangeTimeOut`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailSetTimeOut(seconds: i32) -> i32 {
-    EmailChangeTimeOut(seconds)
-}
+english!(EmailSetTimeOut = EmailChangeTimeOut(seconds: i32) -> i32);
 
 /// Returns the global timeout in seconds (default 600). Never fails. Thread-safe.
 #[unsafe(no_mangle)]
@@ -34,11 +30,7 @@ pub extern "C" fn EmailLitTimeOut() -> i32 {
     })
 }
 
-/// English name of `EmailLitTimeOut`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailGetTimeOut() -> i32 {
-    EmailLitTimeOut()
-}
+english!(EmailGetTimeOut = EmailLitTimeOut() -> i32);
 
 /// Sets a global parameter (`EmailParametre`).
 ///
@@ -71,11 +63,7 @@ pub extern "C" fn EmailParametre(parameter: i32, value: i32) -> i32 {
     })
 }
 
-/// English name of `EmailParametre`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailConfigure(parameter: i32, value: i32) -> i32 {
-    EmailParametre(parameter, value)
-}
+english!(EmailConfigure = EmailParametre(parameter: i32, value: i32) -> i32);
 
 /// Appends a protocol transcript of every session to the file `path` (`EmailTrace`).
 ///
@@ -98,14 +86,7 @@ pub unsafe extern "C" fn EmailTrace(path: *const c_char) -> i32 {
     })
 }
 
-/// English name of `EmailTrace`.
-/// # Safety
-/// As `EmailTrace`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSetTrace(path: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailTrace(path) }
-}
+english!(unsafe EmailSetTrace = EmailTrace(path: *const c_char) -> i32);
 
 /// Returns the library version, e.g. "0.1.0" (static string, never NULL, never freed).
 /// Does not change the error state. Thread-safe.

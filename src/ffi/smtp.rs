@@ -52,21 +52,7 @@ pub unsafe extern "C" fn EmailOuvreSessionSMTP(
     })
 }
 
-/// English name of `EmailOuvreSessionSMTP`.
-/// # Safety
-/// As `EmailOuvreSessionSMTP`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailStartSMTPSession(
-    user: *const c_char,
-    password: *const c_char,
-    server: *const c_char,
-    port: i32,
-    asynchronous: i32,
-    option: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailOuvreSessionSMTP(user, password, server, port, asynchronous, option) }
-}
+english!(unsafe EmailStartSMTPSession = EmailOuvreSessionSMTP(user: *const c_char, password: *const c_char, server: *const c_char, port: i32, asynchronous: i32, option: i32) -> i32);
 
 /// The `WD_SEND_*` options of `EmailEnvoieMessage`.
 fn send_options(options: i32) -> Result<SendOptions> {
@@ -138,18 +124,7 @@ pub unsafe extern "C" fn EmailEnvoieMessage(
     })
 }
 
-/// English name of `EmailEnvoieMessage`.
-/// # Safety
-/// As `EmailEnvoieMessage`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSendMessage(
-    session: *const c_char,
-    email: WdEmail,
-    options: i32,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailEnvoieMessage(session, email, options) }
-}
+english!(unsafe EmailSendMessage = EmailEnvoieMessage(session: *const c_char, email: WdEmail, options: i32) -> i32);
 
 /// Sends a ready RFC 5322 message from a file (`EmailEnvoie`), as it is: MAIL FROM the
 /// first address of its `From`, RCPT TO every address of its `To`, `Cc` and `Bcc`; the
@@ -177,14 +152,7 @@ pub unsafe extern "C" fn EmailEnvoie(session: *const c_char, path: *const c_char
     })
 }
 
-/// English name of `EmailEnvoie`.
-/// # Safety
-/// As `EmailEnvoie`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailSend(session: *const c_char, path: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailEnvoie(session, path) }
-}
+english!(unsafe EmailSend = EmailEnvoie(session: *const c_char, path: *const c_char) -> i32);
 
 /// State of an asynchronously sent message (`EmailEtat`).
 ///
@@ -207,11 +175,7 @@ pub extern "C" fn EmailEtat(mail_id: i32) -> i32 {
     })
 }
 
-/// English name of `EmailEtat`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailStatus(mail_id: i32) -> i32 {
-    EmailEtat(mail_id)
-}
+english!(EmailStatus = EmailEtat(mail_id: i32) -> i32);
 
 /// Checks an address (`EmailVerifieAdresse`): its syntax, then, with a session, whether
 /// the SMTP server accepts it as a recipient (MAIL FROM / RCPT TO / RSET; nothing sent).
@@ -241,11 +205,4 @@ pub unsafe extern "C" fn EmailVerifieAdresse(
     })
 }
 
-/// English name of `EmailVerifieAdresse`.
-/// # Safety
-/// As `EmailVerifieAdresse`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailCheckAddress(address: *const c_char, session: *const c_char) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailVerifieAdresse(address, session) }
-}
+english!(unsafe EmailCheckAddress = EmailVerifieAdresse(address: *const c_char, session: *const c_char) -> i32);

@@ -35,11 +35,7 @@ pub extern "C" fn EmailConstruitSource(email: WdEmail, options: i32) -> i32 {
     })
 }
 
-/// English name of `EmailConstruitSource`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailBuildSource(email: WdEmail, options: i32) -> i32 {
-    EmailConstruitSource(email, options)
-}
+english!(EmailBuildSource = EmailConstruitSource(email: WdEmail, options: i32) -> i32);
 
 /// Returns the raw source of the message (`EmailSource`): built by `EmailConstruitSource`,
 /// imported, or received. Empty (length 0) when there is none yet.
@@ -62,14 +58,7 @@ pub unsafe extern "C" fn EmailSource(email: WdEmail, out_len: *mut usize) -> *co
     })
 }
 
-/// English name of `EmailSource`.
-/// # Safety
-/// As `EmailSource`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailGetSource(email: WdEmail, out_len: *mut usize) -> *const u8 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailSource(email, out_len) }
-}
+english!(unsafe EmailGetSource = EmailSource(email: WdEmail, out_len: *mut usize) -> *const u8);
 
 /// Parses a raw RFC 5322 message into the fields (`EmailImporteSource`), replacing every
 /// field: addresses, subject, bodies, date, attachments (decoded), all headers (decoded).
@@ -91,14 +80,7 @@ pub unsafe extern "C" fn EmailImporteSource(email: WdEmail, data: *const u8, len
     })
 }
 
-/// English name of `EmailImporteSource`.
-/// # Safety
-/// As `EmailImporteSource`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailImportSource(email: WdEmail, data: *const u8, len: usize) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailImporteSource(email, data, len) }
-}
+english!(unsafe EmailImportSource = EmailImporteSource(email: WdEmail, data: *const u8, len: usize) -> i32);
 
 /// Sets the HTML body from `html` (`EmailImporteHTML`); local images inside `images_dir`
 /// become inline parts and their `src` is rewritten to `cid:`. The text body is filled
@@ -134,18 +116,7 @@ pub unsafe extern "C" fn EmailImporteHTML(
     })
 }
 
-/// English name of `EmailImporteHTML`.
-/// # Safety
-/// As `EmailImporteHTML`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn EmailImportHTML(
-    email: WdEmail,
-    html: *const c_char,
-    images_dir: *const c_char,
-) -> i32 {
-    // SAFETY: forwarded contract.
-    unsafe { EmailImporteHTML(email, html, images_dir) }
-}
+english!(unsafe EmailImportHTML = EmailImporteHTML(email: WdEmail, html: *const c_char, images_dir: *const c_char) -> i32);
 
 /// Opens the desktop's mail client on a new message filled from `email`
 /// (`EmailOuvreMessagerie`, WLangage's `EmailOuvreMessagerie` / `EmailLanceAppli`): To,
@@ -167,11 +138,7 @@ pub extern "C" fn EmailOuvreMessagerie(email: WdEmail) -> i32 {
     })
 }
 
-/// English name of `EmailOuvreMessagerie`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailOpenMail(email: WdEmail) -> i32 {
-    EmailOuvreMessagerie(email)
-}
+english!(EmailOpenMail = EmailOuvreMessagerie(email: WdEmail) -> i32);
 
 /// `EmailLanceAppli` (WinDev Mobile's name): as `EmailOuvreMessagerie`.
 #[unsafe(no_mangle)]
@@ -179,8 +146,4 @@ pub extern "C" fn EmailLanceAppli(email: WdEmail) -> i32 {
     EmailOuvreMessagerie(email)
 }
 
-/// English name of `EmailLanceAppli`.
-#[unsafe(no_mangle)]
-pub extern "C" fn EmailRunApp(email: WdEmail) -> i32 {
-    EmailLanceAppli(email)
-}
+english!(EmailRunApp = EmailLanceAppli(email: WdEmail) -> i32);
