@@ -19,6 +19,7 @@ pub mod reader;
 pub mod reentry;
 pub mod registry;
 pub mod search;
+pub mod secret;
 pub mod session;
 pub mod smtp;
 pub mod text;

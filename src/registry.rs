@@ -33,6 +33,7 @@ use crate::progress;
 use crate::reader::{ReadMessage, Reader};
 use crate::reentry::{self, Held};
 use crate::search::Criteria;
+use crate::secret::Secret;
 use crate::session::{
     Mailbox, MessageRef, Outgoing, OutgoingMessage, ReadOptions, RecipientCheck, Security,
     SendOptions, SendOutcome, SessionConfig, SessionKind, WaitUntil,
@@ -106,7 +107,7 @@ impl Login<'_> {
             SessionKind::Smtp => self.password.filter(|p| !p.is_empty()),
             _ => self.password,
         }
-        .map(str::to_string);
+        .map(Secret::from);
         cfg.host = self.server.trim().to_string();
         cfg.port = self.port;
         cfg.security = self.security;

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result, WD_E};
 use crate::message::Email;
 use crate::message::address::{bare, split_list};
+use crate::secret::Secret;
 
 mod property;
 pub use property::Property;
@@ -70,17 +71,17 @@ pub struct LinkedToken {
 }
 
 /// Everything needed to open one connection. Its `Debug` output masks the password
-/// and the token.
-#[derive(Clone)]
+/// and the token ([`Secret`]).
+#[derive(Clone, Debug)]
 pub struct SessionConfig {
     pub kind: SessionKind,
     pub host: String,
     /// 0 = the protocol's default for the security mode.
     pub port: u16,
     pub user: String,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub security: Security,
-    pub auth_token: Option<String>,
+    pub auth_token: Option<Secret>,
     /// The token handle to sign in with; its access token takes the place of
     /// `auth_token`.
     pub oauth_token: Option<LinkedToken>,
@@ -107,34 +108,6 @@ pub struct SessionConfig {
     /// Seconds of idleness after which a NOOP keeps the connection alive; 0 = never
     /// (`WD_PROP_KEEPALIVE`, see [`crate::keepalive`]).
     pub keepalive: u32,
-}
-
-impl std::fmt::Debug for SessionConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let masked = |v: &Option<String>| v.as_ref().map(|_| "****");
-        f.debug_struct("SessionConfig")
-            .field("kind", &self.kind)
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("user", &self.user)
-            .field("security", &self.security)
-            .field("auth_method", &self.auth_method)
-            .field("ignore_cert_errors", &self.ignore_cert_errors)
-            .field("ca_file", &self.ca_file)
-            .field("password", &masked(&self.password))
-            .field("timeout", &self.timeout)
-            .field("asynchronous", &self.asynchronous)
-            .field("client_name", &self.client_name)
-            .field("auth_token", &masked(&self.auth_token))
-            .field("oauth_token", &self.oauth_token.as_ref().map(|t| t.handle))
-            .field("folder", &self.folder)
-            .field("spool_dir", &self.spool_dir)
-            .field("connections", &self.connections)
-            .field("max_message_size", &self.max_message_size)
-            .field("proxy", &self.proxy)
-            .field("keepalive", &self.keepalive)
-            .finish()
-    }
 }
 
 impl SessionConfig {

@@ -229,7 +229,7 @@ fn pop3_wait_moves_to_a_fresh_session_and_keeps_deletions() {
     cfg.host = bench.host;
     cfg.port = bench.pop3;
     cfg.user = user.clone();
-    cfg.password = Some(var("WD_TEST_PASS2"));
+    cfg.password = Some(var("WD_TEST_PASS2").into());
     cfg.timeout = Some(30);
     // Bob's Maildir exists once he logged in.
     registry::open(&tag, &cfg).unwrap();

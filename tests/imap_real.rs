@@ -10,6 +10,7 @@ use support::bench::{self, port, var};
 use support::sign_in::SignInOrder;
 use wd300com::error::WD_E;
 use wd300com::imap::ImapClient;
+use wd300com::secret::Secret;
 use wd300com::session::{
     AuthMethod, Mailbox, MessageRef, ReadOptions, Security, SessionConfig, SessionKind,
 };
@@ -138,7 +139,7 @@ fn every_auth_mechanism() {
     ] {
         let mut c = alice();
         c.password = None;
-        c.auth_token = Some(var("WD_TEST_TOKEN1"));
+        c.auth_token = Some(var("WD_TEST_TOKEN1").into());
         c.auth_method = m;
         let mut cl = ImapClient::open(&c, 30).unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
         cl.close().unwrap();
@@ -394,7 +395,7 @@ fn transcript_masks_credentials() {
     }
     let mut c = alice();
     c.password = None;
-    c.auth_token = Some(var("WD_TEST_TOKEN1"));
+    c.auth_token = Some(var("WD_TEST_TOKEN1").into());
     c.auth_method = AuthMethod::XOAuth2;
     open(&c).close().unwrap();
     wd300com::trace::set_file(None).unwrap();
@@ -604,7 +605,7 @@ fn scram_and_the_sign_in_order() {
     }
     SignInOrder::imap().check(|port, auth_method, password| {
         let right = alice().password;
-        let password = password.map(String::from).or(right);
+        let password = password.map(Secret::from).or(right);
         let c = SessionConfig {
             port,
             auth_method,

@@ -22,7 +22,7 @@ fn session(kind: SessionKind, n: u8) -> SessionConfig {
         _ => "WD_TEST_IMAP_PORT",
     });
     c.user = var(&format!("WD_TEST_USER{n}"));
-    c.password = Some(var(&format!("WD_TEST_PASS{n}")));
+    c.password = Some(var(&format!("WD_TEST_PASS{n}")).into());
     c.timeout = Some(30);
     c
 }

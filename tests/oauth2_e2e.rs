@@ -114,7 +114,7 @@ fn fresh_token() -> String {
     };
     let t = oauth2::authorize(&p, &opts).expect("OAuth2 flow");
     assert!(t.is_valid());
-    t.access_token
+    t.access_token.into_string()
 }
 
 /// Asks the bench's introspection endpoint (what Dovecot asks) about `token`.

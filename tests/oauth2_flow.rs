@@ -66,7 +66,7 @@ fn localhost_redirect_on_a_fixed_port_without_secret() {
         .unwrap()
         .port();
     let mut p = params(&server);
-    p.client_secret.clear();
+    p.client_secret.text_mut().clear();
     p.redirect_url = format!("http://localhost:{port}");
     // The fake server refuses a secret sent by a public client.
     let t = oauth2::authorize(&p, &options(CURL, 20)).expect("flow");
@@ -191,7 +191,7 @@ fn refresh_gives_new_access_token_and_keeps_refresh_token() {
     assert_eq!(e.code, WD_E::Auth);
     assert!(e.message.contains("unknown refresh token"), "{}", e.message);
     // No refresh token at all.
-    bad.refresh_token.clear();
+    bad.refresh_token.text_mut().clear();
     let e = oauth2::refresh(&bad, &p, &options(CURL, 10)).unwrap_err();
     assert_eq!(e.code, WD_E::InvalidArgument);
 }
@@ -537,7 +537,7 @@ fn client_credentials_refusals() {
     assert!(e.message.contains("invalid_client"), "{}", e.message);
     assert!(!e.message.contains("wrong"), "secret leaked: {}", e.message);
     // No secret: refused before any request.
-    p.client_secret.clear();
+    p.client_secret.text_mut().clear();
     let e = oauth2::identify(&p, &options("false", 10), None).unwrap_err();
     assert_eq!(e.code, WD_E::InvalidArgument);
     assert!(

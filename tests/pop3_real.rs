@@ -32,7 +32,7 @@ fn cfg(e: &Bench, user: &str, pass: &str) -> SessionConfig {
     c.host = e.host.clone();
     c.port = e.pop3;
     c.user = var(user);
-    c.password = Some(var(pass));
+    c.password = Some(var(pass).into());
     c.ca_file = Some(e.ca.clone());
     c.timeout = Some(20);
     c
@@ -225,7 +225,7 @@ fn every_auth_method() {
     ] {
         let mut c = alice(&e);
         c.password = None;
-        c.auth_token = Some(var("WD_TEST_TOKEN1"));
+        c.auth_token = Some(var("WD_TEST_TOKEN1").into());
         c.auth_method = m;
         let mut p = Pop3Client::open(&c, 600).unwrap_or_else(|err| panic!("{m:?}: {err:?}"));
         p.close().unwrap();
@@ -573,7 +573,7 @@ fn scram_and_the_sign_in_order() {
         let mut c = alice(&e);
         (c.port, c.auth_method) = (port, method);
         if let Some(wrong) = password {
-            c.password = Some(wrong.to_string());
+            c.password = Some(wrong.to_string().into());
         }
         let mut p = Pop3Client::open(&c, 600)?;
         assert!(wd300com::auth::apop_timestamp(p.greeting()).is_some());

@@ -96,7 +96,7 @@ impl Proxies {
         c.security = security;
         c.ca_file = Some(b.ca.clone());
         c.user = var("WD_TEST_USER1");
-        c.password = Some(var("WD_TEST_PASS1"));
+        c.password = Some(var("WD_TEST_PASS1").into());
         c.timeout = Some(20);
         c.set_property(Property::Proxy as i32, proxy).unwrap();
         c

@@ -14,6 +14,7 @@ use support::sign_in::SignInOrder;
 use wd300com::error::WD_E;
 use wd300com::message::build::{BuildOptions, build};
 use wd300com::message::{Attachment, Email};
+use wd300com::secret::Secret;
 use wd300com::session::{AuthMethod, OutgoingMessage, Security, SessionConfig, SessionKind};
 use wd300com::smtp::SmtpClient;
 
@@ -37,7 +38,7 @@ impl Bench {
         };
         c.ca_file = Some(self.ca.clone());
         c.user = var("WD_TEST_USER1");
-        c.password = Some(var("WD_TEST_PASS1"));
+        c.password = Some(var("WD_TEST_PASS1").into());
         c.timeout = Some(30);
         c
     }
@@ -149,7 +150,7 @@ fn every_tls_mode_and_mechanism() {
                     c.auth_method = mech;
                     if matches!(mech, AuthMethod::XOAuth2 | AuthMethod::OAuthBearer) {
                         c.password = None;
-                        c.auth_token = Some(var("WD_TEST_TOKEN1"));
+                        c.auth_token = Some(var("WD_TEST_TOKEN1").into());
                     }
                     let mut cl = SmtpClient::connect(&c, 600)
                         .unwrap_or_else(|e| panic!("{sec:?} {mech:?}: {e:?}"));
@@ -406,7 +407,7 @@ fn scram_and_the_sign_in_order() {
     let (carol, pass) = (var("WD_TEST_USER3"), var("WD_TEST_PASS3"));
     for m in [AuthMethod::ScramSha256, AuthMethod::ScramSha1] {
         let mut c = b.cfg(Security::StartTls);
-        (c.user, c.password, c.auth_method) = (carol.clone(), Some(pass.clone()), m);
+        (c.user, c.password, c.auth_method) = (carol.clone(), Some(pass.as_str().into()), m);
         let mut cl = SmtpClient::connect(&c, 600).unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
         let id = unique(&format!("{m:?}"));
         cl.send(&simple(&carol, &[&carol], &id, "scram")).unwrap();
@@ -417,7 +418,7 @@ fn scram_and_the_sign_in_order() {
         let mut c = b.cfg(Security::None);
         c.port = port;
         c.auth_method = method;
-        c.password = wrong.map(str::to_string).or(c.password);
+        c.password = wrong.map(Secret::from).or(c.password);
         SmtpClient::connect(&c, 600)?.quit(Duration::from_secs(5))
     });
 }

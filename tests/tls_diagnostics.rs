@@ -345,7 +345,7 @@ fn plain_client_on_the_bench_implicit_tls_ports_ends_by_the_opening_deadline() {
         c.security = Security::Implicit;
         c.ca_file = Some(b.ca.clone());
         c.user = support::bench::var("WD_TEST_USER1");
-        c.password = Some(support::bench::var("WD_TEST_PASS1"));
+        c.password = Some(support::bench::var("WD_TEST_PASS1").into());
         c.timeout = Some(20);
         let r = match kind {
             SessionKind::Smtp => SmtpClient::connect(&c, 600).map(drop),

@@ -265,8 +265,8 @@ pub extern "C" fn AuthTokenPropriete(token: WdAuthToken, property: i32) -> *cons
         let mut o = obj.lock();
         let t = o.link.token();
         let value = match property {
-            WD_TOKEN_VALUE => t.access_token,
-            WD_TOKEN_REFRESH => t.refresh_token,
+            WD_TOKEN_VALUE => t.access_token.into_string(),
+            WD_TOKEN_REFRESH => t.refresh_token.into_string(),
             WD_TOKEN_EXPIRATION => t.expiration(),
             WD_TOKEN_VALID => {
                 return Ok(static_cstr(if t.is_valid() { "1" } else { "0" }));

@@ -8,6 +8,7 @@ use super::grant::{DEVICE_CODE_GRANT, extra_pairs, scope_and_extra};
 use super::token::{excerpt, json_reply, json_seconds, json_str, oauth_error};
 use super::{Options, Params, Token, error_text, http, parse_token_reply};
 use crate::error::{Error, Result, WD_E};
+use crate::secret::Secret;
 use crate::trace;
 use std::time::{Duration, Instant};
 
@@ -20,9 +21,9 @@ const DEFAULT_EXPIRES_IN: u64 = 1800;
 
 /// The device authorization endpoint's reply (RFC 8628 §3.2). Its `Debug` output masks
 /// the device code.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceAuthorization {
-    pub device_code: String,
+    pub device_code: Secret,
     /// What the user enters at the verification address.
     pub user_code: String,
     /// Where the user goes (`verification_uri`, or Google's `verification_url`).
@@ -33,23 +34,6 @@ pub struct DeviceAuthorization {
     pub expires_in: u64,
     /// Seconds between two polls (at least 1).
     pub interval: u64,
-}
-
-impl std::fmt::Debug for DeviceAuthorization {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let DeviceAuthorization {
-            user_code: code,
-            verification_uri: uri,
-            expires_in: ttl,
-            interval: every,
-            ..
-        } = self;
-        write!(
-            f,
-            "DeviceAuthorization {{ user_code: {code:?}, verification_uri: {uri:?}, \
-             expires_in: {ttl}, interval: {every}, device_code: \"****\" }}"
-        )
-    }
 }
 
 impl DeviceAuthorization {
@@ -76,7 +60,7 @@ impl DeviceAuthorization {
             }
         };
         Ok(DeviceAuthorization {
-            device_code: field(&["device_code"])?,
+            device_code: field(&["device_code"])?.into(),
             user_code: field(&["user_code"])?,
             verification_uri: field(&["verification_uri", "verification_url"])?,
             verification_uri_complete: json_str(&v, "verification_uri_complete"),

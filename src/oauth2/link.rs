@@ -76,9 +76,9 @@ impl TokenLink {
         let _one = self.one_renewal()?;
         let current = self.token();
         if current.access_token != refused {
-            return Ok(current.access_token);
+            return Ok(current.access_token.into_string());
         }
-        Ok(self.renew_locked(None, opts)?.access_token)
+        Ok(self.renew_locked(None, opts)?.access_token.into_string())
     }
 
     /// The access token a sign-in starts with: the current one, renewed first when it
@@ -88,9 +88,12 @@ impl TokenLink {
         let _one = self.one_renewal()?;
         let current = self.token();
         if current.is_valid() || !renewable(&current, &self.params) {
-            return Ok((current.access_token, false));
+            return Ok((current.access_token.into_string(), false));
         }
-        Ok((self.renew_locked(None, opts)?.access_token, true))
+        Ok((
+            self.renew_locked(None, opts)?.access_token.into_string(),
+            true,
+        ))
     }
 
     /// `AuthVerifieAuthentification`: true while the token is valid; an expired token

@@ -47,13 +47,15 @@ pub use link::TokenLink;
 pub use pkce::pkce_challenge;
 pub use token::{Token, parse_token_reply};
 
+use crate::secret::Secret;
 use std::time::Duration;
 
 /// The client's registration at the authorization server (`OAuth2Paramètres`).
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Its `Debug` output masks the client secret.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Params {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub auth_url: String,
     pub token_url: String,
     pub scope: String,
@@ -102,7 +104,7 @@ impl Params {
     pub fn field_mut(&mut self, p: Param) -> &mut String {
         match p {
             Param::ClientId => &mut self.client_id,
-            Param::ClientSecret => &mut self.client_secret,
+            Param::ClientSecret => self.client_secret.text_mut(),
             Param::AuthUrl => &mut self.auth_url,
             Param::TokenUrl => &mut self.token_url,
             Param::Scope => &mut self.scope,
@@ -131,28 +133,6 @@ pub(crate) fn error_text(error: &str, description: &str) -> String {
         error.to_string()
     } else {
         format!("{error}: {description}")
-    }
-}
-
-/// How a secret shows in `Debug`: whether it is set, never its value.
-pub(crate) fn masked(secret: &str) -> &'static str {
-    if secret.is_empty() { "" } else { "****" }
-}
-
-impl std::fmt::Debug for Params {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Params")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &masked(&self.client_secret))
-            .field("auth_url", &self.auth_url)
-            .field("token_url", &self.token_url)
-            .field("scope", &self.scope)
-            .field("redirect_url", &self.redirect_url)
-            .field("response_type", &self.response_type)
-            .field("grant_type", &self.grant_type)
-            .field("additional_parameters", &self.additional_parameters)
-            .field("ca_file", &self.ca_file)
-            .finish()
     }
 }
 
@@ -219,7 +199,7 @@ mod tests {
         let mut p = Params::default();
         *p.field_mut(Param::ClientSecret) = "s3cret".into();
         *p.field_mut(Param::Scope) = "mail".into();
-        assert_eq!(p.client_secret, "s3cret");
+        assert_eq!(&*p.client_secret, "s3cret");
         assert_eq!(p.read_back(Param::ClientSecret), "");
         assert_eq!(p.read_back(Param::Scope), "mail");
         let shown = format!("{p:?}");

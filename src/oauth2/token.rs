@@ -1,34 +1,23 @@
 //! The tokens granted by the authorization server, read from the token endpoint's reply
 //! (RFC 6749 5.1 / 5.2).
 
+use super::error_text;
 use super::http;
-use super::{error_text, masked};
 use crate::error::{Error, Result, WD_E};
+use crate::secret::Secret;
 use crate::text::DateTime;
 use crate::text::date::unix_now;
 
 /// Tokens granted by the authorization server.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Token {
-    pub access_token: String,
+    pub access_token: Secret,
     /// Empty when the server gave none.
-    pub refresh_token: String,
+    pub refresh_token: Secret,
     pub token_type: String,
     pub scope: String,
     /// Expiry as seconds since the Unix epoch; `None` when the server gave no lifetime.
     pub expires_at: Option<u64>,
-}
-
-impl std::fmt::Debug for Token {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Token")
-            .field("access_token", &"****")
-            .field("refresh_token", &masked(&self.refresh_token))
-            .field("token_type", &self.token_type)
-            .field("scope", &self.scope)
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
 }
 
 impl Token {
@@ -145,15 +134,15 @@ pub fn parse_token_reply(r: &http::Response, old: Option<&Token>) -> Result<Toke
     let mut scope = json_str(&v, "scope");
     if let Some(old) = old {
         if refresh_token.is_empty() {
-            refresh_token = old.refresh_token.clone();
+            refresh_token = old.refresh_token.to_string();
         }
         if scope.is_empty() {
             scope = old.scope.clone();
         }
     }
     Ok(Token {
-        access_token,
-        refresh_token,
+        access_token: access_token.into(),
+        refresh_token: refresh_token.into(),
         token_type: json_str(&v, "token_type"),
         scope,
         expires_at: expires_in.map(|s| unix_now() + s),

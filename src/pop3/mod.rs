@@ -35,6 +35,7 @@ pub const PIPELINE_BATCH: usize = 256;
 const MAX_LISTING: usize = 64 * 1024 * 1024;
 
 /// An open, authenticated POP3 connection.
+#[derive(Debug)]
 pub struct Pop3Client {
     conn: Connection,
     caps: Capabilities,
@@ -51,17 +52,6 @@ pub struct Pop3Client {
     global_timeout: u32,
     /// How often a wait for new mail looks (tests shorten it).
     poll_every: Duration,
-}
-
-impl std::fmt::Debug for Pop3Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pop3Client")
-            .field("conn", &self.conn)
-            .field("caps", &self.caps)
-            .field("deleted", &self.deleted)
-            .field("closed", &self.closed)
-            .finish()
-    }
 }
 
 /// Reply of a multi-line command: the body, or the `-ERR` line.

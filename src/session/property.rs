@@ -83,11 +83,13 @@ impl SessionConfig {
             Property::ServerAddress => self.host = line(value, "server address")?.trim().into(),
             Property::Port => self.port = number(value, "port", 0, 65535)? as u16,
             Property::User => self.user = line(value, "user")?,
-            Property::Password => self.password = opt(value),
+            Property::Password => self.password = opt(value).map(crate::secret::Secret::from),
             Property::Option => {
                 self.security = Security::from_code(number(value, "option", 0, 2)? as i32)?
             }
-            Property::AuthToken => self.auth_token = opt(line(value, "token")?.trim()),
+            Property::AuthToken => {
+                self.auth_token = opt(line(value, "token")?.trim()).map(crate::secret::Secret::from)
+            }
             Property::AuthMethod => {
                 let max = AuthMethod::ALL.len() as i64 - 1;
                 self.auth_method =
