@@ -903,29 +903,21 @@ mod tests {
         let r = both(
             "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\n* LIST () \"/\" \"R&AOk-unions 2024\"\n* LIST (\\Noselect) NIL {4}\nab c\n",
         );
-        assert_eq!(
-            r[0],
+        let list = |flags: &[&str], delimiter: Option<&str>, name: &[u8]| {
             Response::Untagged(Untagged::List {
-                flags: vec!["\\HasNoChildren".into(), "\\Sent".into()],
-                delimiter: Some("/".into()),
-                name: b"Sent".to_vec()
+                flags: flags.iter().map(|f| f.to_string()).collect(),
+                delimiter: delimiter.map(str::to_string),
+                name: name.to_vec(),
             })
+        };
+        assert_eq!(
+            r,
+            [
+                list(&["\\HasNoChildren", "\\Sent"], Some("/"), b"Sent"),
+                list(&[], Some("/"), b"R&AOk-unions 2024"),
+                list(&["\\Noselect"], None, b"ab c"),
+            ]
         );
-        match &r[1] {
-            Response::Untagged(Untagged::List { name, .. }) => {
-                assert_eq!(name, b"R&AOk-unions 2024")
-            }
-            other => panic!("{other:?}"),
-        }
-        match &r[2] {
-            Response::Untagged(Untagged::List {
-                name, delimiter, ..
-            }) => {
-                assert_eq!(name, b"ab c");
-                assert_eq!(*delimiter, None);
-            }
-            other => panic!("{other:?}"),
-        }
     }
 
     #[test]

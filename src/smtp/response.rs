@@ -341,19 +341,22 @@ mod tests {
 
     #[test]
     fn malformed_replies() {
-        for bad in [
-            &b"hello\r\n"[..],
-            b"25\r\n",
-            b"2500 x\r\n",
-            b"250x\r\n",
-            b"199 x\r\n",
-            b"600 x\r\n",
-            b"\r\n",
-            b"250-a\r\n251 b\r\n",
-            b"250-a\r\n",
+        for (bad, why) in [
+            (&b"hello\r\n"[..], "no code"),
+            (b"25\r\n", "a code of two digits"),
+            (b"2500 x\r\n", "a code of four digits"),
+            (b"250x\r\n", "no separator after the code"),
+            (b"199 x\r\n", "a code below 200"),
+            (b"600 x\r\n", "a code above 599"),
+            (b"\r\n", "an empty line"),
+            (
+                b"250-a\r\n251 b\r\n",
+                "a multi-line reply changing its code",
+            ),
+            (b"250-a\r\n", "a multi-line reply without its last line"),
         ] {
             let e = parse_all(bad).unwrap_err();
-            assert_eq!(e.code, WD_E::Protocol, "{bad:?}");
+            assert_eq!(e.code, WD_E::Protocol, "{why}: {bad:?}");
             assert!(e.message.starts_with("malformed reply"), "{}", e.message);
         }
     }
