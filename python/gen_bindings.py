@@ -422,11 +422,11 @@ def generate_flat_stub(header_text: str) -> str:
     w("]")
     twins = english_twins(header_text)
     signatures = {name: (ret, params) for name, ret, params, _proto in functions}
+    aliases = []
     for name, ret, params, proto in functions:
         french = twins.get(name)
         if french is not None and signatures.get(french) == (ret, params):
-            w("")
-            w("%s = %s" % (name, french))
+            aliases.append("%s = %s" % (name, french))
             continue
         py = python_params(ret, params)
         args = ["%s: %s" % (_py_name(p), _ARG_TYPES[k]) for p, k in py]
@@ -438,6 +438,9 @@ def generate_flat_stub(header_text: str) -> str:
         w("")
         w("def %s(%s) -> %s:" % (name, ", ".join(args), result))
         w('    """C: %s"""' % proto)
+    w("")
+    w("# The English names of the functions above.")
+    out.extend(aliases)
     w("")
     return "\n".join(out)
 
