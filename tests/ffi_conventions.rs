@@ -43,6 +43,10 @@ fn exports() -> Vec<Export> {
                 .unwrap_or_else(|| panic!("{file}:{}: no fn after no_mangle", i + 2))
                 .trim()
                 .to_string();
+            if name.starts_with('$') {
+                // The english! macro's own definition (see english_names below).
+                continue;
+            }
             let mut doc = Vec::new();
             let mut j = i;
             while j > 0 && lines[j - 1].trim_start().starts_with("///") {
@@ -105,6 +109,64 @@ fn every_export_is_guarded_or_forwards() {
     );
 }
 
+/// The `english!(EN = FR(…) -> R)` lines: (file, EN, FR).
+fn english_names() -> Vec<(String, String, String)> {
+    let mut v = Vec::new();
+    for (file, text) in ffi_sources() {
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("english!(") else {
+                continue;
+            };
+            let rest = rest.strip_prefix("unsafe ").unwrap_or(rest);
+            let (en, rest) = rest.split_once(" = ").expect("english!(EN = FR(…) -> R)");
+            let fr = rest.split('(').next().expect("FR");
+            v.push((file.clone(), en.to_string(), fr.to_string()));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_english_name_forwards_to_a_guarded_french_export_and_is_declared() {
+    let exports = exports();
+    let english = english_names();
+    assert!(
+        english.len() > 40,
+        "found only {} English names",
+        english.len()
+    );
+    let header =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/wd300com.h"))
+            .expect("header");
+    for (file, en, fr) in &english {
+        let french = exports
+            .iter()
+            .find(|e| e.name == *fr)
+            .unwrap_or_else(|| panic!("{file}: {en} names {fr}, which is no export"));
+        let guarded =
+            french.body.contains("ffi_guard!(") || french.body.contains("ffi_query_guard!(");
+        let forwards = exports
+            .iter()
+            .any(|e| e.name != *fr && french.body.contains(&format!("{}(", e.name)));
+        assert!(
+            guarded || forwards,
+            "{fr} (the French name of {en}) is neither guarded nor forwarding"
+        );
+        assert!(
+            !exports.iter().any(|e| e.name == *en),
+            "{en} is both an english! line and a function"
+        );
+        let declared = format!(" * English name of `{fr}`.");
+        let at = header
+            .find(&declared)
+            .unwrap_or_else(|| panic!("the header does not declare {en}"));
+        assert!(
+            header[at..].contains(&format!(" {en}(")) || header[at..].contains(&format!("*{en}(")),
+            "the header does not declare {en} after {fr}"
+        );
+    }
+}
+
 #[test]
 fn header_version_matches_cargo() {
     let header =
@@ -128,6 +190,7 @@ fn english_aliases_call_the_french_function() {
     let names = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests/names.txt"))
         .expect("names.txt");
     let all = exports();
+    let english = english_names();
     let mut checked = 0;
     for line in names.lines() {
         let line = line.split('#').next().unwrap_or("");
@@ -136,6 +199,11 @@ fn english_aliases_call_the_french_function() {
             continue;
         };
         if fr == en {
+            continue;
+        }
+        if let Some((file, _, target)) = english.iter().find(|(_, e, _)| e == en) {
+            assert_eq!(target, fr, "{file}: english!({en} = …) does not call {fr}");
+            checked += 1;
             continue;
         }
         let Some(e) = all.iter().find(|e| e.name == en) else {
