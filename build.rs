@@ -124,6 +124,11 @@ fn with_english_names(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
             let Some(rest) = line.trim().strip_prefix("english!(") else {
                 continue;
             };
+            assert!(
+                rest.ends_with(");"),
+                "{}: an english!(EN = FR(…) -> R); line must stand on one line",
+                file.display()
+            );
             let (safety, rest) = match rest.strip_prefix("unsafe ") {
                 Some(r) => (true, r),
                 None => (false, rest),
@@ -132,9 +137,10 @@ fn with_english_names(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
             let fr = &rest[..rest.find('(').expect("english!(EN = FR(…) -> R)")];
             let (start, end) = declaration(&header, fr);
             // The C types are FR's, the parameter names those of the english! line.
-            let names = rest[fr.len() + 1..]
+            let names: Vec<&str> = rest[fr.len() + 1..]
                 .split(',')
-                .filter_map(|p| p.split_once(':').map(|(n, _)| n.trim()));
+                .filter_map(|p| p.split_once(':').map(|(n, _)| n.trim()))
+                .collect();
             let flat = header[start..end]
                 .lines()
                 .map(str::trim)
@@ -142,10 +148,19 @@ fn with_english_names(header: Vec<u8>, root: &std::path::Path) -> Vec<u8> {
                 .join(" ");
             let open = flat.find(&format!("{fr}(")).expect("FR") + fr.len() + 1;
             let params = &flat[open..flat.len() - 1];
+            let c_params: Vec<&str> = match params {
+                "void" => Vec::new(),
+                _ => params.split(", ").collect(),
+            };
+            assert_eq!(
+                c_params.len(),
+                names.len(),
+                "english!({en} = {fr}(…)): not the parameters of {fr}"
+            );
             let params = match params {
                 "void" => params.to_string(),
-                _ => params
-                    .split(", ")
+                _ => c_params
+                    .iter()
                     .zip(names)
                     .map(|(c, name)| {
                         let ty = c.trim_end_matches(|ch: char| ch.is_alphanumeric() || ch == '_');
