@@ -12,7 +12,7 @@ mod support;
 #[path = "hostile_net/child.rs"]
 mod child;
 
-use child::{Outcome, param, report, report_baseline, report_peak, timed};
+use child::{Outcome, param, report, report_peak, timed};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -52,23 +52,24 @@ fn imap_login(caps: &str) -> Script {
 #[test]
 #[ignore = "the client half of the hostile cases, run in a child process by the other tests"]
 fn child() {
-    let Ok(case) = std::env::var(child::CASE_ENV) else {
+    let Some(child::Case {
+        name: case,
+        port,
+        max_message_size,
+    }) = child::start()
+    else {
         return;
     };
-    let port: u16 = param("PORT").parse().unwrap();
     let timeout: u64 = param("TIMEOUT").parse().unwrap();
-    registry::set_timeout(timeout as i32).unwrap();
-    let opt = |k: &str| std::env::var(format!("{}{k}", child::PARAM_ENV)).ok();
     let mut cfg = SessionConfig::new(SessionKind::Imap);
     cfg.host = "127.0.0.1".into();
     cfg.port = port;
     cfg.user = "alice@wd.test".into();
     cfg.password = Some("alicepw".into());
     cfg.security = Security::None;
-    if let Some(m) = opt("MAX") {
-        cfg.max_message_size = m.parse().unwrap();
+    if let Some(m) = max_message_size {
+        cfg.max_message_size = m;
     }
-    report_baseline();
     let name = "hostile";
     match case.as_str() {
         "imap_wait" => {

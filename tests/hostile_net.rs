@@ -11,7 +11,7 @@ mod support;
 #[path = "hostile_net/child.rs"]
 mod child;
 
-use child::{Outcome, param, report, report_baseline, report_peak, timed};
+use child::{Outcome, param, report, report_peak, timed};
 use std::time::{Duration, Instant};
 use support::fake_server::*;
 use wd300com::error::{Error, WD_E};
@@ -80,14 +80,15 @@ fn pop3_login(capa: &str) -> Script {
 #[test]
 #[ignore = "the client half of the hostile cases, run in a child process by the other tests"]
 fn child() {
-    let Ok(case) = std::env::var(child::CASE_ENV) else {
+    let Some(child::Case {
+        name: case,
+        port,
+        max_message_size: max,
+        ..
+    }) = child::start()
+    else {
         return;
     };
-    let port: u16 = param("PORT").parse().unwrap();
-    registry::set_timeout(param("TIMEOUT").parse().unwrap()).unwrap();
-    let max = std::env::var(format!("{}MAX", child::PARAM_ENV))
-        .ok()
-        .map(|v| v.parse::<u64>().unwrap());
     let cfg = |kind, security| {
         let mut c = config(kind, port);
         c.security = security;
@@ -100,7 +101,6 @@ fn child() {
         defer_parse: true,
         ..ReadOptions::default()
     };
-    report_baseline();
     let name = "hostile";
     match case.as_str() {
         "imap_open" | "imap_open_starttls" => {

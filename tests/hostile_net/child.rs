@@ -123,6 +123,31 @@ pub fn run(case: &str, params: &[(&str, String)], limit_mib: u64, wall: Duration
 
 // ---- child side ---------------------------------------------------------------------
 
+/// What a child runs: the case, the fake server's port and the largest message (`MAX`, when the parent gives one).
+pub struct Case {
+    pub name: String,
+    pub port: u16,
+    pub max_message_size: Option<u64>,
+}
+
+/// The child side's start, shared by the `child` entry points: `None` in a normal run
+/// (no case given: the entry point does nothing); else sets the library's timeout,
+/// reports the memory baseline and returns the case.
+pub fn start() -> Option<Case> {
+    let name = std::env::var(CASE_ENV).ok()?;
+    let timeout: u64 = param("TIMEOUT").parse().unwrap();
+    wd300com::registry::set_timeout(timeout as i32).unwrap();
+    let max_message_size = std::env::var(format!("{PARAM_ENV}MAX"))
+        .ok()
+        .map(|v| v.parse().unwrap());
+    report_baseline();
+    Some(Case {
+        name,
+        port: param("PORT").parse().unwrap(),
+        max_message_size,
+    })
+}
+
 /// Prints one value for the parent.
 pub fn report(key: &str, value: impl std::fmt::Display) {
     let text = value.to_string().replace(['\r', '\n'], " ");
